@@ -1,0 +1,1 @@
+"""Plain data, rules and validation: no Qt, no SQL."""

@@ -1,0 +1,1 @@
+"""Use cases: permission checks, validation and auditing around the store. No Qt."""

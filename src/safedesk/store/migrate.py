@@ -1,0 +1,105 @@
+"""Applies the numbered SQL files in store/migrations/, each in its own transaction."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from safedesk.store.db import Connection, StoreTooNew
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    found = []
+    for entry in resources.files("safedesk.store.migrations").iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration {expected:04d} is missing")
+    return found
+
+
+def latest_version() -> int:
+    return len(available_migrations())
+
+
+def current_version(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, db_path: Path, backup_dir: Path) -> int:
+    """Bring the store to the latest schema; returns the version it started at.
+
+    An existing store is copied aside (still encrypted) before it is touched.
+    A store made by a newer safedesk is refused.
+    """
+    migrations = available_migrations()
+    start = current_version(conn)
+    latest = len(migrations)
+    if start > latest:
+        raise StoreTooNew(
+            f"This safedesk database was made by a newer version of safedesk (schema {start}; "
+            f"this version knows up to {latest}). Please install the newer version; nothing "
+            "has been changed."
+        )
+    if start == latest:
+        return start
+    if start > 0:
+        _copy_aside(conn, db_path, backup_dir, start)
+    for migration in migrations[start:]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _run_script(conn, migration.sql)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return start
+
+
+def _run_script(conn: Connection, sql: str) -> None:
+    # executescript() would COMMIT first; run statement by statement inside our transaction.
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if _complete(buffer):
+            if buffer.strip():
+                conn.execute(buffer)
+            buffer = ""
+    if buffer.strip() and not _only_comments(buffer):
+        raise RuntimeError("migration ends with an incomplete statement")
+
+
+def _complete(buffer: str) -> bool:
+    import sqlcipher3
+
+    return bool(sqlcipher3.complete_statement(buffer)) and not _only_comments(buffer)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
+
+
+def _copy_aside(conn: Connection, db_path: Path, backup_dir: Path, version: int) -> Path:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = backup_dir / f"safedesk-schema{version}-{stamp}.db"
+    shutil.copy2(db_path, target)
+    return target

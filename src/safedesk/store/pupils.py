@@ -1,0 +1,92 @@
+"""Repository for pupils (MIS data; pupils are never deleted)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from safedesk.domain.clock import to_stored
+from safedesk.domain.people import Pupil, PupilDetails
+from safedesk.store.db import Connection
+
+_COLUMNS = (
+    "upn, legal_surname, legal_forename, date_of_birth, preferred_forename, gender, "
+    "year_group, class_name, sen, fsm, cla, eal"
+)
+
+
+def _details(row: Any) -> PupilDetails:
+    return PupilDetails(
+        upn=row[0],
+        legal_surname=row[1],
+        legal_forename=row[2],
+        date_of_birth=date.fromisoformat(row[3]),
+        preferred_forename=row[4],
+        gender=row[5],
+        year_group=row[6],
+        class_name=row[7],
+        sen=row[8],
+        fsm=bool(row[9]),
+        cla=bool(row[10]),
+        eal=bool(row[11]),
+    )
+
+
+def _values(d: PupilDetails) -> tuple[object, ...]:
+    return (
+        d.upn,
+        d.legal_surname,
+        d.legal_forename,
+        d.date_of_birth.isoformat(),
+        d.preferred_forename,
+        d.gender,
+        d.year_group,
+        d.class_name,
+        d.sen,
+        int(d.fsm),
+        int(d.cla),
+        int(d.eal),
+    )
+
+
+def all_pupils(conn: Connection) -> list[Pupil]:
+    rows = conn.execute(
+        f"SELECT id, {_COLUMNS} FROM pupil ORDER BY legal_surname, legal_forename, upn"
+    ).fetchall()
+    return [Pupil(row[0], _details(row[1:])) for row in rows]
+
+
+def by_upns(conn: Connection, upns: Iterable[str]) -> dict[str, Pupil]:
+    wanted = list(dict.fromkeys(upns))
+    found: dict[str, Pupil] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT id, {_COLUMNS} FROM pupil WHERE upn IN ({marks})", chunk):
+            found[row[1]] = Pupil(row[0], _details(row[1:]))
+    return found
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM pupil").fetchone()[0])
+
+
+def insert(conn: Connection, details: PupilDetails, at: datetime) -> int:
+    stamp = to_stored(at)
+    cursor = conn.execute(
+        f"INSERT INTO pupil ({_COLUMNS}, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*_values(details), stamp, stamp),
+    )
+    return int(cursor.lastrowid)
+
+
+def update(conn: Connection, details: PupilDetails, at: datetime) -> None:
+    values = _values(details)
+    conn.execute(
+        "UPDATE pupil SET legal_surname = ?, legal_forename = ?, date_of_birth = ?, "
+        "preferred_forename = ?, gender = ?, year_group = ?, class_name = ?, sen = ?, "
+        "fsm = ?, cla = ?, eal = ?, updated_at = ? WHERE upn = ?",
+        (*values[1:], to_stored(at), details.upn),
+    )

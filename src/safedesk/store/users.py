@@ -1,0 +1,56 @@
+"""Repository for users and their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from safedesk.domain.clock import to_stored
+from safedesk.domain.people import User
+from safedesk.domain.roles import Role
+from safedesk.store.db import Connection
+
+
+def _load(conn: Connection, where: str, params: tuple[object, ...]) -> list[User]:
+    rows = conn.execute(
+        f"SELECT id, username, display_name, active FROM user {where} ORDER BY username", params
+    ).fetchall()
+    roles: dict[int, set[Role]] = {row[0]: set() for row in rows}
+    for user_id, role in conn.execute("SELECT user_id, role FROM user_role"):
+        if user_id in roles:
+            roles[user_id].add(Role(role))
+    return [User(r[0], r[1], r[2], frozenset(roles[r[0]]), bool(r[3])) for r in rows]
+
+
+def all_users(conn: Connection) -> list[User]:
+    return _load(conn, "", ())
+
+
+def by_username(conn: Connection, username: str) -> User | None:
+    found = _load(conn, "WHERE username = ?", (username,))
+    return found[0] if found else None
+
+
+def insert(
+    conn: Connection,
+    *,
+    username: str,
+    display_name: str,
+    roles: Iterable[Role],
+    at: datetime,
+    created_by: str | None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO user (username, display_name, created_at, created_by) VALUES (?, ?, ?, ?)",
+        (username, display_name, to_stored(at), created_by),
+    )
+    user_id = int(cursor.lastrowid)
+    conn.executemany(
+        "INSERT INTO user_role (user_id, role) VALUES (?, ?)",
+        [(user_id, role.value) for role in set(roles)],
+    )
+    return user_id
+
+
+def set_active(conn: Connection, user_id: int, active: bool) -> None:
+    conn.execute("UPDATE user SET active = ? WHERE id = ?", (int(active), user_id))

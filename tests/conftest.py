@@ -1,0 +1,85 @@
+"""Shared fixtures: a real encrypted store in a temp folder, signed-in sessions per role."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Qt must never need a display in tests; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from safedesk.domain.roles import Role
+from safedesk.paths import DataPaths
+from safedesk.services import users, vault
+from safedesk.services.session import Session
+from safedesk.store.keyring import FAST_KDF
+
+HEAD_USER = "head"
+HEAD_PASSWORD = "correct horse battery"
+OTHER_PASSWORD = "another long password"
+SCHOOL_NAME = "St Brigid's C of E Primary"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in item.path.as_posix():
+            item.add_marker(pytest.mark.gui)
+
+
+@dataclass
+class SchoolStore:
+    paths: DataPaths
+    recovery_key: str
+
+    def sign_in(self, username: str = HEAD_USER, password: str = HEAD_PASSWORD) -> Session:
+        return vault.sign_in(self.paths, username, password)
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> SchoolStore:
+    """A new school store (cheap KDF) whose first user ``head`` is head and admin."""
+    paths = DataPaths(tmp_path / "data")
+    created = vault.create_school(
+        paths,
+        school_name=SCHOOL_NAME,
+        username=HEAD_USER,
+        display_name="Ms Ada Ngozi",
+        password=HEAD_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    return SchoolStore(paths, created.recovery_key)
+
+
+@pytest.fixture
+def head_session(school: SchoolStore) -> Iterator[Session]:
+    session = school.sign_in()
+    yield session
+    session.store.close()
+
+
+@pytest.fixture
+def session_as(school: SchoolStore, head_session: Session) -> Iterator[Callable[[Role], Session]]:
+    """Sign in as a new user holding exactly one role."""
+    opened: list[Session] = []
+
+    def make(role: Role) -> Session:
+        username = f"{role.value.replace('_', '.')}{len(opened)}"
+        users.add_user(
+            head_session,
+            username=username,
+            display_name=f"Test {role.label}",
+            roles={role},
+            password=OTHER_PASSWORD,
+            kdf=FAST_KDF,
+        )
+        session = school.sign_in(username, OTHER_PASSWORD)
+        opened.append(session)
+        return session
+
+    yield make
+    for session in opened:
+        session.store.close()
