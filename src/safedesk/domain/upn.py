@@ -15,11 +15,8 @@ def check_letter(body: str) -> str:
         raise ValueError("a UPN body has 12 characters")
     total = 0
     for weight, char in enumerate(body, start=2):
-        if char.isdigit():
-            value = int(char)
-        else:
-            # A temporary UPN ends in a letter, valued by its place in the check letters.
-            value = CHECK_LETTERS.index(char)
+        # A temporary UPN ends in a letter, valued by its place in the check letters.
+        value = int(char) if char.isdigit() else CHECK_LETTERS.index(char)
         total += value * weight
     return CHECK_LETTERS[total % 23]
 
