@@ -102,7 +102,15 @@ def create_school(
 
 def open_store(paths: DataPaths, data_key: bytes, ring: Keyring) -> Store:
     """Open, migrate if needed, and check the key file belongs to this database."""
-    store = Store(paths.database, data_key)
+    try:
+        store = Store(paths.database, data_key)
+    except StoreDamaged:
+        # The password was right for the key file, so the pair does not fit together.
+        raise StoreDamaged(
+            f"The database in {paths.root} cannot be opened with its key file: the database "
+            "is damaged, or the key file belongs to another safedesk store. Nothing has been "
+            "changed. Restore the folder from a backup."
+        ) from None
     try:
         migrate.migrate(store.connection(), paths.database, paths.migration_backups)
         with store.read() as conn:
@@ -194,3 +202,35 @@ def unlock_with_recovery_key(paths: DataPaths, recovery_key: str) -> tuple[Store
     except AuthenticationError:
         raise AuthenticationError("That recovery key is not right. Check each group.") from None
     return open_store(paths, data_key, ring), ring
+
+
+def reset_with_recovery_key(
+    paths: DataPaths,
+    recovery_key: str,
+    username: str,
+    new_password: str,
+    kdf: KdfParams | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Set a new password for any active user, proving authority with the recovery key."""
+    clock = clock or SystemClock()
+    if reason := validate_password(new_password):
+        raise ValidationError({"password": reason})
+    store, ring = unlock_with_recovery_key(paths, recovery_key)
+    with store:
+        name = keyring.normalise_username(username)
+        with store.write() as conn:
+            user = users.by_username(conn, name)
+            if user is None or not user.active:
+                raise SafedeskError(f"There is no active account called {name!r}.")
+            audit.append(
+                conn,
+                at=clock.now(),
+                actor=None,
+                action="password.reset_with_recovery_key",
+                object_type="user",
+                object_id=name,
+            )
+            ring = keyring.add_user(ring, name, new_password, store.key, kdf or KdfParams())
+            keyring.save(ring, paths.keyring)
+    signin_backoff.clear(paths.signin_failures)

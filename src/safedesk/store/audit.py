@@ -136,3 +136,9 @@ def walk_chain(conn: Connection) -> ChainReport:
 def hash_at(conn: Connection, seq: int) -> str | None:
     row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def events_with_action(conn: Connection, action: str) -> list[AuditEvent]:
+    rows = conn.execute("SELECT seq FROM audit_log WHERE action = ? ORDER BY seq", (action,))
+    seqs = [row[0] for row in rows]
+    return [e for seq in seqs for e in events(conn, after_seq=seq - 1, limit=1)]

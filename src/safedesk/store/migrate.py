@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import sqlcipher3
+
 from safedesk.store.db import Connection, StoreTooNew
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -42,13 +44,18 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: Connection, db_path: Path, backup_dir: Path) -> int:
+def migrate(
+    conn: Connection,
+    db_path: Path,
+    backup_dir: Path,
+    migrations: list[Migration] | None = None,
+) -> int:
     """Bring the store to the latest schema; returns the version it started at.
 
     An existing store is copied aside (still encrypted) before it is touched.
     A store made by a newer safedesk is refused.
     """
-    migrations = available_migrations()
+    migrations = available_migrations() if migrations is None else migrations
     start = current_version(conn)
     latest = len(migrations)
     if start > latest:
@@ -87,8 +94,6 @@ def _run_script(conn: Connection, sql: str) -> None:
 
 
 def _complete(buffer: str) -> bool:
-    import sqlcipher3
-
     return bool(sqlcipher3.complete_statement(buffer)) and not _only_comments(buffer)
 
 

@@ -1,0 +1,125 @@
+"""Creating and unlocking a school's store: passwords, back-off, disabled accounts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safedesk.domain.errors import (
+    AccountDisabled,
+    AuthenticationError,
+    SafedeskError,
+    SignInBackoff,
+    ValidationError,
+)
+from safedesk.domain.roles import Role
+from safedesk.paths import DataPaths
+from safedesk.services import signin_backoff, users, vault
+from safedesk.services.session import Session
+from safedesk.store import audit
+from safedesk.store.db import StoreDamaged
+from safedesk.store.keyring import FAST_KDF
+from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
+
+
+def test_first_user_is_head_and_admin(head_session: Session) -> None:
+    assert head_session.user.roles == {Role.HEAD, Role.ADMIN}
+
+
+def test_wrong_password_is_refused_with_a_plain_message(school: SchoolStore) -> None:
+    with pytest.raises(AuthenticationError, match=r"^Wrong username or password\.$"):
+        vault.sign_in(school.paths, "head", "not the password")
+
+
+def test_failures_back_off_and_are_audited_at_next_sign_in(school: SchoolStore) -> None:
+    for _ in range(signin_backoff.FREE_ATTEMPTS):
+        with pytest.raises(AuthenticationError):
+            vault.sign_in(school.paths, "head", "wrong password")
+    with pytest.raises(SignInBackoff, match="Please wait"):
+        vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    assert b"head" not in school.paths.signin_failures.read_bytes()
+    # Time passes: let the back-off expire, then the right password works.
+    log = signin_backoff.load(school.paths.signin_failures)
+    log.last_at = "2000-01-01T00:00:00.000000+00:00"
+    signin_backoff.save(log, school.paths.signin_failures)
+    session = school.sign_in()
+    with session.store.read() as conn:
+        failed = audit.events_with_action(conn, "signin.failed")
+    session.store.close()
+    assert [e.detail["account"] for e in failed] == ["head"] * signin_backoff.FREE_ATTEMPTS
+    assert not school.paths.signin_failures.exists()
+
+
+def test_back_off_survives_a_damaged_counter_file(school: SchoolStore) -> None:
+    school.paths.signin_failures.write_text("{ not json")
+    log = signin_backoff.load(school.paths.signin_failures)
+    assert log.consecutive == signin_backoff.FREE_ATTEMPTS
+
+
+def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Session) -> None:
+    users.add_user(head_session, username="j.smith", display_name="Jo Smith",
+                   roles={Role.STAFF}, password=OTHER_PASSWORD, kdf=FAST_KDF)
+    users.disable_user(head_session, "j.smith")
+    with pytest.raises(AccountDisabled, match="disabled"):
+        vault.sign_in(school.paths, "j.smith", OTHER_PASSWORD)
+    assert b"j.smith" not in school.paths.keyring.read_bytes()
+
+
+def test_create_refuses_an_existing_store(school: SchoolStore) -> None:
+    with pytest.raises(SafedeskError, match="already a safedesk store"):
+        vault.create_school(school.paths, school_name="X", username="other",
+                            display_name="Other", password=OTHER_PASSWORD, kdf=FAST_KDF)
+
+
+def test_create_names_every_bad_field(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        vault.create_school(DataPaths(tmp_path), school_name=" ", username="Bad Name!",
+                            display_name="", password="short", kdf=FAST_KDF)
+    assert set(caught.value.problems) == {"school", "username", "display name", "password"}
+    assert not (tmp_path / "safedesk.db").exists()
+
+
+def test_keyring_of_another_school_is_refused(tmp_path: Path, school: SchoolStore) -> None:
+    other = DataPaths(tmp_path / "other")
+    vault.create_school(other, school_name="Other School", username="head",
+                        display_name="Other Head", password=HEAD_PASSWORD, kdf=FAST_KDF)
+    shutil.copy(other.keyring, school.paths.keyring)
+    with pytest.raises(StoreDamaged, match="key file belongs to another safedesk store"):
+        vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+
+
+def test_hand_edited_keyring_is_refused_clearly(school: SchoolStore) -> None:
+    raw = json.loads(school.paths.keyring.read_text())
+    raw["slots"][0]["salt"] = "not base64!"
+    school.paths.keyring.write_text(json.dumps(raw))
+    with pytest.raises(StoreDamaged, match="key file"):
+        vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+
+
+def test_recovery_key_resets_a_forgotten_password(school: SchoolStore) -> None:
+    vault.reset_with_recovery_key(school.paths, school.recovery_key, "head",
+                                  "a brand new password", FAST_KDF)
+    with pytest.raises(AuthenticationError):
+        vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    session = vault.sign_in(school.paths, "head", "a brand new password")
+    with session.store.read() as conn:
+        assert audit.events_with_action(conn, "password.reset_with_recovery_key")
+    session.store.close()
+
+
+def test_wrong_recovery_key_is_refused(school: SchoolStore) -> None:
+    with pytest.raises(AuthenticationError, match="recovery key is not right"):
+        vault.reset_with_recovery_key(school.paths, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "head",
+                                      "a brand new password", FAST_KDF)
+
+
+def test_lock_closes_the_store_and_wipes_the_key(head_session: Session) -> None:
+    key_holder = head_session.store._key
+    head_session.lock()
+    assert head_session.locked
+    assert bytes(key_holder) == bytes(32)
+    with pytest.raises(SafedeskError, match="locked"):
+        head_session.store.connection()
