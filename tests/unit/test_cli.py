@@ -39,8 +39,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 @pytest.fixture
 def initialised(run):
-    code, out, _ = run("init", "--school", "Hill Top Primary", "--user", "admin",
-                       "--display", "Pat Admin")
+    code, _, _ = run(
+        "init", "--school", "Hill Top Primary", "--user", "admin", "--display", "Pat Admin"
+    )
     assert code == 0
     return run
 
@@ -56,22 +57,43 @@ def test_init_prints_the_recovery_key_once(run) -> None:
 
 def test_user_add_list_and_disable(initialised) -> None:
     run = initialised
-    code, out, _ = run("user", "add", "--user", "admin", "--new", "j.smith", "--role", "dsl",
-                       "--display", "Jo Smith", SAFEDESK_NEW_PASSWORD="jo's long password")
+    code, out, _ = run(
+        "user",
+        "add",
+        "--user",
+        "admin",
+        "--new",
+        "j.smith",
+        "--role",
+        "dsl",
+        "--display",
+        "Jo Smith",
+        SAFEDESK_NEW_PASSWORD="jo's long password",
+    )
     assert (code, out.strip()) == (0, "Added j.smith (Jo Smith): Designated Safeguarding Lead")
     code, out, _ = run("user", "list", "--user", "admin", "--json")
     listed = {u["username"]: u for u in json.loads(out)}
     assert listed["j.smith"]["roles"] == ["dsl"] and listed["j.smith"]["active"] is True
     assert run("user", "disable", "j.smith", "--user", "admin")[0] == 0
-    code, _, err = run("user", "list", "--user", "j.smith",
-                       SAFEDESK_PASSWORD="jo's long password")
+    code, _, err = run("user", "list", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password")
     assert code == 3
     assert "disabled" in err
 
 
 def test_bad_role_is_bad_input(initialised) -> None:
-    code, _, err = initialised("user", "add", "--user", "admin", "--new", "x.y", "--role",
-                               "janitor", "--display", "X", SAFEDESK_NEW_PASSWORD="long enough pw")
+    code, _, err = initialised(
+        "user",
+        "add",
+        "--user",
+        "admin",
+        "--new",
+        "x.y",
+        "--role",
+        "janitor",
+        "--display",
+        "X",
+        SAFEDESK_NEW_PASSWORD="long enough pw",
+    )
     assert code == 2
     assert "unknown role" in err
 
@@ -84,8 +106,19 @@ def test_wrong_password_exit_3(initialised) -> None:
 
 def test_not_permitted_exit_3(initialised) -> None:
     run = initialised
-    run("user", "add", "--user", "admin", "--new", "t.ta", "--role", "staff",
-        "--display", "Teaching Assistant", SAFEDESK_NEW_PASSWORD="ta long password")
+    run(
+        "user",
+        "add",
+        "--user",
+        "admin",
+        "--new",
+        "t.ta",
+        "--role",
+        "staff",
+        "--display",
+        "Teaching Assistant",
+        SAFEDESK_NEW_PASSWORD="ta long password",
+    )
     code, _, err = run("backup", "--user", "t.ta", SAFEDESK_PASSWORD="ta long password")
     assert code == 3
     assert "not allowed to make backups" in err
@@ -153,18 +186,24 @@ def test_verify_fails_with_exit_1_on_tampering(initialised, tmp_path: Path) -> N
 
 def test_store_locked_by_another_process_exit_4(initialised, tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from safedesk.store.instance_lock import InstanceLock; "
-         "from pathlib import Path; InstanceLock(Path(sys.argv[1])).acquire(); "
-         "print('held', flush=True); time.sleep(60)",
-         str(tmp_path / "data" / "safedesk.lock")],
-        stdout=subprocess.PIPE, text=True, env={**os.environ},
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from safedesk.store.instance_lock import InstanceLock; "
+            "from pathlib import Path; InstanceLock(Path(sys.argv[1])).acquire(); "
+            "print('held', flush=True); time.sleep(60)",
+            str(tmp_path / "data" / "safedesk.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         start = time.monotonic()
-        code, _, err = initialised("pupils", "import", str(tmp_path / "none.csv"),
-                                   "--user", "admin")
+        code, _, err = initialised(
+            "pupils", "import", str(tmp_path / "none.csv"), "--user", "admin"
+        )
         assert code in (2, 4)  # unreadable file is checked first
         source = tmp_path / "mis.csv"
         source.write_text(CSV, "utf-8")

@@ -26,8 +26,9 @@ def test_core_imports_without_qt() -> None:
         "leaked = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken')))\n"
         "print(','.join(leaked))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 

@@ -26,8 +26,11 @@ def _add_pupil(session: Session, surname: str, body: str = "801200005001") -> No
     from safedesk.domain import upn
 
     with session.store.write() as conn:
-        pupils.insert(conn, PupilDetails(upn.make(body), surname, "Zoë", date(2018, 1, 2)),
-                      session.clock.now())
+        pupils.insert(
+            conn,
+            PupilDetails(upn.make(body), surname, "Zoë", date(2018, 1, 2)),
+            session.clock.now(),
+        )
 
 
 def _content(conn: Connection, audit_upto: int) -> dict[str, list[tuple[object, ...]]]:
@@ -38,8 +41,9 @@ def _content(conn: Connection, audit_upto: int) -> dict[str, list[tuple[object, 
     return dump
 
 
-def test_round_trip_restores_identical_content(school: SchoolStore, head_session: Session,
-                                               tmp_path: Path) -> None:
+def test_round_trip_restores_identical_content(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
     _add_pupil(head_session, "O'Connor-Nguyễn")
     path = backup.create_backup(head_session, tmp_path / "usb")
     manifest_head = json.loads(zipfile.ZipFile(path).read("manifest.json"))["audit_seq"]
@@ -75,8 +79,9 @@ def test_backup_file_reveals_no_names(head_session: Session, tmp_path: Path) -> 
         assert needle not in raw
 
 
-def test_wrong_password_changes_nothing(school: SchoolStore, head_session: Session,
-                                        tmp_path: Path) -> None:
+def test_wrong_password_changes_nothing(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
     path = backup.create_backup(head_session, tmp_path / "usb")
     head_session.lock()
     before = school.paths.database.read_bytes()
@@ -87,8 +92,9 @@ def test_wrong_password_changes_nothing(school: SchoolStore, head_session: Sessi
     assert not list(school.paths.root.glob(".restore-*"))
 
 
-def test_tampered_backup_is_refused(school: SchoolStore, head_session: Session,
-                                    tmp_path: Path) -> None:
+def test_tampered_backup_is_refused(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
     path = backup.create_backup(head_session, tmp_path / "usb")
     head_session.lock()
     with zipfile.ZipFile(path) as src:
@@ -114,8 +120,14 @@ def test_foreign_file_is_refused(school: SchoolStore, tmp_path: Path, content: b
 
 def test_backup_of_another_school_is_refused(school: SchoolStore, tmp_path: Path) -> None:
     other = DataPaths(tmp_path / "other")
-    vault.create_school(other, school_name="Other", username="head", display_name="H",
-                        password=HEAD_PASSWORD, kdf=FAST_KDF)
+    vault.create_school(
+        other,
+        school_name="Other",
+        username="head",
+        display_name="H",
+        password=HEAD_PASSWORD,
+        kdf=FAST_KDF,
+    )
     with vault.sign_in(other, "head", HEAD_PASSWORD).store as store:
         pass
     session = vault.sign_in(other, "head", HEAD_PASSWORD)

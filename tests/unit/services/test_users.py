@@ -16,8 +16,14 @@ from tests.conftest import OTHER_PASSWORD, SchoolStore
 
 
 def _add(session: Session, username: str, role: Role = Role.STAFF) -> None:
-    users.add_user(session, username=username, display_name=f"Name {username}", roles={role},
-                   password=OTHER_PASSWORD, kdf=FAST_KDF)
+    users.add_user(
+        session,
+        username=username,
+        display_name=f"Name {username}",
+        roles={role},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
 
 
 def test_added_user_can_sign_in_with_their_role(school: SchoolStore, head_session: Session) -> None:
@@ -37,9 +43,7 @@ def test_duplicate_username_is_refused(head_session: Session) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.DSL, Role.BEHAVIOUR_LEAD, Role.HEAD])
-def test_only_admins_manage_accounts(
-    session_as: Callable[[Role], Session], role: Role
-) -> None:
+def test_only_admins_manage_accounts(session_as: Callable[[Role], Session], role: Role) -> None:
     session = session_as(role)
     with pytest.raises(PermissionDenied, match="not allowed to add staff accounts"):
         _add(session, "sneaky")

@@ -60,8 +60,14 @@ def test_back_off_survives_a_damaged_counter_file(school: SchoolStore) -> None:
 
 
 def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Session) -> None:
-    users.add_user(head_session, username="j.smith", display_name="Jo Smith",
-                   roles={Role.STAFF}, password=OTHER_PASSWORD, kdf=FAST_KDF)
+    users.add_user(
+        head_session,
+        username="j.smith",
+        display_name="Jo Smith",
+        roles={Role.STAFF},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
     users.disable_user(head_session, "j.smith")
     with pytest.raises(AccountDisabled, match="disabled"):
         vault.sign_in(school.paths, "j.smith", OTHER_PASSWORD)
@@ -70,22 +76,40 @@ def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Sess
 
 def test_create_refuses_an_existing_store(school: SchoolStore) -> None:
     with pytest.raises(SafedeskError, match="already a safedesk store"):
-        vault.create_school(school.paths, school_name="X", username="other",
-                            display_name="Other", password=OTHER_PASSWORD, kdf=FAST_KDF)
+        vault.create_school(
+            school.paths,
+            school_name="X",
+            username="other",
+            display_name="Other",
+            password=OTHER_PASSWORD,
+            kdf=FAST_KDF,
+        )
 
 
 def test_create_names_every_bad_field(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
-        vault.create_school(DataPaths(tmp_path), school_name=" ", username="Bad Name!",
-                            display_name="", password="short", kdf=FAST_KDF)
+        vault.create_school(
+            DataPaths(tmp_path),
+            school_name=" ",
+            username="Bad Name!",
+            display_name="",
+            password="short",
+            kdf=FAST_KDF,
+        )
     assert set(caught.value.problems) == {"school", "username", "display name", "password"}
     assert not (tmp_path / "safedesk.db").exists()
 
 
 def test_keyring_of_another_school_is_refused(tmp_path: Path, school: SchoolStore) -> None:
     other = DataPaths(tmp_path / "other")
-    vault.create_school(other, school_name="Other School", username="head",
-                        display_name="Other Head", password=HEAD_PASSWORD, kdf=FAST_KDF)
+    vault.create_school(
+        other,
+        school_name="Other School",
+        username="head",
+        display_name="Other Head",
+        password=HEAD_PASSWORD,
+        kdf=FAST_KDF,
+    )
     shutil.copy(other.keyring, school.paths.keyring)
     with pytest.raises(StoreDamaged, match="key file belongs to another safedesk store"):
         vault.sign_in(school.paths, "head", HEAD_PASSWORD)
@@ -100,8 +124,9 @@ def test_hand_edited_keyring_is_refused_clearly(school: SchoolStore) -> None:
 
 
 def test_recovery_key_resets_a_forgotten_password(school: SchoolStore) -> None:
-    vault.reset_with_recovery_key(school.paths, school.recovery_key, "head",
-                                  "a brand new password", FAST_KDF)
+    vault.reset_with_recovery_key(
+        school.paths, school.recovery_key, "head", "a brand new password", FAST_KDF
+    )
     with pytest.raises(AuthenticationError):
         vault.sign_in(school.paths, "head", HEAD_PASSWORD)
     session = vault.sign_in(school.paths, "head", "a brand new password")
@@ -112,8 +137,9 @@ def test_recovery_key_resets_a_forgotten_password(school: SchoolStore) -> None:
 
 def test_wrong_recovery_key_is_refused(school: SchoolStore) -> None:
     with pytest.raises(AuthenticationError, match="recovery key is not right"):
-        vault.reset_with_recovery_key(school.paths, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "head",
-                                      "a brand new password", FAST_KDF)
+        vault.reset_with_recovery_key(
+            school.paths, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "head", "a brand new password", FAST_KDF
+        )
 
 
 def test_lock_closes_the_store_and_wipes_the_key(head_session: Session) -> None:

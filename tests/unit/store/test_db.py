@@ -47,9 +47,14 @@ def test_failed_write_rolls_back_whole_transaction(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db", secrets.token_bytes(32)) as store:
         with store.write() as conn:
             conn.execute("CREATE TABLE t (a NOT NULL)")
-        with pytest.raises(RuntimeError), store.write() as conn:
-            conn.execute("INSERT INTO t VALUES (1)")
-            raise RuntimeError("crash mid-way")
+
+        def insert_then_crash() -> None:
+            with store.write() as conn:
+                conn.execute("INSERT INTO t VALUES (1)")
+                raise RuntimeError("crash mid-way")
+
+        with pytest.raises(RuntimeError):
+            insert_then_crash()
         with store.read() as conn:
             assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
 

@@ -35,8 +35,9 @@ def test_slot_cannot_be_moved_to_another_user() -> None:
     ring, _ = _ring()
     slot = ring.slots[0]
     moved = ring.with_slot(
-        keyring.Slot(ring.user_slot_id("mallory"), "user", slot.kdf, slot.salt, slot.nonce,
-                     slot.wrapped)
+        keyring.Slot(
+            ring.user_slot_id("mallory"), "user", slot.kdf, slot.salt, slot.nonce, slot.wrapped
+        )
     )
     with pytest.raises(AuthenticationError):
         keyring.unwrap_user(moved, "mallory", "a long password")

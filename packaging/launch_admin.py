@@ -1,0 +1,7 @@
+"""PyInstaller entry for safedesk-admin."""
+
+import sys
+
+from safedesk.cli import main
+
+sys.exit(main())
