@@ -32,9 +32,14 @@ class RestoreResult:
     set_aside: Path | None
 
 
-def create_backup(session: Session, folder: Path | None = None) -> Path:
-    """Write one timestamped backup file and return its path; rotates old ones."""
-    session.require(Permission.BACKUP, "make backups")
+def create_backup(session: Session, folder: Path | None = None, *, automatic: bool = False) -> Path:
+    """Write one timestamped backup file and return its path; rotates old ones.
+
+    ``automatic`` backups (daily, and on exit) run for whoever is signed in: keeping
+    the school's records safe is not a privilege, choosing where they go is.
+    """
+    if not automatic:
+        session.require(Permission.BACKUP, "make backups")
     folder = folder or backup_folder(session)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -44,7 +49,7 @@ def create_backup(session: Session, folder: Path | None = None) -> Path:
         ) from None
     target = _unused_name(folder, session.clock.now())
     with session.store.write() as conn:
-        session.audit(conn, "backup.created", detail={"file": target.name})
+        session.audit(conn, "backup.created", detail={"file": target.name, "automatic": automatic})
     partial_db = folder / f".{target.stem}.db.partial"
     partial_zip = folder / f".{target.name}.partial"
     try:
@@ -65,6 +70,15 @@ def create_backup(session: Session, folder: Path | None = None) -> Path:
                 leftover.unlink(missing_ok=True)
     _rotate(folder, get_settings(session).backups_kept)
     return target
+
+
+def backup_if_due(session: Session) -> Path | None:
+    """The daily automatic backup: made unless one was already made today (local date)."""
+    folder = backup_folder(session)
+    today = session.clock.now().astimezone().strftime("%Y%m%d")
+    if any(p.name.startswith(f"{PREFIX}{today}") for p in folder.glob(f"{PREFIX}*")):
+        return None
+    return create_backup(session, folder, automatic=True)
 
 
 def _unused_name(folder: Path, now: datetime) -> Path:

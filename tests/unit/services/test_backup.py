@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from safedesk.domain.errors import AuthenticationError, SafedeskError
 from safedesk.domain.people import PupilDetails
+from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import backup, integrity, vault
 from safedesk.services.session import Session
@@ -146,3 +148,43 @@ def test_rotation_keeps_the_newest(head_session: Session, tmp_path: Path) -> Non
     update_settings(head_session, backups_kept=2)
     made = [backup.create_backup(head_session, tmp_path / "usb") for _ in range(4)]
     assert sorted(p.name for p in (tmp_path / "usb").iterdir()) == sorted(p.name for p in made[2:])
+
+
+def test_daily_backup_runs_once_a_day_for_any_role(
+    session_as: Callable[[Role], Session], head_session: Session, tmp_path: Path
+) -> None:
+    from safedesk.services.settings import update_settings
+
+    update_settings(head_session, backup_dir=str(tmp_path / "usb"))
+    staff = session_as(Role.STAFF)
+    first = backup.backup_if_due(staff)
+    assert first is not None and first.parent == tmp_path / "usb"
+    assert backup.backup_if_due(staff) is None
+
+
+def test_backup_is_consistent_while_another_connection_writes(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    import threading
+
+    other = school.sign_in()
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            with other.store.write() as conn:
+                other.audit(conn, "test.write", detail={"n": n})
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        paths = [backup.create_backup(head_session, tmp_path / "usb") for _ in range(3)]
+    finally:
+        stop.set()
+        writer.join()
+        other.store.close()
+    for i, path in enumerate(paths):
+        target = DataPaths(tmp_path / f"check{i}")
+        backup.restore_backup(target, path, "head", HEAD_PASSWORD)  # verifies the chain
