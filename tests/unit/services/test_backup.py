@@ -176,6 +176,7 @@ def test_backup_is_consistent_while_another_connection_writes(
             n += 1
             with other.store.write() as conn:
                 other.audit(conn, "test.write", detail={"n": n})
+            stop.wait(0.002)  # a busy app, not a tight loop that starves other writers
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
@@ -185,6 +186,8 @@ def test_backup_is_consistent_while_another_connection_writes(
         stop.set()
         writer.join()
         other.store.close()
+    with head_session.store.read() as conn:
+        assert audit.events_with_action(conn, "test.write")  # the writer really ran
     for i, path in enumerate(paths):
         target = DataPaths(tmp_path / f"check{i}")
         backup.restore_backup(target, path, "head", HEAD_PASSWORD)  # verifies the chain
