@@ -35,6 +35,11 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     AUDIT_VERIFY = "audit.verify"
+    RECORD_CREATE = "record.create"
+    READ_CONCERNS = "record.read.concerns"
+    READ_BEHAVIOUR = "record.read.behaviour"
+    AMEND_ANY = "record.amend.any"
+    LISTS_MANAGE = "lists.manage"
 
 
 _ADMIN = {
@@ -48,12 +53,22 @@ _ADMIN = {
     Permission.AUDIT_VERIFY,
 }
 
+_STAFF = {Permission.PUPIL_LIST, Permission.RECORD_CREATE}
+_DSL = _STAFF | {
+    Permission.BACKUP,
+    Permission.AUDIT_VERIFY,
+    Permission.READ_CONCERNS,
+    Permission.READ_BEHAVIOUR,
+    Permission.AMEND_ANY,
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.STAFF: frozenset({Permission.PUPIL_LIST}),
-    Role.DSL: frozenset({Permission.PUPIL_LIST, Permission.BACKUP, Permission.AUDIT_VERIFY}),
-    Role.BEHAVIOUR_LEAD: frozenset({Permission.PUPIL_LIST}),
-    Role.HEAD: frozenset({Permission.PUPIL_LIST, Permission.BACKUP, Permission.AUDIT_VERIFY}),
-    Role.ADMIN: frozenset(_ADMIN),
+    Role.STAFF: frozenset(_STAFF),
+    Role.DSL: frozenset(_DSL),
+    Role.BEHAVIOUR_LEAD: frozenset(_STAFF | {Permission.READ_BEHAVIOUR}),
+    Role.HEAD: frozenset(_DSL),
+    # An administrator manages the system and reads no pupil's records.
+    Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE}),
 }
 
 

@@ -1,0 +1,173 @@
+"""Checks a record before it is stored, naming every missing or bad field at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from safedesk.domain import upn as upn_rules
+from safedesk.domain.entries import (
+    FIELDS,
+    EntryPupil,
+    FieldSpec,
+    Kind,
+    NewEntry,
+    PupilRole,
+    when_field,
+)
+from safedesk.domain.errors import ValidationError
+from safedesk.domain.text import is_blank, text_problem
+
+# Clocks on two PCs disagree a little; minutes ahead is a typo or a wrong date, not drift.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+MAX_PUPILS = 60
+
+Lists = Mapping[str, Set[str]]
+
+
+def parse_moment(value: object) -> datetime | str:
+    """An aware UTC datetime from ISO 8601 text (local time when no offset), or a problem."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return "must be a date and time like 2026-11-24T14:30"
+    else:
+        return "must be a date and time like 2026-11-24T14:30"
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # typed times are the school's local time
+    if not 2000 <= moment.year <= 2100:
+        return "must be a date between 2000 and 2100"
+    return moment.astimezone(UTC)
+
+
+def field_value(
+    spec: FieldSpec, raw: object, lists: Lists, now: datetime
+) -> tuple[object, str | None]:
+    """The clean value of one field and the problem with it (None when fine)."""
+    if spec.type == "bool":
+        if raw is None:
+            return False, None
+        if isinstance(raw, bool):
+            return raw, None
+        return None, "must be true or false"
+    if is_blank(raw):
+        return None, ("is required" if spec.required else None)
+    if spec.type == "datetime":
+        moment = parse_moment(raw)
+        if isinstance(moment, str):
+            return None, moment
+        if moment > now + FUTURE_TOLERANCE:
+            return None, "is in the future"
+        return moment, None
+    problem = text_problem(raw, limit=spec.limit)
+    if problem:
+        return None, problem
+    if spec.type == "choice":
+        assert spec.list_name is not None
+        if raw not in lists.get(spec.list_name, set()):
+            allowed = ", ".join(sorted(lists.get(spec.list_name, set())))
+            return None, f"{raw!r} is not one of: {allowed}"
+    return raw, None
+
+
+def cross_field_problems(kind: Kind, values: Mapping[str, object]) -> dict[str, str]:
+    """Rules that join fields: bullying needs its type, 'other' holds need describing…"""
+    problems: dict[str, str] = {}
+    if kind is Kind.BEHAVIOUR:
+        if values.get("behaviour_type") == "bullying" and is_blank(values.get("bullying_type")):
+            problems["bullying_type"] = "is required when the behaviour is bullying"
+        if values.get("bullying_type") == "prejudice" and is_blank(values.get("prejudice_type")):
+            problems["prejudice_type"] = "is required when the bullying is prejudice-based"
+    if kind is Kind.INTERVENTION:
+        started, ended = values.get("started_at"), values.get("ended_at")
+        if isinstance(started, datetime) and isinstance(ended, datetime) and ended < started:
+            problems["ended_at"] = "is before the start"
+        if values.get("restraint_type") == "other" and is_blank(values.get("restraint_detail")):
+            problems["restraint_detail"] = "is required when the hold is 'other'"
+        informed = ("parent_informed_at", "parent_informed_by", "parent_informed_how")
+        gave_informed = [f for f in informed if not is_blank(values.get(f))]
+        if len(gave_informed) != len(informed) and is_blank(
+            values.get("parent_not_informed_reason")
+        ):
+            for name in informed:
+                if name not in gave_informed:
+                    problems[name] = (
+                        "is required (or say why the parent was not informed in "
+                        "parent_not_informed_reason)"
+                    )
+    return problems
+
+
+def _pupils(kind: Kind, payload: Mapping[str, Any]) -> tuple[list[EntryPupil], dict[str, str]]:
+    problems: dict[str, str] = {}
+    found: list[EntryPupil] = []
+    if kind is Kind.INTERVENTION:
+        raw = payload.get("pupil")
+        if is_blank(raw):
+            return [], {"pupil": "is required"}
+        items: list[Any] = [raw]
+    else:
+        raw = payload.get("pupils")
+        if not isinstance(raw, list) or not raw:
+            return [], {"pupils": "is required: at least one pupil"}
+        if len(raw) > MAX_PUPILS:
+            return [], {"pupils": f"at most {MAX_PUPILS} pupils on one record"}
+        items = raw
+    name = "pupil" if kind is Kind.INTERVENTION else "pupils"
+    for index, item in enumerate(items, start=1):
+        where = name if kind is Kind.INTERVENTION else f"pupils[{index}]"
+        role: PupilRole | None = None
+        if kind is Kind.BEHAVIOUR:
+            if not isinstance(item, Mapping):
+                problems[where] = 'must be {"upn": …, "role": …}'
+                continue
+            try:
+                role = PupilRole(str(item.get("role")))
+            except ValueError:
+                roles = ", ".join(r.value for r in PupilRole)
+                problems[f"{where}.role"] = f"is required: one of {roles}"
+            item = item.get("upn")
+        if not isinstance(item, str):
+            problems[where] = "must be a UPN"
+            continue
+        upn = upn_rules.normalise(item)
+        if reason := upn_rules.problem(upn):
+            problems[where] = reason
+        elif any(p.upn == upn for p in found):
+            problems[where] = f"{upn} is listed twice"
+        else:
+            found.append(EntryPupil(upn, role))
+    return found, problems
+
+
+def validate_new_entry(
+    kind: Kind, payload: Mapping[str, Any], *, lists: Lists, now: datetime
+) -> NewEntry:
+    """A NewEntry, or ValidationError listing every problem keyed by field name."""
+    if not isinstance(payload, Mapping):
+        raise ValidationError({"record": "must be a JSON object"})
+    specs = FIELDS[kind]
+    known = {s.name for s in specs} | {"pupil" if kind is Kind.INTERVENTION else "pupils"}
+    problems: dict[str, str] = {
+        str(name): "is not a field of this kind of record" for name in payload if name not in known
+    }
+    pupils, pupil_problems = _pupils(kind, payload)
+    problems.update(pupil_problems)
+    values: dict[str, object] = {}
+    for spec in specs:
+        value, problem = field_value(spec, payload.get(spec.name), lists, now)
+        if problem:
+            problems[spec.name] = problem
+        else:
+            values[spec.name] = value
+    for name, problem in cross_field_problems(kind, values).items():
+        problems.setdefault(name, problem)
+    if problems:
+        raise ValidationError(problems)
+    occurred = values[when_field(kind)]
+    assert isinstance(occurred, datetime)
+    return NewEntry(kind, occurred, tuple(pupils), values)

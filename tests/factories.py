@@ -1,0 +1,80 @@
+"""Valid record payloads and pupils for tests (each test breaks one thing at a time)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from safedesk.domain import upn
+from safedesk.domain.entries import Kind
+from safedesk.domain.people import PupilDetails
+from safedesk.services.session import Session
+from safedesk.store import pupils
+
+PUPIL_A = upn.make("801200005001")
+PUPIL_B = upn.make("801200005002")
+PUPIL_C = upn.make("801200005003")
+
+
+def add_pupils(session: Session) -> None:
+    rows = [
+        PupilDetails(PUPIL_A, "O'Connor-Nguyễn", "Siobhán", date(2017, 5, 1), "Shiv", None, "3"),
+        PupilDetails(PUPIL_B, "Wiśniewska", "Zoë", date(2016, 11, 30), None, None, "4"),
+        PupilDetails(PUPIL_C, "De la Cruz", "Mateo", date(2018, 2, 2), None, None, "2"),
+    ]
+    with session.store.write() as conn:
+        for row in rows:
+            pupils.insert(conn, row, session.clock.now())
+
+
+def earlier(hours: int = 2) -> str:
+    return (datetime.now() - timedelta(hours=hours)).replace(microsecond=0).isoformat()
+
+
+def concern() -> dict[str, Any]:
+    return {
+        "pupils": [PUPIL_A],
+        "occurred_at": earlier(),
+        "category": "neglect",
+        "urgency": "urgent",
+        "description": "Came in without a coat for the third day; hungry at breakfast club.",
+        "child_words": "“Mum said there's no food till Friday.”",
+    }
+
+
+def behaviour() -> dict[str, Any]:
+    return {
+        "pupils": [{"upn": PUPIL_A, "role": "instigator"}, {"upn": PUPIL_B, "role": "target"}],
+        "occurred_at": earlier(),
+        "location": "playground",
+        "behaviour_type": "verbal_abuse",
+        "severity": "medium",
+        "antecedent": "Lost a game of football at lunch.",
+        "escalation": "Other children laughed.",
+        "description": "Shouted abuse at Zoë.",
+        "action_taken": "Time out; restorative conversation.",
+        "parents_informed": True,
+    }
+
+
+def intervention() -> dict[str, Any]:
+    return {
+        "pupil": PUPIL_A,
+        "started_at": earlier(3),
+        "ended_at": earlier(2),
+        "location": "corridor",
+        "staff_involved": "Mr Okafor, Ms Byrne",
+        "cause": "Refused to leave the corridor after being asked to return to class.",
+        "escalation": "Began kicking the fire door and then a classmate.",
+        "deescalation": "Calm voice, offered choices, cleared the corridor.",
+        "reason_for_force": "Risk of injury to another pupil.",
+        "restraint_type": "double_elbow",
+        "injuries_pupil": "none",
+        "injuries_staff": "none",
+        "parent_informed_at": earlier(1),
+        "parent_informed_by": "Ms Byrne",
+        "parent_informed_how": "phone",
+    }
+
+
+PAYLOADS = {Kind.CONCERN: concern, Kind.BEHAVIOUR: behaviour, Kind.INTERVENTION: intervention}
