@@ -9,8 +9,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
+from safedesk.domain.entries import StoredEntry
 from safedesk.domain.errors import (
     AuthenticationError,
     NotFound,
@@ -20,7 +22,7 @@ from safedesk.domain.errors import (
 )
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
-from safedesk.services import backup, integrity, pupils, users, vault
+from safedesk.services import amendments, backup, integrity, lists, pupils, records, users, vault
 from safedesk.services.session import Session
 from safedesk.store.db import StoreError, StoreLocked
 from safedesk.store.instance_lock import InstanceLock
@@ -250,6 +252,104 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _read_json(source: str) -> object:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"Cannot read {source}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            {"json": f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"}
+        ) from None
+
+
+def cmd_record(args: argparse.Namespace, paths: DataPaths) -> int:
+    kind = records.parse_kind(args.kind)
+    payload = _read_json(args.json)
+    if not isinstance(payload, dict):
+        raise ValidationError({"json": "must be one JSON object with the record's fields"})
+    with signed_in(args, paths, exclusive=False) as session:
+        ref = records.record(session, kind, payload)
+    out(ref)
+    return EXIT_OK
+
+
+def cmd_lists(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        found = lists.choices(session)
+    if args.json:
+        out(
+            json.dumps(
+                {name: [v for v, _ in values] for name, values in found.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for name, values in found.items():
+        out(f"{name}:")
+        for value, label in values:
+            out(f"  {value:<24} {label}")
+    return EXIT_OK
+
+
+def entry_json(entry: StoredEntry) -> dict[str, object]:
+    return {
+        "ref": entry.ref,
+        "kind": entry.kind.value,
+        "author": entry.author,
+        "occurred_at": local_iso(entry.occurred_at),
+        "recorded_at": local_iso(entry.recorded_at),
+        "pupils": [
+            {"upn": p.upn, "name": p.name, "role": p.role.value if p.role else None}
+            for p in entry.pupils
+        ],
+        "status": entry.status.value,
+        "fields": entry.current(),
+        "original": entry.original,
+        "amendments": [
+            {
+                "field": a.field,
+                "old_value": a.old_value,
+                "new_value": a.new_value,
+                "reason": a.reason,
+                "author": a.author,
+                "at": local_iso(a.at),
+            }
+            for a in entry.amendments
+        ],
+    }
+
+
+def local_iso(moment: datetime) -> str:
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def cmd_records(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        found = records.pupil_records(session, args.pupil)
+    if args.json:
+        out(json.dumps([entry_json(e) for e in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for entry in found:
+        when = entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        note = f"  ({len(entry.amendments)} amendments)" if entry.amendments else ""
+        out(f"{entry.ref:<14} {when}  {entry.kind.label:<22} {entry.status.label}{note}")
+    out(f"{len(found)} records")
+    return EXIT_OK
+
+
+def cmd_amend(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        amendments.amend(session, args.ref, args.field, args.value, args.reason)
+    out(f"Amended {args.ref.upper()}: {args.field}")
+    return EXIT_OK
+
+
 # --- parser -----------------------------------------------------------------------------
 
 
@@ -330,6 +430,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     plist = command("list", cmd_pupils_list, "list pupils", acting, under=pupil_commands)
     plist.add_argument("--json", action="store_true")
+
+    rec = command(
+        "record", cmd_record, "record a concern, behaviour incident or intervention", acting
+    )
+    rec.add_argument("kind", help="concern, behaviour or intervention")
+    rec.add_argument("--json", required=True, help="a file holding the record as JSON ('-': stdin)")
+    lst = command("lists", cmd_lists, "print the controlled lists", acting)
+    lst.add_argument("--json", action="store_true")
+    recs = command("records", cmd_records, "a pupil's records (that you may read)", acting)
+    recs.add_argument("--pupil", required=True, help="the pupil's UPN")
+    recs.add_argument("--json", action="store_true")
+    amend = command("amend", cmd_amend, "correct one field of a record, with a reason", acting)
+    amend.add_argument("ref")
+    amend.add_argument("--field", required=True)
+    amend.add_argument("--value", required=True)
+    amend.add_argument("--reason", required=True)
 
     command("verify", cmd_verify, "check integrity and the audit chain", acting)
     bak = command("backup", cmd_backup, "write one encrypted backup file", acting)
