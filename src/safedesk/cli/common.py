@@ -1,0 +1,70 @@
+"""Shared pieces of safedesk-admin: exit codes, secrets from the environment, signing in."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from safedesk.domain.errors import SafedeskError
+from safedesk.paths import DataPaths
+from safedesk.services import vault
+from safedesk.services.session import Session
+from safedesk.store.instance_lock import InstanceLock
+from safedesk.store.keyring import FAST_KDF, KdfParams
+
+EXIT_OK = 0
+EXIT_FAILED_CHECK = 1
+EXIT_BAD_INPUT = 2
+EXIT_NOT_ALLOWED = 3
+EXIT_LOCKED = 4
+
+# Names of environment variables, not secrets.
+PASSWORD_ENV = "SAFEDESK_PASSWORD"  # noqa: S105
+NEW_PASSWORD_ENV = "SAFEDESK_NEW_PASSWORD"  # noqa: S105
+RECOVERY_ENV = "SAFEDESK_RECOVERY_KEY"
+# Cheap key slots for the test suite only; a real school must never set this.
+FAST_KDF_ENV = "SAFEDESK_TEST_FAST_KDF"
+
+
+class UsageError(SafedeskError):
+    pass
+
+
+def kdf_params() -> KdfParams:
+    if os.environ.get(FAST_KDF_ENV) == "1":
+        print("warning: weak test key derivation in use", file=sys.stderr)
+        return FAST_KDF
+    return KdfParams()
+
+
+def secret_from(env: str, prompt: str) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise UsageError(f"No password given: set {env} or run this from a terminal.")
+
+
+def out(text: str = "") -> None:
+    print(text)
+
+
+@contextmanager
+def signed_in(args: argparse.Namespace, paths: DataPaths, *, exclusive: bool) -> Iterator[Session]:
+    """Sign in as --user; ``exclusive`` commands also take the one-instance lock."""
+    password = secret_from(PASSWORD_ENV, f"Password for {args.user}: ")
+    lock = InstanceLock(paths.lock).acquire() if exclusive else None
+    try:
+        session = vault.sign_in(paths, args.user, password)
+        try:
+            yield session
+        finally:
+            session.lock()
+    finally:
+        if lock:
+            lock.release()

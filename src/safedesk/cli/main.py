@@ -1,0 +1,182 @@
+"""safedesk-admin's parser and entry point: every error becomes a plain message and exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from safedesk.cli import admin_commands as admin
+from safedesk.cli import record_commands as records_cli
+from safedesk.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED_CHECK,
+    EXIT_LOCKED,
+    EXIT_NOT_ALLOWED,
+    NEW_PASSWORD_ENV,
+    PASSWORD_ENV,
+    RECOVERY_ENV,
+    UsageError,
+)
+from safedesk.domain.errors import (
+    AuthenticationError,
+    NotFound,
+    PermissionDenied,
+    SafedeskError,
+    ValidationError,
+)
+from safedesk.paths import DataPaths
+from safedesk.store.db import StoreError, StoreLocked
+
+DESCRIPTION = (
+    "safedesk-admin: headless administration. Command names, flags and exit codes are a contract."
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = Parser(add_help=False)
+    common.add_argument("--data-dir", help="the school's data folder (default: per-user folder)")
+    acting = Parser(add_help=False)
+    acting.add_argument(
+        "--user",
+        required=True,
+        help=f"who is doing this (password from ${PASSWORD_ENV}, or asked for)",
+    )
+
+    parser = Parser(prog="safedesk-admin", description=DESCRIPTION, parents=[common])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    def command(
+        name: str,
+        handler: Callable[..., int],
+        help_text: str,
+        *parents: Parser,
+        under: argparse._SubParsersAction[Parser] | None = None,
+    ) -> argparse.ArgumentParser:
+        sub = (under or commands).add_parser(name, help=help_text, parents=[common, *parents])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", admin.cmd_init, "create a new school store and its first user")
+    init.add_argument("--school", required=True)
+    init.add_argument("--user", required=True)
+    init.add_argument("--display", help="the first user's full name")
+
+    user = commands.add_parser("user", help="staff accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=Parser)
+    add = command("add", admin.cmd_user_add, "add an account", acting, under=user_commands)
+    add.add_argument(
+        "--new", required=True, help=f"new username (password from ${NEW_PASSWORD_ENV})"
+    )
+    add.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        help="staff, dsl, behaviour_lead, head or admin (repeat for several)",
+    )
+    add.add_argument("--display", required=True, help='full name, e.g. "Mrs Jo Smith"')
+    listing = command("list", admin.cmd_user_list, "list accounts", acting, under=user_commands)
+    listing.add_argument("--json", action="store_true")
+    disable = command(
+        "disable", admin.cmd_user_disable, "disable an account", acting, under=user_commands
+    )
+    disable.add_argument("name", nargs="?")
+    disable.add_argument("--target")
+
+    passwd = command("passwd", admin.cmd_passwd, "change or reset a password", acting)
+    passwd.add_argument("--target", help="reset this user's password (administrators)")
+    passwd.add_argument(
+        "--recovery",
+        action="store_true",
+        help=f"reset --user's password with the recovery key (${RECOVERY_ENV})",
+    )
+
+    pupil = commands.add_parser("pupils", help="pupils from the school's MIS")
+    pupil_commands = pupil.add_subparsers(dest="pupils_command", required=True, parser_class=Parser)
+    imp = command(
+        "import",
+        admin.cmd_pupils_import,
+        "import a CSV export (all or nothing)",
+        acting,
+        under=pupil_commands,
+    )
+    imp.add_argument("file")
+    plist = command("list", admin.cmd_pupils_list, "list pupils", acting, under=pupil_commands)
+    plist.add_argument("--json", action="store_true")
+
+    rec = command(
+        "record",
+        records_cli.cmd_record,
+        "record a concern, behaviour incident or intervention",
+        acting,
+    )
+    rec.add_argument("kind", help="concern, behaviour or intervention")
+    rec.add_argument("--json", required=True, help="a file holding the record as JSON ('-': stdin)")
+    lst = command("lists", records_cli.cmd_lists, "print the controlled lists", acting)
+    lst.add_argument("--json", action="store_true")
+    recs = command(
+        "records", records_cli.cmd_records, "a pupil's records (that you may read)", acting
+    )
+    recs.add_argument("--pupil", required=True, help="the pupil's UPN")
+    recs.add_argument("--json", action="store_true")
+    amend = command(
+        "amend", records_cli.cmd_amend, "correct one field of a record, with a reason", acting
+    )
+    amend.add_argument("ref")
+    amend.add_argument("--field", required=True)
+    amend.add_argument("--value", required=True)
+    amend.add_argument("--reason", required=True)
+
+    command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
+    bak = command("backup", admin.cmd_backup, "write one encrypted backup file", acting)
+    bak.add_argument("--to", help="folder for the backup (default: the school's backup folder)")
+    restore = command(
+        "restore", admin.cmd_restore, "replace the store with a verified backup", acting
+    )
+    restore.add_argument("--from", dest="source", required=True)
+    return parser
+
+
+def exit_code_for(exc: BaseException) -> int:
+    if isinstance(exc, StoreLocked):
+        return EXIT_LOCKED
+    if isinstance(exc, AuthenticationError | PermissionDenied):
+        return EXIT_NOT_ALLOWED
+    if isinstance(exc, ValidationError | UsageError | NotFound | ValueError):
+        return EXIT_BAD_INPUT
+    if isinstance(exc, StoreError):
+        return EXIT_FAILED_CHECK
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = DataPaths.at(args.data_dir)
+    try:
+        code: int = args.handler(args, paths)
+        return code
+    except (SafedeskError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return exit_code_for(exc)
+    except KeyboardInterrupt:
+        print("Stopped; nothing half-done was saved.", file=sys.stderr)
+        return EXIT_FAILED_CHECK
+    except Exception as exc:
+        # Never a traceback, never a message that might quote record text.
+        print(
+            f"safedesk-admin stopped on an unexpected problem ({type(exc).__name__}). "
+            "Nothing half-done was saved. Please report this.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED_CHECK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

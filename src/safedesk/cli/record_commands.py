@@ -1,0 +1,113 @@
+"""safedesk-admin commands for records: record, lists, records, amend."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from safedesk.cli.common import EXIT_OK, UsageError, out, signed_in
+from safedesk.domain.entries import StoredEntry
+from safedesk.domain.errors import ValidationError
+from safedesk.paths import DataPaths
+from safedesk.services import amendments, lists, records
+
+
+def _read_json(source: str) -> object:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"Cannot read {source}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            {"json": f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"}
+        ) from None
+
+
+def cmd_record(args: argparse.Namespace, paths: DataPaths) -> int:
+    kind = records.parse_kind(args.kind)
+    payload = _read_json(args.json)
+    if not isinstance(payload, dict):
+        raise ValidationError({"json": "must be one JSON object with the record's fields"})
+    with signed_in(args, paths, exclusive=False) as session:
+        ref = records.record(session, kind, payload)
+    out(ref)
+    return EXIT_OK
+
+
+def cmd_lists(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        found = lists.choices(session)
+    if args.json:
+        out(
+            json.dumps(
+                {name: [v for v, _ in values] for name, values in found.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for name, values in found.items():
+        out(f"{name}:")
+        for value, label in values:
+            out(f"  {value:<24} {label}")
+    return EXIT_OK
+
+
+def entry_json(entry: StoredEntry) -> dict[str, object]:
+    return {
+        "ref": entry.ref,
+        "kind": entry.kind.value,
+        "author": entry.author,
+        "occurred_at": local_iso(entry.occurred_at),
+        "recorded_at": local_iso(entry.recorded_at),
+        "pupils": [
+            {"upn": p.upn, "name": p.name, "role": p.role.value if p.role else None}
+            for p in entry.pupils
+        ],
+        "status": entry.status.value,
+        "fields": entry.current(),
+        "original": entry.original,
+        "amendments": [
+            {
+                "field": a.field,
+                "old_value": a.old_value,
+                "new_value": a.new_value,
+                "reason": a.reason,
+                "author": a.author,
+                "at": local_iso(a.at),
+            }
+            for a in entry.amendments
+        ],
+    }
+
+
+def local_iso(moment: datetime) -> str:
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def cmd_records(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        found = records.pupil_records(session, args.pupil)
+    if args.json:
+        out(json.dumps([entry_json(e) for e in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for entry in found:
+        when = entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        note = f"  ({len(entry.amendments)} amendments)" if entry.amendments else ""
+        out(f"{entry.ref:<14} {when}  {entry.kind.label:<22} {entry.status.label}{note}")
+    out(f"{len(found)} records")
+    return EXIT_OK
+
+
+def cmd_amend(args: argparse.Namespace, paths: DataPaths) -> int:
+    with signed_in(args, paths, exclusive=False) as session:
+        amendments.amend(session, args.ref, args.field, args.value, args.reason)
+    out(f"Amended {args.ref.upper()}: {args.field}")
+    return EXIT_OK
