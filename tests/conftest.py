@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# Qt must never need a display in tests; set before anything imports Qt.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import users, vault
 from safedesk.services.session import Session
 from safedesk.store.keyring import FAST_KDF
+
+# Qt must never need a display in tests (pytest-qt makes the QApplication later).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Typed times are the school's local time: pin it so results do not depend on the machine.
+os.environ["TZ"] = "Europe/London"
+time.tzset()
 
 HEAD_USER = "head"
 HEAD_PASSWORD = "correct horse battery"
