@@ -17,7 +17,7 @@ PASSWORD = "admin password 1"
 CSV = (
     "UPN,Legal Surname,Legal Forename,Date of Birth,Year Group,Reg Group\n"
     "B801200005001,O'Brien,Siobhán,04/03/2018,2,Oak\n"
-    "A330201900123,Nguyễn,Minh,2017-09-30,3,Ash\n"
+    "U330201900123,Nguyễn,Minh,2017-09-30,3,Ash\n"
 )
 
 
@@ -140,7 +140,7 @@ def test_pupils_import_and_list(initialised, tmp_path: Path) -> None:
     code, out, _ = run("pupils", "list", "--json", "--user", "admin")
     rows = json.loads(out)
     assert [(r["upn"], r["legal_surname"]) for r in rows] == [
-        ("A330201900123", "Nguyễn"),
+        ("U330201900123", "Nguyễn"),
         ("B801200005001", "O'Brien"),
     ]
 
@@ -190,7 +190,7 @@ def test_store_locked_by_another_process_exit_4(initialised, tmp_path: Path) -> 
             sys.executable,
             "-c",
             "import sys, time; from safedesk.store.instance_lock import InstanceLock; "
-            "from pathlib import Path; InstanceLock(Path(sys.argv[1])).acquire(); "
+            "from pathlib import Path; held = InstanceLock(Path(sys.argv[1])).acquire(); "
             "print('held', flush=True); time.sleep(60)",
             str(tmp_path / "data" / "safedesk.lock"),
         ],

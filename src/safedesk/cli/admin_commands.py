@@ -21,7 +21,7 @@ from safedesk.cli.common import (
 )
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
-from safedesk.services import backup, integrity, pupils, users, vault
+from safedesk.services import backup, integrity, pupil_import, pupils, users, vault
 from safedesk.store.instance_lock import InstanceLock
 
 
@@ -115,7 +115,6 @@ def cmd_passwd(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_pupils_import(args: argparse.Namespace, paths: DataPaths) -> int:
-    from safedesk.services import pupil_import
 
     source = Path(args.file)
     try:
