@@ -1,0 +1,249 @@
+"""A term of demo records, written through the real services by the demo's own staff."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from safedesk.domain.calendar import SchoolCalendar
+from safedesk.domain.clock import FixedClock
+from safedesk.domain.entries import Kind
+from safedesk.domain.people import PupilDetails
+from safedesk.services import records, vault
+from safedesk.services.session import Session
+
+CONCERNS = (
+    (
+        "neglect",
+        "routine",
+        "{name} arrived without a coat again and said they had no breakfast.",
+        "There's nothing in the cupboards.",
+    ),
+    (
+        "emotional_abuse",
+        "urgent",
+        "{name} became very upset at home time and said they did not "
+        "want to go home because of shouting.",
+        "Dad shouts at me and says I'm stupid.",
+    ),
+    (
+        "physical_abuse",
+        "immediate",
+        "I noticed a round bruise on {name}'s upper arm during PE. "
+        "When asked, {name} went quiet and then said it happened at home.",
+        "Mum's friend grabbed me.",
+    ),
+    (
+        "online",
+        "urgent",
+        "{name} told me an older person on a game keeps asking for photos.",
+        "He said he'd be my boyfriend.",
+    ),
+    (
+        "mental_health",
+        "urgent",
+        "{name} has scratches on both forearms and has been withdrawn for a week.",
+        "I do it when my head is too loud.",
+    ),
+    (
+        "attendance",
+        "routine",
+        "{name} has been absent 6 of the last 10 days with no reason "
+        "given; calls to parents not answered.",
+        "",
+    ),
+    (
+        "child_on_child",
+        "urgent",
+        "{name} said a group of older pupils pushed them into the toilets and took their phone.",
+        "They said they'd do it again tomorrow.",
+    ),
+    (
+        "domestic_abuse",
+        "urgent",
+        "{name} drew a picture of Mum crying and Dad with a knife.",
+        "That's when the police came.",
+    ),
+)
+BEHAVIOUR = (
+    (
+        "playground",
+        "verbal_abuse",
+        "low",
+        "Lost a game of tag.",
+        "Others joined in the name-calling.",
+        "{name} shouted insults at a classmate.",
+        "Time out and apology.",
+    ),
+    (
+        "classroom",
+        "disruption",
+        "low",
+        "Asked to start written work.",
+        "Peers laughed at comments.",
+        "{name} repeatedly called out and threw pencils.",
+        "Moved seat; reward chart.",
+    ),
+    (
+        "dining_hall",
+        "physical_assault_pupil",
+        "medium",
+        "Queue jumping dispute.",
+        "Pushed back by the other child.",
+        "{name} punched another pupil on the arm.",
+        "Restorative meeting.",
+    ),
+    (
+        "corridor",
+        "defiance",
+        "medium",
+        "Asked to walk, not run.",
+        "Audience of Year 6s.",
+        "{name} refused and swore at the adult.",
+        "Missed playtime; parents phoned.",
+    ),
+    (
+        "playground",
+        "bullying",
+        "high",
+        "Ongoing falling-out over a friendship group.",
+        "Messages over the weekend.",
+        "{name} and friends excluded and mocked the target for a week.",
+        "Parents met; friendship support group.",
+    ),
+)
+INTERVENTION = (
+    "corridor",
+    "Refused to leave the corridor and began kicking the fire door.",
+    "Kicked out at a passing pupil.",
+    "Calm voice, offered choices, cleared the corridor.",
+    "Imminent risk of injury to another pupil.",
+    "double_elbow",
+)
+
+
+def record_a_term(
+    head: Session,
+    roll: Sequence[PupilDetails],
+    *,
+    seed: int = 7,
+    today: date | None = None,
+    weeks: int = 12,
+) -> int:
+    """Records over the last ``weeks`` weeks of school days; returns how many."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    calendar = SchoolCalendar()
+    authors = {
+        name: vault.sign_in(head.paths, name, "demo-password")
+        for name in ("teacher", "dsl", "behaviour")
+    }
+    made = 0
+    try:
+        day = today - timedelta(weeks=weeks)
+        while day < today - timedelta(days=1):  # up to yesterday: nothing in the future
+            day += timedelta(days=1)
+            if not calendar.is_school_day(day):
+                continue
+            for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
+                made += _concern(rng, authors, roll, day)
+            for _ in range(rng.choices([0, 1, 2, 3], weights=[30, 40, 20, 10])[0]):
+                made += _behaviour(rng, authors, roll, day)
+            if rng.random() < 0.12:
+                made += _intervention(rng, authors, roll, day)
+    finally:
+        for session in authors.values():
+            session.lock()
+    return made
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(9, 0)).astimezone() + timedelta(minutes=rng.randrange(390))
+
+
+def _as(session: Session, moment: datetime) -> Session:
+    session.clock = FixedClock(moment)
+    return session
+
+
+def _concern(
+    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+) -> int:
+    pupil = rng.choice(roll)
+    category, urgency, text, words = rng.choice(CONCERNS)
+    happened = _at(day, rng)
+    author = authors["dsl" if rng.random() < 0.2 else "teacher"]
+    payload = {
+        "pupils": [pupil.upn],
+        "occurred_at": happened.isoformat(),
+        "category": category,
+        "urgency": urgency,
+        "description": text.format(name=pupil.known_as),
+        "child_words": f"“{words}”" if words else "",
+        "action_taken": "Reassured the child; did not ask leading questions.",
+        "others_told": "Class teacher",
+    }
+    records.record(
+        _as(author, happened + timedelta(minutes=rng.randrange(5, 50))), Kind.CONCERN, payload
+    )
+    return 1
+
+
+def _behaviour(
+    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+) -> int:
+    first, second = rng.sample(list(roll), 2)
+    location, kind, severity, before, escalated, what, done = rng.choice(BEHAVIOUR)
+    happened = _at(day, rng)
+    payload = {
+        "pupils": [{"upn": first.upn, "role": "instigator"}, {"upn": second.upn, "role": "target"}],
+        "occurred_at": happened.isoformat(),
+        "location": location,
+        "behaviour_type": kind,
+        "severity": severity,
+        "antecedent": before,
+        "escalation": escalated,
+        "description": what.format(name=first.known_as),
+        "action_taken": done,
+        "parents_informed": severity != "low",
+    }
+    if kind == "bullying":
+        payload["bullying_type"] = rng.choice(["verbal", "relational", "online"])
+    author = authors["behaviour" if rng.random() < 0.3 else "teacher"]
+    records.record(
+        _as(author, happened + timedelta(minutes=rng.randrange(10, 90))), Kind.BEHAVIOUR, payload
+    )
+    return 1
+
+
+def _intervention(
+    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+) -> int:
+    pupil = rng.choice(roll)
+    location, cause, escalation, deescalation, reason, hold = INTERVENTION
+    started = _at(day, rng)
+    ended = started + timedelta(minutes=rng.randrange(2, 12))
+    payload = {
+        "pupil": pupil.upn,
+        "started_at": started.isoformat(),
+        "ended_at": ended.isoformat(),
+        "location": location,
+        "staff_involved": "Mr Kowalski, Miss Shah",
+        "witnesses": "Mrs Bennett",
+        "cause": cause,
+        "escalation": escalation,
+        "deescalation": deescalation,
+        "reason_for_force": reason,
+        "restraint_type": hold,
+        "injuries_pupil": "none",
+        "injuries_staff": "none",
+        "parent_informed_at": (ended + timedelta(hours=1)).isoformat(),
+        "parent_informed_by": "Mr Kowalski",
+        "parent_informed_how": "phone",
+        "debrief": "Debrief with both staff the same afternoon.",
+    }
+    records.record(
+        _as(authors["behaviour"], ended + timedelta(hours=2)), Kind.INTERVENTION, payload
+    )
+    return 1
