@@ -1,0 +1,93 @@
+"""Takes offscreen screenshots of the main screens (for reviewing how they look).
+
+    uv run python scripts/screenshots.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from safedesk.demo.school import build_demo_school  # noqa: E402
+from safedesk.paths import DataPaths  # noqa: E402
+from safedesk.services import vault  # noqa: E402
+from safedesk.store.keyring import FAST_KDF  # noqa: E402
+from safedesk.ui import tasks, theme  # noqa: E402
+from safedesk.ui.main_window import MainWindow  # noqa: E402
+from safedesk.ui.setup_wizard import SetupWizard  # noqa: E402
+from safedesk.ui.signin import SignInWindow  # noqa: E402
+
+
+def shot(widget: QWidget, out: Path, name: str) -> None:
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    theme.apply(app)
+    tasks.set_pool(tasks.InlinePool())
+    work = Path(tempfile.mkdtemp())
+
+    wizard = SetupWizard(DataPaths(work / "new"), FAST_KDF)
+    wizard.resize(700, 500)
+    shot(wizard, out, "wizard-1-school")
+    wizard.school_page.school.setText("St Brigid's C of E Primary")
+    wizard.next()
+    page = wizard.user_page
+    page.username.setText("Ada Ngozi")
+    page.display.setText("Mrs Ada Ngozi")
+    page.password.setText("short")
+    page.confirm.setText("shorter")
+    wizard.next()
+    shot(wizard, out, "wizard-2-user-errors")
+    page.username.setText("a.ngozi")
+    page.password.setText("a long enough password")
+    page.confirm.setText("a long enough password")
+    wizard.next()
+    for _ in range(20):
+        QApplication.processEvents()
+    shot(wizard, out, "wizard-3-recovery-key")
+    wizard.close()
+
+    demo = build_demo_school(DataPaths(work / "demo"), pupils=300)
+    accounts = [(a.username, a.roles_label) for a in demo.accounts]
+    signin = SignInWindow(demo.paths, demo_accounts=accounts, demo_password=demo.password)
+    signin.resize(480, 560)
+    shot(signin, out, "signin-demo")
+    signin.username.setText("teacher")
+    signin.password.setText("wrong password")
+    signin.submit()
+    for _ in range(20):
+        QApplication.processEvents()
+    shot(signin, out, "signin-wrong-password")
+    signin.close()
+
+    session = vault.sign_in(demo.paths, "head", demo.password)
+    window = MainWindow(session, "Riverside Primary School (demo)")
+    window.resize(1100, 700)
+    for _ in range(20):
+        QApplication.processEvents()
+    window.show_page("Pupils")
+    shot(window, out, "main-pupils")
+    assert window.pupils_page is not None
+    window.pupils_page.search.setText("oconnor")
+    shot(window, out, "main-pupils-search")
+    window.show_page("Admin")
+    shot(window, out, "main-admin")
+    window.close()
+    session.lock()
+
+
+if __name__ == "__main__":
+    main()

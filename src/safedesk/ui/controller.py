@@ -1,0 +1,127 @@
+"""Moves between the set-up wizard, sign-in, the main window and the idle lock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from safedesk.demo.school import DemoSchool
+from safedesk.paths import DataPaths
+from safedesk.services import backup, settings
+from safedesk.services.session import Session
+from safedesk.store.keyring import KdfParams
+from safedesk.ui import tasks
+from safedesk.ui.idle import IdleWatcher
+from safedesk.ui.main_window import MainWindow
+from safedesk.ui.setup_wizard import SetupWizard
+from safedesk.ui.signin import SignInWindow
+
+EXIT_WHEN_SHOWN = "SAFEDESK_EXIT_WHEN_SHOWN"  # benchmarks time start-up with this
+
+
+class AppController(QObject):
+    def __init__(
+        self,
+        app: QApplication,
+        paths: DataPaths,
+        *,
+        kdf: KdfParams | None = None,
+        demo: DemoSchool | None = None,
+        idle_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.paths = paths
+        self.kdf = kdf
+        self.demo = demo
+        self.idle_ms = idle_ms
+        self.session: Session | None = None
+        self.window: QWidget | None = None
+        self.main_window: MainWindow | None = None
+        self._pending_backup_dir: str | None = None
+        self._notice = ""
+        self.idle = IdleWatcher(app, idle_ms or 5 * 60_000)
+        self.idle.idle.connect(self.lock)
+        app.aboutToQuit.connect(self.shutdown)
+
+    def start(self) -> None:
+        if self.paths.store_exists():
+            self.show_sign_in()
+        else:
+            wizard = SetupWizard(self.paths, self.kdf)
+            wizard.finished_setup.connect(self._setup_finished)
+            self._show(wizard)
+
+    def _show(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None and old is not window:
+            old.close()
+            old.deleteLater()
+        if os.environ.get(EXIT_WHEN_SHOWN) == "1":
+            print("shown", flush=True)
+            QTimer.singleShot(0, self.app.quit)
+
+    def _setup_finished(self, username: str, backup_dir: str) -> None:
+        self._pending_backup_dir = backup_dir
+        self.show_sign_in(username)
+
+    def show_sign_in(self, username: str = "") -> None:
+        accounts = [(a.username, a.roles_label) for a in self.demo.accounts] if self.demo else []
+        window = SignInWindow(
+            self.paths,
+            demo_accounts=accounts,
+            demo_password=self.demo.password if self.demo else None,
+            notice=self._notice,
+        )
+        self._notice = ""
+        window.username.setText(username)
+        if username:
+            window.password.setFocus()
+        window.signed_in.connect(self._signed_in)
+        self._show(window)
+
+    def _signed_in(self, session: Session) -> None:
+        self.session = session
+        if self._pending_backup_dir:
+            settings.update_settings(session, backup_dir=self._pending_backup_dir)
+            self._pending_backup_dir = None
+        minutes = settings.get_settings(session).idle_lock_minutes
+        self.idle.set_timeout(self.idle_ms or minutes * 60_000)
+        self.main_window = MainWindow(session, settings.school_name(session))
+        self.main_window.lock_requested.connect(self.lock)
+        self._show(self.main_window)
+        self.idle.start()
+        tasks.run(backup.backup_if_due, session).on_error(self._backup_failed)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        # Never in the way of recording, but never silent either.
+        print(f"safedesk: the daily backup did not complete: {exc}", file=sys.stderr)
+
+    def lock(self) -> None:
+        if self.session is None:
+            return
+        self.idle.stop()
+        session, self.session = self.session, None
+        self.main_window = None
+        with contextlib.suppress(Exception):
+            session.lock()
+        self._notice = "safedesk locked itself. Sign in again to carry on."
+        self.show_sign_in(session.user.username)
+
+    def shutdown(self) -> None:
+        """On exit: one last automatic backup, then close the store."""
+        self.idle.close()
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        try:
+            backup.create_backup(session, automatic=True)
+        except Exception as exc:
+            self._backup_failed(exc)
+        finally:
+            session.lock()

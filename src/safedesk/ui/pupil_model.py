@@ -1,0 +1,107 @@
+"""The pupil list as a table model, and the type-ahead filter over it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from safedesk.domain.people import Pupil
+from safedesk.services.pupils import matches
+
+NAME, UPN, DOB, YEAR, CLASS, FLAGS = range(6)
+HEADERS = ("Name", "UPN", "Date of birth", "Year", "Class", "Flags")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+PUPIL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def flags_text(pupil: Pupil) -> str:
+    d = pupil.details
+    found = [("SEN", bool(d.sen)), ("FSM", d.fsm), ("CLA", d.cla), ("EAL", d.eal)]
+    return " ".join(name for name, present in found if present)
+
+
+class PupilTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._pupils: list[Pupil] = []
+
+    def set_pupils(self, pupils: list[Pupil]) -> None:
+        self.beginResetModel()
+        self._pupils = list(pupils)
+        self.endResetModel()
+
+    def pupil(self, row: int) -> Pupil:
+        return self._pupils[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
+        return 0 if parent.isValid() else len(self._pupils)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._pupils):
+            return None
+        pupil = self._pupils[index.row()]
+        d = pupil.details
+        column = index.column()
+        if role == PUPIL_ROLE:
+            return pupil
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                f"{d.legal_surname}, {d.known_as}",
+                d.upn,
+                d.date_of_birth.strftime("%d/%m/%Y"),
+                d.year_group or "",
+                d.class_name or "",
+                flags_text(pupil),
+            )[column]
+        if role == SORT_ROLE:
+            return (
+                f"{d.legal_surname.casefold()}\t{d.known_as.casefold()}",
+                d.upn,
+                d.date_of_birth.isoformat(),
+                "0" if d.year_group == "R" else (d.year_group or "").zfill(2),
+                (d.class_name or "").casefold(),
+                flags_text(pupil),
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME and d.preferred_forename:
+            return f"Legal name: {d.legal_forename} {d.legal_surname}"
+        return None
+
+
+class PupilFilter(QSortFilterProxyModel):
+    """Filters on name, preferred name, UPN, year or class; accent- and case-blind."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._query = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_query(self, query: str) -> None:
+        self.beginFilterChange()
+        self._query = query
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._query.strip():
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, PupilTableModel)
+        return matches(model.pupil(source_row), self._query)

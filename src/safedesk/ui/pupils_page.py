@@ -1,0 +1,86 @@
+"""The Pupils page: the school's roll with search-as-you-type."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safedesk.domain.people import Pupil
+from safedesk.services import pupils
+from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.errors import user_message
+from safedesk.ui.pupil_model import NAME, PUPIL_ROLE, PupilFilter, PupilTableModel
+
+
+class PupilsPage(QWidget):
+    pupil_opened = Signal(object)  # Pupil
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.model = PupilTableModel()
+        self.proxy = PupilFilter()
+        self.proxy.setSourceModel(self.model)
+        title = QLabel("Pupils")
+        title.setObjectName("Title")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, preferred name, UPN, year or class…")
+        self.search.setAccessibleName("Search pupils")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.count = QLabel()
+        self.count.setObjectName("Subtitle")
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(self.search)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+
+    def load(self) -> None:
+        self.count.setText("Loading pupils…")
+        tasks.run(pupils.list_pupils, self.session).on_success(self._loaded).on_error(self._failed)
+
+    def _loaded(self, found: list[Pupil]) -> None:
+        self.model.set_pupils(found)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self._update_count()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count.setText(user_message(exc))
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_query(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(
+            f"{total} pupils" if shown == total else f"{shown} of {total} pupils match"
+        )
+
+    def _open(self, index: object) -> None:
+        pupil = self.proxy.data(index, PUPIL_ROLE)  # type: ignore[arg-type]
+        if pupil is not None:
+            self.pupil_opened.emit(pupil)

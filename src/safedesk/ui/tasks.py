@@ -1,0 +1,83 @@
+"""The one way to run slow work (KDF, backups, exports) off the UI thread.
+
+    tasks.run(fn, *args).on_success(show).on_error(report)
+
+Work starts on the next pass of the event loop, so callbacks can be attached first.
+Results come back on the UI thread through queued signals. Tests swap in an inline pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+
+class Task(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # we keep a reference until finished
+        self._fn = fn
+        self._args = args
+        self.signals = _Signals()
+
+    def on_success(self, callback: Callable[[Any], None]) -> Task:
+        self.signals.succeeded.connect(callback)
+        return self
+
+    def on_error(self, callback: Callable[[BaseException], None]) -> Task:
+        self.signals.failed.connect(callback)
+        return self
+
+    def on_finished(self, callback: Callable[[], None]) -> Task:
+        self.signals.finished.connect(callback)
+        return self
+
+    def run(self) -> None:
+        try:
+            result = self._fn(*self._args)
+        except BaseException as exc:  # reported to the UI, never lost on a thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+class InlinePool:
+    """Runs tasks at once on the calling thread (tests)."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+
+_pool: QThreadPool | InlinePool | None = None
+_running: set[Task] = set()
+
+
+def set_pool(pool: QThreadPool | InlinePool | None) -> None:
+    global _pool
+    _pool = pool
+
+
+def _current_pool() -> QThreadPool | InlinePool:
+    return _pool if _pool is not None else QThreadPool.globalInstance()
+
+
+def run(fn: Callable[..., Any], *args: Any) -> Task:
+    task = Task(fn, args)
+    _running.add(task)
+    task.signals.finished.connect(lambda: _running.discard(task))
+    QTimer.singleShot(0, lambda: _current_pool().start(task))
+    return task
+
+
+def busy() -> bool:
+    return bool(_running)
