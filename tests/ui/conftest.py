@@ -1,0 +1,57 @@
+"""UI fixtures: background work runs inline; no modal dialog ever opens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from safedesk.domain import upn
+from safedesk.domain.people import PupilDetails
+from safedesk.services.session import Session
+from safedesk.store import pupils
+from safedesk.ui import msgbox, tasks
+
+
+@pytest.fixture(autouse=True)
+def inline_tasks() -> Iterator[None]:
+    tasks.set_pool(tasks.InlinePool())
+    yield
+    tasks.set_pool(None)
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    for name in ("information", "warning", "error"):
+        monkeypatch.setattr(msgbox, name, lambda _p, title, text: shown.append((title, text)))
+    monkeypatch.setattr(msgbox, "confirm", lambda *_a: True)
+    return shown
+
+
+ROLL = [
+    ("801200005001", "O'Connor-Nguyễn", "Siobhán", "Shiv", "3", "Oak"),
+    ("801200005002", "Wiśniewska", "Zoë", None, "4", "Ash"),
+    ("801200005003", "De la Cruz", "Mateo", None, "2", "Birch"),
+    ("801200005004", "Smith", "Jo", None, "R", "Elm"),
+]
+
+
+def add_roll(session: Session) -> None:
+    with session.store.write() as conn:
+        for body, surname, forename, preferred, year, class_name in ROLL:
+            pupils.insert(
+                conn,
+                PupilDetails(
+                    upn.make(body),
+                    surname,
+                    forename,
+                    date(2018, 1, 1),
+                    preferred,
+                    None,
+                    year,
+                    class_name,
+                ),
+                session.clock.now(),
+            )

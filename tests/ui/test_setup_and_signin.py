@@ -1,0 +1,97 @@
+"""First run and signing in, driven through the real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from safedesk.paths import DataPaths
+from safedesk.services import vault
+from safedesk.store.keyring import FAST_KDF
+from safedesk.ui.setup_wizard import SetupWizard
+from safedesk.ui.signin import SignInWindow
+from tests.conftest import HEAD_PASSWORD, SchoolStore
+
+
+def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.school_page.school, "St Brigid's C of E Primary")
+    wizard.next()
+    page = wizard.user_page
+    qtbot.keyClicks(page.username, "a.ngozi")
+    qtbot.keyClicks(page.display, "Mrs Ada Ngozi")
+    qtbot.keyClicks(page.password, "a long enough password")
+    qtbot.keyClicks(page.confirm, "a long enough password")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
+    assert paths.store_exists()
+    key = wizard.recovery_page.key.text()
+    assert len(key) == 29
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()  # must confirm first
+    qtbot.mouseClick(wizard.recovery_page.saved, Qt.MouseButton.LeftButton)
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    wizard.next()
+    with qtbot.waitSignal(wizard.finished_setup) as finished:
+        wizard.accept()
+    assert finished.args == ["a.ngozi", str(paths.backups)]
+    vault.reset_with_recovery_key(paths, key, "a.ngozi", "reset with the key", FAST_KDF)
+
+
+def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.school_page.school, "Hill Top")
+    wizard.next()
+    page = wizard.user_page
+    qtbot.keyClicks(page.username, "Bad Name")
+    qtbot.keyClicks(page.password, "short")
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert page.error.isVisible()
+    assert "Username must be" in page.error.text()
+    assert "Password must be at least 10" in page.error.text()
+    assert not paths.database.exists()
+
+
+def test_wrong_password_shows_a_message_and_stays(qtbot: QtBot, school: SchoolStore) -> None:
+    window = SignInWindow(school.paths)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.username, "head")
+    qtbot.keyClicks(window.password, "not the password")
+    with qtbot.assertNotEmitted(window.signed_in, wait=50):
+        qtbot.keyClick(window.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.error.isVisible())
+    assert window.error.text() == "Wrong username or password."
+    assert window.password.text() == ""
+    assert window.button.isEnabled()
+
+
+def test_right_password_signs_in(qtbot: QtBot, school: SchoolStore) -> None:
+    window = SignInWindow(school.paths)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.username, "head")
+    qtbot.keyClicks(window.password, HEAD_PASSWORD)
+    with qtbot.waitSignal(window.signed_in) as signed:
+        qtbot.mouseClick(window.button, Qt.MouseButton.LeftButton)
+    session = signed.args[0]
+    assert session.user.username == "head"
+    session.store.close()
+
+
+def test_empty_fields_are_caught_before_unlocking(qtbot: QtBot, school: SchoolStore) -> None:
+    window = SignInWindow(school.paths)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.mouseClick(window.button, Qt.MouseButton.LeftButton)
+    assert window.error.text() == "Please enter your username and password."
