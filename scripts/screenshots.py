@@ -1,6 +1,6 @@
 """Takes offscreen screenshots of the main screens (for reviewing how they look).
 
-    uv run python scripts/screenshots.py [OUT_DIR]
+uv run python scripts/screenshots.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from safedesk.demo.school import build_demo_school  # noqa: E402
-from safedesk.paths import DataPaths  # noqa: E402
-from safedesk.services import vault  # noqa: E402
-from safedesk.store.keyring import FAST_KDF  # noqa: E402
-from safedesk.ui import tasks, theme  # noqa: E402
-from safedesk.ui.main_window import MainWindow  # noqa: E402
-from safedesk.ui.setup_wizard import SetupWizard  # noqa: E402
-from safedesk.ui.signin import SignInWindow  # noqa: E402
+from safedesk.demo.school import build_demo_school
+from safedesk.paths import DataPaths
+from safedesk.services import vault
+from safedesk.store.keyring import FAST_KDF
+from safedesk.ui import tasks, theme
+from safedesk.ui.main_window import MainWindow
+from safedesk.ui.setup_wizard import SetupWizard
+from safedesk.ui.signin import SignInWindow
 
 
 def shot(widget: QWidget, out: Path, name: str) -> None:

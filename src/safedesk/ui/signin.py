@@ -93,8 +93,7 @@ class SignInWindow(QWidget):
             unbroken = (demo_password or "").replace("-", "\u2011")  # keep it on one line
             lines = "".join(f"<br><b>{u}</b> — {label}" for u, label in demo_accounts)
             demo = QLabel(
-                f"<b>Demo school.</b> Every account's password is "
-                f"<b>{unbroken}</b>:{lines}"
+                f"<b>Demo school.</b> Every account's password is <b>{unbroken}</b>:{lines}"
             )
             demo.setObjectName("Note")
             demo.setWordWrap(True)
