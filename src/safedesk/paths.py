@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "safedesk"
 
 
 def default_data_dir() -> Path:
     """The per-user data folder the app uses when no --data-dir is given."""
+    import platformdirs  # only when needed: it is slow to import and start-up is timed
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 

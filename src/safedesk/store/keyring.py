@@ -34,7 +34,7 @@ _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy t
 class KdfParams:
     """Argon2id cost. The default costs about 0.3–0.5 s on a school office PC."""
 
-    time_cost: int = 3
+    time_cost: int = 4
     memory_kib: int = 196_608
     parallelism: int = 2
 

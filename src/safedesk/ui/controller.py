@@ -5,20 +5,22 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from safedesk.demo.school import DemoSchool
 from safedesk.paths import DataPaths
-from safedesk.services import backup, settings
-from safedesk.services.session import Session
-from safedesk.store.keyring import KdfParams
 from safedesk.ui import tasks
 from safedesk.ui.idle import IdleWatcher
-from safedesk.ui.main_window import MainWindow
-from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
+
+# The sign-in window must appear fast: what only a signed-in user needs loads later.
+if TYPE_CHECKING:
+    from safedesk.demo.school import DemoSchool
+    from safedesk.services.session import Session
+    from safedesk.store.keyring import KdfParams
+    from safedesk.ui.main_window import MainWindow
 
 EXIT_WHEN_SHOWN = "SAFEDESK_EXIT_WHEN_SHOWN"  # benchmarks time start-up with this
 
@@ -52,6 +54,8 @@ class AppController(QObject):
         if self.paths.store_exists():
             self.show_sign_in()
         else:
+            from safedesk.ui.setup_wizard import SetupWizard
+
             wizard = SetupWizard(self.paths, self.kdf)
             wizard.finished_setup.connect(self._setup_finished)
             self._show(wizard)
@@ -86,6 +90,9 @@ class AppController(QObject):
         self._show(window)
 
     def _signed_in(self, session: Session) -> None:
+        from safedesk.services import backup, settings
+        from safedesk.ui.main_window import MainWindow
+
         self.session = session
         if self._pending_backup_dir:
             settings.update_settings(session, backup_dir=self._pending_backup_dir)
@@ -118,6 +125,8 @@ class AppController(QObject):
         self.idle.close()
         if self.session is None:
             return
+        from safedesk.services import backup
+
         session, self.session = self.session, None
         try:
             backup.create_backup(session, automatic=True)

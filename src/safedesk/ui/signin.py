@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,10 +18,18 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
-from safedesk.services import vault
-from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
+
+if TYPE_CHECKING:
+    from safedesk.services.session import Session
+
+
+def _unlock(paths: DataPaths, username: str, password: str) -> Session:
+    # Imported on the worker thread, so the window shows before the crypto modules load.
+    from safedesk.services import vault
+
+    return vault.sign_in(paths, username, password)
 
 
 class SignInWindow(QWidget):
@@ -109,9 +118,9 @@ class SignInWindow(QWidget):
             (self.username if not username else self.password).setFocus()
             return
         self.set_busy(True)
-        tasks.run(vault.sign_in, self.paths, username, password).on_success(
-            self._succeeded
-        ).on_error(self._failed)
+        tasks.run(_unlock, self.paths, username, password).on_success(self._succeeded).on_error(
+            self._failed
+        )
 
     def _succeeded(self, session: Session) -> None:
         self.set_busy(False)
