@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from datetime import date, datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.errors import ValidationError
@@ -14,181 +17,296 @@ from safedesk.domain.text import text_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FIELD = 200
+OLDEST_BIRTH_YEAR = 1900
 
-# Header spellings MIS exports use, folded (lower case, letters and digits only).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "upn": ("upn", "uniquepupilnumber"),
-    "legal_surname": ("surname", "legalsurname", "lastname", "familyname"),
-    "legal_forename": ("forename", "legalforename", "firstname", "givenname"),
-    "preferred_forename": ("preferredforename", "preferredname", "knownas"),
-    "date_of_birth": ("dob", "dateofbirth", "birthdate"),
-    "gender": ("gender", "sex"),
-    "year_group": ("year", "yeargroup", "ncyear", "nationalcurriculumyear"),
-    "class_name": ("class", "reggroup", "registrationgroup", "form", "classname"),
-    "sen": ("sen", "senstatus", "senprovision"),
-    "fsm": ("fsm", "pupilpremium", "fsmeligible", "pp"),
-    "cla": ("cla", "incare", "lookedafter", "lookedafterchild", "lac"),
-    "eal": ("eal", "englishasanadditionallanguage"),
+# Spellings MIS exports use, most specific first: when a file has both "Legal Surname"
+# and "Surname", the legal one is what the pupil record holds.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "upn": ("UPN", "Unique Pupil Number"),
+    "legal_surname": ("Legal Surname", "Surname", "Last Name", "Family Name"),
+    "legal_forename": ("Legal Forename", "Forename", "First Name", "Given Name"),
+    "preferred_forename": ("Preferred Forename", "Preferred Name", "Known As"),
+    "date_of_birth": ("Date of Birth", "DOB", "Birth Date"),
+    "gender": ("Gender", "Sex"),
+    "year_group": ("NC Year", "Year Group", "Year", "National Curriculum Year"),
+    "class_name": ("Reg Group", "Registration Group", "Class", "Form", "Class Name"),
+    "sen": ("SEN Status", "SEN", "SEN Provision"),
+    "fsm": ("FSM", "FSM Eligible", "Pupil Premium", "PP"),
+    "cla": ("CLA", "In Care", "Looked After", "Looked After Child", "LAC"),
+    "eal": ("EAL", "English as an Additional Language"),
 }
 REQUIRED = ("upn", "legal_surname", "legal_forename", "date_of_birth")
-LABELS = {
+NAMES = {
     "upn": "UPN",
     "legal_surname": "Surname",
     "legal_forename": "Forename",
     "date_of_birth": "Date of birth",
 }
-_TRUE = {"y", "yes", "true", "1", "t"}
-_FALSE = {"", "n", "no", "false", "0", "f"}
+_TRUE = {"y", "yes", "true", "t", "1"}
+_FALSE = {"", "n", "no", "false", "f", "0"}
+_BOOLEAN = _TRUE | _FALSE
+# The MIS code N is "no special educational need"; stored as None so no SEN flag shows.
+_NO_SEN = {"n", "no", "none"}
+_DATE = re.compile(
+    r"^(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+    r"|(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2}))"
+    # Spreadsheets sometimes append a midnight time to a date.
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+DELIMITERS = ",;\t"
+SNIFF_CHARS = 8192
+UNREADABLE = 'cannot be read from here on: is there a quote mark (") that is not closed?'
+_BREAKS = re.compile("[\r\n\t\u2028\u2029]")
+_EXCEL_SEP = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 
 
 class ImportRejected(ValidationError):
     """The file was refused whole; ``problems`` names each bad line."""
 
 
-def fold(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.lower())
+@dataclass(frozen=True)
+class Column:
+    index: int
+    label: str  # the heading as the file spells it, so messages match what people see
+
+
+def fold(heading: str) -> str:
+    """A heading reduced to lower-case letters and digits ("Date_of Birth" → "dateofbirth")."""
+    return re.sub(r"[^a-z0-9]", "", heading.lower())
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252, as MIS exports come."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = text[: 64 * 1024]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+    """UTF-8 (with or without a BOM), else Windows-1252; UTF-16 only when its BOM says so."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export.
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRejected(
+        {"file": "is not readable text; please save it from your MIS or Excel as CSV (UTF-8)"}
+    )
 
 
 def parse_date(text: str) -> date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    """DD/MM/YYYY (or with - or .) or ISO YYYY-MM-DD; None when it is not a real date."""
+    found = _DATE.match(text)
+    if not found:
+        return None
+    parts = found.group("y", "m", "d") if found["y"] else found.group("iso_y", "iso_m", "iso_d")
+    try:
+        return date(*map(int, parts))
+    except ValueError:
+        return None
 
 
 def parse_pupil_csv(data: bytes, *, today: date | None = None) -> list[PupilDetails]:
     """All the pupils in the file, or ImportRejected naming every problem by line."""
     today = today or date.today()
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(
-            {
-                "file": f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
-                "is this the right file?"
-            }
-        )
-    text = decode(data)
-    if "\x00" in text:
-        raise ImportRejected({"file": "is not a CSV text file (it contains binary data)"})
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRejected({"file": "is empty"}) from None
-    except csv.Error as exc:
-        raise ImportRejected({"line 1": f"cannot be read as CSV ({exc})"}) from None
-    columns = _columns(header)
+    rows = _rows(_text(data))
+    for header_line, header in rows:
+        if header is None:
+            raise ImportRejected({f"line {header_line}": UNREADABLE})
+        if any(cell.strip() for cell in header):
+            break
+    else:
+        raise ImportRejected({"file": "is empty"})
+    columns = _columns(header, header_line)
+    problems: dict[int, list[str]] = {}
     pupils: list[PupilDetails] = []
-    problems: dict[str, str] = {}
-    first_line: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            pupil, row_problems = _pupil(row, columns, today)
-            if pupil and pupil.upn in first_line:
-                row_problems.append(f"UPN {pupil.upn} is also on line {first_line[pupil.upn]}")
-            if row_problems:
-                problems[f"line {line}"] = "; ".join(row_problems)
-            elif pupil:
-                first_line[pupil.upn] = line
-                pupils.append(pupil)
-    except csv.Error as exc:
-        problems[f"line {reader.line_num}"] = f"cannot be read as CSV ({exc})"
+    lines_of: dict[str, list[int]] = {}
+    for line, row in rows:
+        if row is None:
+            problems[line] = [UNREADABLE]
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        pupil, upn, row_problems = _pupil(row, columns, len(header), today)
+        if upn:
+            lines_of.setdefault(upn, []).append(line)
+        if row_problems:
+            problems[line] = row_problems
+        elif pupil:
+            pupils.append(pupil)
+    for line, duplicate in _duplicates(lines_of).items():
+        problems.setdefault(line, []).append(duplicate)
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected({f"line {n}": "; ".join(problems[n]) for n in sorted(problems)})
     if not pupils:
-        raise ImportRejected({"file": "has a header but no pupils"})
+        raise ImportRejected({"file": "has column headings but no pupils"})
     return pupils
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    folded = [fold(h.lstrip("\ufeff")) for h in header]
-    columns: dict[str, int] = {}
-    for field, spellings in HEADERS.items():
-        for index, name in enumerate(folded):
-            if name in spellings:
-                columns[field] = index
-                break
-    missing = [LABELS[f] for f in REQUIRED if f not in columns]
-    if missing:
-        found = ", ".join(h for h in header if h.strip()) or "nothing"
+def _duplicates(lines_of: dict[str, list[int]]) -> dict[int, str]:
+    """Each line whose UPN is on another line too, with the other line numbers."""
+    found: dict[int, str] = {}
+    for upn, lines in lines_of.items():
+        if len(lines) < 2:
+            continue
+        for line in lines:
+            others = [str(n) for n in lines if n != line]
+            where = "line" if len(others) == 1 else "lines"
+            found[line] = f"UPN {upn} is also on {where} {_join(others, 'and')}"
+    return found
+
+
+def _text(data: bytes) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        size = MAX_FILE_BYTES // (1024 * 1024)
+        raise ImportRejected({"file": f"is larger than {size} MB; is this the right file?"})
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise ImportRejected(
-            {"header": f"line 1 has no {' or '.join(missing)} column (found: {found})"}
+            {"file": "is an Excel workbook, not a CSV file; in Excel choose Save As → CSV"}
+        )
+    text = decode(data)
+    if "\x00" in text[:1024]:
+        raise ImportRejected({"file": "is not a CSV text file (it contains binary data)"})
+    return text
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str] | None]]:
+    """Each record with the line it starts on (a quoted value may span lines).
+
+    A record the csv module cannot read comes as None, and nothing after it.
+    """
+    lines = io.StringIO(text, newline="")
+    excel_sep = _EXCEL_SEP.match(lines.readline())
+    if excel_sep:
+        # Excel writes "sep=;" as a first line to name the delimiter.
+        delimiter, skipped = excel_sep.group(1), 1
+    else:
+        delimiter, skipped = _delimiter(text), 0
+        lines.seek(0)
+    reader = csv.reader(lines, dialect=csv.excel, delimiter=delimiter, strict=True)
+    while True:
+        start = reader.line_num + 1 + skipped
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield start, None
+            return
+        yield start, row
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter csv.Sniffer finds in the first lines, else the commonest on line 1."""
+    # Not too much: the sniffer's regular expressions slow down badly on big samples.
+    sample = text[:SNIFF_CHARS]
+    if (end := sample.rfind("\n")) > 0:
+        sample = sample[: end + 1]
+    try:
+        # Only the delimiter is trusted: the sniffer takes apostrophes (O'Brien) for quotes.
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first_line = sample.splitlines()[0] if sample else ""
+        return max(DELIMITERS, key=first_line.count)
+
+
+def _columns(header: list[str], line: int) -> dict[str, Column]:
+    folded = [fold(h) for h in header]
+    columns: dict[str, Column] = {}
+    for field, spellings in SPELLINGS.items():
+        found = [folded.index(fold(s)) for s in spellings if fold(s) in folded]
+        if found:
+            columns[field] = Column(found[0], header[found[0]].strip())
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        headings = [h.strip() for h in header if h.strip()]
+        needed = _join(
+            [f"no {NAMES[f]} column (headed {_join(SPELLINGS[f], 'or')})" for f in missing], "and"
+        )
+        raise ImportRejected(
+            {"header": f"line {line} has {needed}. Its columns are: {_join(headings, 'and')}"}
         )
     return columns
 
 
 def _pupil(
-    row: list[str], columns: dict[str, int], today: date
-) -> tuple[PupilDetails | None, list[str]]:
+    row: list[str], columns: dict[str, Column], width: int, today: date
+) -> tuple[PupilDetails | None, str | None, list[str]]:
+    """The pupil on one row, its valid UPN (for duplicate checks), and what is wrong."""
     problems: list[str] = []
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        problems.append(
+            f"has {len(row)} values but there are only {width} column headings "
+            "(does a name contain the separator without quote marks?)"
+        )
     cells: dict[str, str] = {}
-    for field, index in columns.items():
-        value = row[index].strip() if index < len(row) else ""
-        if reason := text_problem(value, limit=MAX_FIELD):
-            problems.append(f"{LABELS.get(field, field)} {reason}")
-            value = ""
-        cells[field] = value
-    for field in REQUIRED:
-        if not cells.get(field):
-            problems.append(f"{LABELS[field]} is missing")
+    for field, column in columns.items():
+        value = row[column.index].strip() if column.index < len(row) else ""
+        if reason := _field_problem(value):
+            problems.append(f"{column.label} {reason}")
+        elif not value and field in REQUIRED:
+            problems.append(f"{column.label} is blank")
+        else:
+            cells[field] = value
     upn = upn_rules.normalise(cells.get("upn", ""))
     if upn and (reason := upn_rules.problem(upn)):
-        problems.append(reason)
-    dob = None
-    if cells.get("date_of_birth"):
-        dob = parse_date(cells["date_of_birth"])
-        if dob is None:
-            problems.append(
-                f"date of birth {cells['date_of_birth']!r} is not a date (use DD/MM/YYYY)"
-            )
-        elif dob > today:
-            problems.append(f"date of birth {dob:%d/%m/%Y} is in the future")
+        problems.append(f"UPN {reason}")
+        upn = ""
+    dob = _date_of_birth(cells.get("date_of_birth", ""), columns["date_of_birth"], today)
+    if isinstance(dob, str):
+        problems.append(dob)
     flags: dict[str, bool] = {}
     for field in ("fsm", "cla", "eal"):
-        raw = cells.get(field, "").lower()
-        if raw in _TRUE:
-            flags[field] = True
-        elif raw in _FALSE:
-            flags[field] = False
-        else:
-            problems.append(f"{field.upper()} should be Y or N, not {cells[field]!r}")
-    if problems or dob is None:
-        return None, problems
+        raw = cells.get(field, "")
+        if raw.lower() in _BOOLEAN:
+            flags[field] = raw.lower() in _TRUE
+        elif field in cells:
+            problems.append(f"{columns[field].label} should be Y or N, not {raw!r}")
+    if problems or not isinstance(dob, date):
+        return None, upn or None, problems
     sen = cells.get("sen") or None
-    return (
-        PupilDetails(
-            upn=upn,
-            legal_surname=cells["legal_surname"],
-            legal_forename=cells["legal_forename"],
-            date_of_birth=dob,
-            preferred_forename=cells.get("preferred_forename") or None,
-            gender=cells.get("gender") or None,
-            year_group=cells.get("year_group") or None,
-            class_name=cells.get("class_name") or None,
-            sen=None if sen and sen.upper() in ("N", "NONE", "NO") else sen,
-            **flags,
-        ),
-        [],
+    pupil = PupilDetails(
+        upn=upn,
+        legal_surname=cells["legal_surname"],
+        legal_forename=cells["legal_forename"],
+        date_of_birth=dob,
+        preferred_forename=cells.get("preferred_forename") or None,
+        gender=cells.get("gender") or None,
+        year_group=cells.get("year_group") or None,
+        class_name=cells.get("class_name") or None,
+        sen=None if sen and sen.lower() in _NO_SEN else sen,
+        **flags,
     )
+    return pupil, upn, []
+
+
+def _field_problem(value: str) -> str | None:
+    # Most values are short and printable (no control characters or line separators).
+    if value.isprintable() and len(value) <= MAX_FIELD:
+        return None
+    if reason := text_problem(value, limit=MAX_FIELD):
+        return reason
+    if _BREAKS.search(value):
+        return "contains a line break or tab (each value must be on one line)"
+    return None
+
+
+def _date_of_birth(raw: str, column: Column, today: date) -> date | str | None:
+    """The date, or what is wrong with it; None when it is blank (reported already)."""
+    if not raw:
+        return None
+    dob = parse_date(raw)
+    if dob is None:
+        if _DATE.match(raw):
+            return f"{column.label} {raw!r} is not a real date (dates are read as DD/MM/YYYY)"
+        return f"{column.label} {raw!r} is not a date (please use DD/MM/YYYY)"
+    if dob > today:
+        return f"{column.label} {dob:%d/%m/%Y} is in the future"
+    if dob.year < OLDEST_BIRTH_YEAR:
+        return f"{column.label} {dob:%d/%m/%Y} is too long ago to be a pupil's"
+    return dob
+
+
+def _join(items: Sequence[str], word: str) -> str:
+    """The items as a person would list them: "a, b and c" or "a, b or c"."""
+    if len(items) < 2:
+        return "".join(items) or "none"
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

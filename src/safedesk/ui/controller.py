@@ -113,6 +113,8 @@ class AppController(QObject):
         if self.session is None:
             return
         self.idle.stop()
+        if self.main_window is not None:
+            self.main_window.stop()
         session, self.session = self.session, None
         self.main_window = None
         with contextlib.suppress(Exception):
@@ -127,6 +129,8 @@ class AppController(QObject):
             return
         from safedesk.services import backup
 
+        if self.main_window is not None:
+            self.main_window.stop()
         session, self.session = self.session, None
         try:
             backup.create_backup(session, automatic=True)

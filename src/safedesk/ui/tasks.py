@@ -21,11 +21,14 @@ class _Signals(QObject):
 
 
 class Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # we keep a reference until finished
         self._fn = fn
         self._args = args
+        self._kwargs = kwargs
         self.signals = _Signals()
 
     def on_success(self, callback: Callable[[Any], None]) -> Task:
@@ -42,7 +45,7 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(*self._args)
+            result = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # reported to the UI, never lost on a thread
             self.signals.failed.emit(exc)
         else:
@@ -71,8 +74,8 @@ def _current_pool() -> QThreadPool | InlinePool:
     return _pool if _pool is not None else QThreadPool.globalInstance()
 
 
-def run(fn: Callable[..., Any], *args: Any) -> Task:
-    task = Task(fn, args)
+def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+    task = Task(fn, args, kwargs)
     _running.add(task)
     task.signals.finished.connect(lambda: _running.discard(task))
     QTimer.singleShot(0, lambda: _current_pool().start(task))

@@ -1,0 +1,46 @@
+"""A sortable list of records; activating one asks for it to be opened."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from safedesk.domain.entries import StoredEntry
+from safedesk.ui.entry_model import ENTRY_ROLE, NOTE, PUPILS, SORT_ROLE, WHEN, EntryTableModel
+
+
+class EntryList(QWidget):
+    entry_opened = Signal(object)  # StoredEntry
+
+    def __init__(self, newest_first: bool = True) -> None:
+        super().__init__()
+        self.model = EntryTableModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        order = Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder
+        self.table.sortByColumn(WHEN, order)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def set_entries(self, entries: list[StoredEntry]) -> None:
+        self.model.set_entries(entries)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+
+    def _open(self, index: QModelIndex) -> None:
+        entry = self.proxy.data(index, ENTRY_ROLE)
+        if entry is not None:
+            self.entry_opened.emit(entry)
