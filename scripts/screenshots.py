@@ -15,8 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safedesk.demo.school import build_demo_school
+from safedesk.domain.entries import Kind
 from safedesk.paths import DataPaths
-from safedesk.services import vault
+from safedesk.services import records, vault
 from safedesk.store.keyring import FAST_KDF
 from safedesk.ui import tasks, theme
 from safedesk.ui.main_window import MainWindow
@@ -87,6 +88,54 @@ def main() -> None:
     shot(window, out, "main-admin")
     window.close()
     session.lock()
+
+    teacher = vault.sign_in(demo.paths, "teacher", demo.password)
+    window = MainWindow(teacher, "Riverside Primary School (demo)")
+    window.resize(1100, 900)
+    window.show_page("Record")
+    shot(window, out, "record-menu")
+    assert window.record_page is not None
+    for kind in Kind:
+        form = window.record_page.open_form(kind)
+        shot(window, out, f"form-{kind.value}-empty")
+        form.submit()
+        shot(window, out, f"form-{kind.value}-errors")
+    form = window.record_page.open_form(Kind.CONCERN)
+    form.picker.search.setText("oconnor")
+    shot(window, out, "form-concern-picker")
+    form.picker._add_first()
+    form.inputs["category"].set_value("neglect")
+    form.inputs["urgency"].set_value("urgent")
+    form.inputs["description"].set_value("Came in without a coat again; said there was no food.")
+    form.inputs["child_words"].set_value("“There's nothing in the cupboards.”")
+    form.submit()
+    for _ in range(20):
+        QApplication.processEvents()
+    shot(window, out, "form-concern-submitted")
+    window.show_page("My records")
+    for _ in range(20):
+        QApplication.processEvents()
+    shot(window, out, "my-records")
+    window.close()
+    teacher.lock()
+
+    dsl = vault.sign_in(demo.paths, "dsl", demo.password)
+    window = MainWindow(dsl, "Riverside Primary School (demo)")
+    window.resize(1100, 760)
+    for _ in range(20):
+        QApplication.processEvents()
+    assert window.pupils_page is not None
+    busiest = max(
+        (window.pupils_page.model.pupil(r) for r in range(window.pupils_page.model.rowCount())),
+        key=lambda p: len(records.pupil_records(dsl, p.upn)),
+    )
+    window.open_pupil(busiest)
+    shot(window, out, "pupil-page")
+    entries = window.pupil_view.entries.model
+    window.open_record(entries.entry(0), window.pupil_view)
+    shot(window, out, "record-view")
+    window.close()
+    dsl.lock()
 
 
 if __name__ == "__main__":

@@ -163,7 +163,9 @@ def _text(data: bytes) -> str:
             {"file": "is an Excel workbook, not a CSV file; in Excel choose Save As → CSV"}
         )
     text = decode(data)
-    if "\x00" in text[:1024]:
+    # NULs on the first line mean binary data (or UTF-16 without its BOM); a NUL further
+    # down is more likely one bad value, named with its line like any control character.
+    if "\x00" in text[:1024].partition("\n")[0]:
         raise ImportRejected({"file": "is not a CSV text file (it contains binary data)"})
     return text
 
@@ -195,26 +197,38 @@ def _rows(text: str) -> Iterator[tuple[int, list[str] | None]]:
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter csv.Sniffer finds in the first lines, else the commonest on line 1."""
+    """The delimiter csv.Sniffer finds, checked against the header line."""
     # Not too much: the sniffer's regular expressions slow down badly on big samples.
     sample = text[:SNIFF_CHARS]
     if (end := sample.rfind("\n")) > 0:
         sample = sample[: end + 1]
     try:
         # Only the delimiter is trusted: the sniffer takes apostrophes (O'Brien) for quotes.
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed: str = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first_line = sample.splitlines()[0] if sample else ""
-        return max(DELIMITERS, key=first_line.count)
+        sniffed = ","
+    # Odd names (a;'b) can mislead the sniffer; the right delimiter finds the required headings.
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
+    candidates: list[str] = [sniffed, *DELIMITERS.replace(sniffed, "")]
+    for candidate in candidates:
+        header = next(csv.reader([first], delimiter=candidate), [])
+        if set(REQUIRED) <= _find_columns(header).keys():
+            return candidate
+    return sniffed
 
 
-def _columns(header: list[str], line: int) -> dict[str, Column]:
+def _find_columns(header: list[str]) -> dict[str, Column]:
     folded = [fold(h) for h in header]
     columns: dict[str, Column] = {}
     for field, spellings in SPELLINGS.items():
         found = [folded.index(fold(s)) for s in spellings if fold(s) in folded]
         if found:
             columns[field] = Column(found[0], header[found[0]].strip())
+    return columns
+
+
+def _columns(header: list[str], line: int) -> dict[str, Column]:
+    columns = _find_columns(header)
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         headings = [h.strip() for h in header if h.strip()]

@@ -78,6 +78,7 @@ class PupilPicker(QWidget):
         self._picked: list[Pupil] = []
         self.hint = QLabel("")
         self.hint.setObjectName("Subtitle")
+        self.hint.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -179,4 +180,5 @@ class PupilPicker(QWidget):
             self.hint.setText(
                 f"{len(self._picked)} pupil(s) chosen. Add more by typing again." if has else ""
             )
+            self.hint.setVisible(has)
         self.changed.emit()

@@ -204,8 +204,14 @@ class RecordForm(QWidget):
 
     def show_problems(self, problems: dict[str, str]) -> None:
         first: QWidget | None = None
-        picker_problems = [v for k, v in problems.items() if k.startswith("pupil")]
-        self.picker_error.setText("; ".join(picker_problems).capitalize())
+        picker_problems = [
+            "Choose the pupil this is about."
+            if "required" in v and k in ("pupil", "pupils")
+            else f"{k.replace('pupils', 'Pupil ').replace('[', '').replace(']', '')}: {v}"
+            for k, v in problems.items()
+            if k.startswith("pupil")
+        ]
+        self.picker_error.setText(" ".join(picker_problems))
         self.picker_error.setVisible(bool(picker_problems))
         if picker_problems:
             first = self.picker

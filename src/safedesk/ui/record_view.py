@@ -124,6 +124,24 @@ class RecordView(QWidget):
         self.reason.clear()
         self.message.clear()
 
+    def typed_value(self) -> str:
+        """The new value as the service takes it: list labels and DD/MM/YYYY times allowed."""
+        text = self.value.text().strip()
+        assert self.entry is not None
+        field = spec(self.entry.kind, self.field.currentData())
+        if field and field.list_name:
+            by_label = {
+                label.casefold(): v for v, label in self.labels.get(field.list_name, {}).items()
+            }
+            return by_label.get(text.casefold(), text)
+        if field and field.type == "datetime":
+            for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+                try:
+                    return datetime.strptime(text, pattern).isoformat()
+                except ValueError:
+                    continue
+        return self.value.text()
+
     def amend(self) -> None:
         if self.entry is None:
             return
@@ -132,7 +150,7 @@ class RecordView(QWidget):
                 self.session,
                 self.entry.ref,
                 self.field.currentData(),
-                self.value.text(),
+                self.typed_value(),
                 self.reason.text(),
             )
         except Exception as exc:

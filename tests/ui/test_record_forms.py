@@ -1,0 +1,174 @@
+"""Recording through the forms: submit each kind, every mandatory field refused, drafts kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+
+from safedesk.domain.entries import FIELDS, Kind
+from safedesk.domain.roles import Role
+from safedesk.services import records
+from safedesk.services.session import Session
+from safedesk.ui.record_form import RecordForm
+from safedesk.ui.record_page import RecordPage
+from tests import factories
+
+
+@pytest.fixture
+def staff(head_session: Session, session_as: Callable[[Role], Session]) -> Session:
+    factories.add_pupils(head_session)
+    return session_as(Role.STAFF)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, staff: Session) -> RecordPage:
+    made = RecordPage(staff)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def fill(qtbot: QtBot, form: RecordForm, payload: dict[str, Any]) -> None:
+    """Type into the widgets as a person would (pupils by UPN, then Enter)."""
+    people = [payload["pupil"]] if "pupil" in payload else payload["pupils"]
+    for person in people:
+        upn = person["upn"] if isinstance(person, dict) else person
+        qtbot.keyClicks(form.picker.search, upn)
+        qtbot.keyClick(form.picker.search, Qt.Key.Key_Return)
+    if form.kind is Kind.BEHAVIOUR:
+        for row, person in enumerate(people):
+            combo = form.picker.chosen.cellWidget(row, 2)
+            assert isinstance(combo, QComboBox)
+            combo.setCurrentIndex(combo.findData(person["role"]))
+    for name, value in payload.items():
+        if name in ("pupil", "pupils"):
+            continue
+        field = form.inputs[name]
+        if isinstance(field.editor, QLineEdit | QPlainTextEdit):
+            field.set_value("")
+            type_text(qtbot, field.editor, value)
+        else:
+            field.set_value(value)
+
+
+def type_text(qtbot: QtBot, editor: QLineEdit | QPlainTextEdit, text: str) -> None:
+    """QTest can only press keys it can name; curly quotes and accents are pasted in."""
+    if text.isascii():
+        qtbot.keyClicks(editor, text)
+    elif isinstance(editor, QLineEdit):
+        editor.insert(text)
+    else:
+        editor.insertPlainText(text)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_fill_and_submit_shows_the_reference(
+    qtbot: QtBot, page: RecordPage, staff: Session, kind: Kind
+) -> None:
+    qtbot.mouseClick(page.choice_buttons[kind], Qt.MouseButton.LeftButton)
+    form = page.forms[kind]
+    fill(qtbot, form, factories.PAYLOADS[kind]())
+    with qtbot.waitSignal(page.recorded) as recorded:
+        qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    ref = recorded.args[0]
+    assert ref.startswith(f"{kind.ref_prefix}-")
+    assert page.stack.currentWidget() is page.done
+    assert ref in page.done_text.text()
+    [mine] = records.my_records(staff)
+    assert mine.ref == ref
+    assert mine.pupils[0].upn == factories.PUPIL_A
+
+
+REQUIRED = [(k, f.name) for k in Kind for f in FIELDS[k] if f.required and f.type != "datetime"]
+
+
+@pytest.mark.parametrize(("kind", "field"), REQUIRED)
+def test_form_refuses_each_missing_field_and_focuses_it(
+    qtbot: QtBot, page: RecordPage, staff: Session, kind: Kind, field: str
+) -> None:
+    form = page.open_form(kind)
+    payload = factories.PAYLOADS[kind]()
+    payload.pop(field)
+    fill(qtbot, form, payload)
+    with qtbot.assertNotEmitted(page.recorded, wait=50):
+        form.submit_button.click()
+    target = form.inputs[field]
+    assert target.error.isVisible()
+    assert "is required" in target.error.text()
+    assert form.focusWidget() is target.editor
+    assert records.my_records(staff) == []
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_form_refuses_no_pupil(qtbot: QtBot, page: RecordPage, kind: Kind) -> None:
+    form = page.open_form(kind)
+    payload = factories.PAYLOADS[kind]()
+    payload.pop("pupil", None)
+    payload["pupils"] = []
+    fill(qtbot, form, payload)
+    form.submit_button.click()
+    assert form.picker_error.isVisible()
+    assert form.picker_error.text() == "Choose the pupil this is about."
+
+
+def test_bullying_asks_for_its_type(qtbot: QtBot, page: RecordPage) -> None:
+    form = page.open_form(Kind.BEHAVIOUR)
+    assert form.inputs["bullying_type"].isHidden()
+    form.inputs["behaviour_type"].set_value("bullying")
+    assert not form.inputs["bullying_type"].isHidden()
+    fill(qtbot, form, {**factories.behaviour(), "behaviour_type": "bullying"})
+    form.submit_button.click()
+    assert "required" in form.inputs["bullying_type"].error.text()
+    form.inputs["bullying_type"].set_value("prejudice")
+    assert not form.inputs["prejudice_type"].isHidden()
+
+
+def test_parent_not_informed_needs_a_reason(qtbot: QtBot, page: RecordPage) -> None:
+    form = page.open_form(Kind.INTERVENTION)
+    payload = factories.intervention()
+    for name in ("parent_informed_at", "parent_informed_by", "parent_informed_how"):
+        payload.pop(name)
+    fill(qtbot, form, payload)
+    assert form.parent_informed is not None
+    form.parent_informed.setChecked(False)
+    assert not form.inputs["parent_not_informed_reason"].isHidden()
+    form.submit_button.click()
+    assert "required" in form.inputs["parent_informed_at"].error.text()
+    qtbot.keyClicks(form.inputs["parent_not_informed_reason"].editor, "No answer; letter sent")
+    with qtbot.waitSignal(page.recorded):
+        form.submit_button.click()
+
+
+def test_draft_is_brought_back_after_a_lock(qtbot: QtBot, page: RecordPage, staff: Session) -> None:
+    form = page.open_form(Kind.CONCERN)
+    qtbot.keyClicks(form.picker.search, factories.PUPIL_B)
+    qtbot.keyClick(form.picker.search, Qt.Key.Key_Return)
+    editor = form.inputs["description"].editor
+    assert isinstance(editor, QPlainTextEdit)
+    type_text(qtbot, editor, "Zoë said — half typed")
+    form.inputs["category"].set_value("online")
+    form.stop()  # what a lock does
+    again = RecordPage(staff)
+    qtbot.addWidget(again)
+    again.refresh_drafts()
+    assert "unfinished safeguarding concern" in again.drafts_note.text()
+    again.resume_latest_draft()
+    restored = again.forms[Kind.CONCERN]
+    assert restored.inputs["description"].value() == "Zoë said — half typed"
+    assert restored.inputs["category"].value() == "online"
+    assert restored.picker.upns() == [factories.PUPIL_B]
+
+
+def test_draft_saves_itself_on_a_timer(qtbot: QtBot, page: RecordPage, staff: Session) -> None:
+    from safedesk.services import drafts
+
+    form = page.open_form(Kind.BEHAVIOUR)
+    form.autosave.setInterval(20)
+    qtbot.keyClicks(form.inputs["antecedent"].editor, "Lost at football")
+    qtbot.waitUntil(lambda: len(drafts.my_drafts(staff)) == 1)
+    assert drafts.my_drafts(staff)[0].payload["antecedent"] == "Lost at football"
