@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from safedesk.cli import admin_commands as admin
+from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli.common import (
     EXIT_BAD_INPUT,
@@ -133,6 +134,32 @@ def build_parser() -> argparse.ArgumentParser:
     amend.add_argument("--field", required=True)
     amend.add_argument("--value", required=True)
     amend.add_argument("--reason", required=True)
+
+    que = command("queue", queue_cli.cmd_queue, "the DSL queue, most urgent first", acting)
+    que.add_argument("--at", help="evaluate the queue at this time (ISO 8601, local)")
+    que.add_argument("--json", action="store_true")
+    act = command("act", queue_cli.cmd_act, "triage, action, referral, contact or closure", acting)
+    act.add_argument("ref", help="the concern or notification, e.g. C-2026-0042")
+    act.add_argument("--json", required=True, help="a file holding the act as JSON ('-': stdin)")
+    notify = command(
+        "notification",
+        queue_cli.cmd_notification,
+        "record a police domestic-abuse notification (Operation Encompass)",
+        acting,
+    )
+    notify.add_argument("--json", required=True, help="a file holding it as JSON ('-': stdin)")
+    fig = command("figures", queue_cli.cmd_figures, "time-to-action figures", acting)
+    fig.add_argument("--from", dest="first", required=True, help="first day (inclusive)")
+    fig.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
+    fig.add_argument("--json", action="store_true")
+    cal = command("calendar", queue_cli.cmd_calendar, "term dates and closure days", acting)
+    change = cal.add_mutually_exclusive_group()
+    change.add_argument("--add-term", nargs=2, metavar=("FIRST_DAY", "LAST_DAY"))
+    change.add_argument("--remove-term", metavar="FIRST_DAY")
+    change.add_argument("--add-closure", metavar="DAY")
+    change.add_argument("--remove-closure", metavar="DAY")
+    cal.add_argument("--reason", help="why the school is closed (with --add-closure)")
+    cal.add_argument("--json", action="store_true")
 
     command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     bak = command("backup", admin.cmd_backup, "write one encrypted backup file", acting)

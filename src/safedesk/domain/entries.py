@@ -62,7 +62,7 @@ class Status(StrEnum):
         }[self]
 
 
-FieldType = Literal["text", "long_text", "choice", "datetime", "bool"]
+FieldType = Literal["text", "long_text", "choice", "datetime", "date", "bool", "id"]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from safedesk.domain import upn as upn_rules
@@ -44,6 +44,27 @@ def parse_moment(value: object) -> datetime | str:
     return moment.astimezone(UTC)
 
 
+def parse_day(value: object) -> date | str:
+    """A date from ISO (2026-11-24) or British (24/11/2026) text, or a problem."""
+    problem = "must be a date like 2026-11-24 or 24/11/2026"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if "/" in text:
+                day = datetime.strptime(text, "%d/%m/%Y").date()
+            else:
+                day = date.fromisoformat(text)
+        except ValueError:
+            return problem
+    else:
+        return problem
+    if not 2000 <= day.year <= 2100:
+        return "must be a date between 2000 and 2100"
+    return day
+
+
 def field_value(
     spec: FieldSpec, raw: object, lists: Lists, now: datetime
 ) -> tuple[object, str | None]:
@@ -56,6 +77,15 @@ def field_value(
         return None, "must be true or false"
     if is_blank(raw):
         return None, ("is required" if spec.required else None)
+    if spec.type == "date":
+        day = parse_day(raw)
+        return (None, day) if isinstance(day, str) else (day, None)
+    if spec.type == "id":
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            return raw, None
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip()), None
+        return None, "must be a number from the case's timeline"
     if spec.type == "datetime":
         moment = parse_moment(raw)
         if isinstance(moment, str):

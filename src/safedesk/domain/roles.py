@@ -40,6 +40,7 @@ class Permission(StrEnum):
     READ_BEHAVIOUR = "record.read.behaviour"
     AMEND_ANY = "record.amend.any"
     LISTS_MANAGE = "lists.manage"
+    CASEWORK = "casework"  # the queue, triage, referrals, contacts, closure
 
 
 _ADMIN = {
@@ -60,6 +61,7 @@ _DSL = _STAFF | {
     Permission.READ_CONCERNS,
     Permission.READ_BEHAVIOUR,
     Permission.AMEND_ANY,
+    Permission.CASEWORK,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

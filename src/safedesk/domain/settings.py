@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import time
+
+BANK_HOLIDAY_REGIONS = {
+    "ENG": "England and Wales",
+    "SCT": "Scotland",
+    "NIR": "Northern Ireland",
+}
+
+
+def _clock_time(text: str) -> time | None:
+    try:
+        hours, minutes = (int(part) for part in text.strip().split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -10,6 +25,13 @@ class Settings:
     idle_lock_minutes: int = 5
     backup_dir: str = ""  # empty: the data folder's own backups/ folder
     backups_kept: int = 30
+    # Time-to-action targets (the design's defaults).
+    immediate_minutes: int = 60
+    urgent_minutes: int = 240
+    routine_school_days: int = 1
+    referral_chase_working_days: int = 1
+    school_day_start: str = "08:30"
+    bank_holidays_region: str = "ENG"  # ENG (England and Wales), SCT, NIR
 
     def problems(self) -> dict[str, str]:
         found = {}
@@ -17,6 +39,18 @@ class Settings:
             found["idle_lock_minutes"] = "must be between 1 and 120 minutes"
         if not 1 <= self.backups_kept <= 1000:
             found["backups_kept"] = "must be between 1 and 1000"
+        if not 5 <= self.immediate_minutes <= 24 * 60:
+            found["immediate_minutes"] = "must be between 5 minutes and 24 hours"
+        if not 15 <= self.urgent_minutes <= 7 * 24 * 60:
+            found["urgent_minutes"] = "must be between 15 minutes and 7 days"
+        if not 1 <= self.routine_school_days <= 10:
+            found["routine_school_days"] = "must be between 1 and 10 school days"
+        if not 1 <= self.referral_chase_working_days <= 20:
+            found["referral_chase_working_days"] = "must be between 1 and 20 working days"
+        if _clock_time(self.school_day_start) is None:
+            found["school_day_start"] = "must be a time like 08:30"
+        if self.bank_holidays_region not in BANK_HOLIDAY_REGIONS:
+            found["bank_holidays_region"] = "must be one of " + ", ".join(BANK_HOLIDAY_REGIONS)
         return found
 
     @classmethod
@@ -30,6 +64,10 @@ class Settings:
                 except ValueError:
                     continue  # an unreadable value falls back to its default
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def day_start(self) -> time:
+        return _clock_time(self.school_day_start) or time(8, 30)
 
     def to_stored(self) -> dict[str, str]:
         return {f.name: str(getattr(self, f.name)) for f in fields(self)}

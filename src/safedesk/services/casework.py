@@ -1,0 +1,188 @@
+"""The DSL's work on a case: notifications, acknowledgement, decisions, actions, referrals,
+contacts and closure. Append-only and audited; only roles with casework may do it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from safedesk.domain import upn as upn_rules
+from safedesk.domain.casework import (
+    NOTIFICATION_FIELDS,
+    Act,
+    ActType,
+    CaseEvent,
+    validate_act,
+    validate_fields,
+)
+from safedesk.domain.entries import Status
+from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.roles import Permission
+from safedesk.services.session import Session
+from safedesk.store import casework, entries, pupils
+from safedesk.store.casework import CaseHead
+from safedesk.store.db import Connection
+
+_DOING = "work on safeguarding cases (the DSL queue)"
+# These acts are themselves acting on the case, so they acknowledge it if nobody had.
+_ACKNOWLEDGING = {
+    ActType.TRIAGE,
+    ActType.ACTION,
+    ActType.REFERRAL,
+    ActType.CONTACT,
+    ActType.CLOSURE,
+}
+
+
+def record_notification(session: Session, payload: Mapping[str, Any]) -> str:
+    """Record a police domestic-abuse notification (Operation Encompass); returns E-YYYY-NNNN."""
+    session.require(Permission.CASEWORK, _DOING)
+    if not isinstance(payload, Mapping):
+        raise ValidationError({"notification": "must be a JSON object"})
+    now = session.clock.now()
+    problems: dict[str, str] = {}
+    try:
+        values = validate_fields(NOTIFICATION_FIELDS, payload, now=now, extra={"pupils"})
+    except ValidationError as exc:
+        problems.update(exc.problems)
+        values = {}
+    upns = _upns(payload.get("pupils"), problems)
+    with session.store.write() as conn:
+        found = pupils.by_upns(conn, upns) if upns else {}
+        for index, upn in enumerate(upns, start=1):
+            if upn not in found:
+                problems[f"pupils[{index}]"] = f"there is no pupil with UPN {upn}"
+        if problems:
+            raise ValidationError(problems)
+        ref = casework.next_notification_ref(conn, now.astimezone().year)
+        casework.insert_notification(
+            conn,
+            ref=ref,
+            author=session.user.username,
+            recorded_at=now,
+            values=values,
+            pupil_ids=[p.id for p in found.values()],
+        )
+        session.audit(conn, "notification.created", object_type="notification", object_id=ref)
+    return ref
+
+
+def _upns(raw: object, problems: dict[str, str]) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        problems["pupils"] = "is required: at least one pupil"
+        return []
+    found: list[str] = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, str):
+            problems[f"pupils[{index}]"] = "must be a UPN"
+            continue
+        upn = upn_rules.normalise(item)
+        if reason := upn_rules.problem(upn):
+            problems[f"pupils[{index}]"] = reason
+        elif upn in found:
+            problems[f"pupils[{index}]"] = f"{upn} is listed twice"
+        else:
+            found.append(upn)
+    return found
+
+
+def act(session: Session, ref: str, payload: Mapping[str, Any]) -> int:
+    """Apply one act (its ``type`` says which) to the case ``ref``; returns the act's number."""
+    session.require(Permission.CASEWORK, _DOING)
+    now = session.clock.now()
+    validated = validate_act(payload, now=now)
+    case_ref = ref.strip().upper()
+    with session.store.write() as conn:
+        head = _open_case(conn, case_ref)
+        _check_against_case(conn, head, validated)
+        if validated.type in _ACKNOWLEDGING and head.acknowledged_at is None:
+            _acknowledge(session, conn, head, now)
+        if validated.type is ActType.ACKNOWLEDGE:
+            return _acknowledge(session, conn, head, now)
+        act_id = casework.insert_act(
+            conn, case_ref, validated, author=session.user.username, at=now
+        )
+        if validated.type is ActType.CLOSURE and head.entry_id is not None:
+            shared = validated.values.get("shared_outcome")
+            entries.add_status(
+                conn,
+                head.entry_id,
+                Status.CLOSED,
+                str(shared).strip() if shared else None,
+                session.user.username,
+                now,
+            )
+        session.audit(
+            conn,
+            f"case.{validated.type.value}",
+            object_type=head.kind,
+            object_id=case_ref,
+            detail={"act_id": act_id},
+        )
+    return act_id
+
+
+def _open_case(conn: Connection, ref: str) -> CaseHead:
+    head = casework.case_head(conn, ref)
+    if head is None:
+        raise NotFound(f"There is no concern or police notification {ref}.")
+    if head.closed:
+        raise ValidationError({"ref": f"{ref} is closed; nothing more can be added to it"})
+    return head
+
+
+def _check_against_case(conn: Connection, head: CaseHead, act: Act) -> None:
+    if act.type is ActType.ACKNOWLEDGE and head.acknowledged_at is not None:
+        when = head.acknowledged_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        raise ValidationError({"type": f"{head.ref} was already acknowledged at {when}"})
+    parent = {ActType.ACTION_DONE: ActType.ACTION, ActType.REFERRAL_DECISION: ActType.REFERRAL}
+    if act.type in parent:
+        field = "action_id" if act.type is ActType.ACTION_DONE else "referral_id"
+        act_id = int(act.values[field])  # type: ignore[call-overload]
+        what = parent[act.type].value
+        if casework.act_case_ref(conn, parent[act.type], act_id) != head.ref:
+            raise ValidationError({field: f"{head.ref} has no {what} {act_id}"})
+        if casework.is_done(conn, act.type, act_id):
+            done = "done" if act.type is ActType.ACTION_DONE else "decided"
+            raise ValidationError({field: f"{what} {act_id} is already {done}"})
+
+
+def _acknowledge(session: Session, conn: Connection, head: CaseHead, now: datetime) -> int:
+    act_id = casework.insert_act(
+        conn, head.ref, Act(ActType.ACKNOWLEDGE, {}), author=session.user.username, at=now
+    )
+    if head.entry_id is not None:
+        entries.add_status(
+            conn, head.entry_id, Status.IN_PROGRESS, None, session.user.username, now
+        )
+    session.audit(conn, "case.acknowledge", object_type=head.kind, object_id=head.ref)
+    return act_id
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    head: CaseHead
+    pupils: tuple[tuple[str, str], ...]
+    events: tuple[CaseEvent, ...]
+    notification: casework.StoredNotification | None
+
+
+def open_case(session: Session, ref: str) -> CaseFile:
+    """A case and its timeline, for the DSL (audited)."""
+    session.require(Permission.CASEWORK, _DOING)
+    case_ref = ref.strip().upper()
+    with session.store.read() as conn:
+        head = casework.case_head(conn, case_ref)
+        if head is None:
+            raise NotFound(f"There is no concern or police notification {ref}.")
+        case = CaseFile(
+            head,
+            tuple(casework.case_pupils(conn, [case_ref])[case_ref]),
+            tuple(casework.timeline(conn, case_ref)),
+            casework.notification_by_ref(conn, case_ref) if head.kind == "notification" else None,
+        )
+    with session.store.write() as conn:
+        session.audit(conn, "case.viewed", object_type=head.kind, object_id=case_ref)
+    return case

@@ -1,0 +1,205 @@
+"""The DSL queue and the time-to-action figures, evaluated at any moment (injectable clock)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from safedesk.domain.calendar import SchoolCalendar
+from safedesk.domain.entries import Urgency
+from safedesk.domain.queue import ItemKind, QueueItem, in_queue_order
+from safedesk.domain.roles import Permission
+from safedesk.domain.settings import Settings
+from safedesk.domain.time_to_action import (
+    Targets,
+    concern_due,
+    encompass_due,
+    referral_chase_due,
+)
+from safedesk.services.school_calendar import calendar_for
+from safedesk.services.session import Session
+from safedesk.services.settings import get_settings
+from safedesk.store import casework
+from safedesk.store.casework import CaseHead, OpenFollowUp
+from safedesk.store.db import Connection
+
+_DOING = "see the safeguarding queue"
+
+
+def targets_from(settings: Settings) -> Targets:
+    return Targets(
+        immediate_minutes=settings.immediate_minutes,
+        urgent_minutes=settings.urgent_minutes,
+        routine_school_days=settings.routine_school_days,
+        referral_chase_working_days=settings.referral_chase_working_days,
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    at: datetime
+    items: tuple[QueueItem, ...]
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.items if item.status(self.at).value == status)
+
+
+def load_queue(session: Session, at: datetime | None = None) -> Queue:
+    """Every open item, most urgent first then oldest; ``at`` evaluates it at another time."""
+    session.require(Permission.CASEWORK, _DOING)
+    now = at or session.clock.now()
+    settings = get_settings(session)
+    with session.store.read() as conn:
+        calendar = calendar_for(conn, settings, now.date())
+        items = build_items(conn, targets_from(settings), calendar)
+    return Queue(now, tuple(in_queue_order(items, now)))
+
+
+def build_items(conn: Connection, targets: Targets, calendar: SchoolCalendar) -> list[QueueItem]:
+    cases = casework.untriaged_cases(conn)
+    follow_ups = casework.open_follow_ups(conn)
+    refs = [c.ref for c in cases] + [f.case_ref for f in follow_ups]
+    names = casework.case_pupils(conn, refs)
+    urgency = casework.urgencies(conn, [f.case_ref for f in follow_ups])
+    items = [_case_item(case, names[case.ref], targets, calendar) for case in cases]
+    items += [
+        _follow_up_item(f, names[f.case_ref], Urgency(urgency[f.case_ref]), targets, calendar)
+        for f in follow_ups
+    ]
+    return items
+
+
+def _case_item(
+    case: CaseHead, pupils: list[tuple[str, str]], targets: Targets, calendar: SchoolCalendar
+) -> QueueItem:
+    urgency = Urgency(case.urgency)
+    if case.acknowledged_at is not None:
+        # Acknowledged stops the first clock; the decision then has the same time again.
+        start = case.acknowledged_at
+        due = concern_due(urgency, start, targets, calendar)
+        what = "Decision needed"
+    elif case.kind == "notification":
+        start = case.received_at
+        due = encompass_due(start, calendar)
+        what = "New police notification: before school starts"
+    else:
+        start = case.recorded_at
+        due = concern_due(urgency, start, targets, calendar)
+        what = f"New concern ({urgency.label.lower()})"
+    kind = ItemKind.NOTIFICATION if case.kind == "notification" else ItemKind.CONCERN
+    return QueueItem(case.ref, kind, None, what, tuple(pupils), urgency, start, due)
+
+
+def _follow_up_item(
+    item: OpenFollowUp,
+    pupils: list[tuple[str, str]],
+    urgency: Urgency,
+    targets: Targets,
+    calendar: SchoolCalendar,
+) -> QueueItem:
+    if item.type == "referral":
+        assert item.made_at is not None
+        due = (
+            _start_of(item.due_on, calendar)
+            if item.due_on
+            else referral_chase_due(item.made_at, targets, calendar)
+        )
+        return QueueItem(
+            item.case_ref,
+            ItemKind.REFERRAL,
+            item.id,
+            item.text,
+            tuple(pupils),
+            urgency,
+            item.made_at,
+            due,
+        )
+    assert item.due_on is not None
+    if item.type == "action":
+        # An action is due by the end of its day.
+        due = datetime.combine(item.due_on + timedelta(days=1), time()).astimezone()
+        kind = ItemKind.ACTION
+    else:
+        due = _start_of(item.due_on, calendar)
+        kind = ItemKind.REVIEW
+    return QueueItem(
+        item.case_ref, kind, item.id, item.text, tuple(pupils), urgency, item.started_at, due
+    )
+
+
+def _start_of(day: date, calendar: SchoolCalendar) -> datetime:
+    return datetime.combine(day, calendar.day_start).astimezone()
+
+
+@dataclass(frozen=True)
+class UrgencyFigures:
+    """How fast concerns of one urgency were acted on, over a date range."""
+
+    urgency: Urgency
+    recorded: int
+    acknowledged: int
+    acknowledged_in_target: int
+    median_to_acknowledge: timedelta | None
+    acted: int
+    median_to_first_action: timedelta | None
+    waiting_overdue: int  # never acknowledged and already past the target
+
+    @property
+    def share_in_target(self) -> float | None:
+        """Acknowledged inside the target, of those whose target has passed or were met."""
+        judged = self.acknowledged + self.waiting_overdue
+        return self.acknowledged_in_target / judged if judged else None
+
+
+def figures(
+    session: Session, first_day: date, last_day: date, *, at: datetime | None = None
+) -> list[UrgencyFigures]:
+    """Time from record to acknowledgement and to first action, per urgency (inclusive days)."""
+    session.require(Permission.CASEWORK, "see the time-to-action figures")
+    now = at or session.clock.now()
+    settings = get_settings(session)
+    start = datetime.combine(first_day, time()).astimezone()
+    end = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
+    with session.store.read() as conn:
+        calendar = calendar_for(conn, settings, now.date())
+        cases = casework.concerns_recorded_between(conn, start, end)
+        first_acts = casework.first_act_times(conn, [c.ref for c in cases])
+    targets = targets_from(settings)
+    found = []
+    for urgency in Urgency:
+        mine = [c for c in cases if c.urgency == urgency.value]
+        to_ack: list[timedelta] = []
+        to_act: list[timedelta] = []
+        in_target = overdue = 0
+        for case in mine:
+            due = concern_due(urgency, case.recorded_at, targets, calendar)
+            if case.acknowledged_at is not None:
+                to_ack.append(case.acknowledged_at - case.recorded_at)
+                in_target += case.acknowledged_at <= due
+            elif now > due:
+                overdue += 1
+            if case.ref in first_acts:
+                to_act.append(first_acts[case.ref] - case.recorded_at)
+        found.append(
+            UrgencyFigures(
+                urgency,
+                len(mine),
+                len(to_ack),
+                in_target,
+                _median(to_ack),
+                len(to_act),
+                _median(to_act),
+                overdue,
+            )
+        )
+    return found
+
+
+def _median(spans: list[timedelta]) -> timedelta | None:
+    if not spans:
+        return None
+    ordered = sorted(spans)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
