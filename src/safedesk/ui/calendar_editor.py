@@ -157,11 +157,10 @@ class CalendarEditor(QGroupBox):
         )
 
     def remove_term(self) -> None:
-        item = self.terms.currentItem()
-        if item is None:
+        if self.terms.currentRow() < 0:
             self.status.setText("Choose a term to remove.")
             return
-        first = item.data(Qt.ItemDataRole.UserRole)
+        first = self.terms.currentItem().data(Qt.ItemDataRole.UserRole)
         self._attempt(lambda: school_calendar.remove_term(self.session, first), "Term removed.")
 
     def add_closure(self) -> None:
@@ -174,11 +173,10 @@ class CalendarEditor(QGroupBox):
             self.closure_reason.clear()
 
     def remove_closure(self) -> None:
-        item = self.closures.currentItem()
-        if item is None:
+        if self.closures.currentRow() < 0:
             self.status.setText("Choose a closure day to remove.")
             return
-        day = item.data(Qt.ItemDataRole.UserRole)
+        day = self.closures.currentItem().data(Qt.ItemDataRole.UserRole)
         self._attempt(
             lambda: school_calendar.remove_closure(self.session, day), "Closure day removed."
         )
