@@ -1,0 +1,127 @@
+"""Reports: how fast concerns were acted on, per urgency, for any date range."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from safedesk.services import queue
+from safedesk.services.queue import UrgencyFigures
+from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.errors import user_message
+
+COLUMNS = (
+    "Urgency",
+    "Recorded",
+    "Acknowledged in target",
+    "Median to acknowledge",
+    "Median to first action",
+    "Waiting, overdue",
+)
+
+
+def span_words(span: timedelta | None) -> str:
+    if span is None:
+        return "—"
+    minutes = round(span.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def school_year_start(today: date) -> date:
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+class FiguresPanel(QGroupBox):
+    def __init__(self, session: Session) -> None:
+        super().__init__("Time to action")
+        self.session = session
+        today = session.clock.now().astimezone().date()
+        self.first_day = QDateEdit(QDate(school_year_start(today)))
+        self.last_day = QDateEdit(QDate(today))
+        for edit in (self.first_day, self.last_day):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.show_button = QPushButton("&Show figures")
+        self.show_button.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Concerns recorded from"))
+        row.addWidget(self.first_day)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.last_day)
+        row.addWidget(self.show_button)
+        row.addStretch(1)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumHeight(150)
+        self.status = QLabel(
+            "Acknowledged in target: of the concerns whose target has passed, the share "
+            "acknowledged in time. First action: a decision, action, referral, contact or closure."
+        )
+        self.status.setWordWrap(True)
+        self.status.setObjectName("Subtitle")
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+
+    def refresh(self) -> None:
+        first = date.fromisoformat(self.first_day.date().toString(Qt.DateFormat.ISODate))
+        last = date.fromisoformat(self.last_day.date().toString(Qt.DateFormat.ISODate))
+        if last < first:
+            self.status.setText("The end date is before the start date.")
+            return
+        self.show_button.setEnabled(False)
+        tasks.run(queue.figures, self.session, first, last).on_success(self._show).on_error(
+            self._failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.show_button.setEnabled(True)
+        self.status.setText(user_message(exc))
+
+    def _show(self, rows: list[UrgencyFigures]) -> None:
+        self.show_button.setEnabled(True)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            share = (
+                "—"
+                if row.share_in_target is None
+                else f"{row.share_in_target:.0%} ({row.acknowledged_in_target} of "
+                f"{row.acknowledged + row.waiting_overdue})"
+            )
+            cells = (
+                row.urgency.label,
+                str(row.recorded),
+                share,
+                span_words(row.median_to_acknowledge),
+                span_words(row.median_to_first_action),
+                str(row.waiting_overdue),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(index, column, item)
+        total = sum(r.recorded for r in rows)
+        self.status.setText(f"{total} concerns recorded in the range.")
