@@ -349,3 +349,14 @@ def notification_by_ref(conn: Connection, ref: str) -> StoredNotification | None
         dict(zip(columns, row[3:], strict=True)),
         tuple(pupils),
     )
+
+
+def notification_refs_for_pupil(conn: Connection, pupil_id: int) -> list[str]:
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT n.ref FROM notification n JOIN notification_pupil np "
+            "ON np.notification_id = n.id WHERE np.pupil_id = ? ORDER BY n.id",
+            (pupil_id,),
+        )
+    ]

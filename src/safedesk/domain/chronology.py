@@ -1,0 +1,200 @@
+"""A pupil's chronology: every entry, amendment and piece of casework, in the order it happened.
+
+Built from stored records only; the same items feed the screen and the PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, NOTIFICATION_FIELDS, CaseEvent
+from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
+
+Labels = Mapping[str, Mapping[str, str]]  # list name -> value -> label
+
+
+class ItemGroup(StrEnum):
+    """What the chronology can be filtered by."""
+
+    CONCERN = "concern"
+    BEHAVIOUR = "behaviour"
+    INTERVENTION = "intervention"
+    NOTIFICATION = "notification"
+    CASEWORK = "casework"
+    AMENDMENT = "amendment"
+
+    @property
+    def label(self) -> str:
+        return {
+            ItemGroup.CONCERN: "Concerns",
+            ItemGroup.BEHAVIOUR: "Behaviour",
+            ItemGroup.INTERVENTION: "Physical interventions",
+            ItemGroup.NOTIFICATION: "Police notifications",
+            ItemGroup.CASEWORK: "DSL casework",
+            ItemGroup.AMENDMENT: "Amendments",
+        }[self]
+
+
+@dataclass(frozen=True)
+class ChronologyItem:
+    happened_at: datetime
+    recorded_at: datetime
+    group: ItemGroup
+    ref: str  # the record or case it belongs to
+    title: str  # e.g. "Safeguarding concern", "Referral"
+    summary: str  # one line
+    author: str  # display name
+    detail: tuple[tuple[str, str], ...] = field(default=())  # (label, value) in full
+
+    @property
+    def recorded_later(self) -> bool:
+        """Worth showing both times when recording was not within a few minutes."""
+        return abs((self.recorded_at - self.happened_at).total_seconds()) > 15 * 60
+
+
+def shown(value: str | None, spec_: FieldSpec, labels: Labels) -> str:
+    """A stored value as a person reads it: labels for choices, local dates and times."""
+    if value is None or value == "":
+        return "—"
+    if spec_.type == "datetime":
+        return datetime.fromisoformat(value).astimezone().strftime("%d/%m/%Y %H:%M")
+    if spec_.type == "date":
+        return datetime.fromisoformat(value).strftime("%d/%m/%Y")
+    if spec_.type == "bool":
+        return "Yes" if value == "true" else "No"
+    if spec_.list_name:
+        return labels.get(spec_.list_name, {}).get(value, value)
+    return value
+
+
+def one_line(text: str | None, limit: int = 110) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _name(names: Mapping[str, str], username: str) -> str:
+    return names.get(username, username)
+
+
+def entry_items(
+    entry: StoredEntry, labels: Labels, names: Mapping[str, str]
+) -> list[ChronologyItem]:
+    """An entry and each of its amendments."""
+    values = entry.current()
+    detail = [("Pupils", "; ".join(_pupil_line(p.name, p.upn, p.role) for p in entry.pupils))]
+    detail += [(s.label, shown(values.get(s.name), s, labels)) for s in FIELDS[entry.kind]]
+    items = [
+        ChronologyItem(
+            entry.occurred_at,
+            entry.recorded_at,
+            ItemGroup(entry.kind.value),
+            entry.ref,
+            entry.kind.label,
+            _entry_summary(entry, values, labels),
+            _name(names, entry.author),
+            tuple(detail),
+        )
+    ]
+    for amendment in entry.amendments:
+        amended = spec(entry.kind, amendment.field)
+        label = amended.label if amended else amendment.field
+        old = shown(amendment.old_value, amended, labels) if amended else amendment.old_value
+        new = shown(amendment.new_value, amended, labels) if amended else amendment.new_value
+        items.append(
+            ChronologyItem(
+                amendment.at,
+                amendment.at,
+                ItemGroup.AMENDMENT,
+                entry.ref,
+                "Amendment",
+                one_line(f"{entry.ref}: {label} changed — {amendment.reason}"),
+                _name(names, amendment.author),
+                (
+                    ("Field", label),
+                    ("Was", old or "—"),
+                    ("Now", new or "—"),
+                    ("Reason", amendment.reason),
+                ),
+            )
+        )
+    return items
+
+
+def _pupil_line(name: str, upn: str, role: object) -> str:
+    return f"{name} ({upn})" + (f", {role}" if role else "")
+
+
+def _entry_summary(entry: StoredEntry, values: Mapping[str, str | None], labels: Labels) -> str:
+    def label(list_name: str, name: str) -> str:
+        value = values.get(name) or ""
+        return labels.get(list_name, {}).get(value, value)
+
+    if entry.kind is Kind.CONCERN:
+        head = f"{label('categories', 'category')}, {label('urgencies', 'urgency').lower()}"
+        return one_line(f"{head}: {values.get('description')}")
+    if entry.kind is Kind.BEHAVIOUR:
+        head = f"{label('behaviour_types', 'behaviour_type')} ({label('severities', 'severity')})"
+        return one_line(f"{head}, {label('locations', 'location')}: {values.get('description')}")
+    minutes = _minutes(values.get("started_at"), values.get("ended_at"))
+    hold = label("restraint_types", "restraint_type")
+    return one_line(
+        f"{hold}, {minutes} min, {label('locations', 'location')}: {values.get('cause')}"
+    )
+
+
+def _minutes(start: str | None, end: str | None) -> int:
+    if not start or not end:
+        return 0
+    return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60)
+
+
+def notification_item(
+    ref: str,
+    author: str,
+    recorded_at: datetime,
+    values: Mapping[str, str | None],
+    pupils: Iterable[tuple[str, str]],
+    names: Mapping[str, str],
+) -> ChronologyItem:
+    received = values.get("received_at")
+    happened = datetime.fromisoformat(received) if received else recorded_at
+    detail = [("Pupils", "; ".join(f"{name} ({upn})" for upn, name in pupils))]
+    detail += [(s.label, shown(values.get(s.name), s, {})) for s in NOTIFICATION_FIELDS]
+    return ChronologyItem(
+        happened,
+        recorded_at,
+        ItemGroup.NOTIFICATION,
+        ref,
+        "Police notification (Operation Encompass)",
+        one_line(f"From {values.get('received_from')}: {values.get('summary')}"),
+        _name(names, author),
+        tuple(detail),
+    )
+
+
+def case_item(ref: str, event: CaseEvent, names: Mapping[str, str]) -> ChronologyItem:
+    specs = ACT_FIELDS[event.type]
+    detail = tuple(
+        (s.label, shown(event.values.get(s.name), s, CASEWORK_LISTS_LABELS)) for s in specs
+    )
+    return ChronologyItem(
+        event.happened_at,
+        event.at,
+        ItemGroup.CASEWORK,
+        ref,
+        event.type.label,
+        one_line(f"{ref}: {event.summary()}"),
+        _name(names, event.author),
+        detail,
+    )
+
+
+CASEWORK_LISTS_LABELS: Labels = {name: dict(items) for name, items in CASEWORK_LISTS.items()}
+
+
+def in_order(items: Iterable[ChronologyItem]) -> list[ChronologyItem]:
+    """When it happened; ties by when it was recorded, then by reference."""
+    return sorted(items, key=lambda i: (i.happened_at, i.recorded_at, i.ref))

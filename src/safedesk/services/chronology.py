@@ -1,0 +1,149 @@
+"""A pupil's chronology, for roles allowed to read every record in it (audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from safedesk.domain.chronology import (
+    CASEWORK_LISTS_LABELS,
+    ChronologyItem,
+    ItemGroup,
+    case_item,
+    entry_items,
+    in_order,
+    notification_item,
+)
+from safedesk.domain.entries import FIXED_LISTS, Kind
+from safedesk.domain.errors import NotFound, PermissionDenied
+from safedesk.domain.people import Pupil, User
+from safedesk.domain.roles import Permission
+from safedesk.services.session import Session
+from safedesk.store import casework, entries, lists, pupils, school, users
+from safedesk.store.audit import AuditHead
+from safedesk.store.db import Connection
+
+_BEHAVIOUR_GROUPS = frozenset({ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.AMENDMENT})
+
+
+def allowed_groups(user: User) -> frozenset[ItemGroup]:
+    """DSL and head see everything; a behaviour lead the behaviour-only chronology."""
+    if user.can(Permission.CASEWORK) and user.can(Permission.READ_CONCERNS):
+        return frozenset(ItemGroup)
+    if user.can(Permission.READ_BEHAVIOUR):
+        return _BEHAVIOUR_GROUPS
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class Chronology:
+    school_name: str
+    pupil: Pupil
+    items: tuple[ChronologyItem, ...]
+    groups: frozenset[ItemGroup]
+    first_day: date | None
+    last_day: date | None
+    opened_by: str  # display name
+    opened_at: datetime
+    audit_head: AuditHead  # the chain's head once the opening was audited
+
+
+def open_chronology(
+    session: Session,
+    upn: str,
+    *,
+    groups: Iterable[ItemGroup] | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    purpose: str = "opened",
+) -> Chronology:
+    """Every item of the groups asked for (default: all this user may read), in time order."""
+    allowed = allowed_groups(session.user)
+    wanted = allowed if groups is None else frozenset(groups)
+    if not allowed or not wanted <= allowed:
+        with session.store.write() as conn:
+            session.audit(
+                conn, "permission.refused", object_type="chronology", object_id=upn.upper()
+            )
+        raise PermissionDenied(
+            f"Your account ({session.user.roles_label}) may not open this chronology: it "
+            "holds records only the Designated Safeguarding Lead may read."
+        )
+    with session.store.read() as conn:
+        found = pupils.by_upns(conn, [upn.strip().upper()])
+        if not found:
+            raise NotFound(f"There is no pupil with UPN {upn}.")
+        pupil = next(iter(found.values()))
+        names = {u.username: u.display_name for u in users.all_users(conn)}
+        # Amendments come with the entries they amend, so only of the kinds asked for.
+        kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
+        stored = entries.for_pupil(conn, pupil.id, kinds)
+        labels = _labels(conn)
+        items = [
+            item
+            for entry in stored
+            for item in entry_items(entry, labels, names)
+            if item.group in wanted
+        ]
+        case_refs = []
+        if ItemGroup.CASEWORK in wanted:
+            concerns = (
+                stored
+                if ItemGroup.CONCERN in wanted
+                else entries.for_pupil(conn, pupil.id, [Kind.CONCERN])
+            )
+            case_refs = [e.ref for e in concerns if e.kind is Kind.CONCERN]
+        if ItemGroup.NOTIFICATION in wanted or ItemGroup.CASEWORK in wanted:
+            for ref in casework.notification_refs_for_pupil(conn, pupil.id):
+                case_refs.append(ref)
+                note = casework.notification_by_ref(conn, ref)
+                if note and ItemGroup.NOTIFICATION in wanted:
+                    items.append(
+                        notification_item(
+                            ref, note.author, note.recorded_at, note.values, note.pupils, names
+                        )
+                    )
+        if ItemGroup.CASEWORK in wanted:
+            for ref in case_refs:
+                items += [case_item(ref, event, names) for event in casework.timeline(conn, ref)]
+        school_name = school.get(conn).name
+    in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
+    now = session.clock.now()
+    with session.store.write() as conn:
+        head = session.audit(
+            conn,
+            f"chronology.{purpose}",
+            object_type="pupil",
+            object_id=pupil.upn,
+            detail={
+                "groups": sorted(g.value for g in wanted),
+                "from": first_day.isoformat() if first_day else None,
+                "to": last_day.isoformat() if last_day else None,
+            },
+        )
+    return Chronology(
+        school_name,
+        pupil,
+        tuple(in_order(in_range)),
+        wanted,
+        first_day,
+        last_day,
+        session.user.display_name,
+        now,
+        head,
+    )
+
+
+def _labels(conn: Connection) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for item in lists.all_items(conn):
+        found.setdefault(item.list_name, {})[item.value] = item.label
+    for name, values in FIXED_LISTS.items():
+        found[name] = dict(values)
+    return found | {name: dict(values) for name, values in CASEWORK_LISTS_LABELS.items()}
+
+
+def _within(moment: datetime, first_day: date | None, last_day: date | None) -> bool:
+    day = moment.astimezone().date()
+    return (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
