@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from safedesk.cli import admin_commands as admin
+from safedesk.cli import chronology_commands as chronology_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli.common import (
@@ -160,6 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--remove-closure", metavar="DAY")
     cal.add_argument("--reason", help="why the school is closed (with --add-closure)")
     cal.add_argument("--json", action="store_true")
+
+    chron = command(
+        "chronology", chronology_cli.cmd_chronology, "a pupil's chronology as a PDF", acting
+    )
+    chron.add_argument("--pupil", required=True, help="the pupil's UPN")
+    chron.add_argument("--pdf", required=True, help="the PDF file to write")
+    chron.add_argument("--from", dest="first", help="first day (inclusive)")
+    chron.add_argument("--to", dest="last", help="last day (inclusive)")
+    chron.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"encrypt with AES-256; the password from ${chronology_cli.PDF_PASSWORD_ENV}",
+    )
 
     command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     bak = command("backup", admin.cmd_backup, "write one encrypted backup file", acting)

@@ -110,7 +110,7 @@ def entry_items(
                 ItemGroup.AMENDMENT,
                 entry.ref,
                 "Amendment",
-                one_line(f"{entry.ref}: {label} changed — {amendment.reason}"),
+                one_line(f"{label} changed — {amendment.reason}"),
                 _name(names, amendment.author),
                 (
                     ("Field", label),
@@ -186,7 +186,7 @@ def case_item(ref: str, event: CaseEvent, names: Mapping[str, str]) -> Chronolog
         ItemGroup.CASEWORK,
         ref,
         event.type.label,
-        one_line(f"{ref}: {event.summary()}"),
+        one_line(event.summary()),
         _name(names, event.author),
         detail,
     )

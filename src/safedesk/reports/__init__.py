@@ -1,0 +1,1 @@
+"""PDF documents (reportlab). No Qt here: the UI runs these off its thread."""

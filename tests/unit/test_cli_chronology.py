@@ -1,0 +1,86 @@
+"""safedesk-admin chronology: the PDF contract (flags, password from the environment, exits)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from safedesk import cli
+from safedesk.cli.chronology_commands import PDF_PASSWORD_ENV
+from safedesk.domain.entries import Kind
+from safedesk.domain.roles import Role
+from safedesk.services import records, users
+from safedesk.store.keyring import FAST_KDF
+from tests import factories
+from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
+
+
+@pytest.fixture
+def run(school: SchoolStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    session = school.sign_in()
+    factories.add_pupils(session)
+    records.record(session, Kind.CONCERN, factories.concern())
+    users.add_user(
+        session,
+        username="t.ta",
+        display_name="TA",
+        roles={Role.STAFF},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    session.lock()
+
+    def invoke(*args: str, user: str = "head") -> tuple[int, str, str]:
+        monkeypatch.setenv(cli.PASSWORD_ENV, HEAD_PASSWORD if user == "head" else OTHER_PASSWORD)
+        code = cli.main([*args, "--user", user, "--data-dir", str(school.paths.root)])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_writes_the_pdf(run, tmp_path: Path) -> None:
+    target = tmp_path / "c.pdf"
+    code, out, err = run("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target))
+    assert (code, err) == (0, "")
+    assert "1 items" in out
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Came in without a coat" in text
+
+
+def test_date_range_excludes(run, tmp_path: Path) -> None:
+    target = tmp_path / "c.pdf"
+    args = ("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target))
+    code, out, _ = run(*args, "--from", "2001-01-01", "--to", "01/01/2002")
+    assert code == 0
+    assert "0 items" in out
+    assert run(*args, "--from", "someday")[0] == 2
+
+
+def test_encrypt_takes_the_password_from_the_environment(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "c.pdf"
+    args = ("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target), "--encrypt")
+    monkeypatch.delenv(PDF_PASSWORD_ENV, raising=False)
+    code, _, err = run(*args)
+    assert code == 2
+    assert PDF_PASSWORD_ENV in err
+    assert not target.exists()
+    monkeypatch.setenv(PDF_PASSWORD_ENV, "a strong pdf password")
+    assert run(*args)[0] == 0
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    assert reader.is_encrypted
+    assert reader.decrypt("a strong pdf password")
+
+
+def test_staff_may_not_export_exit_3(run, tmp_path: Path) -> None:
+    target = tmp_path / "c.pdf"
+    code, out, _ = run(
+        "chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target), user="t.ta"
+    )
+    assert (code, out) == (3, "")
+    assert not target.exists()
