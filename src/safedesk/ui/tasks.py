@@ -74,7 +74,34 @@ def _current_pool() -> QThreadPool | InlinePool:
     return _pool if _pool is not None else QThreadPool.globalInstance()
 
 
+class _UiCaller(QObject):
+    """Lives on the UI thread; a signal from any thread runs the callable there."""
+
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._run)
+
+    @staticmethod
+    def _run(fn: Callable[[], None]) -> None:
+        fn()
+
+
+_ui_caller: _UiCaller | None = None
+
+
+def call_on_ui_thread(fn: Callable[[], None]) -> None:
+    """For progress reports from a task: queued to the UI thread, never run on the worker."""
+    if _ui_caller is None:
+        raise RuntimeError("call_on_ui_thread is for callbacks of tasks started with run()")
+    _ui_caller.call.emit(fn)
+
+
 def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+    global _ui_caller
+    if _ui_caller is None:
+        _ui_caller = _UiCaller()  # made here, on the UI thread, so it belongs to it
     task = Task(fn, args, kwargs)
     _running.add(task)
     task.signals.finished.connect(lambda: _running.discard(task))
