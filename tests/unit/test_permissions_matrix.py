@@ -1,0 +1,159 @@
+"""Each role tried against each service: exactly what the design's table allows, no more.
+
+The expected table is written out here by hand from ../shared/DESIGN.md ("People and roles"),
+not derived from the code's permission map, so a change to either shows up as a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from safedesk.domain.entries import Kind
+from safedesk.domain.errors import PermissionDenied
+from safedesk.domain.roles import Role
+from safedesk.services import (
+    amendments,
+    backup,
+    casework,
+    chronology,
+    integrity,
+    lists,
+    pupil_import,
+    queue,
+    records,
+    school_calendar,
+    settings,
+    users,
+)
+from safedesk.services.session import Session
+from safedesk.store.keyring import FAST_KDF
+from tests import factories
+from tests.factories import PUPIL_A
+
+STAFF, DSL, LEAD, HEAD, ADMIN = (
+    Role.STAFF,
+    Role.DSL,
+    Role.BEHAVIOUR_LEAD,
+    Role.HEAD,
+    Role.ADMIN,
+)
+CSV = b"UPN,Surname,Forename,DOB\r\n" + f"{PUPIL_A},O'Connor,Siobhan,01/05/2017\r\n".encode()
+
+
+class World:
+    """Records written by someone else, so 'other people's records' exist to be refused."""
+
+    def __init__(self, head: Session, tmp: Path) -> None:
+        self.tmp = tmp
+        factories.add_pupils(head)
+        self.concern = records.record(head, Kind.CONCERN, factories.concern())
+        self.behaviour = records.record(head, Kind.BEHAVIOUR, factories.behaviour())
+        self.intervention = records.record(head, Kind.INTERVENTION, factories.intervention())
+
+
+Attempt = Callable[[Session, World], Any]
+
+ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
+    "record a concern": (
+        lambda s, w: records.record(s, Kind.CONCERN, factories.concern()),
+        {STAFF, DSL, LEAD, HEAD},
+    ),
+    "open someone else's concern": (
+        lambda s, w: records.open_record(s, w.concern),
+        {DSL, HEAD},
+    ),
+    "open someone else's behaviour record": (
+        lambda s, w: records.open_record(s, w.behaviour),
+        {DSL, LEAD, HEAD},
+    ),
+    "open someone else's intervention": (
+        lambda s, w: records.open_record(s, w.intervention),
+        {DSL, LEAD, HEAD},
+    ),
+    "list a pupil's records": (
+        lambda s, w: records.pupil_records(s, PUPIL_A),
+        {DSL, LEAD, HEAD},
+    ),
+    "amend someone else's concern": (
+        lambda s, w: amendments.amend(s, w.concern, "others_told", "Head", "Forgot"),
+        {DSL, HEAD},
+    ),
+    "see the queue": (lambda s, w: queue.load_queue(s), {DSL, HEAD}),
+    "see time-to-action figures": (
+        lambda s, w: queue.figures(s, date(2026, 1, 1), date(2026, 12, 31)),
+        {DSL, HEAD},
+    ),
+    "acknowledge a concern": (
+        lambda s, w: casework.act(s, w.concern, {"type": "acknowledge"}),
+        {DSL, HEAD},
+    ),
+    "open a case": (lambda s, w: casework.open_case(s, w.concern), {DSL, HEAD}),
+    "open a chronology (of what they may read)": (
+        lambda s, w: chronology.open_chronology(s, PUPIL_A),
+        {DSL, LEAD, HEAD},
+    ),
+    "open a chronology with concerns": (
+        lambda s, w: chronology.open_chronology(s, PUPIL_A, groups={chronology.ItemGroup.CONCERN}),
+        {DSL, HEAD},
+    ),
+    "open a behaviour-only chronology": (
+        lambda s, w: chronology.open_chronology(
+            s, PUPIL_A, groups={chronology.ItemGroup.BEHAVIOUR}
+        ),
+        {DSL, LEAD, HEAD},
+    ),
+    "add a user": (
+        lambda s, w: users.add_user(
+            s,
+            username=f"new.{s.user.username}",
+            display_name="New Person",
+            roles={STAFF},
+            password="a long new password",
+            kdf=FAST_KDF,
+        ),
+        {ADMIN},
+    ),
+    "import pupils": (lambda s, w: pupil_import.import_pupils(s, CSV), {ADMIN}),
+    "change settings": (
+        lambda s, w: settings.update_settings(s, idle_lock_minutes=7),
+        {ADMIN},
+    ),
+    "change the school calendar": (
+        lambda s, w: school_calendar.add_closure(s, date(2026, 12, 21), "INSET"),
+        {ADMIN},
+    ),
+    "change a controlled list": (
+        lambda s, w: lists.add_value(s, "locations", f"lab_{s.user.username[:8]}", "Lab"),
+        {ADMIN},
+    ),
+    "back up": (lambda s, w: backup.create_backup(s, w.tmp), {DSL, HEAD, ADMIN}),
+    "verify the store": (lambda s, w: integrity.verify(s), {DSL, HEAD, ADMIN}),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(ATTEMPTS))
+def test_role_against_service(
+    head_session: Session,
+    session_as: Callable[[Role], Session],
+    tmp_path: Path,
+    role: Role,
+    action: str,
+) -> None:
+    world = World(head_session, tmp_path)
+    attempt, allowed = ATTEMPTS[action]
+    session = session_as(role)
+    if role in allowed:
+        attempt(session, world)
+    else:
+        with pytest.raises(PermissionDenied):
+            attempt(session, world)
+
+
+def test_every_role_is_in_the_table() -> None:
+    assert {r for _, allowed in ATTEMPTS.values() for r in allowed} == set(Role)
