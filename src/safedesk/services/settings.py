@@ -21,10 +21,17 @@ def get_settings(session: Session) -> Settings:
 def update_settings(session: Session, **changes: Any) -> Settings:
     session.require(Permission.SETTINGS_MANAGE, "change the school's settings")
     current = get_settings(session)
-    try:
-        updated = replace(current, **changes)
-    except TypeError as exc:
-        raise ValidationError({"settings": str(exc)}) from None
+    problems = {}
+    for name, value in changes.items():
+        if not hasattr(current, name):
+            problems[name] = "is not a setting"
+            continue
+        wanted = type(getattr(current, name))
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            problems[name] = "must be a whole number" if wanted is int else "must be text"
+    if problems:
+        raise ValidationError(problems)
+    updated = replace(current, **changes)
     if problems := updated.problems():
         raise ValidationError(problems)
     old, new = current.to_stored(), updated.to_stored()

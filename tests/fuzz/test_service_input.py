@@ -1,0 +1,179 @@
+"""Generated input into every service that takes it: accepted and kept exactly, or refused with
+a validation error naming the field. Never a crash, never a partial write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safedesk.domain.casework import ACT_FIELDS, ActType
+from safedesk.domain.entries import FIELDS, Kind
+from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.services import casework, pupil_import, records
+from safedesk.services import settings as school_settings
+from safedesk.services.session import Session
+from tests import factories
+from tests.conftest import SchoolStore
+
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+NASTY_TEXT = st.one_of(
+    st.text(),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1),
+    st.sampled_from(
+        [
+            "'; DROP TABLE entry; --",
+            '" OR 1=1 --',
+            "Robert'); DELETE FROM pupil;--",
+            "x\x00y",
+            "\u202eevil",
+            "🧒🏽‍♀️ Zoë’s “words”",
+            "\ud800" if False else "\U0010ffff",
+            " " * 50,
+            "a" * 20_001,
+            "\r\n\t",
+        ]
+    ),
+)
+ANY_VALUE = st.one_of(
+    NASTY_TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    st.sampled_from(["2026-02-30T10:00", "1899-01-01T00:00", "9999-12-31T23:59", "24/11/2026"]),
+)
+
+
+@pytest.fixture
+def session(school: SchoolStore) -> Iterator[Session]:
+    opened = school.sign_in()
+    factories.add_pupils(opened)
+    yield opened
+    opened.store.close()
+
+
+def count(session: Session, table: str) -> int:
+    with session.store.read() as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@EXAMPLES
+@given(data=st.data())
+def test_records_accept_exactly_or_refuse(session: Session, kind: Kind, data: Any) -> None:
+    payload = factories.PAYLOADS[kind]()
+    names = [f.name for f in FIELDS[kind]] + [
+        "pupils" if kind is not Kind.INTERVENTION else "pupil"
+    ]
+    for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)):
+        payload[name] = data.draw(ANY_VALUE)
+    before = (count(session, "entry"), count(session, "audit_log"))
+    try:
+        ref = records.record(session, kind, payload)
+    except ValidationError as exc:
+        refused = exc.problems
+        assert refused
+        assert (count(session, "entry"), count(session, "audit_log")) == before
+        return
+    stored = records.open_record(session, ref).current()
+    for spec in FIELDS[kind]:
+        sent = payload.get(spec.name)
+        if spec.type in ("text", "long_text") and isinstance(sent, str) and sent.strip():
+            assert stored[spec.name] == sent  # kept exactly, whitespace and all
+    assert count(session, "entry") == before[0] + 1
+
+
+@pytest.mark.parametrize("act_type", [t for t in ActType if ACT_FIELDS[t]])
+@EXAMPLES
+@given(data=st.data())
+def test_acts_accept_or_refuse(session: Session, act_type: ActType, data: Any) -> None:
+    ref = records.record(session, Kind.CONCERN, factories.concern())
+    payload: dict[str, Any] = {"type": act_type.value}
+    for spec in ACT_FIELDS[act_type]:
+        if data.draw(st.booleans()):
+            payload[spec.name] = data.draw(ANY_VALUE)
+    tables = ["case_triage", "case_action", "case_referral", "case_contact", "case_closure"]
+    before = {t: count(session, t) for t in tables}
+    try:
+        casework.act(session, ref, payload)
+    except ValidationError as exc:
+        refused = exc.problems
+        assert refused
+        assert {t: count(session, t) for t in tables} == before
+    except NotFound:
+        pass  # an action_done naming an action that does not exist
+
+
+@EXAMPLES
+@given(
+    updates=st.dictionaries(
+        st.sampled_from(
+            [
+                "idle_lock_minutes",
+                "backups_kept",
+                "urgent_minutes",
+                "school_day_start",
+                "bank_holidays_region",
+                "not_a_setting",
+            ]
+        ),
+        ANY_VALUE,
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_settings_accept_or_refuse(session: Session, updates: dict[str, Any]) -> None:
+    before = school_settings.get_settings(session)
+    try:
+        after = school_settings.update_settings(session, **updates)
+    except ValidationError:
+        assert school_settings.get_settings(session) == before
+        return
+    assert school_settings.get_settings(session) == after
+
+
+@EXAMPLES
+@given(
+    body=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.lists(
+            st.lists(NASTY_TEXT.filter(lambda t: len(t) < 60), min_size=1, max_size=6),
+            max_size=6,
+        ).map(
+            lambda rows: (
+                "UPN,Surname,Forename,DOB\n" + "\n".join(",".join(r) for r in rows)
+            ).encode("utf-8", "surrogatepass")
+        ),
+    )
+)
+def test_import_is_all_or_nothing_on_any_bytes(session: Session, body: bytes) -> None:
+    before = count(session, "pupil")
+    try:
+        result = pupil_import.import_pupils(session, body)
+    except ValidationError as exc:
+        refused = exc.problems
+        assert refused
+        assert count(session, "pupil") == before
+        return
+    assert count(session, "pupil") == before + result.added
+
+
+def test_fifty_megabytes_of_junk_is_refused_quickly(session: Session) -> None:
+    junk = (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4096) * 50
+    with pytest.raises(ValidationError) as caught:
+        pupil_import.import_pupils(session, junk[: 50 * 1024 * 1024])
+    assert "file" in caught.value.problems
+    assert datetime.now()  # the refusal came back (no hang on huge input)
