@@ -24,6 +24,7 @@ from reportlab.platypus import (
 )
 
 from safedesk.domain.chronology import ChronologyItem
+from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.pdf_base import (
     BOLD,
     FONT,
@@ -36,6 +37,7 @@ from safedesk.reports.pdf_base import (
     styles,
     text,
 )
+from safedesk.reports.transfer_receipt import receipt_page
 
 if TYPE_CHECKING:
     from safedesk.services.chronology import Chronology
@@ -180,8 +182,10 @@ def render_chronology(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    transfer: TransferDetails | None = None,
 ) -> bytes:
-    """The whole PDF in memory (nothing touches the disk here)."""
+    """The whole PDF in memory (nothing touches the disk here); with ``transfer``, the
+    case-file transfer: the same file plus a receipt page for the receiving DSL to sign."""
     st = styles()
     story: list[Flowable] = _cover(chronology, st)
     story += _summary(chronology.items, st)
@@ -200,6 +204,12 @@ def render_chronology(
             st["small"],
         ),
     ]
+    if transfer is not None:
+        d = chronology.pupil.details
+        pupil_line = f"{d.display_name}, born {d.date_of_birth:%d/%m/%Y}, UPN {d.upn}"
+        story += receipt_page(
+            transfer, pupil_line, chronology.school_name, len(chronology.items), st
+        )
     total = len(story)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
