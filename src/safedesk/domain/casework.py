@@ -16,6 +16,7 @@ from safedesk.domain.entries import FieldSpec
 from safedesk.domain.entry_validation import field_value
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.text import is_blank
+from safedesk.domain.transfer import TRANSFER_METHODS
 
 
 class ActType(StrEnum):
@@ -85,6 +86,7 @@ CASEWORK_LISTS: dict[str, list[tuple[str, str]]] = {
         ("in_person", "In person"),
         ("letter", "Letter"),
     ],
+    "transfer_methods": TRANSFER_METHODS,
     "contact_methods": [
         ("phone", "Phone call"),
         ("meeting", "Meeting"),

@@ -62,11 +62,11 @@ def export_chronology_pdf(
     pages = page_count(pdf)
     if password:
         pdf = encrypt(pdf, password)
-    _write_once(target, pdf)
+    write_once(target, pdf)
     return ExportResult(target, len(chronology.items), pages, bool(password))
 
 
-def _write_once(target: Path, data: bytes) -> None:
+def write_once(target: Path, data: bytes) -> None:
     try:
         with open(target, "wb") as out:
             out.write(data)
