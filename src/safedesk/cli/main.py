@@ -175,6 +175,33 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"encrypt with AES-256; the password from ${chronology_cli.PDF_PASSWORD_ENV}",
     )
 
+    move = command(
+        "transfer",
+        chronology_cli.cmd_transfer,
+        "send a leaving pupil's whole file, with a receipt page, and record it",
+        acting,
+    )
+    move.add_argument("--pupil", required=True, help="the pupil's UPN")
+    move.add_argument("--pdf", required=True, help="the PDF file to write")
+    move.add_argument("--to-school", required=True)
+    move.add_argument("--to-person", required=True, help="the receiving DSL")
+    move.add_argument(
+        "--method",
+        required=True,
+        help="secure_email, in_person, recorded_post, secure_system or other",
+    )
+    move.add_argument("--encrypt", action="store_true")
+    got = command(
+        "transfer-received",
+        chronology_cli.cmd_transfer_received,
+        "the receiving school confirmed it has the file",
+        acting,
+    )
+    got.add_argument("ref", help="the transfer, e.g. T-2026-0001")
+    got.add_argument("--confirmed-by", required=True, help="who confirmed, at the new school")
+    got.add_argument("--on", required=True, help="the date they confirmed")
+    got.add_argument("--note")
+
     command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     bak = command("backup", admin.cmd_backup, "write one encrypted backup file", acting)
     bak.add_argument("--to", help="folder for the backup (default: the school's backup folder)")
