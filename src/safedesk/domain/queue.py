@@ -16,6 +16,7 @@ class ItemKind(StrEnum):
     ACTION = "action"
     REFERRAL = "referral"
     REVIEW = "review"
+    TRANSFER = "transfer"
 
     @property
     def label(self) -> str:
@@ -25,6 +26,7 @@ class ItemKind(StrEnum):
             ItemKind.ACTION: "Action",
             ItemKind.REFERRAL: "Referral",
             ItemKind.REVIEW: "Review",
+            ItemKind.TRANSFER: "File transfer",
         }[self]
 
 

@@ -30,6 +30,7 @@ class Settings:
     urgent_minutes: int = 240
     routine_school_days: int = 1
     referral_chase_working_days: int = 1
+    transfer_receipt_school_days: int = 5
     school_day_start: str = "08:30"
     bank_holidays_region: str = "ENG"  # ENG (England and Wales), SCT, NIR
 
@@ -47,6 +48,8 @@ class Settings:
             found["routine_school_days"] = "must be between 1 and 10 school days"
         if not 1 <= self.referral_chase_working_days <= 20:
             found["referral_chase_working_days"] = "must be between 1 and 20 working days"
+        if not 1 <= self.transfer_receipt_school_days <= 30:
+            found["transfer_receipt_school_days"] = "must be between 1 and 30 school days"
         if _clock_time(self.school_day_start) is None:
             found["school_day_start"] = "must be a time like 08:30"
         if self.bank_holidays_region not in BANK_HOLIDAY_REGIONS:

@@ -19,7 +19,7 @@ from safedesk.domain.time_to_action import (
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import casework
+from safedesk.store import casework, transfers
 from safedesk.store.casework import CaseHead, OpenFollowUp
 from safedesk.store.db import Connection
 
@@ -52,7 +52,25 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
     with session.store.read() as conn:
         calendar = calendar_for(conn, settings, now.date())
         items = build_items(conn, targets_from(settings), calendar)
+        items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
     return Queue(now, tuple(in_queue_order(items, now)))
+
+
+def transfer_items(conn: Connection, days: int, calendar: SchoolCalendar) -> list[QueueItem]:
+    """Files sent to a pupil's new school whose receipt is not yet confirmed."""
+    return [
+        QueueItem(
+            t.ref,
+            ItemKind.TRANSFER,
+            t.id,
+            f"Confirm {t.details.to_school} received the file",
+            ((t.pupil_upn, t.pupil_name),),
+            Urgency.ROUTINE,
+            t.details.sent_at,
+            calendar.add_school_days(t.details.sent_at, days),
+        )
+        for t in transfers.awaiting_receipt(conn)
+    ]
 
 
 def build_items(conn: Connection, targets: Targets, calendar: SchoolCalendar) -> list[QueueItem]:
