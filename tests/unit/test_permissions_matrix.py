@@ -27,7 +27,9 @@ from safedesk.services import (
     queue,
     records,
     school_calendar,
+    search,
     settings,
+    transfers,
     users,
 )
 from safedesk.services.session import Session
@@ -130,6 +132,19 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     "change a controlled list": (
         lambda s, w: lists.add_value(s, "locations", f"lab_{s.user.username[:8]}", "Lab"),
         {ADMIN},
+    ),
+    "search records (each finds only what they may read)": (
+        lambda s, w: search.search(s, "coat"),
+        {STAFF, DSL, LEAD, HEAD},
+    ),
+    "transfer a pupil's file": (
+        lambda s, w: transfers.transfer_case_file(
+            s,
+            PUPIL_A,
+            w.tmp / f"{s.user.username}.pdf",
+            {"to_school": "Hillside", "to_person": "Mr Bello", "method": "in_person"},
+        ),
+        {DSL, HEAD},
     ),
     "back up": (lambda s, w: backup.create_backup(s, w.tmp), {DSL, HEAD, ADMIN}),
     "verify the store": (lambda s, w: integrity.verify(s), {DSL, HEAD, ADMIN}),
