@@ -84,3 +84,51 @@ def test_staff_may_not_export_exit_3(run, tmp_path: Path) -> None:
     )
     assert (code, out) == (3, "")
     assert not target.exists()
+
+
+def test_transfer_and_its_receipt(run, tmp_path: Path) -> None:
+    target = tmp_path / "t.pdf"
+    code, out, err = run(
+        "transfer",
+        "--pupil",
+        factories.PUPIL_A,
+        "--pdf",
+        str(target),
+        "--to-school",
+        "Hillside Academy",
+        "--to-person",
+        "Mr Bello",
+        "--method",
+        "in_person",
+    )
+    assert (code, err) == (0, "")
+    ref = out.splitlines()[0]
+    assert ref.startswith("T-")
+    assert "Receipt of a child protection file" in PdfReader(target).pages[-1].extract_text()
+    code, out, _ = run("queue", "--json")
+    assert ref in out
+    code, _, err = run("transfer-received", ref, "--confirmed-by", "Mr Bello", "--on", "today")
+    assert code == 2
+    assert "confirmed_on" in err
+    assert run("transfer-received", ref, "--confirmed-by", "Mr Bello", "--on", "2026-11-24")[0] == 0
+    assert ref not in run("queue", "--json")[1]
+
+
+def test_transfer_with_a_bad_method_writes_nothing(run, tmp_path: Path) -> None:
+    target = tmp_path / "t.pdf"
+    code, _, err = run(
+        "transfer",
+        "--pupil",
+        factories.PUPIL_A,
+        "--pdf",
+        str(target),
+        "--to-school",
+        "Hillside",
+        "--to-person",
+        "Mr Bello",
+        "--method",
+        "pigeon",
+    )
+    assert code == 2
+    assert "method" in err
+    assert not target.exists()
