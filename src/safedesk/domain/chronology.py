@@ -94,7 +94,7 @@ def entry_items(
             entry.ref,
             entry.kind.label,
             _entry_summary(entry, values, labels),
-            _name(names, entry.author),
+            entry.author_name or _name(names, entry.author),
             tuple(detail),
         )
     ]

@@ -261,6 +261,11 @@ class StoredEntry:
     original: dict[str, str | None]
     amendments: tuple[Amendment, ...] = ()
     statuses: tuple[StatusEvent, ...] = ()
+    author_name: str = ""  # the author's display name, for people to read
+
+    @property
+    def author_label(self) -> str:
+        return self.author_name or self.author
 
     def current(self) -> dict[str, str | None]:
         values = dict(self.original)

@@ -130,7 +130,8 @@ def by_author(conn: Connection, author: str) -> list[StoredEntry]:
 
 def _load(conn: Connection, where: str, params: Sequence[object]) -> list[StoredEntry]:
     heads = conn.execute(
-        f"SELECT e.id, e.ref, e.kind, e.author, e.occurred_at, e.recorded_at FROM entry e "
+        "SELECT e.id, e.ref, e.kind, e.author, e.occurred_at, e.recorded_at, u.display_name "
+        f"FROM entry e LEFT JOIN user u ON u.username = e.author "
         f"WHERE {where} ORDER BY e.occurred_at, e.id",
         tuple(params),
     ).fetchall()
@@ -173,6 +174,7 @@ def _load(conn: Connection, where: str, params: Sequence[object]) -> list[Stored
             original=values[row[0]],
             amendments=tuple(amendments[row[0]]),
             statuses=tuple(statuses[row[0]]),
+            author_name=row[6] or "",
         )
         for row in heads
     ]

@@ -56,7 +56,7 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
     recorded = entry.recorded_at.astimezone().strftime("%d/%m/%Y %H:%M")
     html = [
         f"<h2>{entry.ref} · {entry.kind.label}</h2>",
-        f"<p>Recorded by <b>{escape(entry.author)}</b> on {recorded}. "
+        f"<p>Recorded by <b>{escape(entry.author_label)}</b> on {recorded}. "
         f"Status: <b>{entry.status.label}</b>.</p>",
         "<table cellspacing=6>",
         *rows,
