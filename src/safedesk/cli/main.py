@@ -121,8 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rec.add_argument("kind", help="concern, behaviour or intervention")
     rec.add_argument("--json", required=True, help="a file holding the record as JSON ('-': stdin)")
-    lst = command("lists", records_cli.cmd_lists, "print the controlled lists", acting)
+    lst = command("lists", records_cli.cmd_lists, "print or change the controlled lists", acting)
     lst.add_argument("--json", action="store_true")
+    lst_change = lst.add_mutually_exclusive_group()
+    lst_change.add_argument("--add", metavar="LIST", help="add --value with --label to LIST")
+    lst_change.add_argument("--retire", metavar="LIST", help="stop offering --value in LIST")
+    lst_change.add_argument("--restore", metavar="LIST", help="offer a retired --value again")
+    lst.add_argument("--value", help="the stored value: lower_snake_case, at most 40 characters")
+    lst.add_argument("--label", help="what people see, with --add")
     recs = command(
         "records", records_cli.cmd_records, "a pupil's records (that you may read)", acting
     )

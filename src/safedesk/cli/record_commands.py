@@ -41,9 +41,42 @@ def cmd_record(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _list_change(args: argparse.Namespace) -> tuple[str, str, str] | None:
+    """(action, list, value) asked for by --add/--retire/--restore, checked before signing in."""
+    action = next((a for a in ("add", "retire", "restore") if getattr(args, a) is not None), None)
+    if action is None:
+        if args.value is not None or args.label is not None:
+            raise UsageError("--value and --label go with --add, --retire or --restore.")
+        return None
+    problems: dict[str, str] = {}
+    if args.value is None:
+        problems["value"] = f"is required with --{action} (--value V)"
+    if action == "add" and args.label is None:
+        problems["label"] = 'is required with --add (--label "Label")'
+    if action != "add" and args.label is not None:
+        problems["label"] = f"is only used with --add, not --{action}"
+    if problems:
+        raise ValidationError(problems)
+    return action, getattr(args, action), args.value
+
+
 def cmd_lists(args: argparse.Namespace, paths: DataPaths) -> int:
+    change = _list_change(args)
     with signed_in(args, paths, exclusive=False) as session:
+        if change is not None:
+            action, list_name, value = change
+            if action == "add":
+                lists.add_value(session, list_name, value, args.label)
+            elif action == "retire":
+                lists.retire_value(session, list_name, value)
+            else:
+                lists.restore_value(session, list_name, value)
         found = lists.choices(session)
+    if change is not None and not args.json:
+        action, list_name, value = change
+        done = {"add": "Added", "retire": "Retired", "restore": "Restored"}[action]
+        out(f"{done} {value} in {list_name}")
+        return EXIT_OK
     if args.json:
         out(
             json.dumps(
