@@ -1,4 +1,4 @@
-"""Admin: back up now, verify the store, and the idle-lock setting."""
+"""Admin: back up now, verify the store, the idle-lock setting and the school's lists."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from safedesk.services.integrity import VerifyReport
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
+from safedesk.ui.lists_editor import ListsEditor
 
 
 class AdminPage(QWidget):
@@ -72,6 +73,11 @@ class AdminPage(QWidget):
             form.addRow("Lock after no use for", self.idle_minutes)
             form.addRow(save)
             layout.addWidget(prefs)
+
+        self.lists_editor: ListsEditor | None = None
+        if session.user.can(Permission.LISTS_MANAGE):
+            self.lists_editor = ListsEditor(session)
+            layout.addWidget(self.lists_editor)
         layout.addStretch(1)
 
     def _busy(self, text: str) -> None:
