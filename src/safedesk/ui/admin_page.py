@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -19,6 +21,7 @@ from safedesk.services import backup, integrity, settings
 from safedesk.services.integrity import VerifyReport
 from safedesk.services.session import Session
 from safedesk.ui import tasks
+from safedesk.ui.calendar_editor import CalendarEditor
 from safedesk.ui.errors import user_message
 from safedesk.ui.lists_editor import ListsEditor
 
@@ -29,9 +32,17 @@ class AdminPage(QWidget):
         self.session = session
         title = QLabel("Admin")
         title.setObjectName("Title")
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(title)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -73,6 +84,8 @@ class AdminPage(QWidget):
             form.addRow("Lock after no use for", self.idle_minutes)
             form.addRow(save)
             layout.addWidget(prefs)
+            self.calendar_editor = CalendarEditor(session)
+            layout.addWidget(self.calendar_editor)
 
         self.lists_editor: ListsEditor | None = None
         if session.user.can(Permission.LISTS_MANAGE):
