@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -81,6 +82,8 @@ class AdminPage(QWidget):
             save = QPushButton("&Save settings")
             save.clicked.connect(self.save_settings)
             form = QFormLayout(prefs)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+            save.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             form.addRow("Lock after no use for", self.idle_minutes)
             form.addRow(save)
             layout.addWidget(prefs)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -93,8 +94,10 @@ class CalendarEditor(QGroupBox):
             self.region.addItem(name, code)
         self.region.setCurrentIndex(self.region.findData(current.bank_holidays_region))
         save = QPushButton("Save &targets")
+        save.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         save.clicked.connect(self.save_targets)
         targets = QFormLayout()
+        targets.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         targets.addRow("Immediate risk: act within", self.immediate)
         targets.addRow("Urgent: act within", self.urgent)
         targets.addRow("Routine: act within", self.routine)

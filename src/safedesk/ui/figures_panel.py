@@ -26,10 +26,10 @@ from safedesk.ui.errors import user_message
 COLUMNS = (
     "Urgency",
     "Recorded",
-    "Acknowledged in target",
-    "Median to acknowledge",
-    "Median to first action",
-    "Waiting, overdue",
+    "Acknowledged\nin target",
+    "Median time to\nacknowledge",
+    "Median time to\nfirst action",
+    "Overdue, not\nacknowledged",
 )
 
 
@@ -72,8 +72,11 @@ class FiguresPanel(QGroupBox):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(150)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(160)
+        self.table.setMaximumHeight(180)
         self.status = QLabel(
             "Acknowledged in target: of the concerns whose target has passed, the share "
             "acknowledged in time. First action: a decision, action, referral, contact or closure."
