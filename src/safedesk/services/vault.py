@@ -19,7 +19,7 @@ from safedesk.paths import DataPaths
 from safedesk.services import signin_backoff
 from safedesk.services.session import Session
 from safedesk.store import audit, keyring, migrate, school, users
-from safedesk.store.db import Connection, Store, StoreDamaged
+from safedesk.store.db import Connection, Store, StoreDamaged, damaged_message
 from safedesk.store.keyring import KdfParams, Keyring
 
 DISABLED = "disabled"
@@ -102,6 +102,9 @@ def create_school(
 
 def open_store(paths: DataPaths, data_key: bytes, ring: Keyring) -> Store:
     """Open, migrate if needed, and check the key file belongs to this database."""
+    if paths.database.stat().st_size == 0:
+        # SQLite takes an empty file for a new database: it would build a store in it.
+        raise StoreDamaged(damaged_message(paths.database))
     try:
         store = Store(paths.database, data_key)
     except StoreDamaged:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from safedesk.store.db import StoreLocked
+from safedesk.store.db import StoreLocked, StoreReadOnly
 
 
 class InstanceLock:
@@ -15,13 +15,19 @@ class InstanceLock:
         self._lock = FileLock(str(lock_path), timeout=0)
 
     def acquire(self) -> InstanceLock:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except Timeout:
             raise StoreLocked(
                 f"safedesk is already open on the data folder {self._path.parent}. "
                 "Use the window that is already open, or close it first."
+            ) from None
+        except OSError:  # after Timeout, which is itself an OSError
+            # A read-only folder (or one this account may not write to) cannot hold the lock.
+            raise StoreReadOnly(
+                f"safedesk cannot write to {self._path.parent}. Check the folder is not "
+                "read-only and that this Windows account may write to it."
             ) from None
         return self
 

@@ -212,6 +212,21 @@ def to_json(keyring: Keyring) -> str:
     )
 
 
+# Bounds a genuine key file never leaves: a hand-edited cost outside them would crash Argon2
+# or make a sign-in take hours, so such a file is treated as damaged.
+_KDF_LIMITS = {"time_cost": (1, 64), "memory_kib": (8_192, 4_194_304), "parallelism": (1, 64)}
+
+
+def _checked_kdf(raw: Any) -> KdfParams:
+    values = {}
+    for name, (low, high) in _KDF_LIMITS.items():
+        value = raw[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueError(f"KDF {name} out of range")
+        values[name] = value
+    return KdfParams(**values)
+
+
 def from_json(text: str, source: Path) -> Keyring:
     try:
         raw = json.loads(text)
@@ -226,9 +241,7 @@ def from_json(text: str, source: Path) -> Keyring:
                 Slot(
                     slot_id=str(item["id"]),
                     kind=str(item["kind"]),
-                    kdf=KdfParams(
-                        int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"])
-                    ),
+                    kdf=_checked_kdf(kdf),
                     salt=_unb64(item["salt"]),
                     nonce=_unb64(item["nonce"]),
                     wrapped=_unb64(item["wrapped_key"]),
