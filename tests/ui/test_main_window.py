@@ -50,7 +50,15 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
     qtbot.waitUntil(lambda: page.model.rowCount() == 4)
     assert page.proxy.data(page.proxy.index(0, 0)) == "De la Cruz, Mateo"
     assert page.count.text() == "4 pupils"
-    assert window.page_names == ["Queue", "Record", "My records", "Pupils", "Reports", "Admin"]
+    assert window.page_names == [
+        "Queue",
+        "Record",
+        "My records",
+        "Pupils",
+        "Search",
+        "Reports",
+        "Admin",
+    ]
 
 
 def test_search_filters_as_you_type(qtbot: QtBot, controller: AppController) -> None:

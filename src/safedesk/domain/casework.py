@@ -6,7 +6,7 @@ field names are a contract: scripts outside safedesk send them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -280,3 +280,17 @@ def _day(text: str | None) -> str:
     if not text:
         return ""
     return datetime.fromisoformat(text).strftime("%d/%m/%Y")
+
+
+_CLOSED_BY = {
+    ActType.ACTION: (ActType.ACTION_DONE, "action_id"),
+    ActType.REFERRAL: (ActType.REFERRAL_DECISION, "referral_id"),
+}
+
+
+def still_open(events: Iterable[CaseEvent], opened: ActType) -> list[CaseEvent]:
+    """Actions not yet done, or referrals without the agency's decision, in timeline order."""
+    closer, field = _CLOSED_BY[opened]
+    events = list(events)
+    closed = {e.values.get(field) for e in events if e.type is closer}
+    return [e for e in events if e.type is opened and str(e.id) not in closed]

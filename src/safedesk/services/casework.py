@@ -21,7 +21,7 @@ from safedesk.domain.entries import Status
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Permission
 from safedesk.services.session import Session
-from safedesk.store import casework, entries, pupils
+from safedesk.store import casework, entries, pupils, users
 from safedesk.store.casework import CaseHead
 from safedesk.store.db import Connection
 
@@ -167,6 +167,10 @@ class CaseFile:
     pupils: tuple[tuple[str, str], ...]
     events: tuple[CaseEvent, ...]
     notification: casework.StoredNotification | None
+    names: dict[str, str]  # username -> display name, for the timeline
+
+    def name_of(self, username: str) -> str:
+        return self.names.get(username, username)
 
 
 def open_case(session: Session, ref: str) -> CaseFile:
@@ -182,6 +186,7 @@ def open_case(session: Session, ref: str) -> CaseFile:
             tuple(casework.case_pupils(conn, [case_ref])[case_ref]),
             tuple(casework.timeline(conn, case_ref)),
             casework.notification_by_ref(conn, case_ref) if head.kind == "notification" else None,
+            {user.username: user.display_name for user in users.all_users(conn)},
         )
     with session.store.write() as conn:
         session.audit(conn, "case.viewed", object_type=head.kind, object_id=case_ref)

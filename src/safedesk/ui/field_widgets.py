@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QLabel,
     QLineEdit,
@@ -19,15 +20,23 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.entries import FieldSpec
 
+# An optional date shows this (Qt's "special value") until a day is chosen.
+NO_DATE = QDate(2000, 1, 1)
+
 
 class FieldInput(QWidget):
     """A field's editor with its counter (long text) and its error line."""
 
     changed = Signal()
 
-    def __init__(self, spec: FieldSpec, choices: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, spec: FieldSpec, choices: list[tuple[str, str]], *, may_be_blank: bool = False
+    ) -> None:
         super().__init__()
         self.spec = spec
+        # An optional time can be left "not known" (a record form's optional times are
+        # required by a checkbox instead, so they always hold one).
+        self.may_be_blank = may_be_blank and not spec.required
         self.error = QLabel()
         self.error.setObjectName("FieldError")
         self.error.setWordWrap(True)
@@ -56,9 +65,23 @@ class FieldInput(QWidget):
             edit = QDateTimeEdit(QDateTime.currentDateTime())
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy HH:mm")
+            if self.may_be_blank:
+                edit.setMinimumDateTime(QDateTime(NO_DATE, QTime(0, 0)))
+                edit.setSpecialValueText("— not known —")
+                edit.setDateTime(edit.minimumDateTime())
             edit.dateTimeChanged.connect(self.changed)
             return edit
-        if spec.type == "choice":
+        if spec.type == "date":
+            day = QDateEdit(QDate.currentDate())
+            day.setCalendarPopup(True)
+            day.setDisplayFormat("dd/MM/yyyy")
+            if not spec.required:
+                day.setMinimumDate(NO_DATE)
+                day.setSpecialValueText("— none —")
+                day.setDate(NO_DATE)
+            day.dateChanged.connect(self.changed)
+            return day
+        if spec.type in ("choice", "id"):
             combo = QComboBox()
             combo.addItem("— choose —", "")
             for value, label in choices:
@@ -88,7 +111,15 @@ class FieldInput(QWidget):
 
     def value(self) -> Any:
         editor = self.editor
+        if isinstance(editor, QDateEdit):  # before QDateTimeEdit, its base class
+            if editor.date() == editor.minimumDate() and editor.specialValueText():
+                return ""
+            day = editor.date().toPython()
+            assert isinstance(day, date)
+            return day.isoformat()
         if isinstance(editor, QDateTimeEdit):
+            if self.may_be_blank and editor.dateTime() == editor.minimumDateTime():
+                return ""
             moment = editor.dateTime().toPython()  # local, naive
             assert isinstance(moment, datetime)
             return moment.replace(second=0, microsecond=0).isoformat()
@@ -103,7 +134,15 @@ class FieldInput(QWidget):
 
     def set_value(self, value: Any) -> None:
         editor = self.editor
-        if isinstance(editor, QDateTimeEdit) and isinstance(value, str) and value:
+        if isinstance(editor, QDateEdit):
+            empty = QDate.currentDate() if self.spec.required else NO_DATE
+            try:
+                editor.setDate(QDate(date.fromisoformat(value)) if value else empty)
+            except (TypeError, ValueError):
+                editor.setDate(empty)
+        elif isinstance(editor, QDateTimeEdit) and self.may_be_blank and not value:
+            editor.setDateTime(editor.minimumDateTime())
+        elif isinstance(editor, QDateTimeEdit) and isinstance(value, str) and value:
             try:
                 editor.setDateTime(QDateTime(datetime.fromisoformat(value)))
             except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,19 +17,25 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
-from safedesk.domain.roles import Permission
+from safedesk.domain.roles import Permission, Role
 from safedesk.services import lists
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.case_view import CaseView
+from safedesk.ui.chronology_page import ChronologyPage
 from safedesk.ui.errors import user_message
 from safedesk.ui.my_records_page import MyRecordsPage
-from safedesk.ui.placeholder import PlaceholderPage
+from safedesk.ui.notification_form import NotificationForm
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
+from safedesk.ui.queue_alerts import QueueNotifier, QueueTray, count_words
+from safedesk.ui.queue_page import QueuePage
 from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
+from safedesk.ui.reports_page import ReportsPage
+from safedesk.ui.search_page import SearchPage
 
 
 class MainWindow(QMainWindow):
@@ -38,7 +44,8 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, school_name: str) -> None:
         super().__init__()
         self.session = session
-        self.setWindowTitle(f"safedesk — {school_name}")
+        self.title = f"safedesk — {school_name}"
+        self.setWindowTitle(self.title)
         self.resize(1100, 720)
         user = session.user
 
@@ -65,16 +72,21 @@ class MainWindow(QMainWindow):
         self.pupils_page: PupilsPage | None = None
         self.record_page: RecordPage | None = None
         self.my_records_page: MyRecordsPage | None = None
+        self.queue_page: QueuePage | None = None
+        self.search_page: SearchPage | None = None
+        self.tray: QueueTray | None = None
         self.page_names: list[str] = []
 
         can = user.can
-        if can(Permission.READ_CONCERNS):
-            self._add(
-                "Queue",
-                PlaceholderPage(
-                    "Queue", "Concerns waiting for the DSL, with their deadlines, will appear here."
-                ),
-            )
+        if can(Permission.CASEWORK):
+            # The head also hears of items overdue by more than their target again.
+            self.notifier = QueueNotifier(watch_escalation=Role.HEAD in user.roles)
+            self.queue_page = QueuePage(session, self.notifier)
+            self._add("Queue", self.queue_page)
+            self.tray = QueueTray(self.notifier, self)
+            self.tray.show_requested.connect(self.bring_back)
+            self.tray.lock_requested.connect(self.lock_requested)
+            self.notifier.counts_changed.connect(self._show_counts)
         if can(Permission.RECORD_CREATE):
             self.record_page = RecordPage(session)
             self._add("Record", self.record_page)
@@ -84,13 +96,11 @@ class MainWindow(QMainWindow):
         if can(Permission.PUPIL_LIST):
             self.pupils_page = PupilsPage(session)
             self._add("Pupils", self.pupils_page)
-        if can(Permission.READ_CONCERNS) or can(Permission.READ_BEHAVIOUR):
-            self._add(
-                "Reports",
-                PlaceholderPage(
-                    "Reports", "Chronologies, PDF exports and summary figures will appear here."
-                ),
-            )
+        if readable_kinds(user):
+            self.search_page = SearchPage(session)
+            self._add("Search", self.search_page)
+        if can(Permission.CASEWORK):
+            self._add("Reports", ReportsPage(session))
         if can(Permission.USER_MANAGE) or can(Permission.BACKUP):
             self._add("Admin", AdminPage(session))
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -102,11 +112,33 @@ class MainWindow(QMainWindow):
         }
         self.pupil_view = PupilView(session)
         self.record_view = RecordView(session, labels)
-        self.pages.addWidget(self.pupil_view)
-        self.pages.addWidget(self.record_view)
+        self.case_view = CaseView(session)
+        self.chronology_page = ChronologyPage(session)
+        for sub_page in (self.pupil_view, self.record_view, self.case_view, self.chronology_page):
+            self.pages.addWidget(sub_page)
         self._record_return_to: QWidget = self.pupil_view
         self.pupil_view.back.connect(lambda: self.show_page("Pupils"))
         self.record_view.back.connect(lambda: self.pages.setCurrentWidget(self._record_return_to))
+        self.pupil_view.chronology_requested.connect(self.open_chronology)
+        self.chronology_page.back.connect(lambda: self.pages.setCurrentWidget(self.pupil_view))
+        self.notification_form: NotificationForm | None = None
+        if self.queue_page is not None:
+            self.notification_form = NotificationForm(session)
+            self.pages.addWidget(self.notification_form)
+            self.queue_page.case_opened.connect(lambda ref: self.open_case(ref))
+            self.queue_page.notification_requested.connect(
+                lambda: self.pages.setCurrentWidget(self.notification_form)
+            )
+            self.notification_form.cancelled.connect(lambda: self.show_page("Queue"))
+            self.notification_form.recorded.connect(self._notification_recorded)
+            self.case_view.back.connect(self._back_to_queue)
+            self.case_view.changed.connect(self.queue_page.refresh)
+            self.case_view.record_requested.connect(
+                lambda ref: self.open_record_ref(ref, self.case_view)
+            )
+        if self.search_page is not None:
+            search = self.search_page
+            search.box.record_opened.connect(lambda ref: self.open_found(ref, search))
         self.pupil_view.entries.entry_opened.connect(lambda e: self.open_record(e, self.pupil_view))
         if self.my_records_page is not None:
             page = self.my_records_page
@@ -127,7 +159,9 @@ class MainWindow(QMainWindow):
         column.addWidget(header)
         column.addWidget(body, 1)
         self.setCentralWidget(central)
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(0)  # a DSL sees the queue first
+        if self.queue_page is not None:
+            self.queue_page.start()
         if self.pupils_page is not None:
             self.pupils_page.load()
         if self.my_records_page is not None:
@@ -154,15 +188,78 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.pupil_view)
 
     def open_record(self, entry: StoredEntry, return_to: QWidget) -> None:
+        self.open_record_ref(entry.ref, return_to)
+
+    def open_record_ref(self, ref: str, return_to: QWidget) -> None:
         try:
-            self.record_view.show_entry(entry.ref)
+            self.record_view.show_entry(ref)
         except Exception as exc:
             msgbox.warning(self, "Cannot open this record", user_message(exc))
             return
         self._record_return_to = return_to
         self.pages.setCurrentWidget(self.record_view)
 
+    def open_found(self, ref: str, return_to: QWidget) -> None:
+        """A search result: a police notification opens as its case, anything else as a record."""
+        if ref.upper().startswith("E-"):
+            self.open_case(ref)
+        else:
+            self.open_record_ref(ref, return_to)
+
+    def open_case(self, ref: str) -> None:
+        try:
+            self.case_view.show_case(ref)
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this case", user_message(exc))
+            return
+        self.pages.setCurrentWidget(self.case_view)
+
+    def open_chronology(self, pupil: Pupil) -> None:
+        try:
+            self.chronology_page.show_pupil(pupil)
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this chronology", user_message(exc))
+            return
+        self.pages.setCurrentWidget(self.chronology_page)
+
+    def _back_to_queue(self) -> None:
+        self.show_page("Queue")
+        if self.queue_page is not None:
+            self.queue_page.refresh()
+            self.queue_page.table.setFocus()
+
+    def _notification_recorded(self, ref: str) -> None:
+        self._back_to_queue()
+        self.open_case(ref)
+
+    def _show_counts(self, waiting: int, due_soon: int, overdue: int) -> None:
+        # Without a tray the window title carries the count (the taskbar shows it).
+        if self.tray is None or not self.tray.available:
+            late = f" ({overdue} overdue)" if overdue else ""
+            self.setWindowTitle(f"{self.title}{late}")
+        self.setToolTip(count_words(waiting, due_soon, overdue))
+
+    def bring_back(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Minimised with a tray icon: live in the tray, where the queue keeps alerting.
+        if (
+            event.type() == QEvent.Type.WindowStateChange
+            and self.windowState() & Qt.WindowState.WindowMinimized
+            and self.tray is not None
+            and self.tray.available
+        ):
+            QTimer.singleShot(0, self.hide)
+        super().changeEvent(event)
+
     def stop(self) -> None:
-        """Before a lock or exit: keep what is half-typed as a draft."""
+        """Before a lock or exit: keep what is half-typed as a draft; stop the queue's clock."""
         if self.record_page is not None:
             self.record_page.stop()
+        if self.queue_page is not None:
+            self.queue_page.stop()
+        if self.tray is not None:
+            self.tray.hide()

@@ -1,0 +1,116 @@
+"""Recording a police domestic-abuse notification (Operation Encompass) into the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from safedesk.domain.casework import NOTIFICATION_FIELDS, validate_fields
+from safedesk.domain.errors import ValidationError
+from safedesk.services import casework, pupils
+from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.act_form import SpecFields, problem_count
+from safedesk.ui.errors import user_message
+from safedesk.ui.pupil_picker import PupilPicker
+
+
+class NotificationForm(QWidget):
+    recorded = Signal(str)  # E-YYYY-NNNN
+    cancelled = Signal()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        title = QLabel("Police notification (Operation Encompass)")
+        title.setObjectName("Title")
+        intro = QLabel(
+            "Record a domestic-abuse notification from the police. It must be acted on "
+            "before the start of the next school day. Fields marked * are required."
+        )
+        intro.setObjectName("Subtitle")
+        intro.setWordWrap(True)
+        self.picker = PupilPicker(pupils.list_pupils(session), multiple=True, with_roles=False)
+        self.picker_error = QLabel()
+        self.picker_error.setObjectName("FieldError")
+        self.picker_error.hide()
+        self.fields = SpecFields(NOTIFICATION_FIELDS, {}, session.clock.now())
+        self.status = QLabel()
+        self.status.setObjectName("FieldError")
+        self.save_button = QPushButton("&Record notification")
+        self.save_button.setObjectName("Primary")
+        self.save_button.setToolTip("Ctrl+Enter")
+        self.save_button.clicked.connect(self.save)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.cancelled)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Pupils *"))
+        layout.addWidget(self.picker)
+        layout.addWidget(self.picker_error)
+        layout.addWidget(self.fields)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+    def payload(self) -> dict[str, Any]:
+        return {"pupils": self.picker.upns(), **self.fields.values()}
+
+    def check(self) -> bool:
+        problems: dict[str, str] = {}
+        try:
+            validate_fields(
+                NOTIFICATION_FIELDS, self.payload(), now=self.session.clock.now(), extra={"pupils"}
+            )
+        except ValidationError as exc:
+            problems = dict(exc.problems)
+        if not self.picker.upns():
+            problems["pupils"] = "Choose the pupil (or pupils) the police told you about."
+        self._show(problems)
+        return not problems
+
+    def _show(self, problems: dict[str, str]) -> None:
+        pupil_problems = [v for k, v in problems.items() if k.startswith("pupils")]
+        self.picker_error.setText(" ".join(pupil_problems))
+        self.picker_error.setVisible(bool(pupil_problems))
+        self.fields.show_problems(problems)
+        if pupil_problems:  # the pupil comes first on the form
+            self.picker.setFocus()
+        self.status.setText(problem_count(len(problems)) if problems else "")
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled() or not self.check():
+            return
+        self.save_button.setEnabled(False)
+        tasks.run(casework.record_notification, self.session, self.payload()).on_success(
+            self._saved
+        ).on_error(self._failed)
+
+    def _saved(self, ref: str) -> None:
+        self.save_button.setEnabled(True)
+        self.reset()
+        self.recorded.emit(ref)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self._show(exc.problems)
+        else:
+            self.status.setText(user_message(exc))
+
+    def reset(self) -> None:
+        self.fields.now = self.session.clock.now()
+        self.picker.clear()
+        self.fields.reset()
+        self.picker_error.hide()
+        self.status.setText("")

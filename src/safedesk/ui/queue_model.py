@@ -1,0 +1,151 @@
+"""The DSL queue as a Qt model: one row per item, coloured amber when due soon, red when late.
+
+Statuses are worked out at the queue's own moment (``Queue.at``, from the session's clock), so a
+test can move time by loading the queue at another moment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from safedesk.domain.entries import Urgency
+from safedesk.domain.queue import QueueItem, age
+from safedesk.domain.time_to_action import Timeliness
+from safedesk.services.pupils import fold
+from safedesk.services.queue import Queue
+
+PUPILS, WHAT, KIND, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(8)
+HEADERS = ("Pupil", "What", "Kind", "Urgency", "Waiting", "Time left", "Status", "Reference")
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by when its heading is clicked
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+
+STATUS_WORDS = {
+    Timeliness.ON_TIME: "On time",
+    Timeliness.DUE_SOON: "Due soon",
+    Timeliness.OVERDUE: "Overdue",
+}
+STATUS_RANK = {Timeliness.OVERDUE: 0, Timeliness.DUE_SOON: 1, Timeliness.ON_TIME: 2}
+URGENCY_RANK = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+# Soft fills that keep dark text readable; the Status column says it in words too.
+FILLS = {Timeliness.DUE_SOON: QColor("#fde7b0"), Timeliness.OVERDUE: QColor("#f8c9c4")}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def status_words(item: QueueItem, at: datetime) -> str:
+    words = STATUS_WORDS[item.status(at)]
+    return f"{words}, escalated" if item.escalated(at) else words
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: tuple[QueueItem, ...] = ()
+        self._at: datetime | None = None
+
+    def set_queue(self, queue: Queue) -> None:
+        self.beginResetModel()
+        self._items = queue.items
+        self._at = queue.at
+        self.endResetModel()
+
+    @property
+    def at(self) -> datetime | None:
+        return self._at
+
+    def item(self, row: int) -> QueueItem:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items) or self._at is None:
+            return None
+        item, at = self._items[index.row()], self._at
+        if role == ITEM_ROLE:
+            return item
+        if role == SORT_ROLE:
+            return (
+                ", ".join(name for _, name in item.pupils).casefold(),
+                item.what.casefold(),
+                item.kind.label,
+                URGENCY_RANK[item.urgency],
+                -item.started_at.timestamp(),  # longest waiting first
+                item.due_at.timestamp(),
+                STATUS_RANK[item.status(at)],
+                item.case_ref,
+            )[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            fill = FILLS.get(item.status(at))
+            return QBrush(fill) if fill is not None else None
+        if role == FILTER_ROLE:
+            names = " ".join(f"{upn} {name}" for upn, name in item.pupils)
+            return fold(f"{names} {item.what} {item.kind.label} {item.case_ref}")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            ", ".join(name for _, name in item.pupils) or "—",
+            item.what,
+            item.kind.label,
+            item.urgency.label,
+            age(item.started_at, at),
+            item.time_left(at),
+            status_words(item, at),
+            item.case_ref,
+        )[index.column()]
+
+
+class QueueFilter(QSortFilterProxyModel):
+    """Words typed in the filter box match pupil, UPN, what, kind or reference (accents and
+    punctuation ignored, as in the pupil list); a status
+    choice narrows to overdue or due-soon items."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._words: list[str] = []
+        self._statuses: frozenset[Timeliness] | None = None
+        self.setSortRole(SORT_ROLE)  # unsorted (column -1), rows keep the queue's own order
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = fold(text).split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_statuses(self, statuses: frozenset[Timeliness] | None) -> None:
+        self.beginFilterChange()
+        self._statuses = statuses
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, QueueModel)
+        index = model.index(source_row, 0, source_parent)
+        at = model.at
+        if self._statuses and at and model.item(source_row).status(at) not in self._statuses:
+            return False
+        haystack = str(model.data(index, FILTER_ROLE) or "")
+        return all(word in haystack for word in self._words)

@@ -1,0 +1,161 @@
+"""The DSL's queue: what is waiting and what is late, most urgent first, refreshed each minute."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safedesk.domain.time_to_action import Timeliness
+from safedesk.services import queue
+from safedesk.services.queue import Queue
+from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.errors import user_message
+from safedesk.ui.queue_alerts import QueueNotifier
+from safedesk.ui.queue_model import ITEM_ROLE, PUPILS, WHAT, QueueFilter, QueueModel
+
+REFRESH_MS = 60_000
+SHOWING = {
+    "Everything waiting": None,
+    "Overdue and due soon": frozenset({Timeliness.OVERDUE, Timeliness.DUE_SOON}),
+    "Overdue only": frozenset({Timeliness.OVERDUE}),
+}
+
+
+def counts_text(loaded: Queue) -> str:
+    if not loaded.items:
+        return "Nothing is waiting. Every concern has been acted on."
+    overdue, soon = loaded.count("overdue"), loaded.count("due_soon")
+    parts = [f"<b>{len(loaded.items)}</b> waiting"]
+    parts.append(f"<b style='color:#b42318'>{overdue} overdue</b>" if overdue else "none overdue")
+    parts.append(f"<b style='color:#8a5a00'>{soon} due soon</b>" if soon else "none due soon")
+    checked = loaded.at.astimezone().strftime("%H:%M")
+    return " · ".join(parts) + f" <span style='color:#52606d'>(checked at {checked})</span>"
+
+
+class QueuePage(QWidget):
+    case_opened = Signal(str)
+    notification_requested = Signal()
+
+    def __init__(self, session: Session, notifier: QueueNotifier) -> None:
+        super().__init__()
+        self.session = session
+        self.notifier = notifier
+        self._loading = False
+        title = QLabel("Queue")
+        title.setObjectName("Title")
+        self.counts = QLabel("Loading the queue…")
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by pupil, UPN, reference or words")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter the queue")
+        self.showing = QComboBox()
+        self.showing.addItems(list(SHOWING))
+        self.showing.setAccessibleName("Show")
+        notification = QPushButton("Record a &police notification…")
+        notification.clicked.connect(self.notification_requested)
+        refresh = QPushButton("Re&fresh")
+        refresh.setToolTip("F5")
+        refresh.clicked.connect(self.refresh)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.refresh)
+        controls = QHBoxLayout()
+        controls.addWidget(self.filter, 1)
+        controls.addWidget(self.showing)
+        controls.addWidget(refresh)
+        controls.addWidget(notification)
+
+        self.model = QueueModel()
+        self.proxy = QueueFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the queue's own order first
+        self.table.setSortingEnabled(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(PUPILS, 190)
+        self.table.activated.connect(self._open)  # Enter or double-click
+        hint = QLabel("Enter or double-click opens a case. Amber: due soon. Red: overdue.")
+        hint.setObjectName("Subtitle")
+        self.filter.textChanged.connect(self.proxy.set_text)
+        self.showing.currentTextChanged.connect(lambda t: self.proxy.set_statuses(SHOWING[t]))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(self.counts)
+        layout.addLayout(controls)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    def start(self) -> None:
+        """Load now, then every minute while the app is open (even minimised)."""
+        self.refresh()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def refresh(self) -> None:
+        if self._loading or self.session.locked:
+            return
+        self._loading = True
+        tasks.run(queue.load_queue, self.session).on_success(self._loaded).on_error(
+            self._failed
+        ).on_finished(self._done)
+
+    def _done(self) -> None:
+        self._loading = False
+
+    def _loaded(self, loaded: Queue) -> None:
+        chosen = self.selected_key()
+        self.model.set_queue(loaded)
+        self.counts.setText(counts_text(loaded))
+        self.notifier.update(loaded)
+        if chosen is not None:
+            self.select_key(chosen)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.counts.setText("The queue could not be loaded: " + user_message(exc))
+
+    def selected_key(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return str(rows[0].data(ITEM_ROLE).key)
+
+    def select_key(self, key: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ITEM_ROLE).key == key:
+                self.table.selectRow(row)
+                return
+
+    def _open(self, index: QModelIndex) -> None:
+        item = index.siblingAtColumn(0).data(ITEM_ROLE)
+        if item is not None:
+            self.case_opened.emit(item.case_ref)

@@ -1,0 +1,29 @@
+"""Reports: time-to-action figures, and where chronologies are found."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from safedesk.services.session import Session
+from safedesk.ui.figures_panel import FiguresPanel
+
+
+class ReportsPage(QWidget):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        title = QLabel("Reports")
+        title.setObjectName("Title")
+        explain = QLabel(
+            "How quickly concerns were acted on, per urgency, for any dates. A pupil's "
+            "chronology, and its PDF for social care or a new school, is on the pupil's page "
+            "(Pupils, then Chronology)."
+        )
+        explain.setObjectName("Subtitle")
+        explain.setWordWrap(True)
+        self.figures = FiguresPanel(session)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(explain)
+        layout.addWidget(self.figures)
+        layout.addStretch(1)
