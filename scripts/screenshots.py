@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safedesk.demo.school import build_demo_school
+from safedesk.domain.casework import ActType
 from safedesk.domain.entries import Kind
 from safedesk.paths import DataPaths
 from safedesk.services import records, vault
@@ -134,8 +135,47 @@ def main() -> None:
     entries = window.pupil_view.entries.model
     window.open_record(entries.entry(0), window.pupil_view)
     shot(window, out, "record-view")
+    window.open_chronology(busiest)
+    shot(window, out, "chronology")
+    window.chronology_page.show_detail(0)
+    shot(window, out, "chronology-detail")
+
+    window.show_page("Queue")
+    queue_page = window.queue_page
+    assert queue_page is not None
+    settle()
+    shot(window, out, "queue")
+    first = queue_page.model.item(0)
+    window.open_case(first.case_ref)
+    shot(window, out, "case-view")
+    window.case_view.start_act(ActType.TRIAGE)
+    form = window.case_view.form
+    assert form is not None
+    form.save()
+    shot(window, out, "case-decision-errors")
+    form.fields.inputs["decision"].set_value("monitor")
+    form.fields.inputs["rationale"].set_value("Low level; watch attendance and check in weekly.")
+    form.fields.inputs["review_on"].set_value("2026-12-04")
+    form.save()
+    settle()
+    window.case_view.start_act(ActType.REFERRAL)
+    shot(window, out, "case-referral-form")
+    window.show_page("Search")
+    assert window.search_page is not None
+    window.search_page.box.edit.setText("bruise")
+    window.search_page.box._search_now()
+    settle()
+    shot(window, out, "search")
+    window.show_page("Reports")
+    settle()
+    shot(window, out, "reports")
     window.close()
     dsl.lock()
+
+
+def settle() -> None:
+    for _ in range(20):
+        QApplication.processEvents()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from safedesk.ui.act_form import ActForm
 from safedesk.ui.field_widgets import FieldInput
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.queue_alerts import Alert, QueueNotifier
-from safedesk.ui.queue_model import FILLS, STATUS, TIME_LEFT
+from safedesk.ui.queue_model import FILLS, REF, STATUS, TIME_LEFT
 from safedesk.ui.queue_page import QueuePage
 from tests import factories
 from tests.conftest import SCHOOL_NAME
@@ -74,7 +74,7 @@ def rows(page: QueuePage) -> dict[str, tuple[str, str, object]]:
     """Reference -> (status words, time left, fill colour) as the table shows them."""
     found = {}
     for row in range(page.proxy.rowCount()):
-        ref = page.proxy.index(row, 7).data()
+        ref = page.proxy.index(row, REF).data()
         status = page.proxy.index(row, STATUS)
         brush = status.data(Qt.ItemDataRole.BackgroundRole)
         found[ref] = (
@@ -97,16 +97,16 @@ def test_rows_are_on_time_amber_and_red_most_urgent_first(
     assert shown[refs["due_soon"]] == ("Due soon", "due in 30 min", FILLS["due_soon"].name())
     assert shown[refs["on_time"]][0] == "On time"
     assert shown[refs["on_time"]][2] is None
-    order = [page.proxy.index(row, 7).data() for row in range(3)]
+    order = [page.proxy.index(row, REF).data() for row in range(3)]
     assert order == [refs["overdue"], refs["due_soon"], refs["on_time"]]
     assert "1 overdue" in page.counts.text() and "1 due soon" in page.counts.text()
 
     qtbot.keyClicks(page.filter, "wisniewska")  # PUPIL_B is Wiśniewska: typed without accent
     assert page.proxy.rowCount() == 1
-    assert page.proxy.index(0, 7).data() == refs["due_soon"]
+    assert page.proxy.index(0, REF).data() == refs["due_soon"]
     page.filter.clear()
     page.showing.setCurrentText("Overdue only")
-    assert [page.proxy.index(r, 7).data() for r in range(page.proxy.rowCount())] == [
+    assert [page.proxy.index(r, REF).data() for r in range(page.proxy.rowCount())] == [
         refs["overdue"]
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.clock import FixedClock
@@ -123,6 +124,18 @@ INTERVENTION = (
 )
 
 
+class TermHooks(Protocol):
+    """Lets other demo work (the DSL's casework) happen day by day alongside the records."""
+
+    def start_of_day(self, day: date) -> int:
+        """Before ``day``'s records are written; returns how many records it wrote itself."""
+        ...
+
+    def concern_recorded(
+        self, ref: str, pupil: PupilDetails, category: str, urgency: str, recorded_at: datetime
+    ) -> None: ...
+
+
 def record_a_term(
     head: Session,
     roll: Sequence[PupilDetails],
@@ -130,6 +143,7 @@ def record_a_term(
     seed: int = 7,
     today: date | None = None,
     weeks: int = 12,
+    hooks: TermHooks | None = None,
 ) -> int:
     """Records over the last ``weeks`` weeks of school days; returns how many."""
     rng = random.Random(seed)
@@ -146,8 +160,10 @@ def record_a_term(
             day += timedelta(days=1)
             if not calendar.is_school_day(day):
                 continue
+            if hooks is not None:
+                made += hooks.start_of_day(day)
             for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
-                made += _concern(rng, authors, roll, day)
+                made += _concern(rng, authors, roll, day, hooks)
             for _ in range(rng.choices([0, 1, 2, 3], weights=[30, 40, 20, 10])[0]):
                 made += _behaviour(rng, authors, roll, day)
             if rng.random() < 0.12:
@@ -168,7 +184,11 @@ def _as(session: Session, moment: datetime) -> Session:
 
 
 def _concern(
-    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+    rng: random.Random,
+    authors: dict[str, Session],
+    roll: Sequence[PupilDetails],
+    day: date,
+    hooks: TermHooks | None = None,
 ) -> int:
     pupil = rng.choice(roll)
     category, urgency, text, words = rng.choice(CONCERNS)
@@ -184,9 +204,10 @@ def _concern(
         "action_taken": "Reassured the child; did not ask leading questions.",
         "others_told": "Class teacher",
     }
-    records.record(
-        _as(author, happened + timedelta(minutes=rng.randrange(5, 50))), Kind.CONCERN, payload
-    )
+    recorded = happened + timedelta(minutes=rng.randrange(5, 50))
+    ref = records.record(_as(author, recorded), Kind.CONCERN, payload)
+    if hooks is not None:
+        hooks.concern_recorded(ref, pupil, category, urgency, recorded)
     return 1
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
-from safedesk.demo.pupils import generate_pupils, to_mis_csv
+from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
+from safedesk.domain import upn
+from safedesk.domain.clock import FixedClock
+from safedesk.domain.people import PupilDetails
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import users, vault
 from safedesk.services.pupil_import import import_pupils
+from safedesk.services.session import Session
 from safedesk.store.keyring import FAST_KDF, KdfParams
 
 SCHOOL_NAME = "Riverside Primary School (demo)"
@@ -54,8 +59,18 @@ def build_demo_school(
     seed: int = 7,
     today: date | None = None,
     with_records: bool = True,
+    years: int = 0,
+    now: datetime | None = None,
 ) -> DemoSchool:
-    """A new store in ``paths`` (which must be empty) filled with demo data."""
+    """A new store in ``paths`` (which must be empty) filled with demo data.
+
+    With records: the last twelve weeks (``years`` = 0), or ``years`` school years of about
+    39 weeks each with the pupils who were on roll in each, and the DSL's casework on them.
+    Nothing is dated after ``now`` (default: the real time), which the open items in the
+    queue are placed against.
+    """
+    now = (now or datetime.now()).astimezone()
+    today = today or now.date()
     head = ACCOUNTS[0]
     created = vault.create_school(
         paths,
@@ -77,12 +92,98 @@ def build_demo_school(
                 kdf=kdf,
             )
         roll = generate_pupils(pupils, seed=seed, today=today)
-        import_pupils(session, to_mis_csv(roll))
         made = 0
-        if with_records:
-            from safedesk.demo.records import record_a_term
+        if years > 0 and with_records:
+            made = _record_years(session, roll, years, seed=seed, today=today, now=now)
+        else:
+            import_pupils(session, to_mis_csv(roll))
+        if with_records and years <= 0:
+            from safedesk.demo.casework import record_and_work
 
-            made = record_a_term(session, roll, seed=seed, today=today)
+            made = record_and_work(session, roll, seed=seed, today=today, now=now)
     finally:
         session.lock()
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key, pupils, made)
+
+
+def _record_years(
+    head: Session,
+    roll: list[PupilDetails],
+    years: int,
+    *,
+    seed: int,
+    today: date,
+    now: datetime,
+) -> int:
+    """Oldest first: each school year's roll imported, then its records and casework."""
+    from safedesk.demo.casework import record_and_work
+
+    first = school_year_start(today)
+    rolls = rolls_by_year(roll, years, seed=seed, today=today)
+    made = 0
+    clock = head.clock
+    try:
+        for back in reversed(range(years)):
+            if back:
+                end = date(first - back + 1, 7, 22)
+                weeks = 39
+            else:
+                end = today
+                weeks = max(12, (today - date(first, 9, 1)).days // 7)
+            head.clock = FixedClock(
+                datetime.combine(end - timedelta(weeks=weeks), time(7, 30)).astimezone()
+            )
+            import_pupils(head, to_mis_csv(rolls[back]))
+            made += record_and_work(
+                head,
+                rolls[back],
+                seed=seed + back,
+                today=end,
+                now=now,
+                weeks=weeks,
+                leave_open=back == 0,
+                with_story=back == 0,
+            )
+    finally:
+        head.clock = clock
+    return made
+
+
+def rolls_by_year(
+    roll: Sequence[PupilDetails], years: int, *, seed: int, today: date
+) -> list[list[PupilDetails]]:
+    """The pupils on roll ``back`` school years ago (index 0: now), as cohorts move up.
+
+    Today's pupils were there from Reception; the Year 6 leavers of each earlier year are
+    generated, with UPNs that clash with nobody's.
+    """
+    first = school_year_start(today)
+    used = {p.upn for p in roll}
+    leavers: dict[int, list[PupilDetails]] = {}
+    for back in range(1, years):
+        then = generate_pupils(len(roll), seed=seed + 1000 + back, today=date(first - back, 10, 1))
+        leavers[back] = [_unique(p, used) for p in then if p.year_group == "6"]
+    rolls: list[list[PupilDetails]] = []
+    for back in range(years):
+        found = [
+            p if back == 0 else _moved_down(p, YEAR_GROUPS.index(p.year_group or "R") - back)
+            for p in roll
+            if YEAR_GROUPS.index(p.year_group or "R") >= back
+        ]
+        for left, cohort in leavers.items():
+            if left <= back <= left + 6:
+                found += [p if back == left else _moved_down(p, 6 - (back - left)) for p in cohort]
+        rolls.append(found)
+    return rolls
+
+
+def _moved_down(pupil: PupilDetails, year_index: int) -> PupilDetails:
+    return replace(pupil, year_group=YEAR_GROUPS[year_index], class_name=None)
+
+
+def _unique(pupil: PupilDetails, used: set[str]) -> PupilDetails:
+    body = pupil.upn[1:]
+    while upn.make(body) in used:
+        body = body[:9] + f"{(int(body[9:]) + 1) % 1000:03d}"
+    used.add(upn.make(body))
+    return replace(pupil, upn=upn.make(body))

@@ -9,7 +9,12 @@ PermissionDenied, like every other way into pupils' records.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
+from safedesk.domain.casework import CASEWORK_LISTS
 from safedesk.domain.roles import Permission
+from safedesk.services import lists
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.store import search as store
@@ -18,6 +23,8 @@ from safedesk.store.search import SearchHit, Segment
 __all__ = ["MAX_LIMIT", "SearchHit", "Segment", "search"]
 
 MAX_LIMIT = 200
+# A list's stored value (physical_abuse) as it sits in the index; shown as its label.
+_LIST_VALUE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
 def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
@@ -44,4 +51,25 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
         )
     with session.store.write() as conn:
         session.audit(conn, "search.performed", object_type="search", detail={"hits": len(hits)})
-    return hits
+    return _with_labels(session, hits)
+
+
+def _with_labels(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    if not hits:
+        return hits
+    labels = {
+        value: label
+        for values in (
+            *lists.choices(session, include_retired=True).values(),
+            *CASEWORK_LISTS.values(),
+        )
+        for value, label in values
+    }
+
+    def readable(segment: Segment) -> Segment:
+        if segment.is_match:
+            return segment
+        text = _LIST_VALUE.sub(lambda m: labels.get(m.group(0), m.group(0)), segment.text)
+        return Segment(text, False)
+
+    return [replace(hit, snippet=tuple(readable(s) for s in hit.snippet)) for hit in hits]

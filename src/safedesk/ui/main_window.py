@@ -177,7 +177,10 @@ class MainWindow(QMainWindow):
         self.page_names.append(name)
 
     def show_page(self, name: str) -> None:
-        self.navigation.setCurrentRow(self.page_names.index(name))
+        index = self.page_names.index(name)
+        self.navigation.setCurrentRow(index)
+        # The row may already be current (coming back from a sub-page): no signal then.
+        self.pages.setCurrentIndex(index)
 
     def open_pupil(self, pupil: Pupil) -> None:
         try:

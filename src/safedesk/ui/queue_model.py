@@ -24,8 +24,8 @@ from safedesk.domain.time_to_action import Timeliness
 from safedesk.services.pupils import fold
 from safedesk.services.queue import Queue
 
-PUPILS, WHAT, KIND, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(8)
-HEADERS = ("Pupil", "What", "Kind", "Urgency", "Waiting", "Time left", "Status", "Reference")
+PUPILS, WHAT, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(7)
+HEADERS = ("Pupil", "What", "Urgency", "Waiting", "Time left", "Status", "Reference")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by when its heading is clicked
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -37,6 +37,11 @@ STATUS_WORDS = {
 }
 STATUS_RANK = {Timeliness.OVERDUE: 0, Timeliness.DUE_SOON: 1, Timeliness.ON_TIME: 2}
 URGENCY_RANK = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+URGENCY_WORDS = {
+    Urgency.IMMEDIATE: "Immediate",
+    Urgency.URGENT: "Urgent",
+    Urgency.ROUTINE: "Routine",
+}
 # Soft fills that keep dark text readable; the Status column says it in words too.
 FILLS = {Timeliness.DUE_SOON: QColor("#fde7b0"), Timeliness.OVERDUE: QColor("#f8c9c4")}
 
@@ -90,7 +95,6 @@ class QueueModel(QAbstractTableModel):
             return (
                 ", ".join(name for _, name in item.pupils).casefold(),
                 item.what.casefold(),
-                item.kind.label,
                 URGENCY_RANK[item.urgency],
                 -item.started_at.timestamp(),  # longest waiting first
                 item.due_at.timestamp(),
@@ -104,14 +108,13 @@ class QueueModel(QAbstractTableModel):
             names = " ".join(f"{upn} {name}" for upn, name in item.pupils)
             return fold(f"{names} {item.what} {item.kind.label} {item.case_ref}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
+            return f"{item.urgency.label}; due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             ", ".join(name for _, name in item.pupils) or "—",
             item.what,
-            item.kind.label,
-            item.urgency.label,
+            URGENCY_WORDS[item.urgency],
             age(item.started_at, at),
             item.time_left(at),
             status_words(item, at),

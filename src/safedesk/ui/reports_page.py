@@ -27,3 +27,4 @@ class ReportsPage(QWidget):
         layout.addWidget(explain)
         layout.addWidget(self.figures)
         layout.addStretch(1)
+        self.figures.refresh()  # this school year so far, without a click

@@ -553,3 +553,15 @@ def test_upgrading_a_schema_3_store_fills_the_index(
         assert refs(search(upgraded, "muddy")) == [new]
     finally:
         upgraded.store.close()
+
+
+def test_snippets_show_list_labels_not_stored_values(head: Session) -> None:
+    records.record(
+        head,
+        Kind.CONCERN,
+        concern(category="physical_abuse", description="A round bruise on the upper arm."),
+    )
+    [hit] = search(head, "bruise")
+    assert "physical_abuse" not in hit.snippet_text
+    assert "Physical abuse" in hit.snippet_text
+    assert [s.text for s in hit.snippet if s.is_match] == ["bruise"]
