@@ -17,7 +17,7 @@ from safedesk.domain.casework import (
     validate_act,
     validate_fields,
 )
-from safedesk.domain.entries import Status
+from safedesk.domain.entries import Status, StoredEntry
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Permission
 from safedesk.services.session import Session
@@ -168,6 +168,7 @@ class CaseFile:
     events: tuple[CaseEvent, ...]
     notification: casework.StoredNotification | None
     names: dict[str, str]  # username -> display name, for the timeline
+    entry: StoredEntry | None  # the concern itself, as it reads now (None for a notification)
 
     def name_of(self, username: str) -> str:
         return self.names.get(username, username)
@@ -187,6 +188,7 @@ def open_case(session: Session, ref: str) -> CaseFile:
             tuple(casework.timeline(conn, case_ref)),
             casework.notification_by_ref(conn, case_ref) if head.kind == "notification" else None,
             {user.username: user.display_name for user in users.all_users(conn)},
+            entries.by_ref(conn, case_ref) if head.kind == "concern" else None,
         )
     with session.store.write() as conn:
         session.audit(conn, "case.viewed", object_type=head.kind, object_id=case_ref)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,12 +27,13 @@ from safedesk.domain.casework import (
     still_open,
 )
 from safedesk.domain.entries import Urgency
-from safedesk.services import casework
+from safedesk.services import casework, lists
 from safedesk.services.casework import CaseFile
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.act_form import ActForm
 from safedesk.ui.errors import user_message
+from safedesk.ui.record_view import record_html
 
 BUTTONS = (
     (ActType.ACKNOWLEDGE, "&Acknowledge"),
@@ -91,7 +93,7 @@ class CaseView(QWidget):
         self.summary.setObjectName("Subtitle")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_record = QPushButton("Open the &concern")
+        self.open_record = QPushButton("Open the &concern to amend it")
         self.open_record.clicked.connect(self._open_record)
         top = QHBoxLayout()
         top.addWidget(back)
@@ -121,10 +123,21 @@ class CaseView(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setObjectName("Detail")
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.timeline)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([300, 120])
+        # What was reported, in full, beside what has been done about it.
+        self.labels = {
+            name: dict(values)
+            for name, values in lists.choices(session, include_retired=True).items()
+        }
+        self.concern = QTextBrowser()
+        self.concern.setAccessibleName("The concern as recorded")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.timeline)
+        right.addWidget(self.detail)
+        right.setSizes([300, 140])
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.concern)
+        splitter.addWidget(right)
+        splitter.setSizes([360, 640])
 
         self.form_slot = QVBoxLayout()
         layout = QVBoxLayout(self)
@@ -156,7 +169,10 @@ class CaseView(QWidget):
         kind = "Concern" if head.kind == "concern" else "Police notification"
         urgency = urgency_label(head.urgency)
         self.title.setText(f"{head.ref} — {kind} ({urgency})")
-        self.open_record.setVisible(head.entry_id is not None)
+        self.open_record.setVisible(case.entry is not None)
+        self.concern.setVisible(case.entry is not None)
+        if case.entry is not None:
+            self.concern.setHtml(record_html(case.entry, self.labels))
         pupils = ", ".join(f"{name} ({upn})" for upn, name in case.pupils) or "no pupil"
         lines = [
             f"<b>{_html(pupils)}</b>",
@@ -196,6 +212,7 @@ class CaseView(QWidget):
                 ]
             )
             item.setData(0, EVENT_ROLE, event)
+            item.setToolTip(3, event.summary())
             self.timeline.addTopLevelItem(item)
         last = self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1)
         if last is not None:
