@@ -4,17 +4,16 @@ a validation error naming the field. Never a crash, never a partial write."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from safedesk.domain.casework import ACT_FIELDS, ActType
+from safedesk.domain.casework import ACT_FIELDS, NOTIFICATION_FIELDS, ActType
 from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.errors import NotFound, ValidationError
-from safedesk.services import casework, pupil_import, records
+from safedesk.services import casework, pupil_import, records, search
 from safedesk.services import settings as school_settings
 from safedesk.services.session import Session
 from tests import factories
@@ -176,4 +175,49 @@ def test_fifty_megabytes_of_junk_is_refused_quickly(session: Session) -> None:
     with pytest.raises(ValidationError) as caught:
         pupil_import.import_pupils(session, junk[: 50 * 1024 * 1024])
     assert "file" in caught.value.problems
-    assert datetime.now()  # the refusal came back (no hang on huge input)
+
+
+@EXAMPLES
+@given(text=NASTY_TEXT, limit=st.integers(min_value=-(2**40), max_value=2**40))
+def test_search_answers_any_text_with_a_list(session: Session, text: str, limit: int) -> None:
+    """FTS5 syntax, quotes, NULs, huge words: a list of hits (maybe none), never an error."""
+    records.record(session, Kind.CONCERN, factories.concern())
+    audited = count(session, "audit_log")
+    hits = search.search(session, text, limit)
+    assert isinstance(hits, list) and len(hits) <= search.MAX_LIMIT
+    searched = count(session, "audit_log") - audited
+    assert searched in (0, 1)  # one audit row per search that ran; none for blank text
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_notifications_accept_exactly_or_refuse(session: Session, data: Any) -> None:
+    # Each field: left out, anything at all, or a good value (so some are accepted).
+    good = {
+        "pupils": st.just([factories.PUPIL_A]),
+        "received_at": st.just("2026-11-23T07:45"),
+        "received_from": st.just("PC 4471 Ahmed"),
+        "police_reference": NASTY_TEXT,
+        "incident_at": st.just("2026-11-22T22:10"),
+        "summary": st.text(min_size=1).filter(lambda t: t.strip() and "\x00" not in t),
+    }
+    assert set(good) == {spec.name for spec in NOTIFICATION_FIELDS} | {"pupils"}
+    payload: dict[str, Any] = {}
+    for name, fine in good.items():
+        how = data.draw(st.sampled_from(["omit", "any", "good", "good"]))
+        if how != "omit":
+            payload[name] = data.draw(fine if how == "good" else ANY_VALUE)
+    before = count(session, "notification")
+    try:
+        ref = casework.record_notification(session, payload)
+    except ValidationError as exc:
+        refused = exc.problems
+        assert refused
+        assert count(session, "notification") == before
+        event("refused")
+        return
+    event("accepted")
+    assert count(session, "notification") == before + 1
+    stored = casework.open_case(session, ref).notification
+    assert stored is not None
+    assert stored.values["summary"] == payload["summary"]
