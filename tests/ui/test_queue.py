@@ -15,7 +15,7 @@ from safedesk.domain.casework import ActType
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind, Status
 from safedesk.domain.roles import Role
-from safedesk.services import casework, records
+from safedesk.services import casework, pupils, records
 from safedesk.services.session import Session
 from safedesk.ui.act_form import ActForm
 from safedesk.ui.field_widgets import FieldInput
@@ -23,6 +23,7 @@ from safedesk.ui.main_window import MainWindow
 from safedesk.ui.queue_alerts import Alert, QueueNotifier
 from safedesk.ui.queue_model import FILLS, REF, STATUS, TIME_LEFT
 from safedesk.ui.queue_page import QueuePage
+from safedesk.ui.search_box import REF_ROLE
 from tests import factories
 from tests.conftest import SCHOOL_NAME
 from tests.factories import PUPIL_A, PUPIL_B, PUPIL_C
@@ -333,3 +334,43 @@ def test_police_notification_is_recorded_from_the_queue(qtbot: QtBot, dsl: Sessi
     assert "PC Jones, Encompass desk" in window.case_view.summary.text()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     assert page.model.item(0).kind.label == "Police notification"
+
+
+def test_without_a_tray_the_window_title_carries_the_overdue_count(
+    qtbot: QtBot, dsl: Session, staff: Session
+) -> None:
+    three_concerns(staff)
+    dsl.clock = FixedClock(MONDAY_10)
+    window = MainWindow(dsl, SCHOOL_NAME)
+    qtbot.addWidget(window)
+    tray = window.tray
+    assert tray is not None
+    qtbot.waitUntil(lambda: tray.tooltip == "safedesk — 3 waiting, 1 overdue, 1 due soon")
+    if not tray.available:  # offscreen, and desktops without a tray
+        assert window.windowTitle() == f"safedesk — {SCHOOL_NAME} (1 overdue)"
+
+
+def test_search_result_and_pupil_chronology_open_from_the_window(
+    qtbot: QtBot, dsl: Session, staff: Session
+) -> None:
+    refs = three_concerns(staff)
+    dsl.clock = FixedClock(MONDAY_10)
+    window = MainWindow(dsl, SCHOOL_NAME)
+    qtbot.addWidget(window)
+    window.show_page("Search")
+    assert window.search_page is not None
+    box = window.search_page.box
+    qtbot.keyClicks(box.edit, "breakfast")
+    qtbot.waitUntil(lambda: box.model.rowCount() == 3)
+    first = box.model.index(0, 0).data(REF_ROLE)
+    assert first in refs.values()
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.record_view)
+    assert first in window.record_view.body.toPlainText()
+
+    pupil = next(p for p in pupils.list_pupils(dsl) if p.upn == PUPIL_C)
+    window.open_pupil(pupil)
+    qtbot.mouseClick(window.pupil_view.chronology_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.chronology_page
+    assert window.chronology_page.table.rowCount() == 1
+    assert window.chronology_page.table.item(0, 2).text() == refs["overdue"]
