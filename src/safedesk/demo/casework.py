@@ -819,6 +819,9 @@ class _Story:
             day -= timedelta(days=1)
         return datetime.combine(day, at).astimezone()
 
+    def next_morning(self, at: datetime) -> datetime:
+        return self.worker.working(datetime.combine(at.date() + timedelta(days=1), time(5)))
+
     def other(self) -> PupilDetails:
         return next(p for p in self.worker.roll[1:] if p != self.pupil)
 
@@ -860,7 +863,6 @@ class _Story:
             ),
         )
         w.schedule(self.day(66, time(11, 20)), "teacher", self.behaviour("chair"))
-        w.schedule(self.day(65, time(8, 50)), "teacher", self.amend_behaviour)
         w.schedule(self.day(59, time(7, 50)), "dsl", self.notification)
         w.schedule(
             self.day(52, time(15, 35)),
@@ -875,7 +877,6 @@ class _Story:
             ),
         )
         w.schedule(self.day(45, time(14, 5)), "behaviour", self.intervention)
-        w.schedule(self.day(44, time(9, 15)), "behaviour", self.amend_intervention)
         w.schedule(self.day(38, time(12, 40)), "behaviour", self.behaviour("punch"))
         w.schedule(
             self.day(31, time(10, 5)),
@@ -931,6 +932,8 @@ class _Story:
             }
             author = "teacher" if chair else "behaviour"
             self.refs[which] = self.worker.record(author, at, Kind.BEHAVIOUR, payload)
+            if chair:  # corrected the next morning
+                self.worker.schedule(self.next_morning(at), author, self.amend_behaviour)
 
         return do
 
@@ -975,6 +978,7 @@ class _Story:
         }
         self.refs["hold"] = self.worker.record("behaviour", at, Kind.INTERVENTION, payload)
         self.hold = (started, ended)
+        self.worker.schedule(self.next_morning(at), "behaviour", self.amend_intervention)
 
     def amend_intervention(self, at: datetime) -> None:
         assert self.hold is not None
