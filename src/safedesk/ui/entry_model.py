@@ -4,48 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from safedesk.domain.entries import StoredEntry
+from safedesk.ui.rows_model import Index, RowsModel
 
 REF, WHEN, KIND, PUPILS, STATUS, NOTE = range(6)
 HEADERS = ("Reference", "When it happened", "Kind", "Pupils", "Status", "Outcome / notes")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class EntryTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._entries: list[StoredEntry] = []
+class EntryTableModel(RowsModel):
+    headers = HEADERS
 
     def set_entries(self, entries: list[StoredEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entry(self, row: int) -> StoredEntry:
-        return self._entries[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        found: StoredEntry = self._rows[row]
+        return found
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        entry = self.row_of(index)
+        if entry is None:
             return None
-        entry = self._entries[index.row()]
         if role == ENTRY_ROLE:
             return entry
         column = index.column()

@@ -10,27 +10,24 @@ from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.entry_list import EntryList
 from safedesk.ui.errors import user_message
+from safedesk.ui.page_parts import add_heading
 
 
 class MyRecordsPage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        title = QLabel("My records")
-        title.setObjectName("Title")
-        explain = QLabel(
-            "Everything you have recorded, and whether it has been received, is "
-            "being acted on, or is closed. What the leads do next is kept "
-            "confidential; they may share an outcome line with you."
-        )
-        explain.setWordWrap(True)
-        explain.setObjectName("Subtitle")
         self.count = QLabel()
         self.list = EntryList()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(title)
-        layout.addWidget(explain)
+        add_heading(
+            layout,
+            "My records",
+            "Everything you have recorded, and whether it has been received, is "
+            "being acted on, or is closed. What the leads do next is kept "
+            "confidential; they may share an outcome line with you.",
+        )
         layout.addWidget(self.count)
         layout.addWidget(self.list, 1)
 

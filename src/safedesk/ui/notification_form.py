@@ -15,6 +15,7 @@ from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.act_form import SpecFields, problem_count
 from safedesk.ui.errors import user_message
+from safedesk.ui.page_parts import add_heading
 from safedesk.ui.pupil_picker import PupilPicker
 
 
@@ -25,14 +26,6 @@ class NotificationForm(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        title = QLabel("Police notification (Operation Encompass)")
-        title.setObjectName("Title")
-        intro = QLabel(
-            "Record a domestic-abuse notification from the police. It must be acted on "
-            "before the start of the next school day. Fields marked * are required."
-        )
-        intro.setObjectName("Subtitle")
-        intro.setWordWrap(True)
         self.picker = PupilPicker(pupils.list_pupils(session), multiple=True, with_roles=False)
         self.picker_error = QLabel()
         self.picker_error.setObjectName("FieldError")
@@ -54,8 +47,12 @@ class NotificationForm(QWidget):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(title)
-        layout.addWidget(intro)
+        add_heading(
+            layout,
+            "Police notification (Operation Encompass)",
+            "Record a domestic-abuse notification from the police. It must be acted on "
+            "before the start of the next school day. Fields marked * are required.",
+        )
         layout.addWidget(QLabel("Pupils *"))
         layout.addWidget(self.picker)
         layout.addWidget(self.picker_error)

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from safedesk.domain.people import Pupil
 from safedesk.services.pupils import matches
+from safedesk.ui.rows_model import Index, RowsModel
 
 NAME, UPN, DOB, YEAR, CLASS, FLAGS = range(6)
 HEADERS = ("Name", "UPN", "Date of birth", "Year", "Class", "Flags")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PUPIL_ROLE = Qt.ItemDataRole.UserRole + 2
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def flags_text(pupil: Pupil) -> str:
@@ -29,36 +22,20 @@ def flags_text(pupil: Pupil) -> str:
     return " ".join(name for name, present in found if present)
 
 
-class PupilTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._pupils: list[Pupil] = []
+class PupilTableModel(RowsModel):
+    headers = HEADERS
 
     def set_pupils(self, pupils: list[Pupil]) -> None:
-        self.beginResetModel()
-        self._pupils = list(pupils)
-        self.endResetModel()
+        self.set_rows(pupils)
 
     def pupil(self, row: int) -> Pupil:
-        return self._pupils[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self._pupils)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        found: Pupil = self._rows[row]
+        return found
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._pupils):
+        pupil = self.row_of(index)
+        if pupil is None:
             return None
-        pupil = self._pupils[index.row()]
         d = pupil.details
         column = index.column()
         if role == PUPIL_ROLE:

@@ -9,13 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from safedesk.domain.entries import Urgency
@@ -23,6 +17,7 @@ from safedesk.domain.queue import QueueItem, age
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services.pupils import fold
 from safedesk.services.queue import Queue
+from safedesk.ui.rows_model import Index, RowsModel
 
 PUPILS, WHAT, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(7)
 HEADERS = ("Pupil", "What", "Urgency", "Waiting", "Time left", "Status", "Reference")
@@ -45,50 +40,35 @@ URGENCY_WORDS = {
 # Soft fills that keep dark text readable; the Status column says it in words too.
 FILLS = {Timeliness.DUE_SOON: QColor("#fde7b0"), Timeliness.OVERDUE: QColor("#f8c9c4")}
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def status_words(item: QueueItem, at: datetime) -> str:
     words = STATUS_WORDS[item.status(at)]
     return f"{words}, escalated" if item.escalated(at) else words
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel):
+    headers = HEADERS
+
     def __init__(self) -> None:
         super().__init__()
-        self._items: tuple[QueueItem, ...] = ()
         self._at: datetime | None = None
 
     def set_queue(self, queue: Queue) -> None:
-        self.beginResetModel()
-        self._items = queue.items
         self._at = queue.at
-        self.endResetModel()
+        self.set_rows(queue.items)
 
     @property
     def at(self) -> datetime | None:
         return self._at
 
     def item(self, row: int) -> QueueItem:
-        return self._items[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        found: QueueItem = self._rows[row]
+        return found
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items) or self._at is None:
+        item, at = self.row_of(index), self._at
+        if item is None or at is None:
             return None
-        item, at = self._items[index.row()], self._at
         if role == ITEM_ROLE:
             return item
         if role == SORT_ROLE:
