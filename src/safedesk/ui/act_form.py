@@ -24,7 +24,7 @@ from safedesk.domain.errors import ValidationError
 from safedesk.services import casework
 from safedesk.services.session import Session
 from safedesk.ui import tasks
-from safedesk.ui.errors import user_message
+from safedesk.ui.errors import report_failure
 from safedesk.ui.field_widgets import FieldInput
 
 INTRODUCTIONS = {
@@ -188,7 +188,4 @@ class ActForm(QFrame):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self._show(exc.problems)
-        else:
-            self.status.setText(user_message(exc))
+        report_failure(exc, self._show, self.status.setText)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from safedesk.domain.errors import SafedeskError
+from collections.abc import Callable
+
+from safedesk.domain.errors import SafedeskError, ValidationError
 
 UNEXPECTED = (
     "safedesk hit an unexpected problem and did not finish. Nothing half-done was saved. "
@@ -14,3 +16,13 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, SafedeskError):
         return str(exc)
     return UNEXPECTED
+
+
+def report_failure(
+    exc: BaseException, show_problems: Callable[[dict[str, str]], None], say: Callable[[str], None]
+) -> None:
+    """A form's save failed: field problems go by their fields, anything else in words."""
+    if isinstance(exc, ValidationError):
+        show_problems(exc.problems)
+    else:
+        say(user_message(exc))

@@ -14,7 +14,7 @@ from safedesk.services import casework, pupils
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.act_form import SpecFields, problem_count
-from safedesk.ui.errors import user_message
+from safedesk.ui.errors import report_failure
 from safedesk.ui.page_parts import add_heading
 from safedesk.ui.pupil_picker import PupilPicker
 
@@ -100,10 +100,7 @@ class NotificationForm(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self._show(exc.problems)
-        else:
-            self.status.setText(user_message(exc))
+        report_failure(exc, self._show, self.status.setText)
 
     def reset(self) -> None:
         self.fields.now = self.session.clock.now()

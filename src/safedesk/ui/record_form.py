@@ -24,7 +24,7 @@ from safedesk.domain.people import Pupil
 from safedesk.services import drafts, records
 from safedesk.services.session import Session
 from safedesk.ui import tasks
-from safedesk.ui.errors import user_message
+from safedesk.ui.errors import report_failure, user_message
 from safedesk.ui.field_widgets import FieldInput
 from safedesk.ui.pupil_picker import PupilPicker
 
@@ -245,10 +245,7 @@ class RecordForm(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.submit_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.show_problems(exc.problems)
-        else:
-            self.status.setText(user_message(exc))
+        report_failure(exc, self.show_problems, self.status.setText)
 
     def reset(self) -> None:
         self.picker.clear()
