@@ -105,8 +105,8 @@ def open_chronology(
                         )
                     )
         if ItemGroup.CASEWORK in wanted:
-            for ref in case_refs:
-                items += [case_item(ref, event, names) for event in casework.timeline(conn, ref)]
+            for ref, events in casework.timelines(conn, case_refs).items():
+                items += [case_item(ref, event, names) for event in events]
         school_name = school.get(conn).name
     in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
     now = session.clock.now()

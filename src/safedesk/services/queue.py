@@ -180,8 +180,7 @@ def figures(
     end = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
     with session.store.read() as conn:
         calendar = calendar_for(conn, settings, now.date())
-        cases = casework.concerns_recorded_between(conn, start, end)
-        first_acts = casework.first_act_times(conn, [c.ref for c in cases])
+        cases = casework.concern_timings(conn, start, end)
     targets = targets_from(settings)
     found = []
     for urgency in Urgency:
@@ -196,8 +195,8 @@ def figures(
                 in_target += case.acknowledged_at <= due
             elif now > due:
                 overdue += 1
-            if case.ref in first_acts:
-                to_act.append(first_acts[case.ref] - case.recorded_at)
+            if case.first_act_at is not None:
+                to_act.append(case.first_act_at - case.recorded_at)
         found.append(
             UrgencyFigures(
                 urgency,

@@ -166,7 +166,9 @@ def untriaged_cases(conn: Connection) -> list[CaseHead]:
         "AND NOT EXISTS (SELECT 1 FROM case_closure x WHERE x.case_ref = {ref})"
     )
     sql = _CASE_HEADS.format(
-        concern_where=waiting.format(ref="e.ref"),
+        # Only concerns have a concern row anyway; saying so first spares the two look-ups
+        # for every behaviour and intervention record (most of a school's records).
+        concern_where="e.kind = 'concern' AND " + waiting.format(ref="e.ref"),
         notification_where=waiting.format(ref="n.ref"),
     )
     return _heads(conn.execute(sql).fetchall())
@@ -178,27 +180,46 @@ def case_head(conn: Connection, ref: str) -> CaseHead | None:
     return found[0] if found else None
 
 
-def concerns_recorded_between(conn: Connection, start: datetime, end: datetime) -> list[CaseHead]:
-    sql = _CASE_HEADS.format(
-        concern_where="e.recorded_at >= ?1 AND e.recorded_at < ?2", notification_where="0"
+@dataclass(frozen=True)
+class ConcernTiming:
+    """When a concern was recorded, acknowledged and first acted on (for the figures)."""
+
+    ref: str
+    urgency: str  # as it stands now: amendments count
+    recorded_at: datetime
+    acknowledged_at: datetime | None
+    first_act_at: datetime | None  # the first act beyond acknowledgement
+
+
+_FIRST_ACTS = ("case_triage", "case_action", "case_referral", "case_contact", "case_closure")
+# '~' sorts after any stored time, so the smallest of the five is the first act (if any).
+_FIRST_ACT = "nullif(min({}), '~')".format(
+    ", ".join(
+        f"ifnull((SELECT min(x.at) FROM {table} x WHERE x.case_ref = e.ref), '~')"
+        for table in _FIRST_ACTS
     )
-    return _heads(conn.execute(sql, (to_stored(start), to_stored(end))).fetchall())
+)
 
 
-def first_act_times(conn: Connection, refs: list[str]) -> dict[str, datetime]:
-    """When each case first had something done beyond acknowledgement."""
-    if not refs:
-        return {}
-    wanted = set(refs)
-    found: dict[str, datetime] = {}
-    for table in ("case_triage", "case_action", "case_referral", "case_contact", "case_closure"):
-        for ref, at in conn.execute(f"SELECT case_ref, min(at) FROM {table} GROUP BY case_ref"):
-            if ref not in wanted:
-                continue
-            moment = from_stored(at)
-            if ref not in found or moment < found[ref]:
-                found[ref] = moment
-    return found
+def concern_timings(conn: Connection, start: datetime, end: datetime) -> list[ConcernTiming]:
+    """Concerns recorded in [start, end), each with its acknowledgement and first act."""
+    rows = conn.execute(
+        f"SELECT e.ref, {_CURRENT_URGENCY}, e.recorded_at, a.at, {_FIRST_ACT} "
+        "FROM entry e JOIN concern c ON c.entry_id = e.id "
+        "LEFT JOIN case_acknowledgement a ON a.case_ref = e.ref "
+        "WHERE e.recorded_at >= ? AND e.recorded_at < ?",
+        (to_stored(start), to_stored(end)),
+    ).fetchall()
+    return [
+        ConcernTiming(
+            ref,
+            urgency,
+            from_stored(recorded),
+            from_stored(acknowledged) if acknowledged else None,
+            from_stored(first) if first else None,
+        )
+        for ref, urgency, recorded, acknowledged, first in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -302,26 +323,39 @@ def case_pupils(conn: Connection, refs: Iterable[str]) -> dict[str, list[tuple[s
 
 def timeline(conn: Connection, case_ref: str) -> list[CaseEvent]:
     """Every act on a case in the order it was recorded."""
-    events: list[CaseEvent] = []
+    return timelines(conn, [case_ref])[case_ref]
+
+
+_ACT_ORDER = {act_type: index for index, act_type in enumerate(ACT_TABLES)}
+
+
+def timelines(conn: Connection, case_refs: Iterable[str]) -> dict[str, list[CaseEvent]]:
+    """Each case's timeline (as :func:`timeline`), one query per kind of act for them all."""
+    found: dict[str, list[CaseEvent]] = {ref: [] for ref in case_refs}
+    if not found:
+        return found
+    wanted = list(found)
+    marks = ",".join("?" * len(wanted))
     for act_type, table in ACT_TABLES.items():
         columns = [s.name for s in ACT_FIELDS[act_type]]
         select = ", ".join(["t.id", "t.author", "t.at", *(f"t.{c}" for c in columns)])
         if act_type in _ON_ACT:
             parent = "case_action" if act_type is ActType.ACTION_DONE else "case_referral"
             sql = (
-                f"SELECT {select} FROM {table} t JOIN {parent} p ON p.id = t.{_ON_ACT[act_type]} "
-                "WHERE p.case_ref = ?"
+                f"SELECT p.case_ref, {select} FROM {table} t "
+                f"JOIN {parent} p ON p.id = t.{_ON_ACT[act_type]} WHERE p.case_ref IN ({marks})"
             )
         else:
-            sql = f"SELECT {select} FROM {table} t WHERE t.case_ref = ?"
-        for row in conn.execute(sql, (case_ref,)):
+            sql = f"SELECT t.case_ref, {select} FROM {table} t WHERE t.case_ref IN ({marks})"
+        for row in conn.execute(sql, wanted):
             values = {
                 name: (None if value is None else str(value))
-                for name, value in zip(columns, row[3:], strict=True)
+                for name, value in zip(columns, row[4:], strict=True)
             }
-            events.append(CaseEvent(act_type, row[0], row[1], from_stored(row[2]), values))
-    events.sort(key=lambda e: (e.at, list(ACT_TABLES).index(e.type), e.id))
-    return events
+            found[row[0]].append(CaseEvent(act_type, row[1], row[2], from_stored(row[3]), values))
+    for events in found.values():
+        events.sort(key=lambda e: (e.at, _ACT_ORDER[e.type], e.id))
+    return found
 
 
 @dataclass(frozen=True)
