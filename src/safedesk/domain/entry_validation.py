@@ -81,10 +81,14 @@ def field_value(
         day = parse_day(raw)
         return (None, day) if isinstance(day, str) else (day, None)
     if spec.type == "id":
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            return raw, None
-        if isinstance(raw, str) and raw.strip().isdigit():
-            return int(raw.strip()), None
+        number: int | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            number = raw
+        elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+            number = int(raw.strip())
+        # SQLite's integers stop at 2**63 - 1; no act number comes near it.
+        if number is not None and 0 < number < 2**63:
+            return number, None
         return None, "must be a number from the case's timeline"
     if spec.type == "datetime":
         moment = parse_moment(raw)

@@ -157,6 +157,16 @@ def test_times_in_the_future_are_refused(dsl: Session, raised: tuple[Session, st
     assert caught.value.problems == {"contact_at": "is in the future"}
 
 
+@pytest.mark.parametrize("number", [2**63, 0, -1, "²", "1e3", True])
+def test_act_numbers_out_of_range_are_refused_not_crashed(
+    dsl: Session, raised: tuple[Session, str], number: object
+) -> None:
+    payload = {"type": "action_done", "action_id": number}
+    with pytest.raises(ValidationError) as caught:
+        casework.act(dsl, raised[1], payload)
+    assert caught.value.problems == {"action_id": "must be a number from the case's timeline"}
+
+
 def test_unknown_case_is_not_found(dsl: Session) -> None:
     with pytest.raises(NotFound):
         casework.act(dsl, "C-2026-9999", valid(ActType.ACKNOWLEDGE))
