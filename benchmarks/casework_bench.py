@@ -298,8 +298,10 @@ import sys, time
 from datetime import datetime
 from pathlib import Path
 from safedesk.paths import DataPaths
-from safedesk.services import queue, vault
+from safedesk.services import queue, school_calendar, vault
 paths, user, password, now = DataPaths(Path(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
+if sys.argv[5] == "preloaded":  # as the app does while the sign-in window waits
+    school_calendar.preload_bank_holidays()
 began = time.perf_counter()
 session = vault.sign_in(paths, user, password)
 queue.load_queue(session, datetime.fromisoformat(now))
@@ -308,10 +310,10 @@ session.lock()
 """
 
 
-def unlock_figure(school: School, runs: int) -> Timing:
+def unlock_figures(school: School, runs: int) -> list[Timing]:
     kdf = KdfParams()
 
-    def unlock_and_queue() -> float:
+    def unlock_and_queue(how: str) -> float:
         result = subprocess.run(
             [
                 sys.executable,
@@ -321,6 +323,7 @@ def unlock_figure(school: School, runs: int) -> Timing:
                 BENCH_USER,
                 BENCH_PASSWORD,
                 school.now.isoformat(),
+                how,
             ],
             capture_output=True,
             text=True,
@@ -333,22 +336,32 @@ def unlock_figure(school: School, runs: int) -> Timing:
         kdf.derive(BENCH_PASSWORD.encode(), secrets.token_bytes(16))
         return clock.perf_counter() - began
 
-    ours = statistics.median(unlock_and_queue() for _ in range(runs))
+    cold = statistics.median(unlock_and_queue("cold") for _ in range(runs))
+    preloaded = statistics.median(unlock_and_queue("preloaded") for _ in range(runs))
     base = statistics.median(kdf_only() for _ in range(runs))
-    return Timing(
-        "unlock and first queue, new process (sign in, open, audit, load the queue)",
-        ours,
-        base,
-        "Argon2id alone",
-        "≤ 0.5 s",
-    )
+    return [
+        Timing(
+            "unlock and first queue, new process (sign in, open, audit, load the queue)",
+            cold,
+            base,
+            "Argon2id alone",
+            "≤ 0.5 s",
+        ),
+        Timing(
+            "the same with bank holidays preloaded, as the app does during sign-in",
+            preloaded,
+            base,
+            "Argon2id alone",
+            "≤ 0.5 s",
+        ),
+    ]
 
 
 def measure(*, pupils: int = 450, years: int = 10, runs: int = 15) -> tuple[list[Timing], School]:
     with tempfile.TemporaryDirectory(prefix="safedesk-bench-") as folder:
         school = build(Path(folder), pupils=pupils, years=years)
         found = warm_figures(school, runs)
-        found.append(unlock_figure(school, max(3, runs // 3)))
+        found.extend(unlock_figures(school, max(3, runs // 3)))
     return found, school
 
 
