@@ -272,7 +272,8 @@ def pdf_figure(items: int, runs: int) -> Figure:
 
     found = pdf_bench.measure(items, runs)
     return Figure(
-        f"chronology PDF, {found['items']:,.0f} items, {found['pages']:,.0f} pages",
+        f"chronology PDF, {found['items']:,.0f} items, {found['pages']:,.0f} pages "
+        f"({found['pages'] / found['render_s']:,.0f} pages/s)",
         found["render_s"],
         found["bare_s"],
         "bare reportlab document of the same text",
