@@ -88,7 +88,8 @@ class QueueModel(RowsModel):
             names = " ".join(f"{upn} {name}" for upn, name in item.pupils)
             return fold(f"{names} {item.what} {item.kind.label} {item.case_ref}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.urgency.label}; due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
+            due = f"{item.urgency.label}; due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
+            return f"{item.what}\n{due}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (

@@ -93,7 +93,7 @@ class QueuePage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(PUPILS, 190)
+        header.resizeSection(PUPILS, 170)
         self.table.activated.connect(self._open)  # Enter or double-click
         hint = QLabel("Enter or double-click opens a case. Amber: due soon. Red: overdue.")
         hint.setObjectName("Subtitle")
