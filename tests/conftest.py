@@ -43,10 +43,10 @@ class SchoolStore:
         return vault.sign_in(self.paths, username, password)
 
 
-@pytest.fixture
-def school(tmp_path: Path) -> SchoolStore:
-    """A new school store (cheap KDF) whose first user ``head`` is head and admin."""
-    paths = DataPaths(tmp_path / "data")
+def new_school(folder: Path) -> SchoolStore:
+    """A new school store (cheap KDF) in ``folder``, whose first user ``head`` is head and
+    admin."""
+    paths = DataPaths(folder)
     created = vault.create_school(
         paths,
         school_name=SCHOOL_NAME,
@@ -56,6 +56,11 @@ def school(tmp_path: Path) -> SchoolStore:
         kdf=FAST_KDF,
     )
     return SchoolStore(paths, created.recovery_key)
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> SchoolStore:
+    return new_school(tmp_path / "data")
 
 
 @pytest.fixture

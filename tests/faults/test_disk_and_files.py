@@ -25,7 +25,13 @@ from safedesk.store.db import StoreDamaged, StoreLocked
 from safedesk.store.instance_lock import InstanceLock
 from safedesk.store.keyring import FAST_KDF
 from tests import factories
-from tests.conftest import HEAD_PASSWORD, HEAD_USER, OTHER_PASSWORD, SCHOOL_NAME, SchoolStore
+from tests.conftest import (
+    HEAD_PASSWORD,
+    HEAD_USER,
+    OTHER_PASSWORD,
+    SchoolStore,
+    new_school,
+)
 from tests.faults.conftest import check_store, file_state, new_pupils, start_writer
 from tests.faults.writer import DRAFT_MARK, RECORD_MARK
 
@@ -92,16 +98,7 @@ def shared_school() -> Iterator[SchoolStore]:
     """A school in a folder any account can read (for a writer run as 'nobody' under root)."""
     top = Path(tempfile.mkdtemp(prefix="safedesk-faults-"))
     top.chmod(0o755)
-    paths = DataPaths(top / "data")
-    created = vault.create_school(
-        paths,
-        school_name=SCHOOL_NAME,
-        username=HEAD_USER,
-        display_name="Ms Ada Ngozi",
-        password=HEAD_PASSWORD,
-        kdf=FAST_KDF,
-    )
-    store = SchoolStore(paths, created.recovery_key)
+    store = new_school(top / "data")
     new_pupils(store)
     try:
         yield store

@@ -7,13 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import report_failure
 from safedesk.ui.field_widgets import FieldInput
+from safedesk.ui.page_parts import SaveBar
 
 INTRODUCTIONS = {
     ActType.ACKNOWLEDGE: "Acknowledge that you have seen this. It stops the first clock.",
@@ -128,28 +126,20 @@ class ActForm(QFrame):
         for name in ("action_id", "referral_id"):
             choices[name] = open_items or []
         self.fields = SpecFields(ACT_FIELDS[act_type], choices, session.clock.now())
-        self.status = QLabel()
-        self.status.setObjectName("FieldError")
-        self.status.setWordWrap(True)
         closing = act_type is ActType.CLOSURE
-        self.save_button = QPushButton("Cl&ose case" if closing else "&Save")
-        self.save_button.setObjectName("Primary")
-        self.save_button.setToolTip("Ctrl+Enter")
-        self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
-        cancel.clicked.connect(self.cancelled)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.save)
-        QShortcut(QKeySequence("Escape"), self).activated.connect(self.cancelled)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
+        bar = SaveBar(
+            self,
+            "Cl&ose case" if closing else "&Save",
+            self.save,
+            self.cancelled.emit,
+            escape_cancels=True,
+        )
+        self.status, self.save_button = bar.status, bar.save_button
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addWidget(self.fields)
-        layout.addLayout(buttons)
+        layout.addWidget(bar)
 
     def payload(self) -> dict[str, Any]:
         return {"type": self.act_type.value, **self.fields.values()}

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.casework import (
     ACT_FIELDS,
-    CASEWORK_LISTS,
     NOTIFICATION_FIELDS,
     ActType,
     CaseEvent,
     still_open,
 )
+from safedesk.domain.chronology import CASEWORK_LISTS_LABELS, shown
 from safedesk.domain.entries import Urgency
-from safedesk.services import casework, lists
+from safedesk.services import casework
 from safedesk.services.casework import CaseFile
 from safedesk.services.session import Session
 from safedesk.ui import tasks
@@ -52,16 +52,6 @@ def when(moment: datetime) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def _value_text(spec_type: str, list_name: str | None, value: str) -> str:
-    if list_name:
-        return dict(CASEWORK_LISTS.get(list_name, [])).get(value, value)
-    if spec_type == "datetime":
-        return when(datetime.fromisoformat(value))
-    if spec_type == "date":
-        return datetime.fromisoformat(value).strftime("%d/%m/%Y")
-    return value
-
-
 def event_detail(event: CaseEvent, case: CaseFile) -> str:
     """Every field of one act, labelled, as plain text."""
     lines = [
@@ -70,7 +60,7 @@ def event_detail(event: CaseEvent, case: CaseFile) -> str:
     for spec in ACT_FIELDS[event.type]:
         value = event.values.get(spec.name)
         if value:
-            lines.append(f"{spec.label}: {_value_text(spec.type, spec.list_name, value)}")
+            lines.append(f"{spec.label}: {shown(value, spec, CASEWORK_LISTS_LABELS)}")
     return "\n".join(lines)
 
 
@@ -79,9 +69,10 @@ class CaseView(QWidget):
     record_requested = Signal(str)  # the concern's reference, to open the record itself
     changed = Signal(str)  # something was added to this case
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, labels: dict[str, dict[str, str]]) -> None:
         super().__init__()
         self.session = session
+        self.labels = labels  # the school's lists, to show the concern as the record view does
         self.case: CaseFile | None = None
         self.form: ActForm | None = None
 
@@ -124,10 +115,6 @@ class CaseView(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setObjectName("Detail")
         # What was reported, in full, beside what has been done about it.
-        self.labels = {
-            name: dict(values)
-            for name, values in lists.choices(session, include_retired=True).items()
-        }
         self.concern = QTextBrowser()
         self.concern.setAccessibleName("The concern as recorded")
         right = QSplitter(Qt.Orientation.Vertical)
@@ -183,7 +170,7 @@ class CaseView(QWidget):
             for spec in NOTIFICATION_FIELDS:
                 value = case.notification.values.get(spec.name)
                 if value:
-                    text = _value_text(spec.type, spec.list_name, value)
+                    text = shown(value, spec, CASEWORK_LISTS_LABELS)
                     lines.append(f"{spec.label}: {_html(text)}")
         self.summary.setText("<br>".join(lines))
         self._fill_timeline(case)

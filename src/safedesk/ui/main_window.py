@@ -30,7 +30,7 @@ from safedesk.ui.my_records_page import MyRecordsPage
 from safedesk.ui.notification_form import NotificationForm
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
-from safedesk.ui.queue_alerts import QueueNotifier, QueueTray, count_words
+from safedesk.ui.queue_alerts import QueueNotifier, QueueTray
 from safedesk.ui.queue_page import QueuePage
 from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         }
         self.pupil_view = PupilView(session)
         self.record_view = RecordView(session, labels)
-        self.case_view = CaseView(session)
+        self.case_view = CaseView(session, labels)
         self.chronology_page = ChronologyPage(session)
         for sub_page in (self.pupil_view, self.record_view, self.case_view, self.chronology_page):
             self.pages.addWidget(sub_page)
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         if self.queue_page is not None:
             self.notification_form = NotificationForm(session)
             self.pages.addWidget(self.notification_form)
-            self.queue_page.case_opened.connect(lambda ref: self.open_case(ref))
+            self.queue_page.case_opened.connect(self.open_case)
             self.queue_page.notification_requested.connect(
                 lambda: self.pages.setCurrentWidget(self.notification_form)
             )
@@ -235,12 +235,11 @@ class MainWindow(QMainWindow):
         self._back_to_queue()
         self.open_case(ref)
 
-    def _show_counts(self, waiting: int, due_soon: int, overdue: int) -> None:
+    def _show_counts(self, _waiting: int, _due_soon: int, overdue: int) -> None:
         # Without a tray the window title carries the count (the taskbar shows it).
         if self.tray is None or not self.tray.available:
             late = f" ({overdue} overdue)" if overdue else ""
             self.setWindowTitle(f"{self.title}{late}")
-        self.setToolTip(count_words(waiting, due_soon, overdue))
 
     def bring_back(self) -> None:
         self.showNormal()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from safedesk.domain.casework import NOTIFICATION_FIELDS, validate_fields
 from safedesk.domain.errors import ValidationError
@@ -15,7 +14,7 @@ from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.act_form import SpecFields, problem_count
 from safedesk.ui.errors import report_failure
-from safedesk.ui.page_parts import add_heading
+from safedesk.ui.page_parts import SaveBar, add_heading
 from safedesk.ui.pupil_picker import PupilPicker
 
 
@@ -31,20 +30,8 @@ class NotificationForm(QWidget):
         self.picker_error.setObjectName("FieldError")
         self.picker_error.hide()
         self.fields = SpecFields(NOTIFICATION_FIELDS, {}, session.clock.now())
-        self.status = QLabel()
-        self.status.setObjectName("FieldError")
-        self.save_button = QPushButton("&Record notification")
-        self.save_button.setObjectName("Primary")
-        self.save_button.setToolTip("Ctrl+Enter")
-        self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
-        cancel.clicked.connect(self.cancelled)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.save)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
+        bar = SaveBar(self, "&Record notification", self.save, self.cancelled.emit)
+        self.status, self.save_button = bar.status, bar.save_button
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         add_heading(
@@ -58,7 +45,7 @@ class NotificationForm(QWidget):
         layout.addWidget(self.picker_error)
         layout.addWidget(self.fields)
         layout.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addWidget(bar)
 
     def payload(self) -> dict[str, Any]:
         return {"pupils": self.picker.upns(), **self.fields.values()}

@@ -61,9 +61,7 @@ class QueueNotifier(QObject):
         """Take a fresh queue; returns (and emits) the alerts it raised."""
         levels = {item.key: self.level(item, queue.at) for item in queue.items}
         worse = [
-            item
-            for item in queue.items
-            if levels[item.key] > max(self._levels.get(item.key, ON_TIME), ON_TIME)
+            item for item in queue.items if levels[item.key] > self._levels.get(item.key, ON_TIME)
         ]
         self._levels = levels
         alerts = self._alerts(worse, levels, queue.at)

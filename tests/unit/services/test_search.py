@@ -18,15 +18,13 @@ from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
-from safedesk.paths import DataPaths
-from safedesk.services import amendments, casework, records, vault
+from safedesk.services import amendments, casework, records
 from safedesk.services.search import Segment, search
 from safedesk.services.session import Session
 from safedesk.store import audit, migrate, pupils
 from safedesk.store import search as search_store
-from safedesk.store.keyring import FAST_KDF
 from tests import factories
-from tests.conftest import HEAD_PASSWORD, HEAD_USER, SCHOOL_NAME, SchoolStore
+from tests.conftest import SchoolStore, new_school
 from tests.factories import PUPIL_A, PUPIL_B, PUPIL_C
 
 NOW = datetime.fromisoformat("2026-11-23T10:00").astimezone()  # a Monday
@@ -493,19 +491,6 @@ def populate(session: Session) -> list[str]:
 def index_rows(session: Session, wanted: list[str]) -> dict[str, Any]:
     with session.store.read() as conn:
         return {ref: search_store.index_row(conn, ref) for ref in wanted}
-
-
-def new_school(root: Path) -> SchoolStore:
-    paths = DataPaths(root)
-    created = vault.create_school(
-        paths,
-        school_name=SCHOOL_NAME,
-        username=HEAD_USER,
-        display_name="Ms Ada Ngozi",
-        password=HEAD_PASSWORD,
-        kdf=FAST_KDF,
-    )
-    return SchoolStore(paths, created.recovery_key)
 
 
 def test_upgrading_a_schema_3_store_fills_the_index(
