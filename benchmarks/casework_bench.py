@@ -28,7 +28,7 @@ from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import chronology, queue, search, users, vault
 from safedesk.services.session import Session
-from safedesk.store.keyring import KdfParams
+from safedesk.store.crypto import KdfParams
 from safedesk.store.search import match_expression
 
 BENCH_USER = "bench.dsl"

@@ -26,7 +26,7 @@ from safedesk.reports.chronology_pdf import render_chronology
 from safedesk.reports.pdf_base import PAGE, page_count, styles, text
 from safedesk.services import chronology, records, vault
 from safedesk.store import pupils
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 
 PUPIL = upn.make("801200005001")
 ACCOUNT = (

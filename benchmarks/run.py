@@ -28,7 +28,7 @@ from pathlib import Path
 from safedesk.paths import DataPaths
 from safedesk.services import vault
 from safedesk.store.db import connect
-from safedesk.store.keyring import KdfParams
+from safedesk.store.crypto import KdfParams
 
 ROOT = Path(__file__).resolve().parent
 
@@ -232,7 +232,7 @@ def _launch(args: list[str]) -> float:
 def start_figures(runs: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         paths = DataPaths(Path(folder) / "data")
-        from safedesk.store.keyring import FAST_KDF
+        from safedesk.store.crypto import FAST_KDF
 
         vault.create_school(
             paths,
@@ -284,7 +284,7 @@ def pdf_figure(items: int, runs: int) -> Figure:
 MEMORY_FLOOR = (
     "import resource\n"
     "import sqlcipher3\n"
-    "from safedesk.store.keyring import KdfParams\n"
+    "from safedesk.store.crypto import KdfParams\n"
     "KdfParams().derive(b'benchmark password', bytes(16))\n"
     "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
 )

@@ -19,7 +19,7 @@ from safedesk.domain.casework import ActType
 from safedesk.domain.entries import Kind
 from safedesk.paths import DataPaths
 from safedesk.services import records, vault
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import tasks, theme
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.setup_wizard import SetupWizard

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from safedesk.domain.compartments import is_reading_role
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import users, vault
+from safedesk.services import membership, users, vault
 from safedesk.services.session import Session
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 
 # Qt must never need a display in tests (pytest-qt makes the QApplication later).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,6 +44,24 @@ class SchoolStore:
         return vault.sign_in(self.paths, username, password)
 
 
+def add_account(
+    head: Session, username: str, roles: set[Role], password: str = OTHER_PASSWORD
+) -> None:
+    """An account as a school makes one: the administrator adds it, and reading roles are
+    then granted in person by a member (the head, here) with the new person's password."""
+    users.add_user(
+        head,
+        username=username,
+        display_name=f"Test {username}",
+        roles=roles,
+        password=password,
+        kdf=FAST_KDF,
+    )
+    for role in sorted(roles):
+        if is_reading_role(role):
+            membership.grant(head, username, role, password)
+
+
 def new_school(folder: Path) -> SchoolStore:
     """A new school store (cheap KDF) in ``folder``, whose first user ``head`` is head and
     admin."""
@@ -67,7 +86,7 @@ def school(tmp_path: Path) -> SchoolStore:
 def head_session(school: SchoolStore) -> Iterator[Session]:
     session = school.sign_in()
     yield session
-    session.store.close()
+    session.close()
 
 
 @pytest.fixture
@@ -77,18 +96,11 @@ def session_as(school: SchoolStore, head_session: Session) -> Iterator[Callable[
 
     def make(role: Role) -> Session:
         username = f"{role.value.replace('_', '.')}{len(opened)}"
-        users.add_user(
-            head_session,
-            username=username,
-            display_name=f"Test {role.label}",
-            roles={role},
-            password=OTHER_PASSWORD,
-            kdf=FAST_KDF,
-        )
+        add_account(head_session, username, {role})
         session = school.sign_in(username, OTHER_PASSWORD)
         opened.append(session)
         return session
 
     yield make
     for session in opened:
-        session.store.close()
+        session.close()

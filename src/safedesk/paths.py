@@ -21,13 +21,19 @@ class DataPaths:
 
     root: Path
 
-    @property
-    def database(self) -> Path:
-        return self.root / "safedesk.db"
+    def database(self, compartment: str) -> Path:
+        """One encrypted SQLCipher file per compartment (school, safeguarding, behaviour)."""
+        return self.root / f"{compartment}.db"
 
     @property
-    def keyring(self) -> Path:
-        return self.root / "keyring.json"
+    def keys(self) -> Path:
+        """Every key slot and sealed key; never inside a database."""
+        return self.root / "keys.json"
+
+    @property
+    def legacy_database(self) -> Path:
+        """The one-file store of safedesk 0.1 (steps 1–5), which this version does not open."""
+        return self.root / "safedesk.db"
 
     @property
     def lock(self) -> Path:
@@ -52,7 +58,14 @@ class DataPaths:
         return self.root / "replaced"
 
     def store_exists(self) -> bool:
-        return self.database.exists() and self.keyring.exists()
+        return self.database("school").exists() and self.keys.exists()
+
+    def data_files(self) -> list[Path]:
+        """Every compartment file present, with its WAL and shared-memory files."""
+        found = []
+        for db in sorted(self.root.glob("*.db")):
+            found += [p for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()]
+        return found
 
     @classmethod
     def at(cls, root: Path | str | None) -> DataPaths:

@@ -23,7 +23,7 @@ from safedesk.paths import DataPaths
 from safedesk.services import backup, integrity, records, users, vault
 from safedesk.store.db import StoreDamaged, StoreLocked
 from safedesk.store.instance_lock import InstanceLock
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import (
     HEAD_PASSWORD,

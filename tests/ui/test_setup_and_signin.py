@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.paths import DataPaths
 from safedesk.services import vault
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
 from tests.conftest import HEAD_PASSWORD, SchoolStore

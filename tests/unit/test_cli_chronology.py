@@ -13,7 +13,7 @@ from safedesk.cli.chronology_commands import PDF_PASSWORD_ENV
 from safedesk.domain.entries import Kind
 from safedesk.domain.roles import Role
 from safedesk.services import records, users
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 

@@ -10,7 +10,7 @@ from safedesk import cli
 from safedesk.domain.roles import Role
 from safedesk.services import lists, users
 from safedesk.store import audit
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 
 

@@ -12,7 +12,7 @@ from safedesk import cli
 from safedesk.domain.casework import ACT_FIELDS, ActType
 from safedesk.domain.roles import Role
 from safedesk.services import users
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 

@@ -12,7 +12,7 @@ from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import users, vault
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 

@@ -33,7 +33,7 @@ from safedesk.services import (
     users,
 )
 from safedesk.services.session import Session
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.factories import PUPIL_A
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from safedesk.cli.common import (
+    BACKUP_PASSWORD_ENV,
     EXIT_FAILED_CHECK,
     EXIT_OK,
+    GRANTEE_PASSWORD_ENV,
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
     RECOVERY_ENV,
@@ -21,7 +24,7 @@ from safedesk.cli.common import (
 )
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
-from safedesk.services import backup, integrity, pupil_import, pupils, users, vault
+from safedesk.services import backup, integrity, membership, pupil_import, pupils, users, vault
 from safedesk.store.instance_lock import InstanceLock
 
 
@@ -46,6 +49,27 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
+    role = parse_role(args.role)
+    grantee_password = secret_from(GRANTEE_PASSWORD_ENV, f"{args.name}, type your password: ")
+    with signed_in(args, paths, exclusive=True) as session:
+        granted = membership.grant(session, args.name, role, grantee_password)
+    out(f"Granted {role.label} to {granted.username} ({granted.display_name})")
+    return EXIT_OK
+
+
+def cmd_user_revoke(args: argparse.Namespace, paths: DataPaths) -> int:
+    role = parse_role(args.role)
+    with signed_in(args, paths, exclusive=True) as session:
+        membership.revoke(session, args.name, role)
+        waiting = [a for a in users.list_accounts(session) if a.user.username == args.name]
+    out(f"Removed {role.label} from {args.name}")
+    if waiting and waiting[0].rotation_pending:
+        names = ", ".join(waiting[0].rotation_pending)
+        out(f"New keys for {names} are made at a member's next sign-in.")
+    return EXIT_OK
+
+
 def cmd_user_add(args: argparse.Namespace, paths: DataPaths) -> int:
     roles = {parse_role(r) for r in args.role}
     new_password = secret_from(NEW_PASSWORD_ENV, f"Password for {args.new}: ")
@@ -59,27 +83,42 @@ def cmd_user_add(args: argparse.Namespace, paths: DataPaths) -> int:
             kdf=kdf_params(),
         )
     out(f"Added {added.username} ({added.display_name}): {added.roles_label}")
+    asked = sorted(r.label for r in roles - added.roles)
+    if asked:
+        out(
+            f"Asked for: {', '.join(asked)}. A member grants it in person: "
+            f"'safedesk-admin user grant {added.username} --role ROLE --user MEMBER'."
+        )
     return EXIT_OK
 
 
 def cmd_user_list(args: argparse.Namespace, paths: DataPaths) -> int:
     with signed_in(args, paths, exclusive=False) as session:
-        found = users.list_users(session)
+        found = users.list_accounts(session)
     if args.json:
         rows = [
             {
-                "username": u.username,
-                "display_name": u.display_name,
-                "roles": sorted(r.value for r in u.roles),
-                "active": u.active,
+                "username": a.user.username,
+                "display_name": a.user.display_name,
+                "roles": sorted(r.value for r in a.user.roles),
+                "active": a.user.active,
+                "requested": sorted(r.value for r in a.requested),
+                "disabled": not a.user.active,
+                "rotation_pending": list(a.rotation_pending),
             }
-            for u in found
+            for a in found
         ]
         out(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
-    for u in found:
-        state = "" if u.active else "  (disabled)"
-        out(f"{u.username:<20} {u.display_name:<30} {u.roles_label}{state}")
+    for a in found:
+        u = a.user
+        notes = [] if u.active else ["disabled"]
+        if a.requested:
+            notes.append("asked for: " + ", ".join(sorted(r.label for r in a.requested)))
+        if a.rotation_pending:
+            notes.append("new keys waiting: " + ", ".join(a.rotation_pending))
+        extra = f"  ({'; '.join(notes)})" if notes else ""
+        out(f"{u.username:<20} {u.display_name:<30} {u.roles_label}{extra}")
     return EXIT_OK
 
 
@@ -89,7 +128,7 @@ def cmd_user_disable(args: argparse.Namespace, paths: DataPaths) -> int:
         raise UsageError("Name the account to disable (user disable NAME).")
     with signed_in(args, paths, exclusive=True) as session:
         users.disable_user(session, target)
-    out(f"Disabled {target}; its password no longer unlocks the store.")
+    out(f"Disabled {target}; its password no longer unlocks anything.")
     return EXIT_OK
 
 
@@ -164,9 +203,17 @@ def cmd_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     with signed_in(args, paths, exclusive=False) as session:
         report = integrity.verify(session)
     out(f"audit chain head: seq {report.head.seq} hash {report.head.hash}")
+    for compartment, head in report.heads.items():
+        out(f"{compartment.value} audit chain head: seq {head.seq} hash {head.hash}")
     out(f"audit rows: {report.audit_rows}; backups checked: {report.backups_checked}")
+    for compartment in report.waiting:
+        out(
+            f"Not checked ({compartment.label}): your account cannot open them; they are "
+            "checked at a member's next sign-in."
+        )
     if report.ok:
-        out("OK: database integrity, encrypted pages and audit chain are sound.")
+        checked = ", ".join(c.value for c in report.heads)
+        out(f"OK: database integrity, encrypted pages and audit chains are sound ({checked}).")
         return EXIT_OK
     for problem in report.problems:
         print(f"FAILED: {problem}", file=sys.stderr)
@@ -181,11 +228,17 @@ def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
-    password = secret_from(PASSWORD_ENV, f"Password for {args.user} (in the backup): ")
+    password = secret_from(PASSWORD_ENV, f"Password for {args.user}: ")
+    backup_password = os.environ.get(BACKUP_PASSWORD_ENV)
     with InstanceLock(paths.lock):
-        result = backup.restore_backup(paths, Path(args.source), args.user, password)
+        result = backup.restore_backup(
+            paths, Path(args.source), args.user, password, backup_password=backup_password
+        )
     out(f"Restored {Path(args.source).name} into {paths.root}")
     out(f"audit chain head: seq {result.head.seq} hash {result.head.hash}")
     if result.set_aside:
         out(f"The store it replaced was kept in {result.set_aside}")
+    out(f"New keys made for: {', '.join(result.rotated)}")
+    if result.pending:
+        out(f"New keys for {', '.join(result.pending)} are made at a member's next sign-in.")
     return EXIT_OK

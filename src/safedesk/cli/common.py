@@ -13,8 +13,9 @@ from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
 from safedesk.services import vault
 from safedesk.services.session import Session
+from safedesk.store.crypto import FAST_KDF, KdfParams
+from safedesk.store.db import StoreLocked
 from safedesk.store.instance_lock import InstanceLock
-from safedesk.store.keyring import FAST_KDF, KdfParams
 
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1
@@ -26,6 +27,8 @@ EXIT_LOCKED = 4
 PASSWORD_ENV = "SAFEDESK_PASSWORD"  # noqa: S105
 NEW_PASSWORD_ENV = "SAFEDESK_NEW_PASSWORD"  # noqa: S105
 RECOVERY_ENV = "SAFEDESK_RECOVERY_KEY"
+GRANTEE_PASSWORD_ENV = "SAFEDESK_GRANTEE_PASSWORD"  # noqa: S105
+BACKUP_PASSWORD_ENV = "SAFEDESK_BACKUP_PASSWORD"  # noqa: S105
 # Cheap key slots for the test suite only; a real school must never set this.
 FAST_KDF_ENV = "SAFEDESK_TEST_FAST_KDF"
 
@@ -56,15 +59,35 @@ def out(text: str = "") -> None:
 
 @contextmanager
 def signed_in(args: argparse.Namespace, paths: DataPaths, *, exclusive: bool) -> Iterator[Session]:
-    """Sign in as --user; ``exclusive`` commands also take the one-instance lock."""
+    """Sign in as --user; ``exclusive`` commands also take the one-instance lock.
+
+    A member's session first does what it owes (services.upkeep): key rotations asked for
+    (only when no app has the folder open, since a rotation closes every connection) and
+    taking in what staff have recorded."""
     password = secret_from(PASSWORD_ENV, f"Password for {args.user}: ")
     lock = InstanceLock(paths.lock).acquire() if exclusive else None
     try:
         session = vault.sign_in(paths, args.user, password)
         try:
+            _upkeep(session, paths, have_lock=lock is not None)
             yield session
         finally:
             session.lock()
     finally:
         if lock:
             lock.release()
+
+
+def _upkeep(session: Session, paths: DataPaths, *, have_lock: bool) -> None:
+    from safedesk.services import upkeep
+
+    if not session.rotation_due and not session.compartments:
+        return
+    if session.rotation_due and not have_lock:
+        try:
+            with InstanceLock(paths.lock):
+                upkeep.after_sign_in(session)
+            return
+        except StoreLocked:
+            session.rotation_due.clear()  # the open app's member does it
+    upkeep.after_sign_in(session)

@@ -15,6 +15,7 @@ from safedesk.cli.common import (
     EXIT_FAILED_CHECK,
     EXIT_LOCKED,
     EXIT_NOT_ALLOWED,
+    GRANTEE_PASSWORD_ENV,
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
     RECOVERY_ENV,
@@ -43,8 +44,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    data_dir_help = "the school's data folder (default: per-user folder)"
+    # After the subcommand too; SUPPRESS so a subcommand never overwrites one given before it.
     common = Parser(add_help=False)
-    common.add_argument("--data-dir", help="the school's data folder (default: per-user folder)")
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
     acting = Parser(add_help=False)
     acting.add_argument(
         "--user",
@@ -52,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"who is doing this (password from ${PASSWORD_ENV}, or asked for)",
     )
 
-    parser = Parser(prog="safedesk-admin", description=DESCRIPTION, parents=[common])
+    parser = Parser(prog="safedesk-admin", description=DESCRIPTION)
+    parser.add_argument("--data-dir", default=None, help=data_dir_help)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(
@@ -71,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--user", required=True)
     init.add_argument("--display", help="the first user's full name")
 
-    user = commands.add_parser("user", help="staff accounts")
+    user = commands.add_parser("user", help="staff accounts", parents=[common])
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=Parser)
     add = command("add", admin.cmd_user_add, "add an account", acting, under=user_commands)
     add.add_argument(
@@ -91,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disable.add_argument("name", nargs="?")
     disable.add_argument("--target")
+    grant = command(
+        "grant",
+        admin.cmd_user_grant,
+        f"grant a role in person (the grantee's password in ${GRANTEE_PASSWORD_ENV})",
+        acting,
+        under=user_commands,
+    )
+    grant.add_argument("name")
+    grant.add_argument("--role", required=True, help="staff, dsl, behaviour_lead, head or admin")
+    revoke = command(
+        "revoke", admin.cmd_user_revoke, "take a role away", acting, under=user_commands
+    )
+    revoke.add_argument("name")
+    revoke.add_argument("--role", required=True)
 
     passwd = command("passwd", admin.cmd_passwd, "change or reset a password", acting)
     passwd.add_argument("--target", help="reset this user's password (administrators)")
@@ -100,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"reset --user's password with the recovery key (${RECOVERY_ENV})",
     )
 
-    pupil = commands.add_parser("pupils", help="pupils from the school's MIS")
+    pupil = commands.add_parser("pupils", help="pupils from the school's MIS", parents=[common])
     pupil_commands = pupil.add_subparsers(dest="pupils_command", required=True, parser_class=Parser)
     imp = command(
         "import",

@@ -12,10 +12,12 @@ from safedesk.domain.clock import FixedClock
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import users, vault
+from safedesk.domain.compartments import is_reading_role
+from safedesk.services import membership, users, vault
 from safedesk.services.pupil_import import import_pupils
 from safedesk.services.session import Session
-from safedesk.store.keyring import FAST_KDF, KdfParams
+from safedesk.store.crypto import FAST_KDF, KdfParams
+from safedesk.store.db import without_durability
 
 SCHOOL_NAME = "Riverside Primary School (demo)"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - shown on the demo's sign-in screen on purpose
@@ -69,6 +71,20 @@ def build_demo_school(
     Nothing is dated after ``now`` (default: the real time), which the open items in the
     queue are placed against.
     """
+    with without_durability():
+        return _build(paths, pupils, kdf, seed, today, with_records, years, now)
+
+
+def _build(
+    paths: DataPaths,
+    pupils: int,
+    kdf: KdfParams,
+    seed: int,
+    today: date | None,
+    with_records: bool,
+    years: int,
+    now: datetime | None,
+) -> DemoSchool:
     now = (now or datetime.now()).astimezone()
     today = today or now.date()
     head = ACCOUNTS[0]
@@ -91,6 +107,10 @@ def build_demo_school(
                 password=DEMO_PASSWORD,
                 kdf=kdf,
             )
+            # The head grants reading roles in person: the demo knows everyone's password.
+            for role in sorted(account.roles):
+                if is_reading_role(role):
+                    membership.grant(session, account.username, role, DEMO_PASSWORD)
         roll = generate_pupils(pupils, seed=seed, today=today)
         made = 0
         if years > 0 and with_records:
@@ -103,7 +123,7 @@ def build_demo_school(
             made = record_and_work(session, roll, seed=seed, today=today, now=now)
     finally:
         session.lock()
-    return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key, pupils, made)
+    return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
 
 
 def _record_years(

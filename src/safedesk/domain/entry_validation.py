@@ -205,3 +205,45 @@ def validate_new_entry(
     occurred = values[when_field(kind)]
     assert isinstance(occurred, datetime)
     return NewEntry(kind, occurred, tuple(pupils), values)
+
+
+def pupil_problems(
+    kind: Kind, entry: NewEntry, found: Mapping[str, tuple[str, date]]
+) -> dict[str, str]:
+    """Pupils that do not exist, or a record dated before a pupil's birth.
+
+    ``found`` maps each known UPN to (name, date of birth)."""
+    problems: dict[str, str] = {}
+    field = "pupil" if kind is Kind.INTERVENTION else "pupils"
+    for index, item in enumerate(entry.pupils, start=1):
+        where = field if kind is Kind.INTERVENTION else f"pupils[{index}]"
+        pupil = found.get(item.upn)
+        if pupil is None:
+            problems[where] = f"there is no pupil with UPN {item.upn}"
+        elif entry.occurred_at.date() < pupil[1]:
+            problems[when_field(kind)] = (
+                f"is before {pupil[0]}'s date of birth ({pupil[1]:%d/%m/%Y})"
+            )
+    return problems
+
+
+def entry_payload(entry: NewEntry) -> dict[str, Any]:
+    """A validated record as plain JSON that ``validate_new_entry`` accepts again unchanged
+    (what is sealed into the inbox and re-validated when it is taken in)."""
+    from safedesk.domain.entries import stored_text
+
+    payload: dict[str, Any] = {}
+    for spec in FIELDS[entry.kind]:
+        value = entry.values.get(spec.name)
+        if value is None:
+            continue
+        payload[spec.name] = value if isinstance(value, bool) else stored_text(value)
+    if entry.kind is Kind.INTERVENTION:
+        payload["pupil"] = entry.pupils[0].upn
+    elif entry.kind is Kind.BEHAVIOUR:
+        payload["pupils"] = [
+            {"upn": p.upn, "role": p.role.value if p.role else None} for p in entry.pupils
+        ]
+    else:
+        payload["pupils"] = [p.upn for p in entry.pupils]
+    return payload

@@ -17,6 +17,8 @@ class ItemKind(StrEnum):
     REFERRAL = "referral"
     REVIEW = "review"
     TRANSFER = "transfer"
+    REQUEST = "request"  # a reading role waiting to be granted in person
+    ALARM = "alarm"  # something found wrong: a gap in a sequence, a changed key…
 
     @property
     def label(self) -> str:
@@ -27,6 +29,8 @@ class ItemKind(StrEnum):
             ItemKind.REFERRAL: "Referral",
             ItemKind.REVIEW: "Review",
             ItemKind.TRANSFER: "File transfer",
+            ItemKind.REQUEST: "Access request",
+            ItemKind.ALARM: "Alarm",
         }[self]
 
 

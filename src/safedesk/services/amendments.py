@@ -1,94 +1,66 @@
-"""Corrections: an amendment (field, old, new, reason, who, when); the original stays."""
+"""Corrections: an amendment (field, old, new, reason, who, when); the original stays.
+
+A member who may read the record amends it in its compartment. Its author, if not a member,
+sends the correction sealed through the inbox (services.inbox); it is checked against their
+own copy now and against the record itself when a member's session takes it in.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from safedesk.domain.entries import (
-    FIELDS,
-    Amendment,
-    FieldSpec,
-    StoredEntry,
-    spec,
-    stored_text,
-)
-from safedesk.domain.entry_validation import cross_field_problems, field_value
-from safedesk.domain.errors import PermissionDenied, ValidationError
+from safedesk.domain.amendment_rules import validated_amendment
+from safedesk.domain.compartments import KIND_COMPARTMENT
+from safedesk.domain.entries import Amendment
+from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Permission
-from safedesk.domain.text import LONG_TEXT_LIMIT, is_blank, text_problem
+from safedesk.services import inbox, records
 from safedesk.services.lists import active_values
-from safedesk.services.records import check_not_before_birth, load
 from safedesk.services.session import Session
 from safedesk.store import entries
 
-
-def _typed(field: FieldSpec | None, text: str | None) -> object:
-    if text is None or field is None:
-        return text
-    if field.type == "datetime":
-        return datetime.fromisoformat(text)
-    if field.type == "bool":
-        return text == "true"
-    return text
+_ONLY = "Only the person who recorded {ref} or a Designated Safeguarding Lead may amend it."
 
 
 def amend(session: Session, ref: str, field: str, value: object, reason: str) -> Amendment:
     """Correct one field of a record; only its author or a DSL may."""
+    kind = records.kind_of_ref(ref)
+    compartment = KIND_COMPARTMENT[kind]
     now = session.clock.now()
-    with session.store.write() as conn:
-        entry = load(conn, ref)
-        if entry.author != session.user.username and not session.user.can(Permission.AMEND_ANY):
-            session.audit(conn, "permission.refused", object_type="entry", object_id=entry.ref)
-            raise PermissionDenied(
-                f"Only the person who recorded {entry.ref} or a Designated Safeguarding Lead "
-                "may amend it."
+    if session.member_of(compartment) and session.user.can(records.READ_PERMISSION[kind]):
+        with session.compartment(compartment).write() as conn:
+            entry = records.load(conn, ref)
+            if entry.author != session.user.username and not session.user.can(Permission.AMEND_ANY):
+                session.audit(conn, "permission.refused", object_type="entry", object_id=entry.ref)
+                raise PermissionDenied(_ONLY.format(ref=entry.ref))
+            new_text = validated_amendment(entry, field, value, reason, active_values(conn), now)
+            amendment = Amendment(
+                field, entry.current().get(field), new_text, reason, session.user.username, now
             )
-        new_text = _validated(entry, field, value, reason, active_values(conn), now)
-        amendment = Amendment(
-            field, entry.current().get(field), new_text, reason, session.user.username, now
+            entries.add_amendment(conn, entry.id, amendment)
+            session.audit(
+                conn,
+                "record.amended",
+                object_type=entry.kind.value,
+                object_id=entry.ref,
+                detail={"field": field},
+            )
+        return amendment
+    mine = {e.ref: e for e in records.my_records(session)}
+    entry_view = mine.get(ref.strip().upper())
+    if entry_view is None:
+        with session.store.write() as conn:
+            session.audit(conn, "permission.refused", object_type="entry", object_id=ref.upper())
+        raise PermissionDenied(_ONLY.format(ref=ref.strip().upper()))
+    with session.store.write() as conn:
+        new_text = validated_amendment(entry_view, field, value, reason, active_values(conn), now)
+        old = entry_view.current().get(field)
+        inbox.put(
+            session,
+            compartment,
+            op="amend",
+            ref=entry_view.ref,
+            kind=kind.value,
+            body={"field": field, "value": new_text, "reason": reason, "old": old},
+            conn=conn,
         )
-        entries.add_amendment(conn, entry.id, amendment)
-        session.audit(
-            conn,
-            "record.amended",
-            object_type=entry.kind.value,
-            object_id=entry.ref,
-            detail={"field": field},
-        )
-    return amendment
-
-
-def _validated(
-    entry: StoredEntry,
-    field: str,
-    value: object,
-    reason: str,
-    lists: dict[str, set[str]],
-    now: datetime,
-) -> str | None:
-    problems: dict[str, str] = {}
-    field_spec = spec(entry.kind, field)
-    if field_spec is None:
-        fields = ", ".join(f.name for f in FIELDS[entry.kind])
-        raise ValidationError({"field": f"{field!r} cannot be amended; choose one of: {fields}"})
-    if is_blank(reason):
-        problems["reason"] = "is required: say why the record is being corrected"
-    elif problem := text_problem(reason, limit=LONG_TEXT_LIMIT):
-        problems["reason"] = problem
-    if field_spec.type == "bool" and isinstance(value, str):
-        value = {"true": True, "false": False, "yes": True, "no": False}.get(value.lower(), value)
-    clean, problem = field_value(field_spec, value, lists, now)
-    if problem:
-        problems[field] = problem
-    if problems:
-        raise ValidationError(problems)
-    current = {name: _typed(spec(entry.kind, name), text) for name, text in entry.current().items()}
-    current[field] = clean
-    if cross := cross_field_problems(entry.kind, current):
-        raise ValidationError(cross)
-    new_text = stored_text(clean)
-    if new_text == entry.current().get(field):
-        raise ValidationError({field: "already has that value; nothing to amend"})
-    if field_spec.type == "datetime" and new_text and field in ("occurred_at", "started_at"):
-        check_not_before_birth(entry.kind, new_text, entry)
-    return new_text
+        records.session_note_sealed(session, conn)
+    return Amendment(field, old, new_text, reason, session.user.username, now)

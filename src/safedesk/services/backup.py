@@ -1,4 +1,10 @@
-"""Encrypted backups (consistent while the app is open) and checked restores."""
+"""Encrypted backups (consistent while the app is open) and checked restores.
+
+A backup holds every compartment file, still encrypted, and the key file. The files the
+person making it can open are copied page by page (SQLite's backup API); the others are
+copied as they are. A restore is allowed by the live store (an active administrator there),
+keeps its disabled accounts disabled, and is followed by a key rotation.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,38 @@ import contextlib
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from safedesk import __version__
 from safedesk.domain.clock import Clock, SystemClock, to_stored
+from safedesk.domain.compartments import READING, Compartment, compartments_for
 from safedesk.domain.errors import PermissionDenied, SafedeskError
 from safedesk.domain.roles import Permission
 from safedesk.paths import DataPaths
+from safedesk.services import keys as key_ops
+from safedesk.services import rotation, signin
 from safedesk.services.integrity import check_database
 from safedesk.services.session import Session
 from safedesk.services.settings import backup_folder, get_settings
-from safedesk.store import audit, backup_file, keyring, migrate, users
+from safedesk.store import access, audit, backup_file, crypto, keyfile, migrate, school, users
 from safedesk.store.backup_file import Manifest
-from safedesk.store.db import Store, StoreDamaged, StoreError, connect
-from safedesk.store.keyring import fsync_dir
+from safedesk.store.crypto import KdfParams
+from safedesk.store.db import Gate, Store, StoreDamaged, StoreError, connect
+from safedesk.store.key_material import open_slot
+from safedesk.store.keyfile import DISABLED, AccountSlot, KeyFile, fsync_dir
 
 PREFIX = "safedesk-backup-"
+ORDER = (Compartment.SCHOOL, *READING)
 
 
 @dataclass(frozen=True)
 class RestoreResult:
-    head: audit.AuditHead
+    head: audit.AuditHead  # the school file's, after the restore was recorded
     set_aside: Path | None
+    rotated: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()  # rotations a member does at their next sign-in
 
 
 def create_backup(session: Session, folder: Path | None = None, *, automatic: bool = False) -> Path:
@@ -50,11 +64,12 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
     target = _unused_name(folder, session.clock.now())
     with session.store.write() as conn:
         session.audit(conn, "backup.created", detail={"file": target.name, "automatic": automatic})
-    partial_db = folder / f".{target.stem}.db.partial"
+    parts = folder / f".{target.stem}.parts"
     partial_zip = folder / f".{target.name}.partial"
     try:
-        manifest = _snapshot(session, partial_db)
-        backup_file.write(partial_zip, partial_db, session.paths.keyring, manifest)
+        parts.mkdir(exist_ok=True)
+        files, manifest = _snapshot(session, parts)
+        backup_file.write(partial_zip, files, manifest)
         with open(partial_zip, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial_zip, target)
@@ -65,9 +80,9 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
             "Check there is space and the folder can be written to; nothing else changed."
         ) from None
     finally:
-        for leftover in (partial_db, partial_zip):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        shutil.rmtree(parts, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            partial_zip.unlink(missing_ok=True)
     _rotate(folder, get_settings(session).backups_kept)
     return target
 
@@ -93,29 +108,61 @@ def _unused_name(folder: Path, now: datetime) -> Path:
     return candidate
 
 
-def _snapshot(session: Session, partial_db: Path) -> Manifest:
-    """Copy the live store page by page (SQLite's backup API), still encrypted."""
-    key = session.store.key
-    copy = connect(partial_db, key)
+def _snapshot(session: Session, parts: Path) -> tuple[dict[str, Path], Manifest]:
+    """Every compartment file and the key file, as one consistent set (no key rotation can
+    run meanwhile: it needs the gate this holds)."""
+    files: dict[str, Path] = {}
+    heads: dict[str, list[object]] = {}
+    schema: dict[str, int] = {}
+    opened = {Compartment.SCHOOL: session.store} | dict(session.compartments)
+    with session.gate.shared():
+        for compartment in ORDER:
+            name = session.paths.database(compartment.value).name
+            store = opened.get(compartment)
+            if store is not None:
+                head, version = _copy_open(store, parts / name)
+                heads[compartment.value] = [head.seq, head.hash]
+                schema[compartment.value] = version
+                files[name] = parts / name
+            else:
+                files.update(_copy_closed(session.paths, compartment, parts))
+        with keyfile.locked(session.paths.keys):
+            shutil.copyfile(session.paths.keys, parts / backup_file.KEYS_NAME)
+        files[backup_file.KEYS_NAME] = parts / backup_file.KEYS_NAME
+        school_key = session.store.key
+    manifest = Manifest(
+        store_id=session.store_id,
+        created_at=to_stored(session.clock.now()),
+        app_version=__version__,
+        files={name: backup_file.sha256_file(path) for name, path in files.items()},
+        heads=heads,
+        schema=schema,
+    )
+    return files, manifest.sealed(school_key)
+
+
+def _copy_open(store: Store, target: Path) -> tuple[audit.AuditHead, int]:
+    """Copy the live file page by page (SQLite's backup API), still encrypted."""
+    copy = connect(target, store.key)
     try:
-        with session.store.read() as source:
+        with store.read() as source:
             source.backup(copy)
-        copy.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        head = audit.head(copy)
-        version = migrate.current_version(copy)
-        store_id = copy.execute("SELECT store_id FROM school").fetchone()[0]
+        copy.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
+        copy.execute("PRAGMA journal_mode = DELETE").fetchone()
+        return audit.head(copy), migrate.current_version(copy)
     finally:
         copy.close()
-    return Manifest(
-        store_id=store_id,
-        created_at=to_stored(session.clock.now()),
-        schema_version=version,
-        app_version=__version__,
-        audit_seq=head.seq,
-        audit_hash=head.hash,
-        db_sha256=backup_file.sha256_file(partial_db),
-        keyring_sha256=backup_file.sha256_file(session.paths.keyring),
-    ).sealed(key)
+
+
+def _copy_closed(paths: DataPaths, compartment: Compartment, parts: Path) -> dict[str, Path]:
+    """A file this account cannot open: copied as it is, with its WAL."""
+    found: dict[str, Path] = {}
+    source = paths.database(compartment.value)
+    for item in (source, Path(f"{source}-wal")):
+        if item.exists():
+            shutil.copyfile(item, parts / item.name)
+            found[item.name] = parts / item.name
+    return found
 
 
 def _rotate(folder: Path, keep: int) -> None:
@@ -125,120 +172,265 @@ def _rotate(folder: Path, keep: int) -> None:
             old.unlink()
 
 
+# --- restore ------------------------------------------------------------------------------
+
+
 def restore_backup(
     paths: DataPaths,
     source: Path,
     username: str,
     password: str,
     *,
+    backup_password: str | None = None,
     clock: Clock | None = None,
+    kdf: KdfParams | None = None,
 ) -> RestoreResult:
     """Replace the store with a backup, only after the backup opens and verifies.
 
-    The caller holds the instance lock. The store it replaces is moved aside into
-    ``replaced/``, never deleted. A backup of a different school is refused.
+    Who may restore is asked of the live store when there is one (an active administrator
+    there; ``password`` is theirs there, ``backup_password`` theirs in the backup if it has
+    changed since). The caller holds the instance lock. The store it replaces is moved
+    aside into ``replaced/``, never deleted. A backup of a different school is refused.
     """
     clock = clock or SystemClock()
     if not source.is_file():
         raise SafedeskError(f"There is no backup file at {source}.")
+    live_store_id, live_disabled = _allowed_by_live_store(paths, username, password, clock)
     paths.root.mkdir(parents=True, exist_ok=True)
     staging = paths.root / f".restore-{secrets.token_hex(4)}"
     staging.mkdir()
     try:
         manifest = backup_file.extract(source, staging)
-        ring = keyring.load(staging / backup_file.KEYRING_NAME)
-        if ring.store_id != manifest.store_id:
-            raise StoreDamaged(f"{source.name} is damaged: its key file does not match it.")
-        _refuse_other_school(paths, manifest)
-        data_key = keyring.unwrap_user(ring, username, password)
-        if not manifest.seal_ok(data_key):
+        if live_store_id is not None and live_store_id != manifest.store_id:
+            raise SafedeskError(
+                "This backup belongs to a different school's safedesk, not the one in "
+                f"{paths.root}. Nothing has been changed. To look at it, restore it into an "
+                "empty folder with --data-dir."
+            )
+        superseded = _later_heads(paths, manifest)
+        _check_staged(
+            DataPaths(staging),
+            manifest,
+            source,
+            username,
+            backup_password or password,
+            live_disabled,
+            superseded,
+            clock,
+            must_be_admin=live_store_id is None,
+        )
+        set_aside = _swap_in(paths, staging, manifest, clock)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
+
+
+def _allowed_by_live_store(
+    paths: DataPaths, username: str, password: str, clock: Clock
+) -> tuple[str | None, set[str]]:
+    """(the live store's id, its disabled accounts), once it agrees this user may restore."""
+    if not paths.keys.exists() and not paths.database("school").exists():
+        return None, set()
+    session = signin.sign_in(paths, username, password, clock=clock)
+    try:
+        if not session.user.can(Permission.RESTORE):
+            session.refuse("restore backups", permission=Permission.RESTORE.value)
+        with session.store.read() as conn:
+            disabled = {u.username for u in users.all_users(conn) if not u.active}
+            store_id = school.get(conn).store_id
+        with session.store.write() as conn:
+            session.audit(conn, "backup.restore_started")
+    finally:
+        session.lock()
+    return store_id, disabled
+
+
+def _check_staged(
+    staged: DataPaths,
+    manifest: Manifest,
+    source: Path,
+    username: str,
+    password: str,
+    live_disabled: set[str],
+    superseded: dict[str, list[list[object]]],
+    clock: Clock,
+    *,
+    must_be_admin: bool,
+) -> None:
+    key_file = keyfile.load(staged.keys)
+    if key_file.store_id != manifest.store_id:
+        raise StoreDamaged(f"{source.name} is damaged: its key file does not match it.")
+    account = open_slot(key_file, key_file.account(username), password)
+    privates = account.secrets.box_privates
+    gate = Gate()
+    opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, privates)
+    if opened is None:
+        raise PermissionDenied("Your account cannot open this backup.")
+    school_store, school_keys = key_ops.open_file(staged, Compartment.SCHOOL, opened, gate=gate)
+    stores = {Compartment.SCHOOL: school_store}
+    try:
+        if not manifest.seal_ok(school_keys.file_key):
             raise StoreDamaged(
                 f"{source.name} has been altered since it was made. Nothing has been changed."
             )
-        head = _verify_staged(staging, data_key, manifest, username, source, clock, paths)
-        set_aside = _swap_in(paths, staging, clock)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return RestoreResult(head, set_aside)
-
-
-def _refuse_other_school(paths: DataPaths, manifest: Manifest) -> None:
-    if not paths.keyring.exists():
-        return
-    current = keyring.load(paths.keyring)
-    if current.store_id != manifest.store_id:
-        raise SafedeskError(
-            "This backup belongs to a different school's safedesk, not the one in "
-            f"{paths.root}. Nothing has been changed. To look at it, restore it into an "
-            "empty folder with --data-dir."
-        )
-
-
-def _verify_staged(
-    staging: Path,
-    data_key: bytes,
-    manifest: Manifest,
-    username: str,
-    source: Path,
-    clock: Clock,
-    paths: DataPaths,
-) -> audit.AuditHead:
-    db_path = staging / backup_file.DB_NAME
-    with Store(db_path, data_key) as store:
-        with store.read() as conn:
-            problems = check_database(conn)
-            chain = audit.walk_chain(conn)
-            user = users.by_username(conn, keyring.normalise_username(username))
-        if problems or not chain.ok:
-            detail = (problems or [chain.problem or "the audit chain is broken"])[0]
-            raise StoreDamaged(
-                f"{source.name} does not verify ({detail}). Nothing has been changed; "
-                "try an older backup."
+        for compartment in READING:
+            found = key_ops.compartment_keys(key_file, compartment, privates)
+            if found is None:
+                continue
+            store, _keys = key_ops.open_file(
+                staged,
+                compartment,
+                found,
+                gate=gate,
+                attachments=(key_ops.school_attachment(school_store),),
             )
-        if chain.head != manifest.head:
-            raise StoreDamaged(f"{source.name} does not match its manifest. Nothing changed.")
-        if user is None or not user.active or not user.can(Permission.RESTORE):
+            stores[compartment] = store
+        for compartment, store in stores.items():
+            with store.read() as conn:
+                problems = check_database(conn)
+                chain = audit.walk_chain(conn)
+            if problems or not chain.ok:
+                detail = (problems or [chain.problem or "the audit chain is broken"])[0]
+                raise StoreDamaged(
+                    f"{source.name} does not verify ({compartment.value}: {detail}). Nothing "
+                    "has been changed; try an older backup."
+                )
+            expected = manifest.head(compartment.value)
+            if expected is not None and chain.head != expected:
+                raise StoreDamaged(f"{source.name} does not match its manifest. Nothing changed.")
+        with school_store.read() as conn:
+            user = users.by_username(conn, keyfile.normalise_username(username))
+        if must_be_admin and (user is None or not user.active or not user.can(Permission.RESTORE)):
             raise PermissionDenied(
                 "Only an administrator of this school's safedesk can restore its backups."
             )
-        superseded = _later_heads(paths, manifest)
-        with store.write() as conn:
-            restored = audit.append(
+        _keep_disabled(staged, school_store, live_disabled, clock)
+        with school_store.write() as conn:
+            audit.append(
                 conn,
                 at=clock.now(),
-                actor=user.username,
+                actor=keyfile.normalise_username(username),
                 action="backup.restored",
                 detail={
                     "file": source.name,
-                    "backup_head": [manifest.audit_seq, manifest.audit_hash],
+                    "backup_heads": manifest.heads,
                     "superseded": superseded,
                 },
             )
-        store.checkpoint()
-    return restored
+        school_store.checkpoint()
+    finally:
+        for store in stores.values():
+            store.close()
+        account.wipe()
 
 
-def _later_heads(paths: DataPaths, manifest: Manifest) -> list[list[object]]:
+def _keep_disabled(
+    staged: DataPaths, school_store: Store, live_disabled: set[str], clock: Clock
+) -> None:
+    """Accounts disabled in the live store stay disabled in what is put back."""
+    with school_store.read() as conn:
+        to_disable = [u for u in users.all_users(conn) if u.active and u.username in live_disabled]
+    if not to_disable:
+        return
+
+    def change(current: KeyFile) -> KeyFile:
+        for user in to_disable:
+            slot = current.account(user.username)
+            if slot is None:
+                continue
+            if slot.box_public:
+                current = current.without_sealed(to=crypto.fingerprint(slot.box_public))
+            current = current.with_account(
+                AccountSlot(slot.slot_id, DISABLED, KdfParams(), b"", b"", b"", b"")
+            )
+        return current
+
+    keyfile.update(staged.keys, change)
+    now = clock.now()
+    with school_store.write() as conn:
+        for user in to_disable:
+            users.set_active(conn, user.id, False)
+            audit.append(
+                conn,
+                at=now,
+                actor=None,
+                action="user.disabled",
+                object_type="user",
+                object_id=user.username,
+                detail={"why": "disabled in the store a restore replaced"},
+            )
+            for compartment in compartments_for(user.roles):
+                access.ask_rotation(
+                    conn,
+                    compartment.value,
+                    user.username,
+                    "disabled in the store a restore replaced",
+                    "restore",
+                    now,
+                )
+
+
+def _later_heads(paths: DataPaths, manifest: Manifest) -> dict[str, list[list[object]]]:
     """Heads of visible backups that restoring this one knowingly rolls back."""
-    later: list[list[object]] = []
+    later: dict[str, list[list[object]]] = {}
     for path in backup_file.find_backups([paths.backups]):
         with contextlib.suppress(StoreDamaged):
             other = backup_file.read_manifest(path)
-            if other.store_id == manifest.store_id and other.audit_seq > manifest.audit_seq:
-                later.append([other.audit_seq, other.audit_hash])
+            if other.store_id != manifest.store_id:
+                continue
+            for compartment, head in other.heads.items():
+                mine = manifest.head(compartment)
+                if mine is None or int(head[0]) > mine.seq:
+                    later.setdefault(compartment, []).append([int(head[0]), str(head[1])])
     return later
 
 
-def _swap_in(paths: DataPaths, staging: Path, clock: Clock) -> Path | None:
-    live = [paths.database, Path(f"{paths.database}-wal"), Path(f"{paths.database}-shm")]
+def _swap_in(paths: DataPaths, staging: Path, manifest: Manifest, clock: Clock) -> Path | None:
+    live = [*paths.data_files(), paths.keys]
     set_aside: Path | None = None
-    if paths.database.exists() or paths.keyring.exists():
+    if any(item.exists() for item in live):
         set_aside = paths.replaced / clock.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
         set_aside.mkdir(parents=True)
-        for item in [*live, paths.keyring]:
+        for item in live:
             if item.exists():
                 os.replace(item, set_aside / item.name)
-    for name in (backup_file.DB_NAME, backup_file.KEYRING_NAME):
+    for name in manifest.files:
         os.replace(staging / name, paths.root / name)
     fsync_dir(paths.root)
     return set_aside
+
+
+def _rotate_after_restore(
+    paths: DataPaths, username: str, password: str, set_aside: Path | None, clock: Clock
+) -> RestoreResult:
+    """Every restore is followed by a rotation: what the restorer is a member of now, the
+    rest at a member's next sign-in."""
+    session = signin.sign_in(paths, username, password, clock=clock)
+    try:
+        why = "restored from a backup"
+        rotation.rotate(session, Compartment.SCHOOL, reason=why)
+        rotated = [Compartment.SCHOOL.value]
+        pending = []
+        for compartment in READING:
+            if session.member_of(compartment):
+                rotation.rotate(session, compartment, reason=why)
+                rotated.append(compartment.value)
+            elif compartment.value in keyfile.load(paths.keys).epochs:
+                with session.store.write() as conn:
+                    access.ask_rotation(
+                        conn,
+                        compartment.value,
+                        "@restore",
+                        why,
+                        session.user.username,
+                        clock.now(),
+                    )
+                pending.append(compartment.value)
+        with session.store.read() as conn:
+            head = audit.head(conn)
+    finally:
+        session.lock()
+    return RestoreResult(head, set_aside, tuple(rotated), tuple(pending))
+
+
+__all__ = ["RestoreResult", "backup_if_due", "create_backup", "replace", "restore_backup"]

@@ -17,15 +17,18 @@ from safedesk.domain.casework import (
     validate_act,
     validate_fields,
 )
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Status, StoredEntry
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Permission
+from safedesk.services import intake
 from safedesk.services.session import Session
 from safedesk.store import casework, entries, pupils, users
 from safedesk.store.casework import CaseHead
 from safedesk.store.db import Connection
 
 _DOING = "work on safeguarding cases (the DSL queue)"
+SAFEGUARDING = Compartment.SAFEGUARDING
 # These acts are themselves acting on the case, so they acknowledge it if nobody had.
 _ACKNOWLEDGING = {
     ActType.TRIAGE,
@@ -49,8 +52,9 @@ def record_notification(session: Session, payload: Mapping[str, Any]) -> str:
         problems.update(exc.problems)
         values = {}
     upns = _upns(payload.get("pupils"), problems)
-    with session.store.write() as conn:
-        found = pupils.by_upns(conn, upns) if upns else {}
+    store = session.compartment(SAFEGUARDING, _DOING)
+    with store.write() as conn:
+        found = pupils.by_upns(conn, upns, schema="school") if upns else {}
         for index, upn in enumerate(upns, start=1):
             if upn not in found:
                 problems[f"pupils[{index}]"] = f"there is no pupil with UPN {upn}"
@@ -63,7 +67,7 @@ def record_notification(session: Session, payload: Mapping[str, Any]) -> str:
             author=session.user.username,
             recorded_at=now,
             values=values,
-            pupil_ids=[p.id for p in found.values()],
+            pupil_ids=[pupils.upsert_copy(conn, p.details) for p in found.values()],
         )
         session.audit(conn, "notification.created", object_type="notification", object_id=ref)
     return ref
@@ -94,33 +98,42 @@ def act(session: Session, ref: str, payload: Mapping[str, Any]) -> int:
     now = session.clock.now()
     validated = validate_act(payload, now=now)
     case_ref = ref.strip().upper()
-    with session.store.write() as conn:
+    intake.take_in_waiting(session, SAFEGUARDING)  # a concern recorded a moment ago
+    with session.compartment(SAFEGUARDING, _DOING).write() as conn:
         head = _open_case(conn, case_ref)
         _check_against_case(conn, head, validated)
         if validated.type in _ACKNOWLEDGING and head.acknowledged_at is None:
             _acknowledge(session, conn, head, now)
         if validated.type is ActType.ACKNOWLEDGE:
-            return _acknowledge(session, conn, head, now)
-        act_id = casework.insert_act(
-            conn, case_ref, validated, author=session.user.username, at=now
-        )
-        if validated.type is ActType.CLOSURE and head.entry_id is not None:
-            shared = validated.values.get("shared_outcome")
-            entries.add_status(
-                conn,
-                head.entry_id,
-                Status.CLOSED,
-                str(shared).strip() if shared else None,
-                session.user.username,
-                now,
-            )
-        session.audit(
+            act_id = _acknowledge(session, conn, head, now)
+        else:
+            act_id = _insert(session, conn, head, validated, now)
+    if head.entry_id is not None:
+        intake.send_receipts(session, SAFEGUARDING)  # its author hears it is being acted on
+    return act_id
+
+
+def _insert(
+    session: Session, conn: Connection, head: CaseHead, validated: Act, now: datetime
+) -> int:
+    act_id = casework.insert_act(conn, head.ref, validated, author=session.user.username, at=now)
+    if validated.type is ActType.CLOSURE and head.entry_id is not None:
+        shared = validated.values.get("shared_outcome")
+        entries.add_status(
             conn,
-            f"case.{validated.type.value}",
-            object_type=head.kind,
-            object_id=case_ref,
-            detail={"act_id": act_id},
+            head.entry_id,
+            Status.CLOSED,
+            str(shared).strip() if shared else None,
+            session.user.username,
+            now,
         )
+    session.audit(
+        conn,
+        f"case.{validated.type.value}",
+        object_type=head.kind,
+        object_id=head.ref,
+        detail={"act_id": act_id},
+    )
     return act_id
 
 
@@ -178,7 +191,9 @@ def open_case(session: Session, ref: str) -> CaseFile:
     """A case and its timeline, for the DSL (audited)."""
     session.require(Permission.CASEWORK, _DOING)
     case_ref = ref.strip().upper()
-    with session.store.read() as conn:
+    store = session.compartment(SAFEGUARDING, _DOING)
+    intake.take_in_waiting(session, SAFEGUARDING)
+    with store.read() as conn:
         head = casework.case_head(conn, case_ref)
         if head is None:
             raise NotFound(f"There is no concern or police notification {ref}.")
@@ -190,6 +205,6 @@ def open_case(session: Session, ref: str) -> CaseFile:
             {user.username: user.display_name for user in users.all_users(conn)},
             entries.by_ref(conn, case_ref) if head.kind == "concern" else None,
         )
-    with session.store.write() as conn:
+    with store.write() as conn:
         session.audit(conn, "case.viewed", object_type=head.kind, object_id=case_ref)
     return case

@@ -15,10 +15,12 @@ from safedesk.domain.chronology import (
     in_order,
     notification_item,
 )
-from safedesk.domain.entries import FIXED_LISTS, Kind
+from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
+from safedesk.domain.entries import FIXED_LISTS, Kind, StoredEntry
 from safedesk.domain.errors import NotFound, PermissionDenied
 from safedesk.domain.people import Pupil, User
 from safedesk.domain.roles import Permission
+from safedesk.services import intake
 from safedesk.services.session import Session
 from safedesk.store import casework, entries, lists, pupils, school, users
 from safedesk.store.audit import AuditHead
@@ -75,53 +77,57 @@ def open_chronology(
         if not found:
             raise NotFound(f"There is no pupil with UPN {upn}.")
         pupil = next(iter(found.values()))
-        names = {u.username: u.display_name for u in users.all_users(conn)}
-        # Amendments come with the entries they amend, so only of the kinds asked for.
-        kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
-        stored = entries.for_pupil(conn, pupil.id, kinds)
+        names = users.display_names(conn)
         labels = _labels(conn)
-        items = [
-            item
-            for entry in stored
-            for item in entry_items(entry, labels, names)
-            if item.group in wanted
-        ]
-        case_refs = []
-        if ItemGroup.CASEWORK in wanted:
-            concerns = (
-                stored
-                if ItemGroup.CONCERN in wanted
-                else entries.for_pupil(conn, pupil.id, [Kind.CONCERN])
-            )
-            case_refs = [e.ref for e in concerns if e.kind is Kind.CONCERN]
-        if ItemGroup.NOTIFICATION in wanted or ItemGroup.CASEWORK in wanted:
-            for ref in casework.notification_refs_for_pupil(conn, pupil.id):
-                case_refs.append(ref)
-                note = casework.notification_by_ref(conn, ref)
-                if note and ItemGroup.NOTIFICATION in wanted:
-                    items.append(
-                        notification_item(
-                            ref, note.author, note.recorded_at, note.values, note.pupils, names
-                        )
-                    )
-        if ItemGroup.CASEWORK in wanted:
-            for ref, events in casework.timelines(conn, case_refs).items():
-                items += [case_item(ref, event, names) for event in events]
         school_name = school.get(conn).name
+    # Amendments come with the entries they amend, so only of the kinds asked for.
+    kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
+    items: list[ChronologyItem] = []
+    read: list[Compartment] = []
+    needs_safeguarding = bool(
+        wanted & {ItemGroup.CONCERN, ItemGroup.NOTIFICATION, ItemGroup.CASEWORK}
+    )
+    if any(KIND_COMPARTMENT[k] is Compartment.BEHAVIOUR for k in kinds):
+        read.append(Compartment.BEHAVIOUR)
+    if needs_safeguarding:
+        read.insert(0, Compartment.SAFEGUARDING)
+    for compartment in read:
+        store = session.compartment(compartment, "open this chronology")
+        intake.take_in_waiting(session, compartment)
+        here = [k for k in kinds if KIND_COMPARTMENT[k] is compartment]
+        with store.read() as conn:
+            pupil_id = pupils.copy_ids(conn, [pupil.upn]).get(pupil.upn)
+            if pupil_id is None:
+                continue
+            stored = entries.for_pupil(conn, pupil_id, here)
+            items += [
+                item
+                for entry in stored
+                for item in entry_items(entry, labels, names)
+                if item.group in wanted
+            ]
+            if compartment is Compartment.SAFEGUARDING:
+                items += _safeguarding_items(conn, pupil_id, stored, wanted, names)
     in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
     now = session.clock.now()
-    with session.store.write() as conn:
-        head = session.audit(
-            conn,
-            f"chronology.{purpose}",
-            object_type="pupil",
-            object_id=pupil.upn,
-            detail={
-                "groups": sorted(g.value for g in wanted),
-                "from": first_day.isoformat() if first_day else None,
-                "to": last_day.isoformat() if last_day else None,
-            },
-        )
+    detail = {
+        "groups": sorted(g.value for g in wanted),
+        "from": first_day.isoformat() if first_day else None,
+        "to": last_day.isoformat() if last_day else None,
+    }
+    heads = []
+    for compartment in read:
+        with session.compartment(compartment).write() as conn:
+            heads.append(
+                session.audit(
+                    conn,
+                    f"chronology.{purpose}",
+                    object_type="pupil",
+                    object_id=pupil.upn,
+                    detail=detail,
+                )
+            )
+    head = heads[0] if heads else AuditHead(0, "0" * 64)
     return Chronology(
         school_name,
         pupil,
@@ -133,6 +139,34 @@ def open_chronology(
         now,
         head,
     )
+
+
+def _safeguarding_items(
+    conn: Connection,
+    pupil_id: int,
+    stored: list[StoredEntry],
+    wanted: frozenset[ItemGroup],
+    names: dict[str, str],
+) -> list[ChronologyItem]:
+    """Police notifications and the casework on this pupil's cases."""
+    items: list[ChronologyItem] = []
+    case_refs = [e.ref for e in stored if e.kind is Kind.CONCERN]
+    if ItemGroup.CASEWORK in wanted and ItemGroup.CONCERN not in wanted:
+        case_refs = [e.ref for e in entries.for_pupil(conn, pupil_id, [Kind.CONCERN])]
+    if ItemGroup.NOTIFICATION in wanted or ItemGroup.CASEWORK in wanted:
+        for ref in casework.notification_refs_for_pupil(conn, pupil_id):
+            case_refs.append(ref)
+            note = casework.notification_by_ref(conn, ref)
+            if note and ItemGroup.NOTIFICATION in wanted:
+                items.append(
+                    notification_item(
+                        ref, note.author, note.recorded_at, note.values, note.pupils, names
+                    )
+                )
+    if ItemGroup.CASEWORK in wanted:
+        for ref, events in casework.timelines(conn, case_refs).items():
+            items += [case_item(ref, event, names) for event in events]
+    return items
 
 
 def _labels(conn: Connection) -> dict[str, dict[str, str]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from safedesk.domain.calendar import SchoolCalendar
+from safedesk.domain.compartments import READING, Compartment
 from safedesk.domain.entries import Urgency
 from safedesk.domain.queue import ItemKind, QueueItem, in_queue_order
 from safedesk.domain.roles import Permission
@@ -16,10 +17,11 @@ from safedesk.domain.time_to_action import (
     encompass_due,
     referral_chase_due,
 )
+from safedesk.services import intake, membership
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import casework, transfers
+from safedesk.store import casework, members, transfers
 from safedesk.store.casework import CaseHead, OpenFollowUp
 from safedesk.store.db import Connection
 
@@ -47,13 +49,64 @@ class Queue:
 def load_queue(session: Session, at: datetime | None = None) -> Queue:
     """Every open item, most urgent first then oldest; ``at`` evaluates it at another time."""
     session.require(Permission.CASEWORK, _DOING)
+    store = session.compartment(Compartment.SAFEGUARDING, _DOING)
+    for compartment in READING:
+        intake.take_in_waiting(session, compartment)
     now = at or session.clock.now()
     settings = get_settings(session)
-    with session.store.read() as conn:
+    targets = targets_from(settings)
+    with store.read() as conn:
         calendar = calendar_for(conn, settings, now.date())
-        items = build_items(conn, targets_from(settings), calendar)
+        items = build_items(conn, targets, calendar)
         items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
+    items += alarm_items(session, targets, calendar) + request_items(session, calendar)
     return Queue(now, tuple(in_queue_order(items, now)))
+
+
+def alarm_items(session: Session, targets: Targets, calendar: SchoolCalendar) -> list[QueueItem]:
+    """Alarms from every compartment this member opens: gaps, changed keys, items kept back."""
+    found = []
+    for compartment in READING:
+        if not session.member_of(compartment):
+            continue
+        with session.compartments[compartment].read() as conn:
+            alarms = members.open_alarms(conn)
+        for alarm in alarms:
+            started = alarm.raised_at.astimezone()
+            found.append(
+                QueueItem(
+                    f"ALARM-{compartment.value[0].upper()}{alarm.id}",
+                    ItemKind.ALARM,
+                    alarm.id,
+                    alarm.detail,
+                    (),
+                    Urgency.URGENT,
+                    started,
+                    concern_due(Urgency.URGENT, started, targets, calendar),
+                )
+            )
+    return found
+
+
+def request_items(session: Session, calendar: SchoolCalendar) -> list[QueueItem]:
+    """Reading roles asked for that this member could grant, with the person present."""
+    found = []
+    for request in membership.requests(session):
+        started = request.requested_at.astimezone()
+        found.append(
+            QueueItem(
+                request.username,
+                ItemKind.REQUEST,
+                None,
+                f"Grant {request.role.label} to {request.display_name} in person "
+                f"({request.reason}, asked by {request.requested_by})",
+                (),
+                Urgency.ROUTINE,
+                started,
+                calendar.add_school_days(started, 1),
+            )
+        )
+    return found
 
 
 def transfer_items(conn: Connection, days: int, calendar: SchoolCalendar) -> list[QueueItem]:
@@ -178,7 +231,9 @@ def figures(
     settings = get_settings(session)
     start = datetime.combine(first_day, time()).astimezone()
     end = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
-    with session.store.read() as conn:
+    with session.compartment(
+        Compartment.SAFEGUARDING, "see the time-to-action figures"
+    ).read() as conn:
         calendar = calendar_for(conn, settings, now.date())
         cases = casework.concern_timings(conn, start, end)
     targets = targets_from(settings)

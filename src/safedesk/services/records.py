@@ -1,19 +1,36 @@
-"""Recording concerns, behaviour incidents and interventions; reading them by role."""
+"""Recording concerns, behaviour incidents and interventions; reading them by role.
+
+Every record goes through its compartment's sealed inbox (services.inbox), so that staff who
+cannot read safeguarding or behaviour records can still make them; a member's own record is
+taken in at once. Reading needs the compartment's key: members read the compartment, and
+an author reads the copies sealed to them ("My records").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from safedesk.domain.entries import Kind, NewEntry, StoredEntry, when_field
-from safedesk.domain.entry_validation import validate_new_entry
+from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
+from safedesk.domain.entries import (
+    Amendment,
+    Kind,
+    PupilRole,
+    Status,
+    StatusEvent,
+    StoredEntry,
+    StoredPupil,
+    when_field,
+)
+from safedesk.domain.entry_validation import entry_payload, pupil_problems, validate_new_entry
 from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safedesk.domain.people import User
 from safedesk.domain.roles import Permission
+from safedesk.services import inbox, intake
 from safedesk.services.lists import active_values
 from safedesk.services.session import Session
-from safedesk.store import drafts, entries, pupils
+from safedesk.store import access, entries, pupils, sealed, sealed_items, users
 from safedesk.store.db import Connection
 
 READ_PERMISSION = {
@@ -21,14 +38,16 @@ READ_PERMISSION = {
     Kind.BEHAVIOUR: Permission.READ_BEHAVIOUR,
     Kind.INTERVENTION: Permission.READ_BEHAVIOUR,
 }
+_PREFIXES = {kind.ref_prefix: kind for kind in Kind}
 
 
 def readable_kinds(user: User) -> list[Kind]:
     return [k for k in Kind if user.can(READ_PERMISSION[k])]
 
 
-def can_read(user: User, entry: StoredEntry) -> bool:
-    return entry.author == user.username or user.can(READ_PERMISSION[entry.kind])
+def session_readable_kinds(session: Session) -> list[Kind]:
+    """Kinds this session may read: its roles allow it, and it holds the key."""
+    return [k for k in readable_kinds(session.user) if session.member_of(KIND_COMPARTMENT[k])]
 
 
 def parse_kind(text: str) -> Kind:
@@ -39,54 +58,55 @@ def parse_kind(text: str) -> Kind:
         raise ValidationError({"kind": f"{text!r} is not one of: {kinds}"}) from None
 
 
+def kind_of_ref(ref: str) -> Kind:
+    prefix = ref.strip().upper().split("-", 1)[0]
+    kind = _PREFIXES.get(prefix)
+    if kind is None:
+        raise NotFound(f"There is no record {ref}.")
+    return kind
+
+
 def record(
     session: Session, kind: Kind, payload: Mapping[str, Any], *, draft_id: int | None = None
 ) -> str:
-    """Validate and store one record; returns its reference (e.g. C-2026-0042)."""
+    """Validate and record one record; returns its reference (e.g. C-2026-0042)."""
     session.require(Permission.RECORD_CREATE, "record incidents or concerns")
+    compartment = KIND_COMPARTMENT[kind]
     now = session.clock.now()
     with session.store.write() as conn:
         entry = validate_new_entry(kind, payload, lists=active_values(conn), now=now)
-        pupil_ids = _resolve_pupils(conn, kind, entry)
-        ref = entries.next_ref(conn, kind, now.astimezone().year)
-        entries.insert(
-            conn,
-            entry,
+        found = pupils.by_upns(conn, [p.upn for p in entry.pupils])
+        known = {upn: (p.display_name, p.details.date_of_birth) for upn, p in found.items()}
+        if problems := pupil_problems(kind, entry, known):
+            raise ValidationError(problems)
+        ref = access.next_ref(conn, compartment.value, kind.ref_prefix, now.astimezone().year)
+        inbox.put(
+            session,
+            compartment,
+            op="record",
             ref=ref,
-            author=session.user.username,
-            recorded_at=now,
-            pupil_ids=pupil_ids,
+            kind=kind.value,
+            body=entry_payload(entry),
+            conn=conn,
         )
-        session.audit(conn, "record.created", object_type=kind.value, object_id=ref)
+        # Who recorded what is inside the seal; `school` only learns that something was.
+        session_note_sealed(session, conn)
         if draft_id is not None:
-            drafts.discard(conn, session.user.username, draft_id)
+            _discard_draft(session, conn, draft_id)
+    if session.member_of(compartment):
+        intake.take_in(session, compartment)
     return ref
 
 
-def _resolve_pupils(conn: Connection, kind: Kind, entry: NewEntry) -> dict[str, int]:
-    found = pupils.by_upns(conn, [p.upn for p in entry.pupils])
-    problems: dict[str, str] = {}
-    field = "pupil" if kind is Kind.INTERVENTION else "pupils"
-    for index, item in enumerate(entry.pupils, start=1):
-        where = field if kind is Kind.INTERVENTION else f"pupils[{index}]"
-        pupil = found.get(item.upn)
-        if pupil is None:
-            problems[where] = f"there is no pupil with UPN {item.upn}"
-        elif entry.occurred_at.date() < pupil.details.date_of_birth:
-            problems[when_field(kind)] = (
-                f"is before {pupil.display_name}'s date of birth "
-                f"({pupil.details.date_of_birth:%d/%m/%Y})"
-            )
-    if problems:
-        raise ValidationError(problems)
-    return {upn: p.id for upn, p in found.items()}
+def session_note_sealed(session: Session, conn: Connection) -> None:
+    from safedesk.store import audit
+
+    audit.append(conn, at=session.clock.now(), actor=None, action="inbox.item_put")
 
 
-def check_not_before_birth(kind: Kind, moment_text: str, entry: StoredEntry) -> None:
-    moment = datetime.fromisoformat(moment_text)
-    for pupil in entry.pupils:
-        if moment.date() < date.fromisoformat(pupil.date_of_birth):
-            raise ValidationError({when_field(kind): f"is before {pupil.name}'s date of birth"})
+def _discard_draft(session: Session, conn: Connection, draft_id: int) -> None:
+    assert session.account is not None
+    sealed.discard_draft(conn, [sealed_items.owner_tag(session.account.secrets.mailbox)], draft_id)
 
 
 def load(conn: Connection, ref: str) -> StoredEntry:
@@ -97,26 +117,140 @@ def load(conn: Connection, ref: str) -> StoredEntry:
 
 
 def open_record(session: Session, ref: str) -> StoredEntry:
-    """One record in full, for its author or a role that may read its kind (audited)."""
-    with session.store.read() as conn:
-        entry = load(conn, ref)
-    if not can_read(session.user, entry):
-        with session.store.write() as conn:
-            session.audit(conn, "permission.refused", object_type="entry", object_id=entry.ref)
-        raise PermissionDenied(
-            f"Your account ({session.user.roles_label}) may not open {entry.ref}. "
-            "Records are seen by the person who wrote them and by the leads responsible."
-        )
+    """One record in full: for a member who may read its kind, or (their copy) its author."""
+    kind = kind_of_ref(ref)
+    compartment = KIND_COMPARTMENT[kind]
+    if session.member_of(compartment) and session.user.can(READ_PERMISSION[kind]):
+        store = session.compartment(compartment)
+        with store.read() as conn:
+            entry = load(conn, ref)
+        with store.write() as conn:
+            session.audit(conn, "record.viewed", object_type=entry.kind.value, object_id=entry.ref)
+        return entry
+    mine = {e.ref: e for e in my_records(session)}
+    found = mine.get(ref.strip().upper())
+    if found is not None:
+        return found
     with session.store.write() as conn:
-        session.audit(conn, "record.viewed", object_type=entry.kind.value, object_id=entry.ref)
-    return entry
+        session.audit(conn, "permission.refused", object_type="entry", object_id=ref.upper())
+    raise PermissionDenied(
+        f"Your account ({session.user.roles_label}) may not open {ref.upper()}. "
+        "Records are seen by the person who wrote them and by the leads responsible."
+    )
 
 
 def my_records(session: Session) -> list[StoredEntry]:
-    """What this user recorded, newest first, with its status (never the follow-up)."""
+    """What this user recorded, newest first, with its status (never the follow-up): from
+    the copies and receipts sealed to them alone."""
+    account = session.account
+    if account is None:
+        return []
+    secrets = account.secrets
+    tag = sealed_items.owner_tag(secrets.mailbox)
     with session.store.read() as conn:
-        found = entries.by_author(conn, session.user.username)
-    return sorted(found, key=lambda e: e.recorded_at, reverse=True)
+        copies = [
+            value
+            for row in sealed.owned(conn, "copy", [tag])
+            if (
+                value := sealed_items.open_for(
+                    session.store_id, "copy", row.item, secrets.box_privates
+                )
+            )
+        ]
+        receipts = [
+            value
+            for row in sealed.owned(conn, "receipt", [tag])
+            if (
+                value := sealed_items.open_for(
+                    session.store_id, "receipt", row.item, secrets.box_privates
+                )
+            )
+        ]
+        names = users.display_names(conn)
+        upns = {upn for copy in copies if copy.get("op") == "record" for upn in _upns(copy["body"])}
+        found = pupils.by_upns(conn, upns)
+    built = [
+        _from_copy(copy, found, names.get(secrets.username, ""))
+        for copy in copies
+        if copy.get("op") == "record" and copy.get("author") == secrets.username
+    ]
+    by_ref = {entry.ref: entry for entry in built}
+    for copy in copies:
+        if copy.get("op") == "amend" and copy.get("ref") in by_ref:
+            by_ref[copy["ref"]] = _with_amendment(by_ref[copy["ref"]], copy)
+    for receipt in sorted(receipts, key=lambda r: str(r.get("at"))):
+        entry = by_ref.get(str(receipt.get("ref")))
+        if entry is not None:
+            event = StatusEvent(
+                Status(receipt["status"]),
+                receipt.get("outcome"),
+                "",
+                datetime.fromisoformat(receipt["at"]),
+            )
+            by_ref[entry.ref] = _replace(entry, statuses=(*entry.statuses, event))
+    return sorted(by_ref.values(), key=lambda e: e.recorded_at, reverse=True)
+
+
+def _upns(body: dict[str, Any]) -> list[str]:
+    if "pupil" in body:
+        return [str(body["pupil"])]
+    return [p["upn"] if isinstance(p, dict) else str(p) for p in body.get("pupils", [])]
+
+
+def _from_copy(copy: dict[str, Any], found: dict[str, Any], author_name: str) -> StoredEntry:
+    kind = Kind(copy["kind"])
+    body = copy["body"]
+    roles: dict[str, PupilRole | None] = {}
+    if kind is Kind.BEHAVIOUR:
+        roles = {p["upn"]: PupilRole(p["role"]) if p.get("role") else None for p in body["pupils"]}
+    stored_pupils = tuple(
+        StoredPupil(
+            upn,
+            found[upn].display_name if upn in found else upn,
+            roles.get(upn),
+            found[upn].details.date_of_birth.isoformat() if upn in found else "",
+        )
+        for upn in _upns(body)
+    )
+    original: dict[str, str | None] = {}
+    for name, value in body.items():
+        if name in ("pupil", "pupils"):
+            continue
+        original[name] = ("true" if value else "false") if isinstance(value, bool) else value
+    if kind is Kind.BEHAVIOUR:
+        original.setdefault("parents_informed", "false")
+    assert original.get(when_field(kind))
+    recorded = datetime.fromisoformat(copy["recorded_at"])
+    return StoredEntry(
+        id=int(copy["seq"]),
+        ref=copy["ref"],
+        kind=kind,
+        author=copy["author"],
+        recorded_at=recorded,
+        pupils=stored_pupils,
+        original=original,
+        statuses=(StatusEvent(Status.RECEIVED, None, copy["author"], recorded),),
+        author_name=author_name,
+    )
+
+
+def _replace(entry: StoredEntry, **changes: Any) -> StoredEntry:
+    from dataclasses import replace
+
+    return replace(entry, **changes)
+
+
+def _with_amendment(entry: StoredEntry, copy: dict[str, Any]) -> StoredEntry:
+    body = copy["body"]
+    amendment = Amendment(
+        body["field"],
+        body.get("old"),
+        body.get("value"),
+        body["reason"],
+        copy["author"],
+        datetime.fromisoformat(copy["recorded_at"]),
+    )
+    return _replace(entry, amendments=(*entry.amendments, amendment))
 
 
 def pupil_records(session: Session, upn: str) -> list[StoredEntry]:
@@ -124,18 +258,28 @@ def pupil_records(session: Session, upn: str) -> list[StoredEntry]:
     kinds = readable_kinds(session.user)
     if not kinds:
         session.require(Permission.READ_BEHAVIOUR, "read pupils' records")
+    wanted = upn.strip().upper()
     with session.store.read() as conn:
-        found = pupils.by_upns(conn, [upn.strip().upper()])
-        if not found:
+        if not pupils.by_upns(conn, [wanted]):
             raise NotFound(f"There is no pupil with UPN {upn}.")
-        pupil = next(iter(found.values()))
-        listed = entries.for_pupil(conn, pupil.id, kinds)
-    with session.store.write() as conn:
-        session.audit(
-            conn,
-            "pupil.records_viewed",
-            object_type="pupil",
-            object_id=pupil.upn,
-            detail={"kinds": [k.value for k in kinds]},
-        )
-    return sorted(listed, key=lambda e: (e.occurred_at, e.id))
+    listed: list[StoredEntry] = []
+    for compartment in sorted({KIND_COMPARTMENT[k] for k in kinds}):
+        here = [k for k in kinds if KIND_COMPARTMENT[k] is compartment]
+        store = session.compartment(compartment, "read pupils' records")
+        with store.read() as conn:
+            copy = pupils.copy_ids(conn, [wanted])
+            if copy:
+                listed += entries.for_pupil(conn, copy[wanted], here)
+        with store.write() as conn:
+            session.audit(
+                conn,
+                "pupil.records_viewed",
+                object_type="pupil",
+                object_id=wanted,
+                detail={"kinds": [k.value for k in here]},
+            )
+    return sorted(listed, key=lambda e: (e.occurred_at, e.ref))
+
+
+def compartment_of(kind: Kind) -> Compartment:
+    return KIND_COMPARTMENT[kind]

@@ -1,26 +1,49 @@
-"""A signed-in user with an open store: the context every service call takes."""
+"""A signed-in user with the files they may open: the context every service call takes.
+
+``store`` is the `school` file (every account). ``compartments`` holds only the reading
+compartments whose keys were sealed to this account *and* that its granted roles need;
+anything else is out of reach by key, not only by the permission checks here.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.domain.clock import Clock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.people import User
 from safedesk.domain.roles import Permission
 from safedesk.paths import DataPaths
 from safedesk.store import audit
-from safedesk.store.db import Connection, Store
+from safedesk.store.db import Connection, Gate, Store
+from safedesk.store.key_material import CompartmentKeys, UnlockedAccount
 
 
 @dataclass
 class Session:
     paths: DataPaths
-    store: Store
+    store: Store  # the `school` file
     user: User
     clock: Clock
+    account: UnlockedAccount | None = None
+    keys: dict[Compartment, CompartmentKeys] = field(default_factory=dict)
+    compartments: dict[Compartment, Store] = field(default_factory=dict)
+    gate: Gate = field(default_factory=Gate)
+    # Set once at the headteacher's first sign-in: shown to them once, then forgotten.
+    new_recovery_code: str | None = None
+    # Compartments a member must rotate before writing to them (see services.rotation).
+    rotation_due: set[Compartment] = field(default_factory=set)
+    store_id: str = ""
+    # The key slot's pins or sequence numbers changed: saved when the session ends.
+    account_dirty: bool = False
+    _maintenance: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self._maintenance.set()
 
     def audit(
         self,
@@ -31,6 +54,7 @@ class Session:
         object_id: str | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> audit.AuditHead:
+        """Add an event to the audit log of the file ``conn`` writes to."""
         return audit.append(
             conn,
             at=self.clock.now(),
@@ -45,22 +69,77 @@ class Session:
         """Refuse (and audit the refusal) unless the user holds ``permission``."""
         if self.user.can(permission):
             return
+        self.refuse(doing, permission=permission.value)
+
+    def refuse(self, doing: str, **detail: str) -> None:
         with self.store.write() as conn:
-            self.audit(conn, "permission.refused", detail={"permission": permission.value})
+            self.audit(conn, "permission.refused", detail=detail)
         raise PermissionDenied(
-            f"Your account ({self.user.roles_label}) is not allowed to {doing}. "
+            f"Your account ({self.user.roles_label or 'no role'}) is not allowed to {doing}. "
             "Ask your Designated Safeguarding Lead or administrator if you need this."
         )
+
+    def member_of(self, compartment: Compartment) -> bool:
+        return compartment in self.compartments
+
+    def compartment(self, compartment: Compartment, doing: str = "read these records") -> Store:
+        """The open file for ``compartment``, or PermissionDenied (audited) without its key."""
+        store = self.compartments.get(compartment)
+        if store is None:
+            with self.store.write() as conn:
+                self.audit(conn, "permission.refused", detail={"compartment": compartment.value})
+            raise PermissionDenied(
+                f"Your account cannot open the {compartment.label}, so it may not {doing}. "
+                "Access is granted in person by the Designated Safeguarding Lead or the "
+                "headteacher."
+            )
+        self._maintenance.wait()
+        return store
+
+    def all_stores(self) -> list[Store]:
+        return [self.store, *self.compartments.values()]
+
+    def hold_work(self) -> None:
+        """Key rotation and taking in sealed records run first: other work waits for them."""
+        self._maintenance.clear()
+
+    def release_work(self) -> None:
+        self._maintenance.set()
 
     @property
     def locked(self) -> bool:
         return self.store.closed
 
     def lock(self) -> None:
-        """Close every connection and wipe the data key (idle lock, sign out)."""
-        if not self.store.closed:
-            try:
-                with self.store.write() as conn:
-                    self.audit(conn, "signout")
-            finally:
-                self.store.close()
+        """Close every connection and wipe every key (idle lock, sign out)."""
+        if self.store.closed:
+            return
+        try:
+            self.save_account()
+            with self.store.write() as conn:
+                self.audit(conn, "signout")
+        finally:
+            self.close()
+
+    def save_account(self) -> None:
+        """Keep the slot's pins and sequence numbers (best effort: a slot replaced meanwhile,
+        by a reset or a disable, is not overwritten)."""
+        if not self.account_dirty or self.account is None:
+            return
+        from safedesk.domain.errors import SafedeskError
+        from safedesk.services.keys import save_account
+
+        try:
+            self.account = save_account(self.paths, self.account)
+        except SafedeskError:
+            return
+        self.account_dirty = False
+
+    def close(self) -> None:
+        self.release_work()
+        for store in self.compartments.values():
+            store.close()
+        self.store.close()
+        if self.account is not None:
+            self.account.wipe()
+        self.keys.clear()

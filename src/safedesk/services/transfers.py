@@ -10,6 +10,7 @@ from typing import Any
 
 from safedesk.domain.casework import validate_fields
 from safedesk.domain.chronology import ItemGroup
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Permission
 from safedesk.domain.transfer import (
@@ -25,6 +26,7 @@ from safedesk.services.session import Session
 from safedesk.store import pupils, transfers
 
 _DOING = "transfer a pupil's child protection file"
+SAFEGUARDING = Compartment.SAFEGUARDING
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,9 @@ def transfer_case_file(
         raise ValidationError({"password": f"must be at least {MIN_PDF_PASSWORD} characters"})
     if not target.parent.is_dir():
         raise ValidationError({"file": f"the folder {target.parent} does not exist"})
-    with session.store.read() as conn:
-        found = pupils.by_upns(conn, [upn.strip().upper()])
+    store = session.compartment(SAFEGUARDING, _DOING)
+    with store.read() as conn:
+        found = pupils.by_upns(conn, [upn.strip().upper()], schema="school")
         if not found:
             raise NotFound(f"There is no pupil with UPN {upn}.")
         pupil = next(iter(found.values()))
@@ -81,10 +84,10 @@ def transfer_case_file(
         pdf = encrypt(pdf, password)
     write_once(target, pdf)
     try:
-        with session.store.write() as conn:
+        with store.write() as conn:
             transfers.insert(
                 conn,
-                pupil.id,
+                pupils.upsert_copy(conn, pupil.details),
                 details,
                 items=len(chronology.items),
                 author=session.user.username,
@@ -108,7 +111,7 @@ def confirm_receipt(session: Session, ref: str, payload: Mapping[str, Any]) -> N
     session.require(Permission.CASEWORK, _DOING)
     now = session.clock.now()
     values = validate_fields(RECEIPT_FIELDS, payload, now=now)
-    with session.store.write() as conn:
+    with session.compartment(SAFEGUARDING, _DOING).write() as conn:
         found = transfers.by_ref(conn, ref.strip().upper())
         if found is None:
             raise NotFound(f"There is no transfer {ref}.")
@@ -131,8 +134,9 @@ def confirm_receipt(session: Session, ref: str, payload: Mapping[str, Any]) -> N
 
 def pupil_transfers(session: Session, upn: str) -> list[StoredTransfer]:
     session.require(Permission.CASEWORK, _DOING)
-    with session.store.read() as conn:
-        found = pupils.by_upns(conn, [upn.strip().upper()])
-        if not found:
+    with session.compartment(SAFEGUARDING, _DOING).read() as conn:
+        wanted = upn.strip().upper()
+        if not pupils.by_upns(conn, [wanted], schema="school"):
             raise NotFound(f"There is no pupil with UPN {upn}.")
-        return transfers.for_pupil(conn, next(iter(found.values())).id)
+        copy = pupils.copy_ids(conn, [wanted])
+        return transfers.for_pupil(conn, copy[wanted]) if copy else []

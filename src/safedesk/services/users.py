@@ -1,22 +1,77 @@
-"""Staff accounts: add, list, disable, change and reset passwords."""
+"""Staff accounts: add, list, disable, enable, change and reset passwords.
+
+An administrator manages accounts but never holds a reading key: reading roles asked for
+when an account is made are only *requested* until a member grants them in person
+(services.membership). Taking access away rotates the keys concerned (services.rotation):
+now, where the one acting is a member; otherwise at a member's next sign-in.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from safedesk.domain.compartments import Compartment, compartments_for, is_reading_role
 from safedesk.domain.errors import AuthenticationError, NotFound, SafedeskError, ValidationError
 from safedesk.domain.people import User, validate_password
 from safedesk.domain.roles import Permission, Role
+from safedesk.services import keys as key_ops
+from safedesk.services import rotation
 from safedesk.services.session import Session
-from safedesk.services.vault import DISABLED, validate_new_user
-from safedesk.store import keyring, users
-from safedesk.store.keyring import KdfParams, Slot
+from safedesk.services.setup import pins_for_new_account, validate_new_user
+from safedesk.store import access, crypto, keyfile, members, users
+from safedesk.store.crypto import KdfParams
+from safedesk.store.key_material import (
+    UnlockedAccount,
+    make_slot,
+    open_slot,
+    seal_keys,
+    with_new_keys,
+)
+from safedesk.store.keyfile import DISABLED, AccountSlot, KeyFile
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the administrator sees it."""
+
+    user: User
+    requested: frozenset[Role]
+    rotation_pending: tuple[str, ...]  # compartments whose keys must still change for it
 
 
 def list_users(session: Session) -> list[User]:
     session.require(Permission.USER_LIST, "see the list of staff accounts")
     with session.store.read() as conn:
         return users.all_users(conn)
+
+
+def list_accounts(session: Session) -> list[Account]:
+    session.require(Permission.USER_LIST, "see the list of staff accounts")
+    with session.store.read() as conn:
+        found = users.all_users(conn)
+        requested = users.requested_roles(conn)
+        pending = access.pending_rotations(conn)
+    return [
+        Account(
+            user,
+            frozenset(requested.get(user.username, set())),
+            tuple(sorted({p.compartment for p in pending if p.username == user.username})),
+        )
+        for user in found
+    ]
+
+
+def _name(username: str) -> str:
+    return keyfile.normalise_username(username)
+
+
+def _target(session: Session, username: str) -> User:
+    with session.store.read() as conn:
+        found = users.by_username(conn, username)
+    if found is None:
+        raise NotFound(f"There is no account called {username!r}.")
+    return found
 
 
 def add_user(
@@ -28,123 +83,265 @@ def add_user(
     password: str,
     kdf: KdfParams | None = None,
 ) -> User:
+    """A new account. Staff and administrator roles are given now; a reading role (DSL,
+    behaviour lead, headteacher) is asked for, and the account is staff until it is granted."""
     session.require(Permission.USER_MANAGE, "add staff accounts")
     role_set = frozenset(roles)
-    username = keyring.normalise_username(username)
+    username = _name(username)
     problems = validate_new_user(username, display_name, password)
     if not role_set:
         problems["role"] = "choose at least one role"
     if problems:
         raise ValidationError(problems)
-    ring = keyring.load(session.paths.keyring)
+    asked = {r for r in role_set if is_reading_role(r)}
+    given = (role_set - asked) | ({Role.STAFF} if asked else set())
+    now = session.clock.now()
+    key_file = keyfile.load(session.paths.keys)
+    pending = key_ops.new_pending_account(
+        key_file,
+        username,
+        password,
+        kdf or KdfParams(),
+        origin="created",
+        pins=pins_for_new_account(session.account),  # type: ignore[arg-type]
+    )
     with session.store.write() as conn:
         if users.by_username(conn, username) is not None:
             raise ValidationError({"username": f"{username!r} is already taken"})
-        users.insert(
+        user_id = users.insert(
             conn,
             username=username,
             display_name=display_name.strip(),
-            roles=role_set,
-            at=session.clock.now(),
+            at=now,
             created_by=session.user.username,
         )
+        for role in given:
+            access.grant_role(conn, user_id, role, session.user.username, now)
+        for role in asked:
+            access.request_role(conn, user_id, role, session.user.username, now, "new account")
         session.audit(
             conn,
             "user.added",
             object_type="user",
             object_id=username,
-            detail={"roles": sorted(r.value for r in role_set)},
+            detail={
+                "roles": sorted(r.value for r in given),
+                "requested": sorted(r.value for r in asked),
+            },
         )
-        ring = keyring.add_user(ring, username, password, session.store.key, kdf or KdfParams())
-        # Saved inside the transaction: a failed save rolls the new user back.
-        keyring.save(ring, session.paths.keyring)
+        # Saved inside the transaction: a failed save rolls the new account back.
+        _add_slot(session, pending.slot, pending.secrets.box.public)
         added = users.by_username(conn, username)
     assert added is not None
     return added
 
 
+def _add_slot(session: Session, slot: AccountSlot, box_public: bytes) -> None:
+    school_keys = session.keys[Compartment.SCHOOL]
+
+    def change(current: KeyFile) -> KeyFile:
+        existing = current.account_by_id(slot.slot_id)
+        if existing is not None and existing.state != DISABLED:
+            raise ValidationError({"username": "is already taken"})
+        return current.with_account(slot).with_sealed(seal_keys(current, school_keys, box_public))
+
+    keyfile.update(session.paths.keys, change)
+
+
+def _cut_off(session: Session, username: str) -> None:
+    """The live key file stops giving this account anything (its slot becomes a marker)."""
+
+    def change(current: KeyFile) -> KeyFile:
+        slot = current.account(username)
+        if slot is None:
+            return current
+        trimmed = current
+        if slot.box_public:
+            trimmed = current.without_sealed(to=crypto.fingerprint(slot.box_public))
+        marker = AccountSlot(slot.slot_id, DISABLED, KdfParams(), b"", b"", b"", b"")
+        return trimmed.with_account(marker)
+
+    keyfile.update(session.paths.keys, change)
+
+
+def _end_access(
+    session: Session,
+    username: str,
+    compartments: Iterable[Compartment],
+    reason: str,
+    *,
+    school_too: bool,
+) -> None:
+    """Rotate what the acting member can; ask a member to rotate the rest."""
+    now = session.clock.now()
+    wanted = sorted(set(compartments))
+    with session.store.write() as conn:
+        for compartment in wanted + ([Compartment.SCHOOL] if school_too else []):
+            access.ask_rotation(
+                conn, compartment.value, username, reason, session.user.username, now
+            )
+    if school_too:
+        rotation.rotate(session, Compartment.SCHOOL, removing={username}, reason=reason)
+    for compartment in wanted:
+        if session.member_of(compartment):
+            rotation.rotate(session, compartment, removing={username}, reason=reason)
+
+
 def disable_user(session: Session, username: str) -> None:
-    """Disable an account and destroy its key slot, so the password no longer unlocks."""
+    """Disable an account: its slot is destroyed and the keys of every file it could open are
+    rotated, so neither its password nor an old copy of the key file opens anything."""
     session.require(Permission.USER_MANAGE, "disable staff accounts")
-    username = keyring.normalise_username(username)
+    username = _name(username)
     if username == session.user.username:
         raise SafedeskError("You cannot disable your own account while signed in with it.")
-    ring = keyring.load(session.paths.keyring)
+    target = _target(session, username)
+    if not target.active:
+        return
+    _cut_off(session, username)
     with session.store.write() as conn:
-        target = users.by_username(conn, username)
-        if target is None:
-            raise NotFound(f"There is no account called {username!r}.")
-        if not target.active:
-            return
         users.set_active(conn, target.id, False)
         session.audit(conn, "user.disabled", object_type="user", object_id=username)
-        slot_id = ring.user_slot_id(username)
-        # A marker with no key material: sign-in can say "disabled" but cannot unlock.
-        marker = Slot(slot_id, DISABLED, KdfParams(), b"", b"", b"")
-        keyring.save(ring.with_slot(marker), session.paths.keyring)
+    _end_access(
+        session,
+        username,
+        compartments_for(target.roles),
+        f"{username} disabled by {session.user.username}",
+        school_too=True,
+    )
 
 
 def enable_user(
     session: Session, username: str, new_password: str, kdf: KdfParams | None = None
 ) -> None:
-    """Re-enable an account; it needs a new password because its old slot was destroyed."""
+    """Re-enable an account with a new password (its old slot was destroyed). Reading roles
+    it held are asked for again: a member grants them in person."""
     session.require(Permission.USER_MANAGE, "re-enable staff accounts")
     _check_password(new_password)
-    username = keyring.normalise_username(username)
-    ring = keyring.load(session.paths.keyring)
+    username = _name(username)
+    target = _target(session, username)
+    if target.active:
+        raise SafedeskError(f"{username!r} is not disabled.")
+    _new_pending_slot(session, username, new_password, kdf, origin="reset")
+    now = session.clock.now()
     with session.store.write() as conn:
-        target = users.by_username(conn, username)
-        if target is None:
-            raise NotFound(f"There is no account called {username!r}.")
         users.set_active(conn, target.id, True)
+        _suspend_reading_roles(session, conn, target, f"re-enabled by {session.user.username}")
         session.audit(conn, "user.enabled", object_type="user", object_id=username)
-        ring = keyring.add_user(ring, username, new_password, session.store.key, kdf or KdfParams())
-        keyring.save(ring, session.paths.keyring)
+        del now
+
+
+def _new_pending_slot(
+    session: Session, username: str, password: str, kdf: KdfParams | None, *, origin: str
+) -> None:
+    """An administrator-made slot: school's keys only, a pair replaced at first sign-in."""
+    key_file = keyfile.load(session.paths.keys)
+    pending = key_ops.new_pending_account(
+        key_file,
+        username,
+        password,
+        kdf or KdfParams(),
+        origin=origin,
+        pins=pins_for_new_account(session.account),  # type: ignore[arg-type]
+    )
+    school_keys = session.keys[Compartment.SCHOOL]
+
+    def change(current: KeyFile) -> KeyFile:
+        old = current.account(username)
+        trimmed = current
+        if old is not None and old.box_public:
+            trimmed = current.without_sealed(to=crypto.fingerprint(old.box_public))
+        sealed = seal_keys(trimmed, school_keys, pending.secrets.box.public)
+        return trimmed.with_account(pending.slot).with_sealed(sealed)
+
+    keyfile.update(session.paths.keys, change)
+
+
+def _suspend_reading_roles(session: Session, conn: object, target: User, why: str) -> None:
+    now = session.clock.now()
+    for role in sorted(target.roles):
+        if is_reading_role(role):
+            access.remove_role(conn, target.id, role)
+            access.request_role(conn, target.id, role, session.user.username, now, why)
 
 
 def change_own_password(
     session: Session, old_password: str, new_password: str, kdf: KdfParams | None = None
 ) -> None:
-    """Rewrap only this user's slot; the old password must still be right."""
+    """New key pairs under the new password, and new keys for every file this account opens,
+    so the old password with an old copy of the key file opens nothing."""
     _check_password(new_password)
-    ring = keyring.load(session.paths.keyring)
+    if session.account is None:
+        raise SafedeskError("Sign in again to change your password.")
+    key_file = keyfile.load(session.paths.keys)
     try:
-        keyring.unwrap_user(ring, session.user.username, old_password)
+        open_slot(key_file, key_file.account(session.user.username), old_password)
     except AuthenticationError:
         raise AuthenticationError("Your current password is not right.") from None
-    _rewrap(session, ring, session.user.username, new_password, kdf, "password.changed")
+    fresh = make_slot(
+        key_file, with_new_keys(session.account.secrets), new_password, kdf or KdfParams()
+    )
+    _replace_own_slot(session, fresh)
+    now = session.clock.now()
+    for compartment in session.compartments:
+        with session.compartment(compartment).write() as conn:
+            members.put(
+                conn,
+                session.user.username,
+                fresh.secrets.box.public,
+                fresh.secrets.sign.public,
+                session.user.username,
+                now,
+            )
+            session.audit(conn, "member.keys_changed", object_id=session.user.username)
+    with session.store.write() as conn:
+        session.audit(conn, "password.changed", object_type="user", object_id=session.user.username)
+    _end_access(
+        session,
+        session.user.username,
+        list(session.compartments),
+        f"{session.user.username} changed their password",
+        school_too=True,
+    )
+
+
+def _replace_own_slot(session: Session, fresh: UnlockedAccount) -> None:
+    assert session.account is not None
+    old_public = session.account.secrets.box.public
+    held = list(session.keys.values())
+
+    def change(current: KeyFile) -> KeyFile:
+        trimmed = current.without_sealed(to=crypto.fingerprint(old_public))
+        resealed = [seal_keys(trimmed, keys, fresh.secrets.box.public) for keys in held]
+        return trimmed.with_account(fresh.slot).with_sealed(*resealed)
+
+    keyfile.update(session.paths.keys, change)
+    session.account.wipe()
+    session.account = fresh
 
 
 def reset_password(
     session: Session, username: str, new_password: str, kdf: KdfParams | None = None
 ) -> None:
-    """An administrator sets a new password for someone who has forgotten theirs."""
+    """An administrator sets a one-time password for someone who has forgotten theirs.
+
+    The account gets a new key pair at its next sign-in; its reading roles are suspended
+    (asked for again, naming who reset it) and the keys of what it could read rotated. A
+    member re-grants them once the holder has set their own password."""
     session.require(Permission.USER_MANAGE, "reset other people's passwords")
     _check_password(new_password)
-    username = keyring.normalise_username(username)
-    with session.store.read() as conn:
-        target = users.by_username(conn, username)
-    if target is None:
-        raise NotFound(f"There is no account called {username!r}.")
+    username = _name(username)
+    if username == session.user.username:
+        raise SafedeskError("Change your own password with your current one instead.")
+    target = _target(session, username)
     if not target.active:
         raise SafedeskError(f"{username!r} is disabled; re-enable the account instead.")
-    _rewrap(
-        session, keyring.load(session.paths.keyring), username, new_password, kdf, "password.reset"
-    )
-
-
-def _rewrap(
-    session: Session,
-    ring: keyring.Keyring,
-    username: str,
-    new_password: str,
-    kdf: KdfParams | None,
-    action: str,
-) -> None:
+    _new_pending_slot(session, username, new_password, kdf, origin="reset")
+    when = session.clock.now().astimezone().strftime("%d/%m/%Y")
+    why = f"password reset by {session.user.username} on {when}"
     with session.store.write() as conn:
-        session.audit(conn, action, object_type="user", object_id=username)
-        ring = keyring.add_user(ring, username, new_password, session.store.key, kdf or KdfParams())
-        keyring.save(ring, session.paths.keyring)
+        _suspend_reading_roles(session, conn, target, why)
+        session.audit(conn, "password.reset", object_type="user", object_id=username)
+    _end_access(session, username, compartments_for(target.roles), why, school_too=True)
 
 
 def _check_password(password: str) -> None:

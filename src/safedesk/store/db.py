@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlcipher3
 
@@ -18,6 +20,20 @@ CACHE_KIB = 128 * 1024
 BUSY_TIMEOUT_MS = 10_000
 
 Connection = Any  # sqlcipher3 ships no type stubs
+
+# FULL: a commit survives a power cut. Only a throwaway demo school, built in a temporary
+# folder, turns this off (``without_durability``) to build in a fraction of the time.
+_SYNCHRONOUS = {"mode": "FULL"}
+
+
+@contextlib.contextmanager
+def without_durability() -> Iterator[None]:
+    """Connections opened inside skip fsync on commit (demo data only: never a school's)."""
+    _SYNCHRONOUS["mode"] = "OFF"
+    try:
+        yield
+    finally:
+        _SYNCHRONOUS["mode"] = "FULL"
 
 
 class StoreError(SafedeskError):
@@ -90,7 +106,22 @@ def sql_errors(path: Path) -> Iterator[None]:
         raise translated from None
 
 
-def connect(path: Path, key: bytes | bytearray) -> Connection:
+@dataclass(frozen=True)
+class Attachment:
+    """Another file read (never written) through the same connection: ``ATTACH … KEY``."""
+
+    name: str
+    path: Path
+    key: Callable[[], bytes]
+
+
+def _key_literal(key: bytes | bytearray) -> str:
+    return f"\"x'{bytes(key).hex()}'\""
+
+
+def connect(
+    path: Path, key: bytes | bytearray, attachments: tuple[Attachment, ...] = ()
+) -> Connection:
     """Open and key one connection; checks the key works and sets every pragma."""
     if len(key) != KEY_BYTES:
         raise ValueError("the data key must be 32 bytes")
@@ -100,11 +131,11 @@ def connect(path: Path, key: bytes | bytearray) -> Connection:
         )
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
+            conn.execute(f"PRAGMA key = {_key_literal(key)}")
             # The first read decrypts page 1: a wrong key or foreign file fails here.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {_SYNCHRONOUS['mode']}")
             conn.execute("PRAGMA foreign_keys = ON")
             # Without this, INSERT OR REPLACE deletes rows without firing DELETE triggers.
             conn.execute("PRAGMA recursive_triggers = ON")
@@ -114,8 +145,100 @@ def connect(path: Path, key: bytes | bytearray) -> Connection:
         except BaseException:
             conn.close()
             raise
+    for attachment in attachments:
+        _attach(conn, attachment)
     conn.row_factory = sqlcipher3.Row
     return conn
+
+
+def _attach(conn: Connection, attachment: Attachment) -> None:
+    # Read-only: a transaction on this file never locks or writes the attached one.
+    uri = f"file:{quote(attachment.path.as_posix())}?mode=ro"
+    try:
+        with sql_errors(attachment.path):
+            conn.execute(
+                f"ATTACH DATABASE ? AS {attachment.name} KEY {_key_literal(attachment.key())}",
+                (uri,),
+            )
+            conn.execute(f"SELECT count(*) FROM {attachment.name}.sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+
+
+def rekey_file(path: Path, key: bytes | bytearray, new_key: bytes | bytearray) -> None:
+    """Re-encrypt a file under ``new_key`` (one transaction: all of it, or none).
+
+    In WAL mode the re-encrypted pages go to the WAL: the main file stays under the old key
+    until a checkpoint completes (see ``checkpoint_fully``), so the old key must not be
+    retired before that."""
+    conn = connect(path, key)
+    try:
+        with sql_errors(path):
+            conn.execute(f"PRAGMA rekey = {_key_literal(new_key)}")
+    finally:
+        conn.close()
+
+
+def checkpoint_fully(conn: Connection, path: Path, attempts: int = 50) -> None:
+    """Fold the whole WAL into the main file, or raise StoreBusy (a reader blocks it)."""
+    import time
+
+    for _ in range(attempts):
+        busy, log, done = conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
+        if busy == 0 and log in (done, -1, 0):
+            return
+        time.sleep(0.1)
+    raise StoreBusy(
+        f"safedesk could not finish writing {path.name}: another program is reading it. "
+        "Close other safedesk windows and try again; nothing has been lost."
+    )
+
+
+class Gate:
+    """Shared for ordinary work, exclusive for a key rotation that closes every connection.
+
+    Re-entrant: the thread holding it exclusively may also take it shared, and shared
+    holds nest (a write inside a read)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            while self._owner is not None and self._owner != me:
+                self._cond.wait()
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shared -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                while self._owner is not None or self._shared > 0:
+                    self._cond.wait()
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                self._cond.notify_all()
 
 
 class Store:
@@ -124,9 +247,18 @@ class Store:
     The data key is held in a bytearray so that :meth:`close` can wipe it.
     """
 
-    def __init__(self, path: Path, key: bytes | bytearray) -> None:
+    def __init__(
+        self,
+        path: Path,
+        key: bytes | bytearray,
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        gate: Gate | None = None,
+    ) -> None:
         self.path = path
         self._key = bytearray(key)
+        self.attachments = attachments
+        self.gate = gate or Gate()
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._registry_lock = threading.Lock()
@@ -151,22 +283,28 @@ class Store:
         """This thread's connection, opened on first use."""
         self._check_open()
         conn = getattr(self._local, "conn", None)
+        generation = getattr(self._local, "generation", None)
+        if conn is not None and generation != self._generation:
+            conn = None  # closed by reset_connections() from another thread
         if conn is None:
-            conn = connect(self.path, self._key)
+            conn = connect(self.path, self._key, self.attachments)
             self._local.conn = conn
+            self._local.generation = self._generation
             with self._registry_lock:
                 self._connections.append(conn)
         return conn
 
+    _generation = 0
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with sql_errors(self.path):
+        with self.gate.shared(), sql_errors(self.path):
             yield self.connection()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction: committed whole on success, rolled back on any error."""
-        with self._writer, sql_errors(self.path):
+        with self.gate.shared(), self._writer, sql_errors(self.path):
             conn = self.connection()
             if conn.in_transaction:  # nested write: join the outer transaction
                 yield conn
@@ -182,17 +320,35 @@ class Store:
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it)."""
         with self.read() as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
 
-    def close(self) -> None:
-        if self._closed:
-            return
+    def checkpoint_fully(self) -> None:
+        """A checkpoint that must complete (after a rekey), or StoreBusy."""
+        with self.read() as conn:
+            checkpoint_fully(conn, self.path)
+
+    def reset_connections(self) -> None:
+        """Close every thread's connection (call under ``gate.exclusive()``); they reopen
+        on next use, with the key and attachments as they are then."""
         with self._registry_lock:
             for conn in self._connections:
                 with contextlib.suppress(sqlcipher3.Error):
                     conn.close()
             self._connections.clear()
+            self._generation += 1
         self._local = threading.local()
+
+    def replace_key(self, key: bytes | bytearray) -> None:
+        """After a rekey: use ``key`` from now on (the old one is wiped)."""
+        self.reset_connections()
+        for i in range(len(self._key)):
+            self._key[i] = 0
+        self._key = bytearray(key)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self.reset_connections()
         for i in range(len(self._key)):
             self._key[i] = 0
         self._closed = True

@@ -1,4 +1,8 @@
-"""Applies the numbered SQL files in store/migrations/, each in its own transaction."""
+"""Applies the numbered SQL files in store/migrations/<compartment>/, each in its own transaction.
+
+Each compartment's file has its own schema and version (``PRAGMA user_version``). A line
+``-- @include NAME.sql`` in a migration is replaced by store/migrations/common/NAME.sql, so
+the parts every compartment shares are written once."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ import sqlcipher3
 from safedesk.store.db import Connection, StoreTooNew
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_INCLUDE = re.compile(r"^-- @include ([a-z0-9_]+\.sql)$", re.M)
+_PACKAGE = "safedesk.store.migrations"
 
 
 @dataclass(frozen=True)
@@ -23,12 +29,18 @@ class Migration:
     sql: str
 
 
-def available_migrations() -> list[Migration]:
+def _with_includes(sql: str) -> str:
+    common = resources.files(_PACKAGE).joinpath("common")
+    return _INCLUDE.sub(lambda m: common.joinpath(m.group(1)).read_text("utf-8"), sql)
+
+
+def available_migrations(compartment: str) -> list[Migration]:
     found = []
-    for entry in resources.files("safedesk.store.migrations").iterdir():
+    for entry in resources.files(_PACKAGE).joinpath(compartment).iterdir():
         match = _NAME.match(entry.name)
         if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+            sql = _with_includes(entry.read_text("utf-8"))
+            found.append(Migration(int(match.group(1)), entry.name, sql))
     found.sort(key=lambda m: m.version)
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
@@ -36,8 +48,8 @@ def available_migrations() -> list[Migration]:
     return found
 
 
-def latest_version() -> int:
-    return len(available_migrations())
+def latest_version(compartment: str) -> int:
+    return len(available_migrations(compartment))
 
 
 def current_version(conn: Connection) -> int:
@@ -48,6 +60,7 @@ def migrate(
     conn: Connection,
     db_path: Path,
     backup_dir: Path,
+    compartment: str,
     migrations: list[Migration] | None = None,
 ) -> int:
     """Bring the store to the latest schema; returns the version it started at.
@@ -55,12 +68,13 @@ def migrate(
     An existing store is copied aside (still encrypted) before it is touched.
     A store made by a newer safedesk is refused.
     """
-    migrations = available_migrations() if migrations is None else migrations
+    migrations = available_migrations(compartment) if migrations is None else migrations
     start = current_version(conn)
     latest = len(migrations)
     if start > latest:
         raise StoreTooNew(
-            f"This safedesk database was made by a newer version of safedesk (schema {start}; "
+            f"This safedesk {compartment} file was made by a newer version of safedesk "
+            f"(schema {start}; "
             f"this version knows up to {latest}). Please install the newer version; nothing "
             "has been changed."
         )
@@ -102,9 +116,9 @@ def _only_comments(text: str) -> bool:
 
 
 def _copy_aside(conn: Connection, db_path: Path, backup_dir: Path, version: int) -> Path:
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"safedesk-schema{version}-{stamp}.db"
+    target = backup_dir / f"{db_path.stem}-schema{version}-{stamp}.db"
     shutil.copy2(db_path, target)
     return target

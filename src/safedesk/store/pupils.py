@@ -57,13 +57,16 @@ def all_pupils(conn: Connection) -> list[Pupil]:
     return [Pupil(row[0], _details(row[1:])) for row in rows]
 
 
-def by_upns(conn: Connection, upns: Iterable[str]) -> dict[str, Pupil]:
+def by_upns(conn: Connection, upns: Iterable[str], *, schema: str = "main") -> dict[str, Pupil]:
+    """Pupils by UPN from ``schema``: "school" reads the school's list through a
+    compartment's connection (its own ``pupil`` is a copy of a few columns)."""
     wanted = list(dict.fromkeys(upns))
     found: dict[str, Pupil] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT id, {_COLUMNS} FROM pupil WHERE upn IN ({marks})", chunk):
+        sql = f"SELECT id, {_COLUMNS} FROM {schema}.pupil WHERE upn IN ({marks})"
+        for row in conn.execute(sql, chunk):
             found[row[1]] = Pupil(row[0], _details(row[1:]))
     return found
 
@@ -90,3 +93,51 @@ def update(conn: Connection, details: PupilDetails, at: datetime) -> None:
         "fsm = ?, cla = ?, eal = ?, updated_at = ? WHERE upn = ?",
         (*values[1:], to_stored(at), details.upn),
     )
+
+
+# --- a compartment's copy of the pupils its records name ----------------------------------
+
+
+def upsert_copy(conn: Connection, details: PupilDetails) -> int:
+    """The compartment's own row for this pupil (by UPN), with names as the MIS has them now."""
+    row = conn.execute(
+        "INSERT INTO pupil (upn, legal_surname, legal_forename, preferred_forename, "
+        "date_of_birth) VALUES (?, ?, ?, ?, ?) ON CONFLICT (upn) DO UPDATE SET "
+        "legal_surname = excluded.legal_surname, legal_forename = excluded.legal_forename, "
+        "preferred_forename = excluded.preferred_forename, "
+        "date_of_birth = excluded.date_of_birth RETURNING id",
+        (
+            details.upn,
+            details.legal_surname,
+            details.legal_forename,
+            details.preferred_forename,
+            details.date_of_birth.isoformat(),
+        ),
+    ).fetchone()
+    return int(row[0])
+
+
+def copies_out_of_date(conn: Connection) -> list[str]:
+    """UPNs whose copy here no longer matches the school's pupil (an MIS correction)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT c.upn FROM main.pupil c JOIN school.pupil s ON s.upn = c.upn "
+            "WHERE c.legal_surname IS NOT s.legal_surname "
+            "OR c.legal_forename IS NOT s.legal_forename "
+            "OR c.preferred_forename IS NOT s.preferred_forename "
+            "OR c.date_of_birth IS NOT s.date_of_birth"
+        )
+    ]
+
+
+def copy_ids(conn: Connection, upns: Iterable[str]) -> dict[str, int]:
+    """A compartment's own ids for these pupils (those its records name)."""
+    wanted = list(dict.fromkeys(upns))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    return {
+        row[0]: int(row[1])
+        for row in conn.execute(f"SELECT upn, id FROM main.pupil WHERE upn IN ({marks})", wanted)
+    }

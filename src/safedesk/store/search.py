@@ -54,6 +54,7 @@ class SearchHit:
     occurred_at: datetime  # when it happened (a notification: when it was received)
     recorded_at: datetime
     snippet: tuple[Segment, ...]
+    rank: float = 0.0  # bm25: lower is a better match
 
     @property
     def snippet_text(self) -> str:
@@ -109,7 +110,7 @@ def find(
     rows = conn.execute(
         f"SELECT s.ref, s.kind, coalesce(e.occurred_at, n.received_at), "
         f"coalesce(e.recorded_at, n.recorded_at), "
-        f"{_SNIPPET} "
+        f"{_SNIPPET}, bm25(search_index, {_WEIGHTS}) "
         f"FROM search_index s "
         f"LEFT JOIN entry e ON e.id = s.rowid "
         f"LEFT JOIN notification n ON n.id = -s.rowid "
@@ -126,6 +127,7 @@ def find(
             occurred_at=from_stored(row[2]),
             recorded_at=from_stored(row[3]),
             snippet=segments(row[4]),
+            rank=float(row[5]),
         )
         for row in rows
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from safedesk.domain.clock import to_stored
@@ -36,20 +35,28 @@ def insert(
     *,
     username: str,
     display_name: str,
-    roles: Iterable[Role],
     at: datetime,
     created_by: str | None,
 ) -> int:
+    """A new account with no role yet (roles are granted, or asked for, separately)."""
     cursor = conn.execute(
         "INSERT INTO user (username, display_name, created_at, created_by) VALUES (?, ?, ?, ?)",
         (username, display_name, to_stored(at), created_by),
     )
-    user_id = int(cursor.lastrowid)
-    conn.executemany(
-        "INSERT INTO user_role (user_id, role) VALUES (?, ?)",
-        [(user_id, role.value) for role in set(roles)],
-    )
-    return user_id
+    return int(cursor.lastrowid)
+
+
+def display_names(conn: Connection) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute("SELECT username, display_name FROM user")}
+
+
+def requested_roles(conn: Connection) -> dict[str, set[Role]]:
+    found: dict[str, set[Role]] = {}
+    for username, role in conn.execute(
+        "SELECT u.username, q.role FROM role_request q JOIN user u ON u.id = q.user_id"
+    ):
+        found.setdefault(username, set()).add(Role(role))
+    return found
 
 
 def set_active(conn: Connection, user_id: int, active: bool) -> None:

@@ -19,7 +19,7 @@ from safedesk.ui.signin import SignInWindow
 if TYPE_CHECKING:
     from safedesk.demo.school import DemoSchool
     from safedesk.services.session import Session
-    from safedesk.store.keyring import KdfParams
+    from safedesk.store.crypto import KdfParams
     from safedesk.ui.main_window import MainWindow
 
 EXIT_WHEN_SHOWN = "SAFEDESK_EXIT_WHEN_SHOWN"  # benchmarks time start-up with this

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from safedesk.paths import DataPaths
 from safedesk.services import vault
 from safedesk.services.vault import NewSchool
-from safedesk.store.keyring import KdfParams
+from safedesk.store.crypto import KdfParams
 from safedesk.ui import pickers, tasks
 from safedesk.ui.errors import user_message
 
@@ -174,7 +174,7 @@ class RecoveryKeyPage(QWizardPage):
 
     def initializePage(self) -> None:
         created = self._wizard.created
-        self.key.setText(created.recovery_key if created else "")
+        self.key.setText((created.recovery_key or "") if created else "")
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.key.text())

@@ -18,7 +18,7 @@ from safedesk.services import backup, integrity, vault
 from safedesk.services.session import Session
 from safedesk.store import audit, pupils
 from safedesk.store.db import Connection, StoreDamaged
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests.conftest import HEAD_PASSWORD, SchoolStore
 
 TABLES = ("school", "user", "user_role", "pupil", "setting")

@@ -11,7 +11,7 @@ from safedesk.domain.roles import Role
 from safedesk.services import users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests.conftest import OTHER_PASSWORD, SchoolStore
 
 

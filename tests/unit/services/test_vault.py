@@ -21,7 +21,7 @@ from safedesk.services import signin_backoff, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit
 from safedesk.store.db import StoreDamaged
-from safedesk.store.keyring import FAST_KDF
+from safedesk.store.crypto import FAST_KDF
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 
 

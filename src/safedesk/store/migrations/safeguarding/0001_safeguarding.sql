@@ -1,12 +1,36 @@
--- safedesk schema 3: the DSL's casework. Police domestic-abuse notifications (Operation
--- Encompass), and on each case (a concern or a notification): acknowledgement, triage
--- decision, actions, referrals and their decisions, contacts, closure. All append-only.
--- Also the school calendar (terms and closure days), which admin maintains.
+-- safedesk `safeguarding` file, schema 1: opened only by the DSLs, the headteacher and the
+-- recovery key. Concerns, police domestic-abuse notifications (Operation Encompass), the
+-- DSL's casework, case-file transfers, their search index and audit log; its members and key
+-- history. Staff who are not members record into it through its sealed inbox in `school`.
+-- All record content is append-only.
+
+-- @include keys.sql
+
+-- @include records.sql
+
+CREATE TRIGGER entry_kind_safeguarding BEFORE INSERT ON entry
+WHEN NEW.kind <> 'concern'
+BEGIN SELECT RAISE(ABORT, 'only concerns are kept in the safeguarding file'); END;
+
+CREATE TABLE concern (
+    entry_id      INTEGER PRIMARY KEY REFERENCES entry (id),
+    category      TEXT NOT NULL CHECK (trim(category) <> ''),
+    urgency       TEXT NOT NULL CHECK (urgency IN ('immediate', 'urgent', 'routine')),
+    description   TEXT NOT NULL CHECK (trim(description) <> ''),
+    child_words   TEXT,
+    action_taken  TEXT,
+    others_told   TEXT
+);
+
+CREATE TRIGGER concern_no_update BEFORE UPDATE ON concern
+BEGIN SELECT RAISE(ABORT, 'records are append-only: amend instead'); END;
+CREATE TRIGGER concern_no_delete BEFORE DELETE ON concern
+BEGIN SELECT RAISE(ABORT, 'records are append-only: they are never deleted'); END;
 
 CREATE TABLE notification (
     id                INTEGER PRIMARY KEY,
     ref               TEXT NOT NULL UNIQUE CHECK (ref GLOB 'E-[0-9][0-9][0-9][0-9]-[0-9]*'),
-    author            TEXT NOT NULL REFERENCES user (username),
+    author            TEXT NOT NULL,
     received_at       TEXT NOT NULL CHECK (trim(received_at) <> ''),
     recorded_at       TEXT NOT NULL CHECK (trim(recorded_at) <> ''),
     received_from     TEXT NOT NULL CHECK (trim(received_from) <> ''),
@@ -26,7 +50,7 @@ CREATE INDEX notification_pupil_by_pupil ON notification_pupil (pupil_id);
 CREATE TABLE case_acknowledgement (
     id        INTEGER PRIMARY KEY,
     case_ref  TEXT NOT NULL UNIQUE,
-    author    TEXT NOT NULL REFERENCES user (username),
+    author    TEXT NOT NULL,
     at        TEXT NOT NULL CHECK (trim(at) <> '')
 );
 
@@ -37,7 +61,7 @@ CREATE TABLE case_triage (
                                                  'social_care', 'police', 'other_agency')),
     rationale  TEXT NOT NULL CHECK (trim(rationale) <> ''),
     review_on  TEXT,
-    author     TEXT NOT NULL REFERENCES user (username),
+    author     TEXT NOT NULL,
     at         TEXT NOT NULL CHECK (trim(at) <> ''),
     CHECK (decision <> 'monitor' OR trim(coalesce(review_on, '')) <> '')
 );
@@ -49,7 +73,7 @@ CREATE TABLE case_action (
     description  TEXT NOT NULL CHECK (trim(description) <> ''),
     owner        TEXT NOT NULL CHECK (trim(owner) <> ''),
     due_on       TEXT NOT NULL CHECK (date(due_on) IS NOT NULL),
-    author       TEXT NOT NULL REFERENCES user (username),
+    author       TEXT NOT NULL,
     at           TEXT NOT NULL CHECK (trim(at) <> '')
 );
 CREATE INDEX case_action_by_case ON case_action (case_ref, id);
@@ -58,7 +82,7 @@ CREATE TABLE case_action_done (
     id         INTEGER PRIMARY KEY,
     action_id  INTEGER NOT NULL UNIQUE REFERENCES case_action (id),
     note       TEXT,
-    author     TEXT NOT NULL REFERENCES user (username),
+    author     TEXT NOT NULL,
     at         TEXT NOT NULL CHECK (trim(at) <> '')
 );
 
@@ -71,7 +95,7 @@ CREATE TABLE case_referral (
     spoken_to     TEXT NOT NULL CHECK (trim(spoken_to) <> ''),
     reference     TEXT,
     decision_due  TEXT CHECK (decision_due IS NULL OR date(decision_due) IS NOT NULL),
-    author        TEXT NOT NULL REFERENCES user (username),
+    author        TEXT NOT NULL,
     at            TEXT NOT NULL CHECK (trim(at) <> '')
 );
 CREATE INDEX case_referral_by_case ON case_referral (case_ref, id);
@@ -82,7 +106,7 @@ CREATE TABLE case_referral_decision (
     decision              TEXT NOT NULL CHECK (trim(decision) <> ''),
     decided_on            TEXT NOT NULL CHECK (date(decided_on) IS NOT NULL),
     feedback_to_referrer  TEXT NOT NULL CHECK (trim(feedback_to_referrer) <> ''),
-    author                TEXT NOT NULL REFERENCES user (username),
+    author                TEXT NOT NULL,
     at                    TEXT NOT NULL CHECK (trim(at) <> '')
 );
 
@@ -94,7 +118,7 @@ CREATE TABLE case_contact (
     method         TEXT NOT NULL CHECK (trim(method) <> ''),
     what_was_said  TEXT NOT NULL CHECK (trim(what_was_said) <> ''),
     next_step      TEXT NOT NULL CHECK (trim(next_step) <> ''),
-    author         TEXT NOT NULL REFERENCES user (username),
+    author         TEXT NOT NULL,
     at             TEXT NOT NULL CHECK (trim(at) <> '')
 );
 CREATE INDEX case_contact_by_case ON case_contact (case_ref, id);
@@ -105,7 +129,7 @@ CREATE TABLE case_closure (
     outcome         TEXT NOT NULL CHECK (trim(outcome) <> ''),
     rationale       TEXT NOT NULL CHECK (trim(rationale) <> ''),
     shared_outcome  TEXT,
-    author          TEXT NOT NULL REFERENCES user (username),
+    author          TEXT NOT NULL,
     at              TEXT NOT NULL CHECK (trim(at) <> '')
 );
 
@@ -176,13 +200,131 @@ BEGIN SELECT RAISE(ABORT, 'casework is append-only'); END;
 CREATE TRIGGER case_closure_no_delete BEFORE DELETE ON case_closure
 BEGIN SELECT RAISE(ABORT, 'casework is append-only'); END;
 
--- The school calendar is configuration, not record content: admin corrects it (audited).
-CREATE TABLE school_term (
-    first_day  TEXT PRIMARY KEY CHECK (date(first_day) IS NOT NULL),
-    last_day   TEXT NOT NULL CHECK (date(last_day) IS NOT NULL AND last_day >= first_day)
-) WITHOUT ROWID;
+CREATE TABLE pupil_transfer (
+    id          INTEGER PRIMARY KEY,
+    ref         TEXT NOT NULL UNIQUE CHECK (ref GLOB 'T-[0-9][0-9][0-9][0-9]-[0-9]*'),
+    pupil_id    INTEGER NOT NULL REFERENCES pupil (id),
+    to_school   TEXT NOT NULL CHECK (trim(to_school) <> ''),
+    to_person   TEXT NOT NULL CHECK (trim(to_person) <> ''),
+    method      TEXT NOT NULL CHECK (trim(method) <> ''),
+    sent_at     TEXT NOT NULL CHECK (trim(sent_at) <> ''),
+    items       INTEGER NOT NULL CHECK (items >= 0),
+    author      TEXT NOT NULL,
+    at          TEXT NOT NULL CHECK (trim(at) <> '')
+);
+CREATE INDEX pupil_transfer_by_pupil ON pupil_transfer (pupil_id);
 
-CREATE TABLE closure_day (
-    day     TEXT PRIMARY KEY CHECK (date(day) IS NOT NULL),
-    reason  TEXT NOT NULL CHECK (trim(reason) <> '')
-) WITHOUT ROWID;
+CREATE TABLE pupil_transfer_receipt (
+    id            INTEGER PRIMARY KEY,
+    transfer_id   INTEGER NOT NULL UNIQUE REFERENCES pupil_transfer (id),
+    confirmed_on  TEXT NOT NULL CHECK (date(confirmed_on) IS NOT NULL),
+    confirmed_by  TEXT NOT NULL CHECK (trim(confirmed_by) <> ''),
+    note          TEXT,
+    author        TEXT NOT NULL,
+    at            TEXT NOT NULL CHECK (trim(at) <> '')
+);
+
+CREATE TRIGGER pupil_transfer_no_update BEFORE UPDATE ON pupil_transfer
+BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+CREATE TRIGGER pupil_transfer_no_delete BEFORE DELETE ON pupil_transfer
+BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+CREATE TRIGGER pupil_transfer_receipt_no_update BEFORE UPDATE ON pupil_transfer_receipt
+BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+CREATE TRIGGER pupil_transfer_receipt_no_delete BEFORE DELETE ON pupil_transfer_receipt
+BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+
+-- @include search.sql
+
+CREATE TRIGGER search_concern AFTER INSERT ON concern
+BEGIN
+    UPDATE search_index SET body = concat_ws(char(31), body,
+        NEW.category, NEW.description, NEW.child_words, NEW.action_taken, NEW.others_told
+    ) WHERE rowid = NEW.entry_id;
+END;
+
+CREATE TRIGGER search_notification AFTER INSERT ON notification
+BEGIN
+    INSERT INTO search_index (rowid, ref, kind, body) VALUES (
+        -NEW.id, NEW.ref, 'notification',
+        concat_ws(char(31), NEW.received_from, NEW.police_reference, NEW.summary)
+    );
+END;
+
+CREATE TRIGGER search_notification_pupil AFTER INSERT ON notification_pupil
+BEGIN
+    UPDATE search_index SET pupils = (
+        SELECT group_concat(n.names, char(31) ORDER BY n.pupil_id)
+        FROM notification_pupil np JOIN search_pupil_names n ON n.pupil_id = np.pupil_id
+        WHERE np.notification_id = NEW.notification_id
+    ) WHERE rowid = -NEW.notification_id;
+END;
+
+CREATE TRIGGER search_pupil_renamed_notifications
+AFTER UPDATE OF legal_forename, preferred_forename, legal_surname ON pupil
+WHEN OLD.legal_forename IS NOT NEW.legal_forename
+  OR OLD.preferred_forename IS NOT NEW.preferred_forename
+  OR OLD.legal_surname IS NOT NEW.legal_surname
+BEGIN
+    UPDATE search_index SET pupils = (
+        SELECT group_concat(n.names, char(31) ORDER BY n.pupil_id)
+        FROM notification_pupil np JOIN search_pupil_names n ON n.pupil_id = np.pupil_id
+        WHERE np.notification_id = -search_index.rowid
+    ) WHERE rowid IN (SELECT -notification_id FROM notification_pupil WHERE pupil_id = NEW.id);
+END;
+
+-- Casework: appended to its case's document (a concern's or a notification's).
+CREATE VIEW search_case_rowid AS
+    SELECT ref, id AS doc FROM entry WHERE kind = 'concern'
+    UNION ALL
+    SELECT ref, -id AS doc FROM notification;
+
+CREATE TRIGGER search_case_triage AFTER INSERT ON case_triage
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework, NEW.rationale)
+    WHERE rowid = (SELECT doc FROM search_case_rowid WHERE ref = NEW.case_ref);
+END;
+
+CREATE TRIGGER search_case_action AFTER INSERT ON case_action
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework, NEW.description, NEW.owner)
+    WHERE rowid = (SELECT doc FROM search_case_rowid WHERE ref = NEW.case_ref);
+END;
+
+CREATE TRIGGER search_case_action_done AFTER INSERT ON case_action_done
+WHEN trim(coalesce(NEW.note, '')) <> ''
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework, NEW.note)
+    WHERE rowid = (SELECT c.doc FROM search_case_rowid c JOIN case_action a ON a.case_ref = c.ref
+                   WHERE a.id = NEW.action_id);
+END;
+
+CREATE TRIGGER search_case_referral AFTER INSERT ON case_referral
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework,
+        NEW.agency, NEW.spoken_to, NEW.reference
+    ) WHERE rowid = (SELECT doc FROM search_case_rowid WHERE ref = NEW.case_ref);
+END;
+
+CREATE TRIGGER search_case_referral_decision AFTER INSERT ON case_referral_decision
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework,
+        NEW.decision, NEW.feedback_to_referrer
+    ) WHERE rowid = (SELECT c.doc FROM search_case_rowid c JOIN case_referral r
+                     ON r.case_ref = c.ref WHERE r.id = NEW.referral_id);
+END;
+
+CREATE TRIGGER search_case_contact AFTER INSERT ON case_contact
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework,
+        NEW.with_whom, NEW.what_was_said, NEW.next_step
+    ) WHERE rowid = (SELECT doc FROM search_case_rowid WHERE ref = NEW.case_ref);
+END;
+
+CREATE TRIGGER search_case_closure AFTER INSERT ON case_closure
+BEGIN
+    UPDATE search_index SET casework = concat_ws(char(31), casework,
+        NEW.outcome, NEW.rationale, NEW.shared_outcome
+    ) WHERE rowid = (SELECT doc FROM search_case_rowid WHERE ref = NEW.case_ref);
+END;
+
+-- @include audit.sql

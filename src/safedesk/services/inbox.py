@@ -1,0 +1,126 @@
+"""Writing without reading: records sealed into a compartment's inbox in `school`.
+
+A member of staff who cannot open a compartment still records into it. The record is
+signed by its author, numbered in the author's own sequence, sealed to the compartment's
+public key (the one pinned in the author's key slot, or a newer one signed by it), and put
+in the inbox with a copy sealed to the author for "My records". In the clear, an inbox item
+carries only when it was put there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.errors import SafedeskError
+from safedesk.services.session import Session
+from safedesk.store import key_chain, keyfile, sealed, sealed_items
+from safedesk.store.db import Connection
+from safedesk.store.key_material import Pin
+
+
+def writer_pin(session: Session, compartment: Compartment) -> Pin:
+    """The compartment key to seal to: the newest reachable from this account's pin.
+
+    A published key that the pinned one did not sign is ignored, so swapping a public key
+    in `school` seals nothing to it. An account with no pin yet (made before the
+    compartment existed) trusts the published chain from its start, once, and pins it."""
+    account = session.account
+    if account is None:
+        raise SafedeskError("Sign in again to record.")
+    if compartment in session.keys and compartment is not Compartment.SCHOOL:
+        current = session.keys[compartment].pin  # a member seals to the keys it holds
+        _remember_pin(session, compartment, current)
+        return current
+    store_id = keyfile.load(session.paths.keys).store_id
+    with session.store.read() as conn:
+        links = key_chain.published(conn, compartment.value)
+    pin = account.secrets.pins.get(compartment.value)
+    if pin is None:
+        newest = _first_trust(store_id, links)
+        if newest is None:
+            raise SafedeskError(
+                f"The {compartment.label} have not been set up yet: the headteacher makes "
+                "them at their first sign-in. Nothing was recorded."
+            )
+    else:
+        newest = key_chain.newest_trusted(store_id, pin, links) or pin
+    _remember_pin(session, compartment, newest)
+    return newest
+
+
+def _first_trust(store_id: str, links: list[key_chain.Link]) -> Pin | None:
+    if not links or links[0].epoch != 1 or not key_chain.follows(store_id, None, links[0]):
+        return None
+    return key_chain.newest_trusted(store_id, links[0].pin, links)
+
+
+def _remember_pin(session: Session, compartment: Compartment, pin: Pin) -> None:
+    assert session.account is not None
+    pins = session.account.secrets.pins
+    if pins.get(compartment.value) != pin:
+        pins[compartment.value] = pin
+        session.account_dirty = True
+
+
+def _next_seq(session: Session, conn: Connection, compartment: Compartment) -> int:
+    """The next number in this author's sequence here: handed out in `school` (so two
+    sessions of one person never reuse one), and never below what the author's own key slot
+    says was used (so removing the counter's row cannot make a number be used twice)."""
+    assert session.account is not None
+    secrets = session.account.secrets
+    owner = f"{sealed_items.owner_tag(secrets.mailbox)}:{compartment.value}"
+    return sealed.next_sequence(conn, owner, secrets.seqs.get(compartment.value, 0) + 1)
+
+
+def put(
+    session: Session,
+    compartment: Compartment,
+    *,
+    op: str,
+    ref: str,
+    kind: str,
+    body: dict[str, Any],
+    conn: Connection,
+) -> int:
+    """Seal one item into ``compartment``'s inbox, and its copy for the author, inside the
+    caller's `school` transaction ``conn``. Returns the author's sequence number."""
+    account = session.account
+    assert account is not None
+    pin = writer_pin(session, compartment)
+    secrets = account.secrets
+    seq = _next_seq(session, conn, compartment)
+    recorded_at = session.clock.now().isoformat()
+    fields = {
+        "author": secrets.username,
+        "seq": seq,
+        "op": op,
+        "ref": ref,
+        "kind": kind,
+        "body": body,
+        "recorded_at": recorded_at,
+    }
+    item = sealed_items.seal_item(
+        session.store_id,
+        compartment.value,
+        pin.epoch,
+        pin.box_public,
+        secrets.sign,
+        fields,
+        author_box=secrets.box.public,
+        mailbox=secrets.mailbox,
+        certs=secrets.certs,
+    )
+    now = session.clock.now()
+    sealed.put_inbox(conn, compartment.value, item, now)
+    copy = {**fields, "compartment": compartment.value}
+    sealed.put_owned(
+        conn,
+        "copy",
+        sealed_items.owner_tag(secrets.mailbox),
+        sealed_items.seal_for(session.store_id, "copy", secrets.box.public, copy),
+        now,
+    )
+    secrets.seqs[compartment.value] = max(seq, secrets.seqs.get(compartment.value, 0))
+    session.account_dirty = True
+    return seq

@@ -1,0 +1,297 @@
+"""A member's session taking sealed items in from a compartment's inbox.
+
+Each item is opened with the compartment's key for the epoch it was sealed to, its author's
+signature checked (and the author's key against the one seen before), its number checked
+against the author's sequence (a gap or a reused number is an alarm in the queue), and the
+record validated again before it is stored, with an audit event naming the item's hash.
+Nothing is dropped: an item that cannot be taken in is kept in quarantine with an alarm.
+Taking in is idempotent (an item already taken in is only removed from the inbox), because
+the compartment and `school` cannot commit together.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from safedesk.domain.amendment_rules import validated_amendment
+from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
+from safedesk.domain.entries import FIXED_LISTS, Amendment, Kind
+from safedesk.domain.entry_validation import pupil_problems, validate_new_entry
+from safedesk.domain.errors import ValidationError
+from safedesk.services.session import Session
+from safedesk.store import crypto, entries, key_chain, lists, members, pupils, sealed, sealed_items
+from safedesk.store.db import Connection
+from safedesk.store.key_material import key_change_message
+from safedesk.store.sealed_items import BadItem, Item
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TakeInReport:
+    taken_in: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+
+
+def all_list_values(conn: Connection) -> dict[str, set[str]]:
+    """Every value ever offered, retired ones too: a value valid when recorded stays valid."""
+    found: dict[str, set[str]] = {n: {v for v, _ in vals} for n, vals in FIXED_LISTS.items()}
+    for item in lists.all_items(conn):
+        found.setdefault(item.list_name, set()).add(item.value)
+    return found
+
+
+def take_in_waiting(session: Session, compartment: Compartment) -> TakeInReport:
+    """Take in whatever waits, if anything does (a cheap count first): so a member's next
+    look at the queue or a pupil shows what staff have just recorded."""
+    if compartment not in session.compartments:
+        return TakeInReport()
+    with session.store.read() as conn:
+        waiting = sealed.inbox_count(conn, compartment.value)
+    return take_in(session, compartment) if waiting else TakeInReport()
+
+
+def take_in(session: Session, compartment: Compartment) -> TakeInReport:
+    """Move every waiting item of ``compartment`` in (the session must be a member)."""
+    store = session.compartments[compartment]
+    with session.store.read() as conn:
+        rows = sealed.inbox(conn, compartment.value)
+    if not rows:
+        return TakeInReport()
+    handled: list[int] = []
+    counts = {"in": 0, "quarantined": 0, "duplicate": 0}
+    now = session.clock.now()
+    with store.write() as conn:
+        privates = key_chain.box_privates(conn)
+        values = all_list_values(conn)
+        for row in rows:
+            conn.execute("SAVEPOINT take_in_item")
+            try:
+                outcome = _take_one(session, conn, compartment, row, privates, values, now)
+            except Exception:
+                # A bug or a hostile item must not stop the others, nor be lost.
+                log.exception("unexpected problem taking in inbox item %s", row.id)
+                conn.execute("ROLLBACK TO take_in_item")
+                members.quarantine(conn, row.put_at, row.item, "could not be taken in", now)
+                members.raise_alarm(
+                    conn,
+                    "unreadable",
+                    f"An item put in the inbox at {_local(row.put_at)} could not be taken in "
+                    "because of an unexpected problem; it is kept unopened.",
+                    now,
+                )
+                outcome = "quarantined"
+            conn.execute("RELEASE take_in_item")
+            counts[outcome] += 1
+            handled.append(row.id)
+    with session.store.write() as conn:
+        sealed.take_from_inbox(conn, handled)
+    send_receipts(session, compartment)
+    return TakeInReport(counts["in"], counts["quarantined"], counts["duplicate"])
+
+
+def _local(stored: str) -> str:
+    return datetime.fromisoformat(stored).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _take_one(
+    session: Session,
+    conn: Connection,
+    compartment: Compartment,
+    row: sealed.SealedRow,
+    privates: dict[int, bytes],
+    values: dict[str, set[str]],
+    now: datetime,
+) -> str:
+    try:
+        epoch = sealed_items.item_epoch(row.item)
+        private = privates.get(epoch)
+        if private is None:
+            raise BadItem("it was sealed to a key this compartment never had")
+        item = sealed_items.open_item(session.store_id, compartment.value, row.item, private)
+    except BadItem as exc:
+        members.quarantine(conn, row.put_at, row.item, str(exc), now)
+        members.raise_alarm(
+            conn,
+            "unreadable",
+            f"An item put in the inbox at {_local(row.put_at)} was not taken in: {exc}. It is "
+            "kept unopened. This happens if someone tampered with the school file.",
+            now,
+        )
+        return "quarantined"
+    if members.received_hash(conn, item.hash):
+        return "duplicate"
+    _check_author(conn, item, now)
+    try:
+        ref = _apply(conn, compartment, item, values)
+        outcome = "in"
+    except ValidationError as exc:
+        members.quarantine(conn, row.put_at, row.item, "; ".join(exc.problems.values()), now)
+        what = "correction to" if item.op == "amend" else "record"
+        problems = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
+        members.raise_alarm(
+            conn,
+            "not_taken_in",
+            f"The {what} {item.ref} from {item.author} (their number {item.seq}) could not be "
+            f"stored: {problems}. It is kept; ask them about it.",
+            now,
+            subject=item.ref,
+        )
+        ref, outcome = None, "quarantined"
+    members.mark_received(conn, item.hash, item.author, item.seq, item.op, ref, now)
+    session.audit(
+        conn,
+        "record.received" if outcome == "in" else "record.quarantined",
+        object_type=item.kind,
+        object_id=item.ref,
+        detail={"item": item.hash, "author": item.author, "seq": item.seq, "op": item.op},
+    )
+    return outcome
+
+
+def _check_author(conn: Connection, item: Item, now: datetime) -> None:
+    """The author's key as seen before, and their numbering: changes and gaps are alarms."""
+    known = members.author(conn, item.author)
+    changed = False
+    if known is not None and known.sign_public != item.sign_public:
+        changed = True
+        if not _vouched(item.author, known.sign_public, item.sign_public, item.certs):
+            members.raise_alarm(
+                conn,
+                "author_key",
+                f"{item.author}'s signing key changed without their old key vouching for the "
+                "new one. That is expected after an administrator reset their password; "
+                "otherwise someone may be recording in their name. Check with them.",
+                now,
+                subject=item.author,
+            )
+    last = known.last_seq if known else 0
+    earlier = members.received_seq(conn, item.author, item.seq)
+    if earlier is not None:
+        members.raise_alarm(
+            conn,
+            "sequence",
+            f"{item.author} has two different items numbered {item.seq}: one was replayed or "
+            "their key slot was rolled back. Both are kept.",
+            now,
+            subject=item.author,
+        )
+    elif item.seq > last + 1:
+        gap = f"{last + 1}" if item.seq == last + 2 else f"{last + 1}–{item.seq - 1}"
+        members.raise_alarm(
+            conn,
+            "gap",
+            f"Item {gap} from {item.author} never arrived (their next was {item.seq}): it was "
+            "lost or removed from the inbox. Ask them what they recorded then.",
+            now,
+            subject=item.author,
+        )
+    members.put_author(
+        conn,
+        members.AuthorKey(
+            item.author,
+            item.sign_public,
+            item.box_public,
+            item.mailbox,
+            max(last, item.seq),
+        ),
+        now,
+        changed=changed,
+    )
+
+
+def _vouched(
+    author: str, old: bytes, new: bytes, certs: tuple[tuple[bytes, bytes, bytes], ...]
+) -> bool:
+    """Whether a chain of the author's own key changes leads from ``old`` to ``new``."""
+    current = old
+    for before, after, signature in certs:
+        if before != current:
+            continue
+        if not crypto.verify(before, key_change_message(author, before, after), signature):
+            return False
+        current = after
+    return current == new
+
+
+def _apply(
+    conn: Connection, compartment: Compartment, item: Item, values: dict[str, set[str]]
+) -> str:
+    try:
+        kind = Kind(item.kind)
+    except ValueError:
+        raise ValidationError({"kind": f"{item.kind!r} is not a kind of record"}) from None
+    if KIND_COMPARTMENT[kind] is not compartment:
+        raise ValidationError({"kind": f"a {kind.label.lower()} does not belong here"})
+    recorded_at = datetime.fromisoformat(item.recorded_at)
+    if item.op == "amend":
+        return _apply_amendment(conn, kind, item, values, recorded_at)
+    entry = validate_new_entry(kind, item.body, lists=values, now=recorded_at)
+    found = pupils.by_upns(conn, [p.upn for p in entry.pupils], schema="school")
+    known = {upn: (p.display_name, p.details.date_of_birth) for upn, p in found.items()}
+    if problems := pupil_problems(kind, entry, known):
+        raise ValidationError(problems)
+    if not item.ref.startswith(f"{kind.ref_prefix}-") or entries.by_ref(conn, item.ref):
+        raise ValidationError(
+            {"ref": f"{item.ref} is already used or is not a {kind.value} reference"}
+        )
+    ids = {upn: pupils.upsert_copy(conn, pupil.details) for upn, pupil in found.items()}
+    entries.insert(
+        conn, entry, ref=item.ref, author=item.author, recorded_at=recorded_at, pupil_ids=ids
+    )
+    return item.ref
+
+
+def _apply_amendment(
+    conn: Connection,
+    kind: Kind,
+    item: Item,
+    values: dict[str, set[str]],
+    recorded_at: datetime,
+) -> str:
+    entry = entries.by_ref(conn, item.ref)
+    if entry is None or entry.kind is not kind:
+        raise ValidationError({"ref": f"there is no {kind.value} {item.ref}"})
+    if entry.author != item.author:
+        raise ValidationError({"author": f"only the person who recorded {item.ref} may amend it"})
+    body = item.body
+    field, reason = str(body.get("field", "")), str(body.get("reason", ""))
+    new_text = validated_amendment(entry, field, body.get("value"), reason, values, recorded_at)
+    entries.add_amendment(
+        conn,
+        entry.id,
+        Amendment(field, entry.current().get(field), new_text, reason, item.author, recorded_at),
+    )
+    return item.ref
+
+
+def send_receipts(session: Session, compartment: Compartment) -> int:
+    """Tell authors, sealed to them alone, the status of what they recorded (not the detail)."""
+    store = session.compartments[compartment]
+    with store.read() as conn:
+        due = members.receipts_due(conn)
+    if not due:
+        return 0
+    now = session.clock.now()
+    with session.store.write() as conn:
+        for receipt in due:
+            value = {
+                "ref": receipt.ref,
+                "status": receipt.status,
+                "outcome": receipt.outcome,
+                "at": receipt.at,
+            }
+            sealed.put_owned(
+                conn,
+                "receipt",
+                sealed_items.owner_tag(receipt.mailbox),
+                sealed_items.seal_for(session.store_id, "receipt", receipt.box_public, value),
+                now,
+            )
+    with store.write() as conn:
+        for receipt in due:
+            members.receipt_sent(conn, receipt.ref, receipt.status_id)
+    return len(due)

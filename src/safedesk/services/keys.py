@@ -1,0 +1,226 @@
+"""Key work shared by set-up, sign-in, grants and rotation: slots, sealed keys, compartments.
+
+Nothing here checks permissions: callers are the services that do (and the key material
+itself is the real check — a compartment's keys open only for those they were sealed to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.errors import AuthenticationError, SafedeskError
+from safedesk.paths import DataPaths
+from safedesk.store import audit, crypto, key_chain, keyfile, members, migrate
+from safedesk.store.crypto import BoxKeys, KdfParams
+from safedesk.store.db import Attachment, Gate, Store, StoreDamaged
+from safedesk.store.key_material import (
+    AccountSecrets,
+    CompartmentKeys,
+    UnlockedAccount,
+    make_slot,
+    open_keys,
+    open_slot,
+    rewrap,
+    seal_keys,
+)
+from safedesk.store.keyfile import ACTIVE, PENDING, Epochs, KeyFile
+
+
+def open_account(key_file: KeyFile, username: str, password: str) -> UnlockedAccount:
+    return open_slot(key_file, key_file.account(username), password)
+
+
+def save_account(paths: DataPaths, unlocked: UnlockedAccount) -> UnlockedAccount:
+    """Rewrap the account's secrets as they are now (pins, sequence numbers) and save."""
+    holder: list[UnlockedAccount] = []
+
+    def change(current: KeyFile) -> KeyFile:
+        slot = current.account(unlocked.secrets.username)
+        if slot is None or slot.slot_id != unlocked.slot.slot_id or slot.state != ACTIVE:
+            raise AuthenticationError(
+                "This account's key slot has changed since you signed in (disabled, or its "
+                "password reset). Sign in again."
+            )
+        fresh = rewrap(current, unlocked)
+        holder.append(fresh)
+        return current.with_account(fresh.slot)
+
+    keyfile.update(paths.keys, change)
+    return holder[0]
+
+
+def new_pending_account(
+    key_file: KeyFile,
+    username: str,
+    password: str,
+    kdf: KdfParams,
+    *,
+    origin: str,
+    pins: dict[str, object] | None = None,
+) -> UnlockedAccount:
+    """A slot an administrator makes: its key pair is replaced at the holder's first sign-in,
+    so the administrator never holds the keys the account will read with."""
+    secrets = AccountSecrets.new(username, origin, pins)  # type: ignore[arg-type]
+    return make_slot(key_file, secrets, password, kdf, state=PENDING)
+
+
+def activate(paths: DataPaths, unlocked: UnlockedAccount) -> UnlockedAccount:
+    """First sign-in (or the first after a reset): a key pair only the holder has made.
+
+    Whatever was sealed to the administrator-made pair is resealed to the new one."""
+    old = unlocked.secrets
+    fresh_secrets = AccountSecrets(
+        old.username,
+        BoxKeys.generate(),
+        crypto.SignKeys.generate(),
+        old.mailbox,
+        old.origin,
+        dict(old.pins),
+        dict(old.seqs),
+        [],
+    )
+    fresh = UnlockedAccount(unlocked.slot, fresh_secrets, unlocked.kek)
+    holder: list[UnlockedAccount] = []
+
+    def change(current: KeyFile) -> KeyFile:
+        slot = current.account(old.username)
+        if slot is None or slot.slot_id != unlocked.slot.slot_id or slot.state != PENDING:
+            raise AuthenticationError("This account changed while signing in. Try again.")
+        was = crypto.fingerprint(old.box.public)
+        resealed = []
+        for item in current.sealed:
+            if item.to != was:
+                continue
+            keys = open_keys(current, item.compartment, item.epoch, [old.box.private])
+            if keys is not None:
+                resealed.append(seal_keys(current, keys, fresh_secrets.box.public))
+        updated = current.without_sealed(to=was).with_sealed(*resealed)
+        done = rewrap(updated, fresh, state=ACTIVE)
+        holder.append(done)
+        return updated.with_account(done.slot)
+
+    keyfile.update(paths.keys, change)
+    return holder[0]
+
+
+@dataclass(frozen=True)
+class OpenedKeys:
+    current: CompartmentKeys
+    next: CompartmentKeys | None
+
+
+def compartment_keys(
+    key_file: KeyFile, compartment: Compartment, privates: list[bytes]
+) -> OpenedKeys | None:
+    """The compartment's keys sealed to one of ``privates`` (current, and next in a rotation)."""
+    epochs = key_file.epochs.get(compartment.value)
+    if epochs is None:
+        return None
+    current = open_keys(key_file, compartment.value, epochs.current, privates)
+    nxt = open_keys(key_file, compartment.value, epochs.next, privates) if epochs.next else None
+    if current is None and nxt is None:
+        return None
+    if current is None:
+        assert nxt is not None
+        return OpenedKeys(nxt, None)  # sealed only the next epoch: fine once it is in place
+    return OpenedKeys(current, nxt)
+
+
+def open_file(
+    paths: DataPaths,
+    compartment: Compartment,
+    opened: OpenedKeys,
+    *,
+    gate: Gate,
+    attachments: tuple[Attachment, ...] = (),
+) -> tuple[Store, CompartmentKeys]:
+    """Open with the current key, else the next (a rotation stopped after its rekey)."""
+    path = paths.database(compartment.value)
+    if not path.exists() or path.stat().st_size == 0:
+        raise StoreDamaged(
+            f"The {compartment.label} file ({path.name}) is missing or empty in {paths.root}. "
+            "Nothing has been changed. Restore the folder from a backup."
+        )
+    candidates = [opened.current] + ([opened.next] if opened.next else [])
+    for keys in candidates:
+        try:
+            store = Store(path, keys.file_key, attachments=attachments, gate=gate)
+        except StoreDamaged:
+            continue
+        return store, keys
+    raise StoreDamaged(
+        f"The {compartment.label} file ({path.name}) cannot be opened with its keys: it is "
+        "damaged, or belongs to another safedesk. Nothing has been changed. Restore the "
+        "folder from a backup."
+    )
+
+
+def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> None:
+    migrate.migrate(store.connection(), store.path, paths.migration_backups, compartment.value)
+
+
+def school_attachment(school: Store) -> Attachment:
+    return Attachment("school", school.path, lambda: school.key)
+
+
+def seal_to_all(key_file: KeyFile, keys: CompartmentKeys, publics: list[bytes]) -> KeyFile:
+    return key_file.with_sealed(*(seal_keys(key_file, keys, pub) for pub in publics))
+
+
+def create_compartment(
+    paths: DataPaths,
+    compartment: Compartment,
+    creator: UnlockedAccount,
+    recovery_public: bytes,
+    school: Store,
+    at: datetime,
+) -> tuple[Store, CompartmentKeys]:
+    """A reading compartment's first keys, sealed to its creator (the head) and the recovery
+    key; its file, members and key history; its public keys published in `school`."""
+    path = paths.database(compartment.value)
+    key_file = keyfile.load(paths.keys)
+    if compartment.value in key_file.epochs:
+        raise SafedeskError(f"The {compartment.label} already exist. Nothing has been changed.")
+    if path.exists() and path.stat().st_size > 0:
+        raise SafedeskError(
+            f"{path.name} already exists in {paths.root} but no key opens it. Nothing has "
+            "been changed."
+        )
+    keys = CompartmentKeys.generate(compartment.value, 1)
+    link = key_chain.make_link(key_file.store_id, keys, None)
+
+    def change(current: KeyFile) -> KeyFile:
+        sealed = seal_to_all(current, keys, [creator.secrets.box.public, recovery_public])
+        return sealed.with_epochs(compartment.value, Epochs(1))
+
+    keyfile.update(paths.keys, change)
+    store = Store(path, keys.file_key, attachments=(school_attachment(school),), gate=school.gate)
+    try:
+        migrate_file(store, paths, compartment)
+        with store.write() as conn:
+            key_chain.record_epoch(conn, keys, link, at, creator.secrets.username)
+            members.put(
+                conn,
+                creator.secrets.username,
+                creator.secrets.box.public,
+                creator.secrets.sign.public,
+                creator.secrets.username,
+                at,
+            )
+            audit.append(
+                conn,
+                at=at,
+                actor=creator.secrets.username,
+                action="compartment.created",
+                object_type="compartment",
+                object_id=compartment.value,
+            )
+        with school.write() as conn:
+            key_chain.publish(conn, link, at)
+    except BaseException:
+        store.close()
+        raise
+    creator.secrets.pins[compartment.value] = keys.pin
+    return store, keys

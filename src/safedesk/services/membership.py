@@ -1,0 +1,173 @@
+"""Grants in person, and taking roles away.
+
+A reading role is granted by a member of every compartment it needs, with the grantee
+present: their own password opens their key slot, which proves the public key the
+compartment's keys are sealed to is theirs. Nobody grants themselves anything.
+"""
+
+from __future__ import annotations
+
+from safedesk.domain.compartments import (
+    ROLE_COMPARTMENTS,
+    Compartment,
+    compartments_for,
+    is_reading_role,
+)
+from safedesk.domain.errors import (
+    AuthenticationError,
+    NotFound,
+    PermissionDenied,
+    SafedeskError,
+)
+from safedesk.domain.people import User
+from safedesk.domain.roles import Permission, Role
+from safedesk.services import keys as key_ops
+from safedesk.services.session import Session
+from safedesk.services.users import _end_access, _name, _target
+from safedesk.store import access, crypto, keyfile, members
+from safedesk.store.access import RoleRequest
+from safedesk.store.key_material import open_slot, rewrap, seal_keys
+from safedesk.store.keyfile import ACTIVE, PENDING, KeyFile
+
+
+def _may_grant(session: Session, role: Role) -> None:
+    needed = ROLE_COMPARTMENTS[role]
+    if not needed:
+        session.require(Permission.USER_MANAGE, f"give the {role.label} role")
+        return
+    missing = [c for c in sorted(needed) if not session.member_of(c)]
+    if missing:
+        session.refuse(f"grant the {role.label} role", role=role.value)
+
+
+def grant(session: Session, username: str, role: Role, grantee_password: str) -> User:
+    """Give ``username`` the role ``role``; their password proves they are here in person."""
+    username = _name(username)
+    if username == session.user.username:
+        raise PermissionDenied(
+            "Nobody grants themselves a role: another member does it, with you present."
+        )
+    _may_grant(session, role)
+    target = _target(session, username)
+    if not target.active:
+        raise SafedeskError(f"{username!r} is disabled; re-enable the account first.")
+    key_file = keyfile.load(session.paths.keys)
+    slot = key_file.account(username)
+    try:
+        grantee = open_slot(key_file, slot, grantee_password)
+    except AuthenticationError:
+        raise AuthenticationError(
+            f"That is not {username}'s password. They type it themselves, in person."
+        ) from None
+    if grantee.secrets.origin == "reset":
+        grantee.wipe()
+        raise PermissionDenied(
+            f"{username}'s password was reset by an administrator: {username} must first "
+            f"set their own (sign in, or 'safedesk-admin passwd --user {username}'), then "
+            "the role can be granted again."
+        )
+    if grantee.slot.state == PENDING:
+        grantee = key_ops.activate(session.paths, grantee)
+    now = session.clock.now()
+    needed = sorted(ROLE_COMPARTMENTS[role])
+    for compartment in needed:
+        grantee.secrets.pins[compartment.value] = session.keys[compartment].pin
+    if "recovery" not in grantee.secrets.pins and session.account is not None:
+        recovery = session.account.secrets.pins.get("recovery")
+        if recovery is not None:
+            grantee.secrets.pins["recovery"] = recovery
+    held = [session.keys[c] for c in needed]
+
+    def change(current: KeyFile) -> KeyFile:
+        fresh = rewrap(current, grantee, state=ACTIVE)
+        sealed = [seal_keys(current, keys, grantee.secrets.box.public) for keys in held]
+        return current.with_account(fresh.slot).with_sealed(*sealed)
+
+    try:
+        keyfile.update(session.paths.keys, change)
+    finally:
+        grantee.wipe()
+    for compartment in needed:
+        with session.compartment(compartment).write() as conn:
+            members.put(
+                conn,
+                username,
+                grantee.secrets.box.public,
+                grantee.secrets.sign.public,
+                session.user.username,
+                now,
+            )
+            session.audit(
+                conn,
+                "member.added",
+                object_type="user",
+                object_id=username,
+                detail={"role": role.value},
+            )
+    with session.store.write() as conn:
+        access.grant_role(conn, target.id, role, session.user.username, now)
+        access.clear_request(conn, target.id, role)
+        session.audit(
+            conn,
+            "role.granted",
+            object_type="user",
+            object_id=username,
+            detail={"role": role.value},
+        )
+    return _target(session, username)
+
+
+def revoke(session: Session, username: str, role: Role) -> None:
+    """Take ``role`` away; compartments it no longer needs get new keys it never holds."""
+    username = _name(username)
+    target = _target(session, username)
+    if role not in target.roles:
+        raise NotFound(f"{username} does not hold the {role.label} role.")
+    if not session.user.can(Permission.USER_MANAGE):
+        _may_grant(session, role)
+    if username == session.user.username and role is Role.ADMIN:
+        raise SafedeskError("You cannot remove your own administrator role while signed in.")
+    remaining = target.roles - {role}
+    losing = compartments_for(target.roles) - compartments_for(remaining)
+    with session.store.write() as conn:
+        access.remove_role(conn, target.id, role)
+        session.audit(
+            conn,
+            "role.removed",
+            object_type="user",
+            object_id=username,
+            detail={"role": role.value},
+        )
+    if losing:
+        _drop_sealed(session, username, losing)
+        _end_access(
+            session,
+            username,
+            losing,
+            f"{role.label} role removed from {username} by {session.user.username}",
+            school_too=False,
+        )
+
+
+def _drop_sealed(session: Session, username: str, losing: frozenset[Compartment]) -> None:
+    def change(current: KeyFile) -> KeyFile:
+        slot = current.account(username)
+        if slot is None or not slot.box_public:
+            return current
+        to = crypto.fingerprint(slot.box_public)
+        for compartment in losing:
+            current = current.without_sealed(compartment=compartment.value, to=to)
+        return current
+
+    keyfile.update(session.paths.keys, change)
+
+
+def requests(session: Session) -> list[RoleRequest]:
+    """Roles waiting for a grant that this member could make (for the queue)."""
+    with session.store.read() as conn:
+        found = access.requests(conn)
+    return [
+        r
+        for r in found
+        if is_reading_role(r.role) and all(session.member_of(c) for c in ROLE_COMPARTMENTS[r.role])
+    ]

@@ -1,0 +1,127 @@
+"""The recovery key: a key pair, kept on paper by the headteacher, that is a member of every
+compartment. It resets a forgotten password and keeps the account's memberships, then the
+keys are rotated so the forgotten password (with any old key file) opens nothing."""
+
+from __future__ import annotations
+
+from safedesk.domain.clock import Clock, SystemClock
+from safedesk.domain.compartments import READING, Compartment
+from safedesk.domain.errors import SafedeskError, ValidationError
+from safedesk.domain.people import validate_password
+from safedesk.paths import DataPaths
+from safedesk.services import keys as key_ops
+from safedesk.services import rotation, signin, signin_backoff
+from safedesk.store import audit, crypto, keyfile, members, users
+from safedesk.store.crypto import KdfParams
+from safedesk.store.db import Gate, Store
+from safedesk.store.key_material import (
+    AccountSecrets,
+    CompartmentKeys,
+    Pin,
+    make_slot,
+    open_recovery,
+    seal_keys,
+)
+from safedesk.store.keyfile import KeyFile
+
+ACTOR = "recovery key"
+
+
+def reset_with_recovery_key(
+    paths: DataPaths,
+    recovery_key: str,
+    username: str,
+    new_password: str,
+    kdf: KdfParams | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Set a new password for any active account, proving authority with the recovery key."""
+    clock = clock or SystemClock()
+    if reason := validate_password(new_password):
+        raise ValidationError({"password": reason})
+    key_file = signin.require_store(paths)
+    pair = open_recovery(key_file, recovery_key)
+    name = keyfile.normalise_username(username)
+    now = clock.now()
+    school_keys = key_ops.compartment_keys(key_file, Compartment.SCHOOL, [pair.private])
+    if school_keys is None:
+        raise SafedeskError("The recovery key no longer opens this safedesk.")
+    gate = Gate()
+    school, held = key_ops.open_file(paths, Compartment.SCHOOL, school_keys, gate=gate)
+    opened: dict[Compartment, tuple[Store, CompartmentKeys]] = {}
+    try:
+        with school.read() as conn:
+            user = users.by_username(conn, name)
+        if user is None or not user.active:
+            raise SafedeskError(f"There is no active account called {name!r}.")
+        keep: dict[Compartment, CompartmentKeys] = {Compartment.SCHOOL: held}
+        for compartment in READING:
+            found = key_ops.compartment_keys(key_file, compartment, [pair.private])
+            if found is None:
+                continue
+            store, keys = key_ops.open_file(
+                paths,
+                compartment,
+                found,
+                gate=gate,
+                attachments=(key_ops.school_attachment(school),),
+            )
+            opened[compartment] = (store, keys)
+            with store.read() as conn:
+                if members.find(conn, name) is not None:
+                    keep[compartment] = keys
+        secrets = AccountSecrets.new(
+            name,
+            "own",
+            {c.value: k.pin for c, k in keep.items() if c is not Compartment.SCHOOL}
+            | {"recovery": Pin(0, pair.public, bytes(32))},
+        )
+        fresh = make_slot(key_file, secrets, new_password, kdf or KdfParams())
+
+        def change(current: KeyFile) -> KeyFile:
+            old = current.account(name)
+            trimmed = current
+            if old is not None and old.box_public:
+                trimmed = current.without_sealed(to=crypto.fingerprint(old.box_public))
+            sealed = [seal_keys(trimmed, k, secrets.box.public) for k in keep.values()]
+            return trimmed.with_account(fresh.slot).with_sealed(*sealed)
+
+        keyfile.update(paths.keys, change)
+        fresh.wipe()
+        for compartment, (store, _keys) in opened.items():
+            if compartment not in keep:
+                continue
+            with store.write() as conn:
+                members.put(conn, name, secrets.box.public, secrets.sign.public, ACTOR, now)
+                audit.append(
+                    conn,
+                    at=now,
+                    actor=None,
+                    action="member.keys_changed",
+                    object_type="user",
+                    object_id=name,
+                    detail={"by": ACTOR},
+                )
+        with school.write() as conn:
+            audit.append(
+                conn,
+                at=now,
+                actor=None,
+                action="password.reset_with_recovery_key",
+                object_type="user",
+                object_id=name,
+            )
+    finally:
+        for store, _keys in opened.values():
+            store.close()
+        school.close()
+    signin_backoff.clear(paths.signin_failures)
+    # Now as the account itself: new keys for everything it opens.
+    session = signin.sign_in(paths, name, new_password, clock=clock)
+    try:
+        why = f"password of {name} reset with the recovery key"
+        rotation.rotate(session, Compartment.SCHOOL, reason=why)
+        for compartment in list(session.compartments):
+            rotation.rotate(session, compartment, reason=why)
+    finally:
+        session.lock()

@@ -1,0 +1,212 @@
+"""Signing in: the account's own slot, then only the files its keys open."""
+
+from __future__ import annotations
+
+from safedesk.domain.clock import Clock, SystemClock
+from safedesk.domain.compartments import READING, Compartment, compartments_for
+from safedesk.domain.errors import (
+    AccountDisabled,
+    AuthenticationError,
+    SafedeskError,
+    SignInBackoff,
+)
+from safedesk.domain.roles import Role
+from safedesk.paths import DataPaths
+from safedesk.services import keys as key_ops
+from safedesk.services import rotation, signin_backoff
+from safedesk.services.session import Session
+from safedesk.store import audit, keyfile, members, school, users
+from safedesk.store.crypto import KdfParams
+from safedesk.store.db import Connection, Gate, Store, StoreDamaged
+from safedesk.store.key_material import UnlockedAccount
+from safedesk.store.keyfile import DISABLED, PENDING, KeyFile
+
+DISABLED_MESSAGE = (
+    "This account has been disabled. Ask the school's administrator if you need it back."
+)
+
+
+def require_store(paths: DataPaths) -> KeyFile:
+    """The key file of the store in ``paths``, or a plain message why there is none."""
+    if paths.legacy_database.exists() and not paths.keys.exists():
+        raise SafedeskError(
+            f"The data folder {paths.root} holds a store made by safedesk 0.1, which kept "
+            "everything in one file (safedesk.db). This version keeps safeguarding and "
+            "behaviour records in separate encrypted files that only their readers can open, "
+            "and cannot use it. Nothing has been changed. Set up this version in a new folder "
+            "(--data-dir), or keep using safedesk 0.1 for that store."
+        )
+    if not paths.database("school").exists() or not paths.keys.exists():
+        raise SafedeskError(
+            f"There is no safedesk store in {paths.root}. Set one up first "
+            "(the set-up wizard, or 'safedesk-admin init')."
+        )
+    return keyfile.load(paths.keys)
+
+
+def sign_in(
+    paths: DataPaths,
+    username: str,
+    password: str,
+    *,
+    clock: Clock | None = None,
+    kdf: KdfParams | None = None,
+) -> Session:
+    """Unlock the store as ``username``; slow on purpose (Argon2id), never on the UI thread.
+
+    Opens `school`, then each reading compartment whose keys were sealed to this account
+    and that its granted roles need. A headteacher's first sign-in makes the reading
+    compartments and the recovery key (``session.new_recovery_code``).
+    """
+    clock = clock or SystemClock()
+    key_file = require_store(paths)
+    failures = signin_backoff.load(paths.signin_failures)
+    wait = failures.wait_seconds(clock.now())
+    if wait > 0:
+        raise SignInBackoff(wait)
+    slot = key_file.account(username)
+    slot_id = key_file.slot_id(username)
+    try:
+        if slot is not None and slot.state == DISABLED:
+            raise AccountDisabled(DISABLED_MESSAGE)
+        unlocked = key_ops.open_account(key_file, username, password)
+    except AuthenticationError:
+        failures.record_failure(slot_id if slot else "unknown", clock.now())
+        signin_backoff.save(failures, paths.signin_failures)
+        raise
+    if unlocked.slot.state == PENDING:
+        unlocked = key_ops.activate(paths, unlocked)
+        key_file = keyfile.load(paths.keys)
+    session = _open(paths, key_file, unlocked, clock, kdf, failures)
+    signin_backoff.clear(paths.signin_failures)
+    return session
+
+
+def _open(
+    paths: DataPaths,
+    key_file: KeyFile,
+    unlocked: UnlockedAccount,
+    clock: Clock,
+    kdf: KdfParams | None,
+    failures: signin_backoff.FailureLog,
+) -> Session:
+    name = unlocked.secrets.username
+    opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, unlocked.secrets.box_privates)
+    if opened is None:
+        unlocked.wipe()
+        raise AccountDisabled(DISABLED_MESSAGE)
+    gate = Gate()
+    school_store, school_keys = key_ops.open_file(paths, Compartment.SCHOOL, opened, gate=gate)
+    session: Session | None = None
+    try:
+        key_ops.migrate_file(school_store, paths, Compartment.SCHOOL)
+        with school_store.read() as conn:
+            found = school.get(conn)
+            user = users.by_username(conn, name)
+        if found.store_id != key_file.store_id:
+            raise StoreDamaged(
+                f"The key file in {paths.root} belongs to a different safedesk store. "
+                "Nothing has been changed."
+            )
+        if user is None or not user.active:
+            raise AccountDisabled(DISABLED_MESSAGE)
+        session = Session(
+            paths,
+            school_store,
+            user,
+            clock,
+            account=unlocked,
+            gate=gate,
+            store_id=key_file.store_id,
+        )
+        session.keys[Compartment.SCHOOL] = school_keys
+        if opened.next is not None and school_keys.epoch == opened.next.epoch:
+            rotation.finish(session, Compartment.SCHOOL, school_keys, reason="interrupted")
+        if Role.HEAD in user.roles and not all(c.value in key_file.epochs for c in READING):
+            from safedesk.services.setup import make_reading_compartments
+
+            make_reading_compartments(session, kdf or KdfParams())
+            key_file = keyfile.load(paths.keys)
+        _open_compartments(session, key_file)
+        with session.store.write() as conn:
+            _flush_failures(conn, key_file, failures, clock)
+            audit.append(conn, at=clock.now(), actor=user.username, action="signin")
+        with session.store.read() as conn:
+            from safedesk.store import access
+
+            pending = {p.compartment for p in access.pending_rotations(conn)}
+        session.rotation_due = {
+            c
+            for c in Compartment
+            if c.value in pending and (c is Compartment.SCHOOL or c in session.compartments)
+        }
+    except BaseException:
+        if session is not None:
+            session.close()
+        else:
+            school_store.close()
+            unlocked.wipe()
+        raise
+    return session
+
+
+def _open_compartments(session: Session, key_file: KeyFile) -> None:
+    """Each reading compartment the account holds keys for, its roles need, and whose own
+    member list names it with the public key it signed in with."""
+    assert session.account is not None
+    secrets = session.account.secrets
+    for compartment in sorted(compartments_for(session.user.roles)):
+        if compartment in session.compartments:
+            continue
+        opened = key_ops.compartment_keys(key_file, compartment, secrets.box_privates)
+        if opened is None:
+            continue
+        store, keys = key_ops.open_file(
+            session.paths,
+            compartment,
+            opened,
+            gate=session.gate,
+            attachments=(key_ops.school_attachment(session.store),),
+        )
+        try:
+            key_ops.migrate_file(store, session.paths, compartment)
+            with store.read() as conn:
+                member = members.find(conn, secrets.username)
+        except BaseException:
+            store.close()
+            raise
+        if member is None or member.box_public != secrets.box.public:
+            store.close()
+            continue
+        session.compartments[compartment] = store
+        session.keys[compartment] = keys
+        if opened.next is not None and keys.epoch == opened.next.epoch:
+            rotation.finish(session, compartment, keys, reason="interrupted")
+
+
+def _flush_failures(
+    conn: Connection, key_file: KeyFile, failures: signin_backoff.FailureLog, clock: Clock
+) -> None:
+    if not failures.pending:
+        return
+    names = {key_file.slot_id(u.username): u.username for u in users.all_users(conn)}
+    for item in failures.pending:
+        audit.append(
+            conn,
+            at=clock.now(),
+            actor=None,
+            action="signin.failed",
+            detail={
+                "account": names.get(item.get("slot", ""), "unknown"),
+                "failed_at": item.get("at"),
+            },
+        )
+
+
+def open_school_with(paths: DataPaths, key_file: KeyFile, privates: list[bytes]) -> Store:
+    """The `school` file opened with whichever of ``privates`` holds its keys (recovery)."""
+    opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, privates)
+    if opened is None:
+        raise AuthenticationError("Those keys do not open this safedesk.")
+    store, _keys = key_ops.open_file(paths, Compartment.SCHOOL, opened, gate=Gate())
+    return store
