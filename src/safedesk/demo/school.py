@@ -9,10 +9,10 @@ from datetime import date, datetime, time, timedelta
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
 from safedesk.domain import upn
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import is_reading_role
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.domain.compartments import is_reading_role
 from safedesk.services import membership, users, vault
 from safedesk.services.pupil_import import import_pupils
 from safedesk.services.session import Session

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, SafedeskError
 from safedesk.services.session import Session
-from safedesk.store import access, audit, crypto, key_chain, keyfile, members, users
+from safedesk.store import access, audit, crypto, key_chain, keyfile, kill_points, members, users
 from safedesk.store.db import Store, rekey_file
 from safedesk.store.key_material import CompartmentKeys, open_keys, seal_keys
 from safedesk.store.keyfile import ACTIVE, DISABLED, Epochs, KeyFile
@@ -79,6 +79,7 @@ def rotate(
     current = session.keys[compartment]
     tell("Preparing new keys")
     next_keys = _prepare_next(session, compartment, current, removed)
+    kill_points.reached("rotation.next_saved")
     now = session.clock.now()
     link = None
     if compartment is not Compartment.SCHOOL:
@@ -94,10 +95,13 @@ def rotate(
                 object_id=compartment.value,
                 detail={"epoch": next_keys.epoch, "removing": sorted(removed), "why": reason},
             )
+        kill_points.reached("rotation.history_recorded")
         with session.store.write() as conn:
             key_chain.publish(conn, link, now)
+        kill_points.reached("rotation.published")
     tell("Re-encrypting the file")
     _rekey(session, compartment, store, current, next_keys)
+    kill_points.reached("rotation.rekeyed")
     tell("Retiring the old keys")
     finish(session, compartment, next_keys, reason=reason)
     return next_keys.epoch
@@ -168,6 +172,7 @@ def finish(
     """Retire the old epoch once the file is wholly under the next key (also after a crash)."""
     store = _store_of(session, compartment)
     store.checkpoint_fully()
+    kill_points.reached("rotation.checkpointed")
 
     def change(key_file: KeyFile) -> KeyFile:
         epochs = key_file.epochs[compartment.value]
@@ -177,6 +182,7 @@ def finish(
         return retired.with_epochs(compartment.value, Epochs(next_keys.epoch))
 
     keyfile.update(session.paths.keys, change)
+    kill_points.reached("rotation.retired")
     session.keys[compartment] = next_keys
     if session.account is not None and compartment is not Compartment.SCHOOL:
         session.account.secrets.pins[compartment.value] = next_keys.pin
