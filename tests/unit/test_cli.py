@@ -70,14 +70,127 @@ def test_user_add_list_and_disable(initialised) -> None:
         "Jo Smith",
         SAFEDESK_NEW_PASSWORD="jo's long password",
     )
-    assert (code, out.strip()) == (0, "Added j.smith (Jo Smith): Designated Safeguarding Lead")
+    assert code == 0
+    assert out.splitlines()[0] == "Added j.smith (Jo Smith): Staff"
+    assert "Asked for: Designated Safeguarding Lead" in out
     code, out, _ = run("user", "list", "--user", "admin", "--json")
     listed = {u["username"]: u for u in json.loads(out)}
-    assert listed["j.smith"]["roles"] == ["dsl"] and listed["j.smith"]["active"] is True
-    assert run("user", "disable", "j.smith", "--user", "admin")[0] == 0
+    assert listed["j.smith"] == {
+        "username": "j.smith",
+        "display_name": "Jo Smith",
+        "roles": ["staff"],
+        "active": True,
+        "requested": ["dsl"],
+        "disabled": False,
+        "rotation_pending": [],
+    }
+    for command in (
+        "queue",
+        "records --pupil B801200005001",
+        "chronology --pupil B801200005001 --pdf x.pdf",
+    ):
+        code, _, _ = run(
+            *command.split(), "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password"
+        )
+        assert code == 3, command  # asked for, not granted: reads nothing
+    code, out, _ = run(
+        "user",
+        "grant",
+        "j.smith",
+        "--role",
+        "dsl",
+        "--user",
+        "admin",
+        SAFEDESK_PASSWORD=PASSWORD,
+        SAFEDESK_GRANTEE_PASSWORD="jo's long password",
+    )
+    assert (code, out.strip()) == (0, "Granted Designated Safeguarding Lead to j.smith (Jo Smith)")
+    code, out, _ = run("user", "list", "--user", "admin", "--json")
+    listed = {u["username"]: u for u in json.loads(out)}
+    assert listed["j.smith"]["roles"] == ["dsl", "staff"]
+    assert listed["j.smith"]["requested"] == []
+    code, out, _ = run(
+        "queue", "--json", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password"
+    )
+    assert (code, json.loads(out)) == (0, [])
+    assert run("user", "disable", "j.smith", "--user", "admin", SAFEDESK_PASSWORD=PASSWORD)[0] == 0
+    code, out, _ = run("user", "list", "--user", "admin", "--json")
+    listed = {u["username"]: u for u in json.loads(out)}
+    assert listed["j.smith"]["disabled"] is True and listed["j.smith"]["active"] is False
+    assert listed["j.smith"]["rotation_pending"] == []  # the admin is the head: done at once
     code, _, err = run("user", "list", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password")
     assert code == 3
     assert "disabled" in err
+
+
+def test_grant_refused_to_a_non_member_and_without_the_grantees_password(initialised) -> None:
+    run = initialised
+    for name, role in (("office", "admin"), ("j.smith", "dsl")):
+        run(
+            "user",
+            "add",
+            "--user",
+            "admin",
+            "--new",
+            name,
+            "--role",
+            role,
+            "--display",
+            name,
+            SAFEDESK_NEW_PASSWORD=f"{name} long password",
+        )
+    code, _, err = run(
+        "user",
+        "grant",
+        "j.smith",
+        "--role",
+        "dsl",
+        "--user",
+        "office",
+        SAFEDESK_PASSWORD="office long password",
+        SAFEDESK_GRANTEE_PASSWORD="j.smith long password",
+    )
+    assert code == 3 and "not allowed to grant" in err
+    code, _, err = run(
+        "user",
+        "grant",
+        "j.smith",
+        "--role",
+        "dsl",
+        "--user",
+        "admin",
+        SAFEDESK_PASSWORD=PASSWORD,
+        SAFEDESK_GRANTEE_PASSWORD="not their password",
+    )
+    assert code == 3 and "not j.smith's password" in err
+    code, out, _ = run("user", "list", "--user", "admin", "--json")
+    listed = {u["username"]: u for u in json.loads(out)}
+    assert listed["j.smith"]["roles"] == ["staff"]
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_data_dir_works_before_and_after_the_subcommand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: bool
+) -> None:
+    monkeypatch.setenv(cli.FAST_KDF_ENV, "1")
+    monkeypatch.setenv(cli.PASSWORD_ENV, PASSWORD)
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    data = tmp_path / "chosen"
+    command = ["init", "--school", "Hill Top", "--user", "admin"]
+    args = ["--data-dir", str(data), *command] if before else [*command, "--data-dir", str(data)]
+    assert cli.main(args) == 0
+    assert (data / "school.db").is_file() and (data / "keys.json").is_file()
+    assert not home.exists()  # nothing in the per-user default folder
+    backup_args = ["backup", "--user", "admin", "--to", str(tmp_path / "usb")]
+    args = (
+        ["--data-dir", str(data), *backup_args]
+        if before
+        else [*backup_args, "--data-dir", str(data)]
+    )
+    assert cli.main(args) == 0
+    assert not home.exists()
 
 
 def test_bad_role_is_bad_input(initialised) -> None:
@@ -178,10 +291,10 @@ def test_verify_fails_with_exit_1_on_tampering(initialised, tmp_path: Path) -> N
     with session.store.write() as conn:
         conn.execute("DROP TRIGGER audit_log_no_delete")
         conn.execute("DELETE FROM audit_log WHERE seq = 2")
-    session.store.close()
+    session.close()
     code, _, err = initialised("verify", "--user", "admin")
     assert code == 1
-    assert "FAILED: audit row 2 is missing" in err
+    assert "FAILED: school: audit row 2 is missing" in err
 
 
 def test_store_locked_by_another_process_exit_4(initialised, tmp_path: Path) -> None:

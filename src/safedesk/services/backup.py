@@ -395,7 +395,11 @@ def _swap_in(paths: DataPaths, staging: Path, manifest: Manifest, clock: Clock) 
             if item.exists():
                 os.replace(item, set_aside / item.name)
     for name in manifest.files:
-        os.replace(staging / name, paths.root / name)
+        # A file the check opened may have folded its WAL in: then there is none to move.
+        if (staging / name).exists():
+            os.replace(staging / name, paths.root / name)
+        elif not name.endswith("-wal"):
+            raise StoreDamaged(f"{name} went missing while the backup was being put back.")
     fsync_dir(paths.root)
     return set_aside
 

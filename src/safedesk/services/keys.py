@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.compartments import Compartment
-from safedesk.domain.errors import AuthenticationError, SafedeskError
+from safedesk.domain.errors import AuthenticationError, PermissionDenied, SafedeskError
 from safedesk.paths import DataPaths
+from safedesk.services.session import Session
 from safedesk.store import audit, crypto, key_chain, keyfile, members, migrate
 from safedesk.store.crypto import BoxKeys, KdfParams
-from safedesk.store.db import Attachment, Gate, Store, StoreDamaged
+from safedesk.store.db import Attachment, Gate, Store, StoreDamaged, connect
 from safedesk.store.key_material import (
     AccountSecrets,
     CompartmentKeys,
@@ -162,7 +163,7 @@ def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> No
 
 
 def school_attachment(school: Store) -> Attachment:
-    return Attachment("school", school.path, lambda: school.key)
+    return Attachment("school", school.path, school.fresh_key)
 
 
 def seal_to_all(key_file: KeyFile, keys: CompartmentKeys, publics: list[bytes]) -> KeyFile:
@@ -224,3 +225,39 @@ def create_compartment(
         raise
     creator.secrets.pins[compartment.value] = keys.pin
     return store, keys
+
+
+class AccessEnded(PermissionDenied):
+    """This account no longer holds the keys of a file it had open."""
+
+
+def follow_rotation(
+    paths: DataPaths, compartment: Compartment, account: UnlockedAccount
+) -> CompartmentKeys:
+    """After another session rotated ``compartment``: its keys as the key file now seals them
+    to this account (current, or next while that rotation finishes), if they open the file."""
+    key_file = keyfile.load(paths.keys)
+    opened = compartment_keys(key_file, compartment, account.secrets.box_privates)
+    if opened is not None:
+        for keys in [opened.current] + ([opened.next] if opened.next else []):
+            try:
+                connect(paths.database(compartment.value), keys.file_key).close()
+            except StoreDamaged:
+                continue
+            return keys
+    raise AccessEnded(
+        f"Your access to the {compartment.label} has ended, or your keys changed in another "
+        "window. Sign in again."
+    )
+
+
+def follow(session: Session, compartment: Compartment, store: Store) -> None:
+    """Let ``store`` follow key rotations made by other sessions (another window, the CLI)."""
+
+    def refreshed() -> bytes:
+        assert session.account is not None
+        keys = follow_rotation(session.paths, compartment, session.account)
+        session.keys[compartment] = keys
+        return keys.file_key
+
+    store.refresh_key = refreshed

@@ -145,7 +145,7 @@ def revoke(session: Session, username: str, role: Role) -> None:
             username,
             losing,
             f"{role.label} role removed from {username} by {session.user.username}",
-            school_too=False,
+            school=None,
         )
 
 

@@ -72,10 +72,13 @@ def rotate(
 ) -> int:
     """Give ``compartment`` new keys that those in ``removing`` never hold; returns the epoch."""
     tell = progress or (lambda _text: None)
-    removed = set(removing)
     store = _store_of(session, compartment)
     if session.account is None:
         raise SafedeskError("Keys can only be changed by someone signed in.")
+    # Never reseal to anyone whose access has ended, whoever asked for this rotation.
+    removed = set(removing) | _no_longer_allowed(
+        session, compartment, _listed(session, compartment)
+    )
     current = session.keys[compartment]
     tell("Preparing new keys")
     next_keys = _prepare_next(session, compartment, current, removed)
@@ -229,6 +232,14 @@ def run_pending(session: Session, progress: Progress | None = None) -> list[Comp
     return done
 
 
+def _listed(session: Session, compartment: Compartment) -> set[str]:
+    if compartment is Compartment.SCHOOL:
+        with session.store.read() as conn:
+            return {u.username for u in users.all_users(conn)}
+    with _store_of(session, compartment).read() as conn:
+        return {m.username for m in members.all_members(conn)}
+
+
 def _no_longer_allowed(session: Session, compartment: Compartment, named: set[str]) -> set[str]:
     """Of the accounts a request names, those whose access must really end: checked against
     the key file and the accounts, so a forged request cannot remove a rightful member."""
@@ -244,7 +255,7 @@ def _no_longer_allowed(session: Session, compartment: Compartment, named: set[st
     ending = set()
     for name in named:
         member = listed.get(name)
-        if member is None:
+        if member is None or name == RECOVERY_MEMBER:
             continue
         user = found.get(name)
         slot = key_file.account(name)

@@ -254,6 +254,7 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
             members.put(conn, RECOVERY_MEMBER, recovery_public, bytes(32), SET_UP, now)
         session.compartments[compartment] = store
         session.keys[compartment] = keys
+        key_ops.follow(session, compartment, store)
     session.account = key_ops.save_account(paths, session.account)
     with session.store.write() as conn:
         audit.append(

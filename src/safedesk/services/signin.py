@@ -120,6 +120,7 @@ def _open(
             store_id=key_file.store_id,
         )
         session.keys[Compartment.SCHOOL] = school_keys
+        key_ops.follow(session, Compartment.SCHOOL, school_store)
         if opened.next is not None and school_keys.epoch == opened.next.epoch:
             rotation.finish(session, Compartment.SCHOOL, school_keys, reason="interrupted")
         if Role.HEAD in user.roles and not all(c.value in key_file.epochs for c in READING):
@@ -180,6 +181,7 @@ def _open_compartments(session: Session, key_file: KeyFile) -> None:
             continue
         session.compartments[compartment] = store
         session.keys[compartment] = keys
+        key_ops.follow(session, compartment, store)
         if opened.next is not None and keys.epoch == opened.next.epoch:
             rotation.finish(session, compartment, keys, reason="interrupted")
 

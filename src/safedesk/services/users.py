@@ -170,21 +170,34 @@ def _end_access(
     compartments: Iterable[Compartment],
     reason: str,
     *,
-    school_too: bool,
+    school: str | None,
+    keeps_access: bool = False,
 ) -> None:
-    """Rotate what the acting member can; ask a member to rotate the rest."""
+    """New keys that the old ones (and so an old copy of the key file) cannot reach: now for
+    what the acting member holds, otherwise asked of a member's next sign-in.
+
+    The request is written first, so a crash part-way leaves the rotation still asked for.
+    ``school``: "remove" (the account leaves `school` too), "keep" (it stays, under a new
+    key pair already in the key file) or None. ``keeps_access``: the account stays a member
+    of ``compartments`` (its own password changed)."""
     now = session.clock.now()
     wanted = sorted(set(compartments))
+    removing = set() if keeps_access else {username}
     with session.store.write() as conn:
-        for compartment in wanted + ([Compartment.SCHOOL] if school_too else []):
+        for compartment in wanted + ([Compartment.SCHOOL] if school else []):
             access.ask_rotation(
                 conn, compartment.value, username, reason, session.user.username, now
             )
-    if school_too:
-        rotation.rotate(session, Compartment.SCHOOL, removing={username}, reason=reason)
+    if school:
+        rotation.rotate(
+            session,
+            Compartment.SCHOOL,
+            removing={username} if school == "remove" else set(),
+            reason=reason,
+        )
     for compartment in wanted:
         if session.member_of(compartment):
-            rotation.rotate(session, compartment, removing={username}, reason=reason)
+            rotation.rotate(session, compartment, removing=removing, reason=reason)
 
 
 def disable_user(session: Session, username: str) -> None:
@@ -206,7 +219,7 @@ def disable_user(session: Session, username: str) -> None:
         username,
         compartments_for(target.roles),
         f"{username} disabled by {session.user.username}",
-        school_too=True,
+        school="remove",
     )
 
 
@@ -300,7 +313,8 @@ def change_own_password(
         session.user.username,
         list(session.compartments),
         f"{session.user.username} changed their password",
-        school_too=True,
+        school="keep",
+        keeps_access=True,
     )
 
 
@@ -341,7 +355,7 @@ def reset_password(
     with session.store.write() as conn:
         _suspend_reading_roles(session, conn, target, why)
         session.audit(conn, "password.reset", object_type="user", object_id=username)
-    _end_access(session, username, compartments_for(target.roles), why, school_too=True)
+    _end_access(session, username, compartments_for(target.roles), why, school="keep")
 
 
 def _check_password(password: str) -> None:

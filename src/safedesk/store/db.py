@@ -259,6 +259,9 @@ class Store:
         self._key = bytearray(key)
         self.attachments = attachments
         self.gate = gate or Gate()
+        # Another session may rotate this file's key: this returns the key as it is now
+        # (from the key file), or raises when this account's access has ended.
+        self.refresh_key: Callable[[], bytes] | None = None
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._registry_lock = threading.Lock()
@@ -270,6 +273,12 @@ class Store:
     def key(self) -> bytes:
         self._check_open()
         return bytes(self._key)
+
+    def fresh_key(self) -> bytes:
+        """The key after checking it still opens the file (following a rotation made by
+        another session): what a connection attaching this file must use."""
+        with self.read():
+            return self.key
 
     @property
     def closed(self) -> bool:
@@ -296,16 +305,41 @@ class Store:
 
     _generation = 0
 
+    def _current_connection(self) -> Connection:
+        """This thread's connection, checked to still open its file(s): after a key rotation
+        made elsewhere the key is fetched again (``refresh_key``) and the connection reopened."""
+        conn = self.connection()
+        if conn.in_transaction:
+            return conn
+        try:
+            self._probe(conn)
+        except sqlcipher3.DatabaseError as exc:
+            if self.refresh_key is None or "not a database" not in str(exc).lower():
+                raise
+            fresh = self.refresh_key()
+            if fresh != bytes(self._key):
+                self.replace_key(fresh)
+            else:
+                self.reset_connections()
+            conn = self.connection()
+            self._probe(conn)
+        return conn
+
+    def _probe(self, conn: Connection) -> None:
+        conn.execute("SELECT count(*) FROM main.sqlite_master").fetchone()
+        for attachment in self.attachments:
+            conn.execute(f"SELECT count(*) FROM {attachment.name}.sqlite_master").fetchone()
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         with self.gate.shared(), sql_errors(self.path):
-            yield self.connection()
+            yield self._current_connection()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction: committed whole on success, rolled back on any error."""
         with self.gate.shared(), self._writer, sql_errors(self.path):
-            conn = self.connection()
+            conn = self._current_connection()
             if conn.in_transaction:  # nested write: join the outer transaction
                 yield conn
                 return

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from safedesk.domain.errors import AuthenticationError, SafedeskError
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.entries import Kind
+from safedesk.domain.errors import AuthenticationError, PermissionDenied, SafedeskError
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import backup, integrity, vault
+from safedesk.services import backup, integrity, records, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit, pupils
-from safedesk.store.db import Connection, StoreDamaged
 from safedesk.store.crypto import FAST_KDF
-from tests.conftest import HEAD_PASSWORD, SchoolStore
+from safedesk.store.db import Connection, StoreDamaged
+from tests import factories
+from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore, add_account
 
 TABLES = ("school", "user", "user_role", "pupil", "setting")
 
@@ -35,6 +38,25 @@ def _add_pupil(session: Session, surname: str, body: str = "801200005001") -> No
         )
 
 
+def _files(school: SchoolStore) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in [*school.paths.data_files(), school.paths.keys]}
+
+
+def _data(school: SchoolStore) -> dict[str, object]:
+    """What the store holds, audit log aside (a refused restore is rightly audited)."""
+    session = school.sign_in()
+    try:
+        with session.store.read() as conn:
+            found: dict[str, object] = {
+                t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in TABLES
+            }
+        with session.compartment(Compartment.SAFEGUARDING).read() as conn:
+            found["records"] = [r[0] for r in conn.execute("SELECT ref FROM entry ORDER BY ref")]
+    finally:
+        session.close()
+    return found
+
+
 def _content(conn: Connection, audit_upto: int) -> dict[str, list[tuple[object, ...]]]:
     dump = {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in TABLES}
     dump["audit_log"] = [
@@ -46,24 +68,35 @@ def _content(conn: Connection, audit_upto: int) -> dict[str, list[tuple[object, 
 def test_round_trip_restores_identical_content(
     school: SchoolStore, head_session: Session, tmp_path: Path
 ) -> None:
-    _add_pupil(head_session, "O'Connor-Nguyễn")
+    factories.add_pupils(head_session)
+    ref = records.record(head_session, Kind.CONCERN, factories.concern())
     path = backup.create_backup(head_session, tmp_path / "usb")
-    manifest_head = json.loads(zipfile.ZipFile(path).read("manifest.json"))["audit_seq"]
+    manifest_head = json.loads(zipfile.ZipFile(path).read("manifest.json"))["heads"]["school"][0]
     with head_session.store.read() as conn:
         before = _content(conn, manifest_head)
-    _add_pupil(head_session, "Later", "801200005002")  # made after the backup: must go
+    _add_pupil(head_session, "Later", "801200005009")  # made after the backup: must go
+    later = records.record(head_session, Kind.CONCERN, factories.concern())
     head_session.lock()
 
     result = backup.restore_backup(school.paths, path, "head", HEAD_PASSWORD)
 
-    assert result.set_aside is not None and (result.set_aside / "safedesk.db").exists()
+    assert result.set_aside is not None
+    assert sorted(p.name for p in result.set_aside.iterdir() if p.suffix in (".db", ".json")) == [
+        "behaviour.db",
+        "keys.json",
+        "safeguarding.db",
+        "school.db",
+    ]
+    assert set(result.rotated) == {"school", "safeguarding", "behaviour"}
     session = school.sign_in()
     with session.store.read() as conn:
         assert _content(conn, manifest_head) == before
         assert audit.walk_chain(conn).ok
         assert audit.events_with_action(conn, "backup.restored")[-1].detail["file"] == path.name
+    assert [e.ref for e in records.pupil_records(session, factories.PUPIL_A)] == [ref]
+    assert later != ref
     assert integrity.verify(session).ok
-    session.store.close()
+    session.close()
 
 
 def test_restore_onto_a_new_pc(school: SchoolStore, head_session: Session, tmp_path: Path) -> None:
@@ -71,7 +104,7 @@ def test_restore_onto_a_new_pc(school: SchoolStore, head_session: Session, tmp_p
     fresh = DataPaths(tmp_path / "new-pc")
     result = backup.restore_backup(fresh, path, "head", HEAD_PASSWORD)
     assert result.set_aside is None
-    vault.sign_in(fresh, "head", HEAD_PASSWORD).store.close()
+    vault.sign_in(fresh, "head", HEAD_PASSWORD).close()
 
 
 def test_backup_file_reveals_no_names(head_session: Session, tmp_path: Path) -> None:
@@ -86,10 +119,10 @@ def test_wrong_password_changes_nothing(
 ) -> None:
     path = backup.create_backup(head_session, tmp_path / "usb")
     head_session.lock()
-    before = school.paths.database.read_bytes()
+    before = _files(school)
     with pytest.raises(AuthenticationError):
         backup.restore_backup(school.paths, path, "head", "wrong password")
-    assert school.paths.database.read_bytes() == before
+    assert _files(school) == before
     assert not school.paths.replaced.exists()
     assert not list(school.paths.root.glob(".restore-*"))
 
@@ -101,8 +134,8 @@ def test_tampered_backup_is_refused(
     head_session.lock()
     with zipfile.ZipFile(path) as src:
         manifest = json.loads(src.read("manifest.json"))
-        files = {n: src.read(n) for n in ("safedesk.db", "keyring.json")}
-    manifest["audit_seq"] = 1  # pretend the backup is older than it is
+        files = {n: src.read(n) for n in manifest["files"]}
+    manifest["heads"]["school"][0] = 1  # pretend the backup is older than it is
     forged = tmp_path / "forged.sdbackup"
     with zipfile.ZipFile(forged, "w") as out:
         out.writestr("manifest.json", json.dumps(manifest))
@@ -130,16 +163,14 @@ def test_backup_of_another_school_is_refused(school: SchoolStore, tmp_path: Path
         password=HEAD_PASSWORD,
         kdf=FAST_KDF,
     )
-    with vault.sign_in(other, "head", HEAD_PASSWORD).store as store:
-        pass
     session = vault.sign_in(other, "head", HEAD_PASSWORD)
     path = backup.create_backup(session, tmp_path / "usb")
-    session.store.close()
-    before = school.paths.database.read_bytes()
+    session.close()
+    before = _data(school)
     with pytest.raises(SafedeskError, match="different school"):
         backup.restore_backup(school.paths, path, "head", HEAD_PASSWORD)
-    assert school.paths.database.read_bytes() == before
-    assert store.closed
+    assert _data(school) == before
+    assert not school.paths.replaced.exists()
 
 
 def test_rotation_keeps_the_newest(head_session: Session, tmp_path: Path) -> None:
@@ -174,7 +205,7 @@ def test_backup_is_consistent_while_another_connection_writes(
         n = 0
         while not stop.is_set():
             n += 1
-            with other.store.write() as conn:
+            with other.compartment(Compartment.SAFEGUARDING).write() as conn:
                 other.audit(conn, "test.write", detail={"n": n})
             stop.wait(0.002)  # a busy app, not a tight loop that starves other writers
 
@@ -185,9 +216,71 @@ def test_backup_is_consistent_while_another_connection_writes(
     finally:
         stop.set()
         writer.join()
-        other.store.close()
-    with head_session.store.read() as conn:
+        other.close()
+    with head_session.compartment(Compartment.SAFEGUARDING).read() as conn:
         assert audit.events_with_action(conn, "test.write")  # the writer really ran
     for i, path in enumerate(paths):
         target = DataPaths(tmp_path / f"check{i}")
         backup.restore_backup(target, path, "head", HEAD_PASSWORD)  # verifies the chain
+
+
+def test_a_non_member_backup_copies_the_reading_files_as_they_are(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    factories.add_pupils(head_session)
+    ref = records.record(head_session, Kind.CONCERN, factories.concern())
+    add_account(head_session, "office2", {Role.ADMIN})
+    office = school.sign_in("office2", OTHER_PASSWORD)
+    try:
+        path = backup.create_backup(office, tmp_path / "usb")
+    finally:
+        office.close()
+    manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
+    assert set(manifest["heads"]) == {"school"}  # it could not read the others' heads
+    assert {"safeguarding.db", "behaviour.db"} <= set(manifest["files"])
+    fresh = DataPaths(tmp_path / "new-pc")
+    head_session.close()
+    backup.restore_backup(fresh, path, "head", HEAD_PASSWORD)
+    session = vault.sign_in(fresh, "head", HEAD_PASSWORD)
+    try:
+        assert [e.ref for e in records.pupil_records(session, factories.PUPIL_A)] == [ref]
+    finally:
+        session.close()
+
+
+def test_the_live_store_says_who_may_restore(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    add_account(head_session, "office2", {Role.ADMIN})
+    add_account(head_session, "teacher", {Role.STAFF})
+    path = backup.create_backup(head_session, tmp_path / "usb")  # office2 is an admin in it
+    users.disable_user(head_session, "office2")
+    factories.add_pupils(head_session)
+    records.record(head_session, Kind.CONCERN, factories.concern())
+    head_session.close()
+    before = _data(school)
+    with pytest.raises(AuthenticationError):  # disabled in the live store: refused there
+        backup.restore_backup(school.paths, path, "office2", OTHER_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        backup.restore_backup(school.paths, path, "teacher", OTHER_PASSWORD)
+    assert _data(school) == before
+    assert not school.paths.replaced.exists()
+
+
+def test_accounts_disabled_in_the_live_store_stay_disabled(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    add_account(head_session, "t.jones", {Role.DSL})
+    path = backup.create_backup(head_session, tmp_path / "usb")  # t.jones active in it
+    users.disable_user(head_session, "t.jones")
+    head_session.close()
+    backup.restore_backup(school.paths, path, "head", HEAD_PASSWORD)
+    with pytest.raises(AuthenticationError):
+        vault.sign_in(school.paths, "t.jones", OTHER_PASSWORD)
+    head = school.sign_in()
+    try:
+        with head.compartment(Compartment.SAFEGUARDING).read() as conn:
+            assert "t.jones" not in [r[0] for r in conn.execute("SELECT username FROM member")]
+        assert integrity.verify(head).ok
+    finally:
+        head.close()

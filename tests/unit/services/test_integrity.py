@@ -4,16 +4,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.roles import Role
 from safedesk.services import backup, integrity
 from safedesk.services.session import Session
 from safedesk.services.settings import update_settings
-from tests.conftest import SchoolStore
+from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
 
 
 def test_sound_store_verifies(head_session: Session) -> None:
     report = integrity.verify(head_session)
     assert report.ok, report.problems
-    assert report.head.seq == report.audit_rows
+    assert set(report.heads) == set(Compartment)  # the head opens all three
+    assert sum(h.seq for h in report.heads.values()) == report.audit_rows
+    assert report.waiting == ()
+
+
+def test_an_administrator_checks_what_they_can_open_and_names_the_rest(
+    school: SchoolStore, head_session: Session
+) -> None:
+    add_account(head_session, "office2", {Role.ADMIN})
+    office = school.sign_in("office2", OTHER_PASSWORD)
+    try:
+        report = integrity.verify(office)
+    finally:
+        office.close()
+    assert report.ok
+    assert set(report.heads) == {Compartment.SCHOOL}
+    assert report.waiting == (Compartment.SAFEGUARDING, Compartment.BEHAVIOUR)
+
+
+def test_a_tampered_compartment_is_named(head_session: Session) -> None:
+    with head_session.compartment(Compartment.BEHAVIOUR).write() as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1")
+    report = integrity.verify(head_session)
+    assert report.problems == ["behaviour: audit row 1 has been altered"]
 
 
 def test_tampered_audit_row_is_detected(head_session: Session) -> None:
@@ -22,7 +48,7 @@ def test_tampered_audit_row_is_detected(head_session: Session) -> None:
         conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
     report = integrity.verify(head_session)
     assert not report.ok
-    assert report.problems == ["audit row 2 has been altered"]
+    assert report.problems == ["school: audit row 2 has been altered"]
 
 
 def test_rebuilt_chain_is_caught_by_a_backup_head(

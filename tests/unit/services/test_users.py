@@ -27,13 +27,29 @@ def _add(session: Session, username: str, role: Role = Role.STAFF) -> None:
 
 
 def test_added_user_can_sign_in_with_their_role(school: SchoolStore, head_session: Session) -> None:
-    _add(head_session, "t.jones", Role.DSL)
+    _add(head_session, "t.jones", Role.ADMIN)
     session = school.sign_in("t.jones", OTHER_PASSWORD)
-    assert session.user.roles == {Role.DSL}
-    session.store.close()
+    assert session.user.roles == {Role.ADMIN}
+    session.close()
     with head_session.store.read() as conn:
         added = audit.events_with_action(conn, "user.added")
     assert [e.object_id for e in added] == ["head", "t.jones"]
+
+
+@pytest.mark.parametrize("role", [Role.DSL, Role.BEHAVIOUR_LEAD, Role.HEAD])
+def test_a_reading_role_is_only_asked_for_until_granted(
+    school: SchoolStore, head_session: Session, role: Role
+) -> None:
+    _add(head_session, "t.jones", role)
+    session = school.sign_in("t.jones", OTHER_PASSWORD)
+    try:
+        assert session.user.roles == {Role.STAFF}  # may record meanwhile, read nothing
+        assert session.compartments == {}
+    finally:
+        session.close()
+    account = next(a for a in users.list_accounts(head_session) if a.user.username == "t.jones")
+    assert account.requested == {role}
+    assert account.rotation_pending == ()
 
 
 def test_duplicate_username_is_refused(head_session: Session) -> None:
@@ -58,8 +74,8 @@ def test_change_own_password_needs_the_old_one(school: SchoolStore, head_session
     with pytest.raises(AuthenticationError, match="current password"):
         users.change_own_password(session, "wrong old one", "my new password!", FAST_KDF)
     users.change_own_password(session, OTHER_PASSWORD, "my new password!", FAST_KDF)
-    session.store.close()
-    school.sign_in("t.jones", "my new password!").store.close()
+    session.close()
+    school.sign_in("t.jones", "my new password!").close()
     with pytest.raises(AuthenticationError):
         vault.sign_in(school.paths, "t.jones", OTHER_PASSWORD)
 
@@ -67,7 +83,9 @@ def test_change_own_password_needs_the_old_one(school: SchoolStore, head_session
 def test_admin_resets_a_password(school: SchoolStore, head_session: Session) -> None:
     _add(head_session, "t.jones")
     users.reset_password(head_session, "t.jones", "reset by the admin", FAST_KDF)
-    school.sign_in("t.jones", "reset by the admin").store.close()
+    school.sign_in("t.jones", "reset by the admin").close()
+    with pytest.raises(AuthenticationError):
+        vault.sign_in(school.paths, "t.jones", OTHER_PASSWORD)
 
 
 def test_disabled_then_enabled_needs_the_new_password(
@@ -75,8 +93,10 @@ def test_disabled_then_enabled_needs_the_new_password(
 ) -> None:
     _add(head_session, "t.jones")
     users.disable_user(head_session, "t.jones")
+    with pytest.raises(AuthenticationError):
+        vault.sign_in(school.paths, "t.jones", OTHER_PASSWORD)
     users.enable_user(head_session, "t.jones", "welcome back password", FAST_KDF)
-    school.sign_in("t.jones", "welcome back password").store.close()
+    school.sign_in("t.jones", "welcome back password").close()
 
 
 def test_cannot_disable_yourself(head_session: Session) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import (
     AccountDisabled,
     AuthenticationError,
@@ -20,8 +21,8 @@ from safedesk.paths import DataPaths
 from safedesk.services import signin_backoff, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit
-from safedesk.store.db import StoreDamaged
 from safedesk.store.crypto import FAST_KDF
+from safedesk.store.db import StoreDamaged
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore
 
 
@@ -48,7 +49,7 @@ def test_failures_back_off_and_are_audited_at_next_sign_in(school: SchoolStore) 
     session = school.sign_in()
     with session.store.read() as conn:
         failed = audit.events_with_action(conn, "signin.failed")
-    session.store.close()
+    session.close()
     assert [e.detail["account"] for e in failed] == ["head"] * signin_backoff.FREE_ATTEMPTS
     assert not school.paths.signin_failures.exists()
 
@@ -71,7 +72,7 @@ def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Sess
     users.disable_user(head_session, "j.smith")
     with pytest.raises(AccountDisabled, match="disabled"):
         vault.sign_in(school.paths, "j.smith", OTHER_PASSWORD)
-    assert b"j.smith" not in school.paths.keyring.read_bytes()
+    assert b"j.smith" not in school.paths.keys.read_bytes()
 
 
 def test_create_refuses_an_existing_store(school: SchoolStore) -> None:
@@ -97,7 +98,7 @@ def test_create_names_every_bad_field(tmp_path: Path) -> None:
             kdf=FAST_KDF,
         )
     assert set(caught.value.problems) == {"school", "username", "display name", "password"}
-    assert not (tmp_path / "safedesk.db").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_keyring_of_another_school_is_refused(tmp_path: Path, school: SchoolStore) -> None:
@@ -110,15 +111,15 @@ def test_keyring_of_another_school_is_refused(tmp_path: Path, school: SchoolStor
         password=HEAD_PASSWORD,
         kdf=FAST_KDF,
     )
-    shutil.copy(other.keyring, school.paths.keyring)
-    with pytest.raises(StoreDamaged, match="key file belongs to another safedesk store"):
+    shutil.copy(other.keys, school.paths.keys)
+    with pytest.raises(StoreDamaged, match="belongs to another safedesk"):
         vault.sign_in(school.paths, "head", HEAD_PASSWORD)
 
 
 def test_hand_edited_keyring_is_refused_clearly(school: SchoolStore) -> None:
-    raw = json.loads(school.paths.keyring.read_text())
-    raw["slots"][0]["salt"] = "not base64!"
-    school.paths.keyring.write_text(json.dumps(raw))
+    raw = json.loads(school.paths.keys.read_text())
+    raw["accounts"][0]["salt"] = "not base64!"
+    school.paths.keys.write_text(json.dumps(raw))
     with pytest.raises(StoreDamaged, match="key file"):
         vault.sign_in(school.paths, "head", HEAD_PASSWORD)
 
@@ -132,7 +133,7 @@ def test_recovery_key_resets_a_forgotten_password(school: SchoolStore) -> None:
     session = vault.sign_in(school.paths, "head", "a brand new password")
     with session.store.read() as conn:
         assert audit.events_with_action(conn, "password.reset_with_recovery_key")
-    session.store.close()
+    session.close()
 
 
 def test_wrong_recovery_key_is_refused(school: SchoolStore) -> None:
@@ -142,10 +143,79 @@ def test_wrong_recovery_key_is_refused(school: SchoolStore) -> None:
         )
 
 
-def test_lock_closes_the_store_and_wipes_the_key(head_session: Session) -> None:
-    key_holder = head_session.store._key
+def test_lock_closes_every_file_and_wipes_every_key(head_session: Session) -> None:
+    held = [head_session.store._key] + [s._key for s in head_session.compartments.values()]
+    assert len(held) == 3
+    assert head_session.account is not None
+    kek = head_session.account.kek
     head_session.lock()
     assert head_session.locked
-    assert bytes(key_holder) == bytes(32)
+    assert all(bytes(key) == bytes(32) for key in held)
+    assert bytes(kek) == bytes(len(kek))
+    assert head_session.keys == {}
     with pytest.raises(SafedeskError, match="locked"):
         head_session.store.connection()
+
+
+def test_init_makes_three_files_and_a_key_file_naming_nobody(school: SchoolStore) -> None:
+    names = sorted(p.name for p in school.paths.root.iterdir() if p.is_file())
+    assert [n for n in names if n.endswith(".db")] == [
+        "behaviour.db",
+        "safeguarding.db",
+        "school.db",
+    ]
+    raw = school.paths.keys.read_bytes()
+    assert b"head" not in raw and b"Ngozi" not in raw
+    assert b'"recovery": {' in raw
+
+
+def test_a_head_who_is_not_the_administrator_makes_the_keys_at_first_sign_in(
+    tmp_path: Path,
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    made = vault.create_school(
+        paths,
+        school_name="St Mary's",
+        username="office",
+        display_name="Mrs Office",
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+        headteacher=vault.Headteacher("head", "Mr Head", "one time password"),
+    )
+    assert made.recovery_key is None
+    assert not paths.database("safeguarding").exists()
+    office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+    try:
+        assert office.user.roles == {Role.ADMIN}
+        assert office.compartments == {} and office.new_recovery_code is None
+    finally:
+        office.close()
+    head = vault.sign_in(paths, "head", "one time password")
+    try:
+        assert head.new_recovery_code is not None
+        assert set(head.compartments) == {
+            Compartment.SAFEGUARDING,
+            Compartment.BEHAVIOUR,
+        }
+    finally:
+        head.close()
+    again = vault.sign_in(paths, "head", "one time password")
+    try:
+        assert again.new_recovery_code is None  # shown once, at that first sign-in only
+    finally:
+        again.close()
+    office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+    try:
+        assert office.compartments == {}  # the administrator still holds no reading key
+    finally:
+        office.close()
+
+
+def test_a_store_of_the_one_file_version_is_refused_by_name(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    paths.legacy_database.write_bytes(b"\x00" * 4096)
+    (tmp_path / "keyring.json").write_text("{}")
+    with pytest.raises(SafedeskError, match=r"made by safedesk 0\.1") as caught:
+        vault.sign_in(paths, "head", HEAD_PASSWORD)
+    assert "Nothing has been changed" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keyring.json", "safedesk.db"]

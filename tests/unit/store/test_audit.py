@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "a.db", secrets.token_bytes(32))
-    migrate.migrate(store.connection(), store.path, tmp_path / "pre")
+    migrate.migrate(store.connection(), store.path, tmp_path / "pre", "school")
     with store.write() as conn:
         for i in range(5):
             audit.append(conn, at=NOW, actor="head", action=f"test.{i}", detail={"n": i})
