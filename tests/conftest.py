@@ -74,6 +74,7 @@ def new_school(folder: Path) -> SchoolStore:
         password=HEAD_PASSWORD,
         kdf=FAST_KDF,
     )
+    assert created.recovery_key is not None  # the first user is the head: made at set-up
     return SchoolStore(paths, created.recovery_key)
 
 

@@ -56,6 +56,10 @@ _DATE = re.compile(
 DELIMITERS = ",;\t"
 SNIFF_CHARS = 8192
 UNREADABLE = 'cannot be read from here on: is there a quote mark (") that is not closed?'
+TOO_LONG = (
+    "has a value far longer than any name or date (over {limit:,} characters): is this the "
+    "right file?"
+)
 _BREAKS = re.compile("[\r\n\t\u2028\u2029]")
 _EXCEL_SEP = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 
@@ -76,20 +80,57 @@ def fold(heading: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252; UTF-16 only when its BOM says so."""
+    """UTF-8 (with or without a BOM), else Windows-1252; UTF-16 only when its BOM says so.
+
+    A file whose lines are partly UTF-8 and partly Windows-1252 (two exports pasted
+    together) is refused naming its lines: decoding it either way would store mojibake."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export.
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
+            raise ImportRejected(
+                {
+                    "file": "is not readable text; please save it from your MIS or Excel as CSV "
+                    "(UTF-8)"
+                }
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    mixed = _lines_not_utf8(data)
+    if mixed:
+        lines = _join([str(n) for n in mixed[:10]], "and") + (
+            " and more" if len(mixed) > 10 else ""
+        )
+        raise ImportRejected(
+            {
+                "file": f"mixes two text encodings: line{'s' if len(mixed) > 1 else ''} {lines} "
+                "are not UTF-8 while other lines are. Save the whole file again from your MIS "
+                "as CSV (UTF-8)."
+            }
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            {"file": "is not readable text; please save it from your MIS or Excel as CSV (UTF-8)"}
+        ) from None
+
+
+def _lines_not_utf8(data: bytes) -> list[int]:
+    """Line numbers that are not UTF-8, when other lines hold real UTF-8 (non-ASCII) text."""
+    bad: list[int] = []
+    some_utf8 = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
             continue
-    raise ImportRejected(
-        {"file": "is not readable text; please save it from your MIS or Excel as CSV (UTF-8)"}
-    )
+        some_utf8 = some_utf8 or not text.isascii()
+    return bad if some_utf8 else []
 
 
 def parse_date(text: str) -> date | None:
@@ -109,8 +150,8 @@ def parse_pupil_csv(data: bytes, *, today: date | None = None) -> list[PupilDeta
     today = today or date.today()
     rows = _rows(_text(data))
     for header_line, header in rows:
-        if header is None:
-            raise ImportRejected({f"line {header_line}": UNREADABLE})
+        if isinstance(header, str):
+            raise ImportRejected({f"line {header_line}": header})
         if any(cell.strip() for cell in header):
             break
     else:
@@ -120,8 +161,8 @@ def parse_pupil_csv(data: bytes, *, today: date | None = None) -> list[PupilDeta
     pupils: list[PupilDetails] = []
     lines_of: dict[str, list[int]] = {}
     for line, row in rows:
-        if row is None:
-            problems[line] = [UNREADABLE]
+        if isinstance(row, str):
+            problems[line] = [row]
             break
         if not any(cell.strip() for cell in row):
             continue
@@ -170,10 +211,10 @@ def _text(data: bytes) -> str:
     return text
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str] | None]]:
+def _rows(text: str) -> Iterator[tuple[int, list[str] | str]]:
     """Each record with the line it starts on (a quoted value may span lines).
 
-    A record the csv module cannot read comes as None, and nothing after it.
+    A record the csv module cannot read comes as the reason why, and nothing after it.
     """
     lines = io.StringIO(text, newline="")
     excel_sep = _EXCEL_SEP.match(lines.readline())
@@ -190,8 +231,9 @@ def _rows(text: str) -> Iterator[tuple[int, list[str] | None]]:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            yield start, None
+        except csv.Error as exc:
+            too_long = "field limit" in str(exc)
+            yield start, TOO_LONG.format(limit=csv.field_size_limit()) if too_long else UNREADABLE
             return
         yield start, row
 

@@ -29,12 +29,12 @@ class Session:
     store: Store  # the `school` file
     user: User
     clock: Clock
-    account: UnlockedAccount | None = None
-    keys: dict[Compartment, CompartmentKeys] = field(default_factory=dict)
+    account: UnlockedAccount | None = field(default=None, repr=False)
+    keys: dict[Compartment, CompartmentKeys] = field(default_factory=dict, repr=False)
     compartments: dict[Compartment, Store] = field(default_factory=dict)
     gate: Gate = field(default_factory=Gate)
     # Set once at the headteacher's first sign-in: shown to them once, then forgotten.
-    new_recovery_code: str | None = None
+    new_recovery_code: str | None = field(default=None, repr=False)
     # Compartments a member must rotate before writing to them (see services.rotation).
     rotation_due: set[Compartment] = field(default_factory=set)
     store_id: str = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
@@ -104,7 +104,7 @@ def unwrap(key: bytes | bytearray, nonce: bytes, wrapped: bytes, associated: byt
 class BoxKeys:
     """An X25519 key pair: things are sealed to its public half."""
 
-    private: bytes
+    private: bytes = field(repr=False)
     public: bytes
 
     @classmethod
@@ -125,7 +125,7 @@ class BoxKeys:
 class SignKeys:
     """An Ed25519 key pair."""
 
-    private: bytes
+    private: bytes = field(repr=False)
     public: bytes
 
     @classmethod

@@ -43,16 +43,20 @@ class Pin:
 
 @dataclass
 class AccountSecrets:
-    """Everything only the account holder may know; kept wrapped under their password."""
+    """Everything only the account holder may know; kept wrapped under their password.
+
+    No secret is in its repr: a failing test or a logged object must not print a key."""
 
     username: str
-    box: BoxKeys
-    sign: SignKeys
-    mailbox: bytes  # names this account's sealed copies, drafts and receipts without naming it
+    box: BoxKeys = field(repr=False)
+    sign: SignKeys = field(repr=False)
+    # names this account's sealed copies, drafts and receipts without naming it
+    mailbox: bytes = field(repr=False)
     origin: str  # "own" (set by the holder), "created" or "reset" (by an administrator)
     pins: dict[str, Pin] = field(default_factory=dict)
     seqs: dict[str, int] = field(default_factory=dict)
-    old_box: list[bytes] = field(default_factory=list)  # earlier pairs, so old copies open
+    # earlier pairs, so old copies open
+    old_box: list[bytes] = field(default_factory=list, repr=False)
     # (old signing key, new signing key, old key's signature of the new): each password
     # change the holder made, so readers can follow this account's keys from one to the next
     certs: list[tuple[bytes, bytes, bytes]] = field(default_factory=list)
@@ -115,9 +119,9 @@ class CompartmentKeys:
 
     compartment: str
     epoch: int
-    file_key: bytes
-    box: BoxKeys
-    sign: SignKeys
+    file_key: bytes = field(repr=False)
+    box: BoxKeys = field(repr=False)
+    sign: SignKeys = field(repr=False)
 
     @classmethod
     def generate(cls, compartment: str, epoch: int) -> CompartmentKeys:
@@ -157,9 +161,9 @@ class CompartmentKeys:
 class UnlockedAccount:
     """An open slot: its secrets and the key that rewraps them (held while signed in)."""
 
-    slot: AccountSlot
+    slot: AccountSlot = field(repr=False)
     secrets: AccountSecrets
-    kek: bytearray
+    kek: bytearray = field(repr=False)
 
     def wipe(self) -> None:
         for i in range(len(self.kek)):

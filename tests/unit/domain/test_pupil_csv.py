@@ -424,3 +424,28 @@ def test_names_round_trip_exactly(
     assert [(p.upn, p.legal_surname, p.legal_forename, p.preferred_forename) for p in parsed] == [
         (code, *person) for code, person in zip(upns, people, strict=True)
     ]
+
+
+def test_a_file_mixing_utf8_and_windows_1252_names_the_lines() -> None:
+    head = "UPN,Surname,Forename,DOB\r\n".encode()
+    utf8 = "B801200005001,Nguyễn,Siobhán,04/03/2018\r\n".encode()
+    cp1252 = "U330201900123,Zoë,Renée,30/09/2017\r\n".encode("cp1252")
+    with pytest.raises(ImportRejected) as caught:
+        parse_pupil_csv(head + utf8 + cp1252, today=date(2026, 11, 1))
+    message = caught.value.problems["file"]
+    assert "mixes two text encodings" in message and "line 3 are not UTF-8" in message
+
+
+def test_a_windows_1252_file_alone_is_still_read() -> None:
+    data = "UPN,Surname,Forename,DOB\r\nU330201900123,Zoë,Renée,30/09/2017\r\n".encode("cp1252")
+    found = parse_pupil_csv(data, today=date(2026, 11, 1))
+    assert (found[0].legal_surname, found[0].legal_forename) == ("Zoë", "Renée")
+
+
+def test_a_ten_megabyte_field_says_so_not_unclosed_quote() -> None:
+    data = b"UPN,Surname,Forename,DOB\r\nB801200005001," + b"x" * 10_000_000 + b",A,04/03/2018\r\n"
+    with pytest.raises(ImportRejected) as caught:
+        parse_pupil_csv(data, today=date(2026, 11, 1))
+    message = caught.value.problems["line 2"]
+    assert "far longer than any name or date" in message
+    assert "quote" not in message

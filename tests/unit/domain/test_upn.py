@@ -1,4 +1,4 @@
-"""UPN check letters (the DfE modulo-23 algorithm)."""
+"""UPN check letters (the DfE modulo-23 algorithm), local-authority numbers, ASCII only."""
 
 from __future__ import annotations
 
@@ -75,10 +75,65 @@ def test_check_letter_needs_twelve_characters() -> None:
         upn.check_letter("80120000500")
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "B80120000500\u0661",  # an Arabic-Indic one at the end
+        "B\u0668" + "01200005001",  # an Arabic-Indic eight in the LA digits
+        "B801200005\uff10\uff10" + "1",  # full-width zeros
+        "\u0392801200005001",  # a Greek capital beta, not a B
+    ],
+)
+def test_only_ascii_digits_and_letters_make_a_upn(look_alike: str) -> None:
+    # Each would otherwise be a second, different-looking copy of the same child.
+    assert "A–Z and 0–9 only" in (upn.problem(upn.normalise(look_alike)) or "")
+
+
+@pytest.mark.parametrize("la", ["000", "100", "999", "802" + ""])
+def test_an_unknown_local_authority_number_is_refused(la: str) -> None:
+    body = la + "200005001"
+    if la == "802":  # a real one (Bristol is 801, North Somerset 802): accepted
+        assert upn.problem(upn.make(body)) is None
+        return
+    found = upn.problem(upn.make(body))
+    assert found is not None and f"known local-authority number ({la})" in found
+
+
+def test_a_typo_in_the_local_authority_digits_is_caught() -> None:
+    # 801 → 810 keeps the check letter arithmetic plausible for a swap, but 810 is no LA.
+    valid = upn.make("801200005001")
+    swapped = valid[0] + "810" + valid[4:]
+    assert upn.problem(swapped) is not None
+
+
 bodies = st.from_regex(r"\A[0-9]{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]\Z")
 
 
 @given(bodies)
 def test_check_letter_matches_python_stdnum(body: str) -> None:
     assert upn.check_letter(body) == stdnum_check_letter(body)
-    assert upn.problem(upn.make(body)) is None
+    assert upn.problem(upn.make(body)) in (None, _unknown_la(body))
+
+
+def _unknown_la(body: str) -> str:
+    return (
+        f"{upn.make(body)!r} does not start with a known local-authority number "
+        f"({body[:3]}): check the first digits"
+    )
+
+
+def test_check_letters_agree_with_python_stdnum_on_a_sweep_of_upns() -> None:
+    """Against an oracle written independently of the code under test, and stdnum itself."""
+    from stdnum.gb import upn as stdnum_upn
+
+    checked = 0
+    for la in ("801", "330", "886", "919", "201", "938"):
+        for establishment in range(0, 10_000, 130):
+            for serial in range(0, 1000, 10):
+                body = f"{la}{establishment:04d}26{serial:03d}"
+                letter = upn.check_letter(body)
+                assert letter == stdnum_check_letter(body)
+                if checked % 97 == 0:
+                    assert stdnum_upn.is_valid(letter + body)
+                checked += 1
+    assert checked >= 46_000

@@ -219,3 +219,18 @@ def test_a_store_of_the_one_file_version_is_refused_by_name(tmp_path: Path) -> N
         vault.sign_in(paths, "head", HEAD_PASSWORD)
     assert "Nothing has been changed" in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keyring.json", "safedesk.db"]
+
+
+def test_no_key_is_printed_by_a_session_or_its_key_objects(head_session: Session) -> None:
+    assert head_session.account is not None
+    secrets = head_session.account.secrets
+    shown = " ".join(
+        repr(thing)
+        for thing in (head_session, head_session.account, secrets, *head_session.keys.values())
+    )
+    held = [secrets.box.private, secrets.sign.private, secrets.mailbox]
+    held += [k.file_key for k in head_session.keys.values()]
+    held += [k.box.private for k in head_session.keys.values()]
+    held.append(bytes(head_session.account.kek))
+    for key in held:
+        assert repr(key) not in shown and key.hex() not in shown
