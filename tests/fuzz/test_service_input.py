@@ -1,5 +1,9 @@
 """Generated input into every service that takes it: accepted and kept exactly, or refused with
-a validation error naming the field. Never a crash, never a partial write."""
+a validation error naming the field. Never a crash, never a partial write.
+
+A record goes through its compartment's sealed inbox: a member's is taken in at once, a
+member of staff's when a member's session takes it in, where it is validated again. What was
+accepted must then be taken in, not quarantined, and kept exactly in the compartment."""
 
 from __future__ import annotations
 
@@ -11,13 +15,17 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from safedesk.domain.casework import ACT_FIELDS, NOTIFICATION_FIELDS, ActType
+from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.errors import NotFound, ValidationError
-from safedesk.services import casework, pupil_import, records, search
+from safedesk.domain.roles import Role
+from safedesk.services import casework, intake, pupil_import, records, search
 from safedesk.services import settings as school_settings
+from safedesk.services.intake import TakeInReport
 from safedesk.services.session import Session
+from safedesk.store.db import Store
 from tests import factories
-from tests.conftest import SchoolStore
+from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
 
 EXAMPLES = settings(
     max_examples=60,
@@ -57,41 +65,86 @@ ANY_VALUE = st.one_of(
 
 @pytest.fixture
 def session(school: SchoolStore) -> Iterator[Session]:
+    """The headteacher: a member of every compartment."""
     opened = school.sign_in()
     factories.add_pupils(opened)
     yield opened
-    opened.store.close()
+    opened.close()
 
 
-def count(session: Session, table: str) -> int:
-    with session.store.read() as conn:
+@pytest.fixture(params=["member", "staff"])
+def author(
+    request: pytest.FixtureRequest, school: SchoolStore, session: Session
+) -> Iterator[Session]:
+    """Who records: the head (taken in at once) or a member of staff (through the inbox)."""
+    if request.param == "member":
+        yield session
+        return
+    add_account(session, "fuzz.staff", {Role.STAFF})
+    staff = school.sign_in("fuzz.staff", OTHER_PASSWORD)
+    yield staff
+    staff.close()
+
+
+def count(store: Store, table: str) -> int:
+    with store.read() as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def safeguarding(session: Session) -> Store:
+    return session.compartment(Compartment.SAFEGUARDING)
 
 
 @pytest.mark.parametrize("kind", list(Kind))
 @EXAMPLES
 @given(data=st.data())
-def test_records_accept_exactly_or_refuse(session: Session, kind: Kind, data: Any) -> None:
+def test_records_accept_exactly_or_refuse(
+    session: Session, author: Session, kind: Kind, data: Any
+) -> None:
     payload = factories.PAYLOADS[kind]()
     names = [f.name for f in FIELDS[kind]] + [
         "pupils" if kind is not Kind.INTERVENTION else "pupil"
     ]
     for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)):
         payload[name] = data.draw(ANY_VALUE)
-    before = (count(session, "entry"), count(session, "audit_log"))
+    compartment = KIND_COMPARTMENT[kind]
+    records_file = session.compartment(compartment)
+
+    def written() -> tuple[int, ...]:
+        return (
+            count(records_file, "entry"),
+            count(records_file, "audit_log"),
+            *(count(session.store, t) for t in ("inbox_item", "sealed_copy", "audit_log")),
+            count(session.store, "ref_counter"),
+        )
+
+    before = written()
     try:
-        ref = records.record(session, kind, payload)
+        ref = records.record(author, kind, payload)
     except ValidationError as exc:
         refused = exc.problems
         assert refused
-        assert (count(session, "entry"), count(session, "audit_log")) == before
+        assert written() == before
+        event("refused")
         return
+    event("accepted")
+    # Accepted means taken in: validated again by the member's session, never quarantined.
+    if author is not session:
+        assert intake.take_in(session, compartment) == TakeInReport(taken_in=1)
+    assert count(session.store, "inbox_item") == 0
+    assert count(records_file, "quarantine") == 0
+    assert count(records_file, "entry") == before[0] + 1
     stored = records.open_record(session, ref).current()
     for spec in FIELDS[kind]:
         sent = payload.get(spec.name)
         if spec.type in ("text", "long_text") and isinstance(sent, str) and sent.strip():
             assert stored[spec.name] == sent  # kept exactly, whitespace and all
-    assert count(session, "entry") == before[0] + 1
+    # The author's own copy says just what the compartment does (a field left empty is
+    # absent from one and None in the other).
+    copy = records.open_record(author, ref).current()
+    assert {k: v for k, v in copy.items() if v is not None} == {
+        k: v for k, v in stored.items() if v is not None
+    }
 
 
 @pytest.mark.parametrize("act_type", [t for t in ActType if ACT_FIELDS[t]])
@@ -104,13 +157,13 @@ def test_acts_accept_or_refuse(session: Session, act_type: ActType, data: Any) -
         if data.draw(st.booleans()):
             payload[spec.name] = data.draw(ANY_VALUE)
     tables = ["case_triage", "case_action", "case_referral", "case_contact", "case_closure"]
-    before = {t: count(session, t) for t in tables}
+    before = {t: count(safeguarding(session), t) for t in tables}
     try:
         casework.act(session, ref, payload)
     except ValidationError as exc:
         refused = exc.problems
         assert refused
-        assert {t: count(session, t) for t in tables} == before
+        assert {t: count(safeguarding(session), t) for t in tables} == before
     except NotFound:
         pass  # an action_done naming an action that does not exist
 
@@ -159,15 +212,15 @@ def test_settings_accept_or_refuse(session: Session, updates: dict[str, Any]) ->
     )
 )
 def test_import_is_all_or_nothing_on_any_bytes(session: Session, body: bytes) -> None:
-    before = count(session, "pupil")
+    before = count(session.store, "pupil")
     try:
         result = pupil_import.import_pupils(session, body)
     except ValidationError as exc:
         refused = exc.problems
         assert refused
-        assert count(session, "pupil") == before
+        assert count(session.store, "pupil") == before
         return
-    assert count(session, "pupil") == before + result.added
+    assert count(session.store, "pupil") == before + result.added
 
 
 def test_fifty_megabytes_of_junk_is_refused_quickly(session: Session) -> None:
@@ -179,13 +232,14 @@ def test_fifty_megabytes_of_junk_is_refused_quickly(session: Session) -> None:
 
 @EXAMPLES
 @given(text=NASTY_TEXT, limit=st.integers(min_value=-(2**40), max_value=2**40))
-def test_search_answers_any_text_with_a_list(session: Session, text: str, limit: int) -> None:
-    """FTS5 syntax, quotes, NULs, huge words: a list of hits (maybe none), never an error."""
-    records.record(session, Kind.CONCERN, factories.concern())
-    audited = count(session, "audit_log")
-    hits = search.search(session, text, limit)
+def test_search_answers_any_text_with_a_list(author: Session, text: str, limit: int) -> None:
+    """FTS5 syntax, quotes, NULs, huge words: a list of hits (maybe none), never an error,
+    from the indexes (a member) or from the copies sealed to their author (staff)."""
+    records.record(author, Kind.CONCERN, factories.concern())
+    audited = count(author.store, "audit_log")
+    hits = search.search(author, text, limit)
     assert isinstance(hits, list) and len(hits) <= search.MAX_LIMIT
-    searched = count(session, "audit_log") - audited
+    searched = count(author.store, "audit_log") - audited
     assert searched in (0, 1)  # one audit row per search that ran; none for blank text
 
 
@@ -207,17 +261,17 @@ def test_notifications_accept_exactly_or_refuse(session: Session, data: Any) -> 
         how = data.draw(st.sampled_from(["omit", "any", "good", "good"]))
         if how != "omit":
             payload[name] = data.draw(fine if how == "good" else ANY_VALUE)
-    before = count(session, "notification")
+    before = count(safeguarding(session), "notification")
     try:
         ref = casework.record_notification(session, payload)
     except ValidationError as exc:
         refused = exc.problems
         assert refused
-        assert count(session, "notification") == before
+        assert count(safeguarding(session), "notification") == before
         event("refused")
         return
     event("accepted")
-    assert count(session, "notification") == before + 1
+    assert count(safeguarding(session), "notification") == before + 1
     stored = casework.open_case(session, ref).notification
     assert stored is not None
     assert stored.values["summary"] == payload["summary"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
@@ -35,6 +36,7 @@ from safedesk.services import (
 from safedesk.services.session import Session
 from safedesk.store.crypto import FAST_KDF
 from tests import factories
+from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
 from tests.factories import PUPIL_A
 
 STAFF, DSL, LEAD, HEAD, ADMIN = (
@@ -50,12 +52,22 @@ CSV = b"UPN,Surname,Forename,DOB\r\n" + f"{PUPIL_A},O'Connor,Siobhan,01/05/2017\
 class World:
     """Records written by someone else, so 'other people's records' exist to be refused."""
 
-    def __init__(self, head: Session, tmp: Path) -> None:
+    def __init__(self, head: Session, school: SchoolStore, tmp: Path) -> None:
         self.tmp = tmp
+        self.head, self.school = head, school
         factories.add_pupils(head)
         self.concern = records.record(head, Kind.CONCERN, factories.concern())
         self.behaviour = records.record(head, Kind.BEHAVIOUR, factories.behaviour())
         self.intervention = records.record(head, Kind.INTERVENTION, factories.intervention())
+
+    def waiting(self, kind: Kind) -> str:
+        """A record a member of staff has just made: sealed in the inbox, not yet taken in."""
+        add_account(self.head, "world.staff", {STAFF})
+        author = self.school.sign_in("world.staff", OTHER_PASSWORD)
+        try:
+            return records.record(author, kind, factories.PAYLOADS[kind]())
+        finally:
+            author.close()
 
 
 Attempt = Callable[[Session, World], Any]
@@ -75,6 +87,14 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     ),
     "open someone else's intervention": (
         lambda s, w: records.open_record(s, w.intervention),
+        {DSL, LEAD, HEAD},
+    ),
+    "open a concern staff have just recorded (still in the inbox)": (
+        lambda s, w: records.open_record(s, w.waiting(Kind.CONCERN)),
+        {DSL, HEAD},
+    ),
+    "open a behaviour record staff have just recorded (still in the inbox)": (
+        lambda s, w: records.open_record(s, w.waiting(Kind.BEHAVIOUR)),
         {DSL, LEAD, HEAD},
     ),
     "list a pupil's records": (
@@ -100,13 +120,11 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
         {DSL, LEAD, HEAD},
     ),
     "open a chronology with concerns": (
-        lambda s, w: chronology.open_chronology(s, PUPIL_A, groups={chronology.ItemGroup.CONCERN}),
+        lambda s, w: chronology.open_chronology(s, PUPIL_A, groups={ItemGroup.CONCERN}),
         {DSL, HEAD},
     ),
     "open a behaviour-only chronology": (
-        lambda s, w: chronology.open_chronology(
-            s, PUPIL_A, groups={chronology.ItemGroup.BEHAVIOUR}
-        ),
+        lambda s, w: chronology.open_chronology(s, PUPIL_A, groups={ItemGroup.BEHAVIOUR}),
         {DSL, LEAD, HEAD},
     ),
     "add a user": (
@@ -155,12 +173,13 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
 @pytest.mark.parametrize("action", list(ATTEMPTS))
 def test_role_against_service(
     head_session: Session,
+    school: SchoolStore,
     session_as: Callable[[Role], Session],
     tmp_path: Path,
     role: Role,
     action: str,
 ) -> None:
-    world = World(head_session, tmp_path)
+    world = World(head_session, school, tmp_path)
     attempt, allowed = ATTEMPTS[action]
     session = session_as(role)
     if role in allowed:

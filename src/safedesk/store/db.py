@@ -151,6 +151,14 @@ def connect(
     return conn
 
 
+def memory_connection() -> Connection:
+    """A database that lives only in this process's memory, temporary tables included:
+    for working on decrypted text that must never reach a disk (a search of one's copies)."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
 def _attach(conn: Connection, attachment: Attachment) -> None:
     # Read-only: a transaction on this file never locks or writes the attached one.
     uri = f"file:{quote(attachment.path.as_posix())}?mode=ro"
