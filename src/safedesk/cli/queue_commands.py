@@ -7,7 +7,8 @@ import json
 from datetime import date, datetime
 
 from safedesk.cli.common import EXIT_OK, out, signed_in
-from safedesk.cli.record_commands import _read_json, local_iso
+from safedesk.cli.json_input import read_json as _read_json
+from safedesk.cli.record_commands import local_iso
 from safedesk.domain.entry_validation import parse_day, parse_moment
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.queue import QueueItem

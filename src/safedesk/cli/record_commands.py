@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import datetime
-from pathlib import Path
 
 from safedesk.cli.common import EXIT_OK, UsageError, out, signed_in
+from safedesk.cli.json_input import read_json
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.errors import ValidationError
 from safedesk.paths import DataPaths
 from safedesk.services import amendments, lists, records
 
 
-def _read_json(source: str) -> object:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"Cannot read {source}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not UTF-8 text.") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            {"json": f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"}
-        ) from None
-
-
 def cmd_record(args: argparse.Namespace, paths: DataPaths) -> int:
     kind = records.parse_kind(args.kind)
-    payload = _read_json(args.json)
+    payload = read_json(args.json)
     if not isinstance(payload, dict):
         raise ValidationError({"json": "must be one JSON object with the record's fields"})
     with signed_in(args, paths, exclusive=False) as session:
