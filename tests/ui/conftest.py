@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from safedesk.domain import upn
 from safedesk.domain.people import PupilDetails
@@ -28,6 +30,15 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         monkeypatch.setattr(msgbox, name, lambda _p, title, text: shown.append((title, text)))
     monkeypatch.setattr(msgbox, "confirm", lambda *_a: True)
     return shown
+
+
+def activate(qtbot: QtBot, widget: QWidget) -> None:
+    """Make ``widget``'s window the active one, as a click on it would (offscreen, a dialog
+    opened over a window is not activated by itself; window shortcuts need it)."""
+    handle = widget.window().windowHandle()
+    assert handle is not None
+    handle.requestActivate()
+    qtbot.waitUntil(widget.isActiveWindow)
 
 
 ROLL = [

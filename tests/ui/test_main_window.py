@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from safedesk import app as safedesk_app
 from safedesk.services.session import Session
 from safedesk.store.instance_lock import InstanceLock
+from safedesk.ui import tasks
 from safedesk.ui.controller import AppController
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.pupil_model import PupilTableModel
@@ -80,11 +81,17 @@ def test_idle_lock_returns_to_sign_in_and_closes_the_store(
     qtbot: QtBot, controller: AppController
 ) -> None:
     controller.idle_ms = 100
-    _sign_in(qtbot, controller)
-    session = controller.session
-    assert session is not None
+    sign_in = controller.window
+    assert isinstance(sign_in, SignInWindow)
+    qtbot.keyClicks(sign_in.username, "head")
+    qtbot.keyClicks(sign_in.password, HEAD_PASSWORD)
+    # The lock may come before a poll would see the main window: catch the session instead.
+    with qtbot.waitSignal(sign_in.signed_in) as signed:
+        qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
+    session = signed.args[0]
+    qtbot.waitUntil(lambda: controller.window not in (sign_in, None), timeout=3000)
     qtbot.waitUntil(lambda: isinstance(controller.window, SignInWindow), timeout=3000)
-    assert session.locked
+    qtbot.waitUntil(lambda: session.locked)
     assert bytes(session.store._key) == bytes(32)
     window = controller.window
     assert isinstance(window, SignInWindow)
@@ -99,6 +106,22 @@ def test_lock_button(qtbot: QtBot, controller: AppController) -> None:
     qtbot.mouseClick(window.lock_button, Qt.MouseButton.LeftButton)
     assert isinstance(controller.window, SignInWindow)
     assert controller.session is None
+
+
+def test_a_lock_hides_the_records_at_once_and_closes_the_store_after_the_work_in_hand(
+    qtbot: QtBot, controller: AppController
+) -> None:
+    _sign_in(qtbot, controller)
+    session = controller.session
+    assert session is not None
+    qtbot.waitUntil(lambda: not tasks.busy())
+    finished: list[bool] = []
+    tasks.run(lambda: finished.append(session.locked))  # work still to run at the lock
+    controller.lock()
+    assert isinstance(controller.window, SignInWindow)  # out of sight at once
+    assert not session.locked
+    qtbot.waitUntil(lambda: session.locked)
+    assert finished == [False]  # the work ran with its store open
 
 
 def test_pupil_model_passes_the_model_tester(qtmodeltester, head_session: Session) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from safedesk.paths import DataPaths
 from safedesk.services import vault
+from safedesk.services.setup import Headteacher
 from safedesk.store.crypto import FAST_KDF
+from safedesk.ui import setup_wizard
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
 from tests.conftest import HEAD_PASSWORD, SchoolStore
@@ -44,6 +48,36 @@ def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
     vault.reset_with_recovery_key(paths, key, "a.ngozi", "reset with the key", FAST_KDF)
 
 
+def test_wizard_skips_the_recovery_page_when_the_head_will_make_the_key(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store made for a headteacher still to sign in has no recovery key yet
+    (NewSchool.recovery_key is None): nothing blank is shown, set-up goes on to backups."""
+    head = Headteacher("s.okafor", "Mr Sam Okafor", "a one time password")
+    monkeypatch.setattr(
+        setup_wizard.vault, "create_school", partial(vault.create_school, headteacher=head)
+    )
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.school_page.school, "Hill Top")
+    wizard.next()
+    page = wizard.user_page
+    qtbot.keyClicks(page.username, "s.bennett")
+    qtbot.keyClicks(page.display, "Mrs Sue Bennett")
+    qtbot.keyClicks(page.password, "a long enough password")
+    qtbot.keyClicks(page.confirm, "a long enough password")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is not page)
+    assert wizard.created is not None and wizard.created.recovery_key is None
+    assert wizard.currentPage() is wizard.backup_page
+    assert wizard.recovery_id not in wizard.visitedIds()
+    with qtbot.waitSignal(wizard.finished_setup) as finished:
+        wizard.accept()
+    assert finished.args == ["s.bennett", str(paths.backups)]
+
+
 def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     paths = DataPaths(tmp_path / "data")
     wizard = SetupWizard(paths, FAST_KDF)
@@ -59,7 +93,8 @@ def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: 
     assert page.error.isVisible()
     assert "Username must be" in page.error.text()
     assert "Password must be at least 10" in page.error.text()
-    assert not paths.database.exists()
+    assert not paths.store_exists()
+    assert not paths.keys.exists() and paths.data_files() == []
 
 
 def test_wrong_password_shows_a_message_and_stays(qtbot: QtBot, school: SchoolStore) -> None:

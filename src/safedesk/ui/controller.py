@@ -1,8 +1,15 @@
-"""Moves between the set-up wizard, sign-in, the main window and the idle lock."""
+"""Moves between the set-up wizard, sign-in, the main window and the idle lock.
+
+After sign-in, the main window shows at once; then what a member owes before working (key
+rotations, taking in sealed records) runs off the UI thread with its progress in the status
+bar, and other work on the records waits for it. A headteacher's new recovery code is shown
+once. A lock hides the records at once and closes the store when the work in hand is done.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -11,7 +18,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safedesk.paths import DataPaths
-from safedesk.ui import tasks
+from safedesk.ui import msgbox, tasks
+from safedesk.ui.errors import user_message
 from safedesk.ui.idle import IdleWatcher
 from safedesk.ui.signin import SignInWindow
 
@@ -19,8 +27,12 @@ from safedesk.ui.signin import SignInWindow
 if TYPE_CHECKING:
     from safedesk.demo.school import DemoSchool
     from safedesk.services.session import Session
+    from safedesk.services.upkeep import UpkeepReport
     from safedesk.store.crypto import KdfParams
     from safedesk.ui.main_window import MainWindow
+    from safedesk.ui.recovery_dialog import RecoveryCodeDialog
+
+log = logging.getLogger(__name__)
 
 EXIT_WHEN_SHOWN = "SAFEDESK_EXIT_WHEN_SHOWN"  # benchmarks time start-up with this
 PRELOAD_AFTER_MS = 300  # after the sign-in window has painted
@@ -45,6 +57,9 @@ class AppController(QObject):
         self.session: Session | None = None
         self.window: QWidget | None = None
         self.main_window: MainWindow | None = None
+        self.recovery_dialog: RecoveryCodeDialog | None = None
+        self.upkeep_running = False
+        self._closing: list[Session] = []  # locked sessions waiting for their work to end
         self._pending_backup_dir: str | None = None
         self._notice = ""
         self._preloaded = False
@@ -80,6 +95,7 @@ class AppController(QObject):
         accounts = [(a.username, a.roles_label) for a in self.demo.accounts] if self.demo else []
         window = SignInWindow(
             self.paths,
+            kdf=self.kdf,
             demo_accounts=accounts,
             demo_password=self.demo.password if self.demo else None,
             notice=self._notice,
@@ -110,11 +126,104 @@ class AppController(QObject):
             self._pending_backup_dir = None
         minutes = settings.get_settings(session).idle_lock_minutes
         self.idle.set_timeout(self.idle_ms or minutes * 60_000)
-        self.main_window = MainWindow(session, settings.school_name(session))
+        school_name = settings.school_name(session)
+        # Held from now, and started before the window's own loads, so those wait for it.
+        session.hold_work()
+        self._start_upkeep(session)
+        self.main_window = MainWindow(session, school_name, kdf=self.kdf)
         self.main_window.lock_requested.connect(self.lock)
         self._show(self.main_window)
+        self.main_window.begin_work("Getting the records ready…")
         self.idle.start()
+        self._show_new_recovery_code(session, school_name)
         tasks.run(backup.backup_if_due, session).on_error(self._backup_failed)
+
+    # --- what a member owes before working ------------------------------------------------
+
+    def _start_upkeep(self, session: Session) -> None:
+        from safedesk.services import upkeep
+
+        def progress(text: str) -> None:  # on the worker thread
+            tasks.call_on_ui_thread(lambda: self._upkeep_step(session, text))
+
+        def work() -> UpkeepReport:
+            try:
+                return upkeep.after_sign_in(session, progress)
+            finally:
+                session.release_work()  # held since sign-in; never left held by a failure
+
+        self.upkeep_running = True
+        tasks.run(work).on_success(lambda report: self._upkeep_done(session, report)).on_error(
+            lambda exc: self._upkeep_failed(session, exc)
+        ).on_finished(self._upkeep_finished)
+
+    def _upkeep_step(self, session: Session, text: str) -> None:
+        if self.session is session and self.main_window is not None:
+            self.main_window.begin_work(f"Changing keys: {text.lower()}…")
+
+    def _upkeep_finished(self) -> None:
+        self.upkeep_running = False
+
+    def _upkeep_done(self, session: Session, report: UpkeepReport) -> None:
+        said = []
+        if report.rotated:
+            files = " and ".join(c.label for c in report.rotated)
+            said.append(f"New keys are in place for the {files}.")
+        if report.taken_in:
+            said.append(f"{report.taken_in} new record{'s' if report.taken_in != 1 else ''} in.")
+        if report.quarantined:
+            said.append(f"{report.quarantined} could not be taken in: see the queue's alarms.")
+        window = self.main_window if self.session is session else None
+        if window is not None:
+            window.end_work(" ".join(said))
+            if (report.taken_in or report.quarantined) and window.queue_page is not None:
+                window.queue_page.refresh()
+        if report.problems:
+            log.error("files failed their check before a key change: %s", report.problems)
+            msgbox.warning(
+                window or self.window,
+                "A file needs checking",
+                "safedesk found a problem in a file and did not change its keys:\n\n"
+                + "\n".join(f"• {p}" for p in report.problems)
+                + "\n\nYou can carry on working. Ask your administrator to run "
+                "“Verify the store” on the Admin page, and to restore a backup if needed.",
+            )
+
+    def _upkeep_failed(self, session: Session, exc: BaseException) -> None:
+        # The task runner logged it (with its stack if unexpected); this says what it was.
+        log.error("work after sign-in did not finish (%s)", type(exc).__name__)
+        window = self.main_window if self.session is session else None
+        if window is not None:
+            window.end_work("Getting the records ready did not finish: see the message.")
+        msgbox.warning(
+            window or self.window,
+            "safedesk could not finish getting ready",
+            f"{user_message(exc)}\n\nRecords waiting to be taken in, or a change of keys, "
+            "were not completed. safedesk tries again at the next sign-in; if this keeps "
+            "happening, tell your administrator.",
+        )
+
+    # --- the recovery code made at a headteacher's first sign-in --------------------------
+
+    def _show_new_recovery_code(self, session: Session, school_name: str) -> None:
+        code, session.new_recovery_code = session.new_recovery_code, None  # shown once only
+        if not code or self.main_window is None:
+            return
+        from safedesk.ui.recovery_dialog import RecoveryCodeDialog
+
+        dialog = RecoveryCodeDialog(code, school_name, session.clock.now(), self.main_window)
+        self.recovery_dialog = dialog
+        # It exists only on this screen: no idle lock may close it before it is stored.
+        self.idle.stop()
+        dialog.finished.connect(lambda _result: self._recovery_code_stored(dialog))
+        dialog.open()
+
+    def _recovery_code_stored(self, dialog: RecoveryCodeDialog) -> None:
+        if self.recovery_dialog is dialog:
+            self.recovery_dialog = None
+        dialog.deleteLater()
+        if self.session is not None:
+            self.idle.start()
 
     def _backup_failed(self, exc: BaseException) -> None:
         # Never in the way of recording, but never silent either.
@@ -123,25 +232,37 @@ class AppController(QObject):
     def lock(self) -> None:
         if self.session is None:
             return
+        if self.recovery_dialog is not None:
+            self.recovery_dialog.remind()  # the code would be lost: store it first
+            return
         self.idle.stop()
         if self.main_window is not None:
             self.main_window.stop()
         session, self.session = self.session, None
         self.main_window = None
-        with contextlib.suppress(Exception):
-            session.lock()
         self._notice = "safedesk locked itself. Sign in again to carry on."
         self.show_sign_in(session.user.username)
+        # The records are out of sight now; the store closes once the work in hand is done.
+        self._closing.append(session)
+        tasks.when_idle(lambda: self._close(session))
+
+    def _close(self, session: Session) -> None:
+        self._closing = [s for s in self._closing if s is not session]
+        with contextlib.suppress(Exception):
+            session.lock()
 
     def shutdown(self) -> None:
-        """On exit: one last automatic backup, then close the store."""
+        """On exit: wait for the work in hand, one last automatic backup, close the store."""
         self.idle.close()
+        if self.main_window is not None:
+            self.main_window.stop()
+        tasks.wait_for_all()
+        for closing in list(self._closing):
+            self._close(closing)
         if self.session is None:
             return
         from safedesk.services import backup
 
-        if self.main_window is not None:
-            self.main_window.stop()
         session, self.session = self.session, None
         try:
             backup.create_backup(session, automatic=True)

@@ -1,4 +1,5 @@
-"""The main window: navigation on the left, the signed-in user and Lock at the top."""
+"""The main window: navigation on the left, the signed-in user, Change my password and Lock at
+the top, and background work (keys, taking in records) in the status bar."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -21,6 +23,7 @@ from safedesk.domain.roles import Permission, Role
 from safedesk.services import lists
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
+from safedesk.store.crypto import KdfParams
 from safedesk.ui import msgbox
 from safedesk.ui.admin_page import AdminPage
 from safedesk.ui.case_view import CaseView
@@ -28,6 +31,7 @@ from safedesk.ui.chronology_page import ChronologyPage
 from safedesk.ui.errors import user_message
 from safedesk.ui.my_records_page import MyRecordsPage
 from safedesk.ui.notification_form import NotificationForm
+from safedesk.ui.password_dialog import PasswordDialog
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
 from safedesk.ui.queue_alerts import QueueNotifier, QueueTray
@@ -41,9 +45,10 @@ from safedesk.ui.search_page import SearchPage
 class MainWindow(QMainWindow):
     lock_requested = Signal()
 
-    def __init__(self, session: Session, school_name: str) -> None:
+    def __init__(self, session: Session, school_name: str, *, kdf: KdfParams | None = None) -> None:
         super().__init__()
         self.session = session
+        self.kdf = kdf  # for the new key slot when the password changes (tests: a fast one)
         self.title = f"safedesk — {school_name}"
         self.setWindowTitle(self.title)
         self.resize(1100, 720)
@@ -58,12 +63,31 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton("&Lock")
         self.lock_button.setToolTip("Lock safedesk now (it also locks itself when left idle)")
         self.lock_button.clicked.connect(self.lock_requested)
+        self.password_button = QPushButton("Change my pass&word…")
+        self.password_button.clicked.connect(self.change_password)
+        self.password_dialog: PasswordDialog | None = None
         top = QHBoxLayout(header)
         top.setContentsMargins(20, 10, 20, 10)
         top.addWidget(school)
         top.addStretch(1)
         top.addWidget(who)
+        top.addSpacing(8)
+        top.addWidget(self.password_button)
         top.addWidget(self.lock_button)
+
+        self.work_text = QLabel()
+        self.work_text.setObjectName("Subtitle")
+        self.work_bar = QProgressBar()
+        self.work_bar.setRange(0, 0)  # busy: how long depends on what is waiting
+        self.work_bar.setTextVisible(False)
+        self.work_bar.setFixedWidth(160)
+        self.work_bar.setMaximumHeight(8)
+        self.work_bar.setAccessibleName("Background work")
+        self.work_bar.hide()
+        self.statusBar().setContentsMargins(16, 0, 16, 4)
+        self.statusBar().addWidget(self.work_text, 1)
+        self.statusBar().addPermanentWidget(self.work_bar)
+        self.statusBar().setSizeGripEnabled(False)
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("Navigation")
@@ -170,6 +194,37 @@ class MainWindow(QMainWindow):
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
                 self.show_page("Record")  # bring back what they were writing
+
+    def begin_work(self, text: str) -> None:
+        """Background work has started (or moved on a step): say so in the status bar."""
+        self.work_text.setText(text)
+        self.work_bar.show()
+
+    def end_work(self, text: str = "") -> None:
+        self.work_bar.hide()
+        self.work_text.setText(text)
+
+    def change_password(self) -> None:
+        if self.password_dialog is not None:
+            return  # already open (it is modal: only a second shortcut press gets here)
+        dialog = PasswordDialog(self.session, self, self.kdf)
+        dialog.succeeded.connect(lambda _none: self._password_changed())
+        dialog.finished.connect(lambda _result: self._password_dialog_closed(dialog))
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _password_dialog_closed(self, dialog: PasswordDialog) -> None:
+        if self.password_dialog is dialog:
+            self.password_dialog = None
+        dialog.deleteLater()
+
+    def _password_changed(self) -> None:
+        msgbox.information(
+            self,
+            "Password changed",
+            "Your password has been changed, and the keys of the files you open with it. "
+            "Use the new password from now on.",
+        )
 
     def _add(self, name: str, page: QWidget) -> None:
         self.navigation.addItem(name)

@@ -1,4 +1,8 @@
-"""The DSL's queue: what is waiting and what is late, most urgent first, refreshed each minute."""
+"""The DSL's queue: what is waiting and what is late, most urgent first, refreshed each minute.
+
+A case opens in the case view; an access request opens the grant in person, an alarm its
+"dealt with" note (neither is a case).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.queue import ItemKind, QueueItem
 from safedesk.domain.time_to_action import Timeliness
-from safedesk.services import queue
+from safedesk.services import membership, queue
 from safedesk.services.queue import Queue
 from safedesk.services.session import Session
-from safedesk.ui import tasks
+from safedesk.ui import msgbox, tasks
+from safedesk.ui.alarm_dialog import AlarmDialog
 from safedesk.ui.errors import user_message
+from safedesk.ui.grant_dialog import GrantDialog, request_for
 from safedesk.ui.queue_alerts import QueueNotifier
 from safedesk.ui.queue_model import ITEM_ROLE, PUPILS, WHAT, QueueFilter, QueueModel
 
@@ -54,6 +61,7 @@ class QueuePage(QWidget):
         self.session = session
         self.notifier = notifier
         self._loading = False
+        self._again = False
         title = QLabel("Queue")
         title.setObjectName("Title")
         self.counts = QLabel("Loading the queue…")
@@ -95,8 +103,14 @@ class QueuePage(QWidget):
         header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(PUPILS, 170)
         self.table.activated.connect(self._open)  # Enter or double-click
-        hint = QLabel("Enter or double-click opens a case. Amber: due soon. Red: overdue.")
+        hint = QLabel("Enter or double-click opens an item. Amber: due soon. Red: overdue.")
         hint.setObjectName("Subtitle")
+        self.notice = QLabel()
+        self.notice.setObjectName("Note")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.hide()
+        self.dialog: GrantDialog | AlarmDialog | None = None
         self.filter.textChanged.connect(self.proxy.set_text)
         self.showing.currentTextChanged.connect(lambda t: self.proxy.set_statuses(SHOWING[t]))
 
@@ -104,6 +118,7 @@ class QueuePage(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(title)
         layout.addWidget(self.counts)
+        layout.addWidget(self.notice)
         layout.addLayout(controls)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
@@ -119,9 +134,13 @@ class QueuePage(QWidget):
 
     def stop(self) -> None:
         self.timer.stop()
+        self._again = False
 
     def refresh(self) -> None:
-        if self._loading or self.session.locked:
+        if self.session.locked:
+            return
+        if self._loading:
+            self._again = True  # what changed meanwhile may have missed the load in hand
             return
         self._loading = True
         tasks.run(queue.load_queue, self.session).on_success(self._loaded).on_error(
@@ -130,6 +149,9 @@ class QueuePage(QWidget):
 
     def _done(self) -> None:
         self._loading = False
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _loaded(self, loaded: Queue) -> None:
         chosen = self.selected_key()
@@ -157,5 +179,60 @@ class QueuePage(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         item = index.siblingAtColumn(0).data(ITEM_ROLE)
-        if item is not None:
+        if item is None:
+            return
+        self.notice.hide()
+        if item.kind is ItemKind.REQUEST:
+            self.open_request(item)
+        elif item.kind is ItemKind.ALARM:
+            self.open_alarm(item)
+        else:
             self.case_opened.emit(item.case_ref)
+
+    def open_request(self, item: QueueItem) -> None:
+        try:
+            request = request_for(item, membership.requests(self.session))
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this request", user_message(exc))
+            return
+        if request is None:
+            self._tell(f"{item.case_ref}'s request has already been dealt with.")
+            self.refresh()
+            return
+        dialog = GrantDialog(self.session, request, self)
+        role, who = request.role.label, request.display_name
+        dialog.succeeded.connect(
+            lambda _user: self._done_with(
+                f"Access granted: {who} now has the {role} role, from their next sign-in."
+            )
+        )
+        self._show_dialog(dialog)
+
+    def open_alarm(self, item: QueueItem) -> None:
+        try:
+            dialog = AlarmDialog(self.session, item, self)
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this alarm", user_message(exc))
+            return
+        ref = item.case_ref
+        dialog.succeeded.connect(lambda _none: self._done_with(f"{ref} marked as dealt with."))
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: GrantDialog | AlarmDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: GrantDialog | AlarmDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.table.setFocus()
+
+    def _done_with(self, text: str) -> None:
+        self._tell(text)
+        self.refresh()
+
+    def _tell(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()

@@ -1,12 +1,16 @@
-"""First run: school name, first user, the recovery key (shown once), and a backup folder."""
+"""First run: school name, first user, the recovery key (shown once), and a backup folder.
+
+The recovery key page is skipped when the store made none (it is then made, and shown, at
+the headteacher's own first sign-in).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -24,8 +28,10 @@ from safedesk.paths import DataPaths
 from safedesk.services import vault
 from safedesk.services.vault import NewSchool
 from safedesk.store.crypto import KdfParams
-from safedesk.ui import pickers, tasks
+from safedesk.ui import pickers, printing, tasks
+from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
+from safedesk.ui.recovery_dialog import recovery_sheet
 
 
 def _label(text: str, name: str = "") -> QLabel:
@@ -151,10 +157,13 @@ class RecoveryKeyPage(QWizardPage):
         self.key = _label("", "RecoveryKey")
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        print_button = QPushButton("&Print…")
+        print_button.clicked.connect(self._print)
         copy = QPushButton("&Copy to clipboard")
+        copy.setToolTip("Kept out of Windows clipboard history; cleared when set-up ends")
         copy.clicked.connect(self._copy)
         self.saved = QCheckBox(
-            "I have &printed or saved the recovery key somewhere safe, away from this computer"
+            "I have printed or saved the recovery key &somewhere safe, away from this computer"
         )
         self.registerField("recovery_saved*", self.saved)
         advice = _label(
@@ -163,6 +172,7 @@ class RecoveryKeyPage(QWizardPage):
         )
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(print_button)
         row.addWidget(copy)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key)
@@ -176,8 +186,19 @@ class RecoveryKeyPage(QWizardPage):
         created = self._wizard.created
         self.key.setText((created.recovery_key or "") if created else "")
 
+    def _print(self) -> None:
+        school = str(self._wizard.field("school"))
+        sheet = recovery_sheet(
+            self.key.text(), school, datetime.now().astimezone(), "when safedesk was set up"
+        )
+        printing.print_html(self, "safedesk recovery key", sheet)
+
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.key.text())
+        copy_secret(self.key.text())
+
+    def forget(self) -> None:
+        forget_secret(self.key.text())
+        self.key.clear()
 
 
 class BackupPage(QWizardPage):
@@ -234,18 +255,21 @@ class SetupWizard(QWizard):
         self.backup_page = BackupPage(self)
         for page in (self.school_page, self.user_page, self.recovery_page, self.backup_page):
             self.addPage(page)
+        self.recovery_id = self.pageIds()[2]
+        self.backup_id = self.pageIds()[3]
         # Once the store exists there is no going back to change it.
         self.user_page.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Create the store")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish and sign in")
         self.accepted.connect(self._done)
-
-    def validateCurrentPage(self) -> bool:
-        # Once the store exists there is no going back to change it.
-        return super().validateCurrentPage()
+        self.finished.connect(lambda _result: self.recovery_page.forget())
 
     def nextId(self) -> int:
-        return super().nextId()
+        following = super().nextId()
+        made = self.created
+        if following == self.recovery_id and made is not None and made.recovery_key is None:
+            return self.backup_id  # made and shown at the headteacher's first sign-in
+        return following
 
     def _done(self) -> None:
         self.finished_setup.emit(self.first_username, self.backup_page.folder.text().strip())

@@ -23,13 +23,14 @@ from safedesk.ui.errors import user_message
 
 if TYPE_CHECKING:
     from safedesk.services.session import Session
+    from safedesk.store.crypto import KdfParams
 
 
-def _unlock(paths: DataPaths, username: str, password: str) -> Session:
+def _unlock(paths: DataPaths, username: str, password: str, kdf: KdfParams | None) -> Session:
     # Imported on the worker thread, so the window shows before the crypto modules load.
     from safedesk.services import vault
 
-    return vault.sign_in(paths, username, password)
+    return vault.sign_in(paths, username, password, kdf=kdf)
 
 
 class SignInWindow(QWidget):
@@ -39,6 +40,7 @@ class SignInWindow(QWidget):
         self,
         paths: DataPaths,
         *,
+        kdf: KdfParams | None = None,
         school_name: str | None = None,
         demo_accounts: Sequence[tuple[str, str]] = (),
         demo_password: str | None = None,
@@ -47,6 +49,7 @@ class SignInWindow(QWidget):
         super().__init__()
         self.setObjectName("SignIn")
         self.paths = paths
+        self.kdf = kdf  # for key slots made at a first sign-in (tests: a fast one)
         self.setWindowTitle("safedesk — sign in")
         self.setMinimumWidth(460)
 
@@ -118,9 +121,9 @@ class SignInWindow(QWidget):
             (self.username if not username else self.password).setFocus()
             return
         self.set_busy(True)
-        tasks.run(_unlock, self.paths, username, password).on_success(self._succeeded).on_error(
-            self._failed
-        )
+        tasks.run(_unlock, self.paths, username, password, self.kdf).on_success(
+            self._succeeded
+        ).on_error(self._failed)
 
     def _succeeded(self, session: Session) -> None:
         self.set_busy(False)

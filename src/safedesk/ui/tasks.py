@@ -4,14 +4,21 @@
 
 Work starts on the next pass of the event loop, so callbacks can be attached first.
 Results come back on the UI thread through queued signals. Tests swap in an inline pool.
+A failure is logged here (an unexpected one with its stack; ours by its type only, since
+its message may name someone) before it reaches ``on_error``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from safedesk.domain.errors import SafedeskError
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -47,11 +54,24 @@ class Task(QRunnable):
         try:
             result = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # reported to the UI, never lost on a thread
+            _log_failure(self._fn, exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
         finally:
             self.signals.finished.emit()
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    inner = getattr(fn, "func", fn)  # functools.partial
+    return f"{getattr(inner, '__module__', '?')}.{getattr(inner, '__qualname__', repr(inner))}"
+
+
+def _log_failure(fn: Callable[..., Any], exc: BaseException) -> None:
+    if isinstance(exc, SafedeskError):
+        log.info("task %s refused: %s", _name(fn), type(exc).__name__)
+    else:
+        log.error("task %s failed", _name(fn), exc_info=exc)
 
 
 class InlinePool:
@@ -63,6 +83,7 @@ class InlinePool:
 
 _pool: QThreadPool | InlinePool | None = None
 _running: set[Task] = set()
+_when_idle: list[Callable[[], None]] = []
 
 
 def set_pool(pool: QThreadPool | InlinePool | None) -> None:
@@ -104,10 +125,36 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
         _ui_caller = _UiCaller()  # made here, on the UI thread, so it belongs to it
     task = Task(fn, args, kwargs)
     _running.add(task)
-    task.signals.finished.connect(lambda: _running.discard(task))
+    task.signals.finished.connect(lambda: _finished(task))
     QTimer.singleShot(0, lambda: _current_pool().start(task))
     return task
 
 
+def _finished(task: Task) -> None:
+    _running.discard(task)
+    if _running:
+        return
+    waiting = list(_when_idle)
+    _when_idle.clear()
+    for callback in waiting:
+        callback()
+
+
 def busy() -> bool:
     return bool(_running)
+
+
+def when_idle(callback: Callable[[], None]) -> None:
+    """Run ``callback`` on the UI thread once no task is running: at once if none is
+    (a lock waits for the work in hand, so nothing closes the store under it)."""
+    if not _running:
+        callback()
+    else:
+        _when_idle.append(callback)
+
+
+def wait_for_all() -> None:
+    """At exit, when the event loop no longer runs: block until every started task ends."""
+    pool = _current_pool()
+    if isinstance(pool, QThreadPool):
+        pool.waitForDone()
