@@ -59,7 +59,8 @@ def add_account(
     )
     for role in sorted(roles):
         if is_reading_role(role):
-            membership.grant(head, username, role, password)
+            # In person: they choose their own password (here, the same text) as it is granted.
+            membership.grant(head, username, role, password, new_password=password, kdf=FAST_KDF)
 
 
 def new_school(folder: Path) -> SchoolStore:

@@ -6,10 +6,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from safedesk.domain import upn
+from safedesk.domain.compartments import KIND_COMPARTMENT
 from safedesk.domain.entries import Kind
 from safedesk.domain.people import PupilDetails
+from safedesk.services import intake
 from safedesk.services.session import Session
 from safedesk.store import pupils
+from safedesk.store.db import Store
 
 PUPIL_A = upn.make("801200005001")
 PUPIL_B = upn.make("801200005002")
@@ -25,6 +28,16 @@ def add_pupils(session: Session) -> None:
     with session.store.write() as conn:
         for row in rows:
             pupils.insert(conn, row, session.clock.now())
+
+
+def records_file(session: Session, kind: Kind) -> Store:
+    """The compartment file holding records of ``kind`` (the session must be a member)."""
+    return session.compartment(KIND_COMPARTMENT[kind])
+
+
+def take_in_all(session: Session) -> int:
+    """What a member's session does at sign-in: take in every compartment's waiting items."""
+    return sum(intake.take_in(session, c).taken_in for c in list(session.compartments))
 
 
 def earlier(hours: int = 2) -> str:

@@ -93,24 +93,27 @@ def test_user_add_list_and_disable(initialised) -> None:
             *command.split(), "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password"
         )
         assert code == 3, command  # asked for, not granted: reads nothing
+    grant = ("user", "grant", "j.smith", "--role", "dsl", "--user", "admin")
+    # The administrator chose Jo's password: no reading key goes to it.
+    code, out, err = run(
+        *grant, SAFEDESK_PASSWORD=PASSWORD, SAFEDESK_GRANTEE_PASSWORD="jo's long password"
+    )
+    assert (code, out) == (3, "")
+    assert "chosen by an administrator" in err and "SAFEDESK_GRANTEE_NEW_PASSWORD" in err
     code, out, _ = run(
-        "user",
-        "grant",
-        "j.smith",
-        "--role",
-        "dsl",
-        "--user",
-        "admin",
+        *grant,
         SAFEDESK_PASSWORD=PASSWORD,
         SAFEDESK_GRANTEE_PASSWORD="jo's long password",
+        SAFEDESK_GRANTEE_NEW_PASSWORD="jo chose this one",
     )
     assert (code, out.strip()) == (0, "Granted Designated Safeguarding Lead to j.smith (Jo Smith)")
     code, out, _ = run("user", "list", "--user", "admin", "--json")
     listed = {u["username"]: u for u in json.loads(out)}
     assert listed["j.smith"]["roles"] == ["dsl", "staff"]
     assert listed["j.smith"]["requested"] == []
+    assert run("queue", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password")[0] == 3
     code, out, _ = run(
-        "queue", "--json", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password"
+        "queue", "--json", "--user", "j.smith", SAFEDESK_PASSWORD="jo chose this one"
     )
     assert (code, json.loads(out)) == (0, [])
     assert run("user", "disable", "j.smith", "--user", "admin", SAFEDESK_PASSWORD=PASSWORD)[0] == 0
@@ -118,7 +121,7 @@ def test_user_add_list_and_disable(initialised) -> None:
     listed = {u["username"]: u for u in json.loads(out)}
     assert listed["j.smith"]["disabled"] is True and listed["j.smith"]["active"] is False
     assert listed["j.smith"]["rotation_pending"] == []  # the admin is the head: done at once
-    code, _, err = run("user", "list", "--user", "j.smith", SAFEDESK_PASSWORD="jo's long password")
+    code, _, err = run("user", "list", "--user", "j.smith", SAFEDESK_PASSWORD="jo chose this one")
     assert code == 3
     assert "disabled" in err
 

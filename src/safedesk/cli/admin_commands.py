@@ -12,6 +12,7 @@ from safedesk.cli.common import (
     BACKUP_PASSWORD_ENV,
     EXIT_FAILED_CHECK,
     EXIT_OK,
+    GRANTEE_NEW_PASSWORD_ENV,
     GRANTEE_PASSWORD_ENV,
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -52,8 +53,17 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
     role = parse_role(args.role)
     grantee_password = secret_from(GRANTEE_PASSWORD_ENV, f"{args.name}, type your password: ")
+    # Optional: the grantee, present, chooses their own password now (see membership.grant).
+    new_password = os.environ.get(GRANTEE_NEW_PASSWORD_ENV)
     with signed_in(args, paths, exclusive=True) as session:
-        granted = membership.grant(session, args.name, role, grantee_password)
+        granted = membership.grant(
+            session,
+            args.name,
+            role,
+            grantee_password,
+            new_password=new_password,
+            kdf=kdf_params(),
+        )
     out(f"Granted {role.label} to {granted.username} ({granted.display_name})")
     return EXIT_OK
 
@@ -61,11 +71,10 @@ def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_user_revoke(args: argparse.Namespace, paths: DataPaths) -> int:
     role = parse_role(args.role)
     with signed_in(args, paths, exclusive=True) as session:
-        membership.revoke(session, args.name, role)
-        waiting = [a for a in users.list_accounts(session) if a.user.username == args.name]
+        waiting = membership.revoke(session, args.name, role)
     out(f"Removed {role.label} from {args.name}")
-    if waiting and waiting[0].rotation_pending:
-        names = ", ".join(waiting[0].rotation_pending)
+    if waiting:
+        names = ", ".join(c.value for c in waiting)
         out(f"New keys for {names} are made at a member's next sign-in.")
     return EXIT_OK
 

@@ -21,7 +21,7 @@ from safedesk.demo.records import record_a_term
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
 from safedesk.domain.people import PupilDetails
-from safedesk.services import amendments, casework, records, vault
+from safedesk.services import amendments, casework, intake, records, vault
 from safedesk.services.session import Session
 
 DSL = "Mr Tom Hughes, DSL"
@@ -196,6 +196,11 @@ class Caseworker:
         self._heap.clear()  # what the DSL would do after now stays undone
         if leave_open:
             self._waiting_today()
+            # The DSL's session has taken in what staff recorded, as the app does at sign-in:
+            # otherwise whoever opens the demo first takes it in, dated after ``now``.
+            dsl = self.as_user("dsl", self.now)
+            for compartment in list(dsl.compartments):
+                intake.take_in(dsl, compartment)
         return self.made - made
 
     # --- records --------------------------------------------------------------------------

@@ -108,9 +108,21 @@ def _build(
                 kdf=kdf,
             )
             # The head grants reading roles in person: the demo knows everyone's password.
+            granted = None
             for role in sorted(account.roles):
                 if is_reading_role(role):
-                    membership.grant(session, account.username, role, DEMO_PASSWORD)
+                    granted = membership.grant(
+                        session,
+                        account.username,
+                        role,
+                        DEMO_PASSWORD,
+                        new_password=DEMO_PASSWORD,  # theirs now, as if chosen in person
+                        kdf=kdf,
+                    )
+            # The staff role an account holds while a reading role waits is not one the demo
+            # lists for it: the sign-in screen shows each account's roles as they are.
+            if granted and Role.STAFF in granted.roles and Role.STAFF not in account.roles:
+                membership.revoke(session, account.username, Role.STAFF)
         roll = generate_pupils(pupils, seed=seed, today=today)
         made = 0
         if years > 0 and with_records:

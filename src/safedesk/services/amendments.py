@@ -12,7 +12,7 @@ from safedesk.domain.compartments import KIND_COMPARTMENT
 from safedesk.domain.entries import Amendment
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Permission
-from safedesk.services import inbox, records
+from safedesk.services import inbox, intake, records
 from safedesk.services.lists import active_values
 from safedesk.services.session import Session
 from safedesk.store import entries
@@ -26,7 +26,9 @@ def amend(session: Session, ref: str, field: str, value: object, reason: str) ->
     compartment = KIND_COMPARTMENT[kind]
     now = session.clock.now()
     if session.member_of(compartment) and session.user.can(records.READ_PERMISSION[kind]):
-        with session.compartment(compartment).write() as conn:
+        store = session.compartment(compartment)
+        intake.take_in_waiting(session, compartment)  # the record may still be in the inbox
+        with store.write() as conn:
             entry = records.load(conn, ref)
             if entry.author != session.user.username and not session.user.can(Permission.AMEND_ANY):
                 session.audit(conn, "permission.refused", object_type="entry", object_id=entry.ref)

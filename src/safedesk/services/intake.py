@@ -129,9 +129,9 @@ def _take_one(
         ref = _apply(conn, compartment, item, values)
         outcome = "in"
     except ValidationError as exc:
-        members.quarantine(conn, row.put_at, row.item, "; ".join(exc.problems.values()), now)
-        what = "correction to" if item.op == "amend" else "record"
         problems = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
+        members.quarantine(conn, row.put_at, row.item, problems, now)
+        what = "correction to" if item.op == "amend" else "record"
         members.raise_alarm(
             conn,
             "not_taken_in",

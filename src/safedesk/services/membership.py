@@ -18,16 +18,29 @@ from safedesk.domain.errors import (
     NotFound,
     PermissionDenied,
     SafedeskError,
+    ValidationError,
 )
-from safedesk.domain.people import User
+from safedesk.domain.people import User, validate_password
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
 from safedesk.services.session import Session
 from safedesk.services.users import _end_access, _name, _target
 from safedesk.store import access, crypto, keyfile, members
 from safedesk.store.access import RoleRequest
-from safedesk.store.key_material import open_slot, rewrap, seal_keys
+from safedesk.store.crypto import KdfParams
+from safedesk.store.key_material import (
+    UnlockedAccount,
+    make_slot,
+    open_slot,
+    rewrap,
+    seal_keys,
+    with_new_keys,
+)
 from safedesk.store.keyfile import ACTIVE, PENDING, KeyFile
+
+
+class OwnPasswordNeeded(PermissionDenied):
+    """The grantee's password was chosen by an administrator: they choose their own first."""
 
 
 def _may_grant(session: Session, role: Role) -> None:
@@ -40,8 +53,21 @@ def _may_grant(session: Session, role: Role) -> None:
         session.refuse(f"grant the {role.label} role", role=role.value)
 
 
-def grant(session: Session, username: str, role: Role, grantee_password: str) -> User:
-    """Give ``username`` the role ``role``; their password proves they are here in person."""
+def grant(
+    session: Session,
+    username: str,
+    role: Role,
+    grantee_password: str,
+    *,
+    new_password: str | None = None,
+    kdf: KdfParams | None = None,
+) -> User:
+    """Give ``username`` the role ``role``; their password proves they are here in person.
+
+    A reading role goes only to an account whose password its holder chose: otherwise the
+    administrator who chose it could open the keys. So an account still on the password an
+    administrator set (new, or reset) either sets its own first, or sets it here and now,
+    in person (``new_password``): it then gets new key pairs nobody else has seen."""
     username = _name(username)
     if username == session.user.username:
         raise PermissionDenied(
@@ -59,14 +85,19 @@ def grant(session: Session, username: str, role: Role, grantee_password: str) ->
         raise AuthenticationError(
             f"That is not {username}'s password. They type it themselves, in person."
         ) from None
-    if grantee.secrets.origin == "reset":
-        grantee.wipe()
-        raise PermissionDenied(
-            f"{username}'s password was reset by an administrator: {username} must first "
-            f"set their own (sign in, or 'safedesk-admin passwd --user {username}'), then "
-            "the role can be granted again."
-        )
-    if grantee.slot.state == PENDING:
+    reading = bool(ROLE_COMPARTMENTS[role])
+    if reading and grantee.secrets.origin != "own":
+        if new_password is None:
+            grantee.wipe()
+            why = "was reset by" if grantee.secrets.origin == "reset" else "was chosen by"
+            raise OwnPasswordNeeded(
+                f"{username}'s password {why} an administrator, who could then open these "
+                f"keys. {username} must first choose their own: here, as a new password of "
+                f"their own typed now (SAFEDESK_GRANTEE_NEW_PASSWORD), or by signing in "
+                f"('safedesk-admin passwd --user {username}')."
+            )
+        grantee = _own_password_now(session, grantee, new_password, kdf)
+    elif grantee.slot.state == PENDING:
         grantee = key_ops.activate(session.paths, grantee)
     now = session.clock.now()
     needed = sorted(ROLE_COMPARTMENTS[role])
@@ -117,8 +148,39 @@ def grant(session: Session, username: str, role: Role, grantee_password: str) ->
     return _target(session, username)
 
 
-def revoke(session: Session, username: str, role: Role) -> None:
-    """Take ``role`` away; compartments it no longer needs get new keys it never holds."""
+def _own_password_now(
+    session: Session, grantee: UnlockedAccount, new_password: str, kdf: KdfParams | None
+) -> UnlockedAccount:
+    """The grantee, present, sets a password of their own: new key pairs under it (their
+    `school` keys resealed to them; the administrator, who knew the old password, holds
+    `school` anyway, so there is nothing to rotate)."""
+    if reason := validate_password(new_password):
+        grantee.wipe()
+        raise ValidationError({"new password": reason})
+    key_file = keyfile.load(session.paths.keys)
+    fresh = make_slot(
+        key_file, with_new_keys(grantee.secrets, "own"), new_password, kdf or KdfParams()
+    )
+    old_public = grantee.secrets.box.public
+    school_keys = session.keys[Compartment.SCHOOL]
+
+    def change(current: KeyFile) -> KeyFile:
+        trimmed = current.without_sealed(to=crypto.fingerprint(old_public))
+        sealed = seal_keys(trimmed, school_keys, fresh.secrets.box.public)
+        return trimmed.with_account(fresh.slot).with_sealed(sealed)
+
+    keyfile.update(session.paths.keys, change)
+    grantee.wipe()
+    with session.store.write() as conn:
+        session.audit(
+            conn, "password.set_in_person", object_type="user", object_id=grantee.secrets.username
+        )
+    return fresh
+
+
+def revoke(session: Session, username: str, role: Role) -> list[Compartment]:
+    """Take ``role`` away; compartments it no longer needs get new keys it never holds.
+    Returns those whose new keys wait for a member (the one acting is not one)."""
     username = _name(username)
     target = _target(session, username)
     if role not in target.roles:
@@ -147,6 +209,7 @@ def revoke(session: Session, username: str, role: Role) -> None:
             f"{role.label} role removed from {username} by {session.user.username}",
             school=None,
         )
+    return sorted(c for c in losing if not session.member_of(c))
 
 
 def _drop_sealed(session: Session, username: str, losing: frozenset[Compartment]) -> None:

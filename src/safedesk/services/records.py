@@ -122,6 +122,8 @@ def open_record(session: Session, ref: str) -> StoredEntry:
     compartment = KIND_COMPARTMENT[kind]
     if session.member_of(compartment) and session.user.can(READ_PERMISSION[kind]):
         store = session.compartment(compartment)
+        # A reference staff were just given may still be waiting in the inbox.
+        intake.take_in_waiting(session, compartment)
         with store.read() as conn:
             entry = load(conn, ref)
         with store.write() as conn:
@@ -180,14 +182,20 @@ def my_records(session: Session) -> list[StoredEntry]:
             by_ref[copy["ref"]] = _with_amendment(by_ref[copy["ref"]], copy)
     for receipt in sorted(receipts, key=lambda r: str(r.get("at"))):
         entry = by_ref.get(str(receipt.get("ref")))
-        if entry is not None:
-            event = StatusEvent(
-                Status(receipt["status"]),
-                receipt.get("outcome"),
-                "",
-                datetime.fromisoformat(receipt["at"]),
-            )
-            by_ref[entry.ref] = _replace(entry, statuses=(*entry.statuses, event))
+        if entry is None:
+            continue
+        event = StatusEvent(
+            Status(receipt["status"]),
+            receipt.get("outcome"),
+            "",
+            datetime.fromisoformat(receipt["at"]),
+        )
+        latest = entry.statuses[-1]
+        # "Received" is already the copy's own first status, and a receipt may be sent twice
+        # (sealing it and noting it was sent are in two files): no status is shown twice.
+        if (latest.status, latest.outcome) == (event.status, event.outcome):
+            continue
+        by_ref[entry.ref] = _replace(entry, statuses=(*entry.statuses, event))
     return sorted(by_ref.values(), key=lambda e: e.recorded_at, reverse=True)
 
 
@@ -266,6 +274,7 @@ def pupil_records(session: Session, upn: str) -> list[StoredEntry]:
     for compartment in sorted({KIND_COMPARTMENT[k] for k in kinds}):
         here = [k for k in kinds if KIND_COMPARTMENT[k] is compartment]
         store = session.compartment(compartment, "read pupils' records")
+        intake.take_in_waiting(session, compartment)  # what staff have just recorded
         with store.read() as conn:
             copy = pupils.copy_ids(conn, [wanted])
             if copy:

@@ -427,7 +427,7 @@ def test_names_round_trip_exactly(
 
 
 def test_a_file_mixing_utf8_and_windows_1252_names_the_lines() -> None:
-    head = "UPN,Surname,Forename,DOB\r\n".encode()
+    head = b"UPN,Surname,Forename,DOB\r\n"
     utf8 = "B801200005001,Nguyễn,Siobhán,04/03/2018\r\n".encode()
     cp1252 = "U330201900123,Zoë,Renée,30/09/2017\r\n".encode("cp1252")
     with pytest.raises(ImportRejected) as caught:

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
@@ -72,7 +73,8 @@ def test_every_item_in_order_with_page_numbers(dsl: Session, tmp_path: Path) -> 
     assert "Disclosure repeated at home" in whole  # the amendment with its reason
     assert "B801200005001" in whole
     assert "St Brigid's C of E Primary" in whole
-    with dsl.store.read() as conn:
+    # The head printed is the safeguarding file's, where the export was audited.
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
         last = list(audit.events(conn))[-1]
     assert last.action == "chronology.exported"
     assert f"#{last.seq}" in pages[-1]

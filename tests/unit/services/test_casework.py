@@ -11,6 +11,7 @@ import sqlcipher3
 
 from safedesk.domain.casework import ACT_FIELDS, ActType
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind, Status
 from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
@@ -124,7 +125,10 @@ def test_schema_refuses_blank_mandatory_columns(
     }[table]
     values = {k: v for k, v in valid(act_type).items() if k != "type"} | {column: "  "}
     columns = ["case_ref", *values, "author", "at"]
-    with dsl.store.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
+    factories.take_in_all(dsl)  # the case must be in the file, or that alone is refused
+    file = dsl.compartment(Compartment.SAFEGUARDING)
+    refused = pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK constraint")
+    with file.write() as conn, refused:
         conn.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [raised[1], *values.values(), dsl.user.username, NOW.isoformat()],
@@ -274,10 +278,14 @@ def test_casework_rows_cannot_be_changed_or_deleted(
     casework.act(dsl, ref, valid(ActType.CLOSURE))
     casework.record_notification(dsl, notification())
     column = "ref" if table == "notification" else "case_ref"
+    file = dsl.compartment(Compartment.SAFEGUARDING)
+    with file.read() as conn:
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
     for sql in (f"UPDATE {table} SET {column} = {column}", f"DELETE FROM {table}"):
-        with dsl.store.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
+        with file.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
             conn.execute(sql)
-    with dsl.store.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
+    nothing = pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="must name a concern")
+    with file.write() as conn, nothing:
         conn.execute(
             "INSERT INTO case_acknowledgement (case_ref, author, at) VALUES ('C-2026-0077', ?, ?)",
             (dsl.user.username, NOW.isoformat()),
@@ -288,7 +296,7 @@ def test_every_act_and_view_is_audited(dsl: Session, raised: tuple[Session, str]
     ref = raised[1]
     casework.act(dsl, ref, valid(ActType.TRIAGE))
     casework.open_case(dsl, ref)
-    with dsl.store.read() as conn:
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
         rows = [(r.actor, r.action, r.object_id) for r in audit.events(conn)]
     user = dsl.user.username
     assert (user, "case.acknowledge", ref) in rows
@@ -361,5 +369,7 @@ def test_unknown_pupil_on_a_notification_writes_nothing(dsl: Session) -> None:
     with pytest.raises(ValidationError) as caught:
         casework.record_notification(dsl, notification(pupils=[PUPIL_A, unknown]))
     assert "pupils[2]" in caught.value.problems
-    with dsl.store.read() as conn:
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
         assert conn.execute("SELECT count(*) FROM notification").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM notification_pupil").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pupil").fetchone()[0] == 0

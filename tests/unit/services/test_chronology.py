@@ -9,6 +9,7 @@ import pytest
 
 from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import NotFound, PermissionDenied
 from safedesk.domain.roles import Role
@@ -140,15 +141,34 @@ def test_staff_and_admin_may_not_open_a_chronology(
 
 def test_opening_is_audited_and_the_head_returned(dsl: Session) -> None:
     found = chronology.open_chronology(dsl, PUPIL_A, first_day=date(2026, 11, 1))
-    with dsl.store.read() as conn:
+    last = {}
+    for compartment in (Compartment.SAFEGUARDING, Compartment.BEHAVIOUR):
+        # Audited in every file it read from.
+        with dsl.compartment(compartment).read() as conn:
+            last[compartment] = list(audit.events(conn))[-1]
+        assert (
+            last[compartment].action,
+            last[compartment].object_id,
+            last[compartment].actor,
+        ) == ("chronology.opened", PUPIL_A, dsl.user.username)
+        assert last[compartment].detail["from"] == "2026-11-01"
+    # The head returned (and printed on an export) is the safeguarding file's.
+    head = last[Compartment.SAFEGUARDING]
+    assert (found.audit_head.seq, found.audit_head.hash) == (head.seq, head.hash)
+
+
+def test_behaviour_only_opening_touches_only_the_behaviour_file(
+    dsl: Session, session_as: Callable[[Role], Session]
+) -> None:
+    lead = session_as(Role.BEHAVIOUR_LEAD)
+    found = chronology.open_chronology(lead, PUPIL_A)
+    with lead.compartment(Compartment.BEHAVIOUR).read() as conn:
         last = list(audit.events(conn))[-1]
-    assert (last.action, last.object_id, last.actor) == (
-        "chronology.opened",
-        PUPIL_A,
-        dsl.user.username,
-    )
-    assert last.detail["from"] == "2026-11-01"
+    assert (last.action, last.actor) == ("chronology.opened", lead.user.username)
     assert (found.audit_head.seq, found.audit_head.hash) == (last.seq, last.hash)
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
+        actors = {e.actor for e in audit.events(conn)}
+    assert lead.user.username not in actors
 
 
 def test_unknown_pupil(dsl: Session) -> None:

@@ -65,8 +65,10 @@ def _live_files(school: SchoolStore) -> list[Path]:
 
 def test_grant_gives_the_keys_the_role_needs(school: SchoolStore, head_session: Session) -> None:
     _add(head_session, "t.jones", Role.BEHAVIOUR_LEAD)
-    membership.grant(head_session, "t.jones", Role.BEHAVIOUR_LEAD, OTHER_PASSWORD)
-    session = school.sign_in("t.jones", OTHER_PASSWORD)
+    membership.grant(
+        head_session, "t.jones", Role.BEHAVIOUR_LEAD, OTHER_PASSWORD, new_password="tj own password"
+    )
+    session = school.sign_in("t.jones", "tj own password")
     try:
         assert set(session.compartments) == {Compartment.BEHAVIOUR}
         assert Role.BEHAVIOUR_LEAD in session.user.roles
@@ -131,7 +133,7 @@ def test_after_an_administrator_reset_the_holder_sets_their_own_first(
         asked = access.requests(conn)
     assert [(r.username, r.role) for r in asked] == [("t.jones", Role.DSL)]
     assert "password reset by head" in asked[0].reason
-    with pytest.raises(PermissionDenied, match="must first set their own"):
+    with pytest.raises(membership.OwnPasswordNeeded, match="reset by an administrator"):
         membership.grant(head_session, "t.jones", Role.DSL, "one time password")
     session = school.sign_in("t.jones", "one time password")
     assert session.compartments == {}
@@ -293,3 +295,27 @@ def test_an_open_session_of_someone_disabled_reads_nothing_more(
             records.pupil_records(theirs, factories.PUPIL_A)
     finally:
         theirs.close()
+
+
+def test_a_password_the_administrator_chose_opens_no_reading_key(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    """Found by an outside test: an administrator who chose a new DSL's first password could
+    open the keys granted to it. The holder chooses their own first, or in person at the grant,
+    and gets key pairs the administrator never saw."""
+    _add(head_session, "t.jones", Role.DSL)  # the administrator chose OTHER_PASSWORD
+    with pytest.raises(membership.OwnPasswordNeeded, match="chosen by an administrator"):
+        membership.grant(head_session, "t.jones", Role.DSL, OTHER_PASSWORD)
+    kept = tmp_path / "admin-copy.json"
+    shutil.copyfile(school.paths.keys, kept)  # the administrator's copy, before the grant
+    membership.grant(
+        head_session, "t.jones", Role.DSL, OTHER_PASSWORD, new_password="only jones knows"
+    )
+    for key_file in (kept, school.paths.keys):
+        reachable = _file_keys_from(key_file, "t.jones", OTHER_PASSWORD)
+        assert {k.split("@")[0] for k in reachable} <= {"school"}
+    session = school.sign_in("t.jones", "only jones knows")
+    try:
+        assert set(session.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
+    finally:
+        session.close()

@@ -9,14 +9,25 @@ from typing import Any
 import pytest
 
 from safedesk.domain.clock import FixedClock
-from safedesk.domain.entries import Kind
+from safedesk.domain.entries import Kind, Urgency
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.queue import ItemKind
 from safedesk.domain.roles import Role
 from safedesk.domain.time_to_action import Timeliness
-from safedesk.services import amendments, casework, queue, records, school_calendar, settings
+from safedesk.services import (
+    amendments,
+    casework,
+    membership,
+    queue,
+    records,
+    school_calendar,
+    settings,
+    users,
+)
 from safedesk.services.session import Session
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
+from tests.conftest import OTHER_PASSWORD
 from tests.factories import PUPIL_A, PUPIL_B
 
 
@@ -284,3 +295,63 @@ def test_time_to_action_figures(dsl: Session) -> None:
         None,
     )
     assert waiting  # recorded in range, never acknowledged
+
+
+def test_a_requested_dsl_role_waits_in_the_queue_until_granted(
+    dsl: Session, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(at("2026-11-23T09:00"))
+    users.add_user(
+        head_session,
+        username="new.dsl",
+        display_name="Mrs Rhiannon Pryce",
+        roles={Role.DSL},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    users.add_user(
+        head_session,
+        username="new.ta",
+        display_name="Mr Ola Adeyemi",
+        roles={Role.STAFF},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    found = queue.load_queue(dsl, at("2026-11-23T10:00"))
+    (item,) = found.items  # staff is given at once: nothing to grant
+    assert (item.kind, item.case_ref, item.urgency) == (
+        ItemKind.REQUEST,
+        "new.dsl",
+        Urgency.ROUTINE,
+    )
+    assert "Mrs Rhiannon Pryce" in item.what and Role.DSL.label in item.what
+    assert item.due_at == at("2026-11-24T09:00")  # a school day to do it in person
+    assert item.status(found.at) is Timeliness.ON_TIME
+    membership.grant(dsl, "new.dsl", Role.DSL, OTHER_PASSWORD, new_password=OTHER_PASSWORD)
+    assert queue.load_queue(dsl, at("2026-11-23T10:00")).items == ()
+
+
+def test_a_gap_in_a_writers_sequence_is_an_alarm_in_the_queue(
+    dsl: Session, session_as: Callable[[Role], Session]
+) -> None:
+    staff = session_as(Role.STAFF)
+    first = raise_concern(staff, "2026-11-23T09:00", "routine")
+    second = raise_concern(staff, "2026-11-23T09:05", "routine", PUPIL_B)
+    # Someone with the school key removes the first item from the inbox before it is taken in.
+    with staff.store.write() as conn:
+        conn.execute(
+            "DELETE FROM inbox_item WHERE id = (SELECT min(id) FROM inbox_item "
+            "WHERE compartment = 'safeguarding')"
+        )
+    dsl.clock = FixedClock(at("2026-11-23T09:30"))
+    found = queue.load_queue(dsl, at("2026-11-23T09:30"))
+    alarms = [i for i in found.items if i.kind is ItemKind.ALARM]
+    (alarm,) = alarms
+    assert staff.user.username in alarm.what and "never arrived" in alarm.what
+    assert (alarm.urgency, alarm.started_at) == (Urgency.URGENT, at("2026-11-23T09:30"))
+    assert alarm.case_ref.startswith("ALARM-S")
+    assert [i.case_ref for i in found.items if i.kind is ItemKind.CONCERN] == [second]
+    assert first not in {i.case_ref for i in found.items}
+    # It stays in the queue: looking again neither clears nor repeats it.
+    again = queue.load_queue(dsl, at("2026-11-23T09:45")).items
+    assert [i.key for i in again if i.kind is ItemKind.ALARM] == [alarm.key]

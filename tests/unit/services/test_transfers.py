@@ -13,6 +13,7 @@ import sqlcipher3
 from pypdf import PdfReader
 
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
@@ -53,7 +54,7 @@ def test_transfer_writes_the_file_with_a_receipt_page_and_records_it(
     (stored,) = transfers.pupil_transfers(dsl, PUPIL_A)
     assert (stored.details.to_person, stored.details.method) == (TO["to_person"], "secure_email")
     assert stored.confirmed_on is None
-    with dsl.store.read() as conn:
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
         actions = [e.action for e in audit.events(conn)]
     assert "chronology.transferred" in actions
     assert "pupil.file_transferred" in actions
@@ -106,7 +107,18 @@ def test_only_the_dsl_transfers(
 
 
 def test_transfers_are_append_only(dsl: Session, tmp_path: Path) -> None:
-    transfers.transfer_case_file(dsl, PUPIL_A, tmp_path / "f.pdf", TO)
-    for sql in ("UPDATE pupil_transfer SET to_school = 'x'", "DELETE FROM pupil_transfer"):
-        with dsl.store.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
+    result = transfers.transfer_case_file(dsl, PUPIL_A, tmp_path / "f.pdf", TO)
+    transfers.confirm_receipt(
+        dsl, result.ref, {"confirmed_on": "2026-11-23", "confirmed_by": "Mr Bello"}
+    )
+    file = dsl.compartment(Compartment.SAFEGUARDING)
+    for sql in (
+        "UPDATE pupil_transfer SET to_school = 'x'",
+        "DELETE FROM pupil_transfer",
+        "UPDATE pupil_transfer_receipt SET confirmed_by = 'x'",
+        "DELETE FROM pupil_transfer_receipt",
+    ):
+        with file.write() as conn, pytest.raises(sqlcipher3.dbapi2.IntegrityError):
             conn.execute(sql)
+    (stored,) = transfers.pupil_transfers(dsl, PUPIL_A)
+    assert (stored.details.to_school, stored.confirmed_by) == (TO["to_school"], "Mr Bello")
