@@ -89,8 +89,17 @@ def test_a_request_is_granted_in_person_with_the_persons_own_password(
     assert dialog.error.text().startswith("That is not t.hughes's password.")
     assert dialog.password.text() == "" and dialog.isVisible()
 
+    # The administrator chose that password: the dialog asks for one of their own.
     qtbot.keyClicks(dialog.password, OTHER_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.own_form.isVisible())
+    assert "chosen by an administrator" in dialog.own_note.text()
+    assert dialog.password.text() == OTHER_PASSWORD  # kept: typed once, in person
+    assert dialog.new_password.hasFocus()
+    qtbot.keyClicks(dialog.new_password, "tom's very own")
+    qtbot.keyClick(dialog.new_password, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.confirm, "tom's very own")
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     assert dialog.progress.isVisible() and not dialog.password.isEnabled()  # off the UI thread
     qtbot.waitUntil(lambda: page.dialog is None)
     assert "Access granted: Mr Tom Hughes now has the Designated Safeguarding Lead role" in (
@@ -98,7 +107,7 @@ def test_a_request_is_granted_in_person_with_the_persons_own_password(
     )
     qtbot.waitUntil(lambda: "t.hughes" not in refs(page))
 
-    granted = school.sign_in("t.hughes", OTHER_PASSWORD)
+    granted = school.sign_in("t.hughes", "tom's very own")
     assert Role.DSL in granted.user.roles
     assert granted.member_of(Compartment.SAFEGUARDING)
     granted.close()

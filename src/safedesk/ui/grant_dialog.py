@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
@@ -12,7 +13,7 @@ from safedesk.domain.queue import QueueItem
 from safedesk.services import membership
 from safedesk.services.session import Session
 from safedesk.store.access import RoleRequest
-from safedesk.ui.task_dialog import TaskDialog, label
+from safedesk.ui.task_dialog import TaskDialog, fit, label
 
 
 def request_for(item: QueueItem, requests: list[RoleRequest]) -> RoleRequest | None:
@@ -57,11 +58,40 @@ class GrantDialog(TaskDialog):
         form = QFormLayout()
         form.addRow(caption, self.password)
         self.body.addLayout(form)
-        self.finished.connect(lambda _result: self.password.clear())
+        # Shown when an administrator chose their password: they choose their own, here.
+        self.own_note = label(
+            f"{who}'s password was chosen by an administrator, who could then open these "
+            "keys. Ask them to choose a <b>new password of their own</b> now, that nobody "
+            "else knows.",
+            "Note",
+        )
+        self.new_password = QLineEdit()
+        self.confirm = QLineEdit()
+        for field, name in ((self.new_password, "new password"), (self.confirm, "new again")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(f"{request.display_name}'s {name}")
+        self.own_form = QWidget()
+        own = QFormLayout(self.own_form)
+        own.setContentsMargins(0, 0, 0, 0)
+        new_caption = label("&New password of their own", plain=True)
+        new_caption.setBuddy(self.new_password)
+        again_caption = label("New password &again", plain=True)
+        again_caption.setBuddy(self.confirm)
+        own.addRow(new_caption, self.new_password)
+        own.addRow(again_caption, self.confirm)
+        self.body.addWidget(self.own_note)
+        self.body.addWidget(self.own_form)
+        self.own_note.hide()
+        self.own_form.hide()
+        self.finished.connect(lambda _result: self._clear())
         self.password.setFocus()
 
+    def _clear(self) -> None:
+        for field in (self.password, self.new_password, self.confirm):
+            field.clear()
+
     def inputs(self) -> list[QWidget]:
-        return [self.password]
+        return [self.password, self.new_password, self.confirm]
 
     def submit(self) -> None:
         if self.working:
@@ -71,9 +101,16 @@ class GrantDialog(TaskDialog):
             self.say(f"{self.request.display_name} needs to type their password first.")
             self.password.setFocus()
             return
+        new_password = None
+        if self.own_form.isVisible():
+            new_password = self.new_password.text()
+            if not new_password or new_password != self.confirm.text():
+                self.say("The two new passwords are not the same.")
+                self.new_password.setFocus()
+                return
         self.run(
             f"Giving {self.request.display_name} the keys…",
-            membership.grant,
+            functools.partial(membership.grant, new_password=new_password),
             self.session,
             self.request.username,
             self.request.role,
@@ -81,6 +118,12 @@ class GrantDialog(TaskDialog):
         )
 
     def failed(self, exc: BaseException) -> None:
+        if isinstance(exc, membership.OwnPasswordNeeded):
+            self.own_note.show()
+            self.own_form.show()
+            fit(self)
+            self.new_password.setFocus()
+            return
         super().failed(exc)
         if isinstance(exc, AuthenticationError):
             self.password.clear()
