@@ -68,6 +68,14 @@ def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_user_confirm(args: argparse.Namespace, paths: DataPaths) -> int:
+    password = secret_from(GRANTEE_PASSWORD_ENV, f"{args.name}, type your password: ")
+    with signed_in(args, paths, exclusive=True) as session:
+        membership.confirm(session, args.name, password)
+    out(f"Confirmed {args.name}: the accounts and records it makes trust these keys.")
+    return EXIT_OK
+
+
 def cmd_user_revoke(args: argparse.Namespace, paths: DataPaths) -> int:
     role = parse_role(args.role)
     with signed_in(args, paths, exclusive=True) as session:

@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = command(
         "revoke", admin.cmd_user_revoke, "take a role away", acting, under=user_commands
     )
+    confirm = command(
+        "confirm",
+        admin.cmd_user_confirm,
+        f"a member confirms an account's keys in person (its password in ${GRANTEE_PASSWORD_ENV})",
+        acting,
+        under=user_commands,
+    )
+    confirm.add_argument("name")
     revoke.add_argument("name")
     revoke.add_argument("--role", required=True)
 

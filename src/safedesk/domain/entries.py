@@ -49,6 +49,9 @@ class PupilRole(StrEnum):
 
 
 class Status(StrEnum):
+    # Only in an author's own view: sealed into the inbox, not yet taken in by the DSL's
+    # session (never stored in a compartment, whose records start at "received").
+    SENT = "sent"
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"
     CLOSED = "closed"
@@ -56,6 +59,7 @@ class Status(StrEnum):
     @property
     def label(self) -> str:
         return {
+            Status.SENT: "Sent, not yet received",
             Status.RECEIVED: "Received",
             Status.IN_PROGRESS: "Being acted on",
             Status.CLOSED: "Closed",

@@ -14,17 +14,22 @@ from typing import Any
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import SafedeskError
 from safedesk.services.session import Session
-from safedesk.store import key_chain, keyfile, sealed, sealed_items
+from safedesk.store import key_chain, sealed, sealed_items
 from safedesk.store.db import Connection
 from safedesk.store.key_material import Pin
+
+
+class NotConfirmed(SafedeskError):
+    """This account does not yet know which keys to seal records to."""
 
 
 def writer_pin(session: Session, compartment: Compartment) -> Pin:
     """The compartment key to seal to: the newest reachable from this account's pin.
 
     A published key that the pinned one did not sign is ignored, so swapping a public key
-    in `school` seals nothing to it. An account with no pin yet (made before the
-    compartment existed) trusts the published chain from its start, once, and pins it."""
+    in `school` seals nothing to it. Pins come only from the account's creator (or a
+    member, in person): never from what `school` says, so an account without one records
+    nothing until it is confirmed."""
     account = session.account
     if account is None:
         raise SafedeskError("Sign in again to record.")
@@ -32,27 +37,19 @@ def writer_pin(session: Session, compartment: Compartment) -> Pin:
         current = session.keys[compartment].pin  # a member seals to the keys it holds
         _remember_pin(session, compartment, current)
         return current
-    store_id = keyfile.load(session.paths.keys).store_id
-    with session.store.read() as conn:
-        links = key_chain.published(conn, compartment.value)
     pin = account.secrets.pins.get(compartment.value)
     if pin is None:
-        newest = _first_trust(store_id, links)
-        if newest is None:
-            raise SafedeskError(
-                f"The {compartment.label} have not been set up yet: the headteacher makes "
-                "them at their first sign-in. Nothing was recorded."
-            )
-    else:
-        newest = key_chain.newest_trusted(store_id, pin, links) or pin
+        raise NotConfirmed(
+            f"Your account does not yet hold the public keys of the {compartment.label}, so "
+            "it cannot record into them: ask the headteacher or a Designated Safeguarding "
+            "Lead to confirm your account in person (Queue, or 'safedesk-admin user confirm'). "
+            "Nothing was recorded."
+        )
+    with session.store.read() as conn:
+        links = key_chain.published(conn, compartment.value)
+    newest = key_chain.newest_trusted(session.store_id, pin, links) or pin
     _remember_pin(session, compartment, newest)
     return newest
-
-
-def _first_trust(store_id: str, links: list[key_chain.Link]) -> Pin | None:
-    if not links or links[0].epoch != 1 or not key_chain.follows(store_id, None, links[0]):
-        return None
-    return key_chain.newest_trusted(store_id, links[0].pin, links)
 
 
 def _remember_pin(session: Session, compartment: Compartment, pin: Pin) -> None:

@@ -180,14 +180,8 @@ def _check_author(conn: Connection, item: Item, now: datetime) -> None:
             subject=item.author,
         )
     elif item.seq > last + 1:
-        gap = f"{last + 1}" if item.seq == last + 2 else f"{last + 1}–{item.seq - 1}"
         members.raise_alarm(
-            conn,
-            "gap",
-            f"Item {gap} from {item.author} never arrived (their next was {item.seq}): it was "
-            "lost or removed from the inbox. Ask them what they recorded then.",
-            now,
-            subject=item.author,
+            conn, "gap", gap_text(item.author, last + 1, item.seq - 1), now, subject=item.author
         )
     members.put_author(
         conn,
@@ -266,6 +260,45 @@ def _apply_amendment(
         Amendment(field, entry.current().get(field), new_text, reason, item.author, recorded_at),
     )
     return item.ref
+
+
+def check_sequences(session: Session, compartment: Compartment) -> None:
+    """A number handed out to an author that never arrived, with nothing waiting: the item
+    was removed from the inbox (a gap shows only once a later item comes; this finds the
+    last one missing too)."""
+    store = session.compartments[compartment]
+    with store.read() as conn:
+        authors = members.all_authors(conn)
+    tags = {f"{sealed_items.owner_tag(a.mailbox)}:{compartment.value}": a for a in authors}
+    with session.store.read() as conn:  # one snapshot: the inbox and the counters together
+        conn.execute("BEGIN")
+        try:
+            if sealed.inbox_count(conn, compartment.value):
+                return  # still waiting: taken in next time
+            handed_out = sealed.sequences(conn, compartment.value)
+        finally:
+            conn.execute("COMMIT")
+    found: list[tuple[str | None, str]] = []
+    for tag, last in sorted(handed_out.items()):
+        writer = tags.get(tag)
+        if writer is None:  # someone none of whose records ever arrived
+            found.append((None, gap_text("someone whose records have never arrived", 1, last)))
+        elif last > writer.last_seq:
+            found.append((writer.username, gap_text(writer.username, writer.last_seq + 1, last)))
+    if not found:
+        return
+    now = session.clock.now()
+    with store.write() as conn:
+        for subject, text in found:
+            members.raise_alarm(conn, "gap", text, now, subject=subject)
+
+
+def gap_text(author: str, first: int, last: int) -> str:
+    numbers = f"{first}" if first == last else f"{first}–{last}"
+    return (
+        f"Item {numbers} from {author} never arrived: it was removed from the inbox (or lost). "
+        "Ask them what they recorded then."
+    )
 
 
 def send_receipts(session: Session, compartment: Compartment) -> int:

@@ -8,6 +8,7 @@ compartment's keys are sealed to is theirs. Nobody grants themselves anything.
 from __future__ import annotations
 
 from safedesk.domain.compartments import (
+    READING,
     ROLE_COMPARTMENTS,
     Compartment,
     compartments_for,
@@ -24,7 +25,7 @@ from safedesk.domain.people import User, validate_password
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
 from safedesk.services.session import Session
-from safedesk.services.users import _end_access, _name, _target
+from safedesk.services.users import _end_access, _name, _target, require_confirmed
 from safedesk.store import access, crypto, keyfile, members
 from safedesk.store.access import RoleRequest
 from safedesk.store.crypto import KdfParams
@@ -187,6 +188,8 @@ def revoke(session: Session, username: str, role: Role) -> list[Compartment]:
         raise NotFound(f"{username} does not hold the {role.label} role.")
     if not session.user.can(Permission.USER_MANAGE):
         _may_grant(session, role)
+    else:
+        require_confirmed(session)
     if username == session.user.username and role is Role.ADMIN:
         raise SafedeskError("You cannot remove your own administrator role while signed in.")
     remaining = target.roles - {role}
@@ -234,3 +237,48 @@ def requests(session: Session) -> list[RoleRequest]:
         for r in found
         if is_reading_role(r.role) and all(session.member_of(c) for c in ROLE_COMPARTMENTS[r.role])
     ]
+
+
+def confirm(session: Session, username: str, password: str) -> None:
+    """A member who holds every reading compartment tells an account, in person (its holder
+    types their password), which public keys are genuine: its pins. Nothing secret is given;
+    what it makes (accounts, records) then trusts these keys and no others."""
+    username = _name(username)
+    if username == session.user.username:
+        raise PermissionDenied("Another member confirms your account, with you present.")
+    missing = [c for c in READING if not session.member_of(c)]
+    if missing or session.account is None:
+        session.refuse("confirm accounts", action="confirm")
+    assert session.account is not None
+    target = _target(session, username)
+    if not target.active:
+        raise SafedeskError(f"{username!r} is disabled.")
+    key_file = keyfile.load(session.paths.keys)
+    try:
+        account = open_slot(key_file, key_file.account(username), password)
+    except AuthenticationError:
+        raise AuthenticationError(
+            f"That is not {username}'s password. They type it themselves, in person."
+        ) from None
+    for compartment in READING:
+        account.secrets.pins[compartment.value] = session.keys[compartment].pin
+    recovery = session.account.secrets.pins.get("recovery")
+    if recovery is not None:
+        account.secrets.pins["recovery"] = recovery
+
+    def change(current: KeyFile) -> KeyFile:
+        slot = current.account(username)
+        if (
+            slot is None
+            or slot.slot_id != account.slot.slot_id
+            or slot.wrapped != account.slot.wrapped
+        ):
+            raise SafedeskError(f"{username}'s key slot changed meanwhile. Try again.")
+        return current.with_account(rewrap(current, account).slot)
+
+    try:
+        keyfile.update(session.paths.keys, change)
+    finally:
+        account.wipe()
+    with session.store.write() as conn:
+        session.audit(conn, "account.confirmed", object_type="user", object_id=username)

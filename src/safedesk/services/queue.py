@@ -51,7 +51,9 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
     session.require(Permission.CASEWORK, _DOING)
     store = session.compartment(Compartment.SAFEGUARDING, _DOING)
     for compartment in READING:
-        intake.take_in_waiting(session, compartment)
+        if session.member_of(compartment):
+            intake.take_in_waiting(session, compartment)
+            intake.check_sequences(session, compartment)
     now = at or session.clock.now()
     settings = get_settings(session)
     targets = targets_from(settings)

@@ -191,8 +191,8 @@ def my_records(session: Session) -> list[StoredEntry]:
             datetime.fromisoformat(receipt["at"]),
         )
         latest = entry.statuses[-1]
-        # "Received" is already the copy's own first status, and a receipt may be sent twice
-        # (sealing it and noting it was sent are in two files): no status is shown twice.
+        # A receipt may be sent twice (sealing it and noting it was sent are in two files):
+        # no status is shown twice.
         if (latest.status, latest.outcome) == (event.status, event.outcome):
             continue
         by_ref[entry.ref] = _replace(entry, statuses=(*entry.statuses, event))
@@ -237,7 +237,7 @@ def _from_copy(copy: dict[str, Any], found: dict[str, Any], author_name: str) ->
         recorded_at=recorded,
         pupils=stored_pupils,
         original=original,
-        statuses=(StatusEvent(Status.RECEIVED, None, copy["author"], recorded),),
+        statuses=(StatusEvent(Status.SENT, None, copy["author"], recorded),),
         author_name=author_name,
     )
 

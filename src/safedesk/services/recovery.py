@@ -55,6 +55,7 @@ def reset_with_recovery_key(
         if user is None or not user.active:
             raise SafedeskError(f"There is no active account called {name!r}.")
         keep: dict[Compartment, CompartmentKeys] = {Compartment.SCHOOL: held}
+        pins: dict[str, Pin] = {"recovery": Pin(0, pair.public, bytes(32))}
         for compartment in READING:
             found = key_ops.compartment_keys(key_file, compartment, [pair.private])
             if found is None:
@@ -67,15 +68,11 @@ def reset_with_recovery_key(
                 attachments=(key_ops.school_attachment(school),),
             )
             opened[compartment] = (store, keys)
+            pins[compartment.value] = keys.pin  # every compartment: a writer trusts these
             with store.read() as conn:
                 if members.find(conn, name) is not None:
                     keep[compartment] = keys
-        secrets = AccountSecrets.new(
-            name,
-            "own",
-            {c.value: k.pin for c, k in keep.items() if c is not Compartment.SCHOOL}
-            | {"recovery": Pin(0, pair.public, bytes(32))},
-        )
+        secrets = AccountSecrets.new(name, "own", pins)
         fresh = make_slot(key_file, secrets, new_password, kdf or KdfParams())
 
         def change(current: KeyFile) -> KeyFile:

@@ -269,3 +269,10 @@ def _no_longer_allowed(session: Session, compartment: Compartment, named: set[st
         ):
             ending.add(name)
     return ending
+
+
+def members_whose_access_ended(session: Session, compartment: Compartment) -> set[str]:
+    """Members still listed in ``compartment`` whose access has ended (disabled, role gone,
+    key slot replaced), whether or not anyone asked for a rotation: a request kept in the
+    shared `school` file can be deleted by the very person it concerns."""
+    return _no_longer_allowed(session, compartment, _listed(session, compartment))

@@ -123,7 +123,13 @@ def _open(
         key_ops.follow(session, Compartment.SCHOOL, school_store)
         if opened.next is not None and school_keys.epoch == opened.next.epoch:
             rotation.finish(session, Compartment.SCHOOL, school_keys, reason="interrupted")
-        if Role.HEAD in user.roles and not all(c.value in key_file.epochs for c in READING):
+        # The first keys are made only with a password the head chose (not a one-time one an
+        # administrator set, who could then open them): else after they choose their own.
+        if (
+            Role.HEAD in user.roles
+            and unlocked.secrets.origin == "own"
+            and not all(c.value in key_file.epochs for c in READING)
+        ):
             from safedesk.services.setup import make_reading_compartments
 
             make_reading_compartments(session, kdf or KdfParams())

@@ -37,11 +37,27 @@ def after_sign_in(session: Session, progress: Progress | None = None) -> UpkeepR
             report.rotated = rotation.run_pending(session, progress)
             session.rotation_due -= set(report.rotated)
         for compartment in list(session.compartments):
+            ending = rotation.members_whose_access_ended(session, compartment)
+            if (
+                ending
+                and compartment not in report.rotated
+                and _sound(session, compartment, report)
+            ):
+                rotation.rotate(
+                    session,
+                    compartment,
+                    removing=ending,
+                    reason="access found ended at sign-in",
+                    progress=progress,
+                )
+                report.rotated.append(compartment)
+        for compartment in list(session.compartments):
             _repair_published_keys(session, compartment)
             _refresh_pupil_copies(session, compartment)
             taken = intake.take_in(session, compartment)
             report.taken_in += taken.taken_in
             report.quarantined += taken.quarantined
+            intake.check_sequences(session, compartment)
         session.save_account()
     finally:
         session.release_work()

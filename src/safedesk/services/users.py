@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from safedesk.domain.compartments import Compartment, compartments_for, is_reading_role
-from safedesk.domain.errors import AuthenticationError, NotFound, SafedeskError, ValidationError
+from safedesk.domain.compartments import READING, Compartment, compartments_for, is_reading_role
+from safedesk.domain.errors import (
+    AuthenticationError,
+    NotFound,
+    PermissionDenied,
+    SafedeskError,
+    ValidationError,
+)
 from safedesk.domain.people import User, validate_password
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
@@ -62,6 +68,25 @@ def list_accounts(session: Session) -> list[Account]:
     ]
 
 
+def require_confirmed(session: Session) -> None:
+    """Account changes need the keys that protect records to exist, and the acting account
+    to know them (its pins): otherwise the accounts it makes or changes would know no keys
+    to trust, or a rotation it makes would leave out the recovery key."""
+    key_file = keyfile.load(session.paths.keys)
+    if any(c.value not in key_file.epochs for c in READING):
+        raise SafedeskError(
+            "The headteacher has not signed in for the first time yet: that makes the keys "
+            "that protect pupils' records. Add or change accounts after that."
+        )
+    pins = session.account.secrets.pins if session.account else {}
+    if any(c.value not in pins for c in READING) or "recovery" not in pins:
+        raise PermissionDenied(
+            "Your account has not been confirmed yet: ask the headteacher or a Designated "
+            "Safeguarding Lead to confirm it with you present ('safedesk-admin user confirm "
+            f"{session.user.username} --user THEM'), then add or change accounts."
+        )
+
+
 def _name(username: str) -> str:
     return keyfile.normalise_username(username)
 
@@ -86,6 +111,7 @@ def add_user(
     """A new account. Staff and administrator roles are given now; a reading role (DSL,
     behaviour lead, headteacher) is asked for, and the account is staff until it is granted."""
     session.require(Permission.USER_MANAGE, "add staff accounts")
+    require_confirmed(session)
     role_set = frozenset(roles)
     username = _name(username)
     problems = validate_new_user(username, display_name, password)
@@ -204,6 +230,7 @@ def disable_user(session: Session, username: str) -> None:
     """Disable an account: its slot is destroyed and the keys of every file it could open are
     rotated, so neither its password nor an old copy of the key file opens anything."""
     session.require(Permission.USER_MANAGE, "disable staff accounts")
+    require_confirmed(session)
     username = _name(username)
     if username == session.user.username:
         raise SafedeskError("You cannot disable your own account while signed in with it.")
@@ -229,6 +256,7 @@ def enable_user(
     """Re-enable an account with a new password (its old slot was destroyed). Reading roles
     it held are asked for again: a member grants them in person."""
     session.require(Permission.USER_MANAGE, "re-enable staff accounts")
+    require_confirmed(session)
     _check_password(new_password)
     username = _name(username)
     target = _target(session, username)
@@ -308,6 +336,13 @@ def change_own_password(
             session.audit(conn, "member.keys_changed", object_id=session.user.username)
     with session.store.write() as conn:
         session.audit(conn, "password.changed", object_type="user", object_id=session.user.username)
+    if Role.HEAD in session.user.roles and any(
+        c.value not in keyfile.load(session.paths.keys).epochs for c in READING
+    ):
+        from safedesk.services.setup import make_reading_compartments
+
+        # Now the password is the head's own, the first keys can be made with it.
+        make_reading_compartments(session, kdf or KdfParams())
     _end_access(
         session,
         session.user.username,
@@ -342,6 +377,7 @@ def reset_password(
     (asked for again, naming who reset it) and the keys of what it could read rotated. A
     member re-grants them once the holder has set their own password."""
     session.require(Permission.USER_MANAGE, "reset other people's passwords")
+    require_confirmed(session)
     _check_password(new_password)
     username = _name(username)
     if username == session.user.username:

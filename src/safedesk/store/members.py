@@ -54,6 +54,15 @@ class AuthorKey:
     last_seq: int
 
 
+def all_authors(conn: Connection) -> list[AuthorKey]:
+    return [
+        AuthorKey(r[0], bytes(r[1]), bytes(r[2]), bytes(r[3]), r[4])
+        for r in conn.execute(
+            "SELECT username, sign_public, box_public, mailbox, last_seq FROM author_key"
+        )
+    ]
+
+
 def author(conn: Connection, username: str) -> AuthorKey | None:
     row = conn.execute(
         "SELECT username, sign_public, box_public, mailbox, last_seq FROM author_key "

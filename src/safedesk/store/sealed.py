@@ -116,3 +116,13 @@ def next_sequence(conn: Connection, owner: str, at_least: int) -> int:
         (owner, at_least),
     ).fetchone()
     return int(row[0])
+
+
+def sequences(conn: Connection, compartment: str) -> dict[str, int]:
+    """The last number handed out under each owner tag, for one compartment."""
+    return {
+        row[0]: int(row[1])
+        for row in conn.execute(
+            "SELECT owner, last FROM author_sequence WHERE owner LIKE ?", (f"%:{compartment}",)
+        )
+    }

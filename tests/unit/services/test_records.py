@@ -268,9 +268,12 @@ def test_staff_concern_follows_its_status_but_the_file_stays_shut(
     staff = session_as(Role.STAFF)
     ref = records.record(staff, Kind.CONCERN, factories.concern())
     (mine,) = records.my_records(staff)
-    assert (mine.ref, mine.status, mine.author) == (ref, Status.RECEIVED, staff.user.username)
+    # Sealed into the inbox: "received" only once a DSL's session has taken it in.
+    assert (mine.ref, mine.status, mine.author) == (ref, Status.SENT, staff.user.username)
     assert mine.current()["description"] == factories.concern()["description"]
     assert mine.pupils[0].name == "Shiv O'Connor-Nguyễn"
+    intake.take_in(dsl, Compartment.SAFEGUARDING)
+    assert records.my_records(staff)[0].status is Status.RECEIVED
 
     casework.act(dsl, ref, {"type": "acknowledge"})
     assert records.my_records(staff)[0].status is Status.IN_PROGRESS
@@ -288,6 +291,7 @@ def test_staff_concern_follows_its_status_but_the_file_stays_shut(
     assert mine.status is Status.CLOSED
     assert mine.outcome == "Action was taken and support is in place."
     assert [s.status for s in mine.statuses] == [
+        Status.SENT,
         Status.RECEIVED,
         Status.IN_PROGRESS,
         Status.CLOSED,

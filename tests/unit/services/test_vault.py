@@ -12,13 +12,14 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import (
     AccountDisabled,
     AuthenticationError,
+    PermissionDenied,
     SafedeskError,
     SignInBackoff,
     ValidationError,
 )
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import signin_backoff, users, vault
+from safedesk.services import membership, signin_backoff, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit
 from safedesk.store.crypto import FAST_KDF
@@ -169,7 +170,7 @@ def test_init_makes_three_files_and_a_key_file_naming_nobody(school: SchoolStore
     assert b'"recovery": {' in raw
 
 
-def test_a_head_who_is_not_the_administrator_makes_the_keys_at_first_sign_in(
+def test_a_head_who_is_not_the_administrator_makes_the_keys_with_their_own_password(
     tmp_path: Path,
 ) -> None:
     paths = DataPaths(tmp_path / "data")
@@ -188,27 +189,60 @@ def test_a_head_who_is_not_the_administrator_makes_the_keys_at_first_sign_in(
     try:
         assert office.user.roles == {Role.ADMIN}
         assert office.compartments == {} and office.new_recovery_code is None
+        with pytest.raises(SafedeskError, match="headteacher has not signed in"):
+            users.add_user(
+                office,
+                username="t.a",
+                display_name="TA",
+                roles={Role.STAFF},
+                password="ta long password",
+                kdf=FAST_KDF,
+            )
     finally:
         office.close()
+    # The administrator chose the one-time password: no keys are made under it.
     head = vault.sign_in(paths, "head", "one time password")
     try:
+        assert head.compartments == {} and head.new_recovery_code is None
+        users.change_own_password(head, "one time password", "the head's own one", FAST_KDF)
         assert head.new_recovery_code is not None
-        assert set(head.compartments) == {
-            Compartment.SAFEGUARDING,
-            Compartment.BEHAVIOUR,
-        }
+        assert set(head.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
     finally:
         head.close()
-    again = vault.sign_in(paths, "head", "one time password")
-    try:
-        assert again.new_recovery_code is None  # shown once, at that first sign-in only
-    finally:
-        again.close()
+    head = vault.sign_in(paths, "head", "the head's own one")
     office = vault.sign_in(paths, "office", OTHER_PASSWORD)
     try:
+        assert head.new_recovery_code is None  # shown once, when it was made
         assert office.compartments == {}  # the administrator still holds no reading key
+        with pytest.raises(PermissionDenied, match="not been confirmed"):
+            users.add_user(
+                office,
+                username="t.a",
+                display_name="TA",
+                roles={Role.STAFF},
+                password="ta long password",
+                kdf=FAST_KDF,
+            )
+        membership.confirm(head, "office", OTHER_PASSWORD)  # in person
+        office.close()
+        office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+        users.add_user(
+            office,
+            username="t.a",
+            display_name="TA",
+            roles={Role.STAFF},
+            password="ta long password",
+            kdf=FAST_KDF,
+        )
     finally:
         office.close()
+        head.close()
+    staff = vault.sign_in(paths, "t.a", "ta long password")
+    try:  # trusts the genuine keys from the start: what it records, the DSL reads
+        assert staff.account is not None
+        assert set(staff.account.secrets.pins) == {"safeguarding", "behaviour", "recovery"}
+    finally:
+        staff.close()
 
 
 def test_a_store_of_the_one_file_version_is_refused_by_name(tmp_path: Path) -> None:
