@@ -12,15 +12,20 @@ import contextlib
 import os
 import secrets
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from safedesk import __version__
 from safedesk.domain.clock import Clock, SystemClock, to_stored
-from safedesk.domain.compartments import READING, Compartment, compartments_for
+from safedesk.domain.compartments import (
+    READING,
+    Compartment,
+    compartments_for,
+    is_reading_role,
+)
 from safedesk.domain.errors import PermissionDenied, SafedeskError
-from safedesk.domain.roles import Permission
+from safedesk.domain.roles import Permission, Role
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation, signin
@@ -195,7 +200,7 @@ def restore_backup(
     clock = clock or SystemClock()
     if not source.is_file():
         raise SafedeskError(f"There is no backup file at {source}.")
-    live_store_id, live_disabled = _allowed_by_live_store(paths, username, password, clock)
+    live_store_id, live = _allowed_by_live_store(paths, username, password, clock)
     paths.root.mkdir(parents=True, exist_ok=True)
     staging = paths.root / f".restore-{secrets.token_hex(4)}"
     staging.mkdir()
@@ -214,7 +219,7 @@ def restore_backup(
             source,
             username,
             backup_password or password,
-            live_disabled,
+            live,
             superseded,
             clock,
             must_be_admin=live_store_id is None,
@@ -225,24 +230,44 @@ def restore_backup(
     return _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
 
 
+@dataclass(frozen=True)
+class LiveAccess:
+    """What the live store says of each account: a restore never gives back more."""
+
+    disabled: frozenset[str] = frozenset()
+    reading_roles: dict[str, frozenset[Role]] | None = None  # None: no live store
+
+
 def _allowed_by_live_store(
     paths: DataPaths, username: str, password: str, clock: Clock
-) -> tuple[str | None, set[str]]:
-    """(the live store's id, its disabled accounts), once it agrees this user may restore."""
-    if not paths.keys.exists() and not paths.database("school").exists():
-        return None, set()
+) -> tuple[str | None, LiveAccess]:
+    """(the live store's id, its accounts' access), once it agrees this user may restore."""
+    leftovers = [p.name for p in paths.data_files() if p.suffix == ".db"]
+    if not paths.keys.exists():
+        if leftovers:
+            # Not a new PC: a store whose key file is gone. Asking only the backup who may
+            # restore would let back in someone the live store had shut out.
+            raise SafedeskError(
+                f"{paths.root} holds safedesk files ({', '.join(sorted(leftovers))}) but no key "
+                "file (keys.json), so it cannot say who may restore. Nothing has been changed. "
+                "Put keys.json back, or restore into an empty folder with --data-dir."
+            )
+        return None, LiveAccess()
     session = signin.sign_in(paths, username, password, clock=clock)
     try:
         if not session.user.can(Permission.RESTORE):
             session.refuse("restore backups", permission=Permission.RESTORE.value)
         with session.store.read() as conn:
-            disabled = {u.username for u in users.all_users(conn) if not u.active}
+            found = users.all_users(conn)
             store_id = school.get(conn).store_id
         with session.store.write() as conn:
             session.audit(conn, "backup.restore_started")
     finally:
         session.lock()
-    return store_id, disabled
+    return store_id, LiveAccess(
+        frozenset(u.username for u in found if not u.active),
+        {u.username: frozenset(r for r in u.roles if is_reading_role(r)) for u in found},
+    )
 
 
 def _check_staged(
@@ -251,7 +276,7 @@ def _check_staged(
     source: Path,
     username: str,
     password: str,
-    live_disabled: set[str],
+    live: LiveAccess,
     superseded: dict[str, list[list[object]]],
     clock: Clock,
     *,
@@ -304,7 +329,7 @@ def _check_staged(
             raise PermissionDenied(
                 "Only an administrator of this school's safedesk can restore its backups."
             )
-        _keep_disabled(staged, school_store, live_disabled, clock)
+        _keep_live_access(staged, school_store, live, clock)
         with school_store.write() as conn:
             audit.append(
                 conn,
@@ -324,29 +349,31 @@ def _check_staged(
         account.wipe()
 
 
-def _keep_disabled(
-    staged: DataPaths, school_store: Store, live_disabled: set[str], clock: Clock
+def _keep_live_access(
+    staged: DataPaths, school_store: Store, live: LiveAccess, clock: Clock
 ) -> None:
-    """Accounts disabled in the live store stay disabled in what is put back."""
+    """Accounts disabled in the live store stay disabled in what is put back, and reading
+    roles removed there since the backup stay removed (the keys follow at the rotation)."""
     with school_store.read() as conn:
-        to_disable = [u for u in users.all_users(conn) if u.active and u.username in live_disabled]
-    if not to_disable:
-        return
-
-    def change(current: KeyFile) -> KeyFile:
-        for user in to_disable:
-            slot = current.account(user.username)
-            if slot is None:
-                continue
-            if slot.box_public:
-                current = current.without_sealed(to=crypto.fingerprint(slot.box_public))
-            current = current.with_account(
-                AccountSlot(slot.slot_id, DISABLED, KdfParams(), b"", b"", b"", b"")
-            )
-        return current
-
-    keyfile.update(staged.keys, change)
+        found = users.all_users(conn)
+    to_disable = [u for u in found if u.active and u.username in live.disabled]
     now = clock.now()
+    if to_disable:
+
+        def change(current: KeyFile) -> KeyFile:
+            for user in to_disable:
+                slot = current.account(user.username)
+                if slot is None:
+                    continue
+                if slot.box_public:
+                    current = current.without_sealed(to=crypto.fingerprint(slot.box_public))
+                current = current.with_account(
+                    AccountSlot(slot.slot_id, DISABLED, KdfParams(), b"", b"", b"", b"")
+                )
+            return current
+
+        keyfile.update(staged.keys, change)
+    why = "no longer held in the store a restore replaced"
     with school_store.write() as conn:
         for user in to_disable:
             users.set_active(conn, user.id, False)
@@ -360,14 +387,31 @@ def _keep_disabled(
                 detail={"why": "disabled in the store a restore replaced"},
             )
             for compartment in compartments_for(user.roles):
-                access.ask_rotation(
+                access.ask_rotation(conn, compartment.value, user.username, why, "restore", now)
+        if live.reading_roles is None:
+            return
+        for user in found:
+            if user in to_disable:
+                continue
+            lost = {
+                r
+                for r in user.roles
+                if is_reading_role(r) and r not in live.reading_roles.get(user.username, set())
+            }
+            for role in sorted(lost):
+                access.remove_role(conn, user.id, role)
+                audit.append(
                     conn,
-                    compartment.value,
-                    user.username,
-                    "disabled in the store a restore replaced",
-                    "restore",
-                    now,
+                    at=now,
+                    actor=None,
+                    action="role.removed",
+                    object_type="user",
+                    object_id=user.username,
+                    detail={"role": role.value, "why": why},
                 )
+            remaining = user.roles - lost
+            for compartment in compartments_for(user.roles) - compartments_for(remaining):
+                access.ask_rotation(conn, compartment.value, user.username, why, "restore", now)
 
 
 def _later_heads(paths: DataPaths, manifest: Manifest) -> dict[str, list[list[object]]]:
@@ -437,4 +481,4 @@ def _rotate_after_restore(
     return RestoreResult(head, set_aside, tuple(rotated), tuple(pending))
 
 
-__all__ = ["RestoreResult", "backup_if_due", "create_backup", "replace", "restore_backup"]
+__all__ = ["RestoreResult", "backup_if_due", "create_backup", "restore_backup"]

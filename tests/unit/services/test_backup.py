@@ -284,3 +284,18 @@ def test_accounts_disabled_in_the_live_store_stay_disabled(
         assert integrity.verify(head).ok
     finally:
         head.close()
+
+
+def test_a_folder_that_lost_its_key_file_cannot_be_restored_over(
+    school: SchoolStore, head_session: Session, tmp_path: Path
+) -> None:
+    """Not a new PC: asking only the backup who may restore could let back in an
+    administrator the live store had disabled."""
+    path = backup.create_backup(head_session, tmp_path / "usb")
+    head_session.close()
+    school.paths.keys.rename(tmp_path / "moved-away-keys.json")
+    before = _files(school)
+    with pytest.raises(SafedeskError, match="no key file"):
+        backup.restore_backup(school.paths, path, "head", HEAD_PASSWORD)
+    assert _files(school) == before
+    assert not school.paths.replaced.exists()
