@@ -39,7 +39,8 @@ def _add_pupil(session: Session, surname: str, body: str = "801200005001") -> No
 
 
 def _files(school: SchoolStore) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in [*school.paths.data_files(), school.paths.keys]}
+    found = [*school.paths.data_files(), school.paths.keys]
+    return {p.name: p.read_bytes() for p in found if p.exists()}
 
 
 def _data(school: SchoolStore) -> dict[str, object]:
