@@ -61,6 +61,8 @@ def add_account(
         if is_reading_role(role):
             # In person: they choose their own password (here, the same text) as it is granted.
             membership.grant(head, username, role, password, new_password=password, kdf=FAST_KDF)
+    if Role.ADMIN in roles:
+        membership.confirm(head, username, password)  # an administrator, confirmed in person
 
 
 def new_school(folder: Path) -> SchoolStore:

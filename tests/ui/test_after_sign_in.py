@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.entries import Kind
@@ -22,16 +22,18 @@ from safedesk.services.session import Session
 from safedesk.services.setup import Headteacher
 from safedesk.services.upkeep import UpkeepReport
 from safedesk.store.crypto import FAST_KDF
-from safedesk.ui import printing, tasks
+from safedesk.ui import msgbox, printing, tasks
 from safedesk.ui.clipboard import PRIVATE_FORMATS, windows_format
 from safedesk.ui.controller import AppController
 from safedesk.ui.main_window import MainWindow
+from safedesk.ui.password_dialog import PasswordDialog
 from safedesk.ui.recovery_dialog import RecoveryCodeDialog
 from safedesk.ui.signin import SignInWindow
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore, add_account
 
 HEAD_ONE_TIME = "one time password"
+HEAD_OWN = "the head's own password"
 
 
 def make_controller(paths: DataPaths) -> AppController:
@@ -197,6 +199,18 @@ def test_the_new_recovery_code_is_shown_once_and_stays_until_stored(
     controllers.append(controller)
     with caplog.at_level(logging.DEBUG):
         window = sign_in(qtbot, controller, "head", HEAD_ONE_TIME)
+        # An administrator chose that password: the head chooses their own first, and only
+        # then are the first keys (and the recovery code) made.
+        assert controller.recovery_dialog is None
+        asked = window.password_dialog
+        assert isinstance(asked, PasswordDialog) and asked.isVisible()
+        assert "set by an administrator" in " ".join(w.text() for w in asked.findChildren(QLabel))
+        monkeypatch.setattr(msgbox, "information", lambda *_args: None)
+        qtbot.keyClicks(asked.current, HEAD_ONE_TIME)
+        qtbot.keyClicks(asked.new, HEAD_OWN)
+        qtbot.keyClicks(asked.confirm, HEAD_OWN)
+        qtbot.keyClick(asked.confirm, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: controller.recovery_dialog is not None, timeout=20_000)
     dialog = controller.recovery_dialog
     assert isinstance(dialog, RecoveryCodeDialog)
     assert dialog.isVisible() and dialog.parent() is window
@@ -234,8 +248,8 @@ def test_the_new_recovery_code_is_shown_once_and_stays_until_stored(
 
     # Shown once: signing in again does not show it again.
     controller.lock()
-    sign_in(qtbot, controller, "head", HEAD_ONE_TIME)
-    assert controller.recovery_dialog is None
+    again = sign_in(qtbot, controller, "head", HEAD_OWN)
+    assert controller.recovery_dialog is None and again.password_dialog is None
     # And it is the real thing.
     controller.lock()
     qtbot.waitUntil(lambda: not tasks.busy())  # the store closes once its work is done

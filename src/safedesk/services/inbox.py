@@ -106,7 +106,7 @@ def put(
         fields,
         author_box=secrets.box.public,
         mailbox=secrets.mailbox,
-        certs=secrets.certs,
+        identity=secrets.identity,
     )
     now = session.clock.now()
     sealed.put_inbox(conn, compartment.value, item, now)

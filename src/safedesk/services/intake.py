@@ -21,9 +21,17 @@ from safedesk.domain.entries import FIXED_LISTS, Amendment, Kind
 from safedesk.domain.entry_validation import pupil_problems, validate_new_entry
 from safedesk.domain.errors import ValidationError
 from safedesk.services.session import Session
-from safedesk.store import crypto, entries, key_chain, lists, members, pupils, sealed, sealed_items
+from safedesk.store import (
+    entries,
+    identity,
+    key_chain,
+    lists,
+    members,
+    pupils,
+    sealed,
+    sealed_items,
+)
 from safedesk.store.db import Connection
-from safedesk.store.key_material import key_change_message
 from safedesk.store.sealed_items import BadItem, Item
 
 log = logging.getLogger(__name__)
@@ -124,7 +132,20 @@ def _take_one(
         return "quarantined"
     if members.received_hash(conn, item.hash):
         return "duplicate"
-    _check_author(conn, item, now)
+    try:
+        _check_author(conn, session.store_id, item, now)
+    except NotVouched as exc:
+        members.quarantine(conn, row.put_at, row.item, str(exc), now)
+        members.raise_alarm(
+            conn,
+            "not_vouched",
+            f"A record put in the inbox at {_local(row.put_at)} claims to be from {item.author} "
+            f"but was not taken in: {exc}. Someone may be recording in their name. It is kept "
+            "unopened; check with them.",
+            now,
+            subject=item.author,
+        )
+        return "quarantined"
     try:
         ref = _apply(conn, compartment, item, values)
         outcome = "in"
@@ -152,22 +173,25 @@ def _take_one(
     return outcome
 
 
-def _check_author(conn: Connection, item: Item, now: datetime) -> None:
-    """The author's key as seen before, and their numbering: changes and gaps are alarms."""
+class NotVouched(Exception):
+    """The item's signing key is not proven to be its author's."""
+
+
+def _check_author(conn: Connection, store_id: str, item: Item, now: datetime) -> None:
+    """The author's key, proven by a chain from an administrator this file trusts (a
+    colleague cannot record in someone else's name), and their numbering: a gap or a reused
+    number is an alarm."""
     known = members.author(conn, item.author)
-    changed = False
-    if known is not None and known.sign_public != item.sign_public:
-        changed = True
-        if not _vouched(item.author, known.sign_public, item.sign_public, item.certs):
-            members.raise_alarm(
-                conn,
-                "author_key",
-                f"{item.author}'s signing key changed without their old key vouching for the "
-                "new one. That is expected after an administrator reset their password; "
-                "otherwise someone may be recording in their name. Check with them.",
-                now,
-                subject=item.author,
-            )
+    found = identity.problem(
+        store_id,
+        item.identity,
+        members.authorities(conn),
+        item.author,
+        item.sign_public,
+        last_seen=known.sign_public if known else None,
+    )
+    if found is not None:
+        raise NotVouched(found)
     last = known.last_seq if known else 0
     earlier = members.received_seq(conn, item.author, item.seq)
     if earlier is not None:
@@ -186,29 +210,11 @@ def _check_author(conn: Connection, item: Item, now: datetime) -> None:
     members.put_author(
         conn,
         members.AuthorKey(
-            item.author,
-            item.sign_public,
-            item.box_public,
-            item.mailbox,
-            max(last, item.seq),
+            item.author, item.sign_public, item.box_public, item.mailbox, max(last, item.seq)
         ),
         now,
-        changed=changed,
+        changed=known is not None and known.sign_public != item.sign_public,
     )
-
-
-def _vouched(
-    author: str, old: bytes, new: bytes, certs: tuple[tuple[bytes, bytes, bytes], ...]
-) -> bool:
-    """Whether a chain of the author's own key changes leads from ``old`` to ``new``."""
-    current = old
-    for before, after, signature in certs:
-        if before != current:
-            continue
-        if not crypto.verify(before, key_change_message(author, before, after), signature):
-            return False
-        current = after
-    return current == new
 
 
 def _apply(

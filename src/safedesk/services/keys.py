@@ -14,17 +14,20 @@ from safedesk.domain.errors import AuthenticationError, PermissionDenied, Safede
 from safedesk.paths import DataPaths
 from safedesk.services.session import Session
 from safedesk.store import audit, crypto, key_chain, keyfile, members, migrate
-from safedesk.store.crypto import BoxKeys, KdfParams
+from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Attachment, Gate, Store, StoreDamaged, connect
+from safedesk.store.identity import Cert, issue
 from safedesk.store.key_material import (
     AccountSecrets,
     CompartmentKeys,
+    Pin,
     UnlockedAccount,
     make_slot,
     open_keys,
     open_slot,
     rewrap,
     seal_keys,
+    with_new_keys,
 )
 from safedesk.store.keyfile import ACTIVE, PENDING, Epochs, KeyFile
 
@@ -52,6 +55,22 @@ def save_account(paths: DataPaths, unlocked: UnlockedAccount) -> UnlockedAccount
     return holder[0]
 
 
+@dataclass(frozen=True)
+class Issuer:
+    """Who vouches for a key it makes: an administrator (their chain and signing key), or
+    the recovery key."""
+
+    name: str
+    sign: crypto.SignKeys
+    chain: tuple[Cert, ...] = ()
+    pins: dict[str, Pin] | None = None
+
+    @classmethod
+    def of(cls, account: UnlockedAccount) -> Issuer:
+        secrets = account.secrets
+        return cls(secrets.username, secrets.sign, tuple(secrets.identity), dict(secrets.pins))
+
+
 def new_pending_account(
     key_file: KeyFile,
     username: str,
@@ -59,11 +78,17 @@ def new_pending_account(
     kdf: KdfParams,
     *,
     origin: str,
-    pins: dict[str, object] | None = None,
+    issuer: Issuer,
 ) -> UnlockedAccount:
     """A slot an administrator makes: its key pair is replaced at the holder's first sign-in,
-    so the administrator never holds the keys the account will read with."""
-    secrets = AccountSecrets.new(username, origin, pins)  # type: ignore[arg-type]
+    so the administrator never holds the keys the account will read with. The administrator
+    vouches for the key it made (``created``, or ``reset``); the holder's first key pair is
+    vouched for by that one (``activated``). Pins come from the administrator: a new account
+    trusts the compartment keys its creator trusts, never what `school` says."""
+    secrets = AccountSecrets.new(username, origin, issuer.pins)
+    kind = "reset" if origin == "reset" else "created"
+    cert = issue(key_file.store_id, kind, issuer.name, issuer.sign, username, secrets.sign.public)
+    secrets.identity = [*issuer.chain, cert]
     return make_slot(key_file, secrets, password, kdf, state=PENDING)
 
 
@@ -72,16 +97,9 @@ def activate(paths: DataPaths, unlocked: UnlockedAccount) -> UnlockedAccount:
 
     Whatever was sealed to the administrator-made pair is resealed to the new one."""
     old = unlocked.secrets
-    fresh_secrets = AccountSecrets(
-        old.username,
-        BoxKeys.generate(),
-        crypto.SignKeys.generate(),
-        old.mailbox,
-        old.origin,
-        dict(old.pins),
-        dict(old.seqs),
-        [],
-    )
+    key_file = keyfile.load(paths.keys)
+    fresh_secrets = with_new_keys(old, key_file.store_id, old.origin, kind="activated")
+    fresh_secrets.old_box = []  # the administrator made that pair: nothing is sealed to it
     fresh = UnlockedAccount(unlocked.slot, fresh_secrets, unlocked.kek)
     holder: list[UnlockedAccount] = []
 

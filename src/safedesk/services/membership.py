@@ -160,7 +160,10 @@ def _own_password_now(
         raise ValidationError({"new password": reason})
     key_file = keyfile.load(session.paths.keys)
     fresh = make_slot(
-        key_file, with_new_keys(grantee.secrets, "own"), new_password, kdf or KdfParams()
+        key_file,
+        with_new_keys(grantee.secrets, key_file.store_id, "own"),
+        new_password,
+        kdf or KdfParams(),
     )
     old_public = grantee.secrets.box.public
     school_keys = session.keys[Compartment.SCHOOL]
@@ -265,6 +268,18 @@ def confirm(session: Session, username: str, password: str) -> None:
     recovery = session.account.secrets.pins.get("recovery")
     if recovery is not None:
         account.secrets.pins["recovery"] = recovery
+    is_admin = Role.ADMIN in target.roles
+    # An administrator confirmed in person becomes an authority: the compartments take in
+    # records from the accounts it vouches for.
+    account.secrets.authority = account.secrets.authority or is_admin
+    if is_admin:
+        now = session.clock.now()
+        for compartment in READING:
+            with session.compartment(compartment).write() as conn:
+                members.add_authority(
+                    conn, username, account.secrets.sign.public, session.user.username, now
+                )
+                session.audit(conn, "authority.added", object_type="user", object_id=username)
 
     def change(current: KeyFile) -> KeyFile:
         slot = current.account(username)

@@ -11,9 +11,11 @@ from safedesk.domain.people import validate_password
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation, signin, signin_backoff
+from safedesk.services.rotation import RECOVERY_MEMBER
 from safedesk.store import audit, crypto, keyfile, members, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Gate, Store
+from safedesk.store.identity import issue
 from safedesk.store.key_material import (
     AccountSecrets,
     CompartmentKeys,
@@ -25,6 +27,7 @@ from safedesk.store.key_material import (
 from safedesk.store.keyfile import KeyFile
 
 ACTOR = "recovery key"
+ACTOR_NAME = RECOVERY_MEMBER  # its name in a compartment's members and authorities
 
 
 def reset_with_recovery_key(
@@ -40,10 +43,10 @@ def reset_with_recovery_key(
     if reason := validate_password(new_password):
         raise ValidationError({"password": reason})
     key_file = signin.require_store(paths)
-    pair = open_recovery(key_file, recovery_key)
+    recovery = open_recovery(key_file, recovery_key)
     name = keyfile.normalise_username(username)
     now = clock.now()
-    school_keys = key_ops.compartment_keys(key_file, Compartment.SCHOOL, [pair.private])
+    school_keys = key_ops.compartment_keys(key_file, Compartment.SCHOOL, [recovery.box.private])
     if school_keys is None:
         raise SafedeskError("The recovery key no longer opens this safedesk.")
     gate = Gate()
@@ -55,9 +58,9 @@ def reset_with_recovery_key(
         if user is None or not user.active:
             raise SafedeskError(f"There is no active account called {name!r}.")
         keep: dict[Compartment, CompartmentKeys] = {Compartment.SCHOOL: held}
-        pins: dict[str, Pin] = {"recovery": Pin(0, pair.public, bytes(32))}
+        pins: dict[str, Pin] = {"recovery": recovery.pin}
         for compartment in READING:
-            found = key_ops.compartment_keys(key_file, compartment, [pair.private])
+            found = key_ops.compartment_keys(key_file, compartment, [recovery.box.private])
             if found is None:
                 continue
             store, keys = key_ops.open_file(
@@ -73,6 +76,10 @@ def reset_with_recovery_key(
                 if members.find(conn, name) is not None:
                     keep[compartment] = keys
         secrets = AccountSecrets.new(name, "own", pins)
+        # The recovery key (an authority in every compartment) vouches for the new key.
+        secrets.identity = [
+            issue(key_file.store_id, "reset", ACTOR_NAME, recovery.sign, name, secrets.sign.public)
+        ]
         fresh = make_slot(key_file, secrets, new_password, kdf or KdfParams())
 
         def change(current: KeyFile) -> KeyFile:

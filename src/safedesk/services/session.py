@@ -79,6 +79,12 @@ class Session:
             "Ask your Designated Safeguarding Lead or administrator if you need this."
         )
 
+    @property
+    def password_from_administrator(self) -> bool:
+        """The password was set by an administrator (a new account, or a reset): its holder
+        should choose their own, and no reading key goes to it until they do."""
+        return self.account is not None and self.account.secrets.origin != "own"
+
     def member_of(self, compartment: Compartment) -> bool:
         return compartment in self.compartments
 

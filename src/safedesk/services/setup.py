@@ -18,10 +18,11 @@ from safedesk.services.session import Session
 from safedesk.store import access, audit, keyfile, members, school, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Gate, Store
+from safedesk.store.identity import issue
 from safedesk.store.key_material import (
     AccountSecrets,
     CompartmentKeys,
-    Pin,
+    RecoveryKeys,
     UnlockedAccount,
     make_recovery,
     make_slot,
@@ -143,7 +144,20 @@ def _create(
     is_head = headteacher is None
     key_file = keyfile.new_key_file()
     school_keys = CompartmentKeys.generate(Compartment.SCHOOL.value, 1)
-    first = make_slot(key_file, AccountSecrets.new(username, "own"), password, kdf)
+    first_secrets = AccountSecrets.new(username, "own")
+    # The first administrator is the root every account's identity chain starts from.
+    first_secrets.authority = True
+    first_secrets.identity = [
+        issue(
+            key_file.store_id,
+            "root",
+            username,
+            first_secrets.sign,
+            username,
+            first_secrets.sign.public,
+        )
+    ]
+    first = make_slot(key_file, first_secrets, password, kdf)
     key_file = key_file.with_account(first.slot)
     publics = [first.secrets.box.public]
     head: UnlockedAccount | None = None
@@ -154,6 +168,7 @@ def _create(
             headteacher.one_time_password,
             kdf,
             origin="created",
+            issuer=key_ops.Issuer.of(first),
         )
         key_file = key_file.with_account(head.slot)
         publics.append(head.secrets.box.public)
@@ -225,13 +240,13 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
     assert session.account is not None
     paths, now = session.paths, session.clock.now()
     code = new_recovery_code()
-    holder: list[bytes] = []
+    holder: list[RecoveryKeys] = []
 
     def add_recovery(current: KeyFile) -> KeyFile:
         if current.recovery is not None:
             raise SafedeskError("This safedesk already has a recovery key.")
         slot, pair = make_recovery(current, code, kdf)
-        holder.append(pair.public)
+        holder.append(pair)
         school_keys = session.keys[Compartment.SCHOOL]
         with_recovery = KeyFile(
             current.store_id,
@@ -241,17 +256,24 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
             current.epochs,
             current.sealed,
         )
-        return with_recovery.with_sealed(seal_keys(current, school_keys, pair.public))
+        return with_recovery.with_sealed(seal_keys(current, school_keys, pair.box.public))
 
     keyfile.update(paths.keys, add_recovery)
-    recovery_public = holder[0]
-    session.account.secrets.pins["recovery"] = Pin(0, recovery_public, bytes(32))
+    recovery = holder[0]
+    session.account.secrets.pins["recovery"] = recovery.pin
+    # The compartments trust the identity chains that start at the administrator who made
+    # the head's account (the head, when they set the school up), and the recovery key.
+    root = session.account.secrets.identity[0]
     for compartment in READING:
         store, keys = key_ops.create_compartment(
-            paths, compartment, session.account, recovery_public, session.store, now
+            paths, compartment, session.account, recovery.box.public, session.store, now
         )
         with store.write() as conn:
-            members.put(conn, RECOVERY_MEMBER, recovery_public, bytes(32), SET_UP, now)
+            members.put(
+                conn, RECOVERY_MEMBER, recovery.box.public, recovery.sign.public, SET_UP, now
+            )
+            members.add_authority(conn, root.issuer, root.issuer_key, SET_UP, now)
+            members.add_authority(conn, RECOVERY_MEMBER, recovery.sign.public, SET_UP, now)
         session.compartments[compartment] = store
         session.keys[compartment] = keys
         key_ops.follow(session, compartment, store)
@@ -267,18 +289,11 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
     return code
 
 
-def pins_for_new_account(creator: UnlockedAccount | None) -> dict[str, Pin]:
-    """A new account trusts the compartment keys its creator trusts (never what `school`
-    says, which anyone with an account could have changed)."""
-    return dict(creator.secrets.pins) if creator is not None else {}
-
-
 __all__ = [
     "ACTIVE",
     "Headteacher",
     "NewSchool",
     "create_school",
     "make_reading_compartments",
-    "pins_for_new_account",
     "validate_new_user",
 ]

@@ -24,7 +24,7 @@ from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation
 from safedesk.services.session import Session
-from safedesk.services.setup import pins_for_new_account, validate_new_user
+from safedesk.services.setup import validate_new_user
 from safedesk.store import access, crypto, keyfile, members, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.key_material import (
@@ -78,13 +78,21 @@ def require_confirmed(session: Session) -> None:
             "The headteacher has not signed in for the first time yet: that makes the keys "
             "that protect pupils' records. Add or change accounts after that."
         )
-    pins = session.account.secrets.pins if session.account else {}
-    if any(c.value not in pins for c in READING) or "recovery" not in pins:
+    secrets = session.account.secrets if session.account else None
+    pins = secrets.pins if secrets else {}
+    authority = secrets is not None and secrets.authority
+    if any(c.value not in pins for c in READING) or "recovery" not in pins or not authority:
         raise PermissionDenied(
             "Your account has not been confirmed yet: ask the headteacher or a Designated "
             "Safeguarding Lead to confirm it with you present ('safedesk-admin user confirm "
             f"{session.user.username} --user THEM'), then add or change accounts."
         )
+
+
+def _issuer(session: Session) -> key_ops.Issuer:
+    if session.account is None:
+        raise SafedeskError("Sign in again to change accounts.")
+    return key_ops.Issuer.of(session.account)
 
 
 def _name(username: str) -> str:
@@ -129,7 +137,7 @@ def add_user(
         password,
         kdf or KdfParams(),
         origin="created",
-        pins=pins_for_new_account(session.account),  # type: ignore[arg-type]
+        issuer=_issuer(session),
     )
     with session.store.write() as conn:
         if users.by_username(conn, username) is not None:
@@ -282,7 +290,7 @@ def _new_pending_slot(
         password,
         kdf or KdfParams(),
         origin=origin,
-        pins=pins_for_new_account(session.account),  # type: ignore[arg-type]
+        issuer=_issuer(session),
     )
     school_keys = session.keys[Compartment.SCHOOL]
 
@@ -319,7 +327,10 @@ def change_own_password(
     except AuthenticationError:
         raise AuthenticationError("Your current password is not right.") from None
     fresh = make_slot(
-        key_file, with_new_keys(session.account.secrets), new_password, kdf or KdfParams()
+        key_file,
+        with_new_keys(session.account.secrets, session.store_id),
+        new_password,
+        kdf or KdfParams(),
     )
     _replace_own_slot(session, fresh)
     now = session.clock.now()

@@ -11,6 +11,7 @@ from typing import Any
 from safedesk.domain.errors import AuthenticationError
 from safedesk.store import crypto
 from safedesk.store.crypto import BoxKeys, CannotOpen, KdfParams, SignKeys
+from safedesk.store.identity import Cert, issue
 from safedesk.store.keyfile import (
     ACTIVE,
     PENDING,
@@ -57,9 +58,10 @@ class AccountSecrets:
     seqs: dict[str, int] = field(default_factory=dict)
     # earlier pairs, so old copies open
     old_box: list[bytes] = field(default_factory=list, repr=False)
-    # (old signing key, new signing key, old key's signature of the new): each password
-    # change the holder made, so readers can follow this account's keys from one to the next
-    certs: list[tuple[bytes, bytes, bytes]] = field(default_factory=list)
+    # The certificates that vouch for this account's signing key, from an administrator
+    # (see store.identity); and whether it is itself an authority others' chains start from.
+    identity: list[Cert] = field(default_factory=list)
+    authority: bool = False
 
     @classmethod
     def new(cls, username: str, origin: str, pins: dict[str, Pin] | None = None) -> AccountSecrets:
@@ -90,7 +92,8 @@ class AccountSecrets:
                 },
                 "seqs": dict(sorted(self.seqs.items())),
                 "old_box": [_b64(k) for k in self.old_box],
-                "certs": [[_b64(a), _b64(b), _b64(c)] for a, b, c in self.certs],
+                "identity": [cert.to_json() for cert in self.identity],
+                "authority": self.authority,
             }
         ).encode()
 
@@ -109,7 +112,8 @@ class AccountSecrets:
             },
             {name: int(n) for name, n in raw["seqs"].items()},
             [_unb64(k) for k in raw["old_box"]],
-            [(_unb64(a), _unb64(b), _unb64(c)) for a, b, c in raw.get("certs", [])],
+            [Cert.from_json(item) for item in raw.get("identity", [])],
+            bool(raw.get("authority", False)),
         )
 
 
@@ -244,26 +248,42 @@ def normalise_recovery_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def make_recovery(key_file: KeyFile, code: str, kdf: KdfParams) -> tuple[RecoverySlot, BoxKeys]:
-    pair = BoxKeys.generate()
+@dataclass(frozen=True)
+class RecoveryKeys:
+    """The recovery key: a member of every compartment (box) and an authority (sign)."""
+
+    box: BoxKeys = field(repr=False)
+    sign: SignKeys = field(repr=False)
+
+    @property
+    def pin(self) -> Pin:
+        return Pin(0, self.box.public, self.sign.public)
+
+
+def make_recovery(
+    key_file: KeyFile, code: str, kdf: KdfParams
+) -> tuple[RecoverySlot, RecoveryKeys]:
+    keys = RecoveryKeys(BoxKeys.generate(), SignKeys.generate())
     salt = secrets.token_bytes(16)
     kek = kdf.derive(normalise_recovery_code(code).encode(), salt)
-    nonce, wrapped = crypto.wrap(kek, pair.private, associated_data(key_file, "recovery"))
-    return RecoverySlot(kdf, salt, nonce, wrapped, pair.public), pair
+    plain = json.dumps({"box": _b64(keys.box.private), "sign": _b64(keys.sign.private)})
+    nonce, wrapped = crypto.wrap(kek, plain.encode(), associated_data(key_file, "recovery"))
+    return RecoverySlot(kdf, salt, nonce, wrapped, keys.box.public), keys
 
 
-def open_recovery(key_file: KeyFile, code: str) -> BoxKeys:
+def open_recovery(key_file: KeyFile, code: str) -> RecoveryKeys:
     slot = key_file.recovery
     if slot is None:
         raise AuthenticationError("This safedesk has no recovery key yet.")
     kek = slot.kdf.derive(normalise_recovery_code(code).encode(), slot.salt)
     try:
-        private = crypto.unwrap(
-            kek, slot.nonce, slot.wrapped, associated_data(key_file, "recovery")
-        )
+        plain = crypto.unwrap(kek, slot.nonce, slot.wrapped, associated_data(key_file, "recovery"))
     except CannotOpen:
         raise AuthenticationError("That recovery key is not right. Check each group.") from None
-    return BoxKeys.from_private(private)
+    raw = json.loads(plain)
+    return RecoveryKeys(
+        BoxKeys.from_private(_unb64(raw["box"])), SignKeys.from_private(_unb64(raw["sign"]))
+    )
 
 
 # --- sealed compartment keys --------------------------------------------------------------
@@ -298,17 +318,17 @@ def open_keys(
     return None
 
 
-def key_change_message(username: str, old_sign: bytes, new_sign: bytes) -> bytes:
-    return crypto.canonical(["safedesk-key-change", username, _b64(old_sign), _b64(new_sign)])
-
-
-def with_new_keys(old: AccountSecrets, origin: str = "own") -> AccountSecrets:
-    """The holder's own new key pairs (a password change): the old box key is kept so what
-    was sealed to it still opens, and the old signing key vouches for the new one."""
+def with_new_keys(
+    old: AccountSecrets, store_id: str, origin: str = "own", *, kind: str = "changed"
+) -> AccountSecrets:
+    """The holder's own new key pairs (a password change, or a first sign-in): the old box
+    key is kept so what was sealed to it still opens, and the old signing key vouches for
+    the new one."""
     fresh = AccountSecrets.new(old.username, origin, old.pins)
     fresh.mailbox = old.mailbox
     fresh.seqs = dict(old.seqs)
     fresh.old_box = [old.box.private, *old.old_box]
-    signature = old.sign.sign(key_change_message(old.username, old.sign.public, fresh.sign.public))
-    fresh.certs = [*old.certs, (old.sign.public, fresh.sign.public, signature)]
+    fresh.authority = old.authority
+    cert = issue(store_id, kind, old.username, old.sign, old.username, fresh.sign.public)
+    fresh.identity = [*old.identity, cert]
     return fresh

@@ -45,6 +45,18 @@ def remove(conn: Connection, username: str) -> None:
     conn.execute("DELETE FROM member WHERE username = ?", (username,))
 
 
+def add_authority(conn: Connection, username: str, sign: bytes, by: str, at: datetime) -> None:
+    conn.execute(
+        "INSERT INTO authority (username, sign_public, added_by, added_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (username) DO NOTHING",
+        (username, sign, by, to_stored(at)),
+    )
+
+
+def authorities(conn: Connection) -> dict[str, bytes]:
+    return {r[0]: bytes(r[1]) for r in conn.execute("SELECT username, sign_public FROM authority")}
+
+
 @dataclass(frozen=True)
 class AuthorKey:
     username: str

@@ -7,13 +7,15 @@ of a signed JSON body. Everything else about it, even its kind, is inside the se
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.store import crypto
 from safedesk.store.crypto import CannotOpen
+from safedesk.store.identity import Cert
 
 _MAGIC = b"SDI1"
 ITEM_VERSION = 1
@@ -58,9 +60,9 @@ class Item:
     recorded_at: str
     sign_public: bytes
     box_public: bytes
-    mailbox: bytes
-    certs: tuple[tuple[bytes, bytes, bytes], ...]
-    hash: str  # of the sealed bytes: what the audit log records
+    mailbox: bytes = field(repr=False)
+    identity: tuple[Cert, ...] = ()
+    hash: str = ""  # of the sealed bytes: what the audit log records
 
 
 def seal_item(
@@ -73,7 +75,7 @@ def seal_item(
     *,
     author_box: bytes,
     mailbox: bytes,
-    certs: list[tuple[bytes, bytes, bytes]],
+    identity: list[Cert],
 ) -> bytes:
     body = {
         "v": ITEM_VERSION,
@@ -84,7 +86,7 @@ def seal_item(
             "sign": _b64(sign.public),
             "box": _b64(author_box),
             "mailbox": _b64(mailbox),
-            "certs": [[_b64(a), _b64(b), _b64(c)] for a, b, c in certs],
+            "identity": [cert.to_json() for cert in identity],
         },
     }
     signed = {**body, "sig": _b64(sign.sign(crypto.canonical(body)))}
@@ -138,10 +140,10 @@ def open_item(store_id: str, compartment: str, data: bytes, box_private: bytes) 
             sign_public=sign_public,
             box_public=_unb64(keys["box"]),
             mailbox=_unb64(keys["mailbox"]),
-            certs=tuple((_unb64(a), _unb64(b), _unb64(c)) for a, b, c in keys.get("certs", [])),
+            identity=tuple(Cert.from_json(cert) for cert in keys.get("identity", [])),
             hash=crypto.digest(data),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise BadItem("malformed item") from exc
 
 

@@ -135,7 +135,18 @@ class AppController(QObject):
         self._show(self.main_window)
         self.main_window.begin_work("Getting the records ready…")
         self.idle.start()
+        self.main_window.password_changed.connect(
+            lambda: self._show_new_recovery_code(session, school_name)
+        )
         self._show_new_recovery_code(session, school_name)
+        if session.password_from_administrator:
+            # Until they choose their own, an administrator knows it: no reading key (and,
+            # for a new headteacher, none of the first keys) is made under it.
+            self.main_window.change_password(
+                "Your password was set by an administrator. Choose one of your own now, that "
+                "nobody else knows: until you do, safedesk cannot give you the keys to "
+                "pupils' records."
+            )
         tasks.run(backup.backup_if_due, session).on_error(self._backup_failed)
 
     # --- what a member owes before working ------------------------------------------------

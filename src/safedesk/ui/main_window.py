@@ -44,6 +44,7 @@ from safedesk.ui.search_page import SearchPage
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    password_changed = Signal()  # after the person changed their own password
 
     def __init__(self, session: Session, school_name: str, *, kdf: KdfParams | None = None) -> None:
         super().__init__()
@@ -204,10 +205,10 @@ class MainWindow(QMainWindow):
         self.work_bar.hide()
         self.work_text.setText(text)
 
-    def change_password(self) -> None:
+    def change_password(self, note: str = "") -> None:
         if self.password_dialog is not None:
             return  # already open (it is modal: only a second shortcut press gets here)
-        dialog = PasswordDialog(self.session, self, self.kdf)
+        dialog = PasswordDialog(self.session, self, self.kdf, note)
         dialog.succeeded.connect(lambda _none: self._password_changed())
         dialog.finished.connect(lambda _result: self._password_dialog_closed(dialog))
         self.password_dialog = dialog
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
             "Your password has been changed, and the keys of the files you open with it. "
             "Use the new password from now on.",
         )
+        self.password_changed.emit()
 
     def _add(self, name: str, page: QWidget) -> None:
         self.navigation.addItem(name)

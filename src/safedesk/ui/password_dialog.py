@@ -23,11 +23,17 @@ class PasswordDialog(TaskDialog):
     """Emits ``succeeded`` once the password and the keys have been changed."""
 
     def __init__(
-        self, session: Session, parent: QWidget | None, kdf: KdfParams | None = None
+        self,
+        session: Session,
+        parent: QWidget | None,
+        kdf: KdfParams | None = None,
+        note: str = "",
     ) -> None:
         super().__init__(parent, "Change my password", "&Change password")
         self.session = session
         self.kdf = kdf
+        if note:
+            self.body.addWidget(label(note, "Note"))
         self.body.addWidget(
             label(
                 "Your password protects your keys. Changing it also gives new keys to every "

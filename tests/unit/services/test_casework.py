@@ -188,7 +188,7 @@ def test_a_whole_case_and_the_referrer_sees_only_status_and_outcome(
     dsl: Session, raised: tuple[Session, str]
 ) -> None:
     staff, ref = raised
-    assert records.my_records(staff)[0].status is Status.RECEIVED
+    assert records.my_records(staff)[0].status is Status.SENT  # not yet taken in
     casework.act(dsl, ref, valid(ActType.ACKNOWLEDGE))
     assert records.my_records(staff)[0].status is Status.IN_PROGRESS
     for minutes, act_type in enumerate(

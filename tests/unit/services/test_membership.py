@@ -92,6 +92,7 @@ def test_grant_needs_the_grantees_own_password(head_session: Session) -> None:
 
 def test_only_a_member_grants_a_reading_role(school: SchoolStore, head_session: Session) -> None:
     add_account(head_session, "office2", {Role.ADMIN})
+    membership.confirm(head_session, "office2", OTHER_PASSWORD)  # in person, so it may add
     _add(head_session, "t.jones", Role.DSL)
     office = school.sign_in("office2", OTHER_PASSWORD)
     try:
@@ -183,6 +184,7 @@ def test_a_rotation_an_administrator_cannot_do_waits_for_a_member(
 ) -> None:
     add_account(head_session, "t.jones", {Role.DSL})
     add_account(head_session, "office2", {Role.ADMIN})
+    membership.confirm(head_session, "office2", OTHER_PASSWORD)
     kept = tmp_path / "kept-keys.json"
     shutil.copyfile(school.paths.keys, kept)
     office = school.sign_in("office2", OTHER_PASSWORD)
@@ -319,3 +321,32 @@ def test_a_password_the_administrator_chose_opens_no_reading_key(
         assert set(session.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
     finally:
         session.close()
+
+
+def test_an_administrator_adds_accounts_only_once_confirmed_in_person(
+    school: SchoolStore, head_session: Session
+) -> None:
+    _add(head_session, "office2", Role.ADMIN)  # made, not yet confirmed
+    office = school.sign_in("office2", OTHER_PASSWORD)
+    try:
+        with pytest.raises(PermissionDenied, match="not been confirmed"):
+            _add(office, "t.a", Role.STAFF)
+    finally:
+        office.close()
+    with pytest.raises(AuthenticationError):
+        membership.confirm(head_session, "office2", "not their password")
+    membership.confirm(head_session, "office2", OTHER_PASSWORD)
+    office = school.sign_in("office2", OTHER_PASSWORD)
+    try:
+        _add(office, "t.a", Role.STAFF)
+    finally:
+        office.close()
+    with head_session.compartment(Compartment.SAFEGUARDING).read() as conn:
+        assert "office2" in members.authorities(conn)
+    staff = school.sign_in("t.a", OTHER_PASSWORD)
+    try:  # what office2's new account records is taken in: its chain reaches an authority
+        factories.add_pupils(head_session)
+        ref = records.record(staff, Kind.CONCERN, factories.concern())
+    finally:
+        staff.close()
+    assert records.open_record(head_session, ref).author == "t.a"

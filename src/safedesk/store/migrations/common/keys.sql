@@ -1,7 +1,8 @@
 -- Who may open this compartment and what it knows of keys, kept inside it so that nobody
 -- without its key can change them: members and their public keys, the history of its own
 -- key pairs (each signed by the one before), the keys of the authors whose sealed records
--- it has taken in, what it has taken in (so taking in is idempotent), alarms for the queue,
+-- it has taken in and the administrators who vouch for them, what it has taken in (so
+-- taking in is idempotent), alarms for the queue,
 -- and items it could not take in (kept, never lost).
 
 CREATE TABLE member (
@@ -25,6 +26,15 @@ CREATE TRIGGER key_epoch_no_update BEFORE UPDATE ON key_epoch
 BEGIN SELECT RAISE(ABORT, 'key history is append-only'); END;
 CREATE TRIGGER key_epoch_no_delete BEFORE DELETE ON key_epoch
 BEGIN SELECT RAISE(ABORT, 'key history is append-only'); END;
+
+-- Administrators (and the recovery key) whose certificates vouch for accounts' signing keys
+-- (store/identity.py): records are taken in only from keys a chain from one of them reaches.
+CREATE TABLE authority (
+    username     TEXT PRIMARY KEY,
+    sign_public  BLOB NOT NULL CHECK (length(sign_public) = 32),
+    added_by     TEXT NOT NULL,
+    added_at     TEXT NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE author_key (
     username     TEXT PRIMARY KEY,
