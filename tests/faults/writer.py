@@ -9,11 +9,17 @@ after the call it reports has returned, so a line means "committed":
     STARTED                 imports done
     LOCKED                  the instance lock is held
     READY                   signed in
-    REF <ref>               a record was committed
+    REF <ref>               a record was committed (in its compartment, or sealed in its
+                            inbox in `school` for a member to take in)
     DRAFT <id> <seq>        draft <id> was saved holding the text of sequence number <seq>
-    ERROR <json>            a SafedeskError: {"type": class name, "message": str(error)}
+    ERROR <json>            a SafedeskError: {"type": class name, "message": str(error),
+                            "n": the number of the record being made then (0: none)}
     RAISED                  (--recover) the file-size limit was lifted again
     DONE                    finished cleanly
+
+Every ``--behaviour-every``-th record is a behaviour incident (the `behaviour` file), the
+others are concerns (`safeguarding`). ``--user`` picks who writes: the head takes each record
+in at once; a member of staff only seals it into the inbox.
 
 Any other exception escapes with a traceback on stderr, which the tests treat as a failure.
 The repository root must be on PYTHONPATH (for tests.factories).
@@ -37,6 +43,8 @@ from tests import factories
 
 USER = "head"
 PASSWORD = "correct horse battery"
+STAFF_USER = "teacher"
+STAFF_PASSWORD = "another long password"
 # Recognisable text: the tests look for it in drafts, and make sure no error ever shows it.
 RECORD_MARK = "crash-record-text"
 DRAFT_MARK = "crash-draft-text"
@@ -47,14 +55,18 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-def payload(run: str, n: int, pad: int) -> dict[str, object]:
-    data = factories.concern()
+def payload(kind: Kind, run: str, n: int, pad: int) -> dict[str, object]:
+    data = factories.PAYLOADS[kind]()
     data["description"] = f"{RECORD_MARK} run {run} number {n}. " + "x" * pad
     return data
 
 
 def draft_payload(run: str, seq: int) -> dict[str, object]:
     return {"description": f"{DRAFT_MARK} run {run} seq {seq}", "category": "neglect"}
+
+
+def error_line(exc: SafedeskError, n: int) -> str:
+    return "ERROR " + json.dumps({"type": type(exc).__name__, "message": str(exc), "n": n})
 
 
 def drop_privileges(uid: int) -> None:
@@ -78,6 +90,9 @@ def main() -> int:
     parser.add_argument("--run", default="0", help="a label that goes into every text")
     parser.add_argument("--records", type=int, default=0, help="stop after N records (0: never)")
     parser.add_argument("--draft-every", type=int, default=3)
+    parser.add_argument("--behaviour-every", type=int, default=4, help="0: concerns only")
+    parser.add_argument("--user", default=USER)
+    parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--pad", type=int, default=0, help="extra characters per record")
     parser.add_argument("--as-uid", type=int, default=None)
     parser.add_argument(
@@ -92,10 +107,11 @@ def main() -> int:
         drop_privileges(args.as_uid)
     paths = DataPaths(args.data_dir)
     run: str = args.run
+    n = 0
     try:
         lock = InstanceLock(paths.lock).acquire()
         say("LOCKED")
-        session = vault.sign_in(paths, USER, PASSWORD)
+        session = vault.sign_in(paths, args.user, args.password)
         say("READY")
         if args.hold:
             sys.stdin.readline()
@@ -104,7 +120,6 @@ def main() -> int:
             say("DONE")
             return 0
         draft_id: int | None = None
-        n = 0
         recovered = False
         while args.records == 0 or n < args.records:
             n += 1
@@ -114,12 +129,14 @@ def main() -> int:
                         session, Kind.CONCERN, draft_payload(run, n), draft_id
                     )
                     say(f"DRAFT {draft_id} {n}")
-                ref = records.record(session, Kind.CONCERN, payload(run, n, args.pad))
+                behaviour = args.behaviour_every and n % args.behaviour_every == 0
+                kind = Kind.BEHAVIOUR if behaviour else Kind.CONCERN
+                ref = records.record(session, kind, payload(kind, run, n, args.pad))
                 say(f"REF {ref}")
             except SafedeskError as exc:
                 if not args.recover or recovered:
                     raise
-                say("ERROR " + json.dumps({"type": type(exc).__name__, "message": str(exc)}))
+                say(error_line(exc, n))
                 lift_file_size_limit()
                 recovered = True
                 say("RAISED")
@@ -127,7 +144,7 @@ def main() -> int:
         session.lock()
         lock.release()
     except SafedeskError as exc:
-        say("ERROR " + json.dumps({"type": type(exc).__name__, "message": str(exc)}))
+        say(error_line(exc, n))
         return 3
     say("DONE")
     return 0
