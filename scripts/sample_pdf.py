@@ -13,6 +13,10 @@ from pathlib import Path
 from safedesk.demo.school import DEMO_PASSWORD, build_demo_school
 from safedesk.paths import DataPaths
 from safedesk.services import export, records, vault
+from safedesk.store import crypto as _crypto
+
+# Throwaway stores made here use cheap key slots (never a real school's).
+_crypto.allow_weak_kdf("benchmarks and scripts: throwaway stores")
 
 
 def main() -> None:

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.services import records
 from safedesk.services.session import Session
-from safedesk.store import pupils
+from safedesk.store import audit, pupils
 from safedesk.ui import tasks
 from safedesk.ui.chronology_page import ChronologyPage
 from tests import factories
@@ -121,3 +122,47 @@ def test_cancel_leaves_no_file(
     qtbot.waitUntil(lambda: view.export_button.isEnabled(), timeout=60_000)
     assert "cancelled" in view.status.text()
     assert not target.exists()
+
+
+def test_other_pupils_are_masked_until_the_box_is_ticked(
+    page: ChronologyPage, qtbot: QtBot, tmp_path: Path
+) -> None:
+    assert not page.include_others.isChecked()
+    page.table.setCurrentCell(1, 0)  # a behaviour incident: Shiv and Zoë
+    assert "another pupil (A), target" in page.detail.toPlainText()
+    assert "Zoë" not in page.detail.toPlainText()
+    page.include_others.setChecked(True)  # reloads: the detail is chosen again
+    page.show_detail(1)
+    assert f"Zoë Wiśniewska ({factories.PUPIL_B}), target" in page.detail.toPlainText()
+    target = tmp_path / "named.pdf"
+    with qtbot.waitSignal(page.exported, timeout=20_000) as done:
+        page.export_to(target)
+    assert done.args[0].names_other_pupils
+    assert "names other pupils" in page.status.text()
+    assert "Zoë Wiśniewska" in " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(target).pages
+    )
+    with page.session.compartment(Compartment.SAFEGUARDING).read() as conn:
+        actions = [e.action for e in audit.events(conn)]
+    assert "chronology.other_pupils_named" in actions
+
+
+@pytest.mark.parametrize("password", ["short one", "password1234"])
+def test_a_weak_password_is_explained_and_nothing_is_written(
+    page: ChronologyPage, qtbot: QtBot, tmp_path: Path, password: str
+) -> None:
+    qtbot.keyClicks(page.password, password)
+    assert not page.password_problem.isHidden()
+    assert "PDF password" in page.password_problem.text()
+    target = tmp_path / "weak.pdf"
+    page.export_to(target)
+    assert "Not exported" in page.status.text()
+    assert page.export_button.isEnabled()
+    assert not target.exists()
+    page.password.clear()
+    assert page.password_problem.isHidden()
+
+
+def test_the_title_shows_the_name_as_written(page: ChronologyPage) -> None:
+    assert page.title.text() == f"Chronology: Shiv O'Connor-Nguyễn ({factories.PUPIL_A})"
+    assert page.title.textFormat() == Qt.TextFormat.PlainText

@@ -51,6 +51,26 @@ def test_writes_the_pdf(run, tmp_path: Path) -> None:
     assert "Came in without a coat" in text
 
 
+def test_the_printed_head_is_checked_against_the_store(run, tmp_path: Path) -> None:
+    """The PDF names the signed log entry it was exported at; verify --head finds it, and
+    says who signed it. A head the store never had is a failed check."""
+    import re
+
+    target = tmp_path / "c.pdf"
+    assert run("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target))[0] == 0
+    text = " ".join("".join(p.extract_text() for p in PdfReader(target).pages).split())
+    assert "How to check this document" in text
+    printed = re.search(r"safedesk-admin verify --user NAME --head ([0-9a-f]{16})", text)
+    assert printed, text[-600:]
+    assert "signed by Ms Ada Ngozi (head)" in text
+    code, out, err = run("verify", "--head", printed.group(1))
+    assert code == 0, err
+    assert f"head {printed.group(1)} is row " in out
+    assert "of the safeguarding audit chain, signed" in out and "by head at" in out
+    code, _, err = run("verify", "--head", "f" * 16)
+    assert code == 1 and "did not come from this store" in err
+
+
 def test_date_range_excludes(run, tmp_path: Path) -> None:
     target = tmp_path / "c.pdf"
     args = ("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target))
@@ -131,4 +151,53 @@ def test_transfer_with_a_bad_method_writes_nothing(run, tmp_path: Path) -> None:
     )
     assert code == 2
     assert "method" in err
+    assert not target.exists()
+
+
+@pytest.fixture
+def shared(school: SchoolStore, run):
+    """A behaviour incident Shiv started on Zoë: two pupils on one record."""
+    session = school.sign_in()
+    records.record(session, Kind.BEHAVIOUR, factories.behaviour())
+    session.lock()
+    return run
+
+
+@pytest.mark.parametrize("command", ["chronology", "transfer"])
+def test_other_pupils_are_masked_unless_included(shared, tmp_path: Path, command: str) -> None:
+    args = [command, "--pupil", factories.PUPIL_A]
+    if command == "transfer":
+        args += ["--to-school", "Hillside", "--to-person", "Mr Bello", "--method", "in_person"]
+    masked, named = tmp_path / "masked.pdf", tmp_path / "named.pdf"
+    code, out, err = shared(*args, "--pdf", str(masked))
+    assert (code, err) == (0, "")
+    assert "names other pupils" not in out
+    text = "".join(p.extract_text() for p in PdfReader(masked).pages)
+    assert "another pupil (A)" in text
+    assert not any(w in text for w in ("Zoë", "Wiśniewska", factories.PUPIL_B))
+    code, out, err = shared(*args, "--pdf", str(named), "--include-other-pupils")
+    assert (code, err) == (0, "")
+    assert "names other pupils (audited)" in out
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(named).pages)
+    assert f"Zoë Wiśniewska ({factories.PUPIL_B}), target" in text
+
+
+def test_pdf_inside_the_data_folder_is_refused(run, school: SchoolStore) -> None:
+    target = school.paths.root / "c.pdf"
+    code, out, err = run("chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target))
+    assert (code, out) == (2, "")
+    assert "data folder" in err
+    assert not target.exists()
+
+
+def test_a_weak_pdf_password_is_refused(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "c.pdf"
+    monkeypatch.setenv(PDF_PASSWORD_ENV, "Password1234")
+    code, _, err = run(
+        "chronology", "--pupil", factories.PUPIL_A, "--pdf", str(target), "--encrypt"
+    )
+    assert code == 2
+    assert PDF_PASSWORD_ENV in err
     assert not target.exists()

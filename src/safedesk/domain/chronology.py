@@ -1,6 +1,8 @@
 """A pupil's chronology: every entry, amendment and piece of casework, in the order it happened.
 
-Built from stored records only; the same items feed the screen and the PDF.
+Built from stored records only; the same items feed the screen and the PDF. Other pupils on
+the same records are shown as the mask says (``domain.redaction``): "another pupil (A)", with
+their names and UPNs masked in every text field, unless the DSL chose to include them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from safedesk.domain import local_time
 from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, NOTIFICATION_FIELDS, CaseEvent
-from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
+from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, StoredPupil, spec
+from safedesk.domain.redaction import NO_MASK, PupilMask
 
 Labels = Mapping[str, Mapping[str, str]]  # list name -> value -> label
 
@@ -60,7 +64,7 @@ def shown(value: str | None, spec_: FieldSpec, labels: Labels) -> str:
     if value is None or value == "":
         return "—"
     if spec_.type == "datetime":
-        return datetime.fromisoformat(value).astimezone().strftime("%d/%m/%Y %H:%M")
+        return local_time.shown(datetime.fromisoformat(value))
     if spec_.type == "date":
         return datetime.fromisoformat(value).strftime("%d/%m/%Y")
     if spec_.type == "bool":
@@ -80,11 +84,17 @@ def _name(names: Mapping[str, str], username: str) -> str:
 
 
 def entry_items(
-    entry: StoredEntry, labels: Labels, names: Mapping[str, str]
+    entry: StoredEntry,
+    labels: Labels,
+    names: Mapping[str, str],
+    mask: PupilMask = NO_MASK,
 ) -> list[ChronologyItem]:
-    """An entry and each of its amendments."""
-    values = entry.current()
-    detail = [("Pupils", "; ".join(_pupil_line(p.name, p.upn, p.role) for p in entry.pupils))]
+    """An entry and each of its amendments, other pupils shown as ``mask`` says."""
+    kinds = {s.name: s for s in FIELDS[entry.kind]}
+    values = {
+        name: _masked(value, kinds.get(name), mask) for name, value in entry.current().items()
+    }
+    detail = [("Pupils", pupils_line(entry.pupils, mask))]
     detail += [(s.label, shown(values.get(s.name), s, labels)) for s in FIELDS[entry.kind]]
     items = [
         ChronologyItem(
@@ -101,8 +111,11 @@ def entry_items(
     for amendment in entry.amendments:
         amended = spec(entry.kind, amendment.field)
         label = amended.label if amended else amendment.field
-        old = shown(amendment.old_value, amended, labels) if amended else amendment.old_value
-        new = shown(amendment.new_value, amended, labels) if amended else amendment.new_value
+        was = _masked(amendment.old_value, amended, mask)
+        now = _masked(amendment.new_value, amended, mask)
+        old = shown(was, amended, labels) if amended else was
+        new = shown(now, amended, labels) if amended else now
+        reason = mask.text(amendment.reason) or ""
         items.append(
             ChronologyItem(
                 amendment.at,
@@ -110,21 +123,39 @@ def entry_items(
                 ItemGroup.AMENDMENT,
                 entry.ref,
                 "Amendment",
-                one_line(f"{label} changed — {amendment.reason}"),
+                one_line(f"{label} changed — {reason}"),
                 _name(names, amendment.author),
                 (
                     ("Field", label),
                     ("Was", old or "—"),
                     ("Now", new or "—"),
-                    ("Reason", amendment.reason),
+                    ("Reason", reason),
                 ),
             )
         )
     return items
 
 
-def _pupil_line(name: str, upn: str, role: object) -> str:
-    return f"{name} ({upn})" + (f", {role}" if role else "")
+def _masked(value: str | None, spec_: FieldSpec | None, mask: PupilMask) -> str | None:
+    """Free text masked; choices, dates and flags are stored codes, left for ``shown``."""
+    if spec_ is not None and spec_.type not in ("text", "long_text"):
+        return value
+    return mask.text(value)
+
+
+def pupils_line(pupils: Iterable[StoredPupil], mask: PupilMask) -> str:
+    """The pupils on a record, this child first, then the others by letter."""
+
+    def place(pupil: StoredPupil) -> tuple[int, str]:
+        other = mask.others.get(pupil.upn)
+        return (0, "") if other is None else (len(other.letter), other.letter)
+
+    ordered = sorted(pupils, key=place)
+    return "; ".join(_pupil_line(mask.pupil(p.upn, p.name), p.role) for p in ordered)
+
+
+def _pupil_line(shown_as: str, role: object) -> str:
+    return shown_as + (f", {role}" if role else "")
 
 
 def _entry_summary(entry: StoredEntry, values: Mapping[str, str | None], labels: Labels) -> str:
@@ -158,28 +189,44 @@ def notification_item(
     values: Mapping[str, str | None],
     pupils: Iterable[tuple[str, str]],
     names: Mapping[str, str],
+    mask: PupilMask = NO_MASK,
 ) -> ChronologyItem:
     received = values.get("received_at")
     happened = datetime.fromisoformat(received) if received else recorded_at
-    detail = [("Pupils", "; ".join(f"{name} ({upn})" for upn, name in pupils))]
-    detail += [(s.label, shown(values.get(s.name), s, {})) for s in NOTIFICATION_FIELDS]
+    kinds = {s.name: s for s in NOTIFICATION_FIELDS}
+    masked = {name: _masked(value, kinds.get(name), mask) for name, value in values.items()}
+    on_it = [StoredPupil(upn, name, None, "") for upn, name in pupils]
+    detail = [("Pupils", pupils_line(on_it, mask))]
+    detail += [(s.label, shown(masked.get(s.name), s, {})) for s in NOTIFICATION_FIELDS]
     return ChronologyItem(
         happened,
         recorded_at,
         ItemGroup.NOTIFICATION,
         ref,
         "Police notification (Operation Encompass)",
-        one_line(f"From {values.get('received_from')}: {values.get('summary')}"),
+        one_line(f"From {masked.get('received_from')}: {masked.get('summary')}"),
         _name(names, author),
         tuple(detail),
     )
 
 
-def case_item(ref: str, event: CaseEvent, names: Mapping[str, str]) -> ChronologyItem:
+def case_item(
+    ref: str,
+    event: CaseEvent,
+    names: Mapping[str, str],
+    mask: PupilMask = NO_MASK,
+    case_pupils: Iterable[tuple[str, str]] = (),
+) -> ChronologyItem:
+    """One act on a case; on a case whose record names other pupils too, a first line says
+    so (the act may be about them: the record does not say which pupil each act concerns)."""
     specs = ACT_FIELDS[event.type]
-    detail = tuple(
-        (s.label, shown(event.values.get(s.name), s, CASEWORK_LISTS_LABELS)) for s in specs
-    )
+    kinds = {s.name: s for s in specs}
+    values = {name: _masked(value, kinds.get(name), mask) for name, value in event.values.items()}
+    event = CaseEvent(event.type, event.id, event.author, event.at, values)
+    detail = [(s.label, shown(event.values.get(s.name), s, CASEWORK_LISTS_LABELS)) for s in specs]
+    others = [StoredPupil(upn, name, None, "") for upn, name in case_pupils if upn in mask.others]
+    if others:
+        detail.insert(0, ("Case also names", pupils_line(others, mask)))
     return ChronologyItem(
         event.happened_at,
         event.at,
@@ -188,7 +235,7 @@ def case_item(ref: str, event: CaseEvent, names: Mapping[str, str]) -> Chronolog
         event.type.label,
         one_line(event.summary()),
         _name(names, event.author),
-        detail,
+        tuple(detail),
     )
 
 

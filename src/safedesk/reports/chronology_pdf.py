@@ -1,4 +1,9 @@
-"""A pupil's chronology as a PDF: cover details, a summary table, then every item in full."""
+"""A pupil's chronology as a PDF: cover details, a summary table, then every item in full.
+
+The document's metadata names no child (its title is "Chronology"): file managers, mail
+clients and search indexes show a PDF's metadata without anyone opening it. The cover says
+how other pupils are shown, and when they are named every page's footer says so too.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from safedesk.domain import local_time
 from safedesk.domain.chronology import ChronologyItem
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.pdf_base import (
@@ -43,10 +49,11 @@ if TYPE_CHECKING:
     from safedesk.services.chronology import Chronology
 
 _GREY = colors.HexColor("#555555")
+PDF_TITLE = "Chronology"
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+    return local_time.shown(moment)
 
 
 def _flags(chronology: Chronology) -> str:
@@ -87,6 +94,7 @@ def _cover(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowab
         ("Includes", groups),
         ("Exported by", f"{chronology.opened_by}, {_when(chronology.opened_at)}"),
         ("Items", str(len(chronology.items))),
+        ("Other pupils", other_pupils_note(chronology)),
     ]
     table = Table(
         [[Paragraph(a, st["label"]), Paragraph(text(b), st["body"])] for a, b in rows],
@@ -101,6 +109,22 @@ def _cover(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowab
         Spacer(1, 4 * mm),
         table,
     ]
+
+
+def other_pupils_note(chronology: Chronology) -> str:
+    """What the cover says about the other children on these records."""
+    if chronology.other_pupils_named:
+        return (
+            f"Named: {chronology.opened_by} chose to include the names of the other pupils on "
+            "these records (this was recorded in the audit log). Share this copy only with "
+            "people entitled to know about them."
+        )
+    if chronology.other_pupils:
+        return (
+            "Shown as “another pupil (A)”, “(B)”…: their names and UPNs are masked wherever "
+            "they occur in the text."
+        )
+    return "None on these records."
 
 
 def _summary(items: tuple[ChronologyItem, ...], st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -177,6 +201,47 @@ def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) ->
     return parts
 
 
+def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """What this document lets a school check, and how; and what it does not."""
+    heads = chronology.signed_heads
+    if not heads:
+        return [
+            Paragraph(
+                "No signed log entry was recorded for this export, so it cannot be checked "
+                "against the school's store.",
+                st["small"],
+            )
+        ]
+    parts: list[Flowable] = [Paragraph("How to check this document", st["h3"])]
+    for head in heads:
+        when = datetime.fromisoformat(head.at).astimezone().strftime("%d/%m/%Y at %H:%M")
+        parts.append(Spacer(1, 1.5 * mm))
+        parts.append(
+            Paragraph(
+                f"When it was exported, the {text(head.file)} file's tamper-evident log stood at "
+                f"entry <font name='{BOLD}'>#{head.seq}</font>, hash "
+                f"<font name='{BOLD}'>{head.hash[:16]}</font>{head.hash[16:]}, signed by "
+                f"{text(chronology.opened_by)} ({text(head.signer)}) on {when}.",
+                st["small"],
+            )
+        )
+    first = heads[0].hash[:16]
+    parts.append(Spacer(1, 1.5 * mm))
+    parts.append(
+        Paragraph(
+            "To check it, the headteacher or a Designated Safeguarding Lead (who can open these "
+            "records) runs "
+            f"<font name='{BOLD}'>safedesk-admin verify --user NAME --head {first}</font> "
+            "(the first 16 characters of a hash above). It says whether the log still holds "
+            "that entry and who signed it, and checks that every record in the log is as it "
+            "was written. It does not check this printed copy: to compare its words, export "
+            "the chronology again.",
+            st["small"],
+        )
+    )
+    return parts
+
+
 def render_chronology(
     chronology: Chronology,
     *,
@@ -193,17 +258,7 @@ def render_chronology(
     story.append(Paragraph("Each item in full", st["h2"]))
     for number, item in enumerate(chronology.items, start=1):
         story += _detail(number, item, st)
-    head = chronology.audit_head
-    story += [
-        Spacer(1, 8 * mm),
-        Paragraph(
-            "Audit chain head when this was exported: "
-            f"<font name='{BOLD}'>#{head.seq}</font> {head.hash}. "
-            "The school's safedesk can prove this document's records were in its tamper-evident "
-            "log at that point.",
-            st["small"],
-        ),
-    ]
+    story += [Spacer(1, 8 * mm), *_evidence(chronology, st)]
     if transfer is not None:
         d = chronology.pupil.details
         pupil_line = f"{d.display_name}, born {d.date_of_birth:%d/%m/%Y}, UPN {d.upn}"
@@ -219,7 +274,7 @@ def render_chronology(
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"Chronology — {chronology.pupil.details.display_name}",
+        title=PDF_TITLE,  # never a child's name: metadata is shown without opening the file
         author=chronology.school_name,
         subject="OFFICIAL-SENSITIVE",
         creator="safedesk",
@@ -238,6 +293,8 @@ def render_chronology(
     doc.afterFlowable = after_flowable
     pupil = chronology.pupil
     footer = f"{chronology.school_name} · {pupil.details.display_name} · {pupil.upn}"
+    if chronology.other_pupils_named:
+        footer += " · names other pupils"
     doc.build(story, canvasmaker=numbered_canvas(footer))
     if progress is not None:
         progress(total, total)

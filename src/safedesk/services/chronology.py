@@ -1,11 +1,27 @@
-"""A pupil's chronology, for roles allowed to read every record in it (audited)."""
+"""A pupil's chronology, for roles allowed to read every record in it (audited).
+
+It is about one child. Other pupils named on the same records are "another pupil (A)", "(B)"…
+(lettered in the order they first appear), and their names and UPNs are masked wherever
+they occur in the text (``domain.redaction``), unless the DSL chooses to include them:
+that choice is audited (``chronology.other_pupils_named``) and printed on the PDF.
+
+What stays on her file: every record that names her, whatever her part (a witness's
+behaviour record, a concern naming her with another child), with the other child masked.
+Casework follows the case: the DSL's acts on a case are on the chronology of every pupil
+its record names, because the record does not say which child each act concerns (the
+concern form asks for "the pupil this is about"; a police notification names the children
+of one household), and leaving them out would strip a child's own referral from her
+transfer whenever a second pupil was named. On a case that names others too, each act
+says so ("Case also names: another pupil (A)"), with their names masked in it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from safedesk.domain.casework import CaseEvent
 from safedesk.domain.chronology import (
     CASEWORK_LISTS_LABELS,
     ChronologyItem,
@@ -18,13 +34,16 @@ from safedesk.domain.chronology import (
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIXED_LISTS, Kind, StoredEntry
 from safedesk.domain.errors import NotFound, PermissionDenied
-from safedesk.domain.people import Pupil, User
+from safedesk.domain.people import Pupil, PupilDetails, User
+from safedesk.domain.redaction import PupilMask
 from safedesk.domain.roles import Permission
 from safedesk.services import intake
 from safedesk.services.session import Session
-from safedesk.store import casework, entries, lists, pupils, school, users
+from safedesk.store import casework, entries, evidence, lists, pupils, school, users
 from safedesk.store.audit import AuditHead
+from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
+from safedesk.store.evidence import SignedHead
 
 _BEHAVIOUR_GROUPS = frozenset({ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.AMENDMENT})
 
@@ -49,6 +68,21 @@ class Chronology:
     opened_by: str  # display name
     opened_at: datetime
     audit_head: AuditHead  # the chain's head once the opening was audited
+    other_pupils: int = 0  # how many other pupils its records name
+    other_pupils_named: bool = False  # shown by name (the DSL chose to), not masked
+    # Each file read: its chain's head signed by the one who opened it (printed on a PDF,
+    # and checked against the store with `safedesk-admin verify --head`).
+    signed_heads: tuple[SignedHead, ...] = ()
+
+
+@dataclass
+class _Found:
+    """What the files hold for one pupil, before it is made into items."""
+
+    entries: list[StoredEntry] = field(default_factory=list)
+    notifications: list[StoredNotification] = field(default_factory=list)
+    timelines: dict[str, list[CaseEvent]] = field(default_factory=dict)
+    case_pupils: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def open_chronology(
@@ -59,8 +93,11 @@ def open_chronology(
     first_day: date | None = None,
     last_day: date | None = None,
     purpose: str = "opened",
+    include_other_pupils: bool = False,
 ) -> Chronology:
-    """Every item of the groups asked for (default: all this user may read), in time order."""
+    """Every item of the groups asked for (default: all this user may read), in time order.
+
+    Other pupils are masked unless ``include_other_pupils`` (audited)."""
     allowed = allowed_groups(session.user)
     wanted = allowed if groups is None else frozenset(groups)
     if not allowed or not wanted <= allowed:
@@ -82,7 +119,6 @@ def open_chronology(
         school_name = school.get(conn).name
     # Amendments come with the entries they amend, so only of the kinds asked for.
     kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
-    items: list[ChronologyItem] = []
     read: list[Compartment] = []
     needs_safeguarding = bool(
         wanted & {ItemGroup.CONCERN, ItemGroup.NOTIFICATION, ItemGroup.CASEWORK}
@@ -91,33 +127,42 @@ def open_chronology(
         read.append(Compartment.BEHAVIOUR)
     if needs_safeguarding:
         read.insert(0, Compartment.SAFEGUARDING)
+    # Every record of the files read that this user may see is loaded, not only the groups
+    # asked for, so that a pupil is the same letter, and masked, whatever the filter.
+    loaded = [k for k in Kind if ItemGroup(k.value) in allowed]
+    stored = _Found()
     for compartment in read:
         store = session.compartment(compartment, "open this chronology")
         intake.take_in_waiting(session, compartment)
-        here = [k for k in kinds if KIND_COMPARTMENT[k] is compartment]
+        here = [k for k in loaded if KIND_COMPARTMENT[k] is compartment]
         with store.read() as conn:
             pupil_id = pupils.copy_ids(conn, [pupil.upn]).get(pupil.upn)
             if pupil_id is None:
                 continue
-            stored = entries.for_pupil(conn, pupil_id, here)
-            items += [
-                item
-                for entry in stored
-                for item in entry_items(entry, labels, names)
-                if item.group in wanted
-            ]
+            stored.entries += entries.for_pupil(conn, pupil_id, here)
             if compartment is Compartment.SAFEGUARDING:
-                items += _safeguarding_items(conn, pupil_id, stored, wanted, names)
+                _read_safeguarding(conn, pupil_id, stored, wanted)
+    mask = _mask(session, pupil, stored, include_other_pupils)
+    items = _items(stored, frozenset(kinds), wanted, labels, names, mask)
     in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
     now = session.clock.now()
     detail = {
         "groups": sorted(g.value for g in wanted),
         "from": first_day.isoformat() if first_day else None,
         "to": last_day.isoformat() if last_day else None,
+        "other_pupils": "named" if include_other_pupils else "masked",
     }
     heads = []
     for compartment in read:
         with session.compartment(compartment).write() as conn:
+            if include_other_pupils and mask.count:
+                session.audit(
+                    conn,
+                    "chronology.other_pupils_named",
+                    object_type="pupil",
+                    object_id=pupil.upn,
+                    detail={"purpose": purpose, "other_pupils": mask.count},
+                )
             heads.append(
                 session.audit(
                     conn,
@@ -128,6 +173,12 @@ def open_chronology(
                 )
             )
     head = heads[0] if heads else AuditHead(0, "0" * 64)
+    signed: list[SignedHead] = []
+    for compartment in read:
+        with session.compartment(compartment).read() as conn:
+            latest = evidence.latest_signed(conn, compartment.value)
+        if latest is not None:
+            signed.append(latest)
     return Chronology(
         school_name,
         pupil,
@@ -138,34 +189,89 @@ def open_chronology(
         session.user.display_name,
         now,
         head,
+        mask.count,
+        include_other_pupils and mask.count > 0,
+        tuple(signed),
     )
 
 
-def _safeguarding_items(
-    conn: Connection,
-    pupil_id: int,
-    stored: list[StoredEntry],
-    wanted: frozenset[ItemGroup],
-    names: dict[str, str],
-) -> list[ChronologyItem]:
-    """Police notifications and the casework on this pupil's cases."""
-    items: list[ChronologyItem] = []
-    case_refs = [e.ref for e in stored if e.kind is Kind.CONCERN]
-    if ItemGroup.CASEWORK in wanted and ItemGroup.CONCERN not in wanted:
-        case_refs = [e.ref for e in entries.for_pupil(conn, pupil_id, [Kind.CONCERN])]
-    if ItemGroup.NOTIFICATION in wanted or ItemGroup.CASEWORK in wanted:
-        for ref in casework.notification_refs_for_pupil(conn, pupil_id):
-            case_refs.append(ref)
-            note = casework.notification_by_ref(conn, ref)
-            if note and ItemGroup.NOTIFICATION in wanted:
-                items.append(
-                    notification_item(
-                        ref, note.author, note.recorded_at, note.values, note.pupils, names
-                    )
-                )
+def _read_safeguarding(
+    conn: Connection, pupil_id: int, found: _Found, wanted: frozenset[ItemGroup]
+) -> None:
+    """Police notifications naming this pupil, and the casework on her cases."""
+    for entry in found.entries:
+        if entry.kind is Kind.CONCERN:
+            found.case_pupils[entry.ref] = tuple((p.upn, p.name) for p in entry.pupils)
+    for ref in casework.notification_refs_for_pupil(conn, pupil_id):
+        note = casework.notification_by_ref(conn, ref)
+        if note is not None:
+            found.notifications.append(note)
+            found.case_pupils[ref] = note.pupils
     if ItemGroup.CASEWORK in wanted:
-        for ref, events in casework.timelines(conn, case_refs).items():
-            items += [case_item(ref, event, names) for event in events]
+        found.timelines = casework.timelines(conn, list(found.case_pupils))
+
+
+def _mask(session: Session, pupil: Pupil, found: _Found, include_names: bool) -> PupilMask:
+    """Letters for the other pupils in the order they first appear, and every spelling of
+    their names: the school's list now, and the names the records were made with."""
+    seen: list[tuple[datetime, list[tuple[str, str]]]] = [
+        (e.occurred_at, [(p.upn, p.name) for p in e.pupils]) for e in found.entries
+    ]
+    seen += [(_received(n), list(n.pupils)) for n in found.notifications]
+    spelled: dict[str, set[str]] = {}
+    order: list[str] = []
+    for _, on_record in sorted(seen, key=lambda s: s[0]):
+        for upn, name in on_record:
+            spelled.setdefault(upn, set()).add(name)
+            order.append(upn)
+    with session.store.read() as conn:
+        details = pupils.by_upns(conn, order)
+    others = [
+        details[upn].details if upn in details else _unlisted(upn)  # not on the list: by UPN
+        for upn in dict.fromkeys(order)
+        if upn != pupil.upn
+    ]
+    return PupilMask(
+        [pupil.details],
+        others,
+        other_names=spelled,
+        subject_names=spelled.get(pupil.upn, ()),
+        include_names=include_names,
+    )
+
+
+def _unlisted(upn: str) -> PupilDetails:
+    return PupilDetails(upn, "", "", date.min)
+
+
+def _received(note: StoredNotification) -> datetime:
+    received = note.values.get("received_at")
+    return datetime.fromisoformat(received) if received else note.recorded_at
+
+
+def _items(
+    found: _Found,
+    kinds: frozenset[Kind],
+    wanted: frozenset[ItemGroup],
+    labels: dict[str, dict[str, str]],
+    names: dict[str, str],
+    mask: PupilMask,
+) -> list[ChronologyItem]:
+    items = [
+        item
+        for entry in found.entries
+        if entry.kind in kinds
+        for item in entry_items(entry, labels, names, mask)
+        if item.group in wanted
+    ]
+    if ItemGroup.NOTIFICATION in wanted:
+        items += [
+            notification_item(n.ref, n.author, n.recorded_at, n.values, n.pupils, names, mask)
+            for n in found.notifications
+        ]
+    for ref, events in found.timelines.items():
+        on_case = found.case_pupils.get(ref, ())
+        items += [case_item(ref, event, names, mask, on_case) for event in events]
     return items
 
 

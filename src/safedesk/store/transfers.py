@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from safedesk.domain.clock import from_stored, to_stored
 from safedesk.domain.transfer import StoredTransfer, TransferDetails
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -42,7 +43,9 @@ def insert(
             to_stored(at),
         ),
     )
-    return int(cursor.lastrowid)
+    transfer_id = int(cursor.lastrowid)
+    ledger.touched(conn, "pupil_transfer", [transfer_id])
+    return transfer_id
 
 
 def add_receipt(
@@ -55,11 +58,12 @@ def add_receipt(
     author: str,
     at: datetime,
 ) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT INTO pupil_transfer_receipt (transfer_id, confirmed_on, confirmed_by, note, "
         "author, at) VALUES (?, ?, ?, ?, ?, ?)",
         (transfer_id, confirmed_on.isoformat(), confirmed_by, note, author, to_stored(at)),
     )
+    ledger.touched(conn, "pupil_transfer_receipt", [int(cursor.lastrowid)])
 
 
 _SELECT = (

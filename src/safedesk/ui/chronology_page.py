@@ -1,4 +1,7 @@
-"""A pupil's chronology on screen, and its export to PDF with a progress bar and Cancel."""
+"""A pupil's chronology on screen, and its export to PDF with a progress bar and Cancel.
+
+The screen shows what the PDF will: other pupils masked as "another pupil (A)" unless
+"Include other pupils' names" is ticked (audited, and said on the PDF)."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain import local_time
 from safedesk.domain.chronology import ChronologyItem, ItemGroup
 from safedesk.domain.people import Pupil
 from safedesk.reports.pdf_base import ExportCancelled
@@ -39,13 +43,19 @@ from safedesk.ui.errors import user_message
 
 ENCRYPTION_HELP = (
     "A password encrypts the PDF with AES-256, so it can be e-mailed: without the password "
-    "nobody can open it. Send the password another way (phone it through). Leave blank for "
-    "a PDF anyone holding the file can read."
+    f"nobody can open it. It needs at least {export.MIN_PDF_PASSWORD} characters and must not "
+    "be a common password: a few unrelated words are best. Send the password another way "
+    "(phone it through). Leave blank for a PDF anyone holding the file can read."
+)
+OTHER_PUPILS_HELP = (
+    "Off (usual): other pupils on these records appear as “another pupil (A)”, “(B)”…, and "
+    "their names and UPNs are masked in the text. On: they are named, on screen and in the "
+    "PDF; this is recorded in the audit log and printed on the PDF."
 )
 
 
 def _when(item: ChronologyItem) -> str:
-    text = item.happened_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    text = local_time.shown(item.happened_at)
     if item.recorded_later:
         text += f"  (recorded {item.recorded_at.astimezone():%d/%m/%Y %H:%M})"
     return text
@@ -69,6 +79,7 @@ class ChronologyPage(QWidget):
         back.clicked.connect(self.back)
         self.title = QLabel()
         self.title.setObjectName("Title")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a name is text, never markup
 
         allowed = chronology.allowed_groups(session.user)
         self.group_boxes: dict[ItemGroup, QCheckBox] = {}
@@ -95,6 +106,10 @@ class ChronologyPage(QWidget):
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.last_day)
         dates.addStretch(1)
+        self.include_others = QCheckBox("Include other pupils' &names")
+        self.include_others.setToolTip(OTHER_PUPILS_HELP)
+        self.include_others.toggled.connect(self.reload)
+        dates.addWidget(self.include_others)
 
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["When", "What", "Ref", "Summary"])
@@ -114,8 +129,14 @@ class ChronologyPage(QWidget):
 
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("PDF password (optional, at least 8 characters)")
+        self.password.setPlaceholderText(
+            f"PDF password (optional, at least {export.MIN_PDF_PASSWORD} characters)"
+        )
         self.password.setToolTip(ENCRYPTION_HELP)
+        self.password.textChanged.connect(self._check_password)
+        self.password_problem = QLabel()
+        self.password_problem.setObjectName("Error")
+        self.password_problem.hide()
         password_help = QLabel(ENCRYPTION_HELP)
         password_help.setWordWrap(True)
         password_help.setObjectName("Subtitle")
@@ -141,6 +162,7 @@ class ChronologyPage(QWidget):
         layout.addLayout(dates)
         layout.addWidget(split, 1)
         layout.addLayout(export_row)
+        layout.addWidget(self.password_problem)
         layout.addWidget(password_help)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -156,7 +178,7 @@ class ChronologyPage(QWidget):
     def show_pupil(self, pupil: Pupil) -> None:
         """Opens (and audits) the chronology; raises if this user may not."""
         self.pupil = pupil
-        self.title.setText(f"Chronology: {escape(pupil.display_name)} ({pupil.upn})")
+        self.title.setText(f"Chronology: {pupil.display_name} ({pupil.upn})")
         self.status.clear()
         self.reload()
 
@@ -165,7 +187,12 @@ class ChronologyPage(QWidget):
             return
         first, last = self.date_range()
         found = chronology.open_chronology(
-            self.session, self.pupil.upn, groups=self.groups(), first_day=first, last_day=last
+            self.session,
+            self.pupil.upn,
+            groups=self.groups(),
+            first_day=first,
+            last_day=last,
+            include_other_pupils=self.include_others.isChecked(),
         )
         self.current = found
         self.table.setRowCount(len(found.items))
@@ -192,7 +219,7 @@ class ChronologyPage(QWidget):
     def choose_file(self) -> None:
         if self.pupil is None:
             return
-        suggested = f"Chronology {self.pupil.details.legal_surname} {self.pupil.upn}.pdf"
+        suggested = f"Chronology {self.pupil.upn}.pdf"  # a file name is seen by many
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the chronology as", str(Path.home() / suggested), "PDF (*.pdf)"
         )
@@ -202,6 +229,11 @@ class ChronologyPage(QWidget):
     def export_to(self, target: Path) -> None:
         """Renders off the UI thread; the file appears only when it is complete."""
         if self.pupil is None:
+            return
+        problem = self._check_password()
+        if problem:
+            self.status.setText(f"Not exported: the PDF password {problem}.")
+            self.password.setFocus()
             return
         self._cancel.clear()
         first, last = self.date_range()
@@ -220,9 +252,18 @@ class ChronologyPage(QWidget):
             groups=self.groups(),
             first_day=first,
             last_day=last,
+            include_other_pupils=self.include_others.isChecked(),
             progress=self._progress_from_worker,
             cancelled=self._cancel.is_set,
         ).on_success(self._exported).on_error(self._failed)
+
+    def _check_password(self) -> str | None:
+        """Says, under the field, why the password will not do (as the service would)."""
+        text = self.password.text()
+        problem = export.pdf_password_problem(text) if text else None
+        self.password_problem.setText(f"The PDF password {problem}." if problem else "")
+        self.password_problem.setVisible(bool(problem))
+        return problem
 
     def _progress_from_worker(self, done: int, total: int) -> None:
         # Called on the worker thread: hand the number to the UI thread through a queued call.
@@ -241,7 +282,10 @@ class ChronologyPage(QWidget):
 
     def _exported(self, result: ExportResult) -> None:
         lock = " It is encrypted: it needs its password to open." if result.encrypted else ""
-        self._finish(f"Saved {result.path} ({result.items} items, {result.pages} pages).{lock}")
+        named = " It names other pupils." if result.names_other_pupils else ""
+        self._finish(
+            f"Saved {result.path} ({result.items} items, {result.pages} pages).{lock}{named}"
+        )
         self.password.clear()
         self.exported.emit(result)
 

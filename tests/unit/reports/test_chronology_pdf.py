@@ -136,3 +136,24 @@ def test_roles_that_may_not_read_get_no_file(
     with pytest.raises(PermissionDenied):
         export.export_chronology_pdf(session_as(role), PUPIL_A, target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("password", [None, "long enough pass"])
+def test_metadata_names_no_child(dsl: Session, tmp_path: Path, password: str | None) -> None:
+    target = tmp_path / "m.pdf"
+    export.export_chronology_pdf(dsl, PUPIL_A, target, password=password)
+    reader = PdfReader(target)
+    if password:
+        reader.decrypt(password)
+    metadata = reader.metadata
+    assert metadata.title == "Chronology"
+    assert metadata.subject == "OFFICIAL-SENSITIVE"
+    for value in metadata.values():
+        assert not any(w in str(value) for w in ("Shiv", "Siobh", "Nguy", "Connor", PUPIL_A))
+
+
+def test_the_cover_says_how_other_pupils_are_shown(dsl: Session, tmp_path: Path) -> None:
+    target = tmp_path / "c.pdf"
+    export.export_chronology_pdf(dsl, PUPIL_A, target)
+    cover = " ".join(PdfReader(target).pages[0].extract_text().split())
+    assert "Other pupils None on these records." in cover  # concerns about Shiv alone

@@ -20,7 +20,8 @@ from safedesk.domain.roles import Role
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services import queue, records, transfers
 from safedesk.services.session import Session
-from safedesk.store import audit
+from safedesk.store import audit, kill_points
+from safedesk.store import transfers as store_transfers
 from tests import factories
 from tests.factories import PUPIL_A
 
@@ -122,3 +123,76 @@ def test_transfers_are_append_only(dsl: Session, tmp_path: Path) -> None:
             conn.execute(sql)
     (stored,) = transfers.pupil_transfers(dsl, PUPIL_A)
     assert (stored.details.to_school, stored.confirmed_by) == (TO["to_school"], "Mr Bello")
+
+
+def test_two_transfers_at_once_get_a_number_each_and_print_their_own(
+    dsl: Session, tmp_path: Path
+) -> None:
+    """The number is taken inside the transaction that records the transfer: one made while
+    another was rendering (which first expected the same number) does not collide with it."""
+    inner: list[transfers.TransferResult] = []
+
+    def meanwhile(_done: int, _total: int) -> None:
+        if not inner:
+            inner.append(transfers.transfer_case_file(dsl, PUPIL_A, tmp_path / "b.pdf", TO))
+
+    outer = transfers.transfer_case_file(dsl, PUPIL_A, tmp_path / "a.pdf", TO, progress=meanwhile)
+    assert (inner[0].ref, outer.ref) == ("T-2026-0001", "T-2026-0002")
+    for result in (inner[0], outer):
+        receipt = PdfReader(result.path).pages[-1].extract_text()
+        assert f"Transfer reference {result.ref}" in receipt.replace("\n", " ")
+    assert [t.ref for t in transfers.pupil_transfers(dsl, PUPIL_A)] == [
+        "T-2026-0001",
+        "T-2026-0002",
+    ]
+
+
+@pytest.mark.parametrize("where", ["kill point", "insert"])
+def test_a_failure_before_it_is_recorded_leaves_no_pdf(
+    dsl: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the machine stopped here")
+
+    if where == "kill point":
+        monkeypatch.setattr(
+            kill_points, "reached", lambda name: fail() if name == "transfer.pdf_written" else None
+        )
+    else:
+        monkeypatch.setattr(store_transfers, "insert", fail)
+    with pytest.raises(RuntimeError):
+        transfers.transfer_case_file(dsl, PUPIL_A, out / "file.pdf", TO)
+    assert list(out.iterdir()) == []  # neither the PDF nor its .partial file
+    assert transfers.pupil_transfers(dsl, PUPIL_A) == []
+    with dsl.compartment(Compartment.SAFEGUARDING).read() as conn:
+        assert "pupil.file_transferred" not in [e.action for e in audit.events(conn)]
+    monkeypatch.undo()
+    assert transfers.transfer_case_file(dsl, PUPIL_A, out / "file.pdf", TO).ref == "T-2026-0001"
+
+
+def test_refused_inside_the_data_folder_or_with_a_weak_password(
+    dsl: Session, tmp_path: Path
+) -> None:
+    inside = dsl.paths.root / "file.pdf"
+    with pytest.raises(ValidationError) as caught:
+        transfers.transfer_case_file(dsl, PUPIL_A, inside, TO)
+    assert "data folder" in caught.value.problems["file"]
+    with pytest.raises(ValidationError) as caught:
+        transfers.transfer_case_file(dsl, PUPIL_A, tmp_path / "f.pdf", TO, password="welcome12345")
+    assert "password" in caught.value.problems
+    assert not inside.exists()
+    assert not (tmp_path / "f.pdf").exists()
+    assert transfers.pupil_transfers(dsl, PUPIL_A) == []
+
+
+def test_the_pdf_metadata_names_no_child(dsl: Session, tmp_path: Path) -> None:
+    target = tmp_path / "file.pdf"
+    transfers.transfer_case_file(dsl, PUPIL_A, target, TO)
+    metadata = PdfReader(target).metadata
+    assert metadata.title == "Chronology"
+    assert not any(
+        word in str(value) for value in metadata.values() for word in ("Shiv", "Siobh", "Nguy")
+    )
