@@ -1,4 +1,5 @@
-"""Start-up: paths, the one-instance lock, the demo school, then the first window."""
+"""Start-up: paths or the demo school, the one-instance lock, an interrupted restore finished or
+undone and leftovers removed, then the first window."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+EXIT_FAILED = 1
 EXIT_LOCKED = 4
 
 
@@ -21,11 +23,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from safedesk.private_files import restrict_new_files
+
+    restrict_new_files()
     args = parse_args(argv)
     # Qt is imported here, not at module level, so `--help` and the CLI stay light.
     from PySide6.QtWidgets import QApplication
 
+    from safedesk.domain.errors import SafedeskError
     from safedesk.paths import DataPaths
+    from safedesk.services import start_up
     from safedesk.store.db import StoreLocked
     from safedesk.store.instance_lock import InstanceLock
     from safedesk.ui import msgbox, theme
@@ -40,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = None
     if args.demo:
         from safedesk.demo.school import build_demo_school
+        from safedesk.store import crypto
+
+        # A throwaway school in a new temporary folder: cheap key slots, in this process only.
+        crypto.allow_weak_kdf("the demo school")
 
         folder = Path(tempfile.mkdtemp(prefix="safedesk-demo-"))
         print(f"Building the demo school in {folder} …", flush=True)
@@ -55,6 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         msgbox.error(None, "safedesk is already open", str(exc))
         return EXIT_LOCKED
     try:
+        # Before anything opens the store: a restore a crash interrupted is finished or
+        # undone (and the person told which); what a killed process left is removed.
+        try:
+            notice = start_up.on_start(paths, instance_lock_held=True)
+        except SafedeskError as exc:
+            msgbox.error(None, "safedesk cannot open its data folder", str(exc))
+            return EXIT_FAILED
+        if notice:
+            msgbox.information(None, "An interrupted restore", notice)
         controller = AppController(app, paths, demo=demo)
         controller.start()
         return int(app.exec())

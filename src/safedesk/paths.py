@@ -40,6 +40,17 @@ class DataPaths:
         return self.root / "safedesk.lock"
 
     @property
+    def writers_lock(self) -> Path:
+        """Shared by every writer, taken alone by a restore or a change of keys
+        (``store/writer_lock.py``); a SQLite file of the lock's own, not a compartment."""
+        return self.root / "safedesk-writers.lock"
+
+    @property
+    def restore_journal(self) -> Path:
+        """Present only while a restore swaps files (``store/restore_journal.py``)."""
+        return self.root / "restore-journal.json"
+
+    @property
     def signin_failures(self) -> Path:
         return self.root / "signin-failures.json"
 

@@ -2,8 +2,13 @@
 
 A backup holds every compartment file, still encrypted, and the key file. The files the
 person making it can open are copied page by page (SQLite's backup API); the others are
-copied as they are. A restore is allowed by the live store (an active administrator there),
-keeps its disabled accounts disabled, and is followed by a key rotation.
+copied as they are. It is recorded in the audit log only once its file is in place.
+
+A restore is allowed by the live store (an active administrator there), keeps its disabled
+accounts disabled, holds every writer off while it runs (the writers' lock, exclusively),
+swaps the files with a journal that a crash rolls forward or back (``store/restore_journal``),
+and is followed by a key rotation (asked for in the restored store before the swap, so a
+restore finished after a crash still gets one).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import contextlib
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,19 +32,35 @@ from safedesk.domain.compartments import (
 from safedesk.domain.errors import PermissionDenied, SafedeskError
 from safedesk.domain.roles import Permission, Role
 from safedesk.paths import DataPaths
+from safedesk.services import cleanup, rotation, signin
 from safedesk.services import keys as key_ops
-from safedesk.services import rotation, signin
 from safedesk.services.integrity import check_database
 from safedesk.services.session import Session
 from safedesk.services.settings import backup_folder, get_settings
-from safedesk.store import access, audit, backup_file, crypto, keyfile, migrate, school, users
+from safedesk.store import (
+    access,
+    audit,
+    backup_file,
+    crypto,
+    evidence,
+    keyfile,
+    kill_points,
+    migrate,
+    restore_journal,
+    school,
+    sealed,
+    users,
+    writer_lock,
+)
 from safedesk.store.backup_file import Manifest
 from safedesk.store.crypto import KdfParams
-from safedesk.store.db import Gate, Store, StoreDamaged, StoreError, connect
+from safedesk.store.db import Connection, Gate, Store, StoreDamaged, StoreError, connect
 from safedesk.store.key_material import open_slot
 from safedesk.store.keyfile import DISABLED, AccountSlot, KeyFile, fsync_dir
 
-PREFIX = "safedesk-backup-"
+PREFIX = cleanup.BACKUP_PREFIX
+RESTORED = "restored from a backup"
+RESTORER = "@restore"  # who asks for the rotations that follow a restore
 ORDER = (Compartment.SCHOOL, *READING)
 
 
@@ -49,6 +70,7 @@ class RestoreResult:
     set_aside: Path | None
     rotated: tuple[str, ...] = ()
     pending: tuple[str, ...] = ()  # rotations a member does at their next sign-in
+    not_in_backup: tuple[str, ...] = ()  # references handed out since the backup was made
 
 
 def create_backup(session: Session, folder: Path | None = None, *, automatic: bool = False) -> Path:
@@ -61,33 +83,45 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
         session.require(Permission.BACKUP, "make backups")
     folder = folder or backup_folder(session)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
             f"safedesk cannot create the backup folder {folder}: {exc.strerror}."
         ) from None
+    writers = writer_lock.for_folder(session.paths.root)
+    with writers.try_exclusive() as alone:
+        if alone:  # no backup of this store is being written anywhere: none of these is live
+            cleanup.remove_backup_leftovers(folder)
     target = _unused_name(folder, session.clock.now())
-    with session.store.write() as conn:
-        session.audit(conn, "backup.created", detail={"file": target.name, "automatic": automatic})
-    parts = folder / f".{target.stem}.parts"
-    partial_zip = folder / f".{target.name}.partial"
-    try:
-        parts.mkdir(exist_ok=True)
-        files, manifest = _snapshot(session, parts)
-        backup_file.write(partial_zip, files, manifest)
-        with open(partial_zip, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial_zip, target)
-        fsync_dir(folder)
-    except OSError as exc:
-        raise StoreError(
-            f"The backup could not be written to {folder} ({exc.strerror or exc}). "
-            "Check there is space and the folder can be written to; nothing else changed."
-        ) from None
-    finally:
-        shutil.rmtree(parts, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            partial_zip.unlink(missing_ok=True)
+    parts = cleanup.parts_path(target)
+    partial_zip = cleanup.partial_path(target)
+    # Shared for the whole backup: no restore or change of keys runs while it is made, and
+    # the clean-up above (which needs it alone) never removes a backup being written.
+    with session.gate.shared(), writers.shared():
+        try:
+            parts.mkdir(mode=0o700, exist_ok=True)
+            files, manifest = _snapshot(session, parts)
+            kill_points.reached("backup.copied")
+            backup_file.write(partial_zip, files, manifest)
+            with open(partial_zip, "rb+") as handle:
+                os.fsync(handle.fileno())
+            kill_points.reached("backup.written")
+            os.replace(partial_zip, target)
+            fsync_dir(folder)
+        except OSError as exc:
+            raise StoreError(
+                f"The backup could not be written to {folder} ({exc.strerror or exc}). "
+                "Check there is space and the folder can be written to; nothing else changed."
+            ) from None
+        finally:
+            shutil.rmtree(parts, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                partial_zip.unlink(missing_ok=True)
+        # Only now: the audit log never records a backup that was not written.
+        with session.store.write() as conn:
+            session.audit(
+                conn, "backup.created", detail={"file": target.name, "automatic": automatic}
+            )
     _rotate(folder, get_settings(session).backups_kept)
     return target
 
@@ -194,40 +228,52 @@ def restore_backup(
 
     Who may restore is asked of the live store when there is one (an active administrator
     there; ``password`` is theirs there, ``backup_password`` theirs in the backup if it has
-    changed since). The caller holds the instance lock. The store it replaces is moved
-    aside into ``replaced/``, never deleted. A backup of a different school is refused.
+    changed since). The caller holds the instance lock. Every writer, in any process, is
+    held off from the first look at the live store until the files are swapped. The store
+    it replaces is moved aside into ``replaced/``, never deleted. A backup of a different
+    school is refused.
     """
     clock = clock or SystemClock()
     if not source.is_file():
         raise SafedeskError(f"There is no backup file at {source}.")
-    live_store_id, live = _allowed_by_live_store(paths, username, password, clock)
     paths.root.mkdir(parents=True, exist_ok=True)
-    staging = paths.root / f".restore-{secrets.token_hex(4)}"
-    staging.mkdir()
-    try:
-        manifest = backup_file.extract(source, staging)
-        if live_store_id is not None and live_store_id != manifest.store_id:
-            raise SafedeskError(
-                "This backup belongs to a different school's safedesk, not the one in "
-                f"{paths.root}. Nothing has been changed. To look at it, restore it into an "
-                "empty folder with --data-dir."
-            )
-        superseded = _later_heads(paths, manifest)
-        _check_staged(
-            DataPaths(staging),
-            manifest,
-            source,
-            username,
-            backup_password or password,
-            live,
-            superseded,
-            clock,
-            must_be_admin=live_store_id is None,
+    if restore_journal.exists(paths.root):
+        raise SafedeskError(
+            "An earlier restore in this data folder was interrupted and has not been finished "
+            "or undone yet. Start safedesk (or any safedesk-admin command) once to do that, "
+            "then restore again. Nothing has been changed."
         )
-        set_aside = _swap_in(paths, staging, manifest, clock)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
+    with writer_lock.for_folder(paths.root).exclusive("restore the backup"):
+        live_store_id, live = _allowed_by_live_store(paths, username, password, clock)
+        staging = paths.root / f"{cleanup.STAGING_PREFIX}{secrets.token_hex(4)}"
+        staging.mkdir(mode=0o700)
+        try:
+            manifest = backup_file.extract(source, staging)
+            if live_store_id is not None and live_store_id != manifest.store_id:
+                raise SafedeskError(
+                    "This backup belongs to a different school's safedesk, not the one in "
+                    f"{paths.root}. Nothing has been changed. To look at it, restore it into "
+                    "an empty folder with --data-dir."
+                )
+            superseded = _later_heads(paths, manifest)
+            not_in_backup = _check_staged(
+                DataPaths(staging),
+                manifest,
+                source,
+                username,
+                backup_password or password,
+                live,
+                superseded,
+                clock,
+                must_be_admin=live_store_id is None,
+            )
+            kill_points.reached("restore.checked")
+            set_aside = _swap_in(paths, staging, manifest, clock)
+            kill_points.reached("restore.swap_done")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    done = _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
+    return replace(done, not_in_backup=tuple(not_in_backup))
 
 
 @dataclass(frozen=True)
@@ -236,6 +282,10 @@ class LiveAccess:
 
     disabled: frozenset[str] = frozenset()
     reading_roles: dict[str, frozenset[Role]] | None = None  # None: no live store
+    # Numbers handed out in the live store: never handed out again after the restore, so a
+    # reference on a paper note or an email never names two records.
+    references: dict[tuple[str, int], int] = field(default_factory=dict)
+    sequences: dict[str, int] = field(default_factory=dict)
 
 
 def _allowed_by_live_store(
@@ -257,9 +307,24 @@ def _allowed_by_live_store(
     try:
         if not session.user.can(Permission.RESTORE):
             session.refuse("restore backups", permission=Permission.RESTORE.value)
+        from safedesk.services.integrity import school_file_problems
+
+        # Which accounts stay disabled and which roles stay removed is read from this file:
+        # rewritten behind the program's back, it would hand access back through the restore.
+        _require_own_keys(session)
+        problems = school_file_problems(session)
+        if problems:
+            raise SafedeskError(
+                "The school file in this data folder has been changed outside safedesk "
+                f"({problems[0]}), so it cannot say which accounts must stay disabled after a "
+                "restore. Nothing has been changed. Restore into a new, empty folder instead "
+                "(--data-dir), check the accounts there, and tell the headteacher."
+            )
         with session.store.read() as conn:
             found = users.all_users(conn)
             store_id = school.get(conn).store_id
+            references = access.ref_counters(conn)
+            sequences = sealed.all_sequences(conn)
         with session.store.write() as conn:
             session.audit(conn, "backup.restore_started")
     finally:
@@ -267,7 +332,34 @@ def _allowed_by_live_store(
     return store_id, LiveAccess(
         frozenset(u.username for u in found if not u.active),
         {u.username: frozenset(r for r in u.roles if is_reading_role(r)) for u in found},
+        references,
+        sequences,
     )
+
+
+def _require_own_keys(session: Session) -> None:
+    """The restorer's signing key must follow from the keys that signed as them before in this
+    store: a key slot planted in `keys.json` under their name (by anyone who can write the
+    folder) opens, but its keys come from nowhere."""
+    from safedesk.store import evidence, identity
+
+    assert session.account is not None
+    secrets = session.account.secrets
+    signers: dict[str, set[bytes]] = {}
+    with session.store.read() as conn:
+        for head in evidence.signed_heads(conn, evidence.SCHOOL):
+            if head.valid(session.store_id):
+                signers.setdefault(head.signer, set()).add(head.sign_public)
+    name = session.user.username
+    earlier = signers.get(name, set()) - {secrets.sign.public}
+    if not identity.follows_from(
+        session.store_id, secrets.identity, name, secrets.sign.public, earlier, signers
+    ):
+        raise PermissionDenied(
+            f"The keys in {name}'s key slot are not the ones that signed {name}'s earlier work "
+            "in this store, so the key file may have been tampered with. Nothing has been "
+            "changed. Run 'safedesk-admin verify' and tell the headteacher."
+        )
 
 
 def _check_staged(
@@ -281,7 +373,9 @@ def _check_staged(
     clock: Clock,
     *,
     must_be_admin: bool,
-) -> None:
+) -> list[str]:
+    """Check the backup opens and verifies, and make it ready to go in; returns the
+    references handed out since the backup whose records it does not hold."""
     key_file = keyfile.load(staged.keys)
     if key_file.store_id != manifest.store_id:
         raise StoreDamaged(f"{source.name} is damaged: its key file does not match it.")
@@ -329,24 +423,62 @@ def _check_staged(
             raise PermissionDenied(
                 "Only an administrator of this school's safedesk can restore its backups."
             )
+        actor = keyfile.normalise_username(username)
+        # What the restore writes in the store it puts back is signed by the restorer, as
+        # every session's commits are (store/evidence.py).
+        secrets = account.secrets
+        evidence.CommitHooks(
+            manifest.store_id,
+            Compartment.SCHOOL.value,
+            lambda: (actor, secrets.sign, secrets.identity),
+            clock.now,
+        ).attach(school_store)
         _keep_live_access(staged, school_store, live, clock)
         with school_store.write() as conn:
+            rolled_back = _carry_numbers_over(conn, live)
             audit.append(
                 conn,
                 at=clock.now(),
-                actor=keyfile.normalise_username(username),
+                actor=actor,
                 action="backup.restored",
                 detail={
                     "file": source.name,
                     "backup_heads": manifest.heads,
                     "superseded": superseded,
+                    "not_in_backup": rolled_back,
                 },
             )
+            # New keys for every file follow the restore; asked for here, before the swap,
+            # so that a restore a crash left to be finished at the next start gets them too
+            # (a member's next sign-in). The restorer does them at once where it can.
+            for compartment in ORDER:
+                if compartment is Compartment.SCHOOL or compartment.value in key_file.epochs:
+                    access.ask_rotation(
+                        conn, compartment.value, RESTORER, RESTORED, actor, clock.now()
+                    )
         school_store.checkpoint()
     finally:
         for store in stores.values():
             store.close()
         account.wipe()
+    return rolled_back
+
+
+def _carry_numbers_over(conn: Connection, live: LiveAccess) -> list[str]:
+    """References and authors' sequence numbers the live store handed out since the backup
+    are not handed out again (two records would share one). Returns the references whose
+    records the backup does not hold, per file and year ("safeguarding 2026: 0005–0006")."""
+    missing: list[str] = []
+    had = access.ref_counters(conn)
+    for (compartment, year), last in sorted(live.references.items()):
+        before = had.get((compartment, year), 0)
+        if last > before:
+            numbers = f"{last:04d}" if last == before + 1 else f"{before + 1:04d}–{last:04d}"
+            missing.append(f"{compartment} {year}: {numbers}")
+            access.raise_ref_counter(conn, compartment, year, last)
+    for owner, last in sorted(live.sequences.items()):
+        sealed.raise_sequence(conn, owner, last)
+    return missing
 
 
 def _keep_live_access(
@@ -430,22 +562,15 @@ def _later_heads(paths: DataPaths, manifest: Manifest) -> dict[str, list[list[ob
 
 
 def _swap_in(paths: DataPaths, staging: Path, manifest: Manifest, clock: Clock) -> Path | None:
-    live = [*paths.data_files(), paths.keys]
-    set_aside: Path | None = None
-    if any(item.exists() for item in live):
-        set_aside = paths.replaced / clock.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
-        set_aside.mkdir(parents=True)
-        for item in live:
-            if item.exists():
-                os.replace(item, set_aside / item.name)
+    """The live files into ``replaced/``, the staged ones into their place, with a journal
+    (``store/restore_journal``): a crash anywhere in it is rolled forward or back."""
+    # A file the check opened may have folded its WAL in: then there is none to move.
+    names = [name for name in manifest.files if (staging / name).exists()]
     for name in manifest.files:
-        # A file the check opened may have folded its WAL in: then there is none to move.
-        if (staging / name).exists():
-            os.replace(staging / name, paths.root / name)
-        elif not name.endswith("-wal"):
+        if name not in names and not name.endswith("-wal"):
             raise StoreDamaged(f"{name} went missing while the backup was being put back.")
-    fsync_dir(paths.root)
-    return set_aside
+    aside = paths.replaced / clock.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
+    return restore_journal.swap(paths.root, staging, names, aside)
 
 
 def _rotate_after_restore(
@@ -455,7 +580,7 @@ def _rotate_after_restore(
     rest at a member's next sign-in."""
     session = signin.sign_in(paths, username, password, clock=clock)
     try:
-        why = "restored from a backup"
+        why = RESTORED
         rotation.rotate(session, Compartment.SCHOOL, reason=why)
         rotated = [Compartment.SCHOOL.value]
         pending = []
@@ -468,7 +593,7 @@ def _rotate_after_restore(
                     access.ask_rotation(
                         conn,
                         compartment.value,
-                        "@restore",
+                        RESTORER,
                         why,
                         session.user.username,
                         clock.now(),

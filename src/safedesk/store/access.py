@@ -7,6 +7,7 @@ from datetime import datetime
 
 from safedesk.domain.clock import from_stored, to_stored
 from safedesk.domain.roles import Role
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -48,17 +49,21 @@ def requests(conn: Connection) -> list[RoleRequest]:
 
 
 def grant_role(conn: Connection, user_id: int, role: Role, by: str | None, at: datetime) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT OR IGNORE INTO user_role (user_id, role, granted_by, granted_at) "
         "VALUES (?, ?, ?, ?)",
         (user_id, role.value, by, to_stored(at)),
     )
+    if cursor.rowcount:
+        ledger.touched(conn, "user_role", [user_id, role.value])
 
 
 def remove_role(conn: Connection, user_id: int, role: Role) -> bool:
     cursor = conn.execute(
         "DELETE FROM user_role WHERE user_id = ? AND role = ?", (user_id, role.value)
     )
+    if cursor.rowcount:
+        ledger.touched(conn, "user_role", [user_id, role.value], ledger.DELETE)
     return bool(cursor.rowcount)
 
 
@@ -105,3 +110,20 @@ def next_ref(conn: Connection, compartment: str, prefix: str, year: int) -> str:
         (compartment, year),
     ).fetchone()
     return f"{prefix}-{year}-{int(row[0]):04d}"
+
+
+def ref_counters(conn: Connection) -> dict[tuple[str, int], int]:
+    """The last reference handed out, per compartment and year."""
+    return {
+        (str(r[0]), int(r[1])): int(r[2])
+        for r in conn.execute("SELECT compartment, year, last FROM ref_counter")
+    }
+
+
+def raise_ref_counter(conn: Connection, compartment: str, year: int, last: int) -> None:
+    """Never hand out ``last`` or any number below it again (after a restore)."""
+    conn.execute(
+        "INSERT INTO ref_counter (compartment, year, last) VALUES (?, ?, ?) "
+        "ON CONFLICT (compartment, year) DO UPDATE SET last = max(last, excluded.last)",
+        (compartment, year, last),
+    )

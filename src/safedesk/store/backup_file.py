@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -74,7 +75,12 @@ def sha256_file(path: Path) -> str:
 def write(target: Path, files: dict[str, Path], manifest: Manifest) -> None:
     """Write the zip (stored: encrypted bytes do not compress)."""
     document = {"format": FORMAT, "version": FORMAT_VERSION, **asdict(manifest)}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+    # Its owner's alone, whatever the umask of whoever called (the app and CLI narrow it too).
+    private = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with (
+        open(private, "wb") as raw,
+        zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive,
+    ):
         archive.writestr(MANIFEST_NAME, json.dumps(document, indent=2))
         for name, path in sorted(files.items()):
             archive.write(path, name)

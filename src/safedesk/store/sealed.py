@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.clock import to_stored
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -22,7 +23,9 @@ def put_inbox(conn: Connection, compartment: str, item: bytes, at: datetime) -> 
         "INSERT INTO inbox_item (compartment, put_at, item) VALUES (?, ?, ?)",
         (compartment, to_stored(at), item),
     )
-    return int(cursor.lastrowid)
+    item_id = int(cursor.lastrowid)
+    ledger.touched(conn, "inbox_item", (item_id,))
+    return item_id
 
 
 def inbox(conn: Connection, compartment: str) -> list[SealedRow]:
@@ -44,6 +47,8 @@ def inbox_count(conn: Connection, compartment: str) -> int:
 
 def take_from_inbox(conn: Connection, item_ids: list[int]) -> None:
     conn.executemany("DELETE FROM inbox_item WHERE id = ?", [(i,) for i in item_ids])
+    for item_id in item_ids:
+        ledger.touched(conn, "inbox_item", (item_id,), ledger.DELETE)
 
 
 _OWNED = {"copy": "sealed_copy", "receipt": "sealed_receipt"}
@@ -126,3 +131,17 @@ def sequences(conn: Connection, compartment: str) -> dict[str, int]:
             "SELECT owner, last FROM author_sequence WHERE owner LIKE ?", (f"%:{compartment}",)
         )
     }
+
+
+def all_sequences(conn: Connection) -> dict[str, int]:
+    """The last number handed out under every owner tag."""
+    return {str(r[0]): int(r[1]) for r in conn.execute("SELECT owner, last FROM author_sequence")}
+
+
+def raise_sequence(conn: Connection, owner: str, last: int) -> None:
+    """Never hand out ``last`` or any number below it again under ``owner`` (after a restore)."""
+    conn.execute(
+        "INSERT INTO author_sequence (owner, last) VALUES (?, ?) "
+        "ON CONFLICT (owner) DO UPDATE SET last = max(last, excluded.last)",
+        (owner, last),
+    )
