@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from safedesk import cli
+from safedesk.paths import DataPaths
+from safedesk.services import vault
+from safedesk.store import evidence
 
 PASSWORD = "admin password 1"
 CSV = (
@@ -94,12 +97,12 @@ def test_user_add_list_and_disable(initialised) -> None:
         )
         assert code == 3, command  # asked for, not granted: reads nothing
     grant = ("user", "grant", "j.smith", "--role", "dsl", "--user", "admin")
-    # The administrator chose Jo's password: no reading key goes to it.
+    # No reading key goes to a password anyone else has seen: Jo chooses one in person.
     code, out, err = run(
         *grant, SAFEDESK_PASSWORD=PASSWORD, SAFEDESK_GRANTEE_PASSWORD="jo's long password"
     )
     assert (code, out) == (3, "")
-    assert "chosen by an administrator" in err and "SAFEDESK_GRANTEE_NEW_PASSWORD" in err
+    assert "chooses a new password now" in err and "SAFEDESK_GRANTEE_NEW_PASSWORD" in err
     code, out, _ = run(
         *grant,
         SAFEDESK_PASSWORD=PASSWORD,
@@ -123,7 +126,7 @@ def test_user_add_list_and_disable(initialised) -> None:
     assert listed["j.smith"]["rotation_pending"] == []  # the admin is the head: done at once
     code, _, err = run("user", "list", "--user", "j.smith", SAFEDESK_PASSWORD="jo chose this one")
     assert code == 3
-    assert "disabled" in err
+    assert err == "Wrong username or password.\n"  # as for an unknown name: nothing learnt
 
 
 def test_grant_refused_to_a_non_member_and_without_the_grantees_password(initialised) -> None:
@@ -286,6 +289,43 @@ def test_verify_backup_restore(initialised, tmp_path: Path) -> None:
     assert run("verify", "--user", "admin")[0] == 0
 
 
+def test_verify_names_the_newest_signed_head_and_finds_a_printed_one(
+    initialised, tmp_path: Path
+) -> None:
+    run = initialised
+    code, out, _ = run("verify", "--user", "admin")
+    assert code == 0
+    signed = [line for line in out.splitlines() if "newest trusted signed head" in line]
+    assert signed and all("signed by admin at " in line for line in signed)
+    school = next(line for line in signed if line.startswith("school "))
+    digest = school.split(" hash ")[1].split(",")[0]
+    code, out, _ = run("verify", "--user", "admin", "--head", digest[:16])
+    assert code == 0, out
+    assert f"head {digest[:16]} is row " in out
+    assert "of the school audit chain, signed" in out
+
+    code, _, err = run("verify", "--user", "admin", "--head", "0123456789abcdef")
+    assert code == 1
+    assert "is not in any audit chain you can open" in err
+
+    # A row of the chain that nobody signed (the first of the set-up's commit) is not a head
+    # safedesk prints: a document quoting it did not come from safedesk.
+    session = vault.sign_in(DataPaths(tmp_path / "data"), "admin", PASSWORD)
+    try:
+        with session.store.read() as conn:
+            first = conn.execute("SELECT hash FROM audit_log WHERE seq = 1").fetchone()[0]
+            signed = {h.seq for h in evidence.signed_heads(conn, "school")}
+    finally:
+        session.close()
+    assert 1 not in signed
+    code, _, err = run("verify", "--user", "admin", "--head", first[:16])
+    assert code == 1
+    assert "nobody signed that row" in err
+    code, _, err = run("verify", "--user", "admin", "--head", "not a hash")
+    assert code == 2
+    assert "hash printed on the PDF" in err
+
+
 def test_verify_fails_with_exit_1_on_tampering(initialised, tmp_path: Path) -> None:
     from safedesk.paths import DataPaths
     from safedesk.services import vault
@@ -337,3 +377,28 @@ def test_errors_never_print_a_traceback(initialised) -> None:
     assert code == 2
     assert "Traceback" not in err
     assert "There is no backup file" in err
+
+
+def test_init_for_a_headteacher_who_is_not_the_first_user(run) -> None:
+    """The office sets up; the head's account has a one-time password and the recovery key
+    is not shown to the office (it is made at the head's own first sign-in)."""
+    code, out, err = run(
+        "init",
+        "--school",
+        "Hill Top Primary",
+        "--user",
+        "office",
+        "--head",
+        "s.okafor",
+        "--head-display",
+        "Mr Sam Okafor",
+        SAFEDESK_HEAD_PASSWORD="a one time password",
+    )
+    assert (code, err) == (0, "")
+    assert "First user: office (administrator)" in out
+    assert "RECOVERY KEY" not in out
+    code, out, _ = run("user", "list", "--user", "office", "--json")
+    assert code == 0
+    listed = {u["username"]: u for u in json.loads(out)}
+    assert listed["office"]["roles"] == ["admin"]
+    assert "s.okafor" in listed

@@ -14,6 +14,7 @@ from safedesk.cli.common import (
     EXIT_OK,
     GRANTEE_NEW_PASSWORD_ENV,
     GRANTEE_PASSWORD_ENV,
+    HEAD_PASSWORD_ENV,
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
     RECOVERY_ENV,
@@ -23,14 +24,22 @@ from safedesk.cli.common import (
     secret_from,
     signed_in,
 )
+from safedesk.domain.clock import from_stored
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
 from safedesk.services import backup, integrity, membership, pupil_import, pupils, users, vault
+from safedesk.store.evidence import SignedHead
 from safedesk.store.instance_lock import InstanceLock
 
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     password = secret_from(PASSWORD_ENV, f"New password for {args.user}: ")
+    headteacher = None
+    if args.head:
+        # Set up by the office: the head's one-time password is given to them in person.
+        one_time = secret_from(HEAD_PASSWORD_ENV, f"One-time password for {args.head}: ")
+        headteacher = vault.Headteacher(args.head, args.head_display or args.head, one_time)
     with InstanceLock(paths.lock):
         created = vault.create_school(
             paths,
@@ -39,15 +48,30 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
             display_name=args.display or args.user,
             password=password,
             kdf=kdf_params(),
+            headteacher=headteacher,
         )
     out(f"Created the safedesk store for {args.school.strip()} in {paths.root}")
-    out(f"First user: {args.user} (headteacher and administrator)")
+    if headteacher is None:
+        out(f"First user: {args.user} (headteacher and administrator)")
+    else:
+        out(f"First user: {args.user} (administrator)")
+        out(
+            f"Headteacher: {args.head}, with the one-time password given. At their first "
+            "sign-in they choose their own; the reading files and the recovery key are made "
+            "then, and shown only to them."
+        )
+    show_recovery_key(created.recovery_key)
+    return EXIT_OK
+
+
+def show_recovery_key(code: str | None) -> None:
+    if not code:
+        return
     out("")
     out("RECOVERY KEY — shown only this once. Print it and lock it away; it can reset")
     out("any password if every administrator forgets theirs:")
     out("")
-    out(f"    {created.recovery_key}")
-    return EXIT_OK
+    out(f"    {code}")
 
 
 def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -167,6 +191,11 @@ def cmd_passwd(args: argparse.Namespace, paths: DataPaths) -> int:
             current = secret_from(PASSWORD_ENV, "Current password: ")
             users.change_own_password(session, current, new_password, kdf_params())
             out("Your password has been changed.")
+            # A headteacher's first password of their own makes the recovery key.
+            show_recovery_key(session.new_recovery_code)
+            session.new_recovery_code = None
+            if session.warning:
+                print(f"WARNING: {session.warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -219,22 +248,75 @@ def cmd_pupils_list(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     with signed_in(args, paths, exclusive=False) as session:
         report = integrity.verify(session)
+        found_head = integrity.find_head(session, args.head) if args.head else None
     out(f"audit chain head: seq {report.head.seq} hash {report.head.hash}")
     for compartment, head in report.heads.items():
         out(f"{compartment.value} audit chain head: seq {head.seq} hash {head.hash}")
+    for compartment, signed in report.newest.items():
+        if signed is None:
+            out(f"{compartment.value}: no signed head is trusted")
+        else:
+            out(
+                f"{compartment.value} newest trusted signed head: seq {signed.seq} hash "
+                f"{signed.hash}, signed by {signed.signer} at {shown_time(signed.at)}"
+            )
     out(f"audit rows: {report.audit_rows}; backups checked: {report.backups_checked}")
     for compartment in report.waiting:
         out(
             f"Not checked ({compartment.label}): your account cannot open them; they are "
             "checked at a member's next sign-in."
         )
-    if report.ok:
+    head_ok = _print_head_search(args.head, found_head, report)
+    if report.ok and head_ok:
         checked = ", ".join(c.value for c in report.heads)
-        out(f"OK: database integrity, encrypted pages and audit chains are sound ({checked}).")
+        out(
+            "OK: database integrity, encrypted pages, audit chains, record rows and signed "
+            f"heads are sound ({checked})."
+        )
         return EXIT_OK
     for problem in report.problems:
         print(f"FAILED: {problem}", file=sys.stderr)
     return EXIT_FAILED_CHECK
+
+
+def shown_time(stored: str) -> str:
+    return from_stored(stored).astimezone().strftime("%d/%m/%Y %H:%M:%S %Z")
+
+
+def _print_head_search(
+    wanted: str | None,
+    found: list[tuple[Compartment, SignedHead | None, int]] | None,
+    report: integrity.VerifyReport,
+) -> bool:
+    """For `verify --head HEX`: where the head printed on a PDF is, and who signed it."""
+    if wanted is None or found is None:
+        return True
+    if not found:
+        where = ", ".join(c.value for c in report.heads)
+        waiting = ", ".join(c.value for c in report.waiting)
+        also = f"; {waiting} could not be opened by your account" if waiting else ""
+        print(
+            f"FAILED: head {wanted} is not in any audit chain you can open ({where}){also}. "
+            "A document printing it did not come from this store as it is now.",
+            file=sys.stderr,
+        )
+        return False
+    genuine = True
+    for compartment, signed, seq in found:
+        if signed is None:
+            print(
+                f"FAILED: {wanted} is row {seq} of the {compartment.value} audit chain, but "
+                "nobody signed that row: safedesk prints only signed heads, so a document "
+                "printing it did not come from safedesk.",
+                file=sys.stderr,
+            )
+            genuine = False
+        else:
+            out(
+                f"head {wanted} is row {seq} of the {compartment.value} audit chain, signed "
+                f"by {signed.signer} at {shown_time(signed.at)}"
+            )
+    return genuine
 
 
 def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -255,6 +337,11 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     out(f"audit chain head: seq {result.head.seq} hash {result.head.hash}")
     if result.set_aside:
         out(f"The store it replaced was kept in {result.set_aside}")
+    if result.not_in_backup:
+        out(
+            "Records made after this backup are not in it (they stay in the store it replaced); "
+            "their references are not handed out again: " + "; ".join(result.not_in_backup)
+        )
     out(f"New keys made for: {', '.join(result.rotated)}")
     if result.pending:
         out(f"New keys for {', '.join(result.pending)} are made at a member's next sign-in.")

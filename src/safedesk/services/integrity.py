@@ -1,21 +1,26 @@
-"""verify: each file's pages, its cipher's HMACs, its audit chain, and the heads held in backups.
+"""verify: each file's pages and cipher, its audit chain and schema, every row of record content
+against the ledger, the signed heads and who signed them, and the heads seen elsewhere.
 
 It checks every file the signed-in account can open and names the ones it cannot: those are
-checked by a member (at their next sign-in, before any key rotation).
+checked by a member (at their next sign-in, before any key rotation). See evidence_check.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from safedesk.domain.compartments import READING, Compartment
+from safedesk.domain.errors import ValidationError
 from safedesk.domain.roles import Permission
+from safedesk.services import evidence_check
 from safedesk.services.session import Session
 from safedesk.services.settings import backup_folder
-from safedesk.store import audit, backup_file
+from safedesk.store import audit, backup_file, evidence, members
 from safedesk.store.audit import AuditHead
 from safedesk.store.db import Connection, StoreDamaged
+from safedesk.store.evidence import SignedHead
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class VerifyReport:
     backups_checked: int = 0
     problems: list[str] = field(default_factory=list)
     waiting: tuple[Compartment, ...] = ()  # files this account cannot open
+    newest: dict[Compartment, SignedHead | None] = field(default_factory=dict)
 
     @property
     def head(self) -> AuditHead:
@@ -44,41 +50,75 @@ def check_database(conn: Connection) -> list[str]:
     return problems
 
 
-def superseded_heads(conn: Connection, compartment: str) -> set[tuple[int, str]]:
-    """Heads of later backups knowingly set aside when an older backup was restored."""
-    found: set[tuple[int, str]] = set()
-    for event in audit.events_with_action(conn, "backup.restored"):
-        for seq, digest in event.detail.get("superseded", {}).get(compartment, []):
-            found.add((int(seq), str(digest)))
+def _anchors(session: Session) -> dict[str, bytes]:
+    """The administrators (and the recovery key) whose certificates this account trusts: its
+    own chain's root and recovery pin, from its own key slot, and each compartment's list."""
+    found: dict[str, bytes] = {}
+    if session.account is not None:
+        secrets = session.account.secrets
+        if secrets.identity and secrets.identity[0].kind == "root":
+            found[secrets.identity[0].issuer] = secrets.identity[0].issuer_key
+        recovery = secrets.pins.get("recovery")
+        if recovery is not None and any(recovery.sign_public):
+            found["@recovery"] = recovery.sign_public
+    for store in session.compartments.values():
+        with store.read() as conn:
+            found.update(members.authorities(conn))
     return found
 
 
-def check_backup_heads(
-    conn: Connection, store_id: str, compartment: str, folders: list[Path]
-) -> tuple[int, list[str]]:
-    """Every head of this file recorded in a visible backup of this store must still be in
-    its chain (a rewritten or rolled-back log is caught)."""
-    allowed = superseded_heads(conn, compartment)
+def school_file_problems(session: Session) -> list[str]:
+    """What the evidence check finds wrong in the school file (empty: every row and role in
+    it was written by the program, signed by someone the account trusts)."""
+    with session.store.read() as conn:
+        report = evidence_check.check_file(
+            conn,
+            session.store_id,
+            Compartment.SCHOOL.value,
+            anchors=_anchors(session),
+            strict=bool(session.compartments),
+        )
+    return report.problems
+
+
+def _set_aside(session: Session, school: evidence_check.FileReport) -> set[tuple[str, int, str]]:
+    """Heads of later backups that a recorded restore knowingly rolled back. Only restores
+    inside the school file's signed chain count: an event appended behind the program's back
+    (to excuse a rewritten log) sets nothing aside."""
+    found: set[tuple[str, int, str]] = set()
+    with session.store.read() as conn:
+        for event in audit.events_with_action(conn, "backup.restored"):
+            if not school.signed(event.seq):
+                continue
+            superseded = event.detail.get("superseded", {})
+            if not isinstance(superseded, dict):
+                continue
+            for file, heads in superseded.items():
+                for seq, digest in heads:
+                    found.add((str(file), int(seq), str(digest)))
+    return found
+
+
+def _backup_heads(
+    folders: list[Path], store_id: str
+) -> tuple[int, list[tuple[str, str, SignedHead]]]:
+    """(backups of this store seen, (where, file, head) for each head they hold)."""
     checked = 0
-    problems: list[str] = []
+    found: list[tuple[str, str, SignedHead]] = []
     for path in backup_file.find_backups(folders):
         try:
             manifest = backup_file.read_manifest(path)
         except StoreDamaged:
-            problems.append(f"backup {path.name} cannot be read")
             continue
-        head = manifest.head(compartment)
-        if manifest.store_id != store_id or head is None:
+        if manifest.store_id != store_id:
             continue
         checked += 1
-        if (head.seq, head.hash) in allowed:
-            continue
-        if audit.hash_at(conn, head.seq) != head.hash:
-            problems.append(
-                f"the {compartment} audit log no longer contains row {head.seq} as recorded "
-                f"in backup {path.name}: the log has been rewritten or rolled back"
+        for file, head in manifest.heads.items():
+            seq, digest = int(head[0]), str(head[1])
+            found.append(
+                (f"backup {path.name}", file, SignedHead(file, seq, digest, "", b"", b"", ""))
             )
-    return checked, problems
+    return checked, found
 
 
 def verify(session: Session) -> VerifyReport:
@@ -87,21 +127,122 @@ def verify(session: Session) -> VerifyReport:
         session.audit(conn, "store.verified")
     folders = list(dict.fromkeys([backup_folder(session), session.paths.backups]))
     opened = {Compartment.SCHOOL: session.store} | dict(session.compartments)
+    anchors = _anchors(session)
+    checked, in_backups = _backup_heads(folders, session.store_id)
+    seen = _heads_seen(session, in_backups)
+
+    def check(compartment: Compartment, set_aside: set[tuple[str, int, str]]) -> FileCheck:
+        with opened[compartment].read() as conn:
+            found = check_database(conn)
+            report = evidence_check.check_file(
+                conn,
+                session.store_id,
+                compartment.value,
+                anchors=anchors,
+                strict=bool(session.compartments),
+                seen_elsewhere=seen.get(compartment.value, []),
+                set_aside=set_aside,
+            )
+        return found, report
+
+    # The school file first: the restores inside its signed chain decide which heads seen
+    # elsewhere were knowingly set aside, in every file.
+    _, school = check(Compartment.SCHOOL, set())
+    set_aside = _set_aside(session, school)
+    for file, head in _own_heads(session, _restores(session, school)):
+        seen.setdefault(file, []).append(("your own key slot (the newest head you signed)", head))
     problems: list[str] = []
     heads: dict[Compartment, AuditHead] = {}
-    rows = checked = 0
+    newest: dict[Compartment, SignedHead | None] = {}
+    rows = 0
+    for compartment in opened:
+        found, report = check(compartment, set_aside)
+        problems += [f"{compartment.value}: {p}" for p in found + report.problems]
+        heads[compartment] = report.head
+        newest[compartment] = report.newest
+        rows += report.rows
+    waiting = tuple(c for c in READING if c not in session.compartments)
+    return VerifyReport(not problems, heads, rows, checked, problems, waiting, newest)
+
+
+FileCheck = tuple[list[str], evidence_check.FileReport]
+
+
+def _heads_seen(
+    session: Session, in_backups: list[tuple[str, str, SignedHead]]
+) -> dict[str, list[tuple[str, SignedHead]]]:
+    """Each file's heads as seen from elsewhere: backups, and the other files."""
+    seen: dict[str, list[tuple[str, SignedHead]]] = {"school": []}
+    for where, file, head in in_backups:
+        seen.setdefault(file, []).append((where, head))
+    with session.store.read() as conn:
+        for compartment in session.compartments:
+            seen.setdefault(compartment.value, []).extend(
+                ("the school file", h) for h in evidence.seen_heads(conn, compartment.value)
+            )
+    for compartment, store in session.compartments.items():
+        with store.read() as conn:
+            seen["school"] += [
+                (f"the {compartment.label}", h) for h in evidence.seen_heads(conn, "school")
+            ]
+    return seen
+
+
+def _restores(
+    session: Session, school: evidence_check.FileReport
+) -> list[tuple[str, dict[str, Any]]]:
+    """(when, the restored backup's heads) of each signed restore in the school file."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    with session.store.read() as conn:
+        for event in audit.events_with_action(conn, "backup.restored"):
+            heads = event.detail.get("backup_heads", {})
+            if school.signed(event.seq) and isinstance(heads, dict):
+                found.append((event.at, heads))
+    return found
+
+
+def _own_heads(
+    session: Session, restores: list[tuple[str, dict[str, Any]]]
+) -> list[tuple[str, SignedHead]]:
+    """The newest head this account signed in each file, from its own key slot: what a chain
+    cut back behind it (by someone holding only the file's key) can no longer show. A head
+    signed before a restore, beyond the backup it put back, was knowingly rolled back."""
+    if session.account is None:
+        return []
+    found: list[tuple[str, SignedHead]] = []
+    for file, remembered in session.account.secrets.heads.items():
+        seq, digest = int(remembered[0]), str(remembered[1])
+        at = str(remembered[2]) if len(remembered) > 2 else ""
+        rolled_back = any(
+            at < when and seq > int(heads.get(file, [0])[0]) for when, heads in restores
+        )
+        if not rolled_back:
+            found.append((file, SignedHead(file, seq, digest, "", b"", b"", at)))
+    return found
+
+
+def find_head(session: Session, text: str) -> list[tuple[Compartment, SignedHead | None, int]]:
+    """Where a head printed on a PDF (its hash, or its first 16 or more characters) is in the
+    files this account opens: (file, the signed head it is, its audit row). A PDF prints only
+    signed heads: a row that matches but that nobody signed comes with None."""
+    wanted = text.strip().lower()
+    if len(wanted) < 16 or any(c not in "0123456789abcdef" for c in wanted):
+        raise ValidationError({"head": "must be the hash printed on the PDF (16 to 64 hex digits)"})
+    opened = {Compartment.SCHOOL: session.store} | dict(session.compartments)
+    found: list[tuple[Compartment, SignedHead | None, int]] = []
     for compartment, store in opened.items():
         with store.read() as conn:
-            found = check_database(conn)
-            chain = audit.walk_chain(conn)
-            if chain.problem:
-                found.append(chain.problem)
-            count, backup_problems = check_backup_heads(
-                conn, session.store_id, compartment.value, folders
-            )
-        problems += [f"{compartment.value}: {p}" for p in found + backup_problems]
-        heads[compartment] = chain.head
-        rows += chain.rows
-        checked = max(checked, count)
-    waiting = tuple(c for c in READING if c not in session.compartments)
-    return VerifyReport(not problems, heads, rows, checked, problems, waiting)
+            row = conn.execute(
+                "SELECT seq, hash FROM audit_log WHERE hash LIKE ? ORDER BY seq LIMIT 1",
+                (wanted + "%",),
+            ).fetchone()
+            if row is None:
+                continue
+            seq, digest = int(row[0]), str(row[1])
+            signed = [
+                h
+                for h in evidence.signed_heads(conn, compartment.value)
+                if h.seq == seq and h.hash == digest and h.valid(session.store_id)
+            ]
+        found.append((compartment, signed[0] if signed else None, seq))
+    return found

@@ -14,6 +14,50 @@ from safedesk.store.db import Connection
 
 GENESIS = "0" * 64
 
+# The first audit row each connection's open transaction wrote: a commit's signed head says
+# which rows its signer wrote (see store.evidence), never rows someone else slipped in before.
+_first_written: dict[int, int] = {}
+# Connections whose open transaction wrote an event that is not anonymous.
+_named_written: set[int] = set()
+# Events that must not say who wrote them: putting a sealed record in an inbox. A commit of
+# these alone is not signed (its signer would name the author); `verify` accepts them
+# unsigned, since they carry nothing: what was put is signed inside its seal.
+ANONYMOUS_ACTIONS = frozenset({"inbox.item_put"})
+
+
+def is_anonymous(action: str, actor: str | None, detail: Mapping[str, Any]) -> bool:
+    """An anonymous event: no actor, and nothing in it but the ledger hash of the sealed
+    items it put (so that taking one away behind the program's back still shows)."""
+    if action not in ANONYMOUS_ACTIONS or actor is not None or set(detail) - {"rows"}:
+        return False
+    rows = detail.get("rows", [])
+    # Exactly what the program writes: one item put, with the hash of what was put (an empty
+    # or missing hash would tell `verify` the row should not exist).
+    return len(rows) == 1 and all(
+        isinstance(row, list)
+        and len(row) == 5
+        and row[0] == "inbox_item"
+        and row[2] == "insert"
+        and isinstance(row[3], str)
+        and len(row[3]) == 64
+        and all(c in "0123456789abcdef" for c in row[3])
+        for row in rows
+    )
+
+
+def first_written(conn: Connection) -> int | None:
+    return _first_written.get(id(conn))
+
+
+def named_written(conn: Connection) -> bool:
+    """Whether the open transaction wrote an event that is not anonymous."""
+    return id(conn) in _named_written
+
+
+def forget_written(conn: Connection) -> None:
+    _first_written.pop(id(conn), None)
+    _named_written.discard(id(conn))
+
 
 @dataclass(frozen=True)
 class AuditHead:
@@ -70,17 +114,26 @@ def append(
     object_id: str | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> AuditHead:
-    """Add one event; call inside the write transaction of the change it records."""
+    """Add one event; call inside the write transaction of the change it records. The rows of
+    record content this transaction wrote since the last event go into it, hashed (ledger)."""
+    from safedesk.store import ledger
+
     current = head(conn)
     seq = current.seq + 1
     stamp = to_stored(at)
-    detail_text = json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True)
+    details = dict(detail or {})
+    if ledger.pending(conn):
+        details["rows"] = ledger.take(conn)
+    detail_text = json.dumps(details, ensure_ascii=False, sort_keys=True)
     digest = row_hash(current.hash, seq, stamp, actor, action, object_type, object_id, detail_text)
     conn.execute(
         "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
         "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (seq, stamp, actor, action, object_type, object_id, detail_text, current.hash, digest),
     )
+    _first_written.setdefault(id(conn), seq)
+    if not is_anonymous(action, actor, details):
+        _named_written.add(id(conn))
     return AuditHead(seq, digest)
 
 

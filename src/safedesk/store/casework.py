@@ -16,6 +16,7 @@ from safedesk.domain.casework import (
 )
 from safedesk.domain.clock import from_stored, to_stored
 from safedesk.domain.entries import stored_text
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 ACT_TABLES = {
@@ -57,7 +58,9 @@ def insert_act(conn: Connection, case_ref: str, act: Act, *, author: str, at: da
     cursor = conn.execute(
         f"INSERT INTO {ACT_TABLES[act.type]} ({', '.join(columns)}) VALUES ({marks})", values
     )
-    return int(cursor.lastrowid)
+    act_id = int(cursor.lastrowid)
+    ledger.touched(conn, ACT_TABLES[act.type], [act_id])
+    return act_id
 
 
 def act_case_ref(conn: Connection, act_type: ActType, act_id: int) -> str | None:
@@ -101,10 +104,14 @@ def insert_notification(
         (ref, author, to_stored(recorded_at), *[stored_text(values.get(c)) for c in columns]),
     )
     notification_id = int(cursor.lastrowid)
+    ledger.touched(conn, "notification", [notification_id])
+    ids = list(pupil_ids)
     conn.executemany(
         "INSERT INTO notification_pupil (notification_id, pupil_id) VALUES (?, ?)",
-        [(notification_id, pupil_id) for pupil_id in pupil_ids],
+        [(notification_id, pupil_id) for pupil_id in ids],
     )
+    for pupil_id in ids:
+        ledger.touched(conn, "notification_pupil", [notification_id, pupil_id])
     return notification_id
 
 

@@ -18,6 +18,7 @@ from safedesk.domain.entries import (
     StoredPupil,
     stored_text,
 )
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 TABLES = {
@@ -52,10 +53,13 @@ def insert(
         (ref, entry.kind.value, author, to_stored(entry.occurred_at), to_stored(recorded_at)),
     )
     entry_id = int(cursor.lastrowid)
+    ledger.touched(conn, "entry", [entry_id])
     conn.executemany(
         "INSERT INTO entry_pupil (entry_id, pupil_id, role) VALUES (?, ?, ?)",
         [(entry_id, pupil_ids[p.upn], p.role.value if p.role else None) for p in entry.pupils],
     )
+    for pupil in entry.pupils:
+        ledger.touched(conn, "entry_pupil", [entry_id, pupil_ids[pupil.upn]])
     columns = [f.name for f in FIELDS[entry.kind] if f.name != "occurred_at"]
     values = [_column_value(name, entry.values.get(name)) for name in columns]
     marks = ", ".join("?" * (len(columns) + 1))
@@ -63,6 +67,7 @@ def insert(
         f"INSERT INTO {TABLES[entry.kind]} (entry_id, {', '.join(columns)}) VALUES ({marks})",
         (entry_id, *values),
     )
+    ledger.touched(conn, TABLES[entry.kind], [entry_id])
     add_status(conn, entry_id, Status.RECEIVED, None, author, recorded_at)
     return entry_id
 
@@ -81,10 +86,11 @@ def add_status(
     author: str,
     at: datetime,
 ) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT INTO entry_status (entry_id, status, outcome, author, at) VALUES (?, ?, ?, ?, ?)",
         (entry_id, status.value, outcome, author, to_stored(at)),
     )
+    ledger.touched(conn, "entry_status", [int(cursor.lastrowid)])
 
 
 def add_amendment(
@@ -92,7 +98,7 @@ def add_amendment(
     entry_id: int,
     amendment: Amendment,
 ) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT INTO amendment (entry_id, field, old_value, new_value, reason, author, at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -105,6 +111,7 @@ def add_amendment(
             to_stored(amendment.at),
         ),
     )
+    ledger.touched(conn, "amendment", [int(cursor.lastrowid)])
 
 
 def by_ref(conn: Connection, ref: str) -> StoredEntry | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -34,6 +35,7 @@ def add(conn: Connection, list_name: str, value: str, label: str) -> None:
         "INSERT INTO list_item (list_name, value, label, position) VALUES (?, ?, ?, ?)",
         (list_name, value, label, row[0]),
     )
+    ledger.touched(conn, "list_item", [list_name, value])
 
 
 def set_active(conn: Connection, list_name: str, value: str, active: bool) -> bool:
@@ -41,4 +43,6 @@ def set_active(conn: Connection, list_name: str, value: str, active: bool) -> bo
         "UPDATE list_item SET active = ? WHERE list_name = ? AND value = ?",
         (int(active), list_name, value),
     )
+    if cursor.rowcount:
+        ledger.touched(conn, "list_item", [list_name, value], ledger.UPDATE)
     return bool(cursor.rowcount)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.clock import to_stored
+from safedesk.store import audit, ledger
 from safedesk.store.db import Connection
+from safedesk.store.identity import Cert
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -32,25 +40,46 @@ def find(conn: Connection, username: str) -> Member | None:
     return next((m for m in all_members(conn) if m.username == username), None)
 
 
-def put(conn: Connection, username: str, box: bytes, sign: bytes, by: str, at: datetime) -> None:
+def put(
+    conn: Connection,
+    username: str,
+    box: bytes,
+    sign: bytes,
+    by: str,
+    at: datetime,
+    vouched_by: Sequence[Cert] = (),
+) -> None:
+    """Add a member or change their keys; the event says which signing key they now hold
+    (``verify`` follows who could sign this file's heads, and when)."""
     conn.execute(
         "INSERT INTO member (username, box_public, sign_public, granted_by, granted_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
         "box_public = excluded.box_public, sign_public = excluded.sign_public",
         (username, box, sign, by, to_stored(at)),
     )
+    ledger.touched(conn, "member", [username], ledger.UPDATE)
+    detail: dict[str, object] = {"username": username, "sign_public": _b64(sign)}
+    if vouched_by:
+        detail["certs"] = [cert.to_json() for cert in vouched_by]
+    audit.append(conn, at=at, actor=None, action="member.set", detail=detail)
 
 
-def remove(conn: Connection, username: str) -> None:
-    conn.execute("DELETE FROM member WHERE username = ?", (username,))
+def remove(conn: Connection, username: str, at: datetime) -> None:
+    if conn.execute("DELETE FROM member WHERE username = ?", (username,)).rowcount:
+        ledger.touched(conn, "member", [username], ledger.DELETE)
+        audit.append(
+            conn, at=at, actor=None, action="member.removed", detail={"username": username}
+        )
 
 
 def add_authority(conn: Connection, username: str, sign: bytes, by: str, at: datetime) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT INTO authority (username, sign_public, added_by, added_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (username) DO NOTHING",
         (username, sign, by, to_stored(at)),
     )
+    if cursor.rowcount:
+        ledger.touched(conn, "authority", [username])
 
 
 def authorities(conn: Connection) -> dict[str, bytes]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from safedesk.domain.clock import to_stored
 from safedesk.domain.people import Pupil, PupilDetails
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 _COLUMNS = (
@@ -82,7 +83,9 @@ def insert(conn: Connection, details: PupilDetails, at: datetime) -> int:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*_values(details), stamp, stamp),
     )
-    return int(cursor.lastrowid)
+    pupil_id = int(cursor.lastrowid)
+    ledger.touched(conn, "pupil", [pupil_id])
+    return pupil_id
 
 
 def update(conn: Connection, details: PupilDetails, at: datetime) -> None:
@@ -93,6 +96,9 @@ def update(conn: Connection, details: PupilDetails, at: datetime) -> None:
         "fsm = ?, cla = ?, eal = ?, updated_at = ? WHERE upn = ?",
         (*values[1:], to_stored(at), details.upn),
     )
+    row = conn.execute("SELECT id FROM main.pupil WHERE upn = ?", (details.upn,)).fetchone()
+    if row is not None:
+        ledger.touched(conn, "pupil", [int(row[0])], ledger.UPDATE)
 
 
 # --- a compartment's copy of the pupils its records name ----------------------------------
@@ -100,21 +106,35 @@ def update(conn: Connection, details: PupilDetails, at: datetime) -> None:
 
 def upsert_copy(conn: Connection, details: PupilDetails) -> int:
     """The compartment's own row for this pupil (by UPN), with names as the MIS has them now."""
+    wanted = (
+        details.legal_surname,
+        details.legal_forename,
+        details.preferred_forename,
+        details.date_of_birth.isoformat(),
+    )
     row = conn.execute(
-        "INSERT INTO pupil (upn, legal_surname, legal_forename, preferred_forename, "
-        "date_of_birth) VALUES (?, ?, ?, ?, ?) ON CONFLICT (upn) DO UPDATE SET "
-        "legal_surname = excluded.legal_surname, legal_forename = excluded.legal_forename, "
-        "preferred_forename = excluded.preferred_forename, "
-        "date_of_birth = excluded.date_of_birth RETURNING id",
-        (
-            details.upn,
-            details.legal_surname,
-            details.legal_forename,
-            details.preferred_forename,
-            details.date_of_birth.isoformat(),
-        ),
+        "SELECT id, legal_surname, legal_forename, preferred_forename, date_of_birth "
+        "FROM main.pupil WHERE upn = ?",
+        (details.upn,),
     ).fetchone()
-    return int(row[0])
+    if row is None:
+        cursor = conn.execute(
+            "INSERT INTO pupil (upn, legal_surname, legal_forename, preferred_forename, "
+            "date_of_birth) VALUES (?, ?, ?, ?, ?)",
+            (details.upn, *wanted),
+        )
+        pupil_id = int(cursor.lastrowid)
+        ledger.touched(conn, "pupil", [pupil_id])
+        return pupil_id
+    pupil_id = int(row[0])
+    if tuple(row[1:]) != wanted:
+        conn.execute(
+            "UPDATE pupil SET legal_surname = ?, legal_forename = ?, preferred_forename = ?, "
+            "date_of_birth = ? WHERE id = ?",
+            (*wanted, pupil_id),
+        )
+        ledger.touched(conn, "pupil", [pupil_id], ledger.UPDATE)
+    return pupil_id
 
 
 def copies_out_of_date(conn: Connection) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.clock import to_stored
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -45,3 +46,4 @@ def put_setting(conn: Connection, key: str, value: str) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+    ledger.touched(conn, "setting", [key], ledger.UPDATE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -19,10 +20,13 @@ def add_term(conn: Connection, first_day: date, last_day: date) -> None:
         "INSERT INTO school_term (first_day, last_day) VALUES (?, ?)",
         (first_day.isoformat(), last_day.isoformat()),
     )
+    ledger.touched(conn, "school_term", [first_day.isoformat()])
 
 
 def remove_term(conn: Connection, first_day: date) -> bool:
     cursor = conn.execute("DELETE FROM school_term WHERE first_day = ?", (first_day.isoformat(),))
+    if cursor.rowcount > 0:
+        ledger.touched(conn, "school_term", [first_day.isoformat()], ledger.DELETE)
     return bool(cursor.rowcount > 0)
 
 
@@ -35,8 +39,11 @@ def closures(conn: Connection) -> list[tuple[date, str]]:
 
 def add_closure(conn: Connection, day: date, reason: str) -> None:
     conn.execute("INSERT INTO closure_day (day, reason) VALUES (?, ?)", (day.isoformat(), reason))
+    ledger.touched(conn, "closure_day", [day.isoformat()])
 
 
 def remove_closure(conn: Connection, day: date) -> bool:
     cursor = conn.execute("DELETE FROM closure_day WHERE day = ?", (day.isoformat(),))
+    if cursor.rowcount > 0:
+        ledger.touched(conn, "closure_day", [day.isoformat()], ledger.DELETE)
     return bool(cursor.rowcount > 0)

@@ -7,6 +7,7 @@ from datetime import datetime
 from safedesk.domain.clock import to_stored
 from safedesk.domain.people import User
 from safedesk.domain.roles import Role
+from safedesk.store import ledger
 from safedesk.store.db import Connection
 
 
@@ -43,7 +44,9 @@ def insert(
         "INSERT INTO user (username, display_name, created_at, created_by) VALUES (?, ?, ?, ?)",
         (username, display_name, to_stored(at), created_by),
     )
-    return int(cursor.lastrowid)
+    user_id = int(cursor.lastrowid)
+    ledger.touched(conn, "user", [user_id])
+    return user_id
 
 
 def display_names(conn: Connection) -> dict[str, str]:
@@ -61,3 +64,4 @@ def requested_roles(conn: Connection) -> dict[str, set[Role]]:
 
 def set_active(conn: Connection, user_id: int, active: bool) -> None:
     conn.execute("UPDATE user SET active = ? WHERE id = ?", (int(active), user_id))
+    ledger.touched(conn, "user", [user_id], ledger.UPDATE)

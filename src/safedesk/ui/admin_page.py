@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -121,14 +123,32 @@ class AdminPage(QWidget):
         )
 
     def _verified(self, report: VerifyReport) -> None:
-        head = f"Audit chain head: #{report.head.seq} {report.head.hash[:16]}…"
+        signed = []
+        for compartment, newest in report.newest.items():
+            if newest is None:
+                continue
+            when = datetime.fromisoformat(newest.at).astimezone().strftime("%d/%m/%Y %H:%M")
+            signed.append(
+                f"{compartment.value} #{newest.seq} {newest.hash[:16]}… signed by "
+                f"{newest.signer} at {when}"
+            )
+        heads = "Newest signed heads: " + "; ".join(signed) + "." if signed else ""
+        waiting = (
+            " Not checked (your account cannot open them): "
+            + ", ".join(c.label for c in report.waiting)
+            + " — checked at a member's next sign-in."
+            if report.waiting
+            else ""
+        )
         if report.ok:
+            opened = ", ".join(c.label for c in report.heads)
+            verdict = "Sound, in the files your account opens" if report.waiting else "All sound"
             self._done(
-                f"All sound: {report.audit_rows} audit rows, "
-                f"{report.backups_checked} backups checked. {head}"
+                f"{verdict} ({opened}): {report.audit_rows} audit rows, every record row and "
+                f"signed head, {report.backups_checked} backups checked. {heads}{waiting}"
             )
         else:
-            self._done("PROBLEM FOUND: " + "; ".join(report.problems) + f". {head}")
+            self._done("PROBLEM FOUND: " + "; ".join(report.problems) + f". {heads}{waiting}")
 
     def save_settings(self) -> None:
         try:

@@ -32,7 +32,8 @@ def test_import_then_update(head_session: Session) -> None:
     with head_session.store.read() as conn:
         [updated] = audit.events_with_action(conn, "pupil.updated")
         imports = audit.events_with_action(conn, "pupils.imported")
-    assert (updated.object_id, updated.detail) == (A, {"fields": ["class_name"]})
+    assert (updated.object_id, updated.detail["fields"]) == (A, ["class_name"])
+    assert [row[0] for row in updated.detail["rows"]] == ["pupil"]  # its ledger hash
     assert [e.detail["added"] for e in imports] == [2, 0]
 
 

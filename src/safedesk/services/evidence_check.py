@@ -1,0 +1,355 @@
+"""What `verify` checks in one file, beyond SQLite's own checks:
+
+- the audit chain, and the schema the program last recorded (a dropped trigger shows);
+- every ledger row against its event, one to one (a row changed, added or removed behind the
+  program's back is named with its table and the record it belongs to);
+- every signed head: its hash in the chain, its signature, and that its signer could sign then
+  (in a compartment, a member with that key; in the school file, an account whose key a chain
+  of certificates from a trusted administrator proves, and not disabled); the chain after the
+  newest trusted head must be empty (nobody signed it);
+- every head of this file seen elsewhere (in another file, a backup, a printed PDF) is still in
+  its chain, unless a restore signed by an administrator set it aside.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from safedesk.store import audit, evidence, identity, ledger
+from safedesk.store.audit import AuditEvent
+from safedesk.store.db import Connection
+from safedesk.store.evidence import SignedHead
+
+MEMBER_EVENTS = ("member.set", "member.removed")
+ACCOUNT_EVENTS = ("signer.key", "user.disabled", "user.enabled")
+
+
+@dataclass
+class FileReport:
+    file: str
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be checked, and why
+    rows: int = 0
+    head: audit.AuditHead = field(default_factory=lambda: audit.AuditHead(0, audit.GENESIS))
+    newest: SignedHead | None = None  # the newest signed head this check trusts
+    unsigned: list[tuple[int, int]] = field(default_factory=list)  # runs of rows nobody signed
+
+    def signed(self, seq: int) -> bool:
+        """Whether audit row ``seq`` was written by someone who signed for it."""
+        return 0 < seq <= self.head.seq and not any(a <= seq <= b for a, b in self.unsigned)
+
+
+def check_file(
+    conn: Connection,
+    store_id: str,
+    file: str,
+    *,
+    anchors: Mapping[str, bytes],
+    strict: bool = True,
+    seen_elsewhere: Sequence[tuple[str, SignedHead]] = (),
+    set_aside: set[tuple[str, int, str]] | frozenset[tuple[str, int, str]] = frozenset(),
+) -> FileReport:
+    """``anchors``: administrators whose certificates this account trusts (school file), and
+    ``strict`` whether they are all of them (a member knows every compartment's list);
+    ``seen_elsewhere``: (where, head) pairs; ``set_aside``: (file, seq, hash) of heads a
+    restore knowingly rolled back."""
+    report = FileReport(file)
+    chain = audit.walk_chain(conn)
+    report.rows, report.head = chain.rows, chain.head
+    if chain.problem:
+        report.problems.append(chain.problem)
+    events = list(audit.events(conn))
+    _check_schema(conn, events, report)
+    _check_rows(conn, events, report)
+    heads = evidence.signed_heads(conn, file)
+    if file == evidence.SCHOOL:
+        valid = _school_signers(store_id, events, heads, anchors, strict, report)
+    else:
+        valid = _compartment_signers(store_id, events, heads, report)
+    hashes = {e.seq: e.hash for e in events}
+    trusted = [h for h in valid if hashes.get(h.seq) == h.hash and h.valid(store_id)]
+    if file == evidence.SCHOOL:
+        _check_account_writers(events, trusted, report)
+    for head in heads:
+        if hashes.get(head.seq) != head.hash:
+            report.problems.append(
+                f"signed head #{head.seq} ({head.signer}) is no longer in the chain: the log "
+                "has been rewritten"
+            )
+        elif not head.valid(store_id):
+            report.problems.append(f"signed head #{head.seq}'s signature is not genuine")
+    report.newest = trusted[-1] if trusted else None
+    report.unsigned = _unsigned_runs(events, trusted)
+    # Inbox puts are unsigned by design (a signature would name the author).
+    report.unsigned = _without_anonymous(report.unsigned, events)
+    if chain.ok:
+        for first, last in report.unsigned:
+            actions = sorted({e.action for e in events if first <= e.seq <= last})
+            rows = f"audit row {first}" if first == last else f"audit rows {first}–{last}"
+            report.problems.append(
+                f"{rows} ({', '.join(actions)}) signed by nobody: added behind the program's back"
+            )
+    for where, head in seen_elsewhere:
+        if (file, head.seq, head.hash) in set_aside:
+            continue
+        if hashes.get(head.seq) != head.hash:
+            report.problems.append(
+                f"the chain no longer holds head #{head.seq} {head.hash[:16]} seen in {where}: "
+                "it has been rewritten or rolled back"
+            )
+    return report
+
+
+def _unsigned_runs(events: list[AuditEvent], trusted: list[SignedHead]) -> list[tuple[int, int]]:
+    """Runs of audit rows no trusted head vouches for: each head covers only the rows its
+    signer's commit wrote (from ``from_seq`` to its own row)."""
+    covered: set[int] = set()
+    for head in trusted:
+        covered.update(range(max(1, head.from_seq), head.seq + 1))
+    runs: list[tuple[int, int]] = []
+    for event in events:
+        if event.seq in covered:
+            continue
+        if runs and runs[-1][1] == event.seq - 1:
+            runs[-1] = (runs[-1][0], event.seq)
+        else:
+            runs.append((event.seq, event.seq))
+    return runs
+
+
+def _without_anonymous(
+    runs: list[tuple[int, int]], events: list[AuditEvent]
+) -> list[tuple[int, int]]:
+    """Runs of unsigned rows, less the anonymous events (an inbox put: no actor, only the
+    hash of the item it put)."""
+    anonymous = {e.seq for e in events if audit.is_anonymous(e.action, e.actor, e.detail)}
+    kept: list[tuple[int, int]] = []
+    for first, last in runs:
+        start = None
+        for seq in range(first, last + 1):
+            if seq in anonymous:
+                if start is not None:
+                    kept.append((start, seq - 1))
+                    start = None
+            elif start is None:
+                start = seq
+        if start is not None:
+            kept.append((start, last))
+    return kept
+
+
+def _check_schema(conn: Connection, events: list[AuditEvent], report: FileReport) -> None:
+    recorded = [e for e in events if e.action == "schema.recorded"]
+    if not recorded:
+        report.problems.append("the program never recorded this file's structure")
+        return
+    if recorded[-1].detail.get("hash") != evidence.schema_hash(conn):
+        report.problems.append(
+            "the file's structure (its tables, indexes or triggers) has been changed since the "
+            "program last changed it: a trigger may have been dropped"
+        )
+
+
+def _check_rows(conn: Connection, events: list[AuditEvent], report: FileReport) -> None:
+    expected, names = ledger.replay(e.detail for e in events)
+    actual = ledger.current_rows(conn)
+    for mismatch in ledger.compare(expected, actual):
+        key = (mismatch.table, json.dumps(mismatch.pk, separators=(",", ":")))
+        name = names.get(key) or ledger.reference(conn, mismatch.table, mismatch.pk)
+        on = f" ({name})" if name else ""
+        what = {
+            "changed": "was changed behind the program's back",
+            "added": "was added behind the program's back",
+            "removed": "was removed behind the program's back",
+        }[mismatch.what]
+        report.problems.append(f"{mismatch.table} row {mismatch.pk}{on} {what}")
+
+
+def _b64(text: Any) -> bytes:
+    return base64.b64decode(str(text))
+
+
+def _compartment_signers(
+    store_id: str, events: list[AuditEvent], heads: list[SignedHead], report: FileReport
+) -> list[SignedHead]:
+    """Heads signed by someone who was a member with that key when they signed. A member is
+    added only by another member; a member's key changes only with a certificate from their
+    old key, or by another member (a reset)."""
+    changes = [e for e in events if e.action in MEMBER_EVENTS]
+    members: dict[str, bytes] = {}
+    valid: list[SignedHead] = []
+    start = 0
+    for head in heads:
+        before = dict(members)
+        after = dict(members)
+        while start < len(changes) and changes[start].seq <= head.seq:
+            event = changes[start]
+            start += 1
+            name = str(event.detail.get("username"))
+            if event.action == "member.removed":
+                after.pop(name, None)
+                continue
+            key = _b64(event.detail.get("sign_public"))
+            if name not in after and before and head.signer == name:
+                report.problems.append(f"{name} made themselves a member (audit row {event.seq})")
+            elif (
+                name in after
+                and after[name] != key
+                and head.signer == name
+                and not _vouched_change(store_id, name, after[name], key, event.detail)
+            ):
+                report.problems.append(
+                    f"{name}'s signing key was changed without their old key vouching for it "
+                    f"(audit row {event.seq})"
+                )
+            after[name] = key
+        bootstrap = not before and after.get(head.signer) == head.sign_public
+        if bootstrap or (head.signer in before and after.get(head.signer) == head.sign_public):
+            valid.append(head)
+        else:
+            report.problems.append(
+                f"signed head #{head.seq} is signed by {head.signer}, who was not a member "
+                "with that key then"
+            )
+        members = after
+    return valid
+
+
+def _vouched_change(
+    store_id: str, name: str, old: bytes, new: bytes, detail: Mapping[str, Any]
+) -> bool:
+    """Whether the member's own certificates (their password changes) lead from the key the
+    file knew to the new one."""
+    try:
+        certs = [identity.Cert.from_json(raw) for raw in detail.get("certs", [])]
+    except (ValueError, TypeError):
+        return False
+    found = identity.vouched_keys(store_id, certs, {name: old}).get(name)
+    return found is not None and found.leads(old, new)
+
+
+def _school_signers(
+    store_id: str,
+    events: list[AuditEvent],
+    heads: list[SignedHead],
+    anchors: Mapping[str, bytes],
+    strict: bool,
+    report: FileReport,
+) -> list[SignedHead]:
+    """Heads signed by an account whose key was registered, with certificates from an
+    administrator this account trusts, before it signed, and who was not disabled then.
+    Without every authority (not ``strict``), a chain from an administrator this account
+    cannot know of is noted, not failed."""
+    registered: dict[str, set[bytes]] = {}
+    disabled: set[str] = set()
+    valid: list[SignedHead] = []
+    changes = [e for e in events if e.action in ACCOUNT_EVENTS]
+    start = 0
+    for head in heads:
+        while start < len(changes) and changes[start].seq <= head.seq:
+            event = changes[start]
+            start += 1
+            name = str(event.object_id)
+            if event.action == "user.disabled":
+                disabled.add(name)
+            elif event.action == "user.enabled":
+                disabled.discard(name)
+            else:
+                key = _b64(event.detail.get("sign_public"))
+                chain = [identity.Cert.from_json(c) for c in event.detail.get("identity", [])]
+                if identity.problem(store_id, chain, anchors, name, key) is None:
+                    registered.setdefault(name, set()).add(key)
+                elif not strict:
+                    registered.setdefault(name, set()).add(key)
+                    note = (
+                        "some signers' keys are vouched for by an administrator only a DSL's "
+                        "or the headteacher's files can confirm"
+                    )
+                    if note not in report.notes:
+                        report.notes.append(note)
+                else:
+                    report.problems.append(
+                        f"{name} registered a signing key (audit row {event.seq}) that no "
+                        "administrator you trust vouched for"
+                    )
+        if head.signer in disabled:
+            report.problems.append(
+                f"signed head #{head.seq} is signed by {head.signer} after their account was "
+                "disabled"
+            )
+        elif head.sign_public in registered.get(head.signer, set()):
+            valid.append(head)
+        else:
+            report.problems.append(
+                f"signed head #{head.seq} is signed by {head.signer} with a key they never "
+                "registered"
+            )
+    return valid
+
+
+# Roles whose holders change accounts, roles and the school's configuration: administrators
+# add and disable accounts, import pupils and keep settings, lists and the calendar; members
+# (the head, DSLs, a behaviour lead) grant and remove reading roles and keep lists.
+ACCOUNT_MANAGERS = frozenset({"admin", "head", "dsl", "behaviour_lead"})
+PRIVILEGED_TABLES = frozenset(
+    {"user", "user_role", "pupil", "setting", "list_item", "school_term", "closure_day"}
+)
+RECOVERY_SIGNER = "@recovery"
+
+
+def _check_account_writers(
+    events: list[AuditEvent], trusted: list[SignedHead], report: FileReport
+) -> None:
+    """Every account, role, pupil or configuration row in `school` was written under the
+    signature of someone who then held a role that may change it. Any account can sign
+    commits to `school` (it records there), so a signature alone makes no such change
+    legitimate."""
+    if not trusted:
+        return
+    spans = []
+    previous = 0
+    for head in trusted:
+        spans.append((max(head.from_seq, previous + 1) if head.from_seq else previous + 1, head))
+        previous = head.seq
+    set_up = trusted[0].seq  # the set-up's own commit makes the first accounts and roles
+    # A restore's own commit keeps the live store's disablements, signed by the restorer, whom
+    # the live store (not the backup's roles) allowed to restore.
+    restoring = {
+        h.seq
+        for first, h in spans
+        for e in events
+        if e.action == "backup.restored" and first <= e.seq <= h.seq
+    }
+    names: dict[int, str] = {}
+    roles: dict[int, set[str]] = {}
+    for event in events:
+        rows = [r for r in event.detail.get("rows", []) if r and r[0] in PRIVILEGED_TABLES]
+        if not rows:
+            continue
+        covering = next((h for first, h in spans if first <= event.seq <= h.seq), None)
+        signer = None if covering is None or covering.seq in restoring else covering.signer
+        if signer is not None and event.seq > set_up and signer != RECOVERY_SIGNER:
+            ids = [i for i, name in names.items() if name == signer]
+            held = set().union(*(roles.get(i, set()) for i in ids)) if ids else set()
+            if not held & ACCOUNT_MANAGERS:
+                changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
+                tables = sorted({str(r[0]) for r in rows})
+                report.problems.append(
+                    f"audit row {event.seq} changed {', '.join(tables)} "
+                    f"({', '.join(changed)}) under the signature of {signer}, who held no "
+                    "role that may do that"
+                )
+        for row in rows:
+            table, pk, op = row[0], row[1], row[2]
+            if table == "user" and op != "delete" and len(row) > 4 and row[4]:
+                names[int(pk[0])] = str(row[4])
+            elif table == "user_role":
+                held_roles = roles.setdefault(int(pk[0]), set())
+                if op == "delete":
+                    held_roles.discard(str(pk[1]))
+                else:
+                    held_roles.add(str(pk[1]))

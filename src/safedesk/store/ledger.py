@@ -1,0 +1,294 @@
+"""The row ledger: every row of record content has the hash of its canonical form in an audit
+event of the same file, so `verify` finds a row changed, added, removed or reordered behind
+the program's back, whatever trigger or pragma made it possible.
+
+A row's canonical form is its table, its primary key, the file's schema version and each
+column's SQLite type and value (NULL distinct from '', blobs in base64). Repositories call
+:func:`touched` for each row they write; the rows touched in a transaction are hashed (as they
+stand at the end) into the next audit event written on that connection, or into a
+``rows.written`` event just before the transaction commits (see ``flush``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from safedesk.store.db import Connection
+
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+
+# Tables whose every row is evidence, with their primary key columns; in whichever files
+# have them. (Configuration - settings, lists, the calendar - is audited by its own events.)
+LEDGER: dict[str, tuple[str, ...]] = {
+    # school
+    "user": ("id",),
+    "user_role": ("user_id", "role"),
+    "inbox_item": ("id",),  # sealed, but a waiting item removed must show
+    # school's configuration: what every chronology and time-to-action rests on
+    "setting": ("key",),
+    "list_item": ("list_name", "value"),
+    "school_term": ("first_day",),
+    "closure_day": ("day",),
+    # safeguarding and behaviour
+    "entry": ("id",),
+    "entry_pupil": ("entry_id", "pupil_id"),
+    "concern": ("entry_id",),
+    "behaviour_incident": ("entry_id",),
+    "physical_intervention": ("entry_id",),
+    "amendment": ("id",),
+    "entry_status": ("id",),
+    "pupil": ("id",),
+    "member": ("username",),
+    "authority": ("username",),
+    "key_epoch": ("epoch",),
+    "notification": ("id",),
+    "notification_pupil": ("notification_id", "pupil_id"),
+    "case_acknowledgement": ("id",),
+    "case_triage": ("id",),
+    "case_action": ("id",),
+    "case_action_done": ("id",),
+    "case_referral": ("id",),
+    "case_referral_decision": ("id",),
+    "case_contact": ("id",),
+    "case_closure": ("id",),
+    "pupil_transfer": ("id",),
+    "pupil_transfer_receipt": ("id",),
+}
+# (`pupil` is in both: the school's MIS data, corrected by each import, and each
+# compartment's copy of the pupils its records name.)
+SCHOOL_ONLY = frozenset(
+    {"user", "user_role", "inbox_item", "setting", "list_item", "school_term", "closure_day"}
+)
+
+_pending: dict[int, dict[tuple[str, str], str]] = {}
+
+
+def _key(pk: Sequence[object]) -> str:
+    return json.dumps(list(pk), separators=(",", ":"))
+
+
+def touched(conn: Connection, table: str, pk: Sequence[object], op: str = INSERT) -> None:
+    """Note a row this transaction wrote (or deleted): hashed when the next event is made."""
+    if table not in LEDGER:
+        raise ValueError(f"{table} is not a ledger table")
+    rows = _pending.setdefault(id(conn), {})
+    key = (table, _key(pk))
+    # A row inserted and deleted in one transaction leaves nothing behind: nothing to note.
+    if op == DELETE and rows.get(key) == INSERT:
+        del rows[key]
+    else:
+        rows[key] = INSERT if rows.get(key) == INSERT and op == UPDATE else op
+
+
+def discard(conn: Connection) -> None:
+    """The transaction rolled back: what it touched is gone."""
+    _pending.pop(id(conn), None)
+
+
+def take(conn: Connection) -> list[list[object]]:
+    """[table, pk, op, hash, reference] for each row touched since the last event (and forget
+    them). The reference (C-2026-0042, a username…) names the row when it is reported."""
+    rows = _pending.pop(id(conn), {})
+    here = set(tables_here(conn))
+    version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+    taken: list[list[object]] = []
+    for (table, pk_text), op in sorted(rows.items()):
+        if table not in here:
+            continue  # noted on a connection since closed, whose id this one reuses
+        pk = json.loads(pk_text)
+        digest = None if op == DELETE else row_hash(conn, table, pk, version)
+        taken.append([table, pk, op, digest, reference(conn, table, pk)])
+    return taken
+
+
+# How to name the record a row belongs to: SQL giving a reference from the primary key.
+_REFERENCE = {
+    "user": "SELECT username FROM main.user WHERE id = ?",
+    "user_role": "SELECT username || ' (' || ? || ')' FROM main.user WHERE id = ?",
+    "entry": "SELECT ref FROM main.entry WHERE id = ?",
+    "entry_pupil": "SELECT ref FROM main.entry WHERE id = ?",
+    "concern": "SELECT ref FROM main.entry WHERE id = ?",
+    "behaviour_incident": "SELECT ref FROM main.entry WHERE id = ?",
+    "physical_intervention": "SELECT ref FROM main.entry WHERE id = ?",
+    "amendment": "SELECT e.ref FROM main.amendment a JOIN main.entry e ON e.id = a.entry_id "
+    "WHERE a.id = ?",
+    "entry_status": "SELECT e.ref FROM main.entry_status s JOIN main.entry e "
+    "ON e.id = s.entry_id WHERE s.id = ?",
+    "pupil": "SELECT upn FROM main.pupil WHERE id = ?",
+    "notification": "SELECT ref FROM main.notification WHERE id = ?",
+    "notification_pupil": "SELECT ref FROM main.notification WHERE id = ?",
+    "case_action_done": "SELECT a.case_ref FROM main.case_action_done d JOIN main.case_action a "
+    "ON a.id = d.action_id WHERE d.id = ?",
+    "case_referral_decision": "SELECT r.case_ref FROM main.case_referral_decision d "
+    "JOIN main.case_referral r ON r.id = d.referral_id WHERE d.id = ?",
+    "pupil_transfer": "SELECT ref FROM main.pupil_transfer WHERE id = ?",
+    "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
+    "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
+}
+
+
+def reference(conn: Connection, table: str, pk: Sequence[Any]) -> str:
+    """The record a row belongs to, as people name it (empty when it cannot be told)."""
+    sql = _REFERENCE.get(table)
+    params: list[Any] = [pk[0]]
+    if sql is None and table.startswith("case_"):
+        sql = f"SELECT case_ref FROM main.{table} WHERE id = ?"
+    if table == "user_role":
+        params = [pk[1], pk[0]]
+    if sql is None:
+        return str(pk[0])  # member, authority, key_epoch: the key is the name
+    row = conn.execute(sql, params).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def pending(conn: Connection) -> bool:
+    return bool(_pending.get(id(conn)))
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def canonical_row(
+    table: str, pk: Sequence[object], version: int, columns: Sequence[tuple[str, str, Any]]
+) -> bytes:
+    return json.dumps(
+        ["safedesk-row/1", table, list(pk), version, [[c, t, _value(v)] for c, t, v in columns]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def _columns(conn: Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")]
+
+
+def row_hash(conn: Connection, table: str, pk: Sequence[object], version: int) -> str | None:
+    """The hash of one row as it stands (None when there is no such row)."""
+    columns = _columns(conn, table)
+    keys = LEDGER[table]
+    select = ", ".join(f"{c}, typeof({c})" for c in columns)
+    where = " AND ".join(f"{k} = ?" for k in keys)
+    row = conn.execute(f"SELECT {select} FROM main.{table} WHERE {where}", list(pk)).fetchone()
+    if row is None:
+        return None
+    typed = [(c, row[2 * i + 1], row[2 * i]) for i, c in enumerate(columns)]
+    return hashlib.sha256(canonical_row(table, pk, version, typed)).hexdigest()
+
+
+def tables_here(conn: Connection) -> list[str]:
+    found = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+    is_school = "school" in found
+    return [t for t in LEDGER if t in found and (t not in SCHOOL_ONLY or is_school)]
+
+
+def current_rows(
+    conn: Connection, only: frozenset[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """Every ledger row of this file (of the tables ``only`` names) with its hash, as it
+    stands."""
+    version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+    found: dict[tuple[str, str], str] = {}
+    for table in tables_here(conn):
+        if only is not None and table not in only:
+            continue
+        keys = LEDGER[table]
+        columns = _columns(conn, table)
+        select = ", ".join(f"{c}, typeof({c})" for c in columns)
+        for row in conn.execute(f"SELECT {select} FROM main.{table}"):
+            values = {c: row[2 * i] for i, c in enumerate(columns)}
+            pk = [values[k] for k in keys]
+            typed = [(c, row[2 * i + 1], row[2 * i]) for i, c in enumerate(columns)]
+            digest = hashlib.sha256(canonical_row(table, pk, version, typed))
+            found[(table, _key(pk))] = digest.hexdigest()
+    return found
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    table: str
+    pk: list[Any]
+    what: str  # "changed", "added", "removed"
+
+
+def compare(
+    expected: dict[tuple[str, str], str | None], actual: dict[tuple[str, str], str]
+) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    for key, digest in sorted(actual.items()):
+        want = expected.get(key)
+        if key not in expected or want is None:
+            found.append(Mismatch(key[0], json.loads(key[1]), "added"))
+        elif want != digest:
+            found.append(Mismatch(key[0], json.loads(key[1]), "changed"))
+    for key, wanted in sorted(expected.items()):
+        if wanted is not None and key not in actual:
+            found.append(Mismatch(key[0], json.loads(key[1]), "removed"))
+    return found
+
+
+def replay(
+    events: Iterable[dict[str, Any]],
+) -> tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str]]:
+    """What the ledger events say each row should be now (None: deleted), and the record
+    each row belongs to."""
+    expected: dict[tuple[str, str], str | None] = {}
+    names: dict[tuple[str, str], str] = {}
+    for detail in events:
+        for table, pk, op, digest, ref in detail.get("rows", []):
+            key = (str(table), _key(pk))
+            expected[key] = None if op == DELETE else digest
+            if ref:
+                names[key] = str(ref)
+    return expected, names
+
+
+def written_and_actual(
+    conn: Connection, tables: frozenset[str]
+) -> tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str]]:
+    """For ``tables`` of this file: what the program last wrote for each row (its hash, None
+    once deleted) and what each row hashes to now. Only the audit events that touched those
+    tables are read, so it is cheap enough for a sign-in."""
+    wanted = [f'"{t}"' for t in sorted(tables)]
+    where = " OR ".join("instr(detail, ?) > 0" for _ in wanted)
+    details = (
+        json.loads(r[0])
+        for r in conn.execute(
+            f"SELECT detail FROM main.audit_log WHERE {where} ORDER BY seq", wanted
+        )
+    )
+    expected, _names = replay(details)
+    expected = {k: v for k, v in expected.items() if k[0] in tables}
+    return expected, current_rows(conn, tables)
+
+
+def row_key(table: str, pk: Sequence[object]) -> tuple[str, str]:
+    return table, _key(pk)
+
+
+def row_hash_as(
+    conn: Connection, table: str, pk: Sequence[object], changed: dict[str, Any]
+) -> str | None:
+    """The hash the row would have with ``changed`` columns set to other values."""
+    version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+    columns = _columns(conn, table)
+    select = ", ".join(f"{c}, typeof({c})" for c in columns)
+    where = " AND ".join(f"{k} = ?" for k in LEDGER[table])
+    row = conn.execute(f"SELECT {select} FROM main.{table} WHERE {where}", list(pk)).fetchone()
+    if row is None:
+        return None
+    typed = []
+    for i, c in enumerate(columns):
+        value, kind = row[2 * i], row[2 * i + 1]
+        if c in changed:
+            value = changed[c]
+            kind = "integer" if isinstance(value, int) else "text"
+        typed.append((c, kind, value))
+    return hashlib.sha256(canonical_row(table, pk, version, typed)).hexdigest()
