@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -172,3 +173,109 @@ def test_draft_saves_itself_on_a_timer(qtbot: QtBot, page: RecordPage, staff: Se
     qtbot.keyClicks(form.inputs["antecedent"].editor, "Lost at football")
     qtbot.waitUntil(lambda: len(drafts.my_drafts(staff)) == 1)
     assert drafts.my_drafts(staff)[0].payload["antecedent"] == "Lost at football"
+
+
+def test_a_time_in_the_hour_the_clocks_go_back_is_asked_which(
+    qtbot: QtBot, page: RecordPage, staff: Session
+) -> None:
+    """01:50 on 25 October 2026 happened twice: the form asks which, by keyboard, and keeps
+    the intervention's real length (20 minutes, from the first 01:50 to the second 01:10)."""
+    qtbot.mouseClick(page.choice_buttons[Kind.INTERVENTION], Qt.MouseButton.LeftButton)
+    form = page.forms[Kind.INTERVENTION]
+    fill(
+        qtbot,
+        form,
+        factories.intervention()
+        | {
+            "started_at": "2026-10-25T01:50",
+            "ended_at": "2026-10-25T01:10",
+            "parent_informed_at": "2026-10-25T09:00",
+        },
+    )
+    started, ended = form.inputs["started_at"], form.inputs["ended_at"]
+    assert not started.which.isHidden() and not ended.which.isHidden()
+    assert form.inputs["parent_informed_at"].which.isHidden()
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "happened twice" in started.error.text()
+    assert page.stack.currentWidget() is not page.done
+
+    started.which.setFocus()
+    qtbot.keyClick(started.which, Qt.Key.Key_Down)  # the first 01:50
+    ended.which.setFocus()
+    qtbot.keyClick(ended.which, Qt.Key.Key_Down)
+    qtbot.keyClick(ended.which, Qt.Key.Key_Down)  # the second 01:10
+    assert (started.value(), ended.value()) == (
+        "2026-10-25T01:50:00 first",
+        "2026-10-25T01:10:00 second",
+    )
+    with qtbot.waitSignal(page.recorded) as recorded:
+        qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    head = records.my_records(staff)
+    stored = next(e for e in head if e.ref == recorded.args[0]).current()
+    length = datetime.fromisoformat(str(stored["ended_at"])) - datetime.fromisoformat(
+        str(stored["started_at"])
+    )
+    assert length == timedelta(minutes=20)
+
+
+def test_a_time_the_clocks_skipped_is_kept_as_typed_and_refused_in_words(
+    qtbot: QtBot, page: RecordPage, staff: Session
+) -> None:
+    """Found by the new-user pass: 01:30 on 29 March 2026 (the hour the clocks go forward),
+    typed by keyboard, was shown as 01:07 and saved as 15:07. It stays as typed, and the form
+    says why it cannot be saved."""
+    qtbot.mouseClick(page.choice_buttons[Kind.CONCERN], Qt.MouseButton.LeftButton)
+    form = page.forms[Kind.CONCERN]
+    fill(qtbot, form, factories.concern())
+    when = form.inputs["occurred_at"]
+    when.editor.setFocus()
+    qtbot.keyClick(when.editor, Qt.Key.Key_Home)
+    qtbot.keyClicks(when.editor, "29/03/2026 01:30")
+    assert when.value() == "2026-03-29T01:30:00"
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "not a time the clocks showed" in when.error.text()
+    assert page.stack.currentWidget() is not page.done
+    assert records.my_records(staff) == []
+
+
+def test_which_of_the_twice_happening_times_is_asked_afresh_for_each_time(
+    qtbot: QtBot, page: RecordPage
+) -> None:
+    """The question names the time typed, and a choice made for one time never carries over
+    to another (found by the new-user pass: it asked "which 01:56?" and kept the answer)."""
+    qtbot.mouseClick(page.choice_buttons[Kind.CONCERN], Qt.MouseButton.LeftButton)
+    when = page.forms[Kind.CONCERN].inputs["occurred_at"]
+    when.set_value("2026-10-25T01:50")
+    assert "01:50" in when.which.itemText(0) and when.which.currentIndex() == 0
+    when.which.setFocus()
+    qtbot.keyClick(when.which, Qt.Key.Key_Down)
+    assert when.value() == "2026-10-25T01:50:00 first"
+    when.set_value("2026-10-25T01:20")
+    assert "01:20" in when.which.itemText(0) and when.which.currentIndex() == 0
+    assert when.value() == "2026-10-25T01:20:00"
+    when.set_value("2026-10-25T09:00")
+    assert when.which.isHidden() and when.value() == "2026-10-25T09:00:00"
+
+
+def test_a_submitted_record_leaves_no_draft_behind(
+    qtbot: QtBot, page: RecordPage, staff: Session
+) -> None:
+    """Found by the new-user pass: a concern whose draft was saved (a failed submit, then put
+    right) was offered again as "unfinished" after it had been recorded."""
+    from safedesk.services import drafts
+
+    qtbot.mouseClick(page.choice_buttons[Kind.CONCERN], Qt.MouseButton.LeftButton)
+    form = page.forms[Kind.CONCERN]
+    fill(qtbot, form, factories.concern() | {"description": ""})
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.stack.currentWidget() is not page.done
+    form.save_draft()
+    assert len(drafts.my_drafts(staff)) == 1
+    editor = form.inputs["description"].editor
+    assert isinstance(editor, QPlainTextEdit)
+    type_text(qtbot, editor, "Said she was hungry.")
+    with qtbot.waitSignal(page.recorded):
+        qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert drafts.my_drafts(staff) == []
+    page.refresh_drafts()
+    assert "unfinished" not in page.drafts_note.text()

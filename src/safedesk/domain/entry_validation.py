@@ -6,6 +6,7 @@ from collections.abc import Mapping, Set
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from safedesk.domain import local_time
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.entries import (
     FIELDS,
@@ -27,20 +28,25 @@ Lists = Mapping[str, Set[str]]
 
 
 def parse_moment(value: object) -> datetime | str:
-    """An aware UTC datetime from ISO 8601 text (local time when no offset), or a problem."""
+    """An aware UTC datetime from ISO 8601 text, or a problem. Without an offset it is the
+    school's local time; in the hour the clocks go back it must say which (an offset, or
+    "first"/"second"), and a time in the hour they go forward is refused (domain.local_time)."""
+    problem = "must be a date and time like 2026-11-24T14:30"
+    which = None
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
+        text, which = local_time.split_which(value.strip())
         try:
-            moment = datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(text.strip())
         except ValueError:
-            return "must be a date and time like 2026-11-24T14:30"
+            return problem
     else:
-        return "must be a date and time like 2026-11-24T14:30"
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # typed times are the school's local time
+        return problem
     if not 2000 <= moment.year <= 2100:
         return "must be a date between 2000 and 2100"
+    if moment.tzinfo is None:
+        return local_time.local_to_utc(moment, which)  # typed times are the school's local time
     return moment.astimezone(UTC)
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain import local_time
 from safedesk.domain.casework import (
     ACT_FIELDS,
     NOTIFICATION_FIELDS,
@@ -49,7 +50,7 @@ EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+    return local_time.shown(moment)
 
 
 def event_detail(event: CaseEvent, case: CaseFile) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from safedesk.domain import local_time
 from safedesk.domain.entries import StoredEntry
 from safedesk.ui.rows_model import Index, RowsModel
 
@@ -38,7 +39,7 @@ class EntryTableModel(RowsModel):
                 notes = f"{notes} ({len(entry.amendments)} amendment(s))".strip()
             return (
                 entry.ref,
-                entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M"),
+                local_time.shown(entry.occurred_at),
                 entry.kind.label,
                 ", ".join(p.name for p in entry.pupils),
                 entry.status.label,

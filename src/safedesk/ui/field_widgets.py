@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import time as dt_time
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain import local_time
 from safedesk.domain.entries import FieldSpec
 
 # An optional date shows this (Qt's "special value") until a day is chosen.
@@ -46,10 +48,20 @@ class FieldInput(QWidget):
             self.counter.setObjectName("Subtitle")
         self.editor = self._make_editor(spec, choices)
         self.editor.setAccessibleName(spec.label)
+        # In the hour the clocks go back, a time happens twice: the person says which.
+        self.which = QComboBox()
+        self.which.setAccessibleName(f"{spec.label}: which one")
+        self.which.currentIndexChanged.connect(self.changed)
+        self.which.hide()
+        self._which_for: datetime | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.editor)
+        layout.addWidget(self.which)
+        if isinstance(self.editor, QDateTimeEdit) and not isinstance(self.editor, QDateEdit):
+            self.editor.dateTimeChanged.connect(self._offer_which)
+            self._offer_which()
         if spec.help:
             hint = QLabel(spec.help)
             hint.setObjectName("Subtitle")
@@ -62,11 +74,16 @@ class FieldInput(QWidget):
 
     def _make_editor(self, spec: FieldSpec, choices: list[tuple[str, str]]) -> QWidget:
         if spec.type == "datetime":
-            edit = QDateTimeEdit(QDateTime.currentDateTime())
+            # The editor holds the wall-clock time as typed, in UTC so that Qt's own
+            # time-zone rules never move it: 01:30 on the morning the clocks go forward stays
+            # 01:30, and is refused in plain words (domain.local_time), never shifted.
+            now = QDateTime.currentDateTime()
+            edit = QDateTimeEdit(QDateTime(now.date(), now.time(), QTimeZone.utc()))
+            edit.setTimeZone(QTimeZone.utc())
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy HH:mm")
             if self.may_be_blank:
-                edit.setMinimumDateTime(QDateTime(NO_DATE, QTime(0, 0)))
+                edit.setMinimumDateTime(QDateTime(NO_DATE, QTime(0, 0), QTimeZone.utc()))
                 edit.setSpecialValueText("— not known —")
                 edit.setDateTime(edit.minimumDateTime())
             edit.dateTimeChanged.connect(self.changed)
@@ -104,6 +121,33 @@ class FieldInput(QWidget):
         line.textChanged.connect(self.changed)
         return line
 
+    def _wall_time(self) -> datetime | None:
+        assert isinstance(self.editor, QDateTimeEdit)
+        if self.may_be_blank and self.editor.dateTime() == self.editor.minimumDateTime():
+            return None
+        shown = self.editor.dateTime()
+        day, clock = shown.date().toPython(), shown.time().toPython()
+        assert isinstance(day, date)
+        assert isinstance(clock, dt_time)
+        return datetime.combine(day, clock).replace(second=0, microsecond=0)  # local, naive
+
+    def _offer_which(self) -> None:
+        wall = self._wall_time()
+        ambiguous = wall is not None and local_time.is_ambiguous(wall)
+        # Asked afresh for each time typed: a choice made for another time never carries over.
+        if ambiguous and wall is not None and wall != self._which_for:
+            self._which_for = wall
+            shown = wall.strftime("%H:%M")
+            self.which.blockSignals(True)
+            self.which.clear()
+            self.which.addItem(f"The clocks went back: which {shown}? — choose —", "")
+            self.which.addItem(f"The first {shown} (summer time, before the change)", "first")
+            self.which.addItem(f"The second {shown} (winter time, after the change)", "second")
+            self.which.blockSignals(False)
+        if not ambiguous:
+            self._which_for = None
+        self.which.setVisible(ambiguous)
+
     def _count(self) -> None:
         assert isinstance(self.editor, QPlainTextEdit)
         assert self.counter is not None
@@ -118,11 +162,11 @@ class FieldInput(QWidget):
             assert isinstance(day, date)
             return day.isoformat()
         if isinstance(editor, QDateTimeEdit):
-            if self.may_be_blank and editor.dateTime() == editor.minimumDateTime():
+            wall = self._wall_time()
+            if wall is None:
                 return ""
-            moment = editor.dateTime().toPython()  # local, naive
-            assert isinstance(moment, datetime)
-            return moment.replace(second=0, microsecond=0).isoformat()
+            which = "" if self.which.isHidden() else self.which.currentData()
+            return f"{wall.isoformat()} {which}" if which else wall.isoformat()
         if isinstance(editor, QComboBox):
             return editor.currentData() or ""
         if isinstance(editor, QCheckBox):
@@ -143,10 +187,16 @@ class FieldInput(QWidget):
         elif isinstance(editor, QDateTimeEdit) and self.may_be_blank and not value:
             editor.setDateTime(editor.minimumDateTime())
         elif isinstance(editor, QDateTimeEdit) and isinstance(value, str) and value:
+            text, which = local_time.split_which(value)
             try:
-                editor.setDateTime(QDateTime(datetime.fromisoformat(value)))
+                wall = datetime.fromisoformat(text.strip()).replace(tzinfo=None)
             except ValueError:
                 return
+            self._which_for = None  # a time set from outside is asked about afresh
+            editor.setDateTime(
+                QDateTime(QDate(wall.date()), QTime(wall.hour, wall.minute), QTimeZone.utc())
+            )
+            self.which.setCurrentIndex(max(0, self.which.findData(which)) if which else 0)
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value or "")))
         elif isinstance(editor, QCheckBox):

@@ -233,18 +233,25 @@ class RecordForm(QWidget):
             return
         self.submit_button.setEnabled(False)
         self.status.setText("Saving…")
+        # The draft of this record goes in the same transaction as the record (found by the
+        # new-user pass: a draft saved before a failed submit came back after a good one).
+        self.autosave.stop()
+        self._dirty = False
         tasks.run(
-            records.record, self.session, self.kind, self.payload(), draft_id=None
+            records.record, self.session, self.kind, self.payload(), draft_id=self.draft_id
         ).on_success(self._submitted).on_error(self._failed)
 
     def _submitted(self, ref: str) -> None:
         self.draft_id = None
         self.submit_button.setEnabled(True)
         self.reset()
+        self.autosave.start()
         self.submitted.emit(ref)
 
     def _failed(self, exc: BaseException) -> None:
         self.submit_button.setEnabled(True)
+        self._dirty = True  # what is typed is kept as a draft again
+        self.autosave.start()
         report_failure(exc, self.show_problems, self.status.setText)
 
     def reset(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain import local_time
 from safedesk.domain.entries import FIELDS, StoredEntry, spec
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, records
@@ -29,7 +30,7 @@ def _show(value: str | None, field_type: str) -> str:
     if value is None or value == "":
         return "—"
     if field_type == "datetime":
-        return datetime.fromisoformat(value).astimezone().strftime("%d/%m/%Y %H:%M")
+        return local_time.shown(datetime.fromisoformat(value))
     if field_type == "bool":
         return "Yes" if value == "true" else "No"
     return value
