@@ -25,8 +25,12 @@ from safedesk.paths import DataPaths
 from safedesk.reports.chronology_pdf import render_chronology
 from safedesk.reports.pdf_base import PAGE, page_count, styles, text
 from safedesk.services import chronology, records, vault
+from safedesk.store import crypto as _crypto
 from safedesk.store import pupils
 from safedesk.store.crypto import FAST_KDF
+
+# Throwaway stores made here use cheap key slots (never a real school's).
+_crypto.allow_weak_kdf("benchmarks and scripts: throwaway stores")
 
 PUPIL = upn.make("801200005001")
 ACCOUNT = (

@@ -15,10 +15,17 @@ from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import membership, users, vault
 from safedesk.services.session import Session
+from safedesk.store import crypto
 from safedesk.store.crypto import FAST_KDF
 
 # Qt must never need a display in tests (pytest-qt makes the QApplication later).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Cheap key slots here and in every Python process the suite starts (tests/support).
+crypto.allow_weak_kdf("the test suite")
+_SUPPORT = str(Path(__file__).parent / "support")
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    dict.fromkeys(filter(None, [_SUPPORT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]))
+)
 # Typed times are the school's local time: pin it so results do not depend on the machine.
 os.environ["TZ"] = "Europe/London"
 time.tzset()
@@ -48,19 +55,22 @@ def add_account(
     head: Session, username: str, roles: set[Role], password: str = OTHER_PASSWORD
 ) -> None:
     """An account as a school makes one: the administrator adds it, and reading roles are
-    then granted in person by a member (the head, here) with the new person's password."""
+    then granted in person by a member (the head, here): the new person types the password
+    they were given, then chooses ``password``, their own."""
+    reading = sorted(r for r in roles if is_reading_role(r))
+    first = f"given {password}" if reading else password
     users.add_user(
         head,
         username=username,
         display_name=f"Test {username}",
         roles=roles,
-        password=password,
+        password=first,
         kdf=FAST_KDF,
     )
-    for role in sorted(roles):
-        if is_reading_role(role):
-            # In person: they choose their own password (here, the same text) as it is granted.
-            membership.grant(head, username, role, password, new_password=password, kdf=FAST_KDF)
+    for number, role in enumerate(reading):
+        # The first grant makes their keys under their own password; later ones find them.
+        typed, new = (first, password) if number == 0 else (password, None)
+        membership.grant(head, username, role, typed, new_password=new, kdf=FAST_KDF)
     if Role.ADMIN in roles:
         membership.confirm(head, username, password)  # an administrator, confirmed in person
 

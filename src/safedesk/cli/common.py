@@ -7,12 +7,13 @@ import getpass
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
 from safedesk.services import vault
 from safedesk.services.session import Session
+from safedesk.store import crypto, writer_lock
 from safedesk.store.crypto import FAST_KDF, KdfParams
 from safedesk.store.db import StoreLocked
 from safedesk.store.instance_lock import InstanceLock
@@ -30,7 +31,10 @@ RECOVERY_ENV = "SAFEDESK_RECOVERY_KEY"
 GRANTEE_PASSWORD_ENV = "SAFEDESK_GRANTEE_PASSWORD"  # noqa: S105
 GRANTEE_NEW_PASSWORD_ENV = "SAFEDESK_GRANTEE_NEW_PASSWORD"  # noqa: S105
 BACKUP_PASSWORD_ENV = "SAFEDESK_BACKUP_PASSWORD"  # noqa: S105
-# Cheap key slots for the test suite only; a real school must never set this.
+HEAD_PASSWORD_ENV = "SAFEDESK_HEAD_PASSWORD"  # noqa: S105
+# Once made cheap key slots from the command line; no longer honoured (the test suite and
+# the demo lower the cost in code: store.crypto.allow_weak_kdf). Kept so scripts that set
+# it still run.
 FAST_KDF_ENV = "SAFEDESK_TEST_FAST_KDF"
 
 
@@ -39,10 +43,8 @@ class UsageError(SafedeskError):
 
 
 def kdf_params() -> KdfParams:
-    if os.environ.get(FAST_KDF_ENV) == "1":
-        print("warning: weak test key derivation in use", file=sys.stderr)
-        return FAST_KDF
-    return KdfParams()
+    """The production cost; cheap only where code allowed it (the test suite)."""
+    return FAST_KDF if crypto.weak_kdf_allowed() else KdfParams()
 
 
 def secret_from(env: str, prompt: str) -> str:
@@ -68,12 +70,22 @@ def signed_in(args: argparse.Namespace, paths: DataPaths, *, exclusive: bool) ->
     password = secret_from(PASSWORD_ENV, f"Password for {args.user}: ")
     lock = InstanceLock(paths.lock).acquire() if exclusive else None
     try:
-        session = vault.sign_in(paths, args.user, password)
+        # Not while a restore swaps the files (or a change of keys runs): wait a little,
+        # then stop with a plain message (exit 4) rather than open half of either.
+        writers = writer_lock.for_folder(paths.root).shared() if paths.root.is_dir() else None
+        with writers or nullcontext():
+            session = vault.sign_in(paths, args.user, password)
+        if session.warning:
+            warning, session.warning = session.warning, None
+            print(f"WARNING: {warning}", file=sys.stderr)
         try:
             _upkeep(session, paths, have_lock=lock is not None)
             yield session
         finally:
-            session.lock()
+            # The sign-out event is not worth a failure: what was done is done (or was not,
+            # and said so). A restore replacing the store, or new keys, may hold it off.
+            with suppress(writer_lock.WritingHeldOff):
+                session.lock()
     finally:
         if lock:
             lock.release()

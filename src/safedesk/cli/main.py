@@ -16,6 +16,7 @@ from safedesk.cli.common import (
     EXIT_LOCKED,
     EXIT_NOT_ALLOWED,
     GRANTEE_PASSWORD_ENV,
+    HEAD_PASSWORD_ENV,
     NEW_PASSWORD_ENV,
     PASSWORD_ENV,
     RECOVERY_ENV,
@@ -29,8 +30,16 @@ from safedesk.domain.errors import (
     ValidationError,
 )
 from safedesk.paths import DataPaths
+from safedesk.private_files import restrict_new_files
+from safedesk.services import start_up
 from safedesk.store.db import StoreError, StoreLocked
+from safedesk.store.writer_lock import WritingHeldOff
 
+PDF_HELP = "the PDF file to write (anywhere but the data folder)"
+OTHER_PUPILS_HELP = (
+    "name the other pupils on this pupil's records (audited, and said on the PDF); "
+    "without it they are 'another pupil (A)', '(B)'… and their names and UPNs are masked"
+)
 DESCRIPTION = (
     "safedesk-admin: headless administration. Command names, flags and exit codes are a contract."
 )
@@ -48,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     # After the subcommand too; SUPPRESS so a subcommand never overwrites one given before it.
     common = Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
+    demo_help = "the folder is a demo school from 'safedesk --demo' (its quick key settings)"
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help=demo_help)
     acting = Parser(add_help=False)
     acting.add_argument(
         "--user",
@@ -57,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = Parser(prog="safedesk-admin", description=DESCRIPTION)
     parser.add_argument("--data-dir", default=None, help=data_dir_help)
+    parser.add_argument("--demo", action="store_true", default=False, help=demo_help)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(
@@ -74,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--school", required=True)
     init.add_argument("--user", required=True)
     init.add_argument("--display", help="the first user's full name")
+    init.add_argument(
+        "--head",
+        help="the headteacher's username, when the first user is not the head (the head's "
+        f"one-time password from ${HEAD_PASSWORD_ENV})",
+    )
+    init.add_argument("--head-display", help="the headteacher's full name (with --head)")
 
     user = commands.add_parser("user", help="staff accounts", parents=[common])
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=Parser)
@@ -198,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         "chronology", chronology_cli.cmd_chronology, "a pupil's chronology as a PDF", acting
     )
     chron.add_argument("--pupil", required=True, help="the pupil's UPN")
-    chron.add_argument("--pdf", required=True, help="the PDF file to write")
+    chron.add_argument("--pdf", required=True, help=PDF_HELP)
     chron.add_argument("--from", dest="first", help="first day (inclusive)")
     chron.add_argument("--to", dest="last", help="last day (inclusive)")
     chron.add_argument(
@@ -206,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"encrypt with AES-256; the password from ${chronology_cli.PDF_PASSWORD_ENV}",
     )
+    chron.add_argument("--include-other-pupils", action="store_true", help=OTHER_PUPILS_HELP)
 
     move = command(
         "transfer",
@@ -214,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         acting,
     )
     move.add_argument("--pupil", required=True, help="the pupil's UPN")
-    move.add_argument("--pdf", required=True, help="the PDF file to write")
+    move.add_argument("--pdf", required=True, help=PDF_HELP)
     move.add_argument("--to-school", required=True)
     move.add_argument("--to-person", required=True, help="the receiving DSL")
     move.add_argument(
@@ -223,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="secure_email, in_person, recorded_post, secure_system or other",
     )
     move.add_argument("--encrypt", action="store_true")
+    move.add_argument("--include-other-pupils", action="store_true", help=OTHER_PUPILS_HELP)
     got = command(
         "transfer-received",
         chronology_cli.cmd_transfer_received,
@@ -234,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     got.add_argument("--on", required=True, help="the date they confirmed")
     got.add_argument("--note")
 
-    command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
+    check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
+    check.add_argument(
+        "--head",
+        help="a chain head printed on a PDF (16 to 64 hex digits): is it in this store's chain?",
+    )
     bak = command("backup", admin.cmd_backup, "write one encrypted backup file", acting)
     bak.add_argument("--to", help="folder for the backup (default: the school's backup folder)")
     restore = command(
@@ -245,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def exit_code_for(exc: BaseException) -> int:
-    if isinstance(exc, StoreLocked):
+    if isinstance(exc, StoreLocked | WritingHeldOff):
         return EXIT_LOCKED
     if isinstance(exc, AuthenticationError | PermissionDenied):
         return EXIT_NOT_ALLOWED
@@ -257,9 +281,18 @@ def exit_code_for(exc: BaseException) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_new_files()
     args = build_parser().parse_args(argv)
+    if args.demo:
+        from safedesk.store import crypto
+
+        crypto.allow_weak_kdf("a demo school (--demo)")
     paths = DataPaths.at(args.data_dir)
     try:
+        # A restore a crash interrupted is finished or undone first; leftovers removed.
+        notice = start_up.on_start(paths)
+        if notice:
+            print(notice, file=sys.stderr)
         code: int = args.handler(args, paths)
         return code
     except (SafedeskError, ValueError) as exc:

@@ -99,26 +99,24 @@ def _build(
     session = vault.sign_in(paths, head.username, DEMO_PASSWORD)
     try:
         for account in ACCOUNTS[1:]:
+            reading = sorted(r for r in account.roles if is_reading_role(r))
+            given = f"given {DEMO_PASSWORD}" if reading else DEMO_PASSWORD
             users.add_user(
                 session,
                 username=account.username,
                 display_name=account.display_name,
                 roles=account.roles,
-                password=DEMO_PASSWORD,
+                password=given,
                 kdf=kdf,
             )
-            # The head grants reading roles in person: the demo knows everyone's password.
+            # The head grants reading roles in person; at the first, the person chooses their
+            # own password (the demo's, as if typed there and then).
             granted = None
-            for role in sorted(account.roles):
-                if is_reading_role(role):
-                    granted = membership.grant(
-                        session,
-                        account.username,
-                        role,
-                        DEMO_PASSWORD,
-                        new_password=DEMO_PASSWORD,  # theirs now, as if chosen in person
-                        kdf=kdf,
-                    )
+            for number, role in enumerate(reading):
+                typed, own = (given, DEMO_PASSWORD) if number == 0 else (DEMO_PASSWORD, None)
+                granted = membership.grant(
+                    session, account.username, role, typed, new_password=own, kdf=kdf
+                )
             # The staff role an account holds while a reading role waits is not one the demo
             # lists for it: the sign-in screen shows each account's roles as they are.
             if granted and Role.STAFF in granted.roles and Role.STAFF not in account.roles:

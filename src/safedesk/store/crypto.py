@@ -68,6 +68,38 @@ class KdfParams:
 # Tests and the throwaway demo use this; never a real school's store.
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8_192, parallelism=1)
 
+# The least a key slot may cost (OWASP's Argon2id floor, rounded up): a slot written with
+# less is refused, and a key file asking for less is treated as tampered with. Only code
+# (the test suite, the throwaway demo) can lower it; no setting or variable can.
+MIN_KDF = KdfParams(time_cost=2, memory_kib=65_536, parallelism=1)
+MAX_KDF = KdfParams(time_cost=16, memory_kib=1_048_576, parallelism=16)
+_weak_allowed_for: list[str] = []
+
+
+class WeakKdf(ValueError):
+    """A key slot would be written with less protection than MIN_KDF."""
+
+
+def allow_weak_kdf(why: str) -> None:
+    """Let this process write and read cheap key slots (FAST_KDF): the test suite and the
+    throwaway demo only."""
+    _weak_allowed_for.append(why)
+
+
+def weak_kdf_allowed() -> bool:
+    return bool(_weak_allowed_for)
+
+
+def require_strong(kdf: KdfParams) -> None:
+    if weak_kdf_allowed():
+        return
+    if kdf.time_cost < MIN_KDF.time_cost or kdf.memory_kib < MIN_KDF.memory_kib:
+        raise WeakKdf(
+            "Refusing to protect a password with weak key-derivation settings "
+            f"({kdf.memory_kib // 1024} MiB, {kdf.time_cost} passes); the least allowed is "
+            f"{MIN_KDF.memory_kib // 1024} MiB and {MIN_KDF.time_cost} passes."
+        )
+
 
 def random_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)

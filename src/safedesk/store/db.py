@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import sqlcipher3
@@ -75,7 +76,7 @@ def damaged_message(path: Path) -> str:
 def translate(exc: BaseException, path: Path) -> StoreError | None:
     """The user-facing error for a sqlite/sqlcipher failure, or None if it is a bug."""
     text = str(exc).lower()
-    if "file is not a database" in text or "malformed" in text or "not an error" in text:
+    if any(sign in text for sign in _DAMAGE_SIGNS):
         return StoreDamaged(damaged_message(path))
     if "database is locked" in text or "database table is locked" in text:
         return StoreBusy(
@@ -87,6 +88,9 @@ def translate(exc: BaseException, path: Path) -> StoreError | None:
             "Free some space and try again; what was saved before is safe."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
+        if _writable(path):
+            # SQLite says "read-only" after a page failed its check; the folder is fine.
+            return StoreDamaged(damaged_message(path))
         return StoreReadOnly(
             f"safedesk cannot write to {path.parent}. Check the folder is not read-only "
             "and that this Windows account may write to it."
@@ -94,11 +98,31 @@ def translate(exc: BaseException, path: Path) -> StoreError | None:
     return None
 
 
+# What SQLite and SQLCipher say when a page is damaged (or the file is not one of ours).
+_DAMAGE_SIGNS = (
+    "file is not a database",
+    "malformed",
+    "not an error",
+    "corrupt",
+    "vtable constructor failed",
+)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this login may write the file and its folder (where the WAL goes)."""
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
 @contextlib.contextmanager
 def sql_errors(path: Path) -> Iterator[None]:
     """Re-raise store failures as StoreError; let programming errors through."""
     try:
         yield
+    except MemoryError:
+        # SQLCipher reports some pages that fail their check as "out of memory"; a school's
+        # files are far too small for a real one.
+        raise StoreDamaged(damaged_message(path)) from None
     except sqlcipher3.DatabaseError as exc:
         translated = translate(exc, path)
         if translated is None:
@@ -126,6 +150,11 @@ def connect(
     if len(key) != KEY_BYTES:
         raise ValueError("the data key must be 32 bytes")
     with sql_errors(path):
+        if not path.exists():
+            # Made owner-only before SQLite writes a page; its WAL and shared-memory files
+            # take the same permissions.
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = sqlcipher3.connect(
             str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
@@ -249,6 +278,18 @@ class Gate:
                 self._cond.notify_all()
 
 
+class WriteGuard(Protocol):
+    """Held around each write transaction (``store/writer_lock.WriteGuard``)."""
+
+    def hold(self) -> contextlib.AbstractContextManager[None]: ...
+
+
+def _write_guard(path: Path) -> WriteGuard:
+    from safedesk.store import writer_lock  # it imports this module's errors
+
+    return writer_lock.guard_for(path)
+
+
 class Store:
     """A keyed store: one connection per thread, one writer at a time.
 
@@ -270,12 +311,20 @@ class Store:
         # Another session may rotate this file's key: this returns the key as it is now
         # (from the key file), or raises when this account's access has ended.
         self.refresh_key: Callable[[], bytes] | None = None
+        # Evidence for each commit (store.evidence.CommitHooks): set by whoever opened it.
+        self.before_commit: Callable[[Connection], None] | None = None
+        self.after_commit: Callable[[Connection], None] | None = None
+        self.on_rollback: Callable[[Connection], None] | None = None
+        self.schema_changed = False  # set when this program migrated it (services.keys)
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._registry_lock = threading.Lock()
         self._writer = threading.RLock()
         self._closed = False
         self.connection()  # fail now, not on first use, if the key or file is bad
+        # Held around every write: shared with every writer to this data folder, in any
+        # process; a restore or a change of keys takes it alone (store/writer_lock.py).
+        self.write_guard: WriteGuard | None = _write_guard(path)
 
     @property
     def key(self) -> bytes:
@@ -345,19 +394,36 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction: committed whole on success, rolled back on any error."""
-        with self.gate.shared(), self._writer, sql_errors(self.path):
+        """One transaction: committed whole on success, rolled back on any error.
+
+        ``before_commit`` runs inside it (the ledger's rows and the signed head go in the same
+        transaction as the change); ``after_commit`` after it, outside this file's writer lock
+        (it may write another file)."""
+        committed: Connection | None = None
+        guard = self.write_guard.hold() if self.write_guard else contextlib.nullcontext()
+        with self.gate.shared(), guard, self._writer, sql_errors(self.path):
             conn = self._current_connection()
             if conn.in_transaction:  # nested write: join the outer transaction
                 yield conn
                 return
+            if self.on_rollback is not None:
+                # Nothing a finished transaction noted may linger (connections are told apart
+                # by id, which a closed one's successor can reuse).
+                self.on_rollback(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                if self.before_commit is not None:
+                    self.before_commit(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
+                if self.on_rollback is not None:
+                    self.on_rollback(conn)
                 raise
             conn.execute("COMMIT")
+            committed = conn
+        if committed is not None and self.after_commit is not None:
+            self.after_commit(committed)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it)."""

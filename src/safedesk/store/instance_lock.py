@@ -12,7 +12,7 @@ from safedesk.store.db import StoreLocked, StoreReadOnly
 class InstanceLock:
     def __init__(self, lock_path: Path) -> None:
         self._path = lock_path
-        self._lock = FileLock(str(lock_path), timeout=0)
+        self._lock = FileLock(str(lock_path), timeout=0, mode=0o600)
 
     def acquire(self) -> InstanceLock:
         try:

@@ -23,7 +23,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from safedesk.store.crypto import KEY_BYTES, KdfParams
+from safedesk.store import crypto
+from safedesk.store.crypto import FAST_KDF, KEY_BYTES, MAX_KDF, MIN_KDF, KdfParams
 from safedesk.store.db import StoreBusy, StoreDamaged
 
 FORMAT = "safedesk-keys"
@@ -32,9 +33,23 @@ ACTIVE, PENDING, DISABLED = "active", "pending", "disabled"
 _STATES = (ACTIVE, PENDING, DISABLED)
 LOCK_TIMEOUT_S = 30
 
-# Bounds a genuine key file never leaves: a hand-edited cost outside them would crash Argon2
-# or make a sign-in take hours, so such a file is treated as damaged.
-_KDF_LIMITS = {"time_cost": (1, 64), "memory_kib": (8_192, 4_194_304), "parallelism": (1, 64)}
+
+# Bounds a genuine key file never leaves: a hand-edited cost below them would make guessing
+# cheap, above them crash Argon2 or make a sign-in take hours; such a file is damaged.
+FAST_KDF_VALUES = {
+    "time_cost": FAST_KDF.time_cost,
+    "memory_kib": FAST_KDF.memory_kib,
+    "parallelism": FAST_KDF.parallelism,
+}
+
+
+def _kdf_limits() -> dict[str, tuple[int, int]]:
+    low = FAST_KDF if crypto.weak_kdf_allowed() else MIN_KDF
+    return {
+        "time_cost": (low.time_cost, MAX_KDF.time_cost),
+        "memory_kib": (low.memory_kib, MAX_KDF.memory_kib),
+        "parallelism": (low.parallelism, MAX_KDF.parallelism),
+    }
 
 
 @dataclass(frozen=True)
@@ -166,9 +181,11 @@ def _checked_kdf(raw: Any) -> KdfParams:
     if not isinstance(raw, dict) or raw.get("name") != "argon2id":
         raise ValueError("unknown KDF")
     values = {}
-    for name, (low, high) in _KDF_LIMITS.items():
+    for name, (low, high) in _kdf_limits().items():
         value = raw[name]
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            if isinstance(value, int) and FAST_KDF_VALUES[name] <= value < low:
+                raise crypto.WeakKdf(f"KDF {name} below the floor")
             raise ValueError(f"KDF {name} out of range")
         values[name] = value
     return KdfParams(**values)
@@ -277,6 +294,13 @@ def from_json(text: str, source: Path) -> KeyFile:
             epochs,
             sealed,
         )
+    except crypto.WeakKdf as exc:
+        raise StoreDamaged(
+            f"The key file {source} protects passwords with quicker settings than safedesk "
+            "accepts for a school's records: it belongs to a demo school (made by "
+            "'safedesk --demo'), or it has been tampered with. Nothing has been changed. To "
+            "look at a demo school with safedesk-admin, add --demo."
+        ) from exc
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise StoreDamaged(
             f"The key file {source} is damaged or is not a safedesk key file, so safedesk "
@@ -332,7 +356,7 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of the key file across threads and processes."""
-    lock = FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S)
+    lock = FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
