@@ -20,8 +20,9 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlcipher3
@@ -29,7 +30,15 @@ import sqlcipher3
 from safedesk.domain.errors import AuthenticationError
 from safedesk.store import crypto, keyfile, sealed_items
 from safedesk.store.crypto import BoxKeys
-from safedesk.store.key_material import AccountSecrets, CompartmentKeys, open_keys, open_slot
+from safedesk.store.key_material import (
+    AccountSecrets,
+    CompartmentKeys,
+    Pin,
+    open_keys,
+    open_recovery,
+    open_slot,
+    rewrap,
+)
 from safedesk.store.keyfile import KeyFile
 
 COMPARTMENT_FILES = ("school.db", "safeguarding.db", "behaviour.db")
@@ -112,6 +121,47 @@ def loot(key_file_bytes: bytes, username: str, password: str) -> Loot:
             seen.add((item.compartment, item.epoch))
             found.compartments.append(keys)
     return found
+
+
+def loot_with_recovery(key_file_bytes: bytes, code: str) -> Loot:
+    """Every compartment key sealed to the recovery key, for whoever holds its code."""
+    key_file = read_key_file(key_file_bytes)
+    found = Loot(store_id=key_file.store_id)
+    try:
+        recovery = open_recovery(key_file, code)
+    except AuthenticationError:
+        return found
+    for compartment, epochs in key_file.epochs.items():
+        for epoch in (epochs.current, epochs.next):
+            if epoch is None:
+                continue
+            keys = open_keys(key_file, compartment, epoch, [recovery.box.private])
+            if keys is not None:
+                found.compartments.append(keys)
+    return found
+
+
+def opens(folder: Path, person: Loot) -> set[str]:
+    """Which files of ``folder`` (each with its WAL) one of the person's keys opens."""
+    return {
+        name
+        for name in COMPARTMENT_FILES
+        if (folder / name).exists() and opening_key(folder / name, person.file_keys) is not None
+    }
+
+
+def edit_slot(
+    keys_path: Path, username: str, password: str, edit: Callable[[AccountSecrets], None]
+) -> None:
+    """Whoever knows a slot's password opens it, changes what is inside and wraps it again
+    under the same password: keys.json is writable by every Windows user on the PC."""
+
+    def change(current: KeyFile) -> KeyFile:
+        unlocked = open_slot(current, current.account(username), password)
+        edit(unlocked.secrets)
+        return current.with_account(rewrap(current, unlocked).slot)
+
+    keyfile.update(keys_path, change)
 
 
 def merge(*loots: Loot) -> Loot:
@@ -372,6 +422,30 @@ def queue_with_cli(data: Path, user: str, password: str) -> list[dict[str, objec
     assert done.code == 0, done.err
     found: list[dict[str, object]] = json.loads(done.out)
     return found
+
+
+def put_in_inbox(data: Path, key: bytes, compartment: str, item: bytes) -> None:
+    """Put a sealed item in `school`'s inbox with a raw connection (any account can)."""
+    with raw_write(data / "school.db", key) as conn:
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO inbox_item (compartment, put_at, item) VALUES (?, ?, ?)",
+            (compartment, datetime.now(UTC).isoformat(), item),
+        )
+
+
+def reseal(
+    store_id: str, compartment: str, item: bytes, private: bytes, to: Pin
+) -> tuple[dict[str, object], bytes]:
+    """Open an inbox item sealed to a key one holds, and seal the very same signed bytes to
+    another key of the compartment: the author's signature covers neither key."""
+    epoch = sealed_items.item_epoch(item)
+    plain = crypto.open_sealed(
+        private, item[8:], sealed_items._info("inbox", store_id, compartment, str(epoch))
+    )
+    info = sealed_items._info("inbox", store_id, compartment, str(to.epoch))
+    again = item[:4] + to.epoch.to_bytes(4, "big") + crypto.seal(to.box_public, plain, info)
+    opened: dict[str, object] = json.loads(plain)
+    return opened, again
 
 
 def inbox_rows(data: Path, key: bytes) -> list[tuple[int, str, str, bytes]]:

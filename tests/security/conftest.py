@@ -43,6 +43,10 @@ PASSWORDS = {
     HEAD: "hana's own password 6",
     HEAD_USER: HEAD_PASSWORD,
 }
+# Separate-head set-up: the one-time password the administrator chose for the head.
+HEAD_ONE_TIME_PASSWORD = "one-time password for hana 7"
+# ... and the first password it chose for the DSL (who chooses their own at the grant).
+DSL_FIRST_PASSWORD = "first password for dee 5"
 ROLE_ACCOUNTS = {
     "staff": STAFF,
     "admin": ADMIN,
@@ -146,12 +150,17 @@ def build_school(root: Path) -> SchoolStore:
     return school
 
 
-def build_school_with_separate_head(root: Path) -> SchoolStore:
+def build_school_with_separate_head(root: Path, kept: list[bytes] | None = None) -> SchoolStore:
     """The set-up the design describes when the person setting up is not the head: the
-    first account is the administrator only, the headteacher's account is made with a
-    one-time password, and the reading compartments are made at the head's first sign-in.
-    The administrator then adds the staff; the head grants the DSL role in person."""
+    first account is the administrator only, and the headteacher's account is made with a
+    one-time password the administrator chose. Signing in on it gives the head no keys; the
+    reading compartments and the recovery key are made when the head chooses their own
+    password. The head then confirms the administrator in person, the administrator adds
+    the staff, and the head grants the DSL role in person (the new DSL choosing their own
+    password there and then). ``kept``: the administrator's copies of the key file, taken
+    after set-up and after the head's first sign-in (every Windows user can read it)."""
     paths = DataPaths(root)
+    kept = [] if kept is None else kept
     vault.create_school(
         paths,
         school_name=SCHOOL_NAME,
@@ -159,13 +168,24 @@ def build_school_with_separate_head(root: Path) -> SchoolStore:
         display_name="Ada Administrator",
         password=PASSWORDS[ADMIN],
         kdf=FAST_KDF,
-        headteacher=Headteacher(HEAD, "Hana Headteacher", PASSWORDS[HEAD]),
+        headteacher=Headteacher(HEAD, "Hana Headteacher", HEAD_ONE_TIME_PASSWORD),
     )
-    head = vault.sign_in(paths, HEAD, PASSWORDS[HEAD], kdf=FAST_KDF)
-    code = head.new_recovery_code
-    head.lock()
+    kept.append(paths.keys.read_bytes())
+    head = vault.sign_in(paths, HEAD, HEAD_ONE_TIME_PASSWORD, kdf=FAST_KDF)
+    kept.append(paths.keys.read_bytes())
+    try:
+        assert head.compartments == {} and head.new_recovery_code is None
+        users.change_own_password(head, HEAD_ONE_TIME_PASSWORD, PASSWORDS[HEAD], kdf=FAST_KDF)
+        code = head.new_recovery_code
+    finally:
+        head.lock()
     assert code is not None
     school = SchoolStore(paths, code)
+    head = sign_in(school, HEAD)
+    try:
+        membership.confirm(head, ADMIN, PASSWORDS[ADMIN])
+    finally:
+        head.lock()
     administrator = sign_in(school, ADMIN)
     try:
         factories.add_pupils(administrator)
@@ -175,14 +195,17 @@ def build_school_with_separate_head(root: Path) -> SchoolStore:
                 username=name,
                 display_name=f"Test {name}",
                 roles={role},
-                password=PASSWORDS[name],
+                password=DSL_FIRST_PASSWORD if name == DSL else PASSWORDS[name],
                 kdf=FAST_KDF,
             )
     finally:
         administrator.lock()
     head = sign_in(school, HEAD)
     try:
-        membership.grant(head, DSL, Role.DSL, PASSWORDS[DSL])
+        # In person: the new DSL types the password they were given and one of their own.
+        membership.grant(
+            head, DSL, Role.DSL, DSL_FIRST_PASSWORD, new_password=PASSWORDS[DSL], kdf=FAST_KDF
+        )
     finally:
         head.lock()
     for name in (STAFF, AUTHOR, DSL):

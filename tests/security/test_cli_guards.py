@@ -47,10 +47,21 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
 
 
-def store_state(root: Path) -> dict[str, object]:
-    """Everything a restore could change: the key file and reading files byte for byte,
-    every table of `school` but its audit log (a refusal is audited), and the folder's
-    files (the sign-in failure log and lock files aside)."""
+def _key_file_but(root: Path, who: str | None) -> str:
+    """The key file, less ``who``'s own slot: signing in rewraps it (it remembers the chain
+    heads its holder signed, so a log cut back behind them is found)."""
+    raw = json.loads((root / "keys.json").read_text("utf-8"))
+    if who is not None:
+        mine = attacker.read_key_file((root / "keys.json").read_bytes()).slot_id(who)
+        raw["accounts"] = [a for a in raw["accounts"] if a.get("id") != mine]
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+
+def store_state(root: Path, who: str | None = None) -> dict[str, object]:
+    """Everything a restore could change: the key file (but the slot of ``who``, who signed
+    in) and reading files byte for byte, every table of `school` but its audit log and the
+    chain heads signed and seen (a refusal is audited), and the folder's files (the sign-in
+    failure log and lock files aside)."""
     head = attacker.loot((root / "keys.json").read_bytes(), HEAD_USER, HEAD_PASSWORD)
     key = attacker.school_key(head, root)
     with attacker.raw_open(root / "school.db", key) as conn:
@@ -58,8 +69,8 @@ def store_state(root: Path) -> dict[str, object]:
         tables = [
             r[0]
             for r in conn.execute(  # type: ignore[attr-defined]
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log' "
-                "ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT IN ('audit_log', 'signed_head', 'seen_head') ORDER BY name"
             ).fetchall()
         ]
         school = {
@@ -68,7 +79,7 @@ def store_state(root: Path) -> dict[str, object]:
         }
     ignored = {"signin-failures.json", "safedesk.lock", "keys.json.lock"}
     return {
-        "keys.json": _digest(root / "keys.json"),
+        "keys.json": _key_file_but(root, who),
         **{
             name: (_digest(root / name), _digest(root / f"{name}-wal"))
             for name in ("safeguarding.db", "behaviour.db")
@@ -126,12 +137,12 @@ def test_restore_by_someone_the_live_store_does_not_allow_changes_nothing(
 ) -> None:
     school, backup = with_backup
     root = school.paths.root
-    before = store_state(root)
+    before = store_state(root, who)
     done = admin(
         root, "restore", "--from", str(backup), "--user", who, password=PASSWORDS[who], env=env
     )
     assert done.code == NOT_ALLOWED, (done.code, done.out, done.err)
-    assert store_state(root) == before
+    assert store_state(root, who) == before
     assert not (root / "replaced").exists()
     assert not list(root.glob(".restore-*"))
 
@@ -246,6 +257,9 @@ def test_grant_with_no_grantee_password_given_is_refused(grant_school: Path) -> 
     _nothing_granted(grant_school)
 
 
+GRANTED_PASSWORD = "nia's password chosen at the grant 7"
+
+
 def test_grant_in_person_by_a_member_works(tmp_path: Path) -> None:
     """The control for the refusals above: the same grant, made properly, gives the keys."""
     school = build_school(tmp_path / "data")
@@ -278,11 +292,15 @@ def test_grant_in_person_by_a_member_works(tmp_path: Path) -> None:
         "--user",
         HEAD,
         password=PASSWORDS[HEAD],
-        env={"SAFEDESK_GRANTEE_PASSWORD": NEWBIE_PASSWORD},
+        env={
+            "SAFEDESK_GRANTEE_PASSWORD": NEWBIE_PASSWORD,
+            "SAFEDESK_GRANTEE_NEW_PASSWORD": GRANTED_PASSWORD,
+        },
     )
     assert done.code == 0, done.err
     assert "dsl" in roles_of(root, NEWBIE)
-    assert opens(root, NEWBIE, NEWBIE_PASSWORD) == set(attacker.COMPARTMENT_FILES)
+    assert opens(root, NEWBIE, GRANTED_PASSWORD) == set(attacker.COMPARTMENT_FILES)
+    assert opens(root, NEWBIE, NEWBIE_PASSWORD) == set()  # the old password opens nothing
 
 
 SECOND = "ada.second.account"

@@ -149,7 +149,7 @@ def test_concern_forged_in_a_colleagues_name_is_not_taken_in_as_theirs_silently(
         fields,
         author_box=mal.account.box.public,
         mailbox=b"\x01" * 32,
-        certs=[],
+        identity=[],
     )
     with attacker.raw_write(root / "school.db", key) as conn:
         conn.execute(  # type: ignore[attr-defined]
@@ -166,4 +166,125 @@ def test_concern_forged_in_a_colleagues_name_is_not_taken_in_as_theirs_silently(
     taken_as_theirs = authors.get("C-2099-0001") == AUTHOR
     assert not taken_as_theirs or alarms(queue), (
         f"a concern forged by {STAFF} was filed as written by {AUTHOR}, with no alarm"
+    )
+
+
+# --- second round: the counters and the receipts are in `school` too -------------------------
+
+
+def verdict(ran: attacker.Ran) -> str:
+    """The last line verify printed (its verdict)."""
+    lines = (ran.out + ran.err).strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def school_table(root: Path, key: bytes, table: str) -> set[tuple[object, ...]]:
+    with attacker.raw_open(root / "school.db", key) as conn:
+        assert conn is not None
+        return {tuple(r) for r in conn.execute(f"SELECT * FROM {table}").fetchall()}  # type: ignore[attr-defined]
+
+
+def remove_item_and_its_number(
+    root: Path, key: bytes, counters_before: set[tuple[object, ...]]
+) -> None:
+    """Delete what waits and put the author counters back as they were before it was put
+    (a member of staff watching `school.db` sees which counter moved when the item came)."""
+    with attacker.raw_write(root / "school.db", key) as conn:
+        conn.execute("DELETE FROM inbox_item")  # type: ignore[attr-defined]
+        conn.execute("DELETE FROM author_sequence")  # type: ignore[attr-defined]
+        conn.executemany(  # type: ignore[attr-defined]
+            "INSERT INTO author_sequence (owner, last) VALUES (?, ?)", sorted(counters_before)
+        )
+
+
+@pytest.mark.parametrize("which", ["authors-first", "authors-latest"])
+def test_removing_an_item_together_with_its_number_does_not_go_unseen(
+    school: SchoolStore, which: str
+) -> None:
+    """The attacker deletes the waiting concern and also puts back the author's counter in
+    `author_sequence` (or removes the row it made). The DSL's sign-in must still raise an
+    alarm, or `verify` fail."""
+    root = school.paths.root
+    _mal, key = staff_school_key(school)
+    if which == "authors-latest":
+        attacker.record_with_cli(
+            root, "concern", AUTHOR, PASSWORDS[AUTHOR], concern_payload("Earlier worry 1701")
+        )
+        attacker.queue_with_cli(root, DSL, PASSWORDS[DSL])
+    counters = school_table(root, key, "author_sequence")
+    ref = attacker.record_with_cli(
+        root, "concern", AUTHOR, PASSWORDS[AUTHOR], concern_payload("Removed worry 1702")
+    )
+    assert school_table(root, key, "author_sequence") != counters
+    remove_item_and_its_number(root, key, counters)
+
+    queue = attacker.queue_with_cli(root, DSL, PASSWORDS[DSL])
+    checked = admin(root, "verify", "--user", DSL, password=PASSWORDS[DSL])
+    assert ref not in concern_refs(queue)
+    assert alarms(queue) or checked.code == 1, (
+        f"a member of staff removed {AUTHOR}'s concern {ref} ({which}) and its number from "
+        f"author_sequence: no alarm in the DSL's queue, verify says {verdict(checked)!r}"
+    )
+
+
+def test_deleting_every_counter_does_not_hide_a_removed_item(school: SchoolStore) -> None:
+    """Blunter still: every row of `author_sequence` deleted with the inbox item."""
+    root = school.paths.root
+    ref = attacker.record_with_cli(
+        root, "concern", AUTHOR, PASSWORDS[AUTHOR], concern_payload("Removed worry 1801")
+    )
+    _mal, key = staff_school_key(school)
+    remove_item_and_its_number(root, key, set())
+    queue = attacker.queue_with_cli(root, DSL, PASSWORDS[DSL])
+    checked = admin(root, "verify", "--user", DSL, password=PASSWORDS[DSL])
+    assert alarms(queue) or checked.code == 1, (
+        f"{AUTHOR}'s concern {ref} and every author counter deleted: no alarm, verify says "
+        f"{verdict(checked)!r}"
+    )
+
+
+def test_author_is_not_told_a_status_no_dsl_gave(school: SchoolStore) -> None:
+    """Receipts are sealed to the author's public key (in keys.json, in the clear) under their
+    owner tag (the sealed copy put with the item shows it). A member of staff removes the
+    concern and seals the author a receipt of their own making: "Closed", with a kind outcome
+    line. The author must still see "Sent, not yet received", never a status no DSL gave."""
+    root = school.paths.root
+    mal, key = staff_school_key(school)
+    copies = school_table(root, key, "sealed_copy")
+    counters = school_table(root, key, "author_sequence")
+    ref = attacker.record_with_cli(
+        root, "concern", AUTHOR, PASSWORDS[AUTHOR], concern_payload("Never read worry 1901")
+    )
+    (new_copy,) = school_table(root, key, "sealed_copy") - copies
+    owner = new_copy[1]
+    key_file = attacker.read_key_file(school.paths.keys.read_bytes())
+    slot = key_file.account(AUTHOR)
+    assert slot is not None
+    receipt = sealed_items.seal_for(
+        mal.store_id,
+        "receipt",
+        slot.box_public,
+        {
+            "ref": ref,
+            "status": "closed",
+            "outcome": "Thank you: the family is getting support.",
+            "at": datetime.now(UTC).isoformat(),
+        },
+    )
+    remove_item_and_its_number(root, key, counters)
+    with attacker.raw_write(root / "school.db", key) as conn:
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO sealed_receipt (owner, put_at, item) VALUES (?, ?, ?)",
+            (owner, datetime.now(UTC).isoformat(), receipt),
+        )
+
+    author = sign_in(school, AUTHOR)
+    try:
+        (mine,) = [e for e in records.my_records(author) if e.ref == ref]
+    finally:
+        author.lock()
+    shown = [(s.status.value, s.outcome) for s in mine.statuses]
+    assert shown[-1][0] == "sent", (
+        f"{AUTHOR} is told their concern {ref} was {shown[-1]}: a receipt forged by {STAFF}; "
+        f"no DSL ever saw it"
     )

@@ -8,6 +8,7 @@ inbox item), and a DSL's next sign-in must still take it in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -96,9 +97,22 @@ def test_swapped_public_key_gets_nothing_and_the_dsl_still_takes_the_concern_in(
         fake = swap(conn, mal.store_id)
     before = {row[0] for row in attacker.inbox_rows(root, key)}
 
-    ref = attacker.record_with_cli(
-        root, "concern", AUTHOR, PASSWORDS[AUTHOR], concern_payload(SECRET)
-    )
+    source = tmp_path / "concern.json"
+    source.write_text(json.dumps(concern_payload(SECRET)), "utf-8")
+    record = ("record", "concern", "--user", AUTHOR, "--json", str(source))
+    first = admin(root, *record, password=PASSWORDS[AUTHOR])
+    if first.code != 0:
+        # The author's pinned key is nowhere in the chain `school` now publishes: nothing is
+        # sealed to a key nobody vouched for; the author is told at once. A member's next
+        # sign-in puts the published keys back, with an alarm, and the record then goes.
+        assert "nothing was recorded" in first.err, first.err
+        assert {row[0] for row in attacker.inbox_rows(root, key)} == before
+        warned = attacker.queue_with_cli(root, DSL, PASSWORDS[DSL])
+        assert any(i["kind"] == "alarm" for i in warned), warned
+        before = {row[0] for row in attacker.inbox_rows(root, key)}
+        first = admin(root, *record, password=PASSWORDS[AUTHOR])
+    assert first.code == 0, first.err
+    ref = first.out.strip()
 
     new_items = [r for r in attacker.inbox_rows(root, key) if r[0] not in before]
     assert len(new_items) == 1

@@ -82,24 +82,28 @@ def test_a_request_is_granted_in_person_with_the_persons_own_password(
     assert "Mr Tom Hughes" in summary and "Designated Safeguarding Lead" in summary
     assert "safeguarding records and behaviour records" in summary
 
-    # Someone else's password (here the head's own) is refused in plain words.
-    qtbot.keyClicks(dialog.password, "correct horse battery")
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.error.isVisible())
-    assert dialog.error.text().startswith("That is not t.hughes's password.")
-    assert dialog.password.text() == "" and dialog.isVisible()
-
-    # The administrator chose that password: the dialog asks for one of their own.
+    # They type the password they were given, then choose one of their own: the keys are
+    # made under a password nobody else has seen.
+    assert dialog.own_form.isVisible()
+    assert "new password of their own" in dialog.own_note.text()
     qtbot.keyClicks(dialog.password, OTHER_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.own_form.isVisible())
-    assert "chosen by an administrator" in dialog.own_note.text()
-    assert dialog.password.text() == OTHER_PASSWORD  # kept: typed once, in person
-    assert dialog.new_password.hasFocus()
+    assert dialog.error.text() == "Mr Tom Hughes chooses a new password of their own."
+    assert dialog.focusWidget() is dialog.new_password
     qtbot.keyClicks(dialog.new_password, "tom's very own")
     qtbot.keyClick(dialog.new_password, Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.confirm, "tom's very own")
-    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+
+    # Someone else's password (here the head's own) is refused in plain words.
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "correct horse battery")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and "not t.hughes" in dialog.error.text())
+    assert dialog.error.text().startswith("That is not t.hughes's password.")
+    assert dialog.password.text() == "" and dialog.isVisible()
+
+    qtbot.keyClicks(dialog.password, OTHER_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.progress.isVisible() and not dialog.password.isEnabled()  # off the UI thread
     qtbot.waitUntil(lambda: page.dialog is None)
     assert "Access granted: Mr Tom Hughes now has the Designated Safeguarding Lead role" in (

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from safedesk.paths import DataPaths
 from safedesk.services import vault
-from safedesk.services.setup import Headteacher
 from safedesk.store.crypto import FAST_KDF
-from safedesk.ui import setup_wizard
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
 from tests.conftest import HEAD_PASSWORD, SchoolStore
@@ -48,26 +44,34 @@ def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
     vault.reset_with_recovery_key(paths, key, "a.ngozi", "reset with the key", FAST_KDF)
 
 
-def test_wizard_skips_the_recovery_page_when_the_head_will_make_the_key(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_office_sets_up_for_a_headteacher_who_will_make_the_keys(
+    qtbot: QtBot, tmp_path: Path
 ) -> None:
-    """A store made for a headteacher still to sign in has no recovery key yet
-    (NewSchool.recovery_key is None): nothing blank is shown, set-up goes on to backups."""
-    head = Headteacher("s.okafor", "Mr Sam Okafor", "a one time password")
-    monkeypatch.setattr(
-        setup_wizard.vault, "create_school", partial(vault.create_school, headteacher=head)
-    )
+    """Found by the new-user pass: an office administrator could not set up safedesk without
+    becoming the headteacher (and seeing the recovery key that reads every record). Ticking
+    "I am not the headteacher", by keyboard, makes the head's account with a one-time
+    password; nothing blank is shown for the recovery key, set-up goes on to backups, and the
+    head's first sign-in asks them to choose their own password."""
     paths = DataPaths(tmp_path / "data")
     wizard = SetupWizard(paths, FAST_KDF)
     qtbot.addWidget(wizard)
+    wizard.resize(1366, 768)
     wizard.show()
     qtbot.keyClicks(wizard.school_page.school, "Hill Top")
     wizard.next()
     page = wizard.user_page
+    assert page.head_username.isHidden()
     qtbot.keyClicks(page.username, "s.bennett")
     qtbot.keyClicks(page.display, "Mrs Sue Bennett")
     qtbot.keyClicks(page.password, "a long enough password")
     qtbot.keyClicks(page.confirm, "a long enough password")
+    page.not_head.setFocus()
+    qtbot.keyClick(page.not_head, Qt.Key.Key_Space)
+    assert not page.head_username.isHidden()
+    assert "becomes administrator" in page.subTitle()
+    qtbot.keyClicks(page.head_username, "s.okafor")
+    qtbot.keyClicks(page.head_display, "Mr Sam Okafor")
+    qtbot.keyClicks(page.head_password, "a one time password")
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is not page)
     assert wizard.created is not None and wizard.created.recovery_key is None
@@ -76,6 +80,18 @@ def test_wizard_skips_the_recovery_page_when_the_head_will_make_the_key(
     with qtbot.waitSignal(wizard.finished_setup) as finished:
         wizard.accept()
     assert finished.args == ["s.bennett", str(paths.backups)]
+
+    office = vault.sign_in(paths, "s.bennett", "a long enough password")
+    try:
+        assert {r.value for r in office.user.roles} == {"admin"}
+        assert office.compartments == {}
+    finally:
+        office.close()
+    head = vault.sign_in(paths, "s.okafor", "a one time password")
+    try:
+        assert head.password_from_administrator and head.compartments == {}
+    finally:
+        head.close()
 
 
 def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safedesk.domain.compartments import Compartment
+from safedesk.domain.compartments import READING, Compartment
 from safedesk.domain.errors import SafedeskError
 from safedesk.services.session import Session
 from safedesk.store import key_chain, sealed, sealed_items
@@ -47,7 +47,16 @@ def writer_pin(session: Session, compartment: Compartment) -> Pin:
         )
     with session.store.read() as conn:
         links = key_chain.published(conn, compartment.value)
-    newest = key_chain.newest_trusted(session.store_id, pin, links) or pin
+    newest = key_chain.newest_trusted(session.store_id, pin, links)
+    if newest is None:
+        # The keys this account was given are not the compartment's: whoever gave them (or
+        # changed the published ones) may read what it seals. A member's next sign-in puts
+        # the published keys right, with an alarm; a pin of someone's own making stays out.
+        raise NotConfirmed(
+            f"The public keys of the {compartment.label} that your account trusts are not the "
+            "ones this school's safedesk holds, so nothing was recorded. Ask the headteacher "
+            "or a Designated Safeguarding Lead to confirm your account in person."
+        )
     _remember_pin(session, compartment, newest)
     return newest
 
@@ -79,6 +88,7 @@ def put(
     kind: str,
     body: dict[str, Any],
     conn: Connection,
+    keep_copy: bool = True,
 ) -> int:
     """Seal one item into ``compartment``'s inbox, and its copy for the author, inside the
     caller's `school` transaction ``conn``. Returns the author's sequence number."""
@@ -110,14 +120,40 @@ def put(
     )
     now = session.clock.now()
     sealed.put_inbox(conn, compartment.value, item, now)
-    copy = {**fields, "compartment": compartment.value}
-    sealed.put_owned(
-        conn,
-        "copy",
-        sealed_items.owner_tag(secrets.mailbox),
-        sealed_items.seal_for(session.store_id, "copy", secrets.box.public, copy),
-        now,
-    )
+    if keep_copy:
+        copy = {**fields, "compartment": compartment.value}
+        sealed.put_owned(
+            conn,
+            "copy",
+            sealed_items.owner_tag(secrets.mailbox),
+            sealed_items.seal_for(session.store_id, "copy", secrets.box.public, copy),
+            now,
+        )
     secrets.seqs[compartment.value] = max(seq, secrets.seqs.get(compartment.value, 0))
     session.account_dirty = True
     return seq
+
+
+def announce_keys(session: Session, conn: Connection) -> list[Compartment]:
+    """After a password change: tell each reading compartment this account records into,
+    by an item signed with the new key (vouched for by the old one), that the old key is
+    retired. Until a compartment hears of it, an old copy of the key file with the old
+    password could still sign records in this person's name; afterwards they are kept back
+    with an alarm. Inside the caller's `school` transaction ``conn``."""
+    told: list[Compartment] = []
+    for compartment in READING:
+        try:
+            put(
+                session,
+                compartment,
+                op="keys",
+                ref="",
+                kind="keys",
+                body={},
+                conn=conn,
+                keep_copy=False,
+            )
+        except NotConfirmed:
+            continue  # no keys to seal to yet: nothing recorded there under the old key
+        told.append(compartment)
+    return told

@@ -11,9 +11,12 @@ the compartment and `school` cannot commit together.
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+
+import sqlcipher3
 
 from safedesk.domain.amendment_rules import validated_amendment
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
@@ -31,7 +34,7 @@ from safedesk.store import (
     sealed,
     sealed_items,
 )
-from safedesk.store.db import Connection
+from safedesk.store.db import Connection, StoreDamaged, damaged_message, translate
 from safedesk.store.sealed_items import BadItem, Item
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ def take_in(session: Session, compartment: Compartment) -> TakeInReport:
     if not rows:
         return TakeInReport()
     handled: list[int] = []
-    counts = {"in": 0, "quarantined": 0, "duplicate": 0}
+    counts = {"in": 0, "quarantined": 0, "duplicate": 0, "keys": 0}
     now = session.clock.now()
     with store.write() as conn:
         privates = key_chain.box_privates(conn)
@@ -79,7 +82,17 @@ def take_in(session: Session, compartment: Compartment) -> TakeInReport:
             conn.execute("SAVEPOINT take_in_item")
             try:
                 outcome = _take_one(session, conn, compartment, row, privates, values, now)
-            except Exception:
+            except Exception as error:
+                # The file itself failed (a damaged page, a full disk): nothing is taken in,
+                # every item stays in the inbox, and the reason is said plainly.
+                if isinstance(error, MemoryError):
+                    raise StoreDamaged(damaged_message(store.path)) from None
+                if isinstance(error, sqlcipher3.DatabaseError) and not isinstance(
+                    error, sqlcipher3.IntegrityError
+                ):
+                    translated = translate(error, store.path)
+                    if translated is not None:
+                        raise translated from None
                 # A bug or a hostile item must not stop the others, nor be lost.
                 log.exception("unexpected problem taking in inbox item %s", row.id)
                 conn.execute("ROLLBACK TO take_in_item")
@@ -146,6 +159,18 @@ def _take_one(
             subject=item.author,
         )
         return "quarantined"
+    if item.op == "keys":
+        # The author's new keys, vouched for by their old ones: from now on an item signed
+        # with an older key of theirs is kept back (an old key file, an old password).
+        members.mark_received(conn, item.hash, item.author, item.seq, item.op, None, now)
+        session.audit(
+            conn,
+            "member.keys_announced",
+            object_type="user",
+            object_id=item.author,
+            detail={"item": item.hash, "seq": item.seq},
+        )
+        return "keys"
     try:
         ref = _apply(conn, compartment, item, values)
         outcome = "in"
@@ -192,6 +217,25 @@ def _check_author(conn: Connection, store_id: str, item: Item, now: datetime) ->
     )
     if found is not None:
         raise NotVouched(found)
+    reset_by = identity.reset_over(
+        store_id,
+        item.identity,
+        members.authorities(conn),
+        item.author,
+        item.sign_public,
+        known.sign_public if known else None,
+    )
+    if reset_by is not None:
+        members.raise_alarm(
+            conn,
+            "reset",
+            f"{item.author}'s password was reset by {reset_by}, and the first record signed "
+            f"with the keys made then has arrived (their number {item.seq}); it is taken in as "
+            f"theirs. If {item.author} did not have their password reset, someone may be "
+            "recording in their name: check with them.",
+            now,
+            subject=item.author,
+        )
     last = known.last_seq if known else 0
     earlier = members.received_seq(conn, item.author, item.seq)
     if earlier is not None:
@@ -315,14 +359,21 @@ def send_receipts(session: Session, compartment: Compartment) -> int:
     if not due:
         return 0
     now = session.clock.now()
+    keys = session.keys[compartment]
     with session.store.write() as conn:
         for receipt in due:
-            value = {
+            value: dict[str, object] = {
                 "ref": receipt.ref,
                 "status": receipt.status,
                 "outcome": receipt.outcome,
                 "at": receipt.at,
+                "compartment": compartment.value,
+                "epoch": keys.epoch,
             }
+            # Signed by the compartment: anyone can seal a receipt to an author (their public
+            # key is no secret), only a member can sign one.
+            message = key_chain.receipt_message(session.store_id, compartment.value, value)
+            value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
             sealed.put_owned(
                 conn,
                 "receipt",

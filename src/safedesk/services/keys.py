@@ -6,6 +6,7 @@ itself is the real check — a compartment's keys open only for those they were 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import AuthenticationError, PermissionDenied, SafedeskError
 from safedesk.paths import DataPaths
 from safedesk.services.session import Session
-from safedesk.store import audit, crypto, key_chain, keyfile, members, migrate
+from safedesk.store import audit, crypto, evidence, key_chain, keyfile, members, migrate
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Attachment, Gate, Store, StoreDamaged, connect
 from safedesk.store.identity import Cert, issue
@@ -98,7 +99,10 @@ def activate(paths: DataPaths, unlocked: UnlockedAccount) -> UnlockedAccount:
     Whatever was sealed to the administrator-made pair is resealed to the new one."""
     old = unlocked.secrets
     key_file = keyfile.load(paths.keys)
-    fresh_secrets = with_new_keys(old, key_file.store_id, old.origin, kind="activated")
+    # A pending slot is an administrator's making, whatever it says about itself (whoever
+    # knows its password can rewrite it): its holder is asked to choose their own.
+    origin = old.origin if old.origin in ("created", "reset") else "created"
+    fresh_secrets = with_new_keys(old, key_file.store_id, origin, kind="activated")
     fresh_secrets.old_box = []  # the administrator made that pair: nothing is sealed to it
     fresh = UnlockedAccount(unlocked.slot, fresh_secrets, unlocked.kek)
     holder: list[UnlockedAccount] = []
@@ -177,7 +181,13 @@ def open_file(
 
 
 def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> None:
-    migrate.migrate(store.connection(), store.path, paths.migration_backups, compartment.value)
+    """Bring the file to the latest schema; notes on the Store that the program changed it,
+    so the new schema's hash is recorded (``record_schema_if_changed``) as the program's own."""
+    start = migrate.migrate(
+        store.connection(), store.path, paths.migration_backups, compartment.value
+    )
+    if start < migrate.latest_version(compartment.value):
+        store.schema_changed = True
 
 
 def school_attachment(school: Store) -> Attachment:
@@ -195,6 +205,7 @@ def create_compartment(
     recovery_public: bytes,
     school: Store,
     at: datetime,
+    prepare: Callable[[Store], None],
 ) -> tuple[Store, CompartmentKeys]:
     """A reading compartment's first keys, sealed to its creator (the head) and the recovery
     key; its file, members and key history; its public keys published in `school`."""
@@ -217,6 +228,7 @@ def create_compartment(
     keyfile.update(paths.keys, change)
     store = Store(path, keys.file_key, attachments=(school_attachment(school),), gate=school.gate)
     try:
+        prepare(store)  # evidence from its very first commit
         migrate_file(store, paths, compartment)
         with store.write() as conn:
             key_chain.record_epoch(conn, keys, link, at, creator.secrets.username)
@@ -279,3 +291,45 @@ def follow(session: Session, compartment: Compartment, store: Store) -> None:
         return keys.file_key
 
     store.refresh_key = refreshed
+
+
+def attach_evidence(session: Session, compartment: Compartment, store: Store) -> None:
+    """Every commit of ``store`` keeps the ledger, and its head is signed by this account."""
+
+    def signer() -> tuple[str, crypto.SignKeys, list[Cert]] | None:
+        if session.account is None:
+            return None
+        secrets = session.account.secrets
+        return session.user.username, secrets.sign, secrets.identity
+
+    evidence.CommitHooks(
+        session.store_id,
+        compartment.value,
+        signer,
+        session.clock.now,
+        None if compartment is Compartment.SCHOOL else session.store,
+        signed=session.remember_head,
+    ).attach(store)
+
+
+def open_for_session(session: Session, compartment: Compartment, store: Store) -> None:
+    """What a session does with each file it opens: follow rotations, keep evidence."""
+    follow(session, compartment, store)
+    attach_evidence(session, compartment, store)
+    record_schema_if_changed(session, store)
+
+
+def record_schema_if_changed(session: Session, store: Store) -> None:
+    """The schema's hash, recorded when this program has just made or changed it (only then:
+    a trigger dropped behind its back must not be recorded as if it were the program's)."""
+    if store.schema_changed:
+        with store.write() as conn:
+            session.audit(
+                conn,
+                "schema.recorded",
+                detail={
+                    "hash": evidence.schema_hash(conn),
+                    "version": migrate.current_version(conn),
+                },
+            )
+        store.schema_changed = False

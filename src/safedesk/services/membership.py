@@ -65,10 +65,10 @@ def grant(
 ) -> User:
     """Give ``username`` the role ``role``; their password proves they are here in person.
 
-    A reading role goes only to an account whose password its holder chose: otherwise the
-    administrator who chose it could open the keys. So an account still on the password an
-    administrator set (new, or reset) either sets its own first, or sets it here and now,
-    in person (``new_password``): it then gets new key pairs nobody else has seen."""
+    A reading role's keys go only to key pairs made under a password its holder chooses here
+    and now, in person (``new_password``): nothing inside a key slot can prove its password
+    was never an administrator's (whoever knows a slot's password can rewrite what it says
+    about itself), so the grant makes new pairs nobody else has seen."""
     username = _name(username)
     if username == session.user.username:
         raise PermissionDenied(
@@ -87,23 +87,28 @@ def grant(
             f"That is not {username}'s password. They type it themselves, in person."
         ) from None
     reading = bool(ROLE_COMPARTMENTS[role])
-    if reading and grantee.secrets.origin != "own":
+    if reading and new_password is not None and new_password == grantee_password:
+        grantee.wipe()
+        raise ValidationError({"new password": "must differ from the password typed first"})
+    if reading and (new_password is not None or not _member_already(session, grantee)):
         if new_password is None:
             grantee.wipe()
-            why = "was reset by" if grantee.secrets.origin == "reset" else "was chosen by"
             raise OwnPasswordNeeded(
-                f"{username}'s password {why} an administrator, who could then open these "
-                f"keys. {username} must first choose their own: here, as a new password of "
-                f"their own typed now (SAFEDESK_GRANTEE_NEW_PASSWORD), or by signing in "
-                f"('safedesk-admin passwd --user {username}')."
+                f"{username} chooses a new password now, in person, as the role is granted "
+                "(in the app, the grant asks for it; on the command line, "
+                "SAFEDESK_GRANTEE_NEW_PASSWORD): only keys made under a password nobody else "
+                "has seen may hold these records."
             )
         grantee = _own_password_now(session, grantee, new_password, kdf)
     elif grantee.slot.state == PENDING:
         grantee = key_ops.activate(session.paths, grantee)
     now = session.clock.now()
     needed = sorted(ROLE_COMPARTMENTS[role])
-    for compartment in needed:
-        grantee.secrets.pins[compartment.value] = session.keys[compartment].pin
+    for compartment in READING:
+        # The granter's own keys, for every file it holds: pins that came with the slot
+        # (from whoever made it) are not trusted where the granter can say better.
+        if session.member_of(compartment):
+            grantee.secrets.pins[compartment.value] = session.keys[compartment].pin
     if "recovery" not in grantee.secrets.pins and session.account is not None:
         recovery = session.account.secrets.pins.get("recovery")
         if recovery is not None:
@@ -147,6 +152,24 @@ def grant(
             detail={"role": role.value},
         )
     return _target(session, username)
+
+
+def _member_already(session: Session, grantee: UnlockedAccount) -> bool:
+    """Whether the grantee already holds another reading file with exactly these keys: they
+    were made under a password chosen in person at an earlier grant (a compartment's member
+    list is written only by its members)."""
+    for compartment in READING:
+        if not session.member_of(compartment):
+            continue
+        with session.compartment(compartment).read() as conn:
+            found = members.find(conn, grantee.secrets.username)
+        if (
+            found is not None
+            and found.box_public == grantee.secrets.box.public
+            and found.sign_public == grantee.secrets.sign.public
+        ):
+            return True
+    return False
 
 
 def _own_password_now(
@@ -269,6 +292,18 @@ def confirm(session: Session, username: str, password: str) -> None:
     if recovery is not None:
         account.secrets.pins["recovery"] = recovery
     is_admin = Role.ADMIN in target.roles
+    if is_admin:
+        from safedesk.services.integrity import school_file_problems
+
+        # The role is read from `school`, which every account can write to with a raw
+        # connection: only a role the program granted, signed, may make someone an authority.
+        if school_file_problems(session):
+            account.wipe()
+            raise SafedeskError(
+                f"{username} is not confirmed: the school file has been changed outside "
+                "safedesk, so their administrator role cannot be trusted. Nothing has been "
+                "changed. Run 'safedesk-admin verify' and tell the headteacher."
+            )
     # An administrator confirmed in person becomes an authority: the compartments take in
     # records from the accounts it vouches for.
     account.secrets.authority = account.secrets.authority or is_admin

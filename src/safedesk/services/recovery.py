@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from safedesk.domain.clock import Clock, SystemClock
 from safedesk.domain.compartments import READING, Compartment
-from safedesk.domain.errors import SafedeskError, ValidationError
+from safedesk.domain.errors import (
+    SafedeskError,
+    SignInBackoff,
+    ValidationError,
+)
 from safedesk.domain.people import validate_password
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation, signin, signin_backoff
 from safedesk.services.rotation import RECOVERY_MEMBER
-from safedesk.store import audit, crypto, keyfile, members, users
+from safedesk.store import audit, crypto, evidence, keyfile, members, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Gate, Store
 from safedesk.store.identity import issue
@@ -43,7 +47,15 @@ def reset_with_recovery_key(
     if reason := validate_password(new_password):
         raise ValidationError({"password": reason})
     key_file = signin.require_store(paths)
+    failures = paths.signin_failures
+    # Counted and audited like a sign-in (the next sign-in writes it to the log).
+    wait, attempt = signin_backoff.begin_attempt(
+        failures, signin_backoff.RECOVERY, clock.now(), door="recovery"
+    )
+    if wait > 0:
+        raise SignInBackoff(wait)
     recovery = open_recovery(key_file, recovery_key)
+    signin_backoff.succeeded(failures, signin_backoff.RECOVERY, attempt)
     name = keyfile.normalise_username(username)
     now = clock.now()
     school_keys = key_ops.compartment_keys(key_file, Compartment.SCHOOL, [recovery.box.private])
@@ -51,6 +63,18 @@ def reset_with_recovery_key(
         raise SafedeskError("The recovery key no longer opens this safedesk.")
     gate = Gate()
     school, held = key_ops.open_file(paths, Compartment.SCHOOL, school_keys, gate=gate)
+
+    def signed_by_recovery_key(file: Compartment, store: Store) -> None:
+        # Its commits are signed by the recovery key: an authority in every file.
+        evidence.CommitHooks(
+            key_file.store_id,
+            file.value,
+            lambda: (ACTOR_NAME, recovery.sign, []),
+            clock.now,
+            None if file is Compartment.SCHOOL else school,
+        ).attach(store)
+
+    signed_by_recovery_key(Compartment.SCHOOL, school)
     opened: dict[Compartment, tuple[Store, CompartmentKeys]] = {}
     try:
         with school.read() as conn:
@@ -70,6 +94,7 @@ def reset_with_recovery_key(
                 gate=gate,
                 attachments=(key_ops.school_attachment(school),),
             )
+            signed_by_recovery_key(compartment, store)
             opened[compartment] = (store, keys)
             pins[compartment.value] = keys.pin  # every compartment: a writer trusts these
             with store.read() as conn:
@@ -119,7 +144,7 @@ def reset_with_recovery_key(
         for store, _keys in opened.values():
             store.close()
         school.close()
-    signin_backoff.clear(paths.signin_failures)
+    signin_backoff.succeeded(paths.signin_failures, key_file.slot_id(name))
     # Now as the account itself: new keys for everything it opens.
     session = signin.sign_in(paths, name, new_password, clock=clock)
     try:

@@ -23,7 +23,17 @@ from collections.abc import Callable, Iterable
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, SafedeskError
 from safedesk.services.session import Session
-from safedesk.store import access, audit, crypto, key_chain, keyfile, kill_points, members, users
+from safedesk.store import (
+    access,
+    audit,
+    crypto,
+    key_chain,
+    keyfile,
+    kill_points,
+    members,
+    users,
+    writer_lock,
+)
 from safedesk.store.db import Store, rekey_file
 from safedesk.store.key_material import CompartmentKeys, open_keys, seal_keys
 from safedesk.store.keyfile import ACTIVE, DISABLED, Epochs, KeyFile
@@ -88,7 +98,7 @@ def rotate(
     if compartment is not Compartment.SCHOOL:
         with store.write() as conn:
             for name in sorted(removed):
-                members.remove(conn, name)
+                members.remove(conn, name, now)
             link = key_chain.make_link(_store_id(session), next_keys, current)
             key_chain.record_epoch(conn, next_keys, link, now, session.user.username)
             session.audit(
@@ -161,7 +171,10 @@ def _rekey(
     current: CompartmentKeys,
     next_keys: CompartmentKeys,
 ) -> None:
-    with session.gate.exclusive():
+    # This session's work first (the gate), then every other writer to the folder, in any
+    # process (the writers' lock): none writes while the file changes key under it.
+    writers = writer_lock.for_folder(session.paths.root)
+    with session.gate.exclusive(), writers.exclusive(f"change the {compartment.label} keys"):
         for each in session.all_stores():
             each.reset_connections()  # compartments read `school` through an attachment
         rekey_file(store.path, current.file_key, next_keys.file_key)
@@ -244,10 +257,13 @@ def _no_longer_allowed(session: Session, compartment: Compartment, named: set[st
     """Of the accounts a request names, those whose access must really end: checked against
     the key file and the accounts, so a forged request cannot remove a rightful member."""
     from safedesk.domain.compartments import compartments_for
+    from safedesk.services.genuine_accounts import as_written
 
     key_file = keyfile.load(session.paths.keys)
     with session.store.read() as conn:
-        found = {u.username: u for u in users.all_users(conn)}
+        # Roles and states as the program wrote them: one written back into `school` by hand
+        # (to keep a reading file's keys) counts for nothing.
+        found = {u.username: u for u in as_written(conn)[0]}
     if compartment is Compartment.SCHOOL:
         return {n for n in named if n not in found or not found[n].active}
     with _store_of(session, compartment).read() as conn:
@@ -259,13 +275,16 @@ def _no_longer_allowed(session: Session, compartment: Compartment, named: set[st
             continue
         user = found.get(name)
         slot = key_file.account(name)
+        # An active slot under other keys may be the member's own password change that a
+        # crash stopped before it reached this file: they keep access (the new keys are sealed
+        # to the key listed here) and put the list right at their next sign-in. A reset
+        # (pending slot) or a disabled one ends it.
         if (
             user is None
             or not user.active
             or compartment not in compartments_for(user.roles)
             or slot is None
             or slot.state != ACTIVE
-            or slot.box_public != member.box_public
         ):
             ending.add(name)
     return ending

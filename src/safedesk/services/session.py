@@ -20,6 +20,7 @@ from safedesk.domain.roles import Permission
 from safedesk.paths import DataPaths
 from safedesk.store import audit
 from safedesk.store.db import Connection, Gate, Store
+from safedesk.store.evidence import SignedHead
 from safedesk.store.key_material import CompartmentKeys, UnlockedAccount
 
 
@@ -35,11 +36,17 @@ class Session:
     gate: Gate = field(default_factory=Gate)
     # Set once at the headteacher's first sign-in: shown to them once, then forgotten.
     new_recovery_code: str | None = field(default=None, repr=False)
+    # Something the person must read before going on (shown once, then cleared).
+    warning: str | None = None
     # Compartments a member must rotate before writing to them (see services.rotation).
     rotation_due: set[Compartment] = field(default_factory=set)
     store_id: str = ""
     # The key slot's pins or sequence numbers changed: saved when the session ends.
     account_dirty: bool = False
+    # Heads this account's key slot remembers signing that a file's chain no longer holds
+    # (file -> [seq, hash, at]): the log was cut back or rewritten since (see upkeep).
+    heads_broken: dict[str, list[Any]] = field(default_factory=dict)
+    _heads_checked: set[str] = field(default_factory=set)
     _maintenance: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -121,11 +128,54 @@ class Session:
         if self.store.closed:
             return
         try:
-            self.save_account()
             with self.store.write() as conn:
                 self.audit(conn, "signout")
         finally:
-            self.close()
+            try:
+                self.save_account()  # after signing out: the slot remembers that head too
+            finally:
+                self.close()
+
+    def remember_head(self, head: SignedHead) -> None:
+        """The newest head this account signed in a file, kept in its key slot at lock."""
+        if self.account is None:
+            return
+        known = self.account.secrets.heads.get(head.file)
+        if known is not None and head.file not in self._heads_checked:
+            self._heads_checked.add(head.file)
+            if not self._still_holds(head.file, known):
+                self.heads_broken[head.file] = list(known)
+        if head.file in self.heads_broken:
+            return  # kept as it was: the evidence of the cut stays in the slot
+        if known is not None and int(known[0]) >= head.seq:
+            # The chain was cut back behind the one remembered (or a restore put an older
+            # one in place): keep the newer, which `verify` checks, or which a restore excuses.
+            return
+        self.account.secrets.heads[head.file] = [head.seq, head.hash, head.at]
+        self.account_dirty = True
+
+    def _still_holds(self, file: str, known: list[Any]) -> bool:
+        """Whether ``file``'s chain still holds a head this account signed, or a restore
+        since then rolled it back knowingly."""
+        store = self.store if file == Compartment.SCHOOL.value else None
+        for compartment, opened in self.compartments.items():
+            if compartment.value == file:
+                store = opened
+        if store is None:
+            return True
+        seq, digest = int(known[0]), str(known[1])
+        signed_at = str(known[2]) if len(known) > 2 else ""
+        with store.read() as conn:
+            row = conn.execute("SELECT hash FROM main.audit_log WHERE seq = ?", (seq,)).fetchone()
+        if row is not None and row[0] == digest:
+            return True
+        with self.store.read() as conn:
+            restores = audit.events_with_action(conn, "backup.restored")
+        return any(
+            event.at > signed_at
+            and seq > int(event.detail.get("backup_heads", {}).get(file, [0])[0])
+            for event in restores
+        )
 
     def save_account(self) -> None:
         """Keep the slot's pins and sequence numbers (best effort: a slot replaced meanwhile,

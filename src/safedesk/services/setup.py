@@ -4,6 +4,7 @@ compartments and the recovery key are made with the headteacher's own password."
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass
 
 from safedesk.domain.clock import Clock, SystemClock
@@ -15,7 +16,17 @@ from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services.rotation import RECOVERY_MEMBER
 from safedesk.services.session import Session
-from safedesk.store import access, audit, keyfile, members, school, users
+from safedesk.store import (
+    access,
+    audit,
+    evidence,
+    keyfile,
+    ledger,
+    members,
+    migrate,
+    school,
+    users,
+)
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Gate, Store
 from safedesk.store.identity import issue
@@ -106,7 +117,7 @@ def create_school(
     if problems:
         raise ValidationError(problems)
     refuse_existing(paths)
-    paths.root.mkdir(parents=True, exist_ok=True)
+    paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     created: list[str] = []
     try:
         return _create(
@@ -180,8 +191,20 @@ def _create(
     gate = Gate()
     with Store(paths.database("school"), school_keys.file_key, gate=gate) as store:
         key_ops.migrate_file(store, paths, Compartment.SCHOOL)
+        # The set-up is signed, like every later commit, by the first administrator.
+        evidence.CommitHooks(
+            key_file.store_id,
+            Compartment.SCHOOL.value,
+            lambda: (username, first.secrets.sign, first.secrets.identity),
+            clock.now,
+        ).attach(store)
         with store.write() as conn:
             school.insert(conn, school_name, key_file.store_id, now)
+            # The lists and settings the schema starts with go into the ledger with the set-up.
+            for table in ("setting", "list_item", "school_term", "closure_day"):
+                columns = ", ".join(ledger.LEDGER[table])
+                for row in conn.execute(f"SELECT {columns} FROM main.{table}").fetchall():
+                    ledger.touched(conn, table, list(row))
             roles = {Role.ADMIN, Role.HEAD} if is_head else {Role.ADMIN}
             user_id = users.insert(
                 conn, username=username, display_name=display_name, at=now, created_by=None
@@ -189,6 +212,17 @@ def _create(
             for role in roles:
                 access.grant_role(conn, user_id, role, SET_UP, now)
             audit.append(conn, at=now, actor=username, action="store.created")
+            # The structure the program made, so `verify` can tell a trigger dropped later.
+            audit.append(
+                conn,
+                at=now,
+                actor=username,
+                action="schema.recorded",
+                detail={
+                    "hash": evidence.schema_hash(conn),
+                    "version": migrate.current_version(conn),
+                },
+            )
             audit.append(
                 conn,
                 at=now,
@@ -217,6 +251,7 @@ def _create(
                     object_id=head_name,
                     detail={"roles": [Role.HEAD.value]},
                 )
+        store.schema_changed = False  # recorded above, signed with the rest of the set-up
         if not is_head:
             return NewSchool(None, paths)
         with store.read() as conn:
@@ -226,6 +261,8 @@ def _create(
             paths, store, user, clock, account=first, gate=gate, store_id=key_file.store_id
         )
         session.keys[Compartment.SCHOOL] = school_keys
+        key_ops.attach_evidence(session, Compartment.SCHOOL, store)
+        key_ops.record_schema_if_changed(session, store)
         for compartment in READING:
             created.append(paths.database(compartment.value).name)
         code = make_reading_compartments(session, kdf)
@@ -266,7 +303,13 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
     root = session.account.secrets.identity[0]
     for compartment in READING:
         store, keys = key_ops.create_compartment(
-            paths, compartment, session.account, recovery.box.public, session.store, now
+            paths,
+            compartment,
+            session.account,
+            recovery.box.public,
+            session.store,
+            now,
+            functools.partial(key_ops.attach_evidence, session, compartment),
         )
         with store.write() as conn:
             members.put(
@@ -277,6 +320,7 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
         session.compartments[compartment] = store
         session.keys[compartment] = keys
         key_ops.follow(session, compartment, store)
+        key_ops.record_schema_if_changed(session, store)
     session.account = key_ops.save_account(paths, session.account)
     with session.store.write() as conn:
         audit.append(

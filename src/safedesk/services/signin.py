@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from safedesk.domain.clock import Clock, SystemClock
-from safedesk.domain.compartments import READING, Compartment, compartments_for
+from safedesk.domain.clock import Clock, SystemClock, from_stored
+from safedesk.domain.compartments import Compartment, compartments_for
 from safedesk.domain.errors import (
     AccountDisabled,
     AuthenticationError,
     SafedeskError,
     SignInBackoff,
 )
-from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation, signin_backoff
 from safedesk.services.session import Session
-from safedesk.store import audit, keyfile, members, school, users
+from safedesk.store import access, audit, keyfile, members, school, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Connection, Gate, Store, StoreDamaged
-from safedesk.store.key_material import UnlockedAccount
-from safedesk.store.keyfile import DISABLED, PENDING, KeyFile
-
-DISABLED_MESSAGE = (
-    "This account has been disabled. Ask the school's administrator if you need it back."
-)
+from safedesk.store.key_material import WRONG_PASSWORD, AccountSecrets, UnlockedAccount
+from safedesk.store.keyfile import PENDING, KeyFile
 
 
 def require_store(paths: DataPaths) -> KeyFile:
@@ -60,25 +55,30 @@ def sign_in(
     """
     clock = clock or SystemClock()
     key_file = require_store(paths)
-    failures = signin_backoff.load(paths.signin_failures)
-    wait = failures.wait_seconds(clock.now())
+    slot_id = key_file.slot_id(username)
+    tried = signin_backoff.load(paths.signin_failures).count(slot_id)
+    # Counted as a failure before the slow derivation, so guesses started together all count.
+    wait, attempt = signin_backoff.begin_attempt(paths.signin_failures, slot_id, clock.now())
     if wait > 0:
         raise SignInBackoff(wait)
-    slot = key_file.account(username)
-    slot_id = key_file.slot_id(username)
-    try:
-        if slot is not None and slot.state == DISABLED:
-            raise AccountDisabled(DISABLED_MESSAGE)
-        unlocked = key_ops.open_account(key_file, username, password)
-    except AuthenticationError:
-        failures.record_failure(slot_id if slot else "unknown", clock.now())
-        signin_backoff.save(failures, paths.signin_failures)
-        raise
+    # A disabled account and an unknown name take as long, and get the same answer, as a
+    # wrong password: nobody learns which names exist or were disabled.
+    unlocked = key_ops.open_account(key_file, username, password)
+    signin_backoff.succeeded(paths.signin_failures, slot_id, attempt)
+    failures = signin_backoff.load(paths.signin_failures)
     if unlocked.slot.state == PENDING:
         unlocked = key_ops.activate(paths, unlocked)
         key_file = keyfile.load(paths.keys)
     session = _open(paths, key_file, unlocked, clock, kdf, failures)
-    signin_backoff.clear(paths.signin_failures)
+    signin_backoff.flushed(paths.signin_failures, failures)
+    if tried.consecutive and tried.last_at:
+        when = from_stored(tried.last_at).astimezone().strftime("%H:%M on %d/%m/%Y")
+        times = "once" if tried.consecutive == 1 else f"{tried.consecutive} times"
+        session.warning = (
+            f"Someone typed a wrong password for your account {times} since you last signed "
+            f"in (the last at {when}). If that was not you, tell the headteacher or your "
+            "administrator, and change your password."
+        )
     return session
 
 
@@ -93,8 +93,13 @@ def _open(
     name = unlocked.secrets.username
     opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, unlocked.secrets.box_privates)
     if opened is None:
+        # The slot opened (a disabled one would not have), so the key file is damaged.
         unlocked.wipe()
-        raise AccountDisabled(DISABLED_MESSAGE)
+        raise StoreDamaged(
+            f"The key file in {paths.root} does not hold this account's keys to the school "
+            "file: it is damaged or has been tampered with. Nothing has been changed. Restore "
+            "the folder from a backup."
+        )
     gate = Gate()
     school_store, school_keys = key_ops.open_file(paths, Compartment.SCHOOL, opened, gate=gate)
     session: Session | None = None
@@ -109,7 +114,8 @@ def _open(
                 "Nothing has been changed."
             )
         if user is None or not user.active:
-            raise AccountDisabled(DISABLED_MESSAGE)
+            # Same answer as a wrong password (the slot is cut off a moment after this).
+            raise AccountDisabled(WRONG_PASSWORD)
         session = Session(
             paths,
             school_store,
@@ -120,20 +126,12 @@ def _open(
             store_id=key_file.store_id,
         )
         session.keys[Compartment.SCHOOL] = school_keys
-        key_ops.follow(session, Compartment.SCHOOL, school_store)
+        key_ops.open_for_session(session, Compartment.SCHOOL, school_store)
         if opened.next is not None and school_keys.epoch == opened.next.epoch:
             rotation.finish(session, Compartment.SCHOOL, school_keys, reason="interrupted")
-        # The first keys are made only with a password the head chose (not a one-time one an
-        # administrator set, who could then open them): else after they choose their own.
-        if (
-            Role.HEAD in user.roles
-            and unlocked.secrets.origin == "own"
-            and not all(c.value in key_file.epochs for c in READING)
-        ):
-            from safedesk.services.setup import make_reading_compartments
-
-            make_reading_compartments(session, kdf or KdfParams())
-            key_file = keyfile.load(paths.keys)
+        # The reading files are made only when the head chooses their own password
+        # (users.change_own_password), never at a sign-in: a slot cannot prove its password
+        # was never an administrator's.
         _open_compartments(session, key_file)
         with session.store.write() as conn:
             _flush_failures(conn, key_file, failures, clock)
@@ -177,19 +175,53 @@ def _open_compartments(session: Session, key_file: KeyFile) -> None:
         )
         try:
             key_ops.migrate_file(store, session.paths, compartment)
+            key_ops.open_for_session(session, compartment, store)
             with store.read() as conn:
                 member = members.find(conn, secrets.username)
+            if member is not None and member.box_public != secrets.box.public:
+                member = _own_new_keys(session, store, member, secrets)
         except BaseException:
             store.close()
             raise
-        if member is None or member.box_public != secrets.box.public:
+        if member is None:
             store.close()
             continue
         session.compartments[compartment] = store
         session.keys[compartment] = keys
-        key_ops.follow(session, compartment, store)
         if opened.next is not None and keys.epoch == opened.next.epoch:
             rotation.finish(session, compartment, keys, reason="interrupted")
+
+
+def _own_new_keys(
+    session: Session, store: Store, member: members.Member, secrets: AccountSecrets
+) -> members.Member | None:
+    """A member listed under keys this account had before its own password change (a crash
+    stopped the change reaching this file): its certificates lead from those to its keys now,
+    so the list is put right. Anyone else listed under other keys is not this person."""
+    from safedesk.services.users import put_own_keys
+    from safedesk.store import identity
+
+    changed = [c for c in secrets.identity if c.kind == "changed"]
+    found = identity.vouched_keys(
+        session.store_id, changed, {secrets.username: member.sign_public}
+    ).get(secrets.username)
+    if found is None or not found.leads(member.sign_public, secrets.sign.public):
+        return None
+    with store.write() as conn:
+        put_own_keys(conn, session, secrets)
+    compartment = next(c for c in Compartment if session.paths.database(c.value) == store.path)
+    with session.store.write() as conn:  # the old keys must stop opening it: new ones now
+        access.ask_rotation(
+            conn,
+            compartment.value,
+            secrets.username,
+            f"{secrets.username}'s password change, finished at sign-in",
+            secrets.username,
+            session.clock.now(),
+        )
+    session.rotation_due.add(compartment)
+    with store.read() as conn:
+        return members.find(conn, secrets.username)
 
 
 def _flush_failures(
@@ -198,6 +230,7 @@ def _flush_failures(
     if not failures.pending:
         return
     names = {key_file.slot_id(u.username): u.username for u in users.all_users(conn)}
+    names[signin_backoff.RECOVERY] = "recovery key"
     for item in failures.pending:
         audit.append(
             conn,
@@ -207,6 +240,7 @@ def _flush_failures(
             detail={
                 "account": names.get(item.get("slot", ""), "unknown"),
                 "failed_at": item.get("at"),
+                "door": item.get("door", "signin"),
             },
         )
 

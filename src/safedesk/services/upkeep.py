@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import Compartment
 from safedesk.services import intake, rotation
 from safedesk.services.integrity import check_database
@@ -58,10 +59,52 @@ def after_sign_in(session: Session, progress: Progress | None = None) -> UpkeepR
             report.taken_in += taken.taken_in
             report.quarantined += taken.quarantined
             intake.check_sequences(session, compartment)
+        _report_cut_chains(session, report)
+        _report_changed_accounts(session, report)
         session.save_account()
     finally:
         session.release_work()
     return report
+
+
+def _report_cut_chains(session: Session, report: UpkeepReport) -> None:
+    """A head this account signed is gone from a file's log: someone holding the file's key
+    cut it back or rewrote it. Raised in every file the member opens, for the DSL's queue."""
+    now = session.clock.now()
+    for file, known in session.heads_broken.items():
+        when = from_stored(str(known[2])).astimezone() if len(known) > 2 else None
+        signed = f" on {when:%d/%m/%Y at %H:%M}" if when else ""
+        text = (
+            f"The {file} file's audit log no longer holds row {known[0]}, which "
+            f"{session.user.username} signed{signed}: it has been cut back or rewritten "
+            "outside safedesk. Run Admin → Verify, and restore from a backup if it fails."
+        )
+        report.problems.append(text)
+        for store in session.compartments.values():
+            with store.write() as conn:
+                members.raise_alarm(conn, "audit_cut", text, now)
+
+
+def _report_changed_accounts(session: Session, report: UpkeepReport) -> None:
+    """Accounts or roles changed in `school` outside the program: the rotations above went by
+    what the program wrote; the members are told."""
+    from safedesk.services.genuine_accounts import as_written
+
+    if not session.compartments:
+        return
+    with session.store.read() as conn:
+        _found, tampered = as_written(conn)
+    now = session.clock.now()
+    for name in sorted(tampered):
+        text = (
+            f"{name}'s account or roles in the school file were changed outside safedesk. "
+            "Who may open the records follows what safedesk itself recorded, not the change. "
+            "Run Admin → Verify, and tell the headteacher."
+        )
+        report.problems.append(text)
+        for store in session.compartments.values():
+            with store.write() as conn:
+                members.raise_alarm(conn, "account_changed", text, now, subject=name)
 
 
 def _sound(session: Session, compartment: Compartment, report: UpkeepReport) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import READING, Compartment, compartments_for, is_reading_role
 from safedesk.domain.errors import (
     AuthenticationError,
@@ -25,9 +26,10 @@ from safedesk.services import keys as key_ops
 from safedesk.services import rotation
 from safedesk.services.session import Session
 from safedesk.services.setup import validate_new_user
-from safedesk.store import access, crypto, keyfile, members, users
+from safedesk.store import access, audit, crypto, keyfile, members, users
 from safedesk.store.crypto import KdfParams
 from safedesk.store.key_material import (
+    AccountSecrets,
     UnlockedAccount,
     make_slot,
     open_slot,
@@ -214,14 +216,10 @@ def _end_access(
     ``school``: "remove" (the account leaves `school` too), "keep" (it stays, under a new
     key pair already in the key file) or None. ``keeps_access``: the account stays a member
     of ``compartments`` (its own password changed)."""
-    now = session.clock.now()
     wanted = sorted(set(compartments))
     removing = set() if keeps_access else {username}
     with session.store.write() as conn:
-        for compartment in wanted + ([Compartment.SCHOOL] if school else []):
-            access.ask_rotation(
-                conn, compartment.value, username, reason, session.user.username, now
-            )
+        _ask_rotations(session, conn, username, wanted, reason, bool(school))
     if school:
         rotation.rotate(
             session,
@@ -232,6 +230,19 @@ def _end_access(
     for compartment in wanted:
         if session.member_of(compartment):
             rotation.rotate(session, compartment, removing=removing, reason=reason)
+
+
+def _ask_rotations(
+    session: Session,
+    conn: object,
+    username: str,
+    compartments: Iterable[Compartment],
+    reason: str,
+    school: bool,
+) -> None:
+    now = session.clock.now()
+    for compartment in [*sorted(set(compartments)), *([Compartment.SCHOOL] if school else [])]:
+        access.ask_rotation(conn, compartment.value, username, reason, session.user.username, now)
 
 
 def disable_user(session: Session, username: str) -> None:
@@ -245,15 +256,19 @@ def disable_user(session: Session, username: str) -> None:
     target = _target(session, username)
     if not target.active:
         return
-    _cut_off(session, username)
+    why = f"{username} disabled by {session.user.username}"
+    # One `school` transaction marks the account and asks for every rotation, so a crash
+    # after it leaves the rotations asked for (any member's next sign-in does them).
     with session.store.write() as conn:
         users.set_active(conn, target.id, False)
         session.audit(conn, "user.disabled", object_type="user", object_id=username)
+        _ask_rotations(session, conn, username, compartments_for(target.roles), why, True)
+    _cut_off(session, username)
     _end_access(
         session,
         username,
         compartments_for(target.roles),
-        f"{username} disabled by {session.user.username}",
+        why,
         school="remove",
     )
 
@@ -332,20 +347,18 @@ def change_own_password(
         new_password,
         kdf or KdfParams(),
     )
+    made_before = all(c.value in key_file.epochs for c in READING)
+    why = f"{session.user.username} changed their password"
+    with session.store.write() as conn:  # asked first: a crash part-way leaves them asked for
+        _ask_rotations(session, conn, session.user.username, session.compartments, why, True)
     _replace_own_slot(session, fresh)
-    now = session.clock.now()
     for compartment in session.compartments:
         with session.compartment(compartment).write() as conn:
-            members.put(
-                conn,
-                session.user.username,
-                fresh.secrets.box.public,
-                fresh.secrets.sign.public,
-                session.user.username,
-                now,
-            )
-            session.audit(conn, "member.keys_changed", object_id=session.user.username)
+            put_own_keys(conn, session, fresh.secrets)
     with session.store.write() as conn:
+        from safedesk.services import inbox
+
+        inbox.announce_keys(session, conn)
         session.audit(conn, "password.changed", object_type="user", object_id=session.user.username)
     if Role.HEAD in session.user.roles and any(
         c.value not in keyfile.load(session.paths.keys).epochs for c in READING
@@ -354,14 +367,51 @@ def change_own_password(
 
         # Now the password is the head's own, the first keys can be made with it.
         make_reading_compartments(session, kdf or KdfParams())
+    elif made_before:
+        session.warning = _made_before_warning(session)
     _end_access(
         session,
         session.user.username,
         list(session.compartments),
-        f"{session.user.username} changed their password",
+        why,
         school="keep",
         keeps_access=True,
     )
+
+
+def _made_before_warning(session: Session) -> str | None:
+    """The reading files were made from this account before: whoever signed in as it then
+    was shown the recovery code. An administrator who set this account's password and used it
+    before its owner did could have been that person, and nothing in the files can tell; the
+    owner can, by whether they hold the printed code."""
+    with session.store.read() as conn:
+        made = audit.events_with_action(conn, "recovery_key.created")
+    if not made or made[0].actor != session.user.username:
+        return None
+    when = from_stored(made[0].at).astimezone().strftime("%d/%m/%Y at %H:%M")
+    return (
+        f"Please check: the recovery code for the reading files was shown once, on {when}, "
+        f"to whoever was then signed in as {session.user.username}. If you do not hold that "
+        "printed 25-character code, someone who knew a password an administrator gave this "
+        "account saw it: record nothing more in safedesk, tell the Designated Safeguarding "
+        "Lead and the school's data protection lead, and set safedesk up again."
+    )
+
+
+def put_own_keys(conn: object, session: Session, secrets: AccountSecrets) -> None:
+    """A member's new keys in a compartment's member list, vouched for by their old key (the
+    certificates of their own password changes)."""
+    changed = [c for c in secrets.identity if c.kind == "changed"]
+    members.put(
+        conn,
+        secrets.username,
+        secrets.box.public,
+        secrets.sign.public,
+        secrets.username,
+        session.clock.now(),
+        vouched_by=changed,
+    )
+    session.audit(conn, "member.keys_changed", object_id=secrets.username)
 
 
 def _replace_own_slot(session: Session, fresh: UnlockedAccount) -> None:

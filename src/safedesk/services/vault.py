@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from safedesk.services.recovery import reset_with_recovery_key
 from safedesk.services.setup import Headteacher, NewSchool, create_school, validate_new_user
-from safedesk.services.signin import DISABLED_MESSAGE, require_store, sign_in
+from safedesk.services.signin import require_store, sign_in
 
 __all__ = [
-    "DISABLED_MESSAGE",
     "Headteacher",
     "NewSchool",
     "create_school",

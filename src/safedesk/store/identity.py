@@ -166,3 +166,54 @@ def problem(
     if found.leads(last_seen, sign_key) or found.leads(None, sign_key, via="reset"):
         return None
     return f"it was signed with an older key of {author}'s than one already seen"
+
+
+def reset_over(
+    store_id: str,
+    chain: Sequence[Cert],
+    authorities: Mapping[str, bytes],
+    author: str,
+    sign_key: bytes,
+    last_seen: bytes | None,
+) -> str | None:
+    """Who reset ``author``'s password between the key last seen and ``sign_key``, when the
+    author's own certificates do not lead from one to the other (None: they do). An
+    administrator can make a reset certificate for anyone: a reset is for people to check."""
+    if last_seen is None or last_seen == sign_key:
+        return None
+    found = vouched_keys(store_id, chain, authorities).get(author)
+    if found is None or found.leads(last_seen, sign_key):
+        return None
+    resets = [c.issuer for c in chain if c.kind == "reset" and c.subject == author]
+    return resets[-1] if resets else "an administrator"
+
+
+def follows_from(
+    store_id: str,
+    chain: Sequence[Cert],
+    name: str,
+    current: bytes,
+    earlier: set[bytes],
+    known_signers: Mapping[str, set[bytes]],
+) -> bool:
+    """Whether ``name``'s key ``current`` follows from the keys ``earlier`` seen signing as
+    them: by their own ``activated``/``changed`` certificates, or through a ``created``/
+    ``reset`` certificate from someone whose key is itself among ``known_signers`` (a key
+    that signed in this store). A key slot planted with keys of someone else's making has
+    neither."""
+    if not earlier or current in earlier:
+        return True
+    reached = set(earlier)
+    for cert in chain:
+        signed = message(
+            store_id, cert.kind, cert.issuer, cert.issuer_key, cert.subject, cert.subject_key
+        )
+        if cert.subject != name or not crypto.verify(cert.issuer_key, signed, cert.signature):
+            continue
+        own = cert.kind in ISSUED_BY_SELF and cert.issuer == name and cert.issuer_key in reached
+        issued = cert.kind in ("created", "reset") and cert.issuer_key in known_signers.get(
+            cert.issuer, set()
+        )
+        if own or issued:
+            reached.add(cert.subject_key)
+    return current in reached

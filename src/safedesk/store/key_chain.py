@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.clock import to_stored
-from safedesk.store import crypto
+from safedesk.store import crypto, ledger
 from safedesk.store.db import Connection
 from safedesk.store.key_material import CompartmentKeys, Pin
 
@@ -73,6 +73,33 @@ def newest_trusted(store_id: str, pin: Pin, links: list[Link]) -> Pin | None:
     return current
 
 
+def trusted_pins(store_id: str, pin: Pin, links: list[Link]) -> dict[int, Pin]:
+    """Every epoch's keys the published chain proves from ``pin``: later ones each signed by
+    the one before, earlier ones each having signed the one after. Empty when the chain does
+    not contain ``pin`` itself."""
+    by_epoch = {link.epoch: link for link in links}
+    mine = by_epoch.get(pin.epoch)
+    if mine is None or mine.pin != pin:
+        return {}
+    found = {pin.epoch: pin}
+    current = pin
+    while (nxt := by_epoch.get(current.epoch + 1)) is not None and follows(store_id, current, nxt):
+        found[nxt.epoch] = current = nxt.pin
+    later = mine
+    while (before := by_epoch.get(later.epoch - 1)) is not None and follows(
+        store_id, before.pin, later
+    ):
+        found[before.epoch] = before.pin
+        later = before
+    return found
+
+
+def receipt_message(store_id: str, compartment: str, value: dict[str, object]) -> bytes:
+    """What a compartment signs when it tells an author the status of their record."""
+    fields = {k: v for k, v in value.items() if k not in ("signature",)}
+    return crypto.canonical(["safedesk-receipt/1", store_id, compartment, fields])
+
+
 # --- in `school` --------------------------------------------------------------------------
 
 
@@ -107,7 +134,7 @@ def publish(conn: Connection, link: Link, at: datetime) -> None:
 def record_epoch(
     conn: Connection, keys: CompartmentKeys, link: Link, at: datetime, by: str
 ) -> None:
-    conn.execute(
+    cursor = conn.execute(
         "INSERT OR IGNORE INTO key_epoch "
         "(epoch, box_public, sign_public, box_private, signature, created_at, created_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -121,6 +148,8 @@ def record_epoch(
             by,
         ),
     )
+    if cursor.rowcount:
+        ledger.touched(conn, "key_epoch", [keys.epoch])
 
 
 def history(conn: Connection, compartment: str) -> list[Link]:

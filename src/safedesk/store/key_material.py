@@ -62,6 +62,9 @@ class AccountSecrets:
     # (see store.identity); and whether it is itself an authority others' chains start from.
     identity: list[Cert] = field(default_factory=list)
     authority: bool = False
+    # The newest chain head this account signed in each file, [seq, hash]: a chain later cut
+    # back behind it (by someone with the file's key) no longer holds it, and `verify` says so.
+    heads: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, username: str, origin: str, pins: dict[str, Pin] | None = None) -> AccountSecrets:
@@ -94,6 +97,7 @@ class AccountSecrets:
                 "old_box": [_b64(k) for k in self.old_box],
                 "identity": [cert.to_json() for cert in self.identity],
                 "authority": self.authority,
+                "heads": dict(sorted(self.heads.items())),
             }
         ).encode()
 
@@ -114,6 +118,7 @@ class AccountSecrets:
             [_unb64(k) for k in raw["old_box"]],
             [Cert.from_json(item) for item in raw.get("identity", [])],
             bool(raw.get("authority", False)),
+            {str(k): [int(v[0]), *map(str, v[1:3])] for k, v in raw.get("heads", {}).items()},
         )
 
 
@@ -182,6 +187,7 @@ def make_slot(
     *,
     state: str = ACTIVE,
 ) -> UnlockedAccount:
+    crypto.require_strong(kdf)
     salt = secrets.token_bytes(16)
     kek = bytearray(kdf.derive(password.encode("utf-8"), salt))
     slot_id = key_file.slot_id(account.username)
@@ -263,6 +269,7 @@ class RecoveryKeys:
 def make_recovery(
     key_file: KeyFile, code: str, kdf: KdfParams
 ) -> tuple[RecoverySlot, RecoveryKeys]:
+    crypto.require_strong(kdf)
     keys = RecoveryKeys(BoxKeys.generate(), SignKeys.generate())
     salt = secrets.token_bytes(16)
     kek = kdf.derive(normalise_recovery_code(code).encode(), salt)
@@ -329,6 +336,7 @@ def with_new_keys(
     fresh.seqs = dict(old.seqs)
     fresh.old_box = [old.box.private, *old.old_box]
     fresh.authority = old.authority
+    fresh.heads = dict(old.heads)
     cert = issue(store_id, kind, old.username, old.sign, old.username, fresh.sign.public)
     fresh.identity = [*old.identity, cert]
     return fresh

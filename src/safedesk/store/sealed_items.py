@@ -53,7 +53,7 @@ class Item:
 
     author: str
     seq: int
-    op: str  # "record" or "amend"
+    op: str  # "record", "amend", or "keys" (the author's new keys, after a password change)
     ref: str
     kind: str
     body: dict[str, Any]
@@ -127,7 +127,7 @@ def open_item(store_id: str, compartment: str, data: bytes, box_private: bytes) 
         if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq < 2**62:
             raise BadItem("bad sequence number")
         body = raw["body"]
-        if not isinstance(body, dict) or raw["op"] not in ("record", "amend"):
+        if not isinstance(body, dict) or raw["op"] not in ("record", "amend", "keys"):
             raise BadItem("malformed item")
         return Item(
             author=str(raw["author"]),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from safedesk.domain.compartments import is_reading_role
 from safedesk.paths import DataPaths
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import user_message
@@ -131,7 +132,7 @@ class AppController(QObject):
         session.hold_work()
         self._start_upkeep(session)
         self.main_window = MainWindow(session, school_name, kdf=self.kdf)
-        self.main_window.lock_requested.connect(self.lock)
+        self.main_window.lock_requested.connect(lambda: self.lock(asked=True))
         self._show(self.main_window)
         self.main_window.begin_work("Getting the records ready…")
         self.idle.start()
@@ -142,10 +143,15 @@ class AppController(QObject):
         if session.password_from_administrator:
             # Until they choose their own, an administrator knows it: no reading key (and,
             # for a new headteacher, none of the first keys) is made under it.
+            reading = any(is_reading_role(r) for r in session.user.roles)
             self.main_window.change_password(
                 "Your password was set by an administrator. Choose one of your own now, that "
-                "nobody else knows: until you do, safedesk cannot give you the keys to "
-                "pupils' records."
+                "nobody else knows"
+                + (
+                    ": until you do, safedesk cannot give you the keys to pupils' records."
+                    if reading
+                    else "."
+                )
             )
         tasks.run(backup.backup_if_due, session).on_error(self._backup_failed)
 
@@ -217,6 +223,9 @@ class AppController(QObject):
     # --- the recovery code made at a headteacher's first sign-in --------------------------
 
     def _show_new_recovery_code(self, session: Session, school_name: str) -> None:
+        warning, session.warning = session.warning, None
+        if warning and self.main_window is not None:
+            msgbox.warning(self.main_window, "Please read this", warning)
         code, session.new_recovery_code = session.new_recovery_code, None  # shown once only
         if not code or self.main_window is None:
             return
@@ -240,7 +249,7 @@ class AppController(QObject):
         # Never in the way of recording, but never silent either.
         print(f"safedesk: the daily backup did not complete: {exc}", file=sys.stderr)
 
-    def lock(self) -> None:
+    def lock(self, asked: bool = False) -> None:
         if self.session is None:
             return
         if self.recovery_dialog is not None:
@@ -251,7 +260,11 @@ class AppController(QObject):
             self.main_window.stop()
         session, self.session = self.session, None
         self.main_window = None
-        self._notice = "safedesk locked itself. Sign in again to carry on."
+        self._notice = (
+            "Locked. Sign in again to carry on."
+            if asked
+            else "safedesk locked itself after a time unused. Sign in again to carry on."
+        )
         self.show_sign_in(session.user.username)
         # The records are out of sight now; the store closes once the work in hand is done.
         self._closing.append(session)

@@ -13,7 +13,7 @@ from safedesk.domain.queue import QueueItem
 from safedesk.services import membership
 from safedesk.services.session import Session
 from safedesk.store.access import RoleRequest
-from safedesk.ui.task_dialog import TaskDialog, fit, label
+from safedesk.ui.task_dialog import TaskDialog, label
 
 
 def request_for(item: QueueItem, requests: list[RoleRequest]) -> RoleRequest | None:
@@ -58,11 +58,10 @@ class GrantDialog(TaskDialog):
         form = QFormLayout()
         form.addRow(caption, self.password)
         self.body.addLayout(form)
-        # Shown when an administrator chose their password: they choose their own, here.
+        # Always: only keys made under a password nobody else has seen hold these records.
         self.own_note = label(
-            f"{who}'s password was chosen by an administrator, who could then open these "
-            "keys. Ask them to choose a <b>new password of their own</b> now, that nobody "
-            "else knows.",
+            f"Then {who} chooses a <b>new password of their own</b>, that nobody else knows "
+            "(not even whoever set up their account): the keys are made under it.",
             "Note",
         )
         self.new_password = QLineEdit()
@@ -81,8 +80,6 @@ class GrantDialog(TaskDialog):
         own.addRow(again_caption, self.confirm)
         self.body.addWidget(self.own_note)
         self.body.addWidget(self.own_form)
-        self.own_note.hide()
-        self.own_form.hide()
         self.finished.connect(lambda _result: self._clear())
         self.password.setFocus()
 
@@ -101,13 +98,19 @@ class GrantDialog(TaskDialog):
             self.say(f"{self.request.display_name} needs to type their password first.")
             self.password.setFocus()
             return
-        new_password = None
-        if self.own_form.isVisible():
-            new_password = self.new_password.text()
-            if not new_password or new_password != self.confirm.text():
-                self.say("The two new passwords are not the same.")
-                self.new_password.setFocus()
-                return
+        new_password = self.new_password.text()
+        if not new_password:
+            self.say(f"{self.request.display_name} chooses a new password of their own.")
+            self.new_password.setFocus()
+            return
+        if new_password != self.confirm.text():
+            self.say("The two new passwords are not the same.")
+            self.new_password.setFocus()
+            return
+        if new_password == typed:
+            self.say("The new password must differ from the one they typed first.")
+            self.new_password.setFocus()
+            return
         self.run(
             f"Giving {self.request.display_name} the keys…",
             functools.partial(membership.grant, new_password=new_password),
@@ -118,12 +121,6 @@ class GrantDialog(TaskDialog):
         )
 
     def failed(self, exc: BaseException) -> None:
-        if isinstance(exc, membership.OwnPasswordNeeded):
-            self.own_note.show()
-            self.own_form.show()
-            fit(self)
-            self.new_password.setFocus()
-            return
         super().failed(exc)
         if isinstance(exc, AuthenticationError):
             self.password.clear()

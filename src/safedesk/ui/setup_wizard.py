@@ -77,6 +77,22 @@ class FirstUserPage(QWizardPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        # Set up by the office: the first user is the administrator only, and the
+        # headteacher's account is made with a one-time password given to them in person; the
+        # reading files and the recovery key are made at the head's own first sign-in.
+        self.not_head = QCheckBox("I am &not the headteacher: I am setting safedesk up for them")
+        self.not_head.toggled.connect(self._show_head_fields)
+        self.head_username = QLineEdit()
+        self.head_username.setPlaceholderText("for example j.okafor")
+        self.head_display = QLineEdit()
+        self.head_display.setPlaceholderText("for example Mr Joseph Okafor")
+        self.head_password = QLineEdit()
+        self.head_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.head_note = _label(
+            "Give the headteacher this one-time password in person. At their first sign-in "
+            "they choose their own, and only then are the safeguarding and behaviour files "
+            "and the recovery key made: you will not see them."
+        )
         self.error = _label("", "Error")
         self.error.hide()
         self.progress = QProgressBar()
@@ -88,10 +104,33 @@ class FirstUserPage(QWizardPage):
         form.addRow("Full &name *", self.display)
         form.addRow("&Password *", self.password)
         form.addRow("&Confirm password *", self.confirm)
+        form.addRow(self.not_head)
+        form.addRow("Headteacher's u&sername *", self.head_username)
+        form.addRow("Headteacher's &full name *", self.head_display)
+        form.addRow("Headteacher's &one-time password *", self.head_password)
+        form.addRow(self.head_note)
+        self._head_rows = (self.head_username, self.head_display, self.head_password)
+        self._form = form
         form.addRow(self.error)
         form.addRow(self.progress)
         self.created: NewSchool | None = None
         self._working = False
+        self._show_head_fields(False)
+
+    def _show_head_fields(self, shown: bool) -> None:
+        for field in self._head_rows:
+            field.setVisible(shown)
+            label = self._form.labelForField(field)
+            if label is not None:
+                label.setVisible(shown)
+        self.head_note.setVisible(shown)
+        self.setSubTitle(
+            "This person becomes administrator, and adds everyone else. Choose a password of "
+            "at least 10 characters."
+            if shown
+            else "This person becomes headteacher and administrator, and can add everyone "
+            "else. Choose a password of at least 10 characters."
+        )
 
     def isComplete(self) -> bool:
         return not self._working and super().isComplete()
@@ -103,6 +142,20 @@ class FirstUserPage(QWizardPage):
         problems = vault.validate_new_user(username, self.display.text(), self.password.text())
         if self.password.text() != self.confirm.text():
             problems["confirm password"] = "does not match the password"
+        headteacher = None
+        if self.not_head.isChecked():
+            head_name = self.head_username.text().strip().lower()
+            for key, problem in vault.validate_new_user(
+                head_name, self.head_display.text(), self.head_password.text()
+            ).items():
+                problems[f"headteacher's {key}"] = problem
+            if head_name and head_name == username:
+                problems["headteacher's username"] = "must differ from yours"
+            if self.head_password.text() and self.head_password.text() == self.password.text():
+                problems["headteacher's one-time password"] = "must differ from yours"
+            headteacher = vault.Headteacher(
+                head_name, self.head_display.text().strip(), self.head_password.text()
+            )
         if problems:
             self.show_error("\n".join(f"{k.capitalize()} {v}." for k, v in problems.items()))
             return False
@@ -116,6 +169,7 @@ class FirstUserPage(QWizardPage):
             display_name=self.display.text().strip(),
             password=self.password.text(),
             kdf=self._wizard.kdf,
+            headteacher=headteacher,
         )
         tasks.run(create).on_success(self._created).on_error(self._failed)
         return False
@@ -126,6 +180,7 @@ class FirstUserPage(QWizardPage):
         self._wizard.first_username = self.username.text().strip().lower()
         self.password.clear()
         self.confirm.clear()
+        self.head_password.clear()
         self._set_working(False)
         self._wizard.next()
 
@@ -136,7 +191,9 @@ class FirstUserPage(QWizardPage):
     def _set_working(self, working: bool) -> None:
         self._working = working
         self.progress.setVisible(working)
-        for field in (self.username, self.display, self.password, self.confirm):
+        for field in (self.username, self.display, self.password, self.confirm, self.not_head):
+            field.setEnabled(not working)
+        for field in self._head_rows:
             field.setEnabled(not working)
         self.completeChanged.emit()
 

@@ -10,7 +10,7 @@ import sqlcipher3
 
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
-from safedesk.domain.errors import AuthenticationError, PermissionDenied
+from safedesk.domain.errors import AuthenticationError, PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.services import membership, records, upkeep, users, vault
 from safedesk.services.session import Session
@@ -134,18 +134,49 @@ def test_after_an_administrator_reset_the_holder_sets_their_own_first(
         asked = access.requests(conn)
     assert [(r.username, r.role) for r in asked] == [("t.jones", Role.DSL)]
     assert "password reset by head" in asked[0].reason
-    with pytest.raises(membership.OwnPasswordNeeded, match="reset by an administrator"):
+    with pytest.raises(membership.OwnPasswordNeeded, match="chooses a new password now"):
         membership.grant(head_session, "t.jones", Role.DSL, "one time password")
     session = school.sign_in("t.jones", "one time password")
     assert session.compartments == {}
     users.change_own_password(session, "one time password", "my very own password", FAST_KDF)
     session.close()
-    membership.grant(head_session, "t.jones", Role.DSL, "my very own password")
-    again = school.sign_in("t.jones", "my very own password")
+    # A password changed on their own is no proof (whoever knew the old one could have done
+    # it): the grant still makes new keys under one chosen there and then.
+    with pytest.raises(membership.OwnPasswordNeeded):
+        membership.grant(head_session, "t.jones", Role.DSL, "my very own password")
+    membership.grant(
+        head_session,
+        "t.jones",
+        Role.DSL,
+        "my very own password",
+        new_password="chosen at the grant",
+        kdf=FAST_KDF,
+    )
+    again = school.sign_in("t.jones", "chosen at the grant")
     try:
         assert set(again.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
     finally:
         again.close()
+
+
+def test_an_origin_written_into_the_slot_does_not_skip_the_new_password(
+    school: SchoolStore, head_session: Session
+) -> None:
+    """Found by the attack suite: the administrator, knowing the first password it chose,
+    rewrote the slot to say the password was the holder's own."""
+    from safedesk.store.key_material import rewrap
+
+    _add(head_session, "t.jones", Role.DSL)
+    key_file = keyfile.load(school.paths.keys)
+    slot = open_slot(key_file, key_file.account("t.jones"), OTHER_PASSWORD)
+    slot.secrets.origin = "own"
+    keyfile.update(school.paths.keys, lambda kf: kf.with_account(rewrap(kf, slot).slot))
+    with pytest.raises(membership.OwnPasswordNeeded):
+        membership.grant(head_session, "t.jones", Role.DSL, OTHER_PASSWORD)
+    with pytest.raises(ValidationError, match="differ"):
+        membership.grant(
+            head_session, "t.jones", Role.DSL, OTHER_PASSWORD, new_password=OTHER_PASSWORD
+        )
 
 
 @pytest.mark.parametrize("how", ["disable", "revoke", "own password change"])
@@ -306,7 +337,7 @@ def test_a_password_the_administrator_chose_opens_no_reading_key(
     open the keys granted to it. The holder chooses their own first, or in person at the grant,
     and gets key pairs the administrator never saw."""
     _add(head_session, "t.jones", Role.DSL)  # the administrator chose OTHER_PASSWORD
-    with pytest.raises(membership.OwnPasswordNeeded, match="chosen by an administrator"):
+    with pytest.raises(membership.OwnPasswordNeeded, match="chooses a new password now"):
         membership.grant(head_session, "t.jones", Role.DSL, OTHER_PASSWORD)
     kept = tmp_path / "admin-copy.json"
     shutil.copyfile(school.paths.keys, kept)  # the administrator's copy, before the grant

@@ -327,7 +327,7 @@ def test_a_requested_dsl_role_waits_in_the_queue_until_granted(
     assert "Mrs Rhiannon Pryce" in item.what and Role.DSL.label in item.what
     assert item.due_at == at("2026-11-24T09:00")  # a school day to do it in person
     assert item.status(found.at) is Timeliness.ON_TIME
-    membership.grant(dsl, "new.dsl", Role.DSL, OTHER_PASSWORD, new_password=OTHER_PASSWORD)
+    membership.grant(dsl, "new.dsl", Role.DSL, OTHER_PASSWORD, new_password="new.dsl chose this")
     assert queue.load_queue(dsl, at("2026-11-23T10:00")).items == ()
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import (
-    AccountDisabled,
     AuthenticationError,
     PermissionDenied,
     SafedeskError,
@@ -19,7 +19,7 @@ from safedesk.domain.errors import (
 )
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import membership, signin_backoff, users, vault
+from safedesk.services import integrity, membership, signin_backoff, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit
 from safedesk.store.crypto import FAST_KDF
@@ -36,6 +36,14 @@ def test_wrong_password_is_refused_with_a_plain_message(school: SchoolStore) -> 
         vault.sign_in(school.paths, "head", "not the password")
 
 
+def _let_time_pass(school: SchoolStore) -> None:
+    """Every count's last failure long ago: the back-off has expired."""
+    log = signin_backoff.load(school.paths.signin_failures)
+    for count in log.counts.values():
+        count.last_at = "2000-01-01T00:00:00.000000+00:00"
+    signin_backoff.save(log, school.paths.signin_failures)
+
+
 def test_failures_back_off_and_are_audited_at_next_sign_in(school: SchoolStore) -> None:
     for _ in range(signin_backoff.FREE_ATTEMPTS):
         with pytest.raises(AuthenticationError):
@@ -43,25 +51,61 @@ def test_failures_back_off_and_are_audited_at_next_sign_in(school: SchoolStore) 
     with pytest.raises(SignInBackoff, match="Please wait"):
         vault.sign_in(school.paths, "head", HEAD_PASSWORD)
     assert b"head" not in school.paths.signin_failures.read_bytes()
-    # Time passes: let the back-off expire, then the right password works.
-    log = signin_backoff.load(school.paths.signin_failures)
-    log.last_at = "2000-01-01T00:00:00.000000+00:00"
-    signin_backoff.save(log, school.paths.signin_failures)
+    _let_time_pass(school)
     session = school.sign_in()
     with session.store.read() as conn:
         failed = audit.events_with_action(conn, "signin.failed")
     session.close()
     assert [e.detail["account"] for e in failed] == ["head"] * signin_backoff.FREE_ATTEMPTS
-    assert not school.paths.signin_failures.exists()
+    assert signin_backoff.load(school.paths.signin_failures).pending == []
+    # Audited once: the next sign-in finds nothing more to write.
+    session = school.sign_in()
+    with session.store.read() as conn:
+        assert len(audit.events_with_action(conn, "signin.failed")) == signin_backoff.FREE_ATTEMPTS
+    session.close()
+
+
+def test_back_off_is_per_account_and_kept_when_someone_else_signs_in(
+    school: SchoolStore, head_session: Session
+) -> None:
+    users.add_user(
+        head_session,
+        username="j.smith",
+        display_name="Jo Smith",
+        roles={Role.STAFF},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    head_session.lock()
+    for _ in range(signin_backoff.FREE_ATTEMPTS):
+        with pytest.raises(AuthenticationError):
+            vault.sign_in(school.paths, "head", "a guess at the head's")
+    # Jo is not held up by the guesses at the head's password...
+    vault.sign_in(school.paths, "j.smith", OTHER_PASSWORD).lock()
+    # ...and Jo signing in does not let the guessing go on.
+    with pytest.raises(SignInBackoff):
+        vault.sign_in(school.paths, "head", "another guess")
+
+
+def test_a_failure_that_cannot_be_counted_is_still_a_wrong_password(
+    school: SchoolStore,
+) -> None:
+    """A full disk or a read-only folder: the count cannot be written, the answer is the same
+    (never an OSError)."""
+    school.paths.signin_failures.mkdir()  # the count's file cannot be written
+    with pytest.raises(AuthenticationError, match=r"^Wrong username or password\.$"):
+        vault.sign_in(school.paths, "head", "not the password")
 
 
 def test_back_off_survives_a_damaged_counter_file(school: SchoolStore) -> None:
     school.paths.signin_failures.write_text("{ not json")
     log = signin_backoff.load(school.paths.signin_failures)
-    assert log.consecutive == signin_backoff.FREE_ATTEMPTS
+    assert log.count("anyone").consecutive == signin_backoff.FREE_ATTEMPTS
 
 
-def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Session) -> None:
+def test_disabled_and_unknown_accounts_get_the_wrong_password_answer(
+    school: SchoolStore, head_session: Session
+) -> None:
     users.add_user(
         head_session,
         username="j.smith",
@@ -71,9 +115,33 @@ def test_disabled_account_cannot_sign_in(school: SchoolStore, head_session: Sess
         kdf=FAST_KDF,
     )
     users.disable_user(head_session, "j.smith")
-    with pytest.raises(AccountDisabled, match="disabled"):
-        vault.sign_in(school.paths, "j.smith", OTHER_PASSWORD)
+    answers = []
+    for name, password in (("j.smith", OTHER_PASSWORD), ("nobody", OTHER_PASSWORD)):
+        with pytest.raises(AuthenticationError) as caught:
+            vault.sign_in(school.paths, name, password)
+        answers.append(str(caught.value))
+    assert answers == ["Wrong username or password."] * 2
     assert b"j.smith" not in school.paths.keys.read_bytes()
+
+
+def test_wrong_recovery_keys_back_off_and_are_audited(school: SchoolStore) -> None:
+    for _ in range(signin_backoff.FREE_ATTEMPTS):
+        with pytest.raises(AuthenticationError, match="recovery key is not right"):
+            vault.reset_with_recovery_key(
+                school.paths, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "head", "a new long one", FAST_KDF
+            )
+    with pytest.raises(SignInBackoff):
+        vault.reset_with_recovery_key(
+            school.paths, school.recovery_key, "head", "a brand new password", FAST_KDF
+        )
+    _let_time_pass(school)
+    session = school.sign_in()
+    with session.store.read() as conn:
+        failed = audit.events_with_action(conn, "signin.failed")
+    session.close()
+    assert [(e.detail["account"], e.detail["door"]) for e in failed] == [
+        ("recovery key", "recovery")
+    ] * signin_backoff.FREE_ATTEMPTS
 
 
 def test_create_refuses_an_existing_store(school: SchoolStore) -> None:
@@ -268,3 +336,143 @@ def test_no_key_is_printed_by_a_session_or_its_key_objects(head_session: Session
     held.append(bytes(head_session.account.kek))
     for key in held:
         assert repr(key) not in shown and key.hex() not in shown
+
+
+def _separate_head(tmp_path: Path) -> DataPaths:
+    paths = DataPaths(tmp_path / "data")
+    vault.create_school(
+        paths,
+        school_name="St Mary's",
+        username="office",
+        display_name="Mrs Office",
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+        headteacher=vault.Headteacher("head", "Mr Head", "one time password"),
+    )
+    return paths
+
+
+def test_a_pending_slot_that_claims_its_password_is_the_holders_own_is_not_believed(
+    tmp_path: Path,
+) -> None:
+    """Found by the attack suite: the administrator, who set the head's one-time password,
+    rewrote the head's pending slot to say the password was the head's own."""
+    from safedesk.store import keyfile
+    from safedesk.store.key_material import open_slot, rewrap
+
+    paths = _separate_head(tmp_path)
+    key_file = keyfile.load(paths.keys)
+    slot = open_slot(key_file, key_file.account("head"), "one time password")
+    slot.secrets.origin = "own"
+    keyfile.update(paths.keys, lambda kf: kf.with_account(rewrap(kf, slot).slot))
+    head = vault.sign_in(paths, "head", "one time password")
+    try:
+        assert head.password_from_administrator  # so the app asks them to choose their own
+        assert head.compartments == {} and head.new_recovery_code is None
+    finally:
+        head.close()
+    assert not paths.database("safeguarding").exists()
+
+
+def test_a_head_leaving_a_given_password_is_told_who_saw_the_recovery_code(
+    tmp_path: Path,
+) -> None:
+    paths = _separate_head(tmp_path)
+    head = vault.sign_in(paths, "head", "one time password")
+    users.change_own_password(head, "one time password", "the head's own one", FAST_KDF)
+    assert head.new_recovery_code is not None and head.warning is None
+    head.close()
+    head = vault.sign_in(paths, "head", "the head's own one")
+    try:
+        membership.confirm(head, "office", OTHER_PASSWORD)
+    finally:
+        head.close()
+    office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+    try:
+        users.reset_password(office, "head", "another one time", FAST_KDF)  # forgot theirs
+    finally:
+        office.close()
+    head = vault.sign_in(paths, "head", "another one time")
+    try:
+        users.change_own_password(head, "another one time", "the head's second own", FAST_KDF)
+        assert head.new_recovery_code is None
+        assert head.warning is not None
+        assert "If you do not hold that" in head.warning and "set safedesk up again" in head.warning
+    finally:
+        head.close()
+
+
+def test_a_store_set_up_with_a_separate_head_verifies_before_and_after_the_head_arrives(
+    tmp_path: Path,
+) -> None:
+    """Found while checking confirmations: set up by an office administrator, the school file
+    had no record of its own structure, so `verify` failed on every such store."""
+    paths = _separate_head(tmp_path)
+    office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+    try:
+        report = integrity.verify(office)
+        assert report.ok, report.problems
+    finally:
+        office.close()
+    head = vault.sign_in(paths, "head", "one time password")
+    try:
+        users.change_own_password(head, "one time password", "the head's own one", FAST_KDF)
+        report = integrity.verify(head)
+        assert report.ok, report.problems
+    finally:
+        head.close()
+
+
+def test_guesses_started_together_do_not_all_pass_the_back_off(school: SchoolStore) -> None:
+    """Found by the break-it pass: the count was read before the slow derivation and written
+    after it, so guesses started at once were all tried. Each attempt is now counted before
+    the derivation, under a lock: once the free attempts are used, one guess at a time."""
+    import threading
+
+    from safedesk.domain.errors import SignInBackoff
+
+    for _ in range(signin_backoff.FREE_ATTEMPTS):
+        with pytest.raises(AuthenticationError):
+            vault.sign_in(school.paths, "head", "not the password")
+    time.sleep(1.1)  # the first wait (1 s) is over: exactly one more guess may go
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def guess() -> None:
+        start.wait()
+        try:
+            vault.sign_in(school.paths, "head", "still not the password")
+        except SignInBackoff:
+            outcomes.append("told to wait")
+        except AuthenticationError:
+            outcomes.append("tried")
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["told to wait"] * 7 + ["tried"]
+    failures = signin_backoff.load(school.paths.signin_failures)
+    assert sum(c.consecutive for c in failures.counts.values()) == signin_backoff.FREE_ATTEMPTS + 1
+
+
+def test_the_account_holder_is_told_of_wrong_passwords_typed_for_them(
+    school: SchoolStore,
+) -> None:
+    """Found by the new-user pass: the back-off worked, but the account's owner never heard
+    that someone had been trying their password."""
+    for _ in range(2):
+        with pytest.raises(AuthenticationError):
+            vault.sign_in(school.paths, "head", "a guess at the password")
+    head = vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    try:
+        assert head.warning is not None
+        assert "wrong password for your account 2 times" in head.warning
+    finally:
+        head.close()
+    again = vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    try:
+        assert again.warning is None
+    finally:
+        again.close()
