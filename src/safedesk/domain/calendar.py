@@ -46,10 +46,10 @@ class SchoolCalendar:
     def start_of_next_school_day(self, moment: datetime) -> datetime:
         """The first school-day start strictly after ``moment`` (local, aware)."""
         local = moment.astimezone()
-        today_start = _at(local.date(), self.day_start, local)
+        today_start = _at(local.date(), self.day_start)
         if self.is_school_day(local.date()) and local < today_start:
             return today_start
-        return _at(self.next_school_day(local.date()), self.day_start, local)
+        return _at(self.next_school_day(local.date()), self.day_start)
 
     def add_school_days(self, moment: datetime, days: int) -> datetime:
         """The same time of day, ``days`` school days later."""
@@ -57,14 +57,14 @@ class SchoolCalendar:
         day = local.date()
         for _ in range(days):
             day = self.next_school_day(day)
-        return _at(day, local.timetz().replace(tzinfo=None), local)
+        return _at(day, local.time())
 
     def add_working_days(self, moment: datetime, days: int) -> datetime:
         local = moment.astimezone()
         day = local.date()
         for _ in range(days):
             day = self.next_working_day(day)
-        return _at(day, local.timetz().replace(tzinfo=None), local)
+        return _at(day, local.time())
 
 
 def _next(after: date, accept: object) -> date:
@@ -76,7 +76,7 @@ def _next(after: date, accept: object) -> date:
     raise ValueError("no school day within a year: check the term dates")
 
 
-def _at(day: date, clock: time, like: datetime) -> datetime:
+def _at(day: date, clock: time) -> datetime:
     # Build a naive local time, then let the OS apply that day's offset (GMT or BST).
     return datetime.combine(day, clock).astimezone()
 

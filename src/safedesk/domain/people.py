@@ -73,7 +73,8 @@ class Pupil:
 
 def validate_username(username: str) -> str | None:
     """Why the username is unacceptable, or None."""
-    if not USERNAME_PATTERN.match(username):
+    # fullmatch: with match, "$" would also match before a final newline ("jo\n").
+    if not USERNAME_PATTERN.fullmatch(username):
         return (
             "must be 2–32 characters: lower-case letters, digits, dots, hyphens or "
             "underscores (for example j.smith)"

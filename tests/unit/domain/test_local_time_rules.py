@@ -32,8 +32,9 @@ def test_a_skipped_time_is_named_with_its_time_and_date() -> None:
 
 def test_a_repeated_time_says_which_offsets_to_add() -> None:
     assert local_to_utc(datetime(2026, 10, 25, 1, 5)) == (
-        "happened twice, because the clocks went back: say which 01:05 on 25/10/2026 — add "
-        "+01:00 (the first) or +00:00 (the second), or the word first or second"
+        "happened twice, because the clocks went back: say which 01:05 on 25/10/2026 — the "
+        "first (summer time) or the second (winter time); as text, add +01:00 (the first) or "
+        "+00:00 (the second) or the word first or second"
     )
 
 
@@ -73,8 +74,9 @@ def test_results_are_utc_in_a_zone_west_of_greenwich() -> None:
 @pytest.mark.usefixtures("new_york")
 def test_offsets_west_of_greenwich_are_written_with_a_minus() -> None:
     assert local_to_utc(datetime(2026, 11, 1, 1, 5)) == (
-        "happened twice, because the clocks went back: say which 01:05 on 01/11/2026 — add "
-        "-04:00 (the first) or -05:00 (the second), or the word first or second"
+        "happened twice, because the clocks went back: say which 01:05 on 01/11/2026 — the "
+        "first (summer time) or the second (winter time); as text, add -04:00 (the first) or "
+        "-05:00 (the second) or the word first or second"
     )
 
 

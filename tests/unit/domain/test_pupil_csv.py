@@ -449,3 +449,226 @@ def test_a_ten_megabyte_field_says_so_not_unclosed_quote() -> None:
     message = caught.value.problems["line 2"]
     assert "far longer than any name or date" in message
     assert "quote" not in message
+
+
+# The exact words people read, and edges of each rule
+
+
+def test_the_columns_a_file_lacks_and_the_ones_it_has_are_listed_in_full() -> None:
+    found = problems(f"UPN,Forename,Notes\n{A},Jo,x\n")
+    assert found == {
+        "header": "line 1 has no Surname column (headed Legal Surname, Surname, Last Name or "
+        "Family Name) and no Date of birth column (headed Date of Birth, DOB or Birth Date). "
+        "Its columns are: UPN, Forename and Notes"
+    }
+
+
+def test_a_semicolon_file_is_read_even_when_the_sniffer_guesses_commas() -> None:
+    # Commas inside values, consistently on every line, make csv.Sniffer answer ",": the
+    # required headings decide.
+    text = (
+        "UPN;Surname;Forename;DOB\n"
+        f"{A};Smith;Jo,'Ann',Lee;01/02/2018\n"
+        f"{B};Ng;Mi,'Lan',Anh;01/02/2018\n"
+    )
+    assert [p.legal_forename for p in parse(text)] == ["Jo,'Ann',Lee", "Mi,'Lan',Anh"]
+    extra = (
+        "UPN;Surname;Forename;DOB;Notes, kept, as, is\n"
+        f"{A};Smith;Jo;01/02/2018;x, y, z, w\n"
+        f"{B};Ng;Minh;02/03/2018;p, q, r, s\n"
+    )
+    assert [p.legal_surname for p in parse(extra)] == ["Smith", "Ng"]
+
+
+def test_empty_values_after_the_last_heading_are_not_extra_values() -> None:
+    # Spreadsheets often save trailing separators.
+    [pupil] = parse(f"{HEADER}\n{A},Smith,Jo,01/02/2018,,\n")
+    assert pupil.legal_surname == "Smith"
+
+
+def test_more_values_than_headings_says_what_may_have_happened() -> None:
+    assert problems(f"{HEADER}\n{A},Smith,Jr,Jo,01/02/2018\n") == {
+        "line 2": "has 5 values but there are only 4 column headings (does a name contain the "
+        "separator without quote marks?); DOB 'Jo' is not a date (please use DD/MM/YYYY)"
+    }
+
+
+def test_a_blank_or_unreadable_upn_is_named_once() -> None:
+    assert problems(f"{HEADER}\n ,Smith,Jo,01/02/2018\n") == {"line 2": "UPN is blank"}
+    assert problems(f'{HEADER}\n"{A}\x07",Smith,Jo,01/02/2018\n') == {
+        "line 2": "UPN contains a control character (U+0007) that cannot be stored; please "
+        "remove it"
+    }
+
+
+def test_a_tab_inside_a_value_is_named_as_a_line_break_or_tab() -> None:
+    assert problems(f'{HEADER}\n{A},"Smith\tJones",Jo,01/02/2018\n') == {
+        "line 2": "Surname contains a line break or tab (each value must be on one line)"
+    }
+
+
+def test_a_value_of_exactly_two_hundred_characters_is_kept() -> None:
+    [pupil] = parse(f"{HEADER}\n{A},{'x' * 200},Jo,01/02/2018\n")
+    assert len(pupil.legal_surname) == 200
+
+
+def test_births_from_1900_are_accepted_earlier_ones_refused() -> None:
+    [pupil] = parse(f"{HEADER}\n{A},Old,Record,01/01/1900\n")
+    assert pupil.date_of_birth == date(1900, 1, 1)
+    assert problems(f"{HEADER}\n{A},Older,Record,31/12/1899\n") == {
+        "line 2": "DOB 31/12/1899 is too long ago to be a pupil's"
+    }
+
+
+def test_a_pupil_born_today_is_accepted() -> None:
+    [pupil] = parse(f"{HEADER}\n{A},New,Born,24/11/2026\n")
+    assert pupil.date_of_birth == TODAY
+
+
+def test_a_upn_alone_on_one_line_is_not_a_duplicate_of_later_ones() -> None:
+    text = (
+        f"{HEADER}\n{C},Only,Once,01/02/2018\n{A},One,Jo,01/02/2018\n"
+        f"{B},Two,Jo,01/02/2018\n{A},Three,Jo,01/02/2018\n"
+    )
+    assert problems(text) == {
+        "line 3": f"UPN {A} is also on line 5",
+        "line 5": f"UPN {A} is also on line 3",
+    }
+
+
+def test_an_unreadable_first_line_is_named() -> None:
+    assert problems(f'"UPN,Surname,Forename,DOB\n{A},Smith,Jo,01/02/2018\n') == {
+        "line 1": 'cannot be read from here on: is there a quote mark (") that is not closed?'
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\r\n", "is empty"),
+        (f"{HEADER}\r\n".encode(), "has column headings but no pupils"),
+        (b"PK\x03\x04", "is an Excel workbook, not a CSV file; in Excel choose Save As → CSV"),
+        (b"UPN\x00,Surname", "is not a CSV text file (it contains binary data)"),
+        (
+            f"{HEADER}\n{A},Sm".encode() + b"\x81" + b"th,Jo,01/02/2018\n",
+            "is not readable text; please save it from your MIS or Excel as CSV (UTF-8)",
+        ),
+        (
+            # A UTF-16 byte-order mark, then a lone surrogate: not UTF-16 after all.
+            b"\xff\xfe" + "UPN,".encode("utf-16-le") + b"\x00\xd8",
+            "is not readable text; please save it from your MIS or Excel as CSV (UTF-8)",
+        ),
+    ],
+)
+def test_what_a_refused_file_says(data: bytes, message: str) -> None:
+    assert problems(data) == {"file": message}
+
+
+def test_binary_data_is_judged_from_the_first_1024_characters_of_the_first_line() -> None:
+    # A NUL further along is one bad heading, not a binary file.
+    heading = "Notes" + "x" * (1024 - len(HEADER) - len(",Notes"))
+    assert len(f"{HEADER},{heading}") == 1024  # the NUL after it is the 1025th character
+    [pupil] = parse(f"{HEADER},{heading}\x00\n{A},Smith,Jo,01/02/2018,\n")
+    assert pupil.upn == A
+    assert (
+        "binary data"
+        in problems(f"{HEADER},{heading[:-1]}\x00\n{A},Smith,Jo,01/02/2018,\n")["file"]
+    )
+
+
+def test_a_file_of_exactly_the_size_limit_is_read() -> None:
+    head = f"{HEADER}\n{A},Smith,Jo,01/02/2018\n".encode()
+    data = head + b"x" * (MAX_FILE_BYTES - len(head))
+    assert len(data) == MAX_FILE_BYTES
+    found = problems(data)
+    assert "file" not in found  # refused for its long last value, not for its size
+    assert found["line 3"].startswith("has a value far longer than any name or date")
+
+
+def mixed_file(bad_lines: int) -> bytes:
+    """A UTF-8 file with a non-ASCII name, then ``bad_lines`` lines in Windows-1252."""
+    lines = [b"UPN,Surname,Forename,DOB", f"{A},Nguyễn Thi,Siobhán,04/03/2018".encode()]
+    lines += [f"{B},Zoë Ann,Renée,30/09/2017".encode("cp1252")] * bad_lines
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+@pytest.mark.parametrize(
+    ("bad_lines", "named"),
+    [
+        (1, "line 3 are"),
+        (2, "lines 3 and 4 are"),
+        (10, "lines 3, 4, 5, 6, 7, 8, 9, 10, 11 and 12 are"),
+        (11, "lines 3, 4, 5, 6, 7, 8, 9, 10, 11 and 12 and more are"),
+    ],
+)
+def test_a_mixed_file_names_up_to_ten_lines(bad_lines: int, named: str) -> None:
+    assert problems(mixed_file(bad_lines)) == {
+        "file": f"mixes two text encodings: {named} not UTF-8 while other lines are. Save the "
+        "whole file again from your MIS as CSV (UTF-8)."
+    }
+
+
+def test_every_windows_1252_line_of_a_mixed_file_is_named() -> None:
+    good = f"{C},Ng,Minh,01/02/2018".encode()
+    bad = f"{B},Zoë,Renée,30/09/2017".encode("cp1252")
+    data = b"\r\n".join([b"UPN,Surname,Forename,DOB", bad, good, bad, "Nguyễn".encode()])
+    assert "lines 2 and 4 are not UTF-8" in problems(data)["file"]
+
+
+def test_a_byte_order_mark_alone_does_not_make_a_windows_1252_file_mixed() -> None:
+    # The mark is not text: the file's only non-ASCII line is Windows-1252, read as such.
+    data = b"\xef\xbb\xbf" + f"{HEADER}\r\n{A},Smith,Jo,01/02/2018\r\n".encode()
+    data += f"{B},Zoë,Renée,30/09/2017\r\n".encode("cp1252")
+    assert [p.legal_surname for p in parse_pupil_csv(data, today=TODAY)] == ["Smith", "Zoë"]
+
+
+def test_a_utf8_export_pasted_after_a_windows_1252_one_is_mixed() -> None:
+    # Two exports pasted together: the second starts with its byte-order mark.
+    first = f"{HEADER}\r\n{B},Zoë,Renée,30/09/2017\r\n".encode("cp1252")
+    second = b"\xef\xbb\xbf" + f"{A},Smith,Jo,01/02/2018\r\n".encode()
+    assert problems(first + second) == {
+        "file": "mixes two text encodings: line 2 are not UTF-8 while other lines are. Save "
+        "the whole file again from your MIS as CSV (UTF-8)."
+    }
+
+
+def test_a_file_with_old_mac_line_endings_is_read_line_by_line() -> None:
+    # A bare carriage return ends each line (classic Mac OS, some old MIS exports).
+    pupils = parse(f"{HEADER}\r{A},Smith,Jo,01/02/2018\r{B},Ng,Mi,02/03/2018\r")
+    assert [p.legal_surname for p in pupils] == ["Smith", "Ng"]
+    assert problems(f"{HEADER}\r{A},Smith,Jo,01/02/2018\r{B},Ng,Mi,31/02/2018\r") == {
+        "line 3": "DOB '31/02/2018' is not a real date (dates are read as DD/MM/YYYY)"
+    }
+
+
+@pytest.mark.parametrize("separator", ["|", "X", " "])
+def test_only_commas_semicolons_and_tabs_separate_columns(separator: str) -> None:
+    header = separator.join(["UPN", "Surname", "Forename", "DOB"])
+    row = separator.join([A, "Smith", "Jo", "01/02/2018"])
+    found = problems(f"{header}\n{row}\n")
+    assert list(found) == ["header"]
+    assert found["header"].startswith(
+        "line 1 has no UPN column (headed UPN or Unique Pupil Number)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        (f"UPN;Forename;Notes\n{A};Jo;x\n{B};Mi;y\n", "UPN, Forename and Notes"),
+        # A comma in a heading: the separator is judged on the rows too, not the header alone.
+        (
+            f"UPN;Forename;Notes, comments\n{A};Jo;x\n{B};Mi;y\n",
+            "UPN, Forename and Notes, comments",
+        ),
+        # Every row ends in an empty value.
+        (f"UPN;Forename;Notes\n{A};Jo;\n{B};Mi;\n", "UPN, Forename and Notes"),
+        (f"UPN\tForename\tNotes\n{A}\tJo\t\n", "UPN, Forename and Notes"),
+        # No line break after the last row.
+        (f"UPN;Forename;Notes\n{A};Jo;x\n{B};Mi;y", "UPN, Forename and Notes"),
+    ],
+)
+def test_a_file_lacking_a_column_lists_its_headings_one_by_one(text: str, headings: str) -> None:
+    found = problems(text)
+    assert list(found) == ["header"]
+    assert found["header"].endswith(f"Its columns are: {headings}")

@@ -104,3 +104,67 @@ def test_amber_in_the_last_quarter_red_when_late() -> None:
 def test_describe(gap: timedelta, words: str) -> None:
     now = local("2026-11-20T09:00")
     assert describe(now + gap, now) == words
+
+
+@pytest.mark.parametrize(
+    ("made", "chase"),
+    [
+        # A Friday in term: one working day on is Monday, the weekend skipped.
+        ("2026-11-20T16:45", "2026-11-23T16:45"),
+        # A Friday in the Christmas holiday: agencies work through school holidays.
+        ("2026-12-18T11:00", "2026-12-21T11:00"),
+        # A Friday before a bank holiday Monday: Tuesday.
+        ("2027-04-30T10:00", "2027-05-04T10:00"),
+        # A Saturday (made out of hours): still Monday.
+        ("2026-11-21T09:00", "2026-11-23T09:00"),
+    ],
+)
+def test_a_referral_chase_started_on_a_friday_skips_the_weekend(made: str, chase: str) -> None:
+    calendar = SchoolCalendar(
+        terms=CALENDAR.terms,
+        closures=CALENDAR.closures,
+        bank_holidays=frozenset({date(2027, 5, 3)}),
+    )
+    assert referral_chase_due(local(made), Targets(), calendar) == local(chase)
+
+
+def test_a_longer_referral_chase_counts_working_days_not_school_days() -> None:
+    # Friday 27 November is an INSET day for the school but a working day for social care.
+    made = local("2026-11-26T10:00")
+    due = referral_chase_due(made, Targets(referral_chase_working_days=2), CALENDAR)
+    assert due == local("2026-11-30T10:00")
+
+
+def test_targets_change_what_is_due() -> None:
+    recorded = local("2026-11-24T09:00")
+    targets = Targets(immediate_minutes=30, urgent_minutes=120, routine_school_days=2)
+    assert concern_due(Urgency.IMMEDIATE, recorded, targets, CALENDAR) == local("2026-11-24T09:30")
+    assert concern_due(Urgency.URGENT, recorded, targets, CALENDAR) == local("2026-11-24T11:00")
+    assert concern_due(Urgency.ROUTINE, recorded, targets, CALENDAR) == local("2026-11-26T09:00")
+
+
+def test_the_design_default_targets() -> None:
+    targets = Targets()
+    assert targets.immediate_minutes == 60
+    assert targets.urgent_minutes == 240
+    assert targets.routine_school_days == 1
+    assert targets.referral_chase_working_days == 1
+
+
+def test_amber_is_exactly_the_last_quarter() -> None:
+    start = local("2026-11-24T09:00")
+    due = start + timedelta(minutes=60)
+    assert timeliness(start, due, start + timedelta(minutes=44, seconds=59)) is Timeliness.ON_TIME
+    assert timeliness(start, due, start + timedelta(minutes=45)) is Timeliness.DUE_SOON
+
+
+def test_an_item_due_before_it_started_has_no_amber_time() -> None:
+    # A referral whose agency gave a decision date earlier than the referral itself.
+    start = local("2026-11-24T09:00")
+    due = start - timedelta(hours=1)
+    assert timeliness(start, due, due - timedelta(seconds=1)) is Timeliness.ON_TIME
+    assert timeliness(start, due, due) is Timeliness.DUE_SOON
+    assert timeliness(start, due, start) is Timeliness.OVERDUE
+    # Escalated as soon as it is late at all: it has no time allowed to wait again.
+    assert not escalated(start, due, due)
+    assert escalated(start, due, due + timedelta(seconds=1))

@@ -137,3 +137,17 @@ def test_check_letters_agree_with_python_stdnum_on_a_sweep_of_upns() -> None:
                     assert stdnum_upn.is_valid(letter + body)
                 checked += 1
     assert checked >= 46_000
+
+
+def test_the_messages_people_read_in_full() -> None:
+    assert upn.problem("B80120000500") == (
+        "'B80120000500' is not a UPN: it should be a letter followed by 11 digits and a final "
+        "digit or letter (13 characters, A–Z and 0–9 only)"
+    )
+    assert upn.problem("A80120000500O") == "'A80120000500O' ends in a letter that UPNs never use"
+    assert upn.problem("C801200005001") == (
+        "'C801200005001' has the wrong check letter (expected B)"
+    )
+    with pytest.raises(ValueError, match="12 characters") as caught:
+        upn.check_letter("8012000050011")
+    assert str(caught.value) == "a UPN body has 12 characters: 11 digits and a digit or letter"
