@@ -388,7 +388,11 @@ def test_a_waiting_item_deleted_under_a_forged_anonymous_put(
 
 
 def _append_signed(
-    conn: Any, scene: Scene, signer: str, rows: list[tuple[str, list[Any], str]]
+    conn: Any,
+    scene: Scene,
+    signer: str,
+    rows: list[tuple[str, list[Any], str]],
+    from_seq: int | None = None,
 ) -> None:
     """An event written as the program would (with the rows' ledger hashes), its head signed
     with ``signer``'s own key: every account signs commits to `school`."""
@@ -417,13 +421,14 @@ def _append_signed(
         "prev_hash, hash) VALUES (?, ?, ?, 'rows.written', NULL, NULL, ?, ?, ?)",
         (seq + 1, at, signer, detail, prev, digest),
     )
+    first = seq + 1 if from_seq is None else from_seq
     signature = held.account.sign.sign(
-        evidence.head_message(held.store_id, "school", seq + 1, digest, seq + 1)
+        evidence.head_message(held.store_id, "school", seq + 1, digest, first)
     )
     conn.execute(
         "INSERT INTO signed_head (seq, hash, signer, sign_public, signature, at, from_seq) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (seq + 1, digest, signer, held.account.sign.public, signature, at, seq + 1),
+        (seq + 1, digest, signer, held.account.sign.public, signature, at, first),
     )
 
 
@@ -469,3 +474,107 @@ def test_the_schools_pupils_lists_and_settings_changed(scene: Scene, table: str,
         assert conn.execute("SELECT changes()").fetchone()[0] == 1
     problems = scene.verify()
     assert named(problems, "school:", f"{table} row"), problems
+
+
+# --- second break-it pass of step 7 ----------------------------------------------------------
+
+
+def test_a_restore_event_signed_by_a_member_of_staff_excuses_nothing(scene: Scene) -> None:
+    """The teacher signs a commit of their own holding a made-up `backup.restored` event and
+    a role they give themselves: only an administrator's restore sets heads aside, and a
+    restore event clears no other row of its commit."""
+    with raw(scene, "school") as conn:
+        ids = dict(conn.execute("SELECT username, id FROM user").fetchall())
+        conn.execute(
+            "INSERT INTO user_role (user_id, role, granted_by, granted_at) VALUES "
+            "(?, 'admin', 'head', '2026-01-05T08:00:00+00:00')",
+            (ids[TEACHER],),
+        )
+        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
+        detail = json.dumps({"superseded": {}, "backup_heads": {}}, sort_keys=True)
+        at = "2026-11-29T09:00:00+00:00"
+        digest = audit.row_hash(prev, seq + 1, at, TEACHER, "backup.restored", None, None, detail)
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, ?, 'backup.restored', NULL, NULL, ?, ?, ?)",
+            (seq + 1, at, TEACHER, detail, prev, digest),
+        )
+        _append_signed(
+            conn, scene, TEACHER, [("user_role", [ids[TEACHER], "admin"], "insert")], seq + 1
+        )
+    problems = scene.verify()
+    assert named(problems, "school:", "records a restore under the signature of t.jones"), problems
+
+
+def test_a_waiting_item_swapped_and_re_recorded_anonymously(scene: Scene) -> None:
+    """A member of staff copies their own waiting item over a colleague's and writes an
+    anonymous put for the row with its new, real hash: an anonymous put only adds an item
+    the log has never named."""
+    teacher = scene.school.sign_in(TEACHER, OTHER_PASSWORD)
+    try:
+        for _ in range(2):  # the colleague's and the copier's own, as far as the inbox shows
+            records.record(teacher, Kind.BEHAVIOUR, factories.behaviour())
+    finally:
+        teacher.lock()
+    from safedesk.store import ledger
+
+    with raw(scene, "school") as conn:
+        rows = conn.execute("SELECT id, item FROM inbox_item ORDER BY id").fetchall()
+        assert len(rows) == 2
+        victim, mine = rows[0][0], rows[-1][1]
+        conn.execute("UPDATE inbox_item SET item = ? WHERE id = ?", (mine, victim))
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+        digest = ledger.row_hash(conn, "inbox_item", [victim], version)
+        detail = json.dumps(
+            {"rows": [["inbox_item", [victim], "insert", digest, str(victim)]]}, sort_keys=True
+        )
+        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
+        at = "2026-11-29T09:00:00+00:00"
+        row = audit.row_hash(prev, seq + 1, at, None, "inbox.item_put", None, None, detail)
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, NULL, 'inbox.item_put', NULL, NULL, ?, ?, ?)",
+            (seq + 1, at, detail, prev, row),
+        )
+    problems = scene.verify()
+    assert named(problems, "school:", "signed by nobody"), problems
+    # Before anyone runs verify: the member taking the items in keeps the swapped one back.
+    head = scene.school.sign_in()
+    try:
+        from safedesk.services import intake
+
+        taken = intake.take_in(head, Compartment.BEHAVIOUR)
+        with head.compartment(Compartment.BEHAVIOUR).read() as conn:
+            kinds = [a.kind for a in members.open_alarms(conn)]
+    finally:
+        head.lock()
+    assert (taken.taken_in, taken.quarantined) == (1, 1)
+    assert "changed_in_inbox" in kinds
+
+
+def test_a_head_claiming_rows_before_the_last_head_covers_only_its_own(scene: Scene) -> None:
+    """The teacher gives themselves a role in an unsigned row, then signs a later commit of
+    their own whose head claims to start before an earlier head (from_seq): the role's row is
+    still signed by nobody, and it makes nobody an administrator."""
+    with raw(scene, "school") as conn:
+        ids = dict(conn.execute("SELECT username, id FROM user").fetchall())
+        conn.execute(
+            "INSERT INTO user_role (user_id, role, granted_by, granted_at) VALUES "
+            "(?, 'admin', 'head', '2026-01-05T08:00:00+00:00')",
+            (ids[TEACHER],),
+        )
+        # The role's row, unsigned; then a commit of their own claiming to start at row 1.
+        seq = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+        detail = json.dumps({"note": "nothing"})
+        prev = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()[0]
+        at = "2026-11-29T09:00:00+00:00"
+        digest = audit.row_hash(prev, seq + 1, at, TEACHER, "rows.written", None, None, detail)
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, ?, 'rows.written', NULL, NULL, ?, ?, ?)",
+            (seq + 1, at, TEACHER, detail, prev, digest),
+        )
+        _append_signed(conn, scene, TEACHER, [("user_role", [ids[TEACHER], "admin"], "insert")], 1)
+    problems = scene.verify()
+    assert problems, "a head whose from_seq reaches back over others vouched for a role"
+    assert named(problems, "school:"), problems

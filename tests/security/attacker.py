@@ -433,6 +433,38 @@ def put_in_inbox(data: Path, key: bytes, compartment: str, item: bytes) -> None:
         )
 
 
+def put_in_inbox_as_the_program(data: Path, key: bytes, compartment: str, item: bytes) -> None:
+    """The same, with the anonymous audit event the program writes for a put (one row, the
+    item's real ledger hash): it needs no signature, so anyone can write it, and the item
+    then passes the check that it is the one put there."""
+    import json
+
+    from safedesk.domain.clock import to_stored
+    from safedesk.store import audit, ledger
+
+    with raw_write(data / "school.db", key) as conn:
+        cursor = conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO inbox_item (compartment, put_at, item) VALUES (?, ?, ?)",
+            (compartment, to_stored(datetime.now(UTC)), item),
+        )
+        item_id = int(cursor.lastrowid)
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])  # type: ignore[attr-defined]
+        digest = ledger.row_hash(conn, "inbox_item", [item_id], version)  # type: ignore[arg-type]
+        detail = json.dumps(
+            {"rows": [["inbox_item", [item_id], "insert", digest, str(item_id)]]},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()  # type: ignore[attr-defined]
+        at = to_stored(datetime.now(UTC))
+        row = audit.row_hash(prev, seq + 1, at, None, "inbox.item_put", None, None, detail)
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, NULL, 'inbox.item_put', NULL, NULL, ?, ?, ?)",
+            (seq + 1, at, detail, prev, row),
+        )
+
+
 def reseal(
     store_id: str, compartment: str, item: bytes, private: bytes, to: Pin
 ) -> tuple[dict[str, object], bytes]:

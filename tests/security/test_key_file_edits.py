@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from safedesk.services import backup
-from safedesk.store import keyfile
+from safedesk.store import identity, keyfile
 from safedesk.store.crypto import FAST_KDF
 from safedesk.store.key_material import AccountSecrets, make_slot, seal_keys
 from safedesk.store.keyfile import AccountSlot, KeyFile
@@ -41,10 +41,13 @@ def school(tmp_path: Path) -> SchoolStore:
     return build_school(tmp_path / "data")
 
 
-def plant_slot(school: SchoolStore, name: str, by: str) -> AccountSlot:
+def plant_slot(
+    school: SchoolStore, name: str, by: str, *, vouched_by_self: bool = False
+) -> AccountSlot:
     """``by`` (staff) replaces ``name``'s slot with one of their own making, sealed the
     current `school` keys and marked confirmed (the pins copied from their own slot, and
-    `authority` set). Returns the genuine slot, to put it back later."""
+    `authority` set); with ``vouched_by_self``, carrying a `reset` certificate ``by`` signs
+    with their own genuine key. Returns the genuine slot, to put it back later."""
     person = attacker.loot(school.paths.keys.read_bytes(), by, PASSWORDS[by])
     assert person.account is not None
     school_keys = next(
@@ -55,6 +58,11 @@ def plant_slot(school: SchoolStore, name: str, by: str) -> AccountSlot:
     )
     secrets = AccountSecrets.new(name, "own", dict(person.account.pins))
     secrets.authority = True
+    if vouched_by_self:
+        store_id = keyfile.load(school.paths.keys).store_id
+        secrets.identity = [
+            identity.issue(store_id, "reset", by, person.account.sign, name, secrets.sign.public)
+        ]
     genuine: list[AccountSlot] = []
 
     def change(current: KeyFile) -> KeyFile:
@@ -85,8 +93,9 @@ def test_a_planted_administrator_slot_manages_no_account(school: SchoolStore) ->
     )
 
 
+@pytest.mark.parametrize("vouched_by_self", [False, True], ids=["no-cert", "staff-reset-cert"])
 def test_a_planted_administrator_slot_cannot_restore_a_backup(
-    school: SchoolStore, tmp_path: Path
+    school: SchoolStore, tmp_path: Path, vouched_by_self: bool
 ) -> None:
     """The member of staff plants the administrator slot, lets the daily automatic backup run
     in their own session (it runs for whoever is signed in), and removes the planted slot.
@@ -95,7 +104,7 @@ def test_a_planted_administrator_slot_cannot_restore_a_backup(
     and the backup's own key file holds the planted slot too. (Meanwhile the genuine slot
     was back in place: the administrator noticed nothing.)"""
     root = school.paths.root
-    genuine = plant_slot(school, ADMIN, STAFF)
+    genuine = plant_slot(school, ADMIN, STAFF, vouched_by_self=vouched_by_self)
     staff = sign_in(school, STAFF)
     try:
         made = backup.create_backup(staff, tmp_path / "backups", automatic=True)
@@ -108,7 +117,7 @@ def test_a_planted_administrator_slot_cannot_restore_a_backup(
     )
     attacker.queue_with_cli(root, DSL, PASSWORDS[DSL])
 
-    plant_slot(school, ADMIN, STAFF)
+    plant_slot(school, ADMIN, STAFF, vouched_by_self=vouched_by_self)
     done = admin(root, "restore", "--from", str(made), "--user", ADMIN, password=PLANTED)
     assert done.code != 0, (
         f"a member of staff, through a slot they planted for {ADMIN}, restored their own "

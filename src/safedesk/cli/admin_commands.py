@@ -303,7 +303,15 @@ def _print_head_search(
         return False
     genuine = True
     for compartment, signed, seq in found:
-        if signed is None:
+        if signed is not None and signed.seq not in report.trusted.get(compartment, set()):
+            print(
+                f"FAILED: {wanted} is row {seq} of the {compartment.value} audit chain, signed "
+                f"in the name of {signed.signer} with a key this store does not trust for "
+                "them: a document printing it did not come from safedesk.",
+                file=sys.stderr,
+            )
+            genuine = False
+        elif signed is None:
             print(
                 f"FAILED: {wanted} is row {seq} of the {compartment.value} audit chain, but "
                 "nobody signed that row: safedesk prints only signed heads, so a document "

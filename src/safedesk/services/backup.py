@@ -311,8 +311,9 @@ def _allowed_by_live_store(
 
         # Which accounts stay disabled and which roles stay removed is read from this file:
         # rewritten behind the program's back, it would hand access back through the restore.
-        _require_own_keys(session)
         problems = school_file_problems(session)
+        if not problems:
+            _require_own_keys(session)
         if problems:
             raise SafedeskError(
                 "The school file in this data folder has been changed outside safedesk "
@@ -341,6 +342,7 @@ def _require_own_keys(session: Session) -> None:
     """The restorer's signing key must follow from the keys that signed as them before in this
     store: a key slot planted in `keys.json` under their name (by anyone who can write the
     folder) opens, but its keys come from nowhere."""
+    from safedesk.services.evidence_check import RECOVERY_SIGNER
     from safedesk.store import evidence, identity
 
     assert session.account is not None
@@ -352,8 +354,14 @@ def _require_own_keys(session: Session) -> None:
                 signers.setdefault(head.signer, set()).add(head.sign_public)
     name = session.user.username
     earlier = signers.get(name, set()) - {secrets.sign.public}
+    # Only an administrator (the school file has passed its evidence check) or the recovery
+    # key vouches for keys it made: any account's key signs heads, and could vouch for a slot
+    # planted under an administrator's name.
+    with session.store.read() as conn:
+        admins = {u.username for u in users.all_users(conn) if Role.ADMIN in u.roles}
+    vouchers = {k: v for k, v in signers.items() if k in admins or k == RECOVERY_SIGNER}
     if not identity.follows_from(
-        session.store_id, secrets.identity, name, secrets.sign.public, earlier, signers
+        session.store_id, secrets.identity, name, secrets.sign.public, earlier, vouchers
     ):
         raise PermissionDenied(
             f"The keys in {name}'s key slot are not the ones that signed {name}'s earlier work "
@@ -419,9 +427,18 @@ def _check_staged(
                 raise StoreDamaged(f"{source.name} does not match its manifest. Nothing changed.")
         with school_store.read() as conn:
             user = users.by_username(conn, keyfile.normalise_username(username))
-        if must_be_admin and (user is None or not user.active or not user.can(Permission.RESTORE)):
+        if user is None or not user.active or not user.can(Permission.RESTORE):
+            # Also with a live store: what the restore writes into the backup's files is
+            # signed by the restorer, and `verify` accepts changes to accounts only from
+            # someone who then held a role that may make them.
             raise PermissionDenied(
-                "Only an administrator of this school's safedesk can restore its backups."
+                "Only an administrator of this school's safedesk can restore its backups"
+                + (
+                    "."
+                    if must_be_admin
+                    else ", and your account was not one when this backup "
+                    "was made. Ask an administrator of that time to restore it."
+                )
             )
         actor = keyfile.normalise_username(username)
         # What the restore writes in the store it puts back is signed by the restorer, as

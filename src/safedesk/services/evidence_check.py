@@ -37,6 +37,20 @@ class FileReport:
     head: audit.AuditHead = field(default_factory=lambda: audit.AuditHead(0, audit.GENESIS))
     newest: SignedHead | None = None  # the newest signed head this check trusts
     unsigned: list[tuple[int, int]] = field(default_factory=list)  # runs of rows nobody signed
+    # `backup.restored` events signed by someone who was then an administrator: only these
+    # may excuse heads seen elsewhere (school file).
+    restores: set[int] = field(default_factory=set)
+    covered: set[int] = field(default_factory=set)  # rows a trusted head vouches for
+    trusted: set[int] = field(default_factory=set)  # the signed heads this check trusts
+    anonymous: set[int] = field(default_factory=set)  # inbox puts nobody signs, by design
+    unauthorised: set[int] = field(default_factory=set)  # ...signed by one who may not
+
+    def vouched(self, seq: int) -> bool:
+        """Whether audit row ``seq`` was written, signed, by someone who may write it."""
+        return seq in self.covered and seq not in self.unauthorised
+
+    def vouched_or_anonymous(self, seq: int) -> bool:
+        return self.vouched(seq) or seq in self.anonymous
 
     def signed(self, seq: int) -> bool:
         """Whether audit row ``seq`` was written by someone who signed for it."""
@@ -83,9 +97,12 @@ def check_file(
         elif not head.valid(store_id):
             report.problems.append(f"signed head #{head.seq}'s signature is not genuine")
     report.newest = trusted[-1] if trusted else None
+    report.trusted = {h.seq for h in trusted}
     report.unsigned = _unsigned_runs(events, trusted)
+    report.covered = set(coverage(trusted))
     # Inbox puts are unsigned by design (a signature would name the author).
-    report.unsigned = _without_anonymous(report.unsigned, events)
+    report.anonymous = anonymous_puts(events)
+    report.unsigned = _without_anonymous(report.unsigned, report.anonymous)
     if chain.ok:
         for first, last in report.unsigned:
             actions = sorted({e.action for e in events if first <= e.seq <= last})
@@ -104,12 +121,24 @@ def check_file(
     return report
 
 
+def coverage(trusted: list[SignedHead]) -> dict[int, SignedHead]:
+    """Which trusted head vouches for each audit row: a head covers only the rows its
+    signer's commit wrote, from its ``from_seq`` to its own row and never a row an earlier
+    head covers (commits do not overlap). One definition for every check that asks who
+    wrote a row."""
+    covered: dict[int, SignedHead] = {}
+    previous = 0
+    for head in sorted(trusted, key=lambda h: h.seq):
+        if head.from_seq <= head.seq:
+            for seq in range(max(1, head.from_seq, previous + 1), head.seq + 1):
+                covered[seq] = head
+        previous = max(previous, head.seq)
+    return covered
+
+
 def _unsigned_runs(events: list[AuditEvent], trusted: list[SignedHead]) -> list[tuple[int, int]]:
-    """Runs of audit rows no trusted head vouches for: each head covers only the rows its
-    signer's commit wrote (from ``from_seq`` to its own row)."""
-    covered: set[int] = set()
-    for head in trusted:
-        covered.update(range(max(1, head.from_seq), head.seq + 1))
+    """Runs of audit rows no trusted head vouches for."""
+    covered = coverage(trusted)
     runs: list[tuple[int, int]] = []
     for event in events:
         if event.seq in covered:
@@ -121,12 +150,28 @@ def _unsigned_runs(events: list[AuditEvent], trusted: list[SignedHead]) -> list[
     return runs
 
 
-def _without_anonymous(
-    runs: list[tuple[int, int]], events: list[AuditEvent]
-) -> list[tuple[int, int]]:
-    """Runs of unsigned rows, less the anonymous events (an inbox put: no actor, only the
-    hash of the item it put)."""
-    anonymous = {e.seq for e in events if audit.is_anonymous(e.action, e.actor, e.detail)}
+def anonymous_puts(events: list[AuditEvent]) -> set[int]:
+    """The anonymous events: inbox puts with no actor and only the hash of the item put. An
+    anonymous put only ever adds an item that is not there: one that re-records a row already
+    there (to cover an item swapped or deleted) is not anonymous."""
+    anonymous: set[int] = set()
+    present: set[str] = set()  # rows the log says exist now (an id may be used again later)
+    for event in events:
+        rows = [row for row in event.detail.get("rows", []) if len(row) > 2]
+        keys = {json.dumps([row[0], row[1]]) for row in rows}
+        if audit.is_anonymous(event.action, event.actor, event.detail) and not keys & present:
+            anonymous.add(event.seq)
+        for row in rows:
+            key = json.dumps([row[0], row[1]])
+            if row[2] == "delete":
+                present.discard(key)
+            else:
+                present.add(key)
+    return anonymous
+
+
+def _without_anonymous(runs: list[tuple[int, int]], anonymous: set[int]) -> list[tuple[int, int]]:
+    """Runs of unsigned rows, less the anonymous events (by design nobody signs those)."""
     kept: list[tuple[int, int]] = []
     for first, last in runs:
         start = None
@@ -310,39 +355,42 @@ def _check_account_writers(
     legitimate."""
     if not trusted:
         return
-    spans = []
-    previous = 0
-    for head in trusted:
-        spans.append((max(head.from_seq, previous + 1) if head.from_seq else previous + 1, head))
-        previous = head.seq
-    set_up = trusted[0].seq  # the set-up's own commit makes the first accounts and roles
-    # A restore's own commit keeps the live store's disablements, signed by the restorer, whom
-    # the live store (not the backup's roles) allowed to restore.
-    restoring = {
-        h.seq
-        for first, h in spans
-        for e in events
-        if e.action == "backup.restored" and first <= e.seq <= h.seq
-    }
+    covered = coverage(trusted)
+    set_up = min(h.seq for h in trusted)  # the set-up's commit makes the first accounts
     names: dict[int, str] = {}
     roles: dict[int, set[str]] = {}
+
+    def roles_of(signer: str) -> set[str]:
+        ids = [i for i, name in names.items() if name == signer]
+        return set().union(*(roles.get(i, set()) for i in ids)) if ids else set()
+
     for event in events:
+        if event.action == "backup.restored":
+            by = covered.get(event.seq)
+            if by is not None and "admin" in roles_of(by.signer):
+                report.restores.add(event.seq)
+            elif by is not None:
+                report.problems.append(
+                    f"audit row {event.seq} records a restore under the signature of "
+                    f"{by.signer}, who was not an administrator"
+                )
         rows = [r for r in event.detail.get("rows", []) if r and r[0] in PRIVILEGED_TABLES]
         if not rows:
             continue
-        covering = next((h for first, h in spans if first <= event.seq <= h.seq), None)
-        signer = None if covering is None or covering.seq in restoring else covering.signer
-        if signer is not None and event.seq > set_up and signer != RECOVERY_SIGNER:
-            ids = [i for i, name in names.items() if name == signer]
-            held = set().union(*(roles.get(i, set()) for i in ids)) if ids else set()
-            if not held & ACCOUNT_MANAGERS:
-                changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
-                tables = sorted({str(r[0]) for r in rows})
-                report.problems.append(
-                    f"audit row {event.seq} changed {', '.join(tables)} "
-                    f"({', '.join(changed)}) under the signature of {signer}, who held no "
-                    "role that may do that"
-                )
+        covering = covered.get(event.seq)
+        signer = None if covering is None else covering.signer
+        allowed = signer is None or event.seq <= set_up or signer == RECOVERY_SIGNER
+        if not allowed and signer is not None and not roles_of(signer) & ACCOUNT_MANAGERS:
+            report.unauthorised.add(event.seq)
+            changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
+            tables = sorted({str(r[0]) for r in rows})
+            report.problems.append(
+                f"audit row {event.seq} changed {', '.join(tables)} "
+                f"({', '.join(changed)}) under the signature of {signer}, who held no "
+                "role that may do that"
+            )
+        if signer is None or event.seq in report.unauthorised:
+            continue  # what nobody (or nobody allowed) signed gives no one a role
         for row in rows:
             table, pk, op = row[0], row[1], row[2]
             if table == "user" and op != "delete" and len(row) > 4 and row[4]:

@@ -8,6 +8,7 @@ counts, and an account re-enabled behind its back is still disabled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from safedesk.domain.people import User
@@ -18,10 +19,14 @@ from safedesk.store.db import Connection
 ACCOUNT_TABLES = frozenset({"user", "user_role"})
 
 
-def as_written(conn: Connection) -> tuple[list[User], set[str]]:
+def as_written(
+    conn: Connection, vouched: Callable[[int], bool] | None = None
+) -> tuple[list[User], set[str]]:
     """Every account with the roles and state the program gave it, and the usernames whose
-    rows were changed, added or removed behind the program's back."""
-    expected, actual = ledger.written_and_actual(conn, ACCOUNT_TABLES)
+    rows were changed, added or removed behind the program's back. ``vouched`` says which
+    audit rows count (signed by someone who may write them: evidence_check.FileReport); a
+    ledger event forged behind the program's back counts for nothing."""
+    expected, actual = ledger.written_and_actual(conn, ACCOUNT_TABLES, vouched)
     found: list[User] = []
     tampered: set[str] = set()
     for user in users.all_users(conn):
@@ -40,8 +45,12 @@ def as_written(conn: Connection) -> tuple[list[User], set[str]]:
         if expected.get(key) != actual.get(key):
             tampered.add(user.username)
             flipped = ledger.row_hash_as(conn, "user", [user.id], {"active": int(not active)})
-            if expected.get(key) is None or flipped == expected.get(key):
-                active = not active if expected.get(key) is not None else False
-            # Otherwise more than the state changed: the state as stored is all there is.
+            if expected.get(key) is not None and flipped == expected.get(key):
+                active = not active  # only the state was changed: the program's is the other
+            else:
+                # Added behind the program's back, or more than the state changed (so what the
+                # program wrote cannot be told): no keys are sealed to it until an
+                # administrator's own change writes the account again. The alarm says so.
+                active = False
         found.append(replace(user, roles=frozenset(roles), active=active))
     return found, tampered

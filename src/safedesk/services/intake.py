@@ -28,6 +28,7 @@ from safedesk.store import (
     entries,
     identity,
     key_chain,
+    ledger,
     lists,
     members,
     pupils,
@@ -75,13 +76,17 @@ def take_in(session: Session, compartment: Compartment) -> TakeInReport:
     handled: list[int] = []
     counts = {"in": 0, "quarantined": 0, "duplicate": 0, "keys": 0}
     now = session.clock.now()
+    changed = _changed_while_waiting(session, rows)
     with store.write() as conn:
         privates = key_chain.box_privates(conn)
         values = all_list_values(conn)
         for row in rows:
             conn.execute("SAVEPOINT take_in_item")
             try:
-                outcome = _take_one(session, conn, compartment, row, privates, values, now)
+                if row.id in changed:
+                    outcome = _keep_back_changed(conn, row, now)
+                else:
+                    outcome = _take_one(session, conn, compartment, row, privates, values, now)
             except Exception as error:
                 # The file itself failed (a damaged page, a full disk): nothing is taken in,
                 # every item stays in the inbox, and the reason is said plainly.
@@ -112,6 +117,39 @@ def take_in(session: Session, compartment: Compartment) -> TakeInReport:
         sealed.take_from_inbox(conn, handled)
     send_receipts(session, compartment)
     return TakeInReport(counts["in"], counts["quarantined"], counts["duplicate"])
+
+
+def _changed_while_waiting(session: Session, rows: list[sealed.SealedRow]) -> set[int]:
+    """Waiting items that are not what was put: their bytes differ from the hash in the put
+    event, or that event was not the program's (`school` is written by every account, so a
+    colleague's item can be swapped for another, and its put re-recorded)."""
+    from safedesk.services.integrity import school_report
+
+    report = school_report(session)
+    with session.store.read() as conn:
+        expected, actual = ledger.written_and_actual(
+            conn, frozenset({"inbox_item"}), report.vouched_or_anonymous
+        )
+    changed = set()
+    for row in rows:
+        key = ledger.row_key("inbox_item", [row.id])
+        if expected.get(key) is None or expected.get(key) != actual.get(key):
+            changed.add(row.id)
+    return changed
+
+
+def _keep_back_changed(conn: Connection, row: sealed.SealedRow, now: datetime) -> str:
+    members.quarantine(conn, row.put_at, row.item, "changed while it waited in the inbox", now)
+    members.raise_alarm(
+        conn,
+        "changed_in_inbox",
+        f"An item put in the inbox at {_local(row.put_at)} is not the one that was put there: "
+        "it was changed (or swapped for another) outside safedesk while it waited. It is kept "
+        "unopened, not taken in. Whoever recorded then may need to record it again; run "
+        "Admin → Verify.",
+        now,
+    )
+    return "quarantined"
 
 
 def _local(stored: str) -> str:

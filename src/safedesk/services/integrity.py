@@ -32,6 +32,7 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     waiting: tuple[Compartment, ...] = ()  # files this account cannot open
     newest: dict[Compartment, SignedHead | None] = field(default_factory=dict)
+    trusted: dict[Compartment, set[int]] = field(default_factory=dict)  # signed heads trusted
 
     @property
     def head(self) -> AuditHead:
@@ -67,10 +68,15 @@ def _anchors(session: Session) -> dict[str, bytes]:
     return found
 
 
-def school_file_problems(session: Session) -> list[str]:
-    """What the evidence check finds wrong in the school file (empty: every row and role in
-    it was written by the program, signed by someone the account trusts)."""
+def school_report(session: Session) -> evidence_check.FileReport:
+    """The evidence check of the school file, as this account can make it (kept while the
+    file's audit head stays the same: a member's sign-in asks for it several times)."""
     with session.store.read() as conn:
+        head = audit.head(conn).hash
+        cached = session.evidence_cache
+        if cached is not None and cached[0] == head:
+            found: evidence_check.FileReport = cached[1]
+            return found
         report = evidence_check.check_file(
             conn,
             session.store_id,
@@ -78,7 +84,14 @@ def school_file_problems(session: Session) -> list[str]:
             anchors=_anchors(session),
             strict=bool(session.compartments),
         )
-    return report.problems
+    session.evidence_cache = (head, report)
+    return report
+
+
+def school_file_problems(session: Session) -> list[str]:
+    """What the evidence check finds wrong in the school file (empty: every row and role in
+    it was written by the program, signed by someone the account trusts)."""
+    return school_report(session).problems
 
 
 def _set_aside(session: Session, school: evidence_check.FileReport) -> set[tuple[str, int, str]]:
@@ -88,7 +101,7 @@ def _set_aside(session: Session, school: evidence_check.FileReport) -> set[tuple
     found: set[tuple[str, int, str]] = set()
     with session.store.read() as conn:
         for event in audit.events_with_action(conn, "backup.restored"):
-            if not school.signed(event.seq):
+            if event.seq not in school.restores:
                 continue
             superseded = event.detail.get("superseded", {})
             if not isinstance(superseded, dict):
@@ -154,15 +167,17 @@ def verify(session: Session) -> VerifyReport:
     problems: list[str] = []
     heads: dict[Compartment, AuditHead] = {}
     newest: dict[Compartment, SignedHead | None] = {}
+    trusted: dict[Compartment, set[int]] = {}
     rows = 0
     for compartment in opened:
         found, report = check(compartment, set_aside)
         problems += [f"{compartment.value}: {p}" for p in found + report.problems]
         heads[compartment] = report.head
         newest[compartment] = report.newest
+        trusted[compartment] = report.trusted
         rows += report.rows
     waiting = tuple(c for c in READING if c not in session.compartments)
-    return VerifyReport(not problems, heads, rows, checked, problems, waiting, newest)
+    return VerifyReport(not problems, heads, rows, checked, problems, waiting, newest, trusted)
 
 
 FileCheck = tuple[list[str], evidence_check.FileReport]
@@ -196,7 +211,7 @@ def _restores(
     with session.store.read() as conn:
         for event in audit.events_with_action(conn, "backup.restored"):
             heads = event.detail.get("backup_heads", {})
-            if school.signed(event.seq) and isinstance(heads, dict):
+            if event.seq in school.restores and isinstance(heads, dict):
                 found.append((event.at, heads))
     return found
 

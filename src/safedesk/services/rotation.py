@@ -258,12 +258,14 @@ def _no_longer_allowed(session: Session, compartment: Compartment, named: set[st
     the key file and the accounts, so a forged request cannot remove a rightful member."""
     from safedesk.domain.compartments import compartments_for
     from safedesk.services.genuine_accounts import as_written
+    from safedesk.services.integrity import school_report
 
     key_file = keyfile.load(session.paths.keys)
+    vouched = school_report(session).vouched
     with session.store.read() as conn:
-        # Roles and states as the program wrote them: one written back into `school` by hand
-        # (to keep a reading file's keys) counts for nothing.
-        found = {u.username: u for u in as_written(conn)[0]}
+        # Roles and states as the program wrote them, signed by someone who may: one written
+        # back into `school` by hand (to keep a reading file's keys) counts for nothing.
+        found = {u.username: u for u in as_written(conn, vouched)[0]}
     if compartment is Compartment.SCHOOL:
         return {n for n in named if n not in found or not found[n].active}
     with _store_of(session, compartment).read() as conn:

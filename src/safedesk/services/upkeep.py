@@ -89,11 +89,13 @@ def _report_changed_accounts(session: Session, report: UpkeepReport) -> None:
     """Accounts or roles changed in `school` outside the program: the rotations above went by
     what the program wrote; the members are told."""
     from safedesk.services.genuine_accounts import as_written
+    from safedesk.services.integrity import school_report
 
     if not session.compartments:
         return
+    vouched = school_report(session).vouched
     with session.store.read() as conn:
-        _found, tampered = as_written(conn)
+        _found, tampered = as_written(conn, vouched)
     now = session.clock.now()
     for name in sorted(tampered):
         text = (

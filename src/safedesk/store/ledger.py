@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,7 +251,9 @@ def replay(
 
 
 def written_and_actual(
-    conn: Connection, tables: frozenset[str]
+    conn: Connection,
+    tables: frozenset[str],
+    vouched: Callable[[int], bool] | None = None,
 ) -> tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str]]:
     """For ``tables`` of this file: what the program last wrote for each row (its hash, None
     once deleted) and what each row hashes to now. Only the audit events that touched those
@@ -259,10 +261,11 @@ def written_and_actual(
     wanted = [f'"{t}"' for t in sorted(tables)]
     where = " OR ".join("instr(detail, ?) > 0" for _ in wanted)
     details = (
-        json.loads(r[0])
+        json.loads(r[1])
         for r in conn.execute(
-            f"SELECT detail FROM main.audit_log WHERE {where} ORDER BY seq", wanted
+            f"SELECT seq, detail FROM main.audit_log WHERE {where} ORDER BY seq", wanted
         )
+        if vouched is None or vouched(int(r[0]))
     )
     expected, _names = replay(details)
     expected = {k: v for k, v in expected.items() if k[0] in tables}

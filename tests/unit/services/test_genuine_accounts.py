@@ -92,8 +92,55 @@ def test_an_account_disabled_by_hand_is_still_active(with_dsl: SchoolStore) -> N
     assert tampered == {"dee.dsl"}
 
 
-def test_a_renamed_account_keeps_its_state_and_is_reported(with_dsl: SchoolStore) -> None:
+def test_a_renamed_account_counts_as_disabled_and_is_reported(with_dsl: SchoolStore) -> None:
+    """More than the state changed, so what the program wrote cannot be told: no keys go to
+    it until an administrator's own change writes the account again (found by the second
+    break-it pass: a rename in the same edit made a re-enabled account count as active)."""
     raw(with_dsl, "UPDATE user SET display_name = 'Someone Else' WHERE username = 'dee.dsl'")
     found, tampered = as_written(with_dsl)
-    assert found["dee.dsl"] == (True, frozenset({Role.STAFF, Role.DSL}))
+    assert found["dee.dsl"] == (False, frozenset({Role.STAFF, Role.DSL}))
     assert tampered == {"dee.dsl"}
+
+
+def test_a_ledger_event_forged_to_vouch_for_a_re_enabled_account_counts_for_nothing(
+    with_dsl: SchoolStore,
+) -> None:
+    """The re-enabled row is given the ledger event the program would write, unsigned: with
+    the school file's evidence (who signed which rows), it is still disabled."""
+    import json
+
+    from safedesk.services import integrity
+    from safedesk.store import audit, ledger
+
+    head = with_dsl.sign_in()
+    try:
+        users.disable_user(head, "sam.staff")
+    finally:
+        head.lock()
+    held = attacker.loot(with_dsl.paths.keys.read_bytes(), HEAD_USER, HEAD_PASSWORD)
+    key = attacker.school_key(held, with_dsl.paths.root)
+    with attacker.raw_write(with_dsl.paths.root / "school.db", key) as conn:
+        conn.execute("UPDATE user SET active = 1 WHERE username = 'sam.staff'")  # type: ignore[attr-defined]
+        (user_id,) = conn.execute("SELECT id FROM user WHERE username = 'sam.staff'").fetchone()  # type: ignore[attr-defined]
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])  # type: ignore[attr-defined]
+        digest = ledger.row_hash(conn, "user", [user_id], version)  # type: ignore[arg-type]
+        detail = json.dumps({"rows": [["user", [user_id], "update", digest, "sam.staff"]]})
+        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()  # type: ignore[attr-defined]
+        at = "2026-11-29T09:00:00+00:00"
+        row = audit.row_hash(prev, seq + 1, at, "sam.staff", "rows.written", None, None, detail)
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, 'sam.staff', 'rows.written', NULL, NULL, ?, ?, ?)",
+            (seq + 1, at, detail, prev, row),
+        )
+    session = with_dsl.sign_in()
+    try:
+        with session.store.read() as conn:
+            believed, _ = genuine_accounts.as_written(conn)
+            vouched = integrity.school_report(session).vouched
+            found, tampered = genuine_accounts.as_written(conn, vouched)
+    finally:
+        session.lock()
+    assert {u.username: u.active for u in believed}["sam.staff"] is True  # the forgery alone
+    assert {u.username: u.active for u in found}["sam.staff"] is False
+    assert tampered == {"sam.staff"}

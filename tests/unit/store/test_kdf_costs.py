@@ -135,8 +135,14 @@ def test_the_command_line_names_a_demo_school_and_opens_it_with_demo(
 
     def admin(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-c", "import sys; from safedesk.cli import main; sys.exit(main())"]
-            + [*args, "--data-dir", str(school.paths.root)],
+            [
+                sys.executable,
+                "-c",
+                "import sys; from safedesk.cli import main; sys.exit(main())",
+                *args,
+                "--data-dir",
+                str(school.paths.root),
+            ],
             env=env,
             capture_output=True,
             text=True,
