@@ -61,3 +61,14 @@ def test_targets_are_saved_as_settings(qtbot: QtBot, head_session: Session) -> N
         "SCT",
     )
     assert "saved" in editor.status.text()
+
+
+def test_one_school_day_is_not_called_days(qtbot: QtBot, head_session: Session) -> None:
+    editor = CalendarEditor(head_session)
+    qtbot.addWidget(editor)
+    editor.routine.setFocus()
+    editor.routine.selectAll()
+    qtbot.keyClicks(editor.routine, "1")
+    assert editor.routine.text() == "1 school day"
+    qtbot.keyClick(editor.routine, Qt.Key.Key_Up)
+    assert editor.routine.text() == "2 school days"

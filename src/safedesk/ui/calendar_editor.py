@@ -125,8 +125,14 @@ class CalendarEditor(QGroupBox):
     def _spin(low: int, high: int, value: int, suffix: str) -> QSpinBox:
         spin = QSpinBox()
         spin.setRange(low, high)
+        one = suffix[:-1] if suffix.endswith("s") else suffix  # "1 school day", not "days"
+
+        def fit(count: int) -> None:
+            spin.setSuffix(one if count == 1 else suffix)
+
+        spin.valueChanged.connect(fit)
         spin.setValue(value)
-        spin.setSuffix(suffix)
+        fit(value)
         return spin
 
     def load(self) -> None:
