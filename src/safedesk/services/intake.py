@@ -66,8 +66,14 @@ def take_in_waiting(session: Session, compartment: Compartment) -> TakeInReport:
     return take_in(session, compartment) if waiting else TakeInReport()
 
 
-def take_in(session: Session, compartment: Compartment) -> TakeInReport:
-    """Move every waiting item of ``compartment`` in (the session must be a member)."""
+def take_in(
+    session: Session, compartment: Compartment, *, own_just_put: bool = False
+) -> TakeInReport:
+    """Move every waiting item of ``compartment`` in (the session must be a member).
+
+    Each item is first checked against the school file's evidence (that it is the one that
+    was put); ``own_just_put``: this session has just put the one item that waits, so the
+    check (the whole school file's, costly on a large store) is spared."""
     store = session.compartments[compartment]
     with session.store.read() as conn:
         rows = sealed.inbox(conn, compartment.value)
@@ -76,7 +82,7 @@ def take_in(session: Session, compartment: Compartment) -> TakeInReport:
     handled: list[int] = []
     counts = {"in": 0, "quarantined": 0, "duplicate": 0, "keys": 0}
     now = session.clock.now()
-    changed = _changed_while_waiting(session, rows)
+    changed = set() if own_just_put and len(rows) == 1 else _changed_while_waiting(session, rows)
     with store.write() as conn:
         privates = key_chain.box_privates(conn)
         values = all_list_values(conn)

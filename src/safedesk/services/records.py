@@ -100,7 +100,7 @@ def record(
             _discard_draft(session, conn, draft_id)
     if session.member_of(compartment):
         try:
-            intake.take_in(session, compartment)
+            intake.take_in(session, compartment, own_just_put=True)
         except StoreError as error:
             # The record is saved: sealed in the inbox, taken in at the next look. Saying
             # "not saved" here would have it recorded twice. The type alone: a message may
