@@ -9,9 +9,12 @@ intervention across the change keeps its real length.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 FIRST, SECOND = "first", "second"
 _WHICH = re.compile(r"\s*\(?\s*(first|second)\s*\)?\s*$", re.IGNORECASE)
@@ -26,7 +29,9 @@ class LocalReading:
 
     @property
     def ambiguous(self) -> bool:
-        return self.first != self.second and self.first.utcoffset() != self.second.utcoffset()
+        # By instant: two readings in one zone compare by their wall times, fold ignored.
+        instants = self.first.astimezone(UTC) != self.second.astimezone(UTC)
+        return instants and self.first.utcoffset() != self.second.utcoffset()
 
     def offsets_text(self) -> str:
         return f"{_offset(self.first)} (the first) or {_offset(self.second)} (the second)"
@@ -39,13 +44,50 @@ def _offset(moment: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+@lru_cache(maxsize=4)
+def _zone_named(tz: str | None) -> tzinfo | None:
+    """The school's time zone as Python's own rules (zoneinfo), where it can be found: the
+    TZ variable, or /etc/localtime. None: ask the C library (Windows)."""
+    try:
+        if tz:
+            return ZoneInfo(tz.lstrip(":"))
+        if os.path.exists("/etc/localtime"):
+            with open("/etc/localtime", "rb") as rules:
+                return ZoneInfo.from_file(rules, key="localtime")
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def zone() -> tzinfo | None:
+    # Why not datetime.astimezone(): it reads the C library's time zone name, which Qt's own
+    # time code (on the UI thread) may free at the same moment by calling tzset(); on a
+    # worker thread (a PDF being rendered) that crashed the program.
+    return _zone_named(os.environ.get("TZ"))
+
+
+def to_local(moment: datetime) -> datetime:
+    """An aware moment in the school's local time (thread-safe, where zoneinfo knows it)."""
+    here = zone()
+    return moment.astimezone(here) if here is not None else moment.astimezone()
+
+
 def read_local(wall: datetime) -> LocalReading | None:
     """``wall`` (naive, local) as real moments; None when the local clock never showed it
     (the hour skipped when the clocks go forward)."""
     readings = []
+    here = zone()
     for fold in (0, 1):
-        aware = wall.replace(fold=fold).astimezone()
-        if aware.replace(tzinfo=None) == wall.replace(fold=0):
+        if here is None:
+            aware = wall.replace(fold=fold).astimezone()
+        else:
+            # zoneinfo gives a time the clocks skipped an offset too: the round trip through
+            # UTC tells, as the C library's does.
+            found = to_local(wall.replace(tzinfo=here, fold=fold).astimezone(UTC))
+            offset = found.utcoffset() or timedelta(0)
+            # As a fixed offset, as the C library's readings are: they compare by instant.
+            aware = found.astimezone(timezone(offset, found.tzname() or _offset(found)))
+        if aware.replace(tzinfo=None, fold=0) == wall.replace(fold=0):
             readings.append(aware)
     if not readings:
         return None
@@ -92,7 +134,7 @@ def is_ambiguous(wall: datetime) -> bool:
 def shown(moment: datetime) -> str:
     """A stored moment as people read it: local, dd/mm/yyyy HH:MM; in the hour that happens
     twice, with which one (BST or GMT), so the two are never read as the same time."""
-    local = moment.astimezone()
+    local = to_local(moment)
     text = local.strftime("%d/%m/%Y %H:%M")
     if is_ambiguous(local.replace(tzinfo=None)):
         text += f" {local.tzname()}"

@@ -134,7 +134,7 @@ def _summary(items: tuple[ChronologyItem, ...], st: dict[str, ParagraphStyle]) -
         # Plain strings where nothing wraps: a Paragraph per cell is the costly part.
         when = _when(item.happened_at)
         if item.recorded_later:
-            when += f"\nrec. {item.recorded_at.astimezone():%d/%m/%y %H:%M}"
+            when += f"\nrec. {local_time.to_local(item.recorded_at):%d/%m/%y %H:%M}"
         rows.append(
             [
                 str(number),
@@ -214,7 +214,7 @@ def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flo
         ]
     parts: list[Flowable] = [Paragraph("How to check this document", st["h3"])]
     for head in heads:
-        when = datetime.fromisoformat(head.at).astimezone().strftime("%d/%m/%Y at %H:%M")
+        when = local_time.to_local(datetime.fromisoformat(head.at)).strftime("%d/%m/%Y at %H:%M")
         parts.append(Spacer(1, 1.5 * mm))
         parts.append(
             Paragraph(

@@ -6,6 +6,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from safedesk.domain import local_time
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.pdf_base import text
 
@@ -17,7 +18,7 @@ def receipt_page(
     items: int,
     st: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
-    sent = transfer.sent_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    sent = local_time.to_local(transfer.sent_at).strftime("%d/%m/%Y %H:%M")
     facts = [
         ("Transfer reference", transfer.ref),
         ("Pupil", pupil_line),

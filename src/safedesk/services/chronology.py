@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from safedesk.domain import local_time
 from safedesk.domain.casework import CaseEvent
 from safedesk.domain.chronology import (
     CASEWORK_LISTS_LABELS,
@@ -285,5 +286,5 @@ def _labels(conn: Connection) -> dict[str, dict[str, str]]:
 
 
 def _within(moment: datetime, first_day: date | None, last_day: date | None) -> bool:
-    day = moment.astimezone().date()
+    day = local_time.to_local(moment).date()
     return (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
