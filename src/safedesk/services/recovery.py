@@ -7,6 +7,7 @@ from __future__ import annotations
 from safedesk.domain.clock import Clock, SystemClock
 from safedesk.domain.compartments import READING, Compartment
 from safedesk.domain.errors import (
+    AuthenticationError,
     SafedeskError,
     SignInBackoff,
     ValidationError,
@@ -54,7 +55,11 @@ def reset_with_recovery_key(
     )
     if wait > 0:
         raise SignInBackoff(wait)
-    recovery = open_recovery(key_file, recovery_key)
+    try:
+        recovery = open_recovery(key_file, recovery_key)
+    except AuthenticationError:
+        signin_backoff.failed(failures, attempt)
+        raise
     signin_backoff.succeeded(failures, signin_backoff.RECOVERY, attempt)
     name = keyfile.normalise_username(username)
     now = clock.now()

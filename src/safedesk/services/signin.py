@@ -56,14 +56,22 @@ def sign_in(
     clock = clock or SystemClock()
     key_file = require_store(paths)
     slot_id = key_file.slot_id(username)
-    tried = signin_backoff.load(paths.signin_failures).count(slot_id)
+    earlier = signin_backoff.load(paths.signin_failures)
+    # Failures since this account last got in, less attempts under way now (its own, in
+    # another window or process, that have not failed).
+    tried = earlier.count(slot_id).consecutive - signin_backoff.trying(earlier, slot_id)
+    last_tried = earlier.count(slot_id).last_at
     # Counted as a failure before the slow derivation, so guesses started together all count.
     wait, attempt = signin_backoff.begin_attempt(paths.signin_failures, slot_id, clock.now())
     if wait > 0:
         raise SignInBackoff(wait)
     # A disabled account and an unknown name take as long, and get the same answer, as a
     # wrong password: nobody learns which names exist or were disabled.
-    unlocked = key_ops.open_account(key_file, username, password)
+    try:
+        unlocked = key_ops.open_account(key_file, username, password)
+    except AuthenticationError:
+        signin_backoff.failed(paths.signin_failures, attempt)
+        raise
     signin_backoff.succeeded(paths.signin_failures, slot_id, attempt)
     failures = signin_backoff.load(paths.signin_failures)
     if unlocked.slot.state == PENDING:
@@ -71,9 +79,9 @@ def sign_in(
         key_file = keyfile.load(paths.keys)
     session = _open(paths, key_file, unlocked, clock, kdf, failures)
     signin_backoff.flushed(paths.signin_failures, failures)
-    if tried.consecutive and tried.last_at:
-        when = from_stored(tried.last_at).astimezone().strftime("%H:%M on %d/%m/%Y")
-        times = "once" if tried.consecutive == 1 else f"{tried.consecutive} times"
+    if tried > 0 and last_tried:
+        when = from_stored(last_tried).astimezone().strftime("%H:%M on %d/%m/%Y")
+        times = "once" if tried == 1 else f"{tried} times"
         session.warning = (
             f"Someone typed a wrong password for your account {times} since you last signed "
             f"in (the last at {when}). If that was not you, tell the headteacher or your "
@@ -230,6 +238,7 @@ def _flush_failures(
     if not failures.pending:
         return
     names = {key_file.slot_id(u.username): u.username for u in users.all_users(conn)}
+    failures.pending = [p for p in failures.pending if signin_backoff.TRYING not in p]
     names[signin_backoff.RECOVERY] = "recovery key"
     for item in failures.pending:
         audit.append(

@@ -29,6 +29,7 @@ FREE_ATTEMPTS = 3
 MAX_WAIT_SECONDS = 300
 RECOVERY = "recovery-key"  # the recovery key's own count (its digest has no slot)
 KEPT_PENDING = 1000
+TRYING = "trying"
 
 
 @dataclass
@@ -139,8 +140,27 @@ def begin_attempt(
             return wait, None
         failures.record_failure(key, now, door)
         attempt = failures.pending[-1]
+        attempt[TRYING] = "yes"  # not a failure yet: neither audited nor reported as one
         save(failures, path)
         return 0.0, attempt
+
+
+def failed(path: Path, attempt: dict[str, str] | None) -> None:
+    """The attempt begun with :func:`begin_attempt` failed: it is a failure like any other."""
+    if attempt is None:
+        return
+    with _locked(path):
+        failures = load(path)
+        if attempt in failures.pending:
+            failures.pending[failures.pending.index(attempt)] = {
+                k: v for k, v in attempt.items() if k != TRYING
+            }
+            save(failures, path)
+
+
+def trying(failures: FailureLog, key: str) -> int:
+    """Attempts for ``key`` under way now (counted for the back-off, not yet failures)."""
+    return sum(1 for p in failures.pending if p.get("slot") == key and TRYING in p)
 
 
 def record(path: Path, key: str, now: datetime, door: str = "signin") -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -146,6 +146,12 @@ class ChronologyPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         self.progress = QProgressBar()
+        # The worker only sets a number; the UI thread reads it (no call crosses threads per
+        # item rendered: under load those were where the program crashed).
+        self._percent = [0]  # a plain list: the worker never touches a Qt object
+        self._progress_poll = QTimer(self)
+        self._progress_poll.setInterval(100)
+        self._progress_poll.timeout.connect(lambda: self.progress.setValue(self._percent[0]))
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -241,6 +247,8 @@ class ChronologyPage(QWidget):
         self.cancel_button.show()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
+        percent = self._percent = [0]
+        self._progress_poll.start()
         self.progress.show()
         self.status.setText("Exporting…")
         tasks.run(
@@ -253,7 +261,7 @@ class ChronologyPage(QWidget):
             first_day=first,
             last_day=last,
             include_other_pupils=self.include_others.isChecked(),
-            progress=self._progress_from_worker,
+            progress=lambda done, total: percent.__setitem__(0, int(done * 100 / max(total, 1))),
             cancelled=self._cancel.is_set,
         ).on_success(self._exported).on_error(self._failed)
 
@@ -265,16 +273,12 @@ class ChronologyPage(QWidget):
         self.password_problem.setVisible(bool(problem))
         return problem
 
-    def _progress_from_worker(self, done: int, total: int) -> None:
-        # Called on the worker thread: hand the number to the UI thread through a queued call.
-        percent = int(done * 100 / max(total, 1))
-        tasks.call_on_ui_thread(lambda: self.progress.setValue(percent))
-
     def cancel(self) -> None:
         self._cancel.set()
         self.status.setText("Cancelling…")
 
     def _finish(self, text: str) -> None:
+        self._progress_poll.stop()
         self.export_button.setEnabled(True)
         self.cancel_button.hide()
         self.progress.hide()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -476,3 +477,33 @@ def test_the_account_holder_is_told_of_wrong_passwords_typed_for_them(
         assert again.warning is None
     finally:
         again.close()
+
+
+def test_a_sign_in_under_way_elsewhere_is_not_reported_as_a_wrong_password(
+    school: SchoolStore,
+) -> None:
+    """Found by the transfer race: the same person signing in from two processes at once was
+    told that someone had typed a wrong password for them (the other attempt, counted before
+    its key derivation, had not failed)."""
+    under_way = signin_backoff.begin_attempt(
+        school.paths.signin_failures, school_slot(school, "head"), datetime.now(UTC)
+    )[1]
+    head = vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    try:
+        assert head.warning is None
+    finally:
+        head.close()
+    signin_backoff.failed(school.paths.signin_failures, under_way)  # it turned out wrong
+    with pytest.raises(AuthenticationError):
+        vault.sign_in(school.paths, "head", "a guess")
+    again = vault.sign_in(school.paths, "head", HEAD_PASSWORD)
+    try:
+        assert again.warning is not None and "once" in again.warning, again.warning
+    finally:
+        again.close()
+
+
+def school_slot(school: SchoolStore, name: str) -> str:
+    from safedesk.store import keyfile
+
+    return keyfile.load(school.paths.keys).slot_id(name)
