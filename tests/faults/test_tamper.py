@@ -350,6 +350,19 @@ def test_a_forged_restore_that_sets_every_backup_head_aside(scene: Scene) -> Non
     assert named(problems, "school:", "rolled back"), problems
 
 
+def _append_event(conn: Any, actor: str | None, action: str, detail: str) -> int:
+    """An audit row appended at the tail as the program would chain it (unsigned); its seq."""
+    seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
+    at = "2026-11-29T09:00:00+00:00"
+    digest = audit.row_hash(prev, seq + 1, at, actor, action, None, None, detail)
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
+        "prev_hash, hash) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+        (seq + 1, at, actor, action, detail, prev, digest),
+    )
+    return int(seq + 1)
+
+
 # --- the inbox (found by the break-it pass of step 7) ------------------------------------------
 
 
@@ -369,17 +382,10 @@ def test_a_waiting_item_deleted_under_a_forged_anonymous_put(
     with raw(scene, "school") as conn:
         (item,) = conn.execute("SELECT id FROM inbox_item").fetchone()
         conn.execute("DELETE FROM inbox_item WHERE id = ?", (item,))
-        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
         detail = json.dumps(
             {"rows": [["inbox_item", [item], "insert", hash_given, ""]]}, sort_keys=True
         )
-        at = "2026-11-29T09:00:00+00:00"
-        digest = audit.row_hash(prev, seq + 1, at, None, "inbox.item_put", None, None, detail)
-        conn.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
-            "prev_hash, hash) VALUES (?, ?, NULL, 'inbox.item_put', NULL, NULL, ?, ?, ?)",
-            (seq + 1, at, detail, prev, digest),
-        )
+        _append_event(conn, None, "inbox.item_put", detail)
     problems = scene.verify()
     assert named(problems, "school:", "signed by nobody"), problems
 
@@ -490,17 +496,10 @@ def test_a_restore_event_signed_by_a_member_of_staff_excuses_nothing(scene: Scen
             "(?, 'admin', 'head', '2026-01-05T08:00:00+00:00')",
             (ids[TEACHER],),
         )
-        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
         detail = json.dumps({"superseded": {}, "backup_heads": {}}, sort_keys=True)
-        at = "2026-11-29T09:00:00+00:00"
-        digest = audit.row_hash(prev, seq + 1, at, TEACHER, "backup.restored", None, None, detail)
-        conn.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
-            "prev_hash, hash) VALUES (?, ?, ?, 'backup.restored', NULL, NULL, ?, ?, ?)",
-            (seq + 1, at, TEACHER, detail, prev, digest),
-        )
+        restored = _append_event(conn, TEACHER, "backup.restored", detail)
         _append_signed(
-            conn, scene, TEACHER, [("user_role", [ids[TEACHER], "admin"], "insert")], seq + 1
+            conn, scene, TEACHER, [("user_role", [ids[TEACHER], "admin"], "insert")], restored
         )
     problems = scene.verify()
     assert named(problems, "school:", "records a restore under the signature of t.jones"), problems
