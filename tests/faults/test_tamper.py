@@ -527,14 +527,7 @@ def test_a_waiting_item_swapped_and_re_recorded_anonymously(scene: Scene) -> Non
         detail = json.dumps(
             {"rows": [["inbox_item", [victim], "insert", digest, str(victim)]]}, sort_keys=True
         )
-        seq, prev = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC").fetchone()
-        at = "2026-11-29T09:00:00+00:00"
-        row = audit.row_hash(prev, seq + 1, at, None, "inbox.item_put", None, None, detail)
-        conn.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
-            "prev_hash, hash) VALUES (?, ?, NULL, 'inbox.item_put', NULL, NULL, ?, ?, ?)",
-            (seq + 1, at, detail, prev, row),
-        )
+        _append_event(conn, None, "inbox.item_put", detail)
     problems = scene.verify()
     assert named(problems, "school:", "signed by nobody"), problems
     # Before anyone runs verify: the member taking the items in keeps the swapped one back.
@@ -563,16 +556,7 @@ def test_a_head_claiming_rows_before_the_last_head_covers_only_its_own(scene: Sc
             (ids[TEACHER],),
         )
         # The role's row, unsigned; then a commit of their own claiming to start at row 1.
-        seq = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
-        detail = json.dumps({"note": "nothing"})
-        prev = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()[0]
-        at = "2026-11-29T09:00:00+00:00"
-        digest = audit.row_hash(prev, seq + 1, at, TEACHER, "rows.written", None, None, detail)
-        conn.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, detail, "
-            "prev_hash, hash) VALUES (?, ?, ?, 'rows.written', NULL, NULL, ?, ?, ?)",
-            (seq + 1, at, TEACHER, detail, prev, digest),
-        )
+        _append_event(conn, TEACHER, "rows.written", json.dumps({"note": "nothing"}))
         _append_signed(conn, scene, TEACHER, [("user_role", [ids[TEACHER], "admin"], "insert")], 1)
     problems = scene.verify()
     assert problems, "a head whose from_seq reaches back over others vouched for a role"
