@@ -5,31 +5,49 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from safedesk.domain.compartments import READING
 from safedesk.paths import DataPaths
-from safedesk.services import vault
+from safedesk.services import school_label, vault
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
-from tests.conftest import HEAD_PASSWORD, SchoolStore
+from tests.conftest import HEAD_PASSWORD, SCHOOL_NAME, SchoolStore
+from tests.ui.conftest import activate
 
 
-def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
+def fill_school_and_account(qtbot: QtBot, wizard: SetupWizard, school: str = "Hill Top") -> None:
+    """The first two pages, by keyboard: typing, then Enter for Next."""
+    qtbot.keyClicks(wizard.school_page.school, school)
+    qtbot.keyClick(wizard.school_page.school, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.account_page
+    page = wizard.account_page
+    qtbot.keyClicks(page.username, "s.bennett")
+    qtbot.keyClick(page.username, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.display, "Mrs Sue Bennett")
+    qtbot.keyClick(page.display, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.password, "a long enough password")
+    qtbot.keyClick(page.password, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.confirm, "a long enough password")
+    qtbot.keyClick(page.confirm, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.head_page
+
+
+def test_wizard_creates_the_records_and_shows_the_recovery_key_once(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     paths = DataPaths(tmp_path / "data")
     wizard = SetupWizard(paths, FAST_KDF)
     qtbot.addWidget(wizard)
     wizard.show()
-    qtbot.keyClicks(wizard.school_page.school, "St Brigid's C of E Primary")
-    wizard.next()
-    page = wizard.user_page
-    qtbot.keyClicks(page.username, "a.ngozi")
-    qtbot.keyClicks(page.display, "Mrs Ada Ngozi")
-    qtbot.keyClicks(page.password, "a long enough password")
-    qtbot.keyClicks(page.confirm, "a long enough password")
-    wizard.next()
+    fill_school_and_account(qtbot, wizard, "St Brigid's C of E Primary")
+    page = wizard.head_page
+    page.yes.setFocus()
+    qtbot.keyClick(page.yes, Qt.Key.Key_Space)
+    assert page.is_head() is True
+    qtbot.keyClick(page.yes, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
     assert paths.store_exists()
     key = wizard.recovery_page.key.text()
@@ -38,45 +56,56 @@ def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
     qtbot.mouseClick(wizard.recovery_page.saved, Qt.MouseButton.LeftButton)
     assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
     wizard.next()
+    assert wizard.currentPage() is wizard.backup_page
     with qtbot.waitSignal(wizard.finished_setup) as finished:
         wizard.accept()
-    assert finished.args == ["a.ngozi", str(paths.backups)]
-    vault.reset_with_recovery_key(paths, key, "a.ngozi", "reset with the key", FAST_KDF)
+    assert finished.args == ["s.bennett", str(paths.backups)]
+    assert wizard.recovery_page.key.text() == ""  # not left in the widget
+    session = vault.sign_in(paths, "s.bennett", "a long enough password")
+    try:
+        assert {r.value for r in session.user.roles} == {"admin", "head"}
+        assert set(session.compartments) == set(READING)
+    finally:
+        session.close()
+    vault.reset_with_recovery_key(paths, key, "s.bennett", "reset with the key", FAST_KDF)
 
 
 def test_the_office_sets_up_for_a_headteacher_who_will_make_the_keys(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    """Found by the new-user pass: an office administrator could not set up safedesk without
-    becoming the headteacher (and seeing the recovery key that reads every record). Ticking
-    "I am not the headteacher", by keyboard, makes the head's account with a one-time
-    password; nothing blank is shown for the recovery key, set-up goes on to backups, and the
-    head's first sign-in asks them to choose their own password."""
+    """Answering No, by keyboard, makes the head's account with a one-time password; no
+    recovery key is shown, the next page says it is given in person, and the head's first
+    sign-in asks them to choose their own password."""
     paths = DataPaths(tmp_path / "data")
     wizard = SetupWizard(paths, FAST_KDF)
     qtbot.addWidget(wizard)
     wizard.resize(1366, 768)
     wizard.show()
-    qtbot.keyClicks(wizard.school_page.school, "Hill Top")
-    wizard.next()
-    page = wizard.user_page
-    assert page.head_username.isHidden()
-    qtbot.keyClicks(page.username, "s.bennett")
-    qtbot.keyClicks(page.display, "Mrs Sue Bennett")
-    qtbot.keyClicks(page.password, "a long enough password")
-    qtbot.keyClicks(page.confirm, "a long enough password")
-    page.not_head.setFocus()
-    qtbot.keyClick(page.not_head, Qt.Key.Key_Space)
-    assert not page.head_username.isHidden()
-    assert "becomes administrator" in page.subTitle()
+    activate(qtbot, wizard)
+    fill_school_and_account(qtbot, wizard)
+    page = wizard.head_page
+    assert page.head_fields.isHidden()
+    page.no.setFocus()
+    qtbot.keyClick(page.no, Qt.Key.Key_Space)
+    assert not page.head_fields.isHidden()
+    qtbot.keyClick(page.no, Qt.Key.Key_Tab)
+    assert page.head_username.hasFocus()
     qtbot.keyClicks(page.head_username, "s.okafor")
+    qtbot.keyClick(page.head_username, Qt.Key.Key_Tab)
     qtbot.keyClicks(page.head_display, "Mr Sam Okafor")
+    qtbot.keyClick(page.head_display, Qt.Key.Key_Tab)
     qtbot.keyClicks(page.head_password, "a one time password")
-    wizard.next()
+    qtbot.keyClick(page.head_password, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.head_confirm, "a one time password")
+    qtbot.keyClick(page.head_confirm, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is not page)
     assert wizard.created is not None and wizard.created.recovery_key is None
-    assert wizard.currentPage() is wizard.backup_page
+    assert wizard.currentPage() is wizard.head_later_page
+    said = wizard.head_later_page.text.text()
+    assert "s.okafor" in said and "in person" in said and "Mr Sam Okafor" in said
     assert wizard.recovery_id not in wizard.visitedIds()
+    wizard.next()
+    assert wizard.currentPage() is wizard.backup_page
     with qtbot.waitSignal(wizard.finished_setup) as finished:
         wizard.accept()
     assert finished.args == ["s.bennett", str(paths.backups)]
@@ -101,7 +130,7 @@ def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: 
     wizard.show()
     qtbot.keyClicks(wizard.school_page.school, "Hill Top")
     wizard.next()
-    page = wizard.user_page
+    page = wizard.account_page
     qtbot.keyClicks(page.username, "Bad Name")
     qtbot.keyClicks(page.password, "short")
     wizard.next()
@@ -109,6 +138,7 @@ def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: 
     assert page.error.isVisible()
     assert "Username must be" in page.error.text()
     assert "Password must be at least 10" in page.error.text()
+    assert "Full name is required" in page.error.text()
     assert not paths.store_exists()
     assert not paths.keys.exists() and paths.data_files() == []
 
@@ -146,3 +176,37 @@ def test_empty_fields_are_caught_before_unlocking(qtbot: QtBot, school: SchoolSt
     window.show()
     qtbot.mouseClick(window.button, Qt.MouseButton.LeftButton)
     assert window.error.text() == "Please enter your username and password."
+
+
+def test_sign_in_shows_the_school_name_and_not_the_folder(
+    qtbot: QtBot, school: SchoolStore
+) -> None:
+    """The name is read without unlocking anything (a plain copy written at set-up)."""
+    window = SignInWindow(school.paths)
+    qtbot.addWidget(window)
+    window.show()
+    shown = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+    assert SCHOOL_NAME in shown
+    assert not any(str(school.paths.root) in text for text in shown)
+    assert not any("Data folder" in text for text in shown)
+
+
+def test_without_the_name_file_sign_in_says_safedesk_and_a_sign_in_writes_it(
+    qtbot: QtBot, school: SchoolStore
+) -> None:
+    (school.paths.root / school_label.FILE_NAME).unlink()  # as for a school set up before
+    window = SignInWindow(school.paths)
+    qtbot.addWidget(window)
+    window.show()
+    shown = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+    assert window.title.text() == "safedesk"
+    assert not any(str(school.paths.root) in text for text in shown)
+    qtbot.keyClicks(window.username, "head")
+    qtbot.keyClicks(window.password, HEAD_PASSWORD)
+    with qtbot.waitSignal(window.signed_in) as signed:
+        qtbot.keyClick(window.password, Qt.Key.Key_Return)
+    signed.args[0].close()
+    assert school_label.read(school.paths) == SCHOOL_NAME
+    again = SignInWindow(school.paths)
+    qtbot.addWidget(again)
+    assert again.title.text() == SCHOOL_NAME

@@ -33,6 +33,15 @@ from safedesk.store.keyfile import KeyFile
 
 ACTOR = "recovery key"
 ACTOR_NAME = RECOVERY_MEMBER  # its name in a compartment's members and authorities
+# A wrong key and an unknown (or disabled) account get the same answer.
+NOT_RIGHT = (
+    "The username or the recovery key is not right. Check the username, and each group of "
+    "the recovery key."
+)
+NO_KEY_YET = (
+    "This safedesk has no recovery key yet: it is made at the headteacher's first sign-in. "
+    "Until then, ask your administrator to reset your password."
+)
 
 
 def reset_with_recovery_key(
@@ -48,6 +57,8 @@ def reset_with_recovery_key(
     if reason := validate_password(new_password):
         raise ValidationError({"password": reason})
     key_file = signin.require_store(paths)
+    if key_file.recovery is None:
+        raise AuthenticationError(NO_KEY_YET)
     failures = paths.signin_failures
     # Counted and audited like a sign-in (the next sign-in writes it to the log).
     wait, attempt = signin_backoff.begin_attempt(
@@ -59,7 +70,7 @@ def reset_with_recovery_key(
         recovery = open_recovery(key_file, recovery_key)
     except AuthenticationError:
         signin_backoff.failed(failures, attempt)
-        raise
+        raise AuthenticationError(NOT_RIGHT) from None
     signin_backoff.succeeded(failures, signin_backoff.RECOVERY, attempt)
     name = keyfile.normalise_username(username)
     now = clock.now()
@@ -85,7 +96,7 @@ def reset_with_recovery_key(
         with school.read() as conn:
             user = users.by_username(conn, name)
         if user is None or not user.active:
-            raise SafedeskError(f"There is no active account called {name!r}.")
+            raise AuthenticationError(NOT_RIGHT)
         keep: dict[Compartment, CompartmentKeys] = {Compartment.SCHOOL: held}
         pins: dict[str, Pin] = {"recovery": recovery.pin}
         for compartment in READING:

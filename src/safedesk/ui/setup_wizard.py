@@ -1,7 +1,14 @@
-"""First run: school name, first user, the recovery key (shown once), and a backup folder.
+"""First run, for whoever sets safedesk up — often the school business manager, alone.
 
-The recovery key page is skipped when the store made none (it is then made, and shown, at
-the headteacher's own first sign-in).
+1. the school's name;
+2. your own account: you become safedesk's administrator;
+3. "Are you also the headteacher (or the DSL)?" — asked, never assumed. Yes: your account
+   is also the head's, and the safeguarding and behaviour files and the recovery key are
+   made now with your password. No: the head's account is made with a one-time password,
+   and those are made at the head's own first sign-in and shown only to them;
+4. Yes: the recovery key (print, save to a USB stick, copy), shown once.
+   No: what happens next, and that the one-time password is given in person;
+5. where backups go.
 """
 
 from __future__ import annotations
@@ -12,14 +19,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QButtonGroup,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -31,7 +40,10 @@ from safedesk.store.crypto import KdfParams
 from safedesk.ui import pickers, printing, tasks
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
-from safedesk.ui.recovery_dialog import recovery_sheet
+from safedesk.ui.recovery_dialog import recovery_sheet, save_recovery_sheet, ticked_statement
+
+SCHOOL, ACCOUNT, HEADTEACHER, RECOVERY, HEAD_LATER, BACKUP = range(6)
+SET_UP_OCCASION = "when safedesk was set up"
 
 
 def _label(text: str, name: str = "") -> QLabel:
@@ -42,13 +54,23 @@ def _label(text: str, name: str = "") -> QLabel:
     return label
 
 
+def _secret() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def _sentences(problems: dict[str, str]) -> str:
+    return "\n".join(f"{k[0].upper()}{k[1:]} {v}." for k, v in problems.items())
+
+
 class SchoolPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Welcome to safedesk")
         self.setSubTitle(
-            "safedesk keeps your school's safeguarding, behaviour and restraint "
-            "records in one encrypted file on this computer."
+            "safedesk keeps your school's safeguarding, behaviour and restraint records, "
+            "encrypted, in a data folder on this computer. Setting up takes a few minutes."
         )
         self.school = QLineEdit()
         self.school.setAccessibleName("School name")
@@ -56,118 +78,194 @@ class SchoolPage(QWizardPage):
         self.registerField("school*", self.school)
         form = QFormLayout(self)
         form.addRow("School &name *", self.school)
+        form.addRow(
+            _label("This name is shown when people sign in, and printed on reports.", "Subtitle")
+        )
 
 
-class FirstUserPage(QWizardPage):
-    """Creates the store when Next is pressed: the key derivation runs off the UI thread."""
+class AccountPage(QWizardPage):
+    """Your own account: checked here, made with the headteacher's page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Your account")
+        self.setSubTitle(
+            "You will be safedesk's administrator: you add staff accounts, and look after "
+            "settings and backups."
+        )
+        self.username = QLineEdit()
+        self.username.setPlaceholderText("for example s.bennett")
+        self.username.setAccessibleName("Your username")
+        self.display = QLineEdit()
+        self.display.setPlaceholderText("for example Mrs Sue Bennett")
+        self.display.setAccessibleName("Your full name")
+        self.password = _secret()
+        self.password.setAccessibleName("Your password")
+        self.confirm = _secret()
+        self.confirm.setAccessibleName("Your password again")
+        self.error = _label("", "Error")
+        self.error.hide()
+        form = QFormLayout(self)
+        form.addRow("&Username *", self.username)
+        form.addRow("Full &name *", self.display)
+        form.addRow("&Password *", self.password)
+        form.addRow("Password &again *", self.confirm)
+        form.addRow(
+            _label(
+                "Use at least 10 characters: a few unrelated words are easy to remember and "
+                "hard to guess. Nobody, not even safedesk, can look your password up later.",
+                "Subtitle",
+            )
+        )
+        form.addRow(self.error)
+
+    def username_text(self) -> str:
+        return self.username.text().strip().lower()
+
+    def validatePage(self) -> bool:
+        problems = vault.validate_new_user(
+            self.username_text(), self.display.text(), self.password.text()
+        )
+        problems = {("full name" if k == "display name" else k): v for k, v in problems.items()}
+        if self.password.text() != self.confirm.text():
+            problems["the two passwords"] = "do not match"
+        if problems:
+            self.error.setText(_sentences(problems))
+            self.error.show()
+            return False
+        self.error.hide()
+        return True
+
+
+class HeadteacherPage(QWizardPage):
+    """Asks whether you are also the head, then makes the records when Next is pressed: the key
+    derivation runs off the UI thread."""
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("The first user")
+        self.setTitle("The headteacher")
         self.setSubTitle(
-            "This person becomes headteacher and administrator, and can add "
-            "everyone else. Choose a password of at least 10 characters."
+            "Only the headteacher and the staff they choose can read safeguarding and "
+            "behaviour records. An administrator who is not one of them never can."
         )
-        self.username = QLineEdit()
-        self.username.setPlaceholderText("for example a.ngozi")
-        self.display = QLineEdit()
-        self.display.setPlaceholderText("for example Mrs Ada Ngozi")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        # Set up by the office: the first user is the administrator only, and the
-        # headteacher's account is made with a one-time password given to them in person; the
-        # reading files and the recovery key are made at the head's own first sign-in.
-        self.not_head = QCheckBox("I am &not the headteacher: I am setting safedesk up for them")
-        self.not_head.toggled.connect(self._show_head_fields)
+        question = _label(
+            "<b>Are you also the headteacher (or the Designated Safeguarding Lead)?</b>"
+        )
+        self.yes = QRadioButton("&Yes: I am the headteacher or the DSL")
+        self.no = QRadioButton(
+            "N&o: I am setting safedesk up for them (for example as business manager)"
+        )
+        self.answer = QButtonGroup(self)
+        self.answer.addButton(self.yes)
+        self.answer.addButton(self.no)
+        # Neither is chosen until the person chooses: an answer nobody gave is never recorded.
+        self.answer.buttonToggled.connect(self._answered)
+        self.yes_note = _label(
+            "Your account is also the headteacher's. safedesk now makes the safeguarding and "
+            "behaviour files with your password, and a recovery key for you to keep safely.",
+            "Note",
+        )
         self.head_username = QLineEdit()
         self.head_username.setPlaceholderText("for example j.okafor")
+        self.head_username.setAccessibleName("Headteacher's username")
         self.head_display = QLineEdit()
         self.head_display.setPlaceholderText("for example Mr Joseph Okafor")
-        self.head_password = QLineEdit()
-        self.head_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.head_display.setAccessibleName("Headteacher's full name")
+        self.head_password = _secret()
+        self.head_password.setAccessibleName("Headteacher's one-time password")
+        self.head_confirm = _secret()
+        self.head_confirm.setAccessibleName("Headteacher's one-time password again")
         self.head_note = _label(
-            "Give the headteacher this one-time password in person. At their first sign-in "
-            "they choose their own, and only then are the safeguarding and behaviour files "
-            "and the recovery key made: you will not see them."
+            "Make up a one-time password for the headteacher and give it to them in person. "
+            "At their first sign-in they choose their own; only then are the safeguarding "
+            "and behaviour files and the recovery key made, and shown to them alone.",
+            "Note",
         )
+        self.head_fields = QWidget()
+        head_form = QFormLayout(self.head_fields)
+        head_form.setContentsMargins(0, 0, 0, 0)
+        head_form.addRow("Headteacher's &username *", self.head_username)
+        head_form.addRow("Headteacher's &full name *", self.head_display)
+        head_form.addRow("One-&time password *", self.head_password)
+        head_form.addRow("One-time password a&gain *", self.head_confirm)
+        head_form.addRow(self.head_note)
         self.error = _label("", "Error")
         self.error.hide()
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
         self.progress.hide()
-        form = QFormLayout(self)
-        form.addRow("&Username *", self.username)
-        form.addRow("Full &name *", self.display)
-        form.addRow("&Password *", self.password)
-        form.addRow("&Confirm password *", self.confirm)
-        form.addRow(self.not_head)
-        form.addRow("Headteacher's u&sername *", self.head_username)
-        form.addRow("Headteacher's &full name *", self.head_display)
-        form.addRow("Headteacher's &one-time password *", self.head_password)
-        form.addRow(self.head_note)
-        self._head_rows = (self.head_username, self.head_display, self.head_password)
-        self._form = form
-        form.addRow(self.error)
-        form.addRow(self.progress)
+        self.busy = _label("Setting up safedesk… this takes a moment.", "Subtitle")
+        self.busy.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(self.yes)
+        layout.addWidget(self.no)
+        layout.addSpacing(6)
+        layout.addWidget(self.yes_note)
+        layout.addWidget(self.head_fields)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.progress)
+        layout.addStretch(1)
         self.created: NewSchool | None = None
         self._working = False
-        self._show_head_fields(False)
+        self._answered()
 
-    def _show_head_fields(self, shown: bool) -> None:
-        for field in self._head_rows:
-            field.setVisible(shown)
-            label = self._form.labelForField(field)
-            if label is not None:
-                label.setVisible(shown)
-        self.head_note.setVisible(shown)
-        self.setSubTitle(
-            "This person becomes administrator, and adds everyone else. Choose a password of "
-            "at least 10 characters."
-            if shown
-            else "This person becomes headteacher and administrator, and can add everyone "
-            "else. Choose a password of at least 10 characters."
-        )
+    def is_head(self) -> bool | None:
+        """True, False, or None while unanswered."""
+        return True if self.yes.isChecked() else False if self.no.isChecked() else None
+
+    def _answered(self, *_args: object) -> None:
+        answer = self.is_head()
+        self.yes_note.setVisible(answer is True)
+        self.head_fields.setVisible(answer is False)
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return not self._working and super().isComplete()
+        return not self._working and self.is_head() is not None
 
     def validatePage(self) -> bool:
         if self.created is not None:
             return True
-        username = self.username.text().strip().lower()
-        problems = vault.validate_new_user(username, self.display.text(), self.password.text())
-        if self.password.text() != self.confirm.text():
-            problems["confirm password"] = "does not match the password"
+        answer = self.is_head()
+        if answer is None:
+            return False
+        account = self._wizard.account_page
+        username = account.username_text()
         headteacher = None
-        if self.not_head.isChecked():
+        problems: dict[str, str] = {}
+        if answer is False:
             head_name = self.head_username.text().strip().lower()
-            for key, problem in vault.validate_new_user(
+            found = vault.validate_new_user(
                 head_name, self.head_display.text(), self.head_password.text()
-            ).items():
-                problems[f"headteacher's {key}"] = problem
+            )
+            for key, problem in found.items():
+                key = {"display name": "full name", "password": "one-time password"}.get(key, key)
+                problems[f"the headteacher's {key}"] = problem
             if head_name and head_name == username:
-                problems["headteacher's username"] = "must differ from yours"
-            if self.head_password.text() and self.head_password.text() == self.password.text():
-                problems["headteacher's one-time password"] = "must differ from yours"
+                problems["the headteacher's username"] = "must differ from yours"
+            if self.head_password.text() != self.head_confirm.text():
+                problems["the two one-time passwords"] = "do not match"
+            elif self.head_password.text() and self.head_password.text() == account.password.text():
+                problems["the one-time password"] = "must differ from your own password"
             headteacher = vault.Headteacher(
                 head_name, self.head_display.text().strip(), self.head_password.text()
             )
         if problems:
-            self.show_error("\n".join(f"{k.capitalize()} {v}." for k, v in problems.items()))
+            self.show_error(_sentences(problems))
             return False
         self.error.hide()
         self._set_working(True)
         create = partial(
             vault.create_school,
             self._wizard.paths,
-            school_name=self.field("school"),
+            school_name=str(self.field("school")).strip(),
             username=username,
-            display_name=self.display.text().strip(),
-            password=self.password.text(),
+            display_name=account.display.text().strip(),
+            password=account.password.text(),
             kdf=self._wizard.kdf,
             headteacher=headteacher,
         )
@@ -177,10 +275,16 @@ class FirstUserPage(QWizardPage):
     def _created(self, created: NewSchool) -> None:
         self.created = created
         self._wizard.created = created
-        self._wizard.first_username = self.username.text().strip().lower()
-        self.password.clear()
-        self.confirm.clear()
-        self.head_password.clear()
+        self._wizard.first_username = self._wizard.account_page.username_text()
+        self._wizard.head_username = self.head_username.text().strip().lower()
+        self._wizard.head_display = self.head_display.text().strip()
+        for secret in (
+            self._wizard.account_page.password,
+            self._wizard.account_page.confirm,
+            self.head_password,
+            self.head_confirm,
+        ):
+            secret.clear()
         self._set_working(False)
         self._wizard.next()
 
@@ -191,9 +295,8 @@ class FirstUserPage(QWizardPage):
     def _set_working(self, working: bool) -> None:
         self._working = working
         self.progress.setVisible(working)
-        for field in (self.username, self.display, self.password, self.confirm, self.not_head):
-            field.setEnabled(not working)
-        for field in self._head_rows:
+        self.busy.setVisible(working)
+        for field in (self.yes, self.no, self.head_fields):
             field.setEnabled(not working)
         self.completeChanged.emit()
 
@@ -203,59 +306,113 @@ class FirstUserPage(QWizardPage):
 
 
 class RecoveryKeyPage(QWizardPage):
+    """Only when the person setting up is the head: the key was made with their password."""
+
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Your recovery key")
+        self.setTitle("Your school's recovery key")
         self.setSubTitle(
-            "This key can unlock safedesk and reset any password if every "
-            "administrator forgets theirs. It is shown only now."
+            "If you and every other DSL forget your passwords, this key still opens the "
+            "records and resets any password. It is shown only now: safedesk does not keep it."
         )
         self.key = _label("", "RecoveryKey")
+        self.key.setTextFormat(Qt.TextFormat.PlainText)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        print_button = QPushButton("&Print…")
-        print_button.clicked.connect(self._print)
-        copy = QPushButton("&Copy to clipboard")
-        copy.setToolTip("Kept out of Windows clipboard history; cleared when set-up ends")
-        copy.clicked.connect(self._copy)
-        self.saved = QCheckBox(
-            "I have printed or saved the recovery key &somewhere safe, away from this computer"
+        self.key.setAccessibleName("Recovery key")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self._print)
+        self.save_button = QPushButton("Sa&ve…")
+        self.save_button.setToolTip("Save it to a USB stick that is then locked away")
+        self.save_button.clicked.connect(self._save)
+        self.copy_button = QPushButton("&Copy")
+        self.copy_button.setToolTip(
+            "Kept out of Windows clipboard history; cleared when set-up ends"
+        )
+        self.copy_button.clicked.connect(self._copy)
+        self.status = _label("", "Subtitle")
+        advice = _label(
+            "Print it, or save it to a USB stick, and keep it with the school's other "
+            "important documents (for example in the safe), away from this computer. Anyone "
+            "holding it can read every record: never e\u2011mail it.",
+            "Note",
+        )
+        self.saved, statement = ticked_statement(
+            "I have &stored the recovery key safely",
+            "Printed or saved on a USB stick, and kept away from this computer.",
         )
         self.registerField("recovery_saved*", self.saved)
-        advice = _label(
-            "Print it, or write it down, and keep it with the school's other important "
-            "documents (for example in the safe). Anyone holding it can read every record."
-        )
         row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(print_button)
-        row.addWidget(copy)
+        row.addWidget(self.status, 1)
+        row.addWidget(self.print_button)
+        row.addWidget(self.save_button)
+        row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key)
         layout.addLayout(row)
         layout.addWidget(advice)
-        layout.addSpacing(12)
-        layout.addWidget(self.saved)
+        layout.addSpacing(8)
+        layout.addWidget(statement)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
         created = self._wizard.created
         self.key.setText((created.recovery_key or "") if created else "")
 
+    def _sheet_args(self) -> tuple[str, str, datetime, str]:
+        school = str(self._wizard.field("school")).strip()
+        return self.key.text(), school, datetime.now().astimezone(), SET_UP_OCCASION
+
     def _print(self) -> None:
-        school = str(self._wizard.field("school"))
-        sheet = recovery_sheet(
-            self.key.text(), school, datetime.now().astimezone(), "when safedesk was set up"
-        )
-        printing.print_html(self, "safedesk recovery key", sheet)
+        if printing.print_html(self, "safedesk recovery key", recovery_sheet(*self._sheet_args())):
+            self.status.setText("Sent to the printer. Check the page printed in full.")
+
+    def _save(self) -> None:
+        said = save_recovery_sheet(self, *self._sheet_args(), data_folder=self._wizard.paths.root)
+        if said:
+            self.status.setText(said)
 
     def _copy(self) -> None:
         copy_secret(self.key.text())
+        self.status.setText("Copied. It is taken off the clipboard when set-up ends.")
 
     def forget(self) -> None:
         forget_secret(self.key.text())
         self.key.clear()
+
+
+class HeadLaterPage(QWizardPage):
+    """When the person setting up is not the head: what happens next."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("What happens next")
+        self.setSubTitle("The headteacher's account is ready for their first sign-in.")
+        self.text = _label("")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        import html
+
+        name = html.escape(self._wizard.head_display or "the headteacher")
+        username = html.escape(self._wizard.head_username)
+        self.text.setText(
+            f"<p>Tell {name} their username, <b>{username}</b>, and give them the one-time "
+            "password <b>in person</b>: never by e-mail, text message or a note left on a "
+            "desk.</p>"
+            "<p>At their first sign-in on this computer they choose a password of their own. "
+            "safedesk then makes the safeguarding and behaviour files, and the school's "
+            "<b>recovery key</b>, which is shown to them alone, to print or save and keep "
+            "safely.</p>"
+            "<p>You will not see safeguarding or behaviour records, nor the recovery key: "
+            "that is how safedesk keeps them private. As administrator you can add staff "
+            "accounts; the headteacher decides who can read which records.</p>"
+        )
 
 
 class BackupPage(QWizardPage):
@@ -269,18 +426,21 @@ class BackupPage(QWizardPage):
         )
         self.folder = QLineEdit(str(wizard.paths.backups))
         self.folder.setAccessibleName("Backup folder")
-        browse = QPushButton("&Choose…")
+        browse = QPushButton("C&hoose…")
         browse.clicked.connect(self._browse)
+        caption = QLabel("&Backup folder")
+        caption.setBuddy(self.folder)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Backup folder"))
+        layout.addWidget(caption)
         layout.addLayout(row)
         layout.addWidget(
             _label(
-                "Backups are encrypted: they are safe on a USB stick, but keep "
-                "the stick somewhere secure."
+                "Backups are encrypted: they are safe on a USB stick or a network share, but "
+                "keep the stick somewhere secure. You can change the folder later on the "
+                "Admin page."
             )
         )
         layout.addStretch(1)
@@ -292,7 +452,7 @@ class BackupPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    """Emits ``finished_setup(username, backup_folder)`` once the store exists."""
+    """Emits ``finished_setup(username, backup_folder)`` once the records exist."""
 
     finished_setup = Signal(str, str)
 
@@ -302,31 +462,45 @@ class SetupWizard(QWizard):
         self.kdf = kdf or KdfParams()
         self.created: NewSchool | None = None
         self.first_username = ""
+        self.head_username = ""
+        self.head_display = ""
         self.setWindowTitle("safedesk — set up")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setMinimumSize(640, 460)
+        self.setMinimumSize(640, 520)
+        self.resize(760, 600)
         self.school_page = SchoolPage()
-        self.user_page = FirstUserPage(self)
+        self.account_page = AccountPage()
+        self.head_page = HeadteacherPage(self)
         self.recovery_page = RecoveryKeyPage(self)
+        self.head_later_page = HeadLaterPage(self)
         self.backup_page = BackupPage(self)
-        for page in (self.school_page, self.user_page, self.recovery_page, self.backup_page):
-            self.addPage(page)
-        self.recovery_id = self.pageIds()[2]
-        self.backup_id = self.pageIds()[3]
-        # Once the store exists there is no going back to change it.
-        self.user_page.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create the store")
+        self.setPage(SCHOOL, self.school_page)
+        self.setPage(ACCOUNT, self.account_page)
+        self.setPage(HEADTEACHER, self.head_page)
+        self.setPage(RECOVERY, self.recovery_page)
+        self.setPage(HEAD_LATER, self.head_later_page)
+        self.setPage(BACKUP, self.backup_page)
+        self.recovery_id, self.head_later_id, self.backup_id = RECOVERY, HEAD_LATER, BACKUP
+        # Once the records exist there is no going back to change them.
+        self.head_page.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Set up safedesk")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish and sign in")
         self.accepted.connect(self._done)
         self.finished.connect(lambda _result: self.recovery_page.forget())
 
     def nextId(self) -> int:
-        following = super().nextId()
-        made = self.created
-        if following == self.recovery_id and made is not None and made.recovery_key is None:
-            return self.backup_id  # made and shown at the headteacher's first sign-in
-        return following
+        current = self.currentId()
+        if current == HEADTEACHER:
+            made = self.created
+            if made is None:
+                return RECOVERY  # not yet made: Next runs validatePage first
+            return RECOVERY if made.recovery_key else HEAD_LATER
+        if current in (RECOVERY, HEAD_LATER):
+            return BACKUP
+        if current == BACKUP:
+            return -1
+        return current + 1
 
     def _done(self) -> None:
         self.finished_setup.emit(self.first_username, self.backup_page.folder.text().strip())

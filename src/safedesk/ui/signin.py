@@ -1,13 +1,17 @@
-"""The sign-in window: username and password; the slow unlock runs off the UI thread."""
+"""The sign-in window: the school's name, username and password (the slow unlock runs off the
+UI thread), and "Forgotten your password?" for a reset with the school's recovery key."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -18,8 +22,11 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
+from safedesk.services import school_label
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from safedesk.services.session import Session
@@ -30,7 +37,14 @@ def _unlock(paths: DataPaths, username: str, password: str, kdf: KdfParams | Non
     # Imported on the worker thread, so the window shows before the crypto modules load.
     from safedesk.services import vault
 
-    return vault.sign_in(paths, username, password, kdf=kdf)
+    session = vault.sign_in(paths, username, password, kdf=kdf)
+    try:
+        school_label.refresh(session)  # the name the next sign-in shows, as the records have it
+    except Exception as exc:  # a courtesy: never in the way of signing in
+        log.warning(
+            "the school's name for the sign-in window was not noted (%s)", type(exc).__name__
+        )
+    return session
 
 
 class SignInWindow(QWidget):
@@ -53,11 +67,16 @@ class SignInWindow(QWidget):
         self.setWindowTitle("safedesk — sign in")
         self.setMinimumWidth(460)
 
-        title = QLabel("Sign in to safedesk")
+        # Read from a plain copy beside the records: nothing is unlocked to show it.
+        self.school_name = school_name or school_label.read(paths) or ""
+        title = QLabel(self.school_name or "safedesk")
         title.setObjectName("Title")
-        where = QLabel(school_name or f"Data folder: {paths.root}")
+        title.setWordWrap(True)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = title
+        where = QLabel("Sign in to safedesk")
         where.setObjectName("Subtitle")
-        where.setWordWrap(True)
+        where.setVisible(bool(self.school_name))
 
         self.username = QLineEdit()
         self.username.setPlaceholderText("for example j.smith")
@@ -84,6 +103,19 @@ class SignInWindow(QWidget):
         self.progress.setMaximumHeight(6)
         self.progress.hide()
 
+        self.forgotten = QPushButton("&Forgotten your password?")
+        self.forgotten.setObjectName("Link")
+        self.forgotten.setFlat(True)
+        self.forgotten.setStyleSheet(
+            "QPushButton { color: #2463b4; text-decoration: underline; border: none;"
+            " padding: 4px 2px; background: transparent; }"
+            "QPushButton:focus { border: 1px dotted #2463b4; }"
+        )
+        self.forgotten.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.forgotten.setAutoDefault(False)
+        self.forgotten.clicked.connect(self.forgotten_password)
+        self.forgotten_dialog: QDialog | None = None
+
         self.button = QPushButton("Sign in")
         self.button.setObjectName("Primary")
         self.button.setDefault(True)
@@ -100,7 +132,11 @@ class SignInWindow(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.notice)
         layout.addWidget(self.progress)
-        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.forgotten)
+        buttons.addStretch(1)
+        buttons.addWidget(self.button)
+        layout.addLayout(buttons)
         if demo_accounts:
             unbroken = (demo_password or "").replace("-", "\u2011")  # keep it on one line
             lines = "".join(f"<br><b>{u}</b> — {label}" for u, label in demo_accounts)
@@ -113,6 +149,26 @@ class SignInWindow(QWidget):
             layout.addWidget(demo)
         layout.addStretch(1)
         self.username.setFocus()
+
+    def forgotten_password(self) -> None:
+        """A new password with the school's recovery key; then back here, username filled in."""
+        from safedesk.ui.forgotten_password import ForgottenPasswordDialog
+
+        dialog = ForgottenPasswordDialog(self.paths, self, kdf=self.kdf)
+        dialog.username.setText(self.username.text().strip())
+        dialog.succeeded.connect(self._password_reset)
+        dialog.finished.connect(dialog.deleteLater)
+        self.forgotten_dialog = dialog
+        dialog.open()
+
+    def _password_reset(self, username: object) -> None:
+        self.forgotten_dialog = None
+        self.username.setText(str(username))
+        self.password.clear()
+        self.error.hide()
+        self.notice.setText("Your password has been changed. Sign in with your new password.")
+        self.notice.show()
+        self.password.setFocus()
 
     def submit(self) -> None:
         username, password = self.username.text().strip(), self.password.text()
@@ -148,4 +204,5 @@ class SignInWindow(QWidget):
         self.button.setEnabled(not busy)
         self.username.setEnabled(not busy)
         self.password.setEnabled(not busy)
+        self.forgotten.setEnabled(not busy)
         self.button.setText("Unlocking…" if busy else "Sign in")
