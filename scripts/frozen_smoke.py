@@ -1,0 +1,146 @@
+"""Smoke test of the frozen build: the packaged programs do a school's first jobs.
+
+    uv run python scripts/frozen_smoke.py [dist/safedesk]
+
+Runs the frozen ``safedesk-admin`` through init, pupils import, record concern, chronology
+--pdf (the bundled fonts must load) and verify, in a new temporary data folder; checks that
+every data file of the package is in the bundle; then starts the frozen ``safedesk`` offscreen
+and waits for its first window. Exit 0 when all pass; otherwise prints what failed, exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "packaging"))
+from package_data import data_files  # noqa: E402
+
+PUPILS_CSV = ROOT / "tests" / "fixtures" / "pupils_sims_utf8_bom.csv"
+UPN = "B801200005001"  # the first pupil of that file
+PASSWORD = "smoke-test-password-1"  # noqa: S105 — a throwaway store in a temporary folder
+TIMEOUT_S = 180
+
+
+class SmokeFailed(Exception):
+    pass
+
+
+def executable(dist: Path, name: str) -> Path:
+    path = dist / (f"{name}.exe" if os.name == "nt" else name)
+    if not path.exists():
+        raise SmokeFailed(f"{path} is missing: build with packaging/safedesk.spec first")
+    return path
+
+
+def run(cmd: list[str], *, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    shown = " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))
+    print(f"$ {shown}", flush=True)
+    done = subprocess.run(  # noqa: S603 — our own frozen programs
+        cmd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SmokeFailed(
+            f"{shown} exited {done.returncode}\n--- stdout\n{done.stdout}"
+            f"\n--- stderr\n{done.stderr}"
+        )
+    return done.stdout
+
+
+def bundle_data_differences(dist: Path) -> list[str]:
+    """The package's data files against the bundle's: both ways, so nothing is left out and
+    nothing stale rides along."""
+    bundle = dist / "_internal"
+    package = set(data_files(ROOT / "src"))
+    bundled = set(data_files(bundle)) if (bundle / "safedesk").is_dir() else set()
+    return [f"missing from the bundle: {rel}" for rel in sorted(package - bundled)] + [
+        f"in the bundle but not the package: {rel}" for rel in sorted(bundled - package)
+    ]
+
+
+def admin_jobs(admin: Path, data: Path, work: Path) -> None:
+    env = {"SAFEDESK_PASSWORD": PASSWORD}
+    base = [str(admin)]
+    where = ["--data-dir", str(data)]
+    as_head = [*where, "--user", "h.head"]
+    out = run(
+        [
+            *base,
+            "init",
+            *where,
+            "--school",
+            "Smoke Test Primary",
+            "--user",
+            "h.head",
+            "--display",
+            "Hanna Head",
+        ],
+        env=env,
+    )
+    if "recovery" not in out.lower():
+        raise SmokeFailed(f"init printed no recovery key:\n{out}")
+    out = run([*base, "pupils", "import", str(PUPILS_CSV), *as_head], env=env)
+    if "added" not in out:
+        raise SmokeFailed(f"pupils import printed:\n{out}")
+    concern = {
+        "pupils": [UPN],
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="seconds"),
+        "category": "neglect",
+        "urgency": "urgent",
+        "description": "Smoke test: came in without a coat.",
+        "child_words": "none",
+    }
+    ref = run(
+        [*base, "record", "concern", *as_head, "--json", "-"], stdin=json.dumps(concern), env=env
+    ).strip()
+    if not ref.startswith("C-"):
+        raise SmokeFailed(f"record concern printed {ref!r}")
+    pdf = work / "chronology.pdf"
+    run([*base, "chronology", *as_head, "--pupil", UPN, "--pdf", str(pdf)], env=env)
+    content = pdf.read_bytes() if pdf.exists() else b""
+    if not content.startswith(b"%PDF") or b"DejaVu" not in content:
+        raise SmokeFailed("the chronology PDF is missing or was made without the bundled fonts")
+    run([*base, "verify", *as_head], env=env)
+
+
+def first_window(gui: Path, data: Path) -> None:
+    env = {"SAFEDESK_EXIT_WHEN_SHOWN": "1", "QT_QPA_PLATFORM": "offscreen"}
+    out = run([str(gui), "--data-dir", str(data)], env=env)
+    # A windowed Windows build may have no stdout to print to; its exit 0 is the answer.
+    if "shown" not in out and os.name != "nt":
+        raise SmokeFailed(f"the frozen safedesk exited without showing a window:\n{out}")
+
+
+def main(argv: list[str]) -> int:
+    dist = Path(argv[1]) if len(argv) > 1 else ROOT / "dist" / "safedesk"
+    try:
+        differences = bundle_data_differences(dist)
+        if differences:
+            raise SmokeFailed("; ".join(differences))
+        admin, gui = executable(dist, "safedesk-admin"), executable(dist, "safedesk")
+        with tempfile.TemporaryDirectory(prefix="safedesk-smoke-") as tmp:
+            work = Path(tmp)
+            admin_jobs(admin, work / "data", work)
+            first_window(gui, work / "data")
+    except (SmokeFailed, subprocess.TimeoutExpired) as exc:
+        print(f"FROZEN SMOKE TEST FAILED: {exc}", file=sys.stderr)
+        return 1
+    print("frozen smoke test passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
