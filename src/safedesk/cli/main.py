@@ -149,11 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command(
         "import",
         admin.cmd_pupils_import,
-        "import a CSV export (all or nothing)",
+        "import a CSV export or a Common Transfer File (all or nothing)",
         acting,
         under=pupil_commands,
     )
-    imp.add_argument("file")
+    imp.add_argument("file", help="the MIS's CSV export or a Common Transfer File (CTF, XML)")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print what it would do, importing nothing"
+    )
     plist = command("list", admin.cmd_pupils_list, "list pupils", acting, under=pupil_commands)
     plist.add_argument("--json", action="store_true")
 
