@@ -101,7 +101,7 @@ def decode(data: bytes) -> str:
         pass
     mixed = _lines_not_utf8(data)
     if mixed:
-        lines = _join([str(n) for n in mixed[:10]], "and") + (
+        lines = join_words([str(n) for n in mixed[:10]], "and") + (
             " and more" if len(mixed) > 10 else ""
         )
         raise ImportRejected(
@@ -191,7 +191,7 @@ def _duplicates(lines_of: dict[str, list[int]]) -> dict[int, str]:
         for line in lines:
             others = [str(n) for n in lines if n != line]
             where = "line" if len(others) == 1 else "lines"
-            found[line] = f"UPN {upn} is also on {where} {_join(others, 'and')}"
+            found[line] = f"UPN {upn} is also on {where} {join_words(others, 'and')}"
     return found
 
 
@@ -274,11 +274,12 @@ def _columns(header: list[str], line: int) -> dict[str, Column]:
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         headings = [h.strip() for h in header if h.strip()]
-        needed = _join(
-            [f"no {NAMES[f]} column (headed {_join(SPELLINGS[f], 'or')})" for f in missing], "and"
+        needed = join_words(
+            [f"no {NAMES[f]} column (headed {join_words(SPELLINGS[f], 'or')})" for f in missing],
+            "and",
         )
         raise ImportRejected(
-            {"header": f"line {line} has {needed}. Its columns are: {_join(headings, 'and')}"}
+            {"header": f"line {line} has {needed}. Its columns are: {join_words(headings, 'and')}"}
         )
     return columns
 
@@ -296,7 +297,7 @@ def _pupil(
     cells: dict[str, str] = {}
     for field, column in columns.items():
         value = row[column.index].strip() if column.index < len(row) else ""
-        if reason := _field_problem(value):
+        if reason := field_problem(value):
             problems.append(f"{column.label} {reason}")
         elif not value and field in REQUIRED:
             problems.append(f"{column.label} is blank")
@@ -334,7 +335,7 @@ def _pupil(
     return pupil, upn, []
 
 
-def _field_problem(value: str) -> str | None:
+def field_problem(value: str) -> str | None:
     # Most values are short and printable (no control characters or line separators).
     if value.isprintable() and len(value) <= MAX_FIELD:
         return None
@@ -361,7 +362,7 @@ def _date_of_birth(raw: str, column: Column, today: date) -> date | str | None:
     return dob
 
 
-def _join(items: Sequence[str], word: str) -> str:
+def join_words(items: Sequence[str], word: str) -> str:
     """The items as a person would list them: "a, b and c" or "a, b or c"."""
     if len(items) < 2:
         return "".join(items) or "none"
