@@ -306,6 +306,44 @@ def test_an_administrator_is_confirmed_in_person(
     after.close()
 
 
+def test_an_unconfirmed_administrator_is_told_in_plain_words_and_nothing_changes(
+    qtbot: QtBot, school: SchoolStore, head_session: Session
+) -> None:
+    users.add_user(
+        head_session,
+        username="office",
+        display_name="Mrs Pat Office",
+        roles={Role.ADMIN},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    add_account(head_session, "stayer", {Role.STAFF})
+    office = school.sign_in("office", OTHER_PASSWORD)
+    try:
+        panel = make_panel(qtbot, office)
+        choose(qtbot, panel, "stayer")
+        panel.disable_button.setFocus()
+        qtbot.keyClick(panel.disable_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: not panel.working)
+        assert panel.status.isVisible() and panel.status.objectName() == "Error"
+        assert panel.status.text().startswith("Your account has not been confirmed yet")
+        assert "safedesk-admin" not in panel.status.text()
+        assert cell(panel, "stayer", STATUS) == "Active"
+
+        dialog = opened(qtbot, panel, panel.add_button)
+        assert isinstance(dialog, AddAccountDialog)
+        fill_add(qtbot, dialog, "new.one", "New One")
+        qtbot.keyClicks(dialog.password, ONE_TIME)
+        qtbot.keyClicks(dialog.again, ONE_TIME)
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.error.isVisible())
+        assert "Confirm in person" in dialog.error.text() and dialog.isVisible()
+        assert "new.one" not in usernames(panel)
+    finally:
+        office.close()
+    school.sign_in("stayer", OTHER_PASSWORD).close()
+
+
 # --- taking access away ------------------------------------------------------------------
 
 

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.compartments import is_reading_role
-from safedesk.domain.errors import AuthenticationError, ValidationError
+from safedesk.domain.errors import AuthenticationError, PermissionDenied, ValidationError
 from safedesk.domain.people import MIN_PASSWORD_LENGTH
 from safedesk.domain.roles import Role
 from safedesk.services import membership, users
 from safedesk.services.session import Session
 from safedesk.services.users import Account
 from safedesk.store.crypto import KdfParams
+from safedesk.ui.errors import user_message
 from safedesk.ui.task_dialog import TaskDialog, label
 
 ROLE_ORDER = (Role.STAFF, Role.DSL, Role.BEHAVIOUR_LEAD, Role.HEAD, Role.ADMIN)
@@ -38,6 +39,19 @@ def role_name(role: Role) -> str:
 
 def role_names(roles: frozenset[Role] | set[Role]) -> str:
     return ", ".join(role_name(r) for r in ROLE_ORDER if r in roles)
+
+
+def plain_message(exc: BaseException) -> str:
+    """A service's refusal in this panel's words (some name the command-line tool)."""
+    text = user_message(exc)
+    if isinstance(exc, PermissionDenied) and "has not been confirmed yet" in text:
+        return (
+            "Your account has not been confirmed yet, so it cannot add or change accounts. "
+            "Ask the headteacher or a Designated Safeguarding Lead to confirm it with you "
+            "beside them (Admin, Staff accounts, Confirm in person), then try again. Nothing "
+            "has been changed."
+        )
+    return text
 
 
 def password_field(name: str) -> QLineEdit:
@@ -129,9 +143,7 @@ class AddAccountDialog(TaskDialog):
         form.addRow(captioned("Password a&gain", self.again), self.again)
         form.addRow("", self.errors["password"])
         self.body.addLayout(form)
-        self.body.addWidget(
-            label(f"At least {MIN_PASSWORD_LENGTH} characters. It is shown to nobody.", "Subtitle")
-        )
+        self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
         self.fields = {
             "username": self.username,
             "display name": self.display_name,
@@ -180,7 +192,7 @@ class AddAccountDialog(TaskDialog):
         if isinstance(exc, ValidationError):
             self.show_problems({k: _plain_problem(k, v) for k, v in exc.problems.items()})
         else:
-            super().failed(exc)
+            self.say(plain_message(exc))
 
     def show_problems(self, problems: dict[str, str]) -> None:
         first: QWidget | None = None
@@ -296,7 +308,7 @@ class ResetPasswordDialog(TaskDialog):
             self.say(f"The password {exc.problems['password']}.")
             self.password.setFocus()
         else:
-            super().failed(exc)
+            self.say(plain_message(exc))
 
     def _forget(self) -> None:
         self.password.clear()
@@ -355,7 +367,7 @@ class ConfirmDialog(TaskDialog):
         )
 
     def failed(self, exc: BaseException) -> None:
-        super().failed(exc)
+        self.say(plain_message(exc))
         if isinstance(exc, AuthenticationError):
             self.password.clear()
         self.password.setFocus()
@@ -380,9 +392,9 @@ class RemoveRoleDialog(TaskDialog):
                 self.body.addWidget(button)
         self.body.addWidget(
             label(
-                "Records that role opened and that they no longer need get new keys, so "
-                "neither their password nor an old copy of the keys opens them. This takes a "
-                "few seconds. The role can be asked for and granted again later.",
+                "If the role opened pupils' records they no longer need, those records get new "
+                "keys, so neither their password nor an old copy of the keys opens them. This "
+                "takes a few seconds. The role can be asked for and granted again later.",
                 "Note",
             )
         )
@@ -413,3 +425,6 @@ class RemoveRoleDialog(TaskDialog):
             self.account.user.username,
             role,
         )
+
+    def failed(self, exc: BaseException) -> None:
+        self.say(plain_message(exc))

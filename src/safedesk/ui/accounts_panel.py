@@ -32,10 +32,10 @@ from safedesk.ui.account_dialogs import (
     ConfirmDialog,
     RemoveRoleDialog,
     ResetPasswordDialog,
+    plain_message,
     role_name,
     role_names,
 )
-from safedesk.ui.errors import user_message
 from safedesk.ui.grant_dialog import GrantDialog
 from safedesk.ui.rows_model import Index, RowsModel
 
@@ -188,7 +188,7 @@ class AccountsPanel(QGroupBox):
         except Exception as exc:
             self._listed = False
             self.model.set_rows([])
-            self._tell(user_message(exc), error=True)
+            self._tell(plain_message(exc), error=True)
             self._update_buttons()
             return
         self._listed = True
@@ -392,7 +392,7 @@ class AccountsPanel(QGroupBox):
     def _failed(self, exc: BaseException) -> None:
         self._set_working(False)
         self.refresh()
-        self._tell(user_message(exc), error=True)
+        self._tell(plain_message(exc), error=True)
 
     def _set_working(self, working: bool, text: str = "") -> None:
         self.working = working
