@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.compartments import Compartment
@@ -23,7 +24,7 @@ from safedesk.ui.account_dialogs import (
     RemoveRoleDialog,
     ResetPasswordDialog,
 )
-from safedesk.ui.accounts_panel import ASKED, ROLES, STATUS, AccountsPanel
+from safedesk.ui.accounts_panel import ASKED, ROLES, STATUS, AccountsModel, AccountsPanel
 from safedesk.ui.grant_dialog import GrantDialog
 from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
 from tests.ui.conftest import activate
@@ -467,3 +468,13 @@ def test_tab_leaves_the_table(qtbot: QtBot, head_session: Session) -> None:
     choose(qtbot, panel, "head")
     qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.add_button
+
+
+def test_the_accounts_model_passes_the_model_tester(
+    qtmodeltester: ModelTester, head_session: Session
+) -> None:
+    add_account(head_session, "b.lead", {Role.BEHAVIOUR_LEAD})
+    model = AccountsModel()
+    model.set_rows(users.list_accounts(head_session))
+    assert model.rowCount() == 2
+    qtmodeltester.check(model)
