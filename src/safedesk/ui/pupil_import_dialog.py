@@ -1,0 +1,336 @@
+"""Import pupils from the MIS: choose a CSV export or a Common Transfer File, see what it
+would change, then import exactly that. Reading and writing run off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safedesk.services.pupil_import import (
+    ImportOutdated,
+    ImportPreview,
+    ImportResult,
+    PupilChange,
+    apply_import,
+    preview_import,
+)
+from safedesk.services.session import Session
+from safedesk.ui import pickers, tasks
+from safedesk.ui.errors import user_message
+
+FILE_FILTER = "Pupil lists (*.csv *.xml *.ctf *.txt);;CSV files (*.csv);;CTF files (*.xml *.ctf)"
+LABELS = {
+    "upn": "UPN",
+    "legal_surname": "Surname",
+    "legal_forename": "Forename",
+    "date_of_birth": "Date of birth",
+    "preferred_forename": "Preferred name",
+    "gender": "Sex",
+    "year_group": "Year",
+    "class_name": "Class",
+    "sen": "SEN",
+    "fsm": "Free school meals",
+    "cla": "Looked after",
+    "eal": "EAL",
+}
+CHANGE_COLUMNS = ("Pupil", "UPN", "Year", "What changes")
+PROBLEM_COLUMNS = ("Where in the file", "What is wrong")
+
+
+def read_and_preview(session: Session, path: Path) -> ImportPreview:
+    """The preview of the file at ``path`` (a worker thread runs this)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or "it could not be opened"
+        return ImportPreview("the file", problems={"file": f"cannot be read: {reason}"})
+    return preview_import(session, data)
+
+
+class PupilImportDialog(QDialog):
+    previewed = Signal()  # a preview (or its problems) is shown
+    imported = Signal(object)  # ImportResult, once the pupils are written
+    settled = Signal()  # the work in hand (a preview or an import) has finished, either way
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.path: Path | None = None
+        self.preview: ImportPreview | None = None
+        self.working = False
+        self.setWindowTitle("Import pupils")
+
+        intro = QLabel(
+            "Choose the pupil list your MIS exported: a CSV file, or a Common Transfer File "
+            "(CTF). You will see what it changes before anything is imported. Pupils who are "
+            "not in the file are kept."
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("Subtitle")
+
+        self.choose_button = QPushButton("Choose &file…")
+        self.choose_button.clicked.connect(self.choose)
+        self.file_label = QLabel("No file chosen yet.")
+        self.file_label.setWordWrap(True)
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.file_label, 1)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: reading a file cannot say how far it is
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress.hide()
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.hide()
+
+        self.table = QTableWidget(0, len(CHANGE_COLUMNS))
+        self.table.setAccessibleName("What the import would change")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(220)
+        # Rows grow with their wrapped text as the dialog is resized.
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda *_a: self.table.resizeRowsToContents()
+        )
+        self.table.hide()
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.hide()
+
+        self.again_button = QPushButton("&Preview again")
+        self.again_button.clicked.connect(self.preview_again)
+        self.again_button.hide()
+        self.import_button = QPushButton("&Import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.apply)
+        self.close_button = QPushButton("&Close")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.again_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(file_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(860, 560)
+
+    # -- choosing and previewing -----------------------------------------------------------
+
+    def choose(self) -> None:
+        start = self.path.parent if self.path else Path.home()
+        chosen = pickers.choose_file(self, "Choose the pupil list", start, FILE_FILTER)
+        if chosen is not None:
+            self.load(chosen)
+
+    def load(self, path: Path) -> None:
+        """Preview the file at ``path`` (the Choose file button ends here too)."""
+        if self.working:
+            return
+        self.path = path
+        self.preview = None
+        # The name only (a long folder would widen the dialog); the whole path on hover.
+        self.file_label.setText(path.name)
+        self.file_label.setToolTip(str(path))
+        self._show_status("")
+        self.summary.hide()
+        self.table.hide()
+        self.again_button.hide()
+        self._busy(True, "Reading the file and comparing it with the pupils in safedesk…")
+        tasks.run(read_and_preview, self.session, path).on_success(self._previewed).on_error(
+            self._failed
+        ).on_finished(self._settled)
+
+    def preview_again(self) -> None:
+        if self.path is not None:
+            self.load(self.path)
+
+    def _previewed(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        if preview.problems:
+            self._show_problems(preview.problems)
+        else:
+            self._show_changes(preview)
+        self.previewed.emit()
+
+    def _show_changes(self, preview: ImportPreview) -> None:
+        result = preview.result
+        added, updated, unchanged = result.added, result.updated, result.unchanged
+        self.summary.setText(
+            f"This is {preview.description}. Importing it would add {_pupils(added)}, update "
+            f"{_pupils(updated)} and leave {_pupils(unchanged)} as they are."
+            + ("" if preview.changes else " There is nothing to import.")
+        )
+        self.summary.show()
+        rows = [(c, "New pupil") for c in preview.added]
+        rows += [(c, _what_changes(c)) for c in preview.updated]
+        self._fill(CHANGE_COLUMNS, [_change_row(c, what) for c, what in rows])
+        self.table.setVisible(bool(rows))
+        self.import_button.setText(f"&Import {_count(preview.changes, 'change')}")
+        self.import_button.setEnabled(preview.changes > 0)
+        if preview.changes:
+            self.import_button.setDefault(True)
+
+    def _show_problems(self, found: Mapping[str, str]) -> None:
+        self.summary.setText(
+            f"This file cannot be imported: {_count(len(found), 'problem')} below. Nothing has "
+            "been changed. Correct the file (or export it again from your MIS), then choose it "
+            "again."
+        )
+        self.summary.show()
+        rows = [[_where(where), reason] for where, reason in found.items()]
+        self._fill(PROBLEM_COLUMNS, rows)
+        self.table.show()
+        self.import_button.setText("&Import")
+        self.import_button.setEnabled(False)
+
+    # -- importing -------------------------------------------------------------------------
+
+    def apply(self) -> None:
+        preview = self.preview
+        if self.working or preview is None or preview.problems or not preview.changes:
+            return
+        self._busy(True, f"Importing {_count(preview.changes, 'change')}…")
+        tasks.run(apply_import, self.session, preview).on_success(self._applied).on_error(
+            self._apply_failed
+        ).on_finished(self._settled)
+
+    def _applied(self, result: ImportResult) -> None:
+        self.preview = None
+        self.import_button.setText("&Import")
+        self.import_button.setEnabled(False)
+        self.table.hide()
+        self.summary.hide()
+        self._show_status(
+            f"Done: {_pupils(result.added)} added, {_pupils(result.updated)} updated, "
+            f"{_pupils(result.unchanged)} already up to date."
+        )
+        self.imported.emit(result)
+
+    def _apply_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportOutdated):
+            self.preview = None
+            self.import_button.setEnabled(False)
+            self.again_button.show()
+            self.again_button.setDefault(True)
+            self._show_status(str(exc), error=True)
+            return
+        self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._show_status(user_message(exc), error=True)
+
+    # -- parts -----------------------------------------------------------------------------
+
+    def _settled(self) -> None:
+        self._busy(False)
+        self.settled.emit()
+
+    def reject(self) -> None:
+        if not self.working:  # the work in hand finishes first (its result is shown)
+            super().reject()
+
+    def _busy(self, busy: bool, what: str = "") -> None:
+        self.working = busy
+        self.progress.setVisible(busy)
+        for button in (self.choose_button, self.close_button, self.again_button):
+            button.setEnabled(not busy)
+        if busy:
+            self.import_button.setEnabled(False)
+            self._show_status(what)
+        elif self.status.text().endswith("…"):
+            self._show_status("")
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setObjectName("Error" if error else "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))
+
+    def _fill(self, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        self.table.clear()
+        self.table.setColumnCount(len(columns))
+        self.table.setHorizontalHeaderLabels(list(columns))
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        for c in range(len(columns) - 1):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+
+
+def _change_row(change: PupilChange, what: str) -> list[str]:
+    d = change.details
+    name = f"{d.legal_surname}, {d.known_as}"
+    return [name, d.upn, d.year_group or "", what]
+
+
+def _what_changes(change: PupilChange) -> str:
+    before = change.before
+    if before is None:
+        return "New pupil"
+    return "; ".join(
+        f"{LABELS.get(name, name)}: {_shown(getattr(before, name))} → "
+        f"{_shown(getattr(change.details, name))}"
+        for name in change.fields
+    )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if value is None or value == "":
+        return "none"
+    return str(value)
+
+
+def _where(where: str) -> str:
+    return where[:1].upper() + where[1:] if where != "file" else "The file"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _pupils(n: int) -> str:
+    return _count(n, "pupil")

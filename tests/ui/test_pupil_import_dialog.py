@@ -1,0 +1,165 @@
+"""The pupil import dialog: choose a file, see what it would change, import exactly that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from safedesk.domain import upn
+from safedesk.services import pupils
+from safedesk.services.pupil_import import import_pupils
+from safedesk.services.session import Session
+from safedesk.ui import pickers
+from safedesk.ui.pupil_import_dialog import PupilImportDialog
+from tests.ui.conftest import activate
+
+LEFT = Qt.MouseButton.LeftButton
+SAMPLE = Path(__file__).parents[2] / "docs" / "samples" / "pupils.ctf.xml"
+A, B, C = upn.make("801200005001"), upn.make("801200005002"), upn.make("801200005003")
+CSV = (
+    "UPN,Surname,Forename,DOB,Sex,Year,Class\n"
+    f"{A},O'Connor-Nguyễn,Siobhán,04/03/2019,F,1,Oak\n"
+    f"{B},Wiśniewska,Zoë,30/11/2018,F,3,Ash\n"
+)
+
+
+def opened(qtbot: QtBot, session: Session) -> PupilImportDialog:
+    dialog = PupilImportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def load(qtbot: QtBot, dialog: PupilImportDialog, path: Path) -> None:
+    with qtbot.waitSignal(dialog.previewed), qtbot.waitSignal(dialog.settled):
+        dialog.load(path)
+
+
+def cells(dialog: PupilImportDialog) -> list[list[str]]:
+    table = dialog.table
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_choose_a_ctf_see_the_changes_and_import_them(
+    qtbot: QtBot, head_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_pupils(head_session, CSV.encode())
+    dialog = opened(qtbot, head_session)
+    assert not dialog.import_button.isEnabled()
+    monkeypatch.setattr(pickers, "choose_file", lambda *_a: SAMPLE)
+    with qtbot.waitSignal(dialog.previewed), qtbot.waitSignal(dialog.settled):
+        qtbot.mouseClick(dialog.choose_button, LEFT)
+
+    assert "Common Transfer File (CTF 25.0) from Brookside Primary School" in (
+        dialog.summary.text()
+    )
+    assert "would add 1 pupil, update 1 pupil and leave 1 pupil as they are" in (
+        dialog.summary.text()
+    )
+    rows = cells(dialog)
+    assert rows[0] == ["De la Cruz, Mateo", C, "1", "New pupil"]
+    assert rows[1][:3] == ["O'Connor-Nguyễn, Shiv", A, "2"]
+    assert rows[1][3] == (
+        "Preferred name: none → Shiv; Year: 1 → 2; SEN: none → E; Free school meals: no → yes; "
+        "Looked after: no → yes; EAL: no → yes"
+    )
+    assert len(rows) == 2  # the unchanged pupil is only counted
+    assert dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "&Import 2 changes"
+    assert not dialog.table.tabKeyNavigation()
+    assert {p.upn for p in pupils.list_pupils(head_session)} == {A, B}  # nothing yet
+
+    with qtbot.waitSignal(dialog.imported) as done, qtbot.waitSignal(dialog.settled):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert (done.args[0].added, done.args[0].updated) == (1, 1)
+    assert dialog.status.text() == (
+        "Done: 1 pupil added, 1 pupil updated, 1 pupil already up to date."
+    )
+    assert not dialog.import_button.isEnabled()
+    listed = {p.upn: p.details for p in pupils.list_pupils(head_session)}
+    assert listed[C].legal_forename == "Mateo"
+    assert (listed[A].year_group, listed[A].cla, listed[A].class_name) == ("2", True, "Oak")
+
+    dialog.grab().save(str(tmp_path / "after.png"))
+
+
+def test_a_bad_file_shows_every_problem_and_import_stays_off(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    bad = tmp_path / "export.csv"
+    bad.write_text(
+        "UPN,Surname,Forename,DOB\n"
+        f"{A},Okafor,Chidi,04/03/2019\n"
+        f"C{A[1:]},Nguyen,Minh,31/02/2018\n"
+        f"{B},,Zoë,01/09/2017\n",
+        "utf-8",
+    )
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, bad)
+    assert "cannot be imported: 2 problems below. Nothing has been changed" in (
+        dialog.summary.text()
+    )
+    rows = cells(dialog)
+    assert [r[0] for r in rows] == ["Line 3", "Line 4"]
+    assert "wrong check letter" in rows[0][1] and "not a real date" in rows[0][1]
+    assert rows[1][1] == "Surname is blank"
+    assert not dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, LEFT)  # disabled: nothing happens
+    assert pupils.list_pupils(head_session) == []
+
+
+def test_a_hostile_ctf_is_refused_in_plain_words(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    bomb = tmp_path / "pupils.ctf"
+    bomb.write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE CTfile [<!ENTITY a "aaaa">]><CTfile>&a;</CTfile>'
+    )
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, bomb)
+    [[where, reason]] = cells(dialog)
+    assert where == "The file"
+    assert reason.startswith("declares a document type or entities")
+    assert not dialog.import_button.isEnabled()
+
+
+def test_changed_since_the_preview_asks_to_preview_again(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    import_pupils(head_session, CSV.encode())
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, SAMPLE)
+    import_pupils(head_session, CSV.replace("Oak", "Elm").encode())  # someone else, meanwhile
+    with qtbot.waitSignal(dialog.settled):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert "changed in safedesk after this preview was made" in dialog.status.text()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.again_button.isVisible()
+    assert C not in {p.upn for p in pupils.list_pupils(head_session)}
+    activate(qtbot, dialog)
+    with qtbot.waitSignal(dialog.previewed):
+        qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert dialog.import_button.isEnabled()
+    assert not dialog.again_button.isVisible()
+
+
+def test_the_preview_fits_at_its_opening_size(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    import_pupils(head_session, CSV.encode())
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, SAMPLE)
+    assert dialog.grab().save(str(tmp_path / "pupil_import.png"))
+    # Nothing clipped: the wrapped summary gets the height it needs, and every column shows.
+    summary = dialog.summary
+    assert summary.height() >= summary.heightForWidth(summary.width())
+    table = dialog.table
+    width = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert width <= table.viewport().width()
