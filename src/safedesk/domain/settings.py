@@ -24,7 +24,11 @@ def _clock_time(text: str) -> time | None:
 class Settings:
     idle_lock_minutes: int = 5
     backup_dir: str = ""  # empty: the data folder's own backups/ folder
-    backups_kept: int = 30
+    backups_kept: int = 30  # no longer used: backups are kept by the three numbers below
+    # Grandfather-father-son: the newest backup of each of so many days, weeks and months.
+    backups_daily: int = 7
+    backups_weekly: int = 4
+    backups_monthly: int = 12
     # Time-to-action targets (the design's defaults).
     immediate_minutes: int = 60
     urgent_minutes: int = 240
@@ -40,6 +44,12 @@ class Settings:
             found["idle_lock_minutes"] = "must be between 1 and 120 minutes"
         if not 1 <= self.backups_kept <= 1000:
             found["backups_kept"] = "must be between 1 and 1000"
+        if not 1 <= self.backups_daily <= 366:
+            found["backups_daily"] = "must be between 1 and 366 days"
+        if not 0 <= self.backups_weekly <= 520:
+            found["backups_weekly"] = "must be between 0 and 520 weeks"
+        if not 0 <= self.backups_monthly <= 240:
+            found["backups_monthly"] = "must be between 0 and 240 months"
         if not 5 <= self.immediate_minutes <= 24 * 60:
             found["immediate_minutes"] = "must be between 5 minutes and 24 hours"
         if not 15 <= self.urgent_minutes <= 7 * 24 * 60:

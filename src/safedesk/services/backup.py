@@ -14,15 +14,20 @@ restore finished after a crash still gets one).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from safedesk import __version__
-from safedesk.domain.clock import Clock, SystemClock, to_stored
+from safedesk.domain import backup_rotation
+from safedesk.domain.backup_rotation import Policy
+from safedesk.domain.clock import Clock, SystemClock, from_stored, to_stored
 from safedesk.domain.compartments import (
     READING,
     Compartment,
@@ -30,13 +35,14 @@ from safedesk.domain.compartments import (
     is_reading_role,
 )
 from safedesk.domain.errors import PermissionDenied, SafedeskError
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
 from safedesk.paths import DataPaths
-from safedesk.services import cleanup, rotation, signin
+from safedesk.services import backup_status, cleanup, rotation, signin
 from safedesk.services import keys as key_ops
 from safedesk.services.integrity import check_database
 from safedesk.services.session import Session
-from safedesk.services.settings import backup_folder, get_settings
+from safedesk.services.settings import backup_folder, backup_policy
 from safedesk.store import (
     access,
     audit,
@@ -52,10 +58,11 @@ from safedesk.store import (
     users,
     writer_lock,
 )
+from safedesk.store import pupils as pupils_store
 from safedesk.store.backup_file import Manifest
 from safedesk.store.crypto import KdfParams
 from safedesk.store.db import Connection, Gate, Store, StoreDamaged, StoreError, connect
-from safedesk.store.key_material import open_slot
+from safedesk.store.key_material import UnlockedAccount, open_slot
 from safedesk.store.keyfile import DISABLED, AccountSlot, KeyFile, fsync_dir
 
 PREFIX = cleanup.BACKUP_PREFIX
@@ -73,21 +80,25 @@ class RestoreResult:
     not_in_backup: tuple[str, ...] = ()  # references handed out since the backup was made
 
 
-def create_backup(session: Session, folder: Path | None = None, *, automatic: bool = False) -> Path:
-    """Write one timestamped backup file and return its path; rotates old ones.
+class BackupNotVerified(StoreError):
+    """A backup was written but did not read back whole: it is removed and not counted."""
 
-    ``automatic`` backups (daily, and on exit) run for whoever is signed in: keeping
-    the school's records safe is not a privilege, choosing where they go is.
+
+def create_backup(session: Session, folder: Path | None = None, *, automatic: bool = False) -> Path:
+    """Write one timestamped backup file, read it back and check it, and return its path;
+    then lets old ones go (grandfather-father-son, ``domain.backup_rotation``).
+
+    ``automatic`` backups (daily, at sign-out and on exit) run for whoever is signed in:
+    keeping the school's records safe is not a privilege, choosing where they go is.
+    Without ``folder``, backups go to the school's chosen folder: made there if it is missing
+    but the place it would be made in is there, refused when that is gone too (a USB disk
+    that is not plugged in), so a backup never lands on the PC's own disk by mistake.
     """
     if not automatic:
         session.require(Permission.BACKUP, "make backups")
+    chosen = folder is None
     folder = folder or backup_folder(session)
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"safedesk cannot create the backup folder {folder}: {exc.strerror}."
-        ) from None
+    _prepare(folder, may_create=not chosen or folder.parent.is_dir())
     writers = writer_lock.for_folder(session.paths.root)
     with writers.try_exclusive() as alone:
         if alone:  # no backup of this store is being written anywhere: none of these is live
@@ -106,8 +117,10 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
             with open(partial_zip, "rb+") as handle:
                 os.fsync(handle.fileno())
             kill_points.reached("backup.written")
-            os.replace(partial_zip, target)
-            fsync_dir(folder)
+            problem = _read_back(session, partial_zip, manifest, parts / "read-back")
+            if problem is None:
+                os.replace(partial_zip, target)
+                fsync_dir(folder)
         except OSError as exc:
             raise StoreError(
                 f"The backup could not be written to {folder} ({exc.strerror or exc}). "
@@ -117,27 +130,102 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
             shutil.rmtree(parts, ignore_errors=True)
             with contextlib.suppress(OSError):
                 partial_zip.unlink(missing_ok=True)
-        # Only now: the audit log never records a backup that was not written.
+        if problem is not None:
+            with session.store.write() as conn:
+                session.audit(
+                    conn,
+                    backup_status.FAILED,
+                    detail={"folder": str(folder), "automatic": automatic, "why": problem},
+                )
+            raise BackupNotVerified(
+                f"A backup was written to {folder}, but reading it back found that {problem}, "
+                "so it was removed and does not count. Your earlier backups are untouched. "
+                "Try again; if it happens again, the backup disk may be failing: use another "
+                "one, or choose another folder on the Admin page."
+            )
+        # Only now: the audit log never records a backup that was not written and checked.
         with session.store.write() as conn:
             session.audit(
-                conn, "backup.created", detail={"file": target.name, "automatic": automatic}
+                conn,
+                backup_status.CREATED,
+                detail={
+                    "file": target.name,
+                    "automatic": automatic,
+                    "folder": str(folder),
+                    "verified": True,
+                },
             )
-    _rotate(folder, get_settings(session).backups_kept)
+    _rotate(folder, backup_policy(session), session.store_id)
     return target
+
+
+def _prepare(folder: Path, *, may_create: bool) -> None:
+    if not folder.is_dir() and not may_create:
+        raise StoreError(
+            f"The backup folder {folder} cannot be found, so nothing was backed up: the backup "
+            "disk may be unplugged, or the network drive not connected. Plug the backup disk "
+            "back in, or choose another folder on the Admin page."
+        )
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"safedesk cannot create the backup folder {folder}: {exc.strerror}."
+        ) from None
+
+
+def _read_back(session: Session, path: Path, manifest: Manifest, into: Path) -> str | None:
+    """Re-open the written file and check it as a restore would before trusting it: the
+    manifest and its seal, every file's digest, and each file this account opens (its pages,
+    their encryption, the audit head it had). Returns what is wrong, in plain words."""
+    try:
+        written = backup_file.read_manifest(path)
+    except StoreDamaged:
+        return "it is not readable as a safedesk backup"
+    if written != manifest or not written.seal_ok(session.store.key):
+        return "its list of contents is not the one that was written"
+    into.mkdir(mode=0o700)
+    try:
+        backup_file.extract(path, into)
+    except StoreDamaged:
+        return "its contents are not what was written"
+    opened = {Compartment.SCHOOL: session.store} | dict(session.compartments)
+    for compartment, store in opened.items():
+        expected = manifest.head(compartment.value)
+        if expected is None:
+            continue
+        try:
+            conn = connect(into / session.paths.database(compartment.value).name, store.key)
+        except StoreError:
+            return f"the {compartment.label} in it does not open"
+        try:
+            problems = check_database(conn)
+            found = audit.head(conn)
+        except StoreError:
+            return f"the {compartment.label} in it cannot be read"
+        finally:
+            conn.close()
+        if problems:
+            return f"the {compartment.label} in it is damaged"
+        if found != expected:
+            return f"the {compartment.label} in it is not the one copied"
+    return None
 
 
 def backup_if_due(session: Session) -> Path | None:
     """The daily automatic backup: made unless one was already made today (local date)."""
     folder = backup_folder(session)
-    today = session.clock.now().astimezone().strftime("%Y%m%d")
-    if any(p.name.startswith(f"{PREFIX}{today}") for p in folder.glob(f"{PREFIX}*")):
+    today = to_local(session.clock.now()).strftime("%Y%m%d")
+    if folder.is_dir() and any(
+        p.name.startswith(f"{PREFIX}{today}") for p in folder.glob(f"{PREFIX}*")
+    ):
         return None
-    return create_backup(session, folder, automatic=True)
+    return create_backup(session, automatic=True)
 
 
 def _unused_name(folder: Path, now: datetime) -> Path:
     # Fixed-width local time to the millisecond: names sort in the order they were made.
-    local = now.astimezone()
+    local = to_local(now)
     stamp = local.strftime("%Y%m%d-%H%M%S-") + f"{local.microsecond // 1000:03d}"
     candidate = folder / f"{PREFIX}{stamp}{backup_file.SUFFIX}"
     counter = 1
@@ -204,11 +292,26 @@ def _copy_closed(paths: DataPaths, compartment: Compartment, parts: Path) -> dic
     return found
 
 
-def _rotate(folder: Path, keep: int) -> None:
-    ours = sorted(folder.glob(f"{PREFIX}*{backup_file.SUFFIX}"), key=lambda p: p.name)
-    for old in ours[:-keep] if keep > 0 else []:
+def _rotate(folder: Path, policy: Policy, store_id: str) -> list[Path]:
+    """Remove the backups the policy lets go. Only files named as safedesk names its backups
+    *and* holding this school's store are considered: not a file another program put there,
+    not another school's backups in a shared folder, not a file that cannot be read."""
+    ours: dict[str, Path] = {}
+    for path in folder.glob(f"{PREFIX}*{backup_file.SUFFIX}"):
+        if backup_rotation.made_at(path.name) is None or not path.is_file():
+            continue
+        try:
+            if backup_file.read_manifest(path).store_id != store_id:
+                continue
+        except StoreDamaged:
+            continue
+        ours[path.name] = path
+    removed: list[Path] = []
+    for name in backup_rotation.to_remove(ours, policy):
         with contextlib.suppress(OSError):
-            old.unlink()
+            ours[name].unlink()
+            removed.append(ours[name])
+    return removed
 
 
 # --- restore ------------------------------------------------------------------------------
@@ -274,6 +377,153 @@ def restore_backup(
             shutil.rmtree(staging, ignore_errors=True)
     done = _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
     return replace(done, not_in_backup=tuple(not_in_backup))
+
+
+# --- looking inside a backup, and a trial restore ------------------------------------------
+
+# Audit events that change nothing a restore would put back: not "changes" to the records.
+_NOT_CHANGES = (
+    "signin",
+    "signin.failed",
+    "signout",
+    "backup.created",
+    "backup.failed",
+    "backup.restore_started",
+    "backup.tested",
+    "store.verified",
+    "permission.refused",
+    "search.performed",
+    "record.viewed",
+    "case.viewed",
+)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a backup says of itself, read without a password."""
+
+    path: Path
+    made_at: datetime
+    app_version: str
+    this_school: bool
+
+
+@dataclass(frozen=True)
+class TrialRestore:
+    """A backup checked as a restore would check it, in a folder that was then removed."""
+
+    path: Path
+    made_at: datetime
+    pupils: int
+    accounts: int
+    records: dict[str, int]  # file label -> records in it (files this account opens)
+    not_opened: tuple[str, ...]  # labels of files checked by their digest only
+
+
+def newest_backup(folder: Path) -> Path | None:
+    """The newest backup in ``folder`` by the time in its name (None: none there)."""
+    if not folder.is_dir():
+        return None
+    dated = [
+        (at, p.name, p)
+        for p in folder.glob(f"{PREFIX}*{backup_file.SUFFIX}")
+        if (at := backup_rotation.made_at(p.name)) is not None and p.is_file()
+    ]
+    return max(dated)[2] if dated else None
+
+
+def inspect_backup(session: Session, source: Path) -> BackupInfo:
+    """Read a backup's list of contents and check every file in it against its digest."""
+    if not source.is_file():
+        raise SafedeskError(f"There is no backup file at {source}.")
+    manifest = backup_file.read_manifest(source)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for name, digest in manifest.files.items():
+                hashed = hashlib.sha256()
+                with archive.open(name) as member:
+                    for block in iter(lambda: member.read(1 << 20), b""):
+                        hashed.update(block)
+                if hashed.hexdigest() != digest:
+                    raise StoreDamaged(
+                        f"{source.name} is damaged: its contents do not match what was written. "
+                        "Nothing has been changed; try an older backup."
+                    )
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise StoreDamaged(
+            f"{source.name} is not a safedesk backup, or it is damaged. Nothing has been changed."
+        ) from None
+    return BackupInfo(
+        source,
+        from_stored(manifest.created_at),
+        manifest.app_version,
+        manifest.store_id == session.store_id,
+    )
+
+
+def last_changed(session: Session) -> datetime | None:
+    """When the records this account can open were last changed (what a restore replaces)."""
+    newest: datetime | None = None
+    marks = ",".join("?" for _ in _NOT_CHANGES)
+    for store in session.all_stores():
+        with store.read() as conn:
+            row = conn.execute(
+                f"SELECT at FROM audit_log WHERE action NOT IN ({marks}) ORDER BY seq DESC LIMIT 1",
+                _NOT_CHANGES,
+            ).fetchone()
+        if row is not None:
+            at = from_stored(str(row[0]))
+            newest = at if newest is None or at > newest else newest
+    return newest
+
+
+def trial_restore(
+    session: Session, source: Path, password: str, *, check_only: bool = False
+) -> TrialRestore:
+    """Unpack a backup into a temporary folder and check it fully, as a restore would (the
+    signed-in administrator's password in the backup opens it), then say what it holds.
+    Nothing live is touched; the temporary folder is removed. ``check_only``: the check a
+    restore from the app makes first (not audited as a trial)."""
+    session.require(Permission.RESTORE, "test a restore")
+    if not source.is_file():
+        raise SafedeskError(f"There is no backup file at {source}.")
+    staging = Path(tempfile.mkdtemp(prefix=cleanup.STAGING_PREFIX, dir=session.paths.root))
+    try:
+        manifest = backup_file.extract(source, staging)
+        if manifest.store_id != session.store_id:
+            raise SafedeskError(
+                f"{source.name} is a backup of a different school's safedesk, not this one. "
+                "Nothing has been changed."
+            )
+        opened = _open_checked(
+            DataPaths(staging), manifest, source, session.user.username, password
+        )
+        try:
+            _require_restorer(
+                opened.stores[Compartment.SCHOOL], session.user.username, must_be_admin=False
+            )
+            with opened.stores[Compartment.SCHOOL].read() as conn:
+                pupil_count = pupils_store.count(conn)
+                accounts = len(users.all_users(conn))
+            counts: dict[str, int] = {}
+            for compartment in READING:
+                store = opened.stores.get(compartment)
+                if store is None:
+                    continue
+                with store.read() as conn:
+                    counts[compartment.label] = int(
+                        conn.execute("SELECT count(*) FROM entry").fetchone()[0]
+                    )
+            not_opened = tuple(c.label for c in READING if c not in opened.stores)
+        finally:
+            opened.close()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if not check_only:
+        with session.store.write() as conn:
+            session.audit(conn, "backup.tested", detail={"file": source.name})
+    made = from_stored(manifest.created_at)
+    return TrialRestore(source, made, pupil_count, accounts, counts, not_opened)
 
 
 @dataclass(frozen=True)
@@ -370,32 +620,38 @@ def _require_own_keys(session: Session) -> None:
         )
 
 
-def _check_staged(
-    staged: DataPaths,
-    manifest: Manifest,
-    source: Path,
-    username: str,
-    password: str,
-    live: LiveAccess,
-    superseded: dict[str, list[list[object]]],
-    clock: Clock,
-    *,
-    must_be_admin: bool,
-) -> list[str]:
-    """Check the backup opens and verifies, and make it ready to go in; returns the
-    references handed out since the backup whose records it does not hold."""
+@dataclass
+class _OpenedBackup:
+    account: UnlockedAccount
+    key_file: KeyFile
+    stores: dict[Compartment, Store]
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            store.close()
+        self.account.wipe()
+
+
+def _open_checked(
+    staged: DataPaths, manifest: Manifest, source: Path, username: str, password: str
+) -> _OpenedBackup:
+    """Open a staged backup with the account's password in it, and check every file it opens:
+    the manifest's seal, the pages and their encryption, the audit chain and its head. The
+    caller closes what is returned."""
     key_file = keyfile.load(staged.keys)
     if key_file.store_id != manifest.store_id:
         raise StoreDamaged(f"{source.name} is damaged: its key file does not match it.")
     account = open_slot(key_file, key_file.account(username), password)
     privates = account.secrets.box_privates
     gate = Gate()
-    opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, privates)
-    if opened is None:
-        raise PermissionDenied("Your account cannot open this backup.")
-    school_store, school_keys = key_ops.open_file(staged, Compartment.SCHOOL, opened, gate=gate)
-    stores = {Compartment.SCHOOL: school_store}
+    stores: dict[Compartment, Store] = {}
+    result = _OpenedBackup(account, key_file, stores)
     try:
+        opened = key_ops.compartment_keys(key_file, Compartment.SCHOOL, privates)
+        if opened is None:
+            raise PermissionDenied("Your account cannot open this backup.")
+        school_store, school_keys = key_ops.open_file(staged, Compartment.SCHOOL, opened, gate=gate)
+        stores[Compartment.SCHOOL] = school_store
         if not manifest.seal_ok(school_keys.file_key):
             raise StoreDamaged(
                 f"{source.name} has been altered since it was made. Nothing has been changed."
@@ -425,21 +681,49 @@ def _check_staged(
             expected = manifest.head(compartment.value)
             if expected is not None and chain.head != expected:
                 raise StoreDamaged(f"{source.name} does not match its manifest. Nothing changed.")
-        with school_store.read() as conn:
-            user = users.by_username(conn, keyfile.normalise_username(username))
-        if user is None or not user.active or not user.can(Permission.RESTORE):
-            # Also with a live store: what the restore writes into the backup's files is
-            # signed by the restorer, and `verify` accepts changes to accounts only from
-            # someone who then held a role that may make them.
-            raise PermissionDenied(
-                "Only an administrator of this school's safedesk can restore its backups"
-                + (
-                    "."
-                    if must_be_admin
-                    else ", and your account was not one when this backup "
-                    "was made. Ask an administrator of that time to restore it."
-                )
+    except BaseException:
+        result.close()
+        raise
+    return result
+
+
+def _require_restorer(school_store: Store, username: str, *, must_be_admin: bool) -> None:
+    with school_store.read() as conn:
+        user = users.by_username(conn, keyfile.normalise_username(username))
+    if user is None or not user.active or not user.can(Permission.RESTORE):
+        # Also with a live store: what the restore writes into the backup's files is
+        # signed by the restorer, and `verify` accepts changes to accounts only from
+        # someone who then held a role that may make them.
+        raise PermissionDenied(
+            "Only an administrator of this school's safedesk can restore its backups"
+            + (
+                "."
+                if must_be_admin
+                else ", and your account was not one when this backup "
+                "was made. Ask an administrator of that time to restore it."
             )
+        )
+
+
+def _check_staged(
+    staged: DataPaths,
+    manifest: Manifest,
+    source: Path,
+    username: str,
+    password: str,
+    live: LiveAccess,
+    superseded: dict[str, list[list[object]]],
+    clock: Clock,
+    *,
+    must_be_admin: bool,
+) -> list[str]:
+    """Check the backup opens and verifies, and make it ready to go in; returns the
+    references handed out since the backup whose records it does not hold."""
+    opened = _open_checked(staged, manifest, source, username, password)
+    account, stores = opened.account, opened.stores
+    school_store = stores[Compartment.SCHOOL]
+    try:
+        _require_restorer(school_store, username, must_be_admin=must_be_admin)
         actor = keyfile.normalise_username(username)
         # What the restore writes in the store it puts back is signed by the restorer, as
         # every session's commits are (store/evidence.py).
@@ -469,15 +753,14 @@ def _check_staged(
             # so that a restore a crash left to be finished at the next start gets them too
             # (a member's next sign-in). The restorer does them at once where it can.
             for compartment in ORDER:
-                if compartment is Compartment.SCHOOL or compartment.value in key_file.epochs:
+                epochs = opened.key_file.epochs
+                if compartment is Compartment.SCHOOL or compartment.value in epochs:
                     access.ask_rotation(
                         conn, compartment.value, RESTORER, RESTORED, actor, clock.now()
                     )
         school_store.checkpoint()
     finally:
-        for store in stores.values():
-            store.close()
-        account.wipe()
+        opened.close()
     return rolled_back
 
 
@@ -623,4 +906,16 @@ def _rotate_after_restore(
     return RestoreResult(head, set_aside, tuple(rotated), tuple(pending))
 
 
-__all__ = ["RestoreResult", "backup_if_due", "create_backup", "restore_backup"]
+__all__ = [
+    "BackupInfo",
+    "BackupNotVerified",
+    "RestoreResult",
+    "TrialRestore",
+    "backup_if_due",
+    "create_backup",
+    "inspect_backup",
+    "last_changed",
+    "newest_backup",
+    "restore_backup",
+    "trial_restore",
+]

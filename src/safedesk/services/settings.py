@@ -6,7 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from safedesk.domain.errors import ValidationError
+from safedesk.domain.backup_rotation import Policy
+from safedesk.domain.errors import SafedeskError, ValidationError
 from safedesk.domain.roles import Permission
 from safedesk.domain.settings import Settings
 from safedesk.services.session import Session
@@ -48,6 +49,33 @@ def update_settings(session: Session, **changes: Any) -> Settings:
 def backup_folder(session: Session) -> Path:
     chosen = get_settings(session).backup_dir
     return Path(chosen) if chosen else session.paths.backups
+
+
+def backup_policy(session: Session) -> Policy:
+    """How many daily, weekly and monthly backups are kept."""
+    found = get_settings(session)
+    return Policy(found.backups_daily, found.backups_weekly, found.backups_monthly)
+
+
+def choose_backup_folder(session: Session, folder: Path) -> Settings:
+    """Where backups go from now on (an administrator's choice, audited). The folder must be
+    there and take a file: a USB disk that is not plugged in is refused now, not at the
+    next backup."""
+    session.require(Permission.SETTINGS_MANAGE, "choose where backups go")
+    from safedesk.services.backup_status import folder_problem
+
+    folder = folder.expanduser()
+    if not folder.is_absolute():
+        raise SafedeskError("Choose a whole folder path for backups, like E:\\safedesk-backups.")
+    if (problem := folder_problem(folder)) is not None:
+        raise SafedeskError(f"{problem} Backups still go to {backup_folder(session)}.")
+    return update_settings(session, backup_dir=str(folder))
+
+
+def set_backup_policy(session: Session, daily: int, weekly: int, monthly: int) -> Settings:
+    return update_settings(
+        session, backups_daily=daily, backups_weekly=weekly, backups_monthly=monthly
+    )
 
 
 def school_name(session: Session) -> str:

@@ -175,10 +175,18 @@ def test_backup_of_another_school_is_refused(school: SchoolStore, tmp_path: Path
 
 
 def test_rotation_keeps_the_newest(head_session: Session, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from safedesk.domain.clock import FixedClock
     from safedesk.services.settings import update_settings
 
-    update_settings(head_session, backups_kept=2)
-    made = [backup.create_backup(head_session, tmp_path / "usb") for _ in range(4)]
+    update_settings(head_session, backups_daily=2, backups_weekly=0, backups_monthly=0)
+    clock = FixedClock(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+    head_session.clock = clock
+    made = []
+    for day in range(4):  # one a day: the newest of each of the last two days stay
+        clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC) + timedelta(days=day))
+        made.append(backup.create_backup(head_session, tmp_path / "usb"))
     assert sorted(p.name for p in (tmp_path / "usb").iterdir()) == sorted(p.name for p in made[2:])
 
 
@@ -213,7 +221,8 @@ def test_backup_is_consistent_while_another_connection_writes(
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        paths = [backup.create_backup(head_session, tmp_path / "usb") for _ in range(3)]
+        # Each in its own folder: rotation keeps only the newest of a day in one folder.
+        paths = [backup.create_backup(head_session, tmp_path / f"usb{i}") for i in range(3)]
     finally:
         stop.set()
         writer.join()
