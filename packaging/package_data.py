@@ -12,6 +12,24 @@ PACKAGE = "safedesk"
 # Python sources are compiled into the archive; caches and editor leftovers are not data.
 NOT_DATA_SUFFIXES = frozenset({".py", ".pyc", ".pyo", ".pyi"})
 NOT_DATA_PARTS = frozenset({"__pycache__"})
+# Modules safedesk never uses: leaving them out keeps the folder small and start-up fast.
+# The benchmark's bare window is built with the same list, so the two compare fairly.
+EXCLUDES = [
+    "tkinter",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.Qt3DCore",
+    "PySide6.QtMultimedia",
+    "PySide6.QtNetwork",
+    "PySide6.QtOpenGL",
+    "PySide6.QtPdf",
+    "PySide6.QtSql",
+    "PySide6.QtTest",
+    "pytest",
+    "pytestqt",
+]
 
 
 def package_root(src: Path) -> Path:
