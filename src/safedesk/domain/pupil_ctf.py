@@ -173,6 +173,13 @@ def _parse(data: bytes) -> tuple[Element, dict[int, int]]:
         root: Element = parser.close()
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
         raise ImportRejected({"file": REFUSED}) from None
+    except (ValueError, LookupError):  # an encoding the XML reader does not know
+        raise ImportRejected(
+            {
+                "file": "is in a text encoding that cannot be read here. Export the Common "
+                "Transfer File again from your MIS (CTFs are UTF-8)."
+            }
+        ) from None
     except ParseError as exc:
         line = exc.position[0] if exc.position else 0
         where = f" from line {line} on" if line else ""

@@ -248,6 +248,8 @@ def test_files_that_are_not_ctfs_say_so() -> None:
     }
     assert problems(ctf()) == {"file": "is a Common Transfer File with no pupils in it"}
     assert "cannot be read from line 5 on" in problems(ctf(basic())[:-60])["file"]
+    utf32 = b'<?xml version="1.0" encoding="utf-32"?><CTfile/>'
+    assert problems(utf32)["file"].startswith("is in a text encoding that cannot be read here")
 
 
 # XML that attacks the reader
