@@ -1,9 +1,12 @@
-"""Admin: back up now, verify the store, the idle-lock setting and the school's lists."""
+"""Admin: backups and checks, staff accounts, pupils, settings and the school's lists, each on
+its own tab; what a tab offers follows what the signed-in account may do (the services check)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,29 +27,42 @@ from safedesk.domain.roles import Permission
 from safedesk.services import backup, integrity, settings
 from safedesk.services.integrity import VerifyReport
 from safedesk.services.session import Session
+from safedesk.store.crypto import KdfParams
 from safedesk.ui import tasks
 from safedesk.ui.calendar_editor import CalendarEditor
 from safedesk.ui.errors import user_message
 from safedesk.ui.lists_editor import ListsEditor
 
 
+def _tab_page(tabs: QTabWidget, title: str) -> QVBoxLayout:
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(16, 16, 16, 16)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    tabs.addTab(scroll, title)
+    return layout
+
+
 class AdminPage(QWidget):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, kdf: KdfParams | None = None) -> None:
         super().__init__()
         self.session = session
+        self.kdf = kdf
+        can = session.user.can
         title = QLabel("Admin")
+        # No mnemonics on the tabs (their letters would clash with the buttons'):
+        # Ctrl+Tab and Ctrl+Shift+Tab move between them, as in every tabbed window.
         title.setObjectName("Title")
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(title)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setContentsMargins(24, 20, 24, 12)
+        outer.addWidget(title)
+        outer.addWidget(self.tabs, 1)
+        layout = _tab_page(self.tabs, "Backups and checks")
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -58,7 +75,7 @@ class AdminPage(QWidget):
         self.backup_button = QPushButton("&Back up now")
         self.backup_button.clicked.connect(self.back_up)
         self.backup_button.setEnabled(session.user.can(Permission.BACKUP))
-        self.verify_button = QPushButton("&Verify the store")
+        self.verify_button = QPushButton("&Verify the records")
         self.verify_button.clicked.connect(self.verify)
         self.verify_button.setEnabled(session.user.can(Permission.AUDIT_VERIFY))
         folder = QLabel(f"Backups go to: {settings.backup_folder(session)}")
@@ -75,7 +92,51 @@ class AdminPage(QWidget):
         box.addWidget(self.status)
         layout.addWidget(safety)
 
-        if session.user.can(Permission.SETTINGS_MANAGE):
+        self.log_folder = session.paths.root / "logs"
+        logs = QGroupBox("If something goes wrong")
+        where = QLabel(
+            "safedesk keeps a log of what it did and of any error, without names, record "
+            f"text or passwords, in {self.log_folder}. Your supplier may ask for it."
+        )
+        where.setWordWrap(True)
+        open_logs = QPushButton("Open the l&og folder")
+        open_logs.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        open_logs.clicked.connect(self.open_log_folder)
+        logs_box = QVBoxLayout(logs)
+        logs_box.addWidget(where)
+        logs_box.addWidget(open_logs)
+        layout.addWidget(logs)
+        layout.addStretch(1)
+
+        self.accounts_panel = None
+        if can(Permission.USER_LIST):
+            from safedesk.ui.accounts_panel import AccountsPanel
+
+            self.accounts_panel = AccountsPanel(session, kdf=kdf)
+            accounts = _tab_page(self.tabs, "Staff accounts")
+            accounts.addWidget(self.accounts_panel)
+            accounts.addStretch(1)
+
+        if can(Permission.PUPIL_IMPORT):
+            pupils = _tab_page(self.tabs, "Pupils")
+            roll = QGroupBox("Pupils on roll")
+            explain = QLabel(
+                "Bring pupils in from your MIS: a CSV export, or a Common Transfer File (CTF). "
+                "You see what would be added and changed before anything is imported. Pupils "
+                "are never deleted: a pupil who has left keeps their records."
+            )
+            explain.setWordWrap(True)
+            self.import_button = QPushButton("&Import pupils…")
+            self.import_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.import_button.clicked.connect(self.import_pupils)
+            inner = QVBoxLayout(roll)
+            inner.addWidget(explain)
+            inner.addWidget(self.import_button)
+            pupils.addWidget(roll)
+            pupils.addStretch(1)
+
+        if can(Permission.SETTINGS_MANAGE):
+            prefs_page = _tab_page(self.tabs, "Settings")
             prefs = QGroupBox("Settings")
             self.idle_minutes = QSpinBox()
             self.idle_minutes.setRange(1, 120)
@@ -83,20 +144,49 @@ class AdminPage(QWidget):
             self.idle_minutes.setValue(settings.get_settings(session).idle_lock_minutes)
             save = QPushButton("&Save settings")
             save.clicked.connect(self.save_settings)
+            self.settings_status = QLabel()
+            self.settings_status.setWordWrap(True)
             form = QFormLayout(prefs)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
             save.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             form.addRow("Lock after no use for", self.idle_minutes)
             form.addRow(save)
-            layout.addWidget(prefs)
+            form.addRow(self.settings_status)
+            prefs_page.addWidget(prefs)
             self.calendar_editor = CalendarEditor(session)
-            layout.addWidget(self.calendar_editor)
+            prefs_page.addWidget(self.calendar_editor)
+            prefs_page.addStretch(1)
 
         self.lists_editor: ListsEditor | None = None
-        if session.user.can(Permission.LISTS_MANAGE):
+        if can(Permission.LISTS_MANAGE):
             self.lists_editor = ListsEditor(session)
-            layout.addWidget(self.lists_editor)
-        layout.addStretch(1)
+            lists_page = _tab_page(self.tabs, "Lists")
+            lists_page.addWidget(self.lists_editor)
+            lists_page.addStretch(1)
+
+    def show_tab(self, title: str) -> None:
+        """Bring a tab forward by its title without the mnemonic ("Staff accounts")."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).replace("&", "") == title:
+                self.tabs.setCurrentIndex(index)
+                return
+        raise KeyError(title)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Someone may have granted a role from the queue since the table was read.
+        if self.accounts_panel is not None and not self.accounts_panel.working:
+            self.accounts_panel.refresh()
+        super().showEvent(event)
+
+    def open_log_folder(self) -> None:
+        self.log_folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder)))
+
+    def import_pupils(self) -> None:
+        from safedesk.ui.pupil_import_dialog import PupilImportDialog
+
+        self.import_dialog = PupilImportDialog(self.session, self)
+        self.import_dialog.open()
 
     def _busy(self, text: str) -> None:
         self.status.setText(text)
@@ -154,6 +244,8 @@ class AdminPage(QWidget):
         try:
             settings.update_settings(self.session, idle_lock_minutes=self.idle_minutes.value())
         except Exception as exc:
-            self.status.setText(user_message(exc))
+            self.settings_status.setText(user_message(exc))
             return
-        self.status.setText("Settings saved. The new lock time applies from the next sign-in.")
+        self.settings_status.setText(
+            "Settings saved. The new lock time applies from the next sign-in."
+        )

@@ -203,7 +203,7 @@ class AppController(QObject):
                 "safedesk found a problem in a file and did not change its keys:\n\n"
                 + "\n".join(f"• {p}" for p in report.problems)
                 + "\n\nYou can carry on working. Ask your administrator to run "
-                "“Verify the store” on the Admin page, and to restore a backup if needed.",
+                "“Verify the records” on the Admin page, and to restore a backup if needed.",
             )
 
     def _upkeep_failed(self, session: Session, exc: BaseException) -> None:

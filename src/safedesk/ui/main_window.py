@@ -126,8 +126,9 @@ class MainWindow(QMainWindow):
             self._add("Search", self.search_page)
         if can(Permission.CASEWORK):
             self._add("Reports", ReportsPage(session))
-        if can(Permission.USER_MANAGE) or can(Permission.BACKUP):
-            self._add("Admin", AdminPage(session))
+        if any(can(p) for p in (Permission.USER_LIST, Permission.BACKUP, Permission.PUPIL_IMPORT)):
+            self.admin_page = AdminPage(session, kdf=kdf)
+            self._add("Admin", self.admin_page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         # Pages reached from other pages, not from the navigation.

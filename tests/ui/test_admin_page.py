@@ -1,0 +1,89 @@
+"""The Admin page as an office or a DSL meets it: tabs by what the account may do, reached by
+keyboard, and the pupil import and accounts one keystroke away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from safedesk.domain.roles import Role
+from safedesk.services.session import Session
+from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.pupil_import_dialog import PupilImportDialog
+from tests.ui.conftest import activate
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def tab_titles(page: AdminPage) -> list[str]:
+    return [page.tabs.tabText(i) for i in range(page.tabs.count())]
+
+
+def shown_page(qtbot: QtBot, session: Session) -> AdminPage:
+    page = AdminPage(session)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_the_head_and_administrator_gets_every_tab(qtbot: QtBot, head_session: Session) -> None:
+    page = shown_page(qtbot, head_session)
+    assert tab_titles(page) == [
+        "Backups and checks",
+        "Staff accounts",
+        "Pupils",
+        "Settings",
+        "Lists",
+    ]
+    assert page.accounts_panel is not None
+    assert page.accounts_panel.isVisibleTo(page.tabs.widget(1))
+
+
+def test_a_dsl_gets_backups_and_checks_but_no_accounts_or_import(qtbot: QtBot, session_as) -> None:
+    page = shown_page(qtbot, session_as(Role.DSL))
+    titles = tab_titles(page)
+    assert titles[0] == "Backups and checks"
+    assert "Staff accounts" not in titles and "Pupils" not in titles
+    assert page.accounts_panel is None
+
+
+def test_ctrl_tab_moves_through_the_tabs(qtbot: QtBot, head_session: Session) -> None:
+    page = shown_page(qtbot, head_session)
+    activate(qtbot, page)
+    page.verify_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.verify_button)
+    for expected in (1, 2, 3):
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
+        )
+        assert page.tabs.currentIndex() == expected
+
+
+def test_import_pupils_opens_the_preview_and_imports_a_csv(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    page = shown_page(qtbot, head_session)
+    page.show_tab("Pupils")
+    page.import_button.setFocus()
+    qtbot.keyClick(page.import_button, Qt.Key.Key_Space)
+    dialog = page.import_dialog
+    assert isinstance(dialog, PupilImportDialog)
+    with qtbot.waitSignal(dialog.settled, timeout=20_000):
+        dialog.load(FIXTURES / "pupils_sims_utf8_bom.csv")
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
+        dialog.import_button.click()
+    assert blocker.args[0].added > 0
+    dialog.close()
+
+
+def test_the_log_folder_is_named_in_the_data_folder(qtbot: QtBot, head_session: Session) -> None:
+    page = shown_page(qtbot, head_session)
+    assert page.log_folder == head_session.paths.root / "logs"
+    assert str(page.log_folder) in "".join(
+        label.text() for label in page.findChildren(type(page.status))
+    )
