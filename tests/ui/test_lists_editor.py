@@ -74,25 +74,29 @@ def test_add_retire_and_restore_a_value(
     assert no_modal_dialogs == []
 
 
-def test_the_stored_value_can_be_typed_instead(qtbot: QtBot, head_session: Session) -> None:
+def test_the_values_code_is_never_shown_only_its_label(qtbot: QtBot, head_session: Session) -> None:
     editor = _editor(qtbot, head_session, "restraint_types")
-    qtbot.keyClicks(editor.new_label, "Team Teach")
-    editor.new_value.selectAll()
-    qtbot.keyClicks(editor.new_value, "tt_hold")
-    qtbot.keyClicks(editor.new_label, " single elbow")  # no longer suggests once typed
-    assert editor.new_value.text() == "tt_hold"
+    assert not editor.new_value.isVisibleTo(editor)
+    shown = [editor.values.item(i).text() for i in range(editor.values.count())]
+    codes = {value for value, _label in lists.choices(head_session)["restraint_types"]}
+    assert shown and not any(
+        f"({code})" in text or text == code for text in shown for code in codes
+    )
+    qtbot.keyClicks(editor.new_label, "Team Teach single elbow")
     qtbot.keyClick(editor.new_label, Qt.Key.Key_Return)
-    assert _offered(head_session, "restraint_types")["tt_hold"] == "Team Teach single elbow"
+    assert _offered(head_session, "restraint_types")["team_teach_single_elbow"] == (
+        "Team Teach single elbow"
+    )
 
 
 def test_bad_input_is_refused_in_plain_words(qtbot: QtBot, head_session: Session) -> None:
     editor = _editor(qtbot, head_session)
     qtbot.mouseClick(editor.add_button, LEFT)
-    assert "label" in editor.status.text()
+    assert editor.status.text() == "Type the new value first, as staff will see it."
 
     qtbot.keyClicks(editor.new_label, "Playground")
     qtbot.mouseClick(editor.add_button, LEFT)
-    assert "'playground' is already in locations" in editor.status.text()
+    assert editor.status.text() == "“Playground” is already in Locations, as “Playground”."
     assert editor.new_label.text() == "Playground"  # kept, to be corrected
 
     editor.new_label.clear()
@@ -110,7 +114,7 @@ def test_retired_values_are_greyed_and_the_answer_no_changes_nothing(
     editor = _editor(qtbot, head_session)
     _select(editor, "field")
     item = editor.values.currentItem()
-    assert item.text() == "Field   (field)   (retired)"
+    assert item.text() == "Field   (retired)"
     assert item.font().italic()
 
     monkeypatch.setattr(msgbox, "confirm", lambda *_a: False)

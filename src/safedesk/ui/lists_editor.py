@@ -98,12 +98,10 @@ class ListsEditor(QGroupBox):
         self.new_label.setAccessibleName("New value's label")
         self.new_value = QLineEdit()
         self.new_value.setMaxLength(lists.VALUE_LIMIT)
-        self.new_value.setPlaceholderText("stored as, e.g. library")
-        self.new_value.setAccessibleName("New value as stored")
-        self.new_value.setToolTip(
-            "Lower-case letters, digits and underscores, at most 40. Made from the label; "
-            "it can be changed now but never after it is added."
-        )
+        # The value's code (what the command line and exports use) is made from the label:
+        # staff never need to see or type it here.
+        self.new_value.setAccessibleName("New value's code")
+        self.new_value.hide()
         self.add_button = QPushButton("&Add value")
         self.new_label.textChanged.connect(self._suggest_value)
         self.new_value.textEdited.connect(self._value_edited)
@@ -164,7 +162,7 @@ class ListsEditor(QGroupBox):
         self.values.clear()
         retired = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for entry in self._values.get(self.list_name, []):
-            text = f"{entry.label}   ({entry.value})"
+            text = entry.label
             item = QListWidgetItem(text if entry.active else f"{text}   (retired)")
             item.setData(VALUE_ROLE, entry.value)
             item.setData(ACTIVE_ROLE, entry.active)
@@ -227,7 +225,17 @@ class ListsEditor(QGroupBox):
             return
         name, label, value = self.list_name, self.new_label.text(), self.new_value.text().strip()
         if not label.strip():
-            self.status.setText("Type the new value's label first, as staff will see it.")
+            self.status.setText("Type the new value first, as staff will see it.")
+            return
+        same = next((v for v in self._values.get(name, []) if v.value == value), None)
+        if same is not None:
+            where = list_title(name)
+            self.status.setText(
+                f"“{label.strip()}” is already in {where}, as “{same.label}”."
+                if same.active
+                else f"“{label.strip()}” is already in {where}, as “{same.label}”, retired: "
+                "choose it in the list and press Restore to offer it again."
+            )
             return
         if self._attempt(
             lambda: lists.add_value(self.session, name, value, label),
