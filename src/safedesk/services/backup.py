@@ -174,6 +174,10 @@ def _prepare(folder: Path, *, may_create: bool) -> None:
         ) from None
 
 
+def _file_words(compartment: Compartment) -> str:
+    return "the school file" if compartment is Compartment.SCHOOL else f"the {compartment.label}"
+
+
 def _read_back(session: Session, path: Path, manifest: Manifest, into: Path) -> str | None:
     """Re-open the written file and check it as a restore would before trusting it: the
     manifest and its seal, every file's digest, and each file this account opens (its pages,
@@ -197,18 +201,18 @@ def _read_back(session: Session, path: Path, manifest: Manifest, into: Path) -> 
         try:
             conn = connect(into / session.paths.database(compartment.value).name, store.key)
         except StoreError:
-            return f"the {compartment.label} in it does not open"
+            return f"{_file_words(compartment)} in it does not open"
         try:
             problems = check_database(conn)
             found = audit.head(conn)
         except StoreError:
-            return f"the {compartment.label} in it cannot be read"
+            return f"{_file_words(compartment)} in it cannot be read"
         finally:
             conn.close()
         if problems:
-            return f"the {compartment.label} in it is damaged"
+            return f"{_file_words(compartment)} in it is damaged"
         if found != expected:
-            return f"the {compartment.label} in it is not the one copied"
+            return f"{_file_words(compartment)} in it is not the one copied"
     return None
 
 

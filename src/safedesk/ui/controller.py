@@ -133,6 +133,10 @@ class AppController(QObject):
         self._start_upkeep(session)
         self.main_window = MainWindow(session, school_name, kdf=self.kdf)
         self.main_window.lock_requested.connect(lambda: self.lock(asked=True))
+        # A restore from the Admin page closes the session (the keys change): sign in again.
+        self.main_window.restore_starting.connect(self.idle.stop)
+        self.main_window.restored.connect(self._after_restore)
+        self.main_window.restore_failed.connect(self._after_restore)
         self._show(self.main_window)
         self.main_window.begin_work("Getting the records ready…")
         self.idle.start()
@@ -153,7 +157,9 @@ class AppController(QObject):
                     else "."
                 )
             )
-        tasks.run(backup.backup_if_due, session).on_error(self._backup_failed)
+        tasks.run(backup.backup_if_due, session).on_success(
+            lambda made: self._backed_up(session, made)
+        ).on_error(lambda exc: self._backup_failed(exc, session))
 
     # --- what a member owes before working ------------------------------------------------
 
@@ -245,9 +251,50 @@ class AppController(QObject):
         if self.session is not None:
             self.idle.start()
 
-    def _backup_failed(self, exc: BaseException) -> None:
-        # Never in the way of recording, but never silent either.
-        print(f"safedesk: the daily backup did not complete: {exc}", file=sys.stderr)
+    def _backed_up(self, session: Session, made: object) -> None:
+        if made is not None and self.session is session and self.main_window is not None:
+            self.main_window.backup_watch.backed_up()
+
+    def _backup_failed(self, exc: BaseException, session: Session | None = None) -> None:
+        # Never in the way of recording, but never silent either: the banner says it while
+        # the window is open (the task runner logged it, by its type only).
+        print(f"safedesk: the automatic backup did not complete: {exc}", file=sys.stderr)
+        if session is not None and self.session is session and self.main_window is not None:
+            self.main_window.backup_watch.backup_failed(user_message(exc))
+
+    def _back_up_at_sign_out(self, session: Session) -> None:
+        """Every sign-out (the Lock button, the idle lock) leaves a backup behind, made off the
+        UI thread before the store closes (the close waits for the work in hand)."""
+        from safedesk.services import backup
+
+        tasks.run(backup.create_backup, session, automatic=True).on_error(
+            lambda exc: self._sign_out_backup_failed(exc)
+        )
+
+    def _sign_out_backup_failed(self, exc: BaseException) -> None:
+        self._backup_failed(exc)
+        from safedesk.ui.signin import SignInWindow
+
+        if isinstance(self.window, SignInWindow):
+            self.window.notice.setText(
+                f"{self.window.notice.text()}\n\nThe backup at sign-out did not complete: "
+                f"{user_message(exc)}"
+            )
+
+    def _after_restore(self, notice: str) -> None:
+        """A restore from the Admin page has closed the session and given the files new keys:
+        back to sign-in, saying what happened. No backup: the session is closed already."""
+        if self.session is None:
+            return
+        self.idle.stop()
+        if self.main_window is not None:
+            self.main_window.stop()
+        session, self.session = self.session, None
+        self.main_window = None
+        self._notice = notice
+        self.show_sign_in(session.user.username)
+        self._closing.append(session)
+        tasks.when_idle(lambda: self._close(session))
 
     def lock(self, asked: bool = False) -> None:
         if self.session is None:
@@ -266,6 +313,7 @@ class AppController(QObject):
             else "safedesk locked itself after a time unused. Sign in again to carry on."
         )
         self.show_sign_in(session.user.username)
+        self._back_up_at_sign_out(session)
         # The records are out of sight now; the store closes once the work in hand is done.
         self._closing.append(session)
         tasks.when_idle(lambda: self._close(session))

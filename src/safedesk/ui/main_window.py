@@ -26,6 +26,8 @@ from safedesk.services.session import Session
 from safedesk.store.crypto import KdfParams
 from safedesk.ui import msgbox
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.backup_banner import BackupWatch
+from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.case_view import CaseView
 from safedesk.ui.chronology_page import ChronologyPage
 from safedesk.ui.errors import user_message
@@ -45,6 +47,9 @@ from safedesk.ui.search_page import SearchPage
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     password_changed = Signal()  # after the person changed their own password
+    restore_starting = Signal()  # a restore from the Admin page closes the session
+    restored = Signal(str)  # a backup was restored: sign in again (the words to show)
+    restore_failed = Signal(str)  # the session closed for a restore that did not finish
 
     def __init__(self, session: Session, school_name: str, *, kdf: KdfParams | None = None) -> None:
         super().__init__()
@@ -130,6 +135,13 @@ class MainWindow(QMainWindow):
             self.admin_page = AdminPage(session, kdf=kdf)
             self._add("Admin", self.admin_page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        # Backups: a banner when the last good one is old or the folder is out of reach, and
+        # "Last backup: …" in the status bar.
+        self.backup_watch = BackupWatch(session, self, has_admin_page="Admin" in self.page_names)
+        self.backup_watch.banner.admin_requested.connect(lambda: self.show_page("Admin"))
+        self.statusBar().addPermanentWidget(self.backup_watch.status_label)
+        for panel in self.findChildren(BackupPanel):
+            self.watch_backup_panel(panel)
 
         # Pages reached from other pages, not from the navigation.
         labels = {
@@ -183,6 +195,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(header)
+        column.addWidget(self.backup_watch.banner)
         column.addWidget(body, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)  # a DSL sees the queue first
@@ -196,6 +209,16 @@ class MainWindow(QMainWindow):
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
                 self.show_page("Record")  # bring back what they were writing
+
+    def watch_backup_panel(self, panel: BackupPanel) -> None:
+        """The Admin page's backups panel: its backups refresh the banner, a restore from it
+        closes the window's work and ends the session."""
+        panel.backed_up.connect(self.backup_watch.backed_up)
+        panel.backup_failed.connect(self.backup_watch.backup_failed)
+        panel.restore_starting.connect(self.stop)
+        panel.restore_starting.connect(self.restore_starting)
+        panel.restored.connect(self.restored)
+        panel.restore_failed.connect(self.restore_failed)
 
     def begin_work(self, text: str) -> None:
         """Background work has started (or moved on a step): say so in the status bar."""
@@ -323,3 +346,4 @@ class MainWindow(QMainWindow):
             self.queue_page.stop()
         if self.tray is not None:
             self.tray.hide()
+        self.backup_watch.stop()

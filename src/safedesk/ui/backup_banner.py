@@ -1,0 +1,136 @@
+"""The backup banner at the top of the main window, and "Last backup: …" in its status bar.
+
+The banner shows when the last good backup is more than two days old (or there is none), when
+the backup folder cannot be reached, or when a backup made in this session failed; it offers
+"Back up now" to those who may make backups, and the Admin page to those who have it. Anyone
+else is told to let the administrator know. ``BackupWatch`` keeps both up to date: looking at
+the folder (perhaps a network drive) happens off the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from safedesk.domain.roles import Permission
+from safedesk.services import backup, backup_status
+from safedesk.services.backup_status import BackupStatus
+from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.errors import user_message
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 15 * 60_000  # "older than two days" comes with time, not only with events
+
+_STYLE = """
+QFrame#BackupBanner { background: #fff4e5; border-bottom: 2px solid #e8a33d; }
+QLabel#BackupBannerText { color: #5b3a06; }
+"""
+
+
+class BackupBanner(QFrame):
+    back_up_requested = Signal()
+    admin_requested = Signal()
+
+    def __init__(self, session: Session, *, has_admin_page: bool) -> None:
+        super().__init__()
+        self.setObjectName("BackupBanner")
+        self.setStyleSheet(_STYLE)
+        self.setAccessibleName("Backup warning")
+        self.can_back_up = session.user.can(Permission.BACKUP)
+        self.text = QLabel()
+        self.text.setObjectName("BackupBannerText")
+        self.text.setWordWrap(True)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.back_up_button = QPushButton("Back &up now")
+        self.back_up_button.clicked.connect(self.back_up_requested)
+        self.back_up_button.setVisible(self.can_back_up)
+        self.admin_button = QPushButton("Open the Admin page")
+        self.admin_button.clicked.connect(self.admin_requested)
+        self.admin_button.setVisible(has_admin_page)
+        self.has_admin_page = has_admin_page
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 8, 20, 8)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.back_up_button)
+        row.addWidget(self.admin_button)
+        self.hide()
+
+    def show_status(self, status: BackupStatus, failure: str = "") -> None:
+        said = [failure] if failure else []
+        if status.needs_attention and status.warning:
+            said.append(status.warning)
+        if not said:
+            self.hide()
+            return
+        if status.unreachable and self.has_admin_page:
+            said.append("Plug the backup disk back in, or choose another folder on the Admin page.")
+        elif status.unreachable:
+            said.append("Plug the backup disk back in, or tell your administrator.")
+        elif self.can_back_up:
+            said.append("Back up now, and keep the backup disk plugged in.")
+        else:
+            said.append("Please tell your administrator.")
+        self.text.setText(" ".join(said))
+        self.back_up_button.setEnabled(True)
+        self.show()
+
+    def busy(self) -> None:
+        self.back_up_button.setEnabled(False)
+        self.text.setText("Backing up…")
+
+
+class BackupWatch(QObject):
+    """Keeps the banner and the status-bar label true: at once, after each backup, and every
+    quarter of an hour."""
+
+    def __init__(self, session: Session, parent: QWidget, *, has_admin_page: bool) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.banner = BackupBanner(session, has_admin_page=has_admin_page)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("Subtitle")
+        self.status_label.setAccessibleName("Last backup")
+        self.status: BackupStatus | None = None
+        self.failure = ""
+        self.banner.back_up_requested.connect(self.back_up_now)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.session.locked:
+            self.timer.stop()
+            return
+        tasks.run(backup_status.status, self.session).on_success(self._show).on_error(
+            lambda exc: log.info("backup status not read (%s)", type(exc).__name__)
+        )
+
+    def _show(self, status: BackupStatus) -> None:
+        self.status = status
+        self.status_label.setText(status.short_words)
+        self.status_label.setToolTip(status.last_words)
+        self.banner.show_status(status, self.failure)
+
+    def backed_up(self) -> None:
+        """A backup was made and checked: whatever failed before is over."""
+        self.failure = ""
+        self.refresh()
+
+    def backup_failed(self, message: str) -> None:
+        self.failure = message
+        self.refresh()
+
+    def back_up_now(self) -> None:
+        self.banner.busy()
+        tasks.run(backup.create_backup, self.session).on_success(
+            lambda _path: self.backed_up()
+        ).on_error(lambda exc: self.backup_failed(user_message(exc)))
+
+    def stop(self) -> None:
+        self.timer.stop()
