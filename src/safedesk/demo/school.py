@@ -121,6 +121,10 @@ def _build(
             # lists for it: the sign-in screen shows each account's roles as they are.
             if granted and Role.STAFF in granted.roles and Role.STAFF not in account.roles:
                 membership.revoke(session, account.username, Role.STAFF)
+            if Role.ADMIN in account.roles:
+                # The head confirms the office's administrator in person, as a school does
+                # before the office adds accounts.
+                membership.confirm(session, account.username, DEMO_PASSWORD)
         roll = generate_pupils(pupils, seed=seed, today=today)
         made = 0
         if years > 0 and with_records:

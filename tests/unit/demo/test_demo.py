@@ -53,3 +53,23 @@ def test_demo_school_signs_in_as_every_account(tmp_path: Path) -> None:
             assert kinds == set(Kind)
             assert integrity.verify(session).ok
         session.store.close()
+
+
+def test_the_demo_office_may_add_accounts_from_the_start(tmp_path: Path) -> None:
+    """The business manager is confirmed in person by the head, as a school would do."""
+    from safedesk.domain.roles import Role
+    from safedesk.services import users, vault
+
+    demo = build_demo_school(DataPaths(tmp_path / "data"), with_records=False)
+    office = vault.sign_in(demo.paths, "office", demo.password)
+    try:
+        users.add_user(
+            office,
+            username="new.ta",
+            display_name="New TA",
+            roles={Role.STAFF},
+            password="a long password 1",
+        )
+        assert "new.ta" in {u.username for u in users.list_users(office)}
+    finally:
+        office.close()
