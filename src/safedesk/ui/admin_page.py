@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -24,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.roles import Permission
-from safedesk.services import backup, integrity, settings
+from safedesk.services import integrity, settings
 from safedesk.services.integrity import VerifyReport
 from safedesk.services.session import Session
 from safedesk.store.crypto import KdfParams
 from safedesk.ui import tasks
+from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.calendar_editor import CalendarEditor
 from safedesk.ui.errors import user_message
 from safedesk.ui.lists_editor import ListsEditor
@@ -71,26 +71,25 @@ class AdminPage(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
 
-        safety = QGroupBox("Backups and integrity")
-        self.backup_button = QPushButton("&Back up now")
-        self.backup_button.clicked.connect(self.back_up)
-        self.backup_button.setEnabled(session.user.can(Permission.BACKUP))
+        self.backup_panel = BackupPanel(session)
+        layout.addWidget(self.backup_panel)
+
+        checks = QGroupBox("Check the records")
+        explain = QLabel(
+            "Reads every page of the files your account opens and checks that no record, "
+            "account or setting was changed outside safedesk."
+        )
+        explain.setWordWrap(True)
         self.verify_button = QPushButton("&Verify the records")
         self.verify_button.clicked.connect(self.verify)
         self.verify_button.setEnabled(session.user.can(Permission.AUDIT_VERIFY))
-        folder = QLabel(f"Backups go to: {settings.backup_folder(session)}")
-        folder.setWordWrap(True)
-        folder.setObjectName("Subtitle")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.backup_button)
-        buttons.addWidget(self.verify_button)
-        buttons.addStretch(1)
-        box = QVBoxLayout(safety)
-        box.addWidget(folder)
-        box.addLayout(buttons)
+        self.verify_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        box = QVBoxLayout(checks)
+        box.addWidget(explain)
+        box.addWidget(self.verify_button)
         box.addWidget(self.progress)
         box.addWidget(self.status)
-        layout.addWidget(safety)
+        layout.addWidget(checks)
 
         self.log_folder = session.paths.root / "logs"
         logs = QGroupBox("If something goes wrong")
@@ -191,20 +190,12 @@ class AdminPage(QWidget):
     def _busy(self, text: str) -> None:
         self.status.setText(text)
         self.progress.show()
-        self.backup_button.setEnabled(False)
         self.verify_button.setEnabled(False)
 
     def _done(self, text: str) -> None:
         self.status.setText(text)
         self.progress.hide()
-        self.backup_button.setEnabled(self.session.user.can(Permission.BACKUP))
         self.verify_button.setEnabled(self.session.user.can(Permission.AUDIT_VERIFY))
-
-    def back_up(self) -> None:
-        self._busy("Backing up…")
-        tasks.run(backup.create_backup, self.session).on_success(
-            lambda path: self._done(f"Backed up to {path}")
-        ).on_error(lambda exc: self._done(user_message(exc)))
 
     def verify(self) -> None:
         self._busy("Checking every page and the audit chain…")
