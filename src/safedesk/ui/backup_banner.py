@@ -75,6 +75,8 @@ class BackupBanner(QFrame):
         else:
             said.append("Please tell your administrator.")
         self.text.setText(" ".join(said))
+        # A backup to a folder out of reach would only fail: the way out is another folder.
+        self.back_up_button.setVisible(self.can_back_up and not status.unreachable)
         self.back_up_button.setEnabled(True)
         self.show()
 

@@ -137,7 +137,9 @@ class BackupPanel(QGroupBox):
     def _show_status(self, status: BackupStatus) -> None:
         self.last_label.setText(status.last_words + ".")
         self.warning_label.setText(status.warning)
-        self.warning_label.setVisible(status.needs_attention)
+        # "No backup has been made yet" is the line above already: said once is enough.
+        repeats = status.last is None and not status.unreachable
+        self.warning_label.setVisible(status.needs_attention and not repeats)
 
     # --- changing where and how many ---------------------------------------------------------
 
