@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "safedesk"
 
 
+def _is_windows() -> bool:
+    """Asked in one place, so tests can answer for either system."""
+    return sys.platform == "win32"
+
+
 def default_data_dir() -> Path:
-    """The per-user data folder the app uses when no --data-dir is given."""
-    import platformdirs  # only when needed: it is slow to import and start-up is timed
+    """The data folder the app uses when no --data-dir is given.
+
+    On Windows it is the machine's (``C:\\ProgramData\\safedesk``): every member of staff signs
+    in to the same records, whichever Windows account the office PC is on. Elsewhere it is
+    this user's own folder."""
+    if _is_windows():
+        import platformdirs  # only when needed: it is slow to import and start-up is timed
+
+        return Path(platformdirs.site_data_dir(APP_NAME, appauthor=False))
+    return per_user_data_dir()
+
+
+def per_user_data_dir() -> Path:
+    """This account's own folder: the default before safedesk 0.2 on Windows (and still
+    elsewhere)."""
+    import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
@@ -49,6 +69,12 @@ class DataPaths:
     def restore_journal(self) -> Path:
         """Present only while a restore swaps files (``store/restore_journal.py``)."""
         return self.root / "restore-journal.json"
+
+    @property
+    def logs(self) -> Path:
+        """The rotating log (``safedesk.log``, ``safedesk.log.1`` …): never a name or a
+        record's words (``app_log.py``)."""
+        return self.root / "logs"
 
     @property
     def signin_failures(self) -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from safedesk import app_log
 from safedesk.cli import admin_commands as admin
 from safedesk.cli import chronology_commands as chronology_cli
 from safedesk.cli import queue_commands as queue_cli
@@ -31,10 +33,13 @@ from safedesk.domain.errors import (
 )
 from safedesk.paths import DataPaths
 from safedesk.private_files import restrict_new_files
-from safedesk.services import start_up
+from safedesk.services import data_folder, start_up
 from safedesk.store.db import StoreError, StoreLocked
 from safedesk.store.writer_lock import WritingHeldOff
 
+log = logging.getLogger(__name__)
+
+CLI_LOG_NAME = "safedesk-admin.log"  # not the app's: two processes never rotate one file
 PDF_HELP = "the PDF file to write (anywhere but the data folder)"
 OTHER_PUPILS_HELP = (
     "name the other pupils on this pupil's records (audited, and said on the PDF); "
@@ -53,7 +58,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    data_dir_help = "the school's data folder (default: per-user folder)"
+    data_dir_help = (
+        "the school's data folder (default: on Windows the machine's, C:\\ProgramData\\safedesk; "
+        "elsewhere this user's own)"
+    )
     # After the subcommand too; SUPPRESS so a subcommand never overwrites one given before it.
     common = Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
@@ -290,28 +298,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         from safedesk.store import crypto
 
         crypto.allow_weak_kdf("a demo school (--demo)")
-    paths = DataPaths.at(args.data_dir)
+    paths = data_folder_to_use(args.data_dir)
+    if paths.root.is_dir():  # a folder that is not there yet is not made for a log
+        app_log.setup(paths, f"safedesk-admin {args.command}", name=CLI_LOG_NAME)
     try:
         # A restore a crash interrupted is finished or undone first; leftovers removed.
         notice = start_up.on_start(paths)
         if notice:
             print(notice, file=sys.stderr)
         code: int = args.handler(args, paths)
+        log.info("safedesk-admin finished (exit %d)", code)
         return code
     except (SafedeskError, ValueError) as exc:
+        log.info("safedesk-admin refused: %s", type(exc).__name__)
         print(str(exc), file=sys.stderr)
         return exit_code_for(exc)
     except KeyboardInterrupt:
+        log.info("safedesk-admin stopped by the keyboard")
         print("Stopped; nothing half-done was saved.", file=sys.stderr)
         return EXIT_FAILED_CHECK
     except Exception as exc:
-        # Never a traceback, never a message that might quote record text.
+        # Never a traceback, never a message that might quote record text: the log has
+        # the stack (without the message).
+        log.error("safedesk-admin stopped on an unexpected problem", exc_info=exc)
+        where = app_log.current_folder()
         print(
             f"safedesk-admin stopped on an unexpected problem ({type(exc).__name__}). "
-            "Nothing half-done was saved. Please report this.",
+            "Nothing half-done was saved. Please report this"
+            + (f"; the details are in the log in {where}." if where else "."),
             file=sys.stderr,
         )
         return EXIT_FAILED_CHECK
+    finally:
+        app_log.stop()
+
+
+def data_folder_to_use(data_dir: str | None) -> DataPaths:
+    """--data-dir, or the default folder; while the school's records are still in this
+    Windows account's own folder (the default before), they are used there, with a hint:
+    the app moves them, not this."""
+    move = data_folder.move_to_offer(data_dir)
+    if move is None:
+        return DataPaths.at(data_dir)
+    print(
+        f"Note: the school's records are still in {move.old.root}, which only this Windows "
+        f"account can use; safedesk-admin uses them there. Start the safedesk app and choose "
+        f"Move to put them in {move.new.root} for every account on this PC.",
+        file=sys.stderr,
+    )
+    return move.old
 
 
 if __name__ == "__main__":

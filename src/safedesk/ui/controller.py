@@ -8,7 +8,6 @@ once. A lock hides the records at once and closes the store when the work in han
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
@@ -320,8 +319,10 @@ class AppController(QObject):
 
     def _close(self, session: Session) -> None:
         self._closing = [s for s in self._closing if s is not session]
-        with contextlib.suppress(Exception):
-            session.lock()
+        try:
+            session.lock()  # closes the store and wipes the keys even when signing out fails
+        except Exception as exc:
+            log.warning("signing out at a lock failed (%s)", type(exc).__name__, exc_info=exc)
 
     def shutdown(self) -> None:
         """On exit: wait for the work in hand, one last automatic backup, close the store."""
