@@ -130,12 +130,17 @@ def test_an_account_is_added_and_signs_in_with_its_one_time_password(
     assert "j.smith" in usernames(panel)
     assert cell(panel, "j.smith", ROLES) == "Staff"
     assert cell(panel, "j.smith", ASKED) == "—"
-    assert cell(panel, "j.smith", STATUS) == "Active"
+    assert cell(panel, "j.smith", STATUS) == (
+        "Active. One-time password: its holder chooses their own at their first sign-in"
+    )
     assert "Added Mrs Jo Smith (j.smith)" in panel.status.text()
     signed_in = school.sign_in("j.smith", ONE_TIME)
     assert signed_in.user.roles == {Role.STAFF}
     assert signed_in.password_from_administrator
+    users.change_own_password(signed_in, ONE_TIME, "my very own password", kdf=FAST_KDF)
     signed_in.close()
+    panel.refresh()
+    assert cell(panel, "j.smith", STATUS) == "Active"
 
 
 def test_a_taken_username_is_shown_by_the_field_and_the_form_keeps_what_was_typed(
@@ -329,7 +334,7 @@ def test_an_unconfirmed_administrator_is_told_in_plain_words_and_nothing_changes
         assert panel.status.isVisible() and panel.status.objectName() == "Error"
         assert panel.status.text().startswith("Your account has not been confirmed yet")
         assert "safedesk-admin" not in panel.status.text()
-        assert cell(panel, "stayer", STATUS) == "Active"
+        assert cell(panel, "stayer", STATUS).startswith("Active. One-time password")
 
         dialog = opened(qtbot, panel, panel.add_button)
         assert isinstance(dialog, AddAccountDialog)
@@ -415,7 +420,9 @@ def test_saying_no_to_disabling_changes_nothing(
     choose(qtbot, panel, "stayer")
     press(qtbot, panel.disable_button)
     qtbot.waitUntil(lambda: bool(asked))
-    assert not panel.working and cell(panel, "stayer", STATUS) == "Active"
+    assert not panel.working and cell(panel, "stayer", STATUS).startswith(
+        "Active. One-time password"
+    )
     school.sign_in("stayer", OTHER_PASSWORD).close()
 
 

@@ -46,6 +46,9 @@ class Account:
     user: User
     requested: frozenset[Role]
     rotation_pending: tuple[str, ...]  # compartments whose keys must still change for it
+    # Its password was set by an administrator (new, or reset) and its holder has not yet
+    # chosen their own. From the key file's slot state: shown to help, never trusted.
+    password_from_administrator: bool = False
 
 
 def list_users(session: Session) -> list[User]:
@@ -60,11 +63,18 @@ def list_accounts(session: Session) -> list[Account]:
         found = users.all_users(conn)
         requested = users.requested_roles(conn)
         pending = access.pending_rotations(conn)
+    key_file = keyfile.load(session.paths.keys)
+    one_time = {
+        user.username
+        for user in found
+        if (slot := key_file.account(user.username)) is not None and slot.state == keyfile.PENDING
+    }
     return [
         Account(
             user,
             frozenset(requested.get(user.username, set())),
             tuple(sorted({p.compartment for p in pending if p.username == user.username})),
+            password_from_administrator=user.username in one_time,
         )
         for user in found
     ]

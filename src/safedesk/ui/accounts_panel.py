@@ -56,6 +56,8 @@ def status_text(account: Account) -> str:
         text = "Active, as Staff until the role asked for is granted in person"
     else:
         text = "Active"
+    if account.user.active and account.password_from_administrator:
+        text += ". One-time password: its holder chooses their own at their first sign-in"
     if account.rotation_pending:
         files = " and ".join(_FILES.get(c, c) for c in account.rotation_pending)
         text += (
