@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 EXPLAINED = (
     "With the school's recovery key — kept by the headteacher, printed or on a USB stick — "
-    "you can choose a new password for your account. Your records and the people you work "
-    "with are not affected."
+    "you can choose a new password for your account. Nothing you have recorded is lost."
 )
 NO_KEY = (
     "No recovery key to hand? Ask your administrator: they can set a one-time password for you."
@@ -70,6 +69,8 @@ class ForgottenPasswordDialog(TaskDialog):
         self.recovery_key.returnPressed.connect(self.new.setFocus)
         self.new.returnPressed.connect(self.confirm.setFocus)
         self.confirm.returnPressed.connect(self.submit)
+        # Only the fields' own Enter: a default button would also submit half a form.
+        self.action_button.setDefault(False)
         self.action_button.setAutoDefault(False)
         self.username.setFocus()
 

@@ -199,6 +199,8 @@ class RecoveryCodeDialog(QDialog):
         self.copy_button = QPushButton("&Copy")
         self.copy_button.setToolTip("Kept out of Windows clipboard history; cleared on close")
         self.copy_button.clicked.connect(self._copy)
+        for button in (self.print_button, self.save_button, self.copy_button):
+            button.setAutoDefault(False)  # Enter goes on (or is Done), never prints
         self.status = label("", "Subtitle")
         self.saved, statement = ticked_statement(
             "I have &stored the code safely",

@@ -331,6 +331,8 @@ class RecoveryKeyPage(QWizardPage):
             "Kept out of Windows clipboard history; cleared when set-up ends"
         )
         self.copy_button.clicked.connect(self._copy)
+        for button in (self.print_button, self.save_button, self.copy_button):
+            button.setAutoDefault(False)  # Enter goes on (or is Done), never prints
         self.status = _label("", "Subtitle")
         advice = _label(
             "Print it, or save it to a USB stick, and keep it with the school's other "
@@ -427,6 +429,7 @@ class BackupPage(QWizardPage):
         self.folder = QLineEdit(str(wizard.paths.backups))
         self.folder.setAccessibleName("Backup folder")
         browse = QPushButton("C&hoose…")
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
         caption = QLabel("&Backup folder")
         caption.setBuddy(self.folder)

@@ -157,12 +157,16 @@ class SignInWindow(QWidget):
         dialog = ForgottenPasswordDialog(self.paths, self, kdf=self.kdf)
         dialog.username.setText(self.username.text().strip())
         dialog.succeeded.connect(self._password_reset)
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._forgotten_closed(dialog))
         self.forgotten_dialog = dialog
         dialog.open()
 
+    def _forgotten_closed(self, dialog: QDialog) -> None:
+        if self.forgotten_dialog is dialog:
+            self.forgotten_dialog = None
+        dialog.deleteLater()
+
     def _password_reset(self, username: object) -> None:
-        self.forgotten_dialog = None
         self.username.setText(str(username))
         self.password.clear()
         self.error.hide()
