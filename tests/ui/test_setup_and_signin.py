@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.domain.compartments import READING
 from safedesk.paths import DataPaths
-from safedesk.services import school_label, vault
+from safedesk.services import vault
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
@@ -178,35 +178,48 @@ def test_empty_fields_are_caught_before_unlocking(qtbot: QtBot, school: SchoolSt
     assert window.error.text() == "Please enter your username and password."
 
 
-def test_sign_in_shows_the_school_name_and_not_the_folder(
+def shown_text(window: SignInWindow) -> list[str]:
+    return [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+
+
+def test_sign_in_never_shows_the_folder_and_shows_the_school_once_known(
     qtbot: QtBot, school: SchoolStore
 ) -> None:
-    """The name is read without unlocking anything (a plain copy written at set-up)."""
+    """The name is only inside the encrypted school file (no file holds it in the clear): at
+    a cold start the window says "safedesk"; once a sign-in has read it, as at a lock, the
+    next window shows it."""
     window = SignInWindow(school.paths)
     qtbot.addWidget(window)
     window.show()
-    shown = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
-    assert SCHOOL_NAME in shown
-    assert not any(str(school.paths.root) in text for text in shown)
-    assert not any("Data folder" in text for text in shown)
-
-
-def test_without_the_name_file_sign_in_says_safedesk_and_a_sign_in_writes_it(
-    qtbot: QtBot, school: SchoolStore
-) -> None:
-    (school.paths.root / school_label.FILE_NAME).unlink()  # as for a school set up before
-    window = SignInWindow(school.paths)
-    qtbot.addWidget(window)
-    window.show()
-    shown = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
     assert window.title.text() == "safedesk"
-    assert not any(str(school.paths.root) in text for text in shown)
+    assert not any(str(school.paths.root) in text for text in shown_text(window))
+    assert not any("Data folder" in text for text in shown_text(window))
     qtbot.keyClicks(window.username, "head")
     qtbot.keyClicks(window.password, HEAD_PASSWORD)
     with qtbot.waitSignal(window.signed_in) as signed:
         qtbot.keyClick(window.password, Qt.Key.Key_Return)
     signed.args[0].close()
-    assert school_label.read(school.paths) == SCHOOL_NAME
     again = SignInWindow(school.paths)
     qtbot.addWidget(again)
-    assert again.title.text() == SCHOOL_NAME
+    again.show()
+    assert again.title.text() == SCHOOL_NAME and "Sign in to safedesk" in shown_text(again)
+    assert not any(str(school.paths.root) in text for text in shown_text(again))
+    for path in school.paths.root.rglob("*"):  # and it was written nowhere in the clear
+        if path.is_file():
+            assert SCHOOL_NAME.encode() not in path.read_bytes(), path.name
+
+
+def test_after_set_up_the_sign_in_window_names_the_school(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_school_and_account(qtbot, wizard, "Hill Top Primary")
+    qtbot.keyClick(wizard.head_page.yes, Qt.Key.Key_Space)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
+    with qtbot.waitSignal(wizard.finished_setup):
+        wizard.accept()
+    window = SignInWindow(paths)
+    qtbot.addWidget(window)
+    assert window.title.text() == "Hill Top Primary"

@@ -14,7 +14,6 @@ from safedesk.domain.people import validate_password, validate_username
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
-from safedesk.services import school_label
 from safedesk.services.rotation import RECOVERY_MEMBER
 from safedesk.services.session import Session
 from safedesk.store import (
@@ -121,7 +120,7 @@ def create_school(
     paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     created: list[str] = []
     try:
-        made = _create(
+        return _create(
             paths,
             school_name.strip(),
             username,
@@ -139,9 +138,6 @@ def create_school(
                 with contextlib.suppress(OSError):
                     (paths.root / f"{name}{suffix}").unlink()
         raise
-    # For the sign-in window, which shows the school's name before anything is unlocked.
-    school_label.write(paths, school_name)
-    return made
 
 
 def _create(

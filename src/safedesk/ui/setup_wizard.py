@@ -41,6 +41,7 @@ from safedesk.ui import pickers, printing, tasks
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
 from safedesk.ui.recovery_dialog import recovery_sheet, save_recovery_sheet, ticked_statement
+from safedesk.ui.signin import remember_school_name
 
 SCHOOL, ACCOUNT, HEADTEACHER, RECOVERY, HEAD_LATER, BACKUP = range(6)
 SET_UP_OCCASION = "when safedesk was set up"
@@ -506,4 +507,5 @@ class SetupWizard(QWizard):
         return current + 1
 
     def _done(self) -> None:
+        remember_school_name(self.paths, str(self.field("school")))
         self.finished_setup.emit(self.first_username, self.backup_page.folder.text().strip())

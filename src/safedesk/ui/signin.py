@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
-from safedesk.services import school_label
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
 
@@ -33,18 +33,35 @@ if TYPE_CHECKING:
     from safedesk.store.crypto import KdfParams
 
 
-def _unlock(paths: DataPaths, username: str, password: str, kdf: KdfParams | None) -> Session:
+# The school's name is inside the encrypted school file, and never written anywhere in the
+# clear (a lost PC or backup drive must not say whose records it holds): the sign-in window
+# shows it once this program has read it — after set-up, or after a sign-in, as at a lock.
+_known_names: dict[Path, str] = {}
+
+
+def remember_school_name(paths: DataPaths, name: str) -> None:
+    """In memory only, for the next sign-in window on ``paths``."""
+    if name.strip():
+        _known_names[paths.root] = name.strip()
+
+
+def known_school_name(paths: DataPaths) -> str | None:
+    return _known_names.get(paths.root)
+
+
+def _unlock(
+    paths: DataPaths, username: str, password: str, kdf: KdfParams | None
+) -> tuple[Session, str]:
     # Imported on the worker thread, so the window shows before the crypto modules load.
-    from safedesk.services import vault
+    from safedesk.services import settings, vault
 
     session = vault.sign_in(paths, username, password, kdf=kdf)
     try:
-        school_label.refresh(session)  # the name the next sign-in shows, as the records have it
+        name = settings.school_name(session)
     except Exception as exc:  # a courtesy: never in the way of signing in
-        log.warning(
-            "the school's name for the sign-in window was not noted (%s)", type(exc).__name__
-        )
-    return session
+        log.warning("the school's name was not read at sign-in (%s)", type(exc).__name__)
+        name = ""
+    return session, name
 
 
 class SignInWindow(QWidget):
@@ -67,8 +84,7 @@ class SignInWindow(QWidget):
         self.setWindowTitle("safedesk — sign in")
         self.setMinimumWidth(460)
 
-        # Read from a plain copy beside the records: nothing is unlocked to show it.
-        self.school_name = school_name or school_label.read(paths) or ""
+        self.school_name = school_name or known_school_name(paths) or ""
         title = QLabel(self.school_name or "safedesk")
         title.setObjectName("Title")
         title.setWordWrap(True)
@@ -185,7 +201,9 @@ class SignInWindow(QWidget):
             self._succeeded
         ).on_error(self._failed)
 
-    def _succeeded(self, session: Session) -> None:
+    def _succeeded(self, unlocked: tuple[Session, str]) -> None:
+        session, name = unlocked
+        remember_school_name(self.paths, name)
         self.set_busy(False)
         self.password.clear()
         self.error.hide()
