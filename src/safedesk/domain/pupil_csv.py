@@ -16,6 +16,15 @@ from safedesk.domain.people import PupilDetails
 from safedesk.domain.text import text_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A large secondary school has about 2,000 pupils: a file with more than this is not one
+# school's pupil list, and is refused without reading further (time and memory).
+MAX_PUPILS = 5_000
+# Problems listed for one file; the rest are counted ("… and 650 more problems").
+MAX_PROBLEMS = 100
+# Lines read at most (blank ones included; blank lines at the end are not counted): more is
+# not a pupil list, and reading them all takes minutes.
+MAX_LINES = 10 * MAX_PUPILS
+MORE_PROBLEMS = "more problems"
 MAX_FIELD = 200
 OLDEST_BIRTH_YEAR = 1900
 
@@ -60,6 +69,13 @@ TOO_LONG = (
     "has a value far longer than any name or date (over {limit:,} characters): is this the "
     "right file?"
 )
+TOO_MANY_LINES = (
+    "has more than {limit:,} lines, far more than any school's pupil list, so it was not "
+    "read any further. Check it is this school's pupil list exported from your MIS (if it "
+    "has many empty lines, delete them in a spreadsheet and save it as CSV again)."
+)
+# Empty cells and lines at the end of a file (a spreadsheet's "used range"): not read.
+_TRAILING_EMPTY = " \t\r\n,;"
 _BREAKS = re.compile("[\r\n\t\u2028\u2029]")
 _EXCEL_SEP = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 
@@ -160,12 +176,18 @@ def parse_pupil_csv(data: bytes, *, today: date | None = None) -> list[PupilDeta
     problems: dict[int, list[str]] = {}
     pupils: list[PupilDetails] = []
     lines_of: dict[str, list[int]] = {}
+    read = 0
     for line, row in rows:
         if isinstance(row, str):
             problems[line] = [row]
             break
+        if line > MAX_LINES:
+            raise ImportRejected({"file": TOO_MANY_LINES.format(limit=MAX_LINES)})
         if not any(cell.strip() for cell in row):
             continue
+        read += 1
+        if read > MAX_PUPILS:
+            raise ImportRejected({"file": too_many_pupils(line)})
         pupil, upn, row_problems = _pupil(row, columns, len(header), today)
         if upn:
             lines_of.setdefault(upn, []).append(line)
@@ -176,10 +198,35 @@ def parse_pupil_csv(data: bytes, *, today: date | None = None) -> list[PupilDeta
     for line, duplicate in _duplicates(lines_of).items():
         problems.setdefault(line, []).append(duplicate)
     if problems:
-        raise ImportRejected({f"line {n}": "; ".join(problems[n]) for n in sorted(problems)})
+        raise ImportRejected(
+            listed({f"line {n}": "; ".join(problems[n]) for n in sorted(problems)})
+        )
     if not pupils:
         raise ImportRejected({"file": "has column headings but no pupils"})
     return pupils
+
+
+def too_many_pupils(line: int | None = None) -> str:
+    where = f" (pupil {MAX_PUPILS + 1:,} is on line {line:,})" if line else ""
+    return (
+        f"has more than {MAX_PUPILS:,} pupils in it{where}, more than any one school has, so "
+        "it was not read any further. Check it is this school's pupil list exported from "
+        "your MIS."
+    )
+
+
+def listed(problems: dict[str, str]) -> dict[str, str]:
+    """The first ``MAX_PROBLEMS`` problems, in order, and how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    kept = dict(list(problems.items())[:MAX_PROBLEMS])
+    more = len(problems) - MAX_PROBLEMS
+    kept[MORE_PROBLEMS] = (
+        f"… and {more:,} more {'problem' if more == 1 else 'problems'} not listed here. "
+        "Correct the ones above (or export the file again from your MIS), then choose the "
+        "file again to see what is still wrong."
+    )
+    return kept
 
 
 def _duplicates(lines_of: dict[str, list[int]]) -> dict[int, str]:
@@ -208,7 +255,7 @@ def _text(data: bytes) -> str:
     # down is more likely one bad value, named with its line like any control character.
     if "\x00" in text[:1024].partition("\n")[0]:
         raise ImportRejected({"file": "is not a CSV text file (it contains binary data)"})
-    return text
+    return text.rstrip(_TRAILING_EMPTY)
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str] | str]]:

@@ -36,10 +36,13 @@ from safedesk.domain import upn as upn_rules
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.pupil_csv import (
     MAX_FILE_BYTES,
+    MAX_PUPILS,
     OLDEST_BIRTH_YEAR,
     ImportRejected,
     field_problem,
     join_words,
+    listed,
+    too_many_pupils,
 )
 
 ROOT = "CTfile"
@@ -53,6 +56,16 @@ _NOT_EAL = {"ENG", "ENB", "NOT", "REF"}
 # SEN provision N is "no special educational need"; stored as None like the CSV's N.
 _NO_SEN = {"N"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# XML elements read at most: a real CTF of 20 MB (the largest read) holds far fewer, and
+# reading millions takes minutes.
+MAX_ELEMENTS = 1_000_000
+TOO_MANY_ELEMENTS = (
+    "has more than {limit:,} items (XML elements) in it, far more than a Common "
+    "Transfer File of one school's pupils has, so it was not read any further. Check it is "
+    "the right file, exported from your MIS."
+)
+# What is wrong with one pupil: the first few kinds of problem, then how many more.
+MAX_PUPIL_PROBLEMS = 10
 REFUSED = (
     "declares a document type or entities, which a Common Transfer File never does, so it "
     "was not read (it could make the computer fetch other files or run out of memory). "
@@ -110,7 +123,7 @@ def parse_pupil_ctf(data: bytes, *, today: date | None = None) -> CtfFile:
         if reader.upn and not reader.upn_problem:
             places.setdefault(reader.upn, []).append(number)
         if reader.problems:
-            problems[label] = "; ".join(reader.problems)
+            problems[label] = _joined(reader.problems)
         elif reader.pupil is not None:
             pupils.append(reader.pupil)
     for upn, numbers in places.items():
@@ -122,7 +135,9 @@ def parse_pupil_ctf(data: bytes, *, today: date | None = None) -> CtfFile:
             problems[label] = f"{problems[label]}; {again}" if label in problems else again
     if problems:
         order = {label: n for n, label in enumerate(labels)}
-        raise ImportRejected({k: problems[k] for k in sorted(problems, key=order.__getitem__)})
+        raise ImportRejected(
+            listed({k: problems[k] for k in sorted(problems, key=order.__getitem__)})
+        )
     return CtfFile(
         pupils,
         version=_text(_child(header, "CTFversion")) or None,
@@ -147,17 +162,33 @@ def _xml_start(data: bytes) -> str:
 # --- reading the XML ------------------------------------------------------------------------
 
 
+class _TooManyPupils(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _TooManyElements(Exception):
+    pass
+
+
 class _LineRecorder(TreeBuilder):
-    """Builds the tree, noting the line each <Pupil> starts on (for the problem list)."""
+    """Builds the tree, noting the line each <Pupil> starts on (for the problem list); stops
+    the reading at the pupil after ``MAX_PUPILS`` and the element after ``MAX_ELEMENTS``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.expat: Any = None
         self.lines: list[int] = []
+        self.elements = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise _TooManyElements
         if _local(tag) == "Pupil" and self.expat is not None:
             self.lines.append(int(self.expat.CurrentLineNumber))
+            if len(self.lines) > MAX_PUPILS:
+                raise _TooManyPupils(self.lines[-1])
         return super().start(tag, attrs)
 
 
@@ -171,6 +202,10 @@ def _parse(data: bytes) -> tuple[Element, dict[int, int]]:
     try:
         parser.feed(data)
         root: Element = parser.close()
+    except _TooManyPupils as too_many:
+        raise ImportRejected({"file": too_many_pupils(too_many.line)}) from None
+    except _TooManyElements:
+        raise ImportRejected({"file": TOO_MANY_ELEMENTS.format(limit=MAX_ELEMENTS)}) from None
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
         raise ImportRejected({"file": REFUSED}) from None
     except (ValueError, LookupError):  # an encoding the XML reader does not know
@@ -230,6 +265,14 @@ def _iso_date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _joined(problems: list[str]) -> str:
+    """One pupil's problems, each kind once, the first few named."""
+    kinds = list(dict.fromkeys(problems))
+    more = len(kinds) - MAX_PUPIL_PROBLEMS
+    shown = "; ".join(kinds[:MAX_PUPIL_PROBLEMS])
+    return shown + (f"; and {more:,} more" if more > 0 else "")
 
 
 def _label(number: int, line: int | None, upn: str) -> str:

@@ -672,3 +672,50 @@ def test_a_file_lacking_a_column_lists_its_headings_one_by_one(text: str, headin
     found = problems(text)
     assert list(found) == ["header"]
     assert found["header"].endswith(f"Its columns are: {headings}")
+
+
+# Files far bigger than a school's: refused early, and problems listed up to a limit
+
+
+def test_a_file_with_more_pupils_than_any_school_is_refused_unread() -> None:
+    from safedesk.domain.pupil_csv import MAX_PUPILS
+
+    found = problems(f"{HEADER}\n" + "x,,,\n" * (MAX_PUPILS + 1))
+    assert found == {
+        "file": f"has more than {MAX_PUPILS:,} pupils in it (pupil 5,001 is on line 5,002), "
+        "more than any one school has, so it was not read any further. Check it is this "
+        "school's pupil list exported from your MIS."
+    }
+
+
+def test_a_file_of_the_most_pupils_is_read() -> None:
+    from safedesk.domain.pupil_csv import MAX_PUPILS
+
+    rows = [f"{upn.make(f'8012{n:08d}')},Smith,Jo,01/02/2018" for n in range(MAX_PUPILS)]
+    assert len(parse("\n".join([HEADER, *rows]))) == MAX_PUPILS
+
+
+def test_only_the_first_hundred_problems_are_listed_with_how_many_more() -> None:
+    from safedesk.domain.pupil_csv import MAX_PROBLEMS, MORE_PROBLEMS
+
+    found = problems(f"{HEADER}\n" + f"{A},,Jo,01/02/2018\n" * 101)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert list(found)[:MAX_PROBLEMS] == [f"line {n}" for n in range(2, MAX_PROBLEMS + 2)]
+    assert found[MORE_PROBLEMS].startswith("… and 1 more problem not listed here")
+    assert len(problems(f"{HEADER}\n" + f"{B},,Jo,01/02/2018\n" * 100)) == MAX_PROBLEMS
+
+
+def test_empty_lines_and_cells_at_the_end_are_not_read_one_by_one() -> None:
+    """A spreadsheet's "used range" can run to a million empty rows."""
+    data = f"{HEADER}\n{A},Smith,Jo,01/02/2018\n".encode()
+    padding = b",,,\r\n" * ((MAX_FILE_BYTES - len(data)) // 5)
+    assert [p.upn for p in parse_pupil_csv(data + padding, today=TODAY)] == [A]
+
+
+def test_a_file_of_far_more_lines_than_a_pupil_list_is_refused_unread() -> None:
+    from safedesk.domain.pupil_csv import MAX_LINES
+
+    text = f"{HEADER}\n" + "\n" * MAX_LINES + f"{A},Smith,Jo,01/02/2018\n"
+    found = problems(text)
+    assert list(found) == ["file"] and f"more than {MAX_LINES:,} lines" in found["file"]
+    assert len(parse(f"{HEADER}\n" + "\n" * (MAX_LINES - 2) + f"{A},Smith,Jo,01/02/2018\n")) == 1

@@ -311,3 +311,62 @@ def test_other_files_get_a_plain_message(data: bytes, what: str) -> None:
     with pytest.raises(ImportRejected) as caught:
         read_pupil_file(data, today=TODAY)
     assert caught.value.problems["file"].startswith(what)
+
+
+# Files far bigger than a school's: refused early, and problems listed up to a limit
+
+
+def test_a_file_with_more_pupils_than_any_school_is_refused_unread() -> None:
+    from safedesk.domain.pupil_csv import MAX_PUPILS
+
+    found = problems(ctf(*["<UPN>x</UPN>"] * (MAX_PUPILS + 1)))
+    assert list(found) == ["file"]  # not one problem per pupil
+    assert f"more than {MAX_PUPILS:,} pupils" in found["file"]
+    assert "not read any further" in found["file"]
+
+
+def test_a_file_of_the_most_pupils_is_read() -> None:
+    from safedesk.domain.pupil_csv import MAX_PUPILS
+
+    numbers = [f"8012{n:08d}" for n in range(MAX_PUPILS)]
+    pupils = [basic(upn.make(number)) for number in numbers]
+    assert len(parse_pupil_ctf(ctf(*pupils), today=TODAY).pupils) == MAX_PUPILS
+
+
+def test_a_file_of_millions_of_elements_is_refused_unread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from safedesk.domain import pupil_ctf
+
+    assert pupil_ctf.MAX_ELEMENTS == 1_000_000
+    monkeypatch.setattr(pupil_ctf, "MAX_ELEMENTS", 2_000)  # the same check, quicker
+    within = 2_000 - 14  # and the root, the header's six, the pupil's seven
+    assert one(ctf(basic(extra="<Notes>" + "<a/>" * within + "</Notes>"))).upn == A
+    found = problems(ctf(basic(extra="<Notes>" + "<a/>" * (within + 1) + "</Notes>")))
+    assert list(found) == ["file"] and "more than 2,000 items" in found["file"]
+    assert "not read any further" in found["file"]
+
+
+def test_only_the_first_hundred_problems_are_listed_with_how_many_more() -> None:
+    from safedesk.domain.pupil_csv import MAX_PROBLEMS, MORE_PROBLEMS
+
+    found = problems(ctf(*["<UPN>x</UPN>"] * 250))
+    assert len(found) == MAX_PROBLEMS + 1
+    assert list(found)[:2] == ["pupil 1 (line 5, UPN X)", "pupil 2 (line 6, UPN X)"]
+    assert list(found)[MAX_PROBLEMS - 1].startswith("pupil 100 ")
+    assert found[MORE_PROBLEMS].startswith("… and 150 more problems not listed")
+
+
+def sen_history(*lengths: int) -> str:
+    entries = "".join(
+        f"<SEN><StartDate>2020-01-01</StartDate><SENprovision>{'K' * n}</SENprovision></SEN>"
+        for n in lengths
+    )
+    return f"<SENhistory>{entries}</SENhistory>"
+
+
+def test_one_pupils_many_problems_are_named_once_each_and_counted() -> None:
+    [reason] = problems(ctf(basic(extra=sen_history(300, 300, 300)))).values()
+    assert reason == "SEN provision is 300 characters long; the limit is 200"  # once
+    [reason] = problems(ctf(basic(extra=sen_history(*range(300, 315))))).values()
+    assert reason.count("SEN provision") == 10 and reason.endswith("; and 5 more")
