@@ -144,6 +144,7 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
                 "one, or choose another folder on the Admin page."
             )
         # Only now: the audit log never records a backup that was not written and checked.
+        # Its size lets the status see a backup removed or replaced since.
         with session.store.write() as conn:
             session.audit(
                 conn,
@@ -153,10 +154,21 @@ def create_backup(session: Session, folder: Path | None = None, *, automatic: bo
                     "automatic": automatic,
                     "folder": str(folder),
                     "verified": True,
+                    "size": target.stat().st_size,
                 },
             )
-    _rotate(folder, backup_policy(session), session.store_id)
+    _rotate(folder, backup_policy(session), _recorded_names(session), keep=target)
     return target
+
+
+def _recorded_names(session: Session) -> set[str]:
+    """The backups this school's audit log records as written and checked: the only ones
+    rotation may remove (a name alone proves nothing; anyone can name a file)."""
+    return {b.file for b in backup_status.recorded_backups(session, limit=_ROTATION_LOOK_BACK)}
+
+
+# Far more than any policy keeps (7 + 4 + 12), with every sign-out's backup in between.
+_ROTATION_LOOK_BACK = 5000
 
 
 def _prepare(folder: Path, *, may_create: bool) -> None:
@@ -217,13 +229,16 @@ def _read_back(session: Session, path: Path, manifest: Manifest, into: Path) -> 
 
 
 def backup_if_due(session: Session) -> Path | None:
-    """The daily automatic backup: made unless one was already made today (local date)."""
+    """The daily automatic backup: made unless one made today (local date) and recorded as
+    checked is still in the backup folder. A file merely named like one does not count."""
     folder = backup_folder(session)
-    today = to_local(session.clock.now()).strftime("%Y%m%d")
-    if folder.is_dir() and any(
-        p.name.startswith(f"{PREFIX}{today}") for p in folder.glob(f"{PREFIX}*")
-    ):
-        return None
+    today = to_local(session.clock.now()).date()
+    for made in backup_status.recorded_backups(session, limit=50):
+        if to_local(made.at).date() != today:
+            break
+        path = made.path
+        if path is not None and path.parent == folder and path.is_file() and not made.gone():
+            return None
     return create_backup(session, automatic=True)
 
 
@@ -296,22 +311,23 @@ def _copy_closed(paths: DataPaths, compartment: Compartment, parts: Path) -> dic
     return found
 
 
-def _rotate(folder: Path, policy: Policy, store_id: str) -> list[Path]:
-    """Remove the backups the policy lets go. Only files named as safedesk names its backups
-    *and* holding this school's store are considered: not a file another program put there,
-    not another school's backups in a shared folder, not a file that cannot be read."""
+def _rotate(folder: Path, policy: Policy, recorded: set[str], *, keep: Path) -> list[Path]:
+    """Remove the backups the policy lets go. Only backups this school's audit log records as
+    made and checked are considered: not a file another program put there, not another
+    school's backups in a shared folder, not a file planted with a backup's name (a planted
+    name dated in the future would otherwise push the real backups out). The backup just
+    made is never removed."""
     ours: dict[str, Path] = {}
     for path in folder.glob(f"{PREFIX}*{backup_file.SUFFIX}"):
-        if backup_rotation.made_at(path.name) is None or not path.is_file():
+        if path.name not in recorded or backup_rotation.made_at(path.name) is None:
             continue
-        try:
-            if backup_file.read_manifest(path).store_id != store_id:
-                continue
-        except StoreDamaged:
+        if not path.is_file() or path.is_symlink():
             continue
         ours[path.name] = path
     removed: list[Path] = []
     for name in backup_rotation.to_remove(ours, policy):
+        if name == keep.name:
+            continue
         with contextlib.suppress(OSError):
             ours[name].unlink()
             removed.append(ours[name])
@@ -362,6 +378,7 @@ def restore_backup(
                     f"{paths.root}. Nothing has been changed. To look at it, restore it into "
                     "an empty folder with --data-dir."
                 )
+            _require_every_live_file(paths, DataPaths(staging), source)
             superseded = _later_heads(paths, manifest)
             not_in_backup = _check_staged(
                 DataPaths(staging),
@@ -381,6 +398,20 @@ def restore_backup(
             shutil.rmtree(staging, ignore_errors=True)
     done = _rotate_after_restore(paths, username, backup_password or password, set_aside, clock)
     return replace(done, not_in_backup=tuple(not_in_backup))
+
+
+def _require_every_live_file(live: DataPaths, staged: DataPaths, source: Path) -> None:
+    """A backup missing a file the school has now would lose those records at a restore."""
+    for compartment in ORDER:
+        if (
+            live.database(compartment.value).exists()
+            and not staged.database(compartment.value).is_file()
+        ):
+            raise StoreDamaged(
+                f"{source.name} has no copy of {_file_words(compartment)}, which this school "
+                "has now: restoring it would lose those records. Nothing has been changed; "
+                "choose another backup."
+            )
 
 
 # --- looking inside a backup, and a trial restore ------------------------------------------
@@ -424,16 +455,24 @@ class TrialRestore:
     not_opened: tuple[str, ...]  # labels of files checked by their digest only
 
 
-def newest_backup(folder: Path) -> Path | None:
-    """The newest backup in ``folder`` by the time in its name (None: none there)."""
+def newest_backup(folder: Path, recorded: set[str] | None = None) -> Path | None:
+    """The newest backup in ``folder`` by the time in its name (None: none there); with
+    ``recorded``, only among those names (the backups the audit log records as checked)."""
     if not folder.is_dir():
         return None
     dated = [
         (at, p.name, p)
         for p in folder.glob(f"{PREFIX}*{backup_file.SUFFIX}")
-        if (at := backup_rotation.made_at(p.name)) is not None and p.is_file()
+        if (at := backup_rotation.made_at(p.name)) is not None
+        and p.is_file()
+        and (recorded is None or p.name in recorded)
     ]
     return max(dated)[2] if dated else None
+
+
+def newest_recorded_backup(session: Session, folder: Path) -> Path | None:
+    """The newest backup in ``folder`` that this school's audit log records as checked."""
+    return newest_backup(folder, _recorded_names(session))
 
 
 def inspect_backup(session: Session, source: Path) -> BackupInfo:
@@ -499,6 +538,7 @@ def trial_restore(
                 f"{source.name} is a backup of a different school's safedesk, not this one. "
                 "Nothing has been changed."
             )
+        _require_every_live_file(session.paths, DataPaths(staging), source)
         opened = _open_checked(
             DataPaths(staging), manifest, source, session.user.username, password
         )
@@ -920,6 +960,7 @@ __all__ = [
     "inspect_backup",
     "last_changed",
     "newest_backup",
+    "newest_recorded_backup",
     "restore_backup",
     "trial_restore",
 ]

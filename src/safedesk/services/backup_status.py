@@ -14,6 +14,7 @@ the UI calls ``status`` off its own thread.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -23,7 +24,6 @@ from pathlib import Path
 from safedesk.domain.clock import from_stored
 from safedesk.domain.local_time import to_local
 from safedesk.services.session import Session
-from safedesk.store import audit
 
 STALE_AFTER = timedelta(days=2)
 CREATED = "backup.created"
@@ -37,6 +37,23 @@ class LastBackup:
     at: datetime  # aware
     file: str
     folder: str  # "" for backups recorded before the folder was
+    size: int | None = None  # bytes, as written and checked (None: recorded before sizes were)
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.folder) / self.file if self.folder and self.file else None
+
+    def gone(self) -> bool:
+        """The file is not where it was written, or not as it was: removed or replaced. A
+        folder out of reach (a USB disk unplugged) says nothing either way: not gone."""
+        path = self.path
+        if path is None or not path.parent.is_dir():
+            return False
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return True
+        return not path.is_file() or (self.size is not None and size != self.size)
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,11 @@ class BackupStatus:
     stale: bool
     unreachable: bool
     problem: str | None = None  # why the folder cannot be used, in plain words
+    missing: str | None = None  # newer backups recorded but no longer there, in plain words
 
     @property
     def needs_attention(self) -> bool:
-        return self.stale or self.unreachable
+        return self.stale or self.unreachable or self.missing is not None
 
     @property
     def last_words(self) -> str:
@@ -73,6 +91,8 @@ class BackupStatus:
         said: list[str] = []
         if self.unreachable and self.problem:
             said.append(self.problem)
+        if self.missing:
+            said.append(self.missing)
         if self.last is None:
             said.append("No backup of safedesk has been made yet.")
         elif self.stale:
@@ -132,41 +152,84 @@ def _writable(folder: Path) -> bool:
 
 
 def assess(
-    last: LastBackup | None, folder: Path, now: datetime, *, may_create: bool = False
+    last: LastBackup | None,
+    folder: Path,
+    now: datetime,
+    *,
+    may_create: bool = False,
+    missing: str | None = None,
 ) -> BackupStatus:
     problem = folder_problem(folder, may_create=may_create)
     stale = last is None or now - last.at > STALE_AFTER
-    return BackupStatus(folder, last, now, stale, problem is not None, problem)
+    return BackupStatus(folder, last, now, stale, problem is not None, problem, missing)
+
+
+# Enough to find the newest backup still in place; a school makes about two a day.
+_LOOK_BACK = 400
+
+
+def recorded_backups(session: Session, limit: int = _LOOK_BACK) -> list[LastBackup]:
+    """The backups the school file records as written and checked, newest first."""
+    with session.store.read() as conn:
+        rows = conn.execute(
+            "SELECT at, detail FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT ?",
+            (CREATED, limit),
+        ).fetchall()
+    found = []
+    for at, detail_text in rows:
+        detail = json.loads(detail_text)
+        size = detail.get("size")
+        found.append(
+            LastBackup(
+                from_stored(str(at)),
+                str(detail.get("file", "")),
+                str(detail.get("folder", "")),
+                int(size) if isinstance(size, int) else None,
+            )
+        )
+    return found
+
+
+def _newest_in_place(recorded: list[LastBackup]) -> tuple[LastBackup | None, int]:
+    """The newest recorded backup still where it was written, and how many newer ones are
+    not: the audit log says a backup was made, only the file says it is still there."""
+    for gone, backup in enumerate(recorded):
+        if not backup.gone():
+            return backup, gone
+    return None, len(recorded)
 
 
 def last_good_backup(session: Session) -> LastBackup | None:
-    """The newest backup that was written and checked, as the school file records it."""
-    with session.store.read() as conn:
-        row = conn.execute(
-            "SELECT seq FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1", (CREATED,)
-        ).fetchone()
-        if row is None:
-            return None
-        found = next(audit.events(conn, after_seq=int(row[0]) - 1, limit=1), None)
-    if found is None:
-        return None
-    detail = found.detail
-    return LastBackup(
-        from_stored(found.at), str(detail.get("file", "")), str(detail.get("folder", ""))
-    )
+    """The newest backup that was written and checked, and is still where it was written."""
+    return _newest_in_place(recorded_backups(session))[0]
 
 
 def status(session: Session) -> BackupStatus:
     from safedesk.services.settings import backup_folder
 
     folder = backup_folder(session)
+    recorded = recorded_backups(session)
+    last, gone = _newest_in_place(recorded)
+    missing = None
+    if gone:
+        newest = recorded[0]
+        where = newest.folder or "its folder"
+        when = when_words(newest.at, session.clock.now())
+        missing = (
+            f"The newest backup, made {when}, is no longer in {where}: it was removed or "
+            "replaced. Back up now, and check the backup folder."
+            if gone == 1
+            else f"The {gone} newest backups (the newest made {when}) are no longer in "
+            f"{where}: they were removed or replaced. Back up now, and check the backup folder."
+        )
     # The data folder's own backups/ is made at the first backup. A folder the school chose
     # that has gone is worth saying (a backup would make it again where its parent is).
     return assess(
-        last_good_backup(session),
+        last,
         folder,
         session.clock.now(),
         may_create=folder == session.paths.backups,
+        missing=missing,
     )
 
 
@@ -177,6 +240,7 @@ __all__ = [
     "assess",
     "folder_problem",
     "last_good_backup",
+    "recorded_backups",
     "status",
     "when_words",
 ]

@@ -58,13 +58,19 @@ def trial_words(trial: TrialRestore) -> str:
     unseen = (
         " The "
         + " and ".join(trial.not_opened)
-        + " cannot be opened with your account: they were checked as files, and are checked "
-        "in full at a member's next sign-in after a restore."
+        + " cannot be opened with your account, so they were not checked: they are there, "
+        "and only a DSL or the headteacher can open them (after a restore, at their next "
+        "sign-in)."
         if trial.not_opened
         else ""
     )
+    verdict = (
+        "The files your account can open opened and checked out in full"
+        if trial.not_opened
+        else "The backup opened and checked out in full"
+    )
     return (
-        f"The backup opened and checked out in full. It holds {_listed(held)}.{unseen} "
+        f"{verdict}. It holds {_listed(held)}.{unseen} "
         "Nothing was replaced: the copy it was opened into has been removed."
     )
 
@@ -139,7 +145,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.result_text)
         layout.addWidget(self.buttons)
 
-        newest = backup.newest_backup(settings.backup_folder(session))
+        newest = backup.newest_recorded_backup(session, settings.backup_folder(session))
         if newest is not None:
             self.use(newest)
         else:

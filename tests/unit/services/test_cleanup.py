@@ -178,6 +178,7 @@ def test_a_backup_that_fails_to_write_is_not_audited(
         "automatic": False,
         "folder": str(usb),
         "verified": True,
+        "size": made.stat().st_size,
     }
     assert made.is_file()
 
