@@ -163,3 +163,17 @@ def test_the_preview_fits_at_its_opening_size(
     table = dialog.table
     width = sum(table.columnWidth(c) for c in range(table.columnCount()))
     assert width <= table.viewport().width()
+
+
+def test_a_file_with_hundreds_of_problems_lists_the_first_hundred_and_says_more(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    bad = tmp_path / "export.csv"
+    lines = [f"{A},Okafor,Chidi,31/02/2018" for _ in range(150)]
+    bad.write_text("UPN,Surname,Forename,DOB\n" + "\n".join(lines) + "\n", "utf-8")
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, bad)
+    assert "cannot be imported: more than 100 problems below." in dialog.summary.text()
+    rows = cells(dialog)
+    assert len(rows) == 101 and "more problems not listed here" in rows[-1][1]
+    assert not dialog.import_button.isEnabled()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.pupil_csv import MORE_PROBLEMS
 from safedesk.services.pupil_import import (
     ImportOutdated,
     ImportPreview,
@@ -204,8 +205,12 @@ class PupilImportDialog(QDialog):
             self.import_button.setDefault(True)
 
     def _show_problems(self, found: Mapping[str, str]) -> None:
+        listed = len(found) - (1 if MORE_PROBLEMS in found else 0)
+        count = (
+            f"more than {listed} problems" if MORE_PROBLEMS in found else _count(listed, "problem")
+        )
         self.summary.setText(
-            f"This file cannot be imported: {_count(len(found), 'problem')} below. Nothing has "
+            f"This file cannot be imported: {count} below. Nothing has "
             "been changed. Correct the file (or export it again from your MIS), then choose it "
             "again."
         )
