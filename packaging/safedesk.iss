@@ -47,6 +47,11 @@ Name: "{group}\Uninstall safedesk"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\safedesk"; Filename: "{app}\safedesk.exe"; WorkingDir: "{app}"
 
 [Run]
+; [Dirs] only adds rights: a folder someone made there before the install would stay theirs.
+; Take it back: owned by Administrators; SYSTEM and Administrators full control, the PC's
+; users modify; nothing inherited from ProgramData (no CREATOR OWNER, no Everyone).
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\safedesk"" /setowner *S-1-5-32-544 /T /C /Q"; Flags: runhidden waituntilterminated
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\safedesk"" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)M /T /C /Q"; Flags: runhidden waituntilterminated
 Filename: "{app}\safedesk.exe"; Description: "Start safedesk now"; Flags: nowait postinstall skipifsilent
 
 [UninstallDelete]
