@@ -237,6 +237,8 @@ def test_choosing_a_folder_and_the_numbers_kept(
     qtbot: QtBot, head_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = open_panel(qtbot, head_session)
+    # Until one is chosen, backups stay in the data folder: the panel says what that means.
+    assert "if the PC fails or is stolen, the backups go with it" in panel.folder_label.text()
     network = tmp_path / "share"
     network.mkdir()
     monkeypatch.setattr(pickers, "choose_folder", lambda *_a: network)

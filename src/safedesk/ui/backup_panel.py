@@ -129,7 +129,17 @@ class BackupPanel(QGroupBox):
     # --- what the panel shows ----------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.folder_label.setText(f"Backups go to: {settings.backup_folder(self.session)}")
+        folder = settings.backup_folder(self.session)
+        on_this_pc = folder.is_relative_to(self.session.paths.root)
+        self.folder_label.setText(
+            f"Backups go to: {folder}"
+            + (
+                "\nThat is inside safedesk's own folder on this PC: if the PC fails or is "
+                "stolen, the backups go with it. Choose a USB disk or a network share."
+                if on_this_pc
+                else ""
+            )
+        )
         tasks.run(backup_status.status, self.session).on_success(self._show_status).on_error(
             lambda exc: self.warning_label.setText(user_message(exc))
         )
