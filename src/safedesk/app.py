@@ -49,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("safedesk")
     app.setApplicationDisplayName("safedesk")
     theme.apply(app)
+    from safedesk.ui.collector import UiThreadCollector
+
+    # Cycles are collected on this thread only, and never while a worker thread runs.
+    collector = UiThreadCollector(app)
 
     demo = None
     if args.demo:
@@ -96,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("safedesk closed")
         return code
     finally:
+        collector.stop()
         lock.release()
         app_log.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from safedesk.services.session import Session
 from safedesk.store import audit, pupils
 from safedesk.ui import tasks
 from safedesk.ui.chronology_page import ChronologyPage
+from safedesk.ui.collector import no_collection_while_tasks_run
 from tests import factories
 
 START = datetime.fromisoformat("2026-09-07T09:00").astimezone()
@@ -78,10 +80,13 @@ def test_export_writes_the_pdf_with_a_password(
 
 @pytest.fixture
 def real_threads() -> Iterator[None]:
-    tasks.set_pool(QThreadPool.globalInstance())
-    yield
-    QThreadPool.globalInstance().waitForDone(30_000)
-    tasks.set_pool(tasks.InlinePool())
+    # As in the app (ui/collector.py): no cycle collection while a worker thread runs.
+    with no_collection_while_tasks_run():
+        tasks.set_pool(QThreadPool.globalInstance())
+        yield
+        QThreadPool.globalInstance().waitForDone(30_000)
+        tasks.set_pool(tasks.InlinePool())
+    gc.collect()
 
 
 def test_ui_stays_responsive_during_export(
