@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.roles import Role
+from safedesk.services import settings
 from safedesk.services.session import Session
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.main_window import MainWindow
 from safedesk.ui.pupil_import_dialog import PupilImportDialog
 from tests.ui.conftest import activate
 
@@ -44,12 +46,51 @@ def test_the_head_and_administrator_gets_every_tab(qtbot: QtBot, head_session: S
     assert page.accounts_panel.isVisibleTo(page.tabs.widget(1))
 
 
-def test_a_dsl_gets_backups_and_checks_but_no_accounts_or_import(qtbot: QtBot, session_as) -> None:
+def test_a_dsl_sees_the_accounts_to_grant_and_confirm_but_imports_nothing(
+    qtbot: QtBot, session_as
+) -> None:
     page = shown_page(qtbot, session_as(Role.DSL))
     titles = tab_titles(page)
-    assert titles[0] == "Backups and checks"
-    assert "Staff accounts" not in titles and "Pupils" not in titles
-    assert page.accounts_panel is None
+    assert titles[:2] == ["Backups and checks", "Staff accounts"]
+    assert "Pupils" not in titles and "Settings" not in titles
+    assert page.accounts_panel is not None
+
+
+def test_in_the_main_window_the_backups_panel_updates_the_status_bar(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    settings.update_settings(head_session, backup_dir=str(tmp_path / "usb"))
+    window = MainWindow(head_session, "Test School")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    label = window.backup_watch.status_label
+    qtbot.waitUntil(lambda: label.text() == "Last backup: none yet")
+    assert window.admin_page is not None
+    window.show_page("Admin")
+    panel = window.admin_page.backup_panel
+    qtbot.mouseClick(panel.back_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: label.text().startswith("Last backup: today at"))
+    window.stop()
+
+
+def test_pupils_imported_on_the_admin_page_show_on_the_pupils_page(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    window = MainWindow(head_session, "Test School")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.admin_page is not None and window.pupils_page is not None
+    before = window.pupils_page.model.rowCount()
+    window.admin_page.import_pupils()
+    dialog = window.admin_page.import_dialog
+    with qtbot.waitSignal(dialog.settled, timeout=20_000):
+        dialog.load(FIXTURES / "pupils_sims_utf8_bom.csv")
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: window.pupils_page.model.rowCount() > before)
+    dialog.close()
+    window.stop()
 
 
 def test_ctrl_tab_moves_through_the_tabs(qtbot: QtBot, head_session: Session) -> None:

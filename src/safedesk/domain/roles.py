@@ -56,6 +56,9 @@ _ADMIN = {
 
 _STAFF = {Permission.PUPIL_LIST, Permission.RECORD_CREATE}
 _DSL = _STAFF | {
+    # DSLs and the head grant reading roles and confirm administrators in person: they
+    # see the accounts (names, roles, what is asked for), never change them.
+    Permission.USER_LIST,
     Permission.BACKUP,
     Permission.AUDIT_VERIFY,
     Permission.READ_CONCERNS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -47,6 +47,8 @@ def _tab_page(tabs: QTabWidget, title: str) -> QVBoxLayout:
 
 
 class AdminPage(QWidget):
+    pupils_imported = Signal()  # the roll changed: the Pupils page reads it again
+
     def __init__(self, session: Session, *, kdf: KdfParams | None = None) -> None:
         super().__init__()
         self.session = session
@@ -185,6 +187,7 @@ class AdminPage(QWidget):
         from safedesk.ui.pupil_import_dialog import PupilImportDialog
 
         self.import_dialog = PupilImportDialog(self.session, self)
+        self.import_dialog.imported.connect(lambda _result: self.pupils_imported.emit())
         self.import_dialog.open()
 
     def _busy(self, text: str) -> None:

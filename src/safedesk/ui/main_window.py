@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             self._add("Search", self.search_page)
         if can(Permission.CASEWORK):
             self._add("Reports", ReportsPage(session))
+        self.admin_page: AdminPage | None = None
         if any(can(p) for p in (Permission.USER_LIST, Permission.BACKUP, Permission.PUPIL_IMPORT)):
             self.admin_page = AdminPage(session, kdf=kdf)
             self._add("Admin", self.admin_page)
@@ -140,8 +141,11 @@ class MainWindow(QMainWindow):
         self.backup_watch = BackupWatch(session, self, has_admin_page="Admin" in self.page_names)
         self.backup_watch.banner.admin_requested.connect(lambda: self.show_page("Admin"))
         self.statusBar().addPermanentWidget(self.backup_watch.status_label)
-        for panel in self.findChildren(BackupPanel):
-            self.watch_backup_panel(panel)
+        if self.admin_page is not None:
+            # Wired by name: the pages are not the window's children until the layout is set.
+            self.watch_backup_panel(self.admin_page.backup_panel)
+            if self.pupils_page is not None:
+                self.admin_page.pupils_imported.connect(self.pupils_page.load)
 
         # Pages reached from other pages, not from the navigation.
         labels = {

@@ -37,6 +37,10 @@ def test_the_dsl_works_the_whole_safeguarding_domain() -> None:
     dsl = permissions_for(frozenset({Role.DSL}))
     assert READING | {Permission.CASEWORK, Permission.AMEND_ANY, Permission.RECORD_CREATE} <= dsl
     assert Permission.USER_MANAGE not in dsl
+    # They see the accounts, to grant reading roles and confirm administrators in person.
+    assert Permission.USER_LIST in dsl
+    assert Permission.USER_LIST not in permissions_for(frozenset({Role.STAFF}))
+    assert Permission.USER_LIST not in permissions_for(frozenset({Role.BEHAVIOUR_LEAD}))
 
 
 def test_the_head_can_do_all_a_dsl_can() -> None:
