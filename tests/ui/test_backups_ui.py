@@ -321,8 +321,10 @@ def test_restore_from_the_app_puts_an_older_backup_back_and_returns_to_sign_in(
     kept = records.record(session, Kind.CONCERN, factories.concern())
     older = backup.create_backup(session, tmp_path / "older")
     lost = records.record(session, Kind.CONCERN, factories.concern())
-    panel = open_panel(qtbot, session)
-    window.watch_backup_panel(panel)  # as the Admin page's panel is
+    # The Admin page's own panel, as the window wired it.
+    assert window.admin_page is not None
+    window.show_page("Admin")
+    panel = window.admin_page.backup_panel
 
     monkeypatch.setattr(pickers, "choose_file", lambda *_a: older)
     qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
