@@ -4,6 +4,8 @@ administrator would, and the app back at sign-in after a restore."""
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
 import shutil
 import tempfile
@@ -12,8 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRect, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
@@ -22,8 +24,9 @@ from safedesk.services import backup, records, settings
 from safedesk.services.session import Session
 from safedesk.store import audit, backup_file
 from safedesk.store.crypto import FAST_KDF
-from safedesk.ui import pickers
+from safedesk.ui import msgbox, pickers, tasks
 from safedesk.ui.backup_panel import BackupPanel
+from safedesk.ui.collector import no_collection_while_tasks_run
 from safedesk.ui.controller import AppController
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.restore_dialog import RestoreDialog
@@ -325,20 +328,32 @@ def test_restore_from_the_app_puts_an_older_backup_back_and_returns_to_sign_in(
     assert window.admin_page is not None
     window.show_page("Admin")
     panel = window.admin_page.backup_panel
+    style = Path(__file__).parents[2] / "src" / "safedesk" / "ui" / "style.qss"
+    panel.setStyleSheet(style.read_text("utf-8"))  # the app's own look: the note has padding
 
     monkeypatch.setattr(pickers, "choose_file", lambda *_a: older)
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "confirm", lambda _p, _title, text: asked.append(text) or True)
     qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
     dialog = panel.dialog
     assert isinstance(dialog, RestoreDialog) and not dialog.trial
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.file_label.text() == str(older)
     qtbot.waitUntil(lambda: dialog.replaces_text.isVisible())
-    assert dialog.replaces_text.text().startswith(
+    replaces = dialog.replaces_text.text()
+    assert replaces.startswith(
         "A restore replaces the records as they are now (last changed today at "
     )
+    assert "(records, accounts, pupils and settings) will be gone" in replaces
+    assert "\u201creplaced\u201d folder" in replaces
+    qtbot.waitUntil(lambda: labels_fit(dialog))  # at the size it opened at, not one we chose
+    shot(dialog, "restore-dialog.png")
     qtbot.keyClicks(dialog.password, HEAD_PASSWORD)
     with qtbot.waitSignal(window.restored) as done:
-        qtbot.mouseClick(dialog.go_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter is Restore…
+    assert len(asked) == 1
+    assert "Anything recorded or changed since the backup was made" in asked[0]
+    assert "kept aside" in asked[0] and "replaced" in asked[0]
 
     assert session.locked
     notice = done.args[0]
@@ -357,6 +372,110 @@ def test_restore_from_the_app_puts_an_older_backup_back_and_returns_to_sign_in(
     assert list(school.paths.replaced.iterdir())  # the store it replaced is kept aside
     window2 = sign_in(qtbot, controller)  # the app carries on after signing in again
     assert window2 is not window
+
+
+def labels_fit(dialog: QWidget) -> bool:
+    """Every label shown has the height its wrapped words need, and none overlaps another."""
+    shown = [w for w in dialog.findChildren(QLabel) if w.isVisible() and w.text()]
+    for label in shown:
+        if label.wordWrap() and label.height() < label.heightForWidth(label.width()):
+            return False
+    boxes = [QRect(w.mapTo(dialog, w.rect().topLeft()), w.size()) for w in shown]
+    return not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_enter_in_the_password_tests_the_restore_and_never_opens_the_picker(
+    qtbot: QtBot, head_session: Session, usb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.choose_backup_folder(head_session, usb)
+    backup.create_backup(head_session)
+    picked: list[object] = []
+    monkeypatch.setattr(pickers, "choose_file", lambda *a: picked.append(a))
+    panel = open_panel(qtbot, head_session)
+    dialog = panel.open_restore(trial=True)
+    qtbot.waitUntil(lambda: dialog.backup_text.text().startswith("This backup was made"))
+    assert dialog.password.hasFocus()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # no password yet: nothing happens
+    assert picked == [] and dialog.result_text.text() == ""
+    qtbot.keyClicks(dialog.password, HEAD_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Nothing was replaced" in dialog.result_text.text())
+    assert picked == []
+    assert dialog.go_button.isDefault() and not dialog.choose_button.autoDefault()
+    qtbot.waitUntil(lambda: labels_fit(dialog))
+    shot(dialog, "restore-trial-after-enter.png")
+
+
+def test_a_backup_folder_out_of_reach_is_said_as_such(
+    qtbot: QtBot, head_session: Session, usb: Path
+) -> None:
+    settings.choose_backup_folder(head_session, usb)
+    backup.create_backup(head_session)
+    shutil.rmtree(usb)  # the USB disk was taken away
+    dialog = open_panel(qtbot, head_session).open_restore(trial=False)
+    said = dialog.backup_text.text()
+    assert f"The school's backup folder, {usb}, cannot be found" in said
+    assert "may be unplugged" in said and "choose a backup file from somewhere else" in said
+    assert not dialog.go_button.isEnabled()
+
+
+def test_closing_the_dialog_while_a_check_runs_ignores_its_result(
+    qtbot: QtBot,
+    head_session: Session,
+    usb: Path,
+    caplog: pytest.LogCaptureFixture,
+    no_modal_dialogs: list[tuple[str, str]],
+) -> None:
+    """Esc while the backup is being checked: the check ends after the dialog is gone (the
+    panel deletes it), and nothing goes wrong. Work starts on the next pass of the event loop
+    (ui/tasks.py), so Esc straight after Enter always comes first."""
+    settings.choose_backup_folder(head_session, usb)
+    backup.create_backup(head_session)
+    panel = open_panel(qtbot, head_session)
+    for trial in (True, False):
+        dialog = panel.open_restore(trial=trial)
+        qtbot.waitUntil(lambda d=dialog: d.backup_text.text().startswith("This backup was"))
+        qtbot.keyClicks(dialog.password, HEAD_PASSWORD)
+        with caplog.at_level(logging.WARNING):
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+            assert dialog.closed and panel.dialog is None
+            qtbot.waitUntil(lambda: not tasks.busy())
+        assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert no_modal_dialogs == []
+    assert not head_session.locked
+
+
+@pytest.fixture
+def real_threads() -> Iterator[None]:
+    # As in the app (ui/collector.py): no cycle collection while a worker thread runs.
+    with no_collection_while_tasks_run():
+        tasks.set_pool(QThreadPool.globalInstance())
+        yield
+        QThreadPool.globalInstance().waitForDone(30_000)
+        tasks.set_pool(tasks.InlinePool())
+    gc.collect()
+
+
+def test_closing_while_a_check_runs_on_a_worker_thread(
+    qtbot: QtBot,
+    head_session: Session,
+    usb: Path,
+    caplog: pytest.LogCaptureFixture,
+    real_threads: None,
+) -> None:
+    settings.choose_backup_folder(head_session, usb)
+    backup.create_backup(head_session)
+    panel = open_panel(qtbot, head_session)
+    dialog = panel.open_restore(trial=True)
+    qtbot.waitUntil(lambda: dialog.backup_text.text().startswith("This backup was made"))
+    qtbot.keyClicks(dialog.password, HEAD_PASSWORD)
+    with caplog.at_level(logging.WARNING):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert dialog.progress.isVisible()
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not tasks.busy(), timeout=30_000)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_screenshot_of_the_panel(qtbot: QtBot, head_session: Session, usb: Path) -> None:

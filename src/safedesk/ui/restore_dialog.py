@@ -9,15 +9,22 @@ records as they are now, and when they were last changed) and asks once more; th
 session closes (so no file is open while the files are swapped), the restore runs off the UI
 thread, and ``restored`` (or ``restore_failed``) carries the words for the sign-in window:
 the keys change after a restore, so everyone signs in again.
+
+The password's Enter is the go button's (the dialog's default button): never the file picker.
+Closing the dialog while a check runs is allowed; its result, when it comes, is ignored
+(``closed``). While the restore itself runs, the dialog cannot be closed: its result is what
+takes everyone back to sign-in.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -38,8 +45,17 @@ from safedesk.services.backup_status import when_words
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, pickers, tasks
 from safedesk.ui.errors import user_message
+from safedesk.ui.task_dialog import fit
 
 FILTER = "safedesk backups (*.sdbackup)"
+SINCE_LOST = (
+    "Anything recorded or changed since the backup was made (records, accounts, pupils and "
+    "settings) will be gone from the live records."
+)
+KEPT_ASIDE = (
+    "The records as they are now are kept aside, never deleted, in the \u201creplaced\u201d "
+    "folder inside safedesk's data folder. Everyone signs in again afterwards."
+)
 
 
 def made_words(at: datetime, now: datetime) -> str:
@@ -79,6 +95,12 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _wrapped(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 class RestoreDialog(QDialog):
     restore_starting = Signal()  # the session is about to close
     restored = Signal(str)  # what the sign-in window should say
@@ -90,29 +112,28 @@ class RestoreDialog(QDialog):
         self.trial = trial
         self.info: BackupInfo | None = None
         self.path: Path | None = None
+        self.closed = False  # late results of checks are then ignored
+        self.restoring = False  # the session has closed for the restore: no closing now
         self.setWindowTitle("Test a restore" if trial else "Restore from a backup")
         self.setMinimumWidth(620)
 
-        intro = QLabel(
+        intro = _wrapped(
             "safedesk opens the backup in a temporary folder, checks it as a restore would, and "
             "tells you what it holds. Nothing is replaced."
             if trial
             else "Restoring puts the school's records back as they were when the backup was "
             "made. safedesk checks the backup first and replaces nothing unless it is sound."
         )
-        intro.setWordWrap(True)
-        self.file_label = QLabel("No backup chosen")
-        self.file_label.setWordWrap(True)
+        self.file_label = _wrapped("No backup chosen")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choose_button = QPushButton("&Choose another backup…")
+        self.choose_button.setAutoDefault(False)  # Enter is the go button's, never the picker
         self.choose_button.clicked.connect(self.choose)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_label, 1)
         file_row.addWidget(self.choose_button)
-        self.backup_text = QLabel()
-        self.backup_text.setWordWrap(True)
-        self.replaces_text = QLabel()
-        self.replaces_text.setWordWrap(True)
+        self.backup_text = _wrapped()
+        self.replaces_text = _wrapped()
         self.replaces_text.setObjectName("Note")
         self.replaces_text.setVisible(False)
         self.password = QLineEdit()
@@ -121,17 +142,21 @@ class RestoreDialog(QDialog):
         self.password.textChanged.connect(self._update_buttons)
         form = QFormLayout()
         form.addRow("Your &password:", self.password)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.result_text = QLabel()
-        self.result_text.setWordWrap(True)
+        self.result_text = _wrapped()
         self.result_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.go_button = QPushButton("&Test the restore" if trial else "&Restore…")
         self.go_button.setObjectName("Primary")
         self.buttons.addButton(self.go_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close_button.setAutoDefault(False)
+        self.go_button.setAutoDefault(False)
+        self.go_button.setDefault(True)  # Enter in the password starts it, once it can
         self.go_button.clicked.connect(self.go)
         self.buttons.rejected.connect(self.reject)
 
@@ -145,14 +170,53 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.result_text)
         layout.addWidget(self.buttons)
 
-        newest = backup.newest_recorded_backup(session, settings.backup_folder(session))
+        folder = settings.backup_folder(session)
+        newest = backup.newest_recorded_backup(session, folder) if folder.is_dir() else None
         if newest is not None:
             self.use(newest)
+        elif not folder.is_dir():
+            self.backup_text.setText(
+                f"The school's backup folder, {folder}, cannot be found: the disk it is on "
+                "may be unplugged. Plug it back in and open this again, or choose a backup "
+                "file from somewhere else."
+            )
         else:
             self.backup_text.setText(
-                "There is no backup in the school's backup folder: choose one."
+                f"There is no backup in the school's backup folder, {folder}. Choose a "
+                "backup file from somewhere else."
             )
         self._update_buttons()
+        self.password.setFocus()
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        self.closed = True
+        super().done(result)
+
+    def reject(self) -> None:
+        if self.restoring:  # Esc or the window's close: its result takes everyone to sign-in
+            return
+        super().reject()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit(self)
+
+    def _said(self, label: QLabel, text: str) -> None:
+        """Set a label's words and give it the height they need at the dialog's width."""
+        label.setText(text)
+        if self.isVisible():
+            fit(self)
+
+    def _open(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """``callback``, unless the dialog was closed (perhaps deleted) before it came."""
+
+        def guarded(*args: object) -> None:
+            if not self.closed:
+                callback(*args)
+
+        return guarded
 
     # --- choosing and the first check --------------------------------------------------------
 
@@ -165,31 +229,33 @@ class RestoreDialog(QDialog):
     def use(self, path: Path) -> None:
         self.path, self.info = path, None
         self.file_label.setText(str(path))
-        self.backup_text.setText("Checking the backup file…")
         self.result_text.clear()
         self.replaces_text.hide()
+        self._said(self.backup_text, "Checking the backup file…")
         self._update_buttons()
         tasks.run(backup.inspect_backup, self.session, path).on_success(
-            lambda info: self._inspected(path, info)
-        ).on_error(lambda exc: self._not_usable(path, exc))
+            self._open(lambda info: self._inspected(path, info))
+        ).on_error(self._open(lambda exc: self._not_usable(path, exc)))
 
     def _inspected(self, path: Path, info: BackupInfo) -> None:
         if path != self.path:
             return
         now = self.session.clock.now()
         if not info.this_school:
-            self.backup_text.setText(
+            self._said(
+                self.backup_text,
                 "This file is a backup of a different school's safedesk, not this one. "
-                "Choose another backup."
+                "Choose another backup.",
             )
             return
         self.info = info
-        self.backup_text.setText(
+        self._said(
+            self.backup_text,
             f"This backup was made on {made_words(info.made_at, now)}. Every file in it is "
-            "whole. Type your password to open it and check it fully."
+            "whole. Type your password to open it and check it fully.",
         )
         if not self.trial:
-            tasks.run(backup.last_changed, self.session).on_success(self._show_replaces)
+            tasks.run(backup.last_changed, self.session).on_success(self._open(self._show_replaces))
         self._update_buttons()
 
     def _show_replaces(self, changed: datetime | None) -> None:
@@ -199,15 +265,15 @@ class RestoreDialog(QDialog):
         since = f" (last changed {when_words(changed, now)})" if changed is not None else ""
         self.replaces_text.setText(
             f"A restore replaces the records as they are now{since} with the records as they "
-            f"were on {made_words(self.info.made_at, now)}. Anything recorded since then will "
-            "no longer be in safedesk. The current files are kept aside in the data folder, "
-            "never deleted. Everyone signs in again afterwards."
+            f"were on {made_words(self.info.made_at, now)}. {SINCE_LOST} {KEPT_ASIDE}"
         )
         self.replaces_text.show()
+        if self.isVisible():
+            fit(self)
 
     def _not_usable(self, path: Path, exc: BaseException) -> None:
         if path == self.path:
-            self.backup_text.setText(user_message(exc))
+            self._said(self.backup_text, user_message(exc))
             self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -216,14 +282,14 @@ class RestoreDialog(QDialog):
     # --- checking in full, and restoring -----------------------------------------------------
 
     def _busy(self, text: str) -> None:
-        self.result_text.setText(text)
         self.progress.show()
+        self._said(self.result_text, text)
         for widget in (self.go_button, self.choose_button, self.password):
             widget.setEnabled(False)
 
     def _idle(self, text: str) -> None:
-        self.result_text.setText(text)
         self.progress.hide()
+        self._said(self.result_text, text)
         self.choose_button.setEnabled(True)
         self.password.setEnabled(True)
         self._update_buttons()
@@ -235,8 +301,8 @@ class RestoreDialog(QDialog):
         self._busy("Opening the backup in a temporary folder and checking it…")
         tasks.run(
             backup.trial_restore, self.session, path, password, check_only=not self.trial
-        ).on_success(lambda trial: self._checked(trial, password)).on_error(
-            lambda exc: self._idle(user_message(exc))
+        ).on_success(self._open(lambda trial: self._checked(trial, password))).on_error(
+            self._open(lambda exc: self._idle(user_message(exc)))
         )
 
     def _checked(self, trial: TrialRestore, password: str) -> None:
@@ -248,12 +314,14 @@ class RestoreDialog(QDialog):
         if not msgbox.confirm(
             self,
             "Restore this backup?",
-            f"The backup made on {made_words(trial.made_at, now)} is sound. Restore it now? "
-            "The records recorded since then will no longer be in safedesk, and everyone "
-            "signs in again afterwards.",
+            f"The backup made on {made_words(trial.made_at, now)} is sound. Restore it now?\n\n"
+            f"{SINCE_LOST}\n\n{KEPT_ASIDE}",
         ):
             self._idle("Nothing has been replaced.")
             return
+        if self.closed:  # closed behind the question (it cannot be, but never restore then)
+            return
+        self.restoring = True
         self._busy("Putting the backup in place and giving the files new keys…")
         self.restore_starting.emit()
         # Nothing may hold a file open while they are swapped: the session closes first,
