@@ -21,10 +21,12 @@ from pytestqt.qtbot import QtBot
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
 from safedesk.services import backup, records, settings
+from safedesk.services.backup_status import BackupStatus
 from safedesk.services.session import Session
 from safedesk.store import audit, backup_file
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import msgbox, pickers, tasks
+from safedesk.ui.backup_banner import BackupBanner
 from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.collector import no_collection_while_tasks_run
 from safedesk.ui.controller import AppController
@@ -88,12 +90,28 @@ def backups_recorded(school: SchoolStore) -> list[audit.AuditEvent]:
 
 
 def test_a_backup_is_made_at_sign_in_and_at_every_sign_out(
-    qtbot: QtBot, school: SchoolStore, controller: AppController, usb: Path
+    qtbot: QtBot,
+    school: SchoolStore,
+    controller: AppController,
+    usb: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The school's very first backup is made at this sign-in: while it is being written, the
+    # banner never says there is no backup yet.
+    banners: list[str] = []
+    show_status = BackupBanner.show_status
+
+    def recording(banner: BackupBanner, status: BackupStatus, failure: str = "") -> None:
+        show_status(banner, status, failure)
+        if not banner.isHidden():
+            banners.append(banner.text.text())
+
+    monkeypatch.setattr(BackupBanner, "show_status", recording)
     window = sign_in(qtbot, controller)
     label = window.backup_watch.status_label
     qtbot.waitUntil(lambda: label.text().startswith("Last backup: today"))
     assert window.backup_watch.banner.isHidden()  # the daily backup was made: nothing to say
+    assert banners == []
     session = controller.session
     assert session is not None
     daily = backup.newest_backup(usb)
@@ -153,12 +171,15 @@ def test_the_banner_shows_when_backups_are_old_or_out_of_reach_and_hides_after_o
     window.resize(1366, 768)
     window.show()
     watch = window.backup_watch
+    assert watch.timer.interval() == 60_000  # a USB disk taken away is said within a minute
     banner = watch.banner
     qtbot.waitUntil(lambda: banner.isVisible())
     assert "No backup of safedesk has been made yet." in banner.text.text()
     assert watch.status_label.text() == "Last backup: none yet"
 
     qtbot.mouseClick(banner.back_up_button, Qt.MouseButton.LeftButton)
+    assert watch.backing_up and banner.text.text() == "Backing up…"
+    watch.refresh()  # the minute's look, while the backup is written: still "Backing up…"
     qtbot.waitUntil(lambda: banner.isHidden())
     assert watch.status_label.text().startswith("Last backup: today at ")
 

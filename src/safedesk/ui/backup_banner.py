@@ -4,7 +4,12 @@ The banner shows when the last good backup is more than two days old (or there i
 the backup folder cannot be reached, or when a backup made in this session failed; it offers
 "Back up now" to those who may make backups, and the Admin page to those who have it. Anyone
 else is told to let the administrator know. ``BackupWatch`` keeps both up to date: looking at
-the folder (perhaps a network drive) happens off the UI thread.
+the folder (perhaps a network drive) happens off the UI thread, every minute: a look is cheap
+(the folder's state and a tiny probe file), and a USB disk taken away is said within a minute.
+
+"No backup yet" is never said while a backup is being written: the first look waits for the
+work in hand after sign-in (the controller's automatic backup at sign-in is among it), and
+while "Back up now" runs, the banner keeps saying "Backing up…".
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from safedesk.ui.errors import user_message
 
 log = logging.getLogger(__name__)
 
-REFRESH_MS = 15 * 60_000  # "older than two days" comes with time, not only with events
+REFRESH_MS = 60_000  # a USB disk taken away; "older than two days" comes with time too
 
 _STYLE = """
 QFrame#BackupBanner { background: #fff4e5; border-bottom: 2px solid #e8a33d; }
@@ -86,8 +91,8 @@ class BackupBanner(QFrame):
 
 
 class BackupWatch(QObject):
-    """Keeps the banner and the status-bar label true: at once, after each backup, and every
-    quarter of an hour."""
+    """Keeps the banner and the status-bar label true: once the work in hand after sign-in is
+    done, after each backup, and every minute."""
 
     def __init__(self, session: Session, parent: QWidget, *, has_admin_page: bool) -> None:
         super().__init__(parent)
@@ -98,41 +103,70 @@ class BackupWatch(QObject):
         self.status_label.setAccessibleName("Last backup")
         self.status: BackupStatus | None = None
         self.failure = ""
+        self.backing_up = False  # "Back up now" is running
+        self.stopped = False
+        self._reading = False  # a look at the folder is under way
+        self._again = False  # look again when it ends: something changed meanwhile
         self.banner.back_up_requested.connect(self.back_up_now)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        self.refresh()
+        # After the work in hand: at sign-in that is the automatic backup (started just after
+        # the window is made), and a school's first backup is not "no backup yet".
+        tasks.when_idle(self._first_look)
+
+    def _first_look(self) -> None:
+        if not self.stopped and not self.session.locked:
+            self.refresh()
 
     def refresh(self) -> None:
-        if self.session.locked:
-            self.timer.stop()
+        if self.stopped:
             return
+        if self.session.locked:
+            self.stop()
+            return
+        if self._reading:  # one look at a time (a slow network drive); then one more
+            self._again = True
+            return
+        self._reading, self._again = True, False
         tasks.run(backup_status.status, self.session).on_success(self._show).on_error(
             lambda exc: log.info("backup status not read (%s)", type(exc).__name__)
-        )
+        ).on_finished(self._read)
+
+    def _read(self) -> None:
+        self._reading = False
+        if self._again:
+            self.refresh()
 
     def _show(self, status: BackupStatus) -> None:
+        if self.stopped:
+            return
         self.status = status
         self.status_label.setText(status.short_words)
         self.status_label.setToolTip(status.last_words)
+        if self.backing_up:
+            return  # the banner says "Backing up…" until it ends
         self.banner.show_status(status, self.failure)
 
     def backed_up(self) -> None:
         """A backup was made and checked: whatever failed before is over."""
         self.failure = ""
+        self.backing_up = False
         self.refresh()
 
     def backup_failed(self, message: str) -> None:
         self.failure = message
+        self.backing_up = False
         self.refresh()
 
     def back_up_now(self) -> None:
+        self.backing_up = True
         self.banner.busy()
         tasks.run(backup.create_backup, self.session).on_success(
             lambda _path: self.backed_up()
         ).on_error(lambda exc: self.backup_failed(user_message(exc)))
 
     def stop(self) -> None:
+        self.stopped = True
         self.timer.stop()
