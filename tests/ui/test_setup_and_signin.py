@@ -57,9 +57,16 @@ def test_wizard_creates_the_records_and_shows_the_recovery_key_once(
     assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
     wizard.next()
     assert wizard.currentPage() is wizard.backup_page
+    # Nothing chosen for them: empty, and the page says what empty means.
+    assert wizard.backup_page.folder.text() == ""
+    assert "USB disk" in wizard.backup_page.folder.placeholderText()
+    if_empty = wizard.backup_page.if_empty
+    assert if_empty.isVisible() and str(paths.backups) in if_empty.text()
+    assert "until you choose a folder on the Admin page" in if_empty.text()
+    assert "if the PC fails or is stolen" in if_empty.text()
     with qtbot.waitSignal(wizard.finished_setup) as finished:
         wizard.accept()
-    assert finished.args == ["s.bennett", str(paths.backups)]
+    assert finished.args == ["s.bennett", ""]  # the data folder's own, until one is chosen
     assert wizard.recovery_page.key.text() == ""  # not left in the widget
     session = vault.sign_in(paths, "s.bennett", "a long enough password")
     try:
@@ -103,12 +110,19 @@ def test_the_office_sets_up_for_a_headteacher_who_will_make_the_keys(
     assert wizard.currentPage() is wizard.head_later_page
     said = wizard.head_later_page.text.text()
     assert "s.okafor" in said and "in person" in said and "Mr Sam Okafor" in said
+    # Staff accounts wait for the head to confirm the administrator's own, in person.
+    assert "once the headteacher has signed in for the first time" in said
+    assert "Admin → Staff accounts → Confirm in person" in said
     assert wizard.recovery_id not in wizard.visitedIds()
     wizard.next()
     assert wizard.currentPage() is wizard.backup_page
+    usb = tmp_path / "usb" / "safedesk backups"
+    qtbot.keyClick(wizard, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Backup f&older
+    assert wizard.backup_page.folder.hasFocus()
+    qtbot.keyClicks(wizard.backup_page.folder, str(usb))
     with qtbot.waitSignal(wizard.finished_setup) as finished:
-        wizard.accept()
-    assert finished.args == ["s.bennett", str(paths.backups)]
+        qtbot.keyClick(wizard.backup_page.folder, Qt.Key.Key_Return)
+    assert finished.args == ["s.bennett", str(usb)]
 
     office = vault.sign_in(paths, "s.bennett", "a long enough password")
     try:
@@ -121,6 +135,78 @@ def test_the_office_sets_up_for_a_headteacher_who_will_make_the_keys(
         assert head.password_from_administrator and head.compartments == {}
     finally:
         head.close()
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single "&" (Alt+letter), if any."""
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
+
+
+def clashes(wizard: SetupWizard) -> set[str]:
+    """Alt+letters of the current page's fields that the wizard's own buttons also use."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    buttons = {
+        _mnemonic(wizard.button(which).text())
+        for which in (
+            wizard.WizardButton.BackButton,
+            wizard.WizardButton.NextButton,
+            wizard.WizardButton.CommitButton,
+            wizard.WizardButton.FinishButton,
+            wizard.WizardButton.CancelButton,
+        )
+        if wizard.button(which).isVisible()
+    } - {None}
+    page = wizard.currentPage()
+    fields = [w.text() for w in page.findChildren(QLabel) if w.isVisible()]
+    fields += [w.text() for w in page.findChildren(QAbstractButton) if w.isVisible()]
+    return {m for m in map(_mnemonic, fields) if m} & buttons
+
+
+def test_no_alt_letter_on_a_page_is_also_a_wizard_buttons(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.resize(1366, 768)
+    wizard.show()
+    activate(qtbot, wizard)
+    seen = [clashes(wizard)]
+    qtbot.keyClicks(wizard.school_page.school, "Hill Top")
+    # Alt+N is Next, not the name field: it goes on to the account page.
+    qtbot.keyClick(wizard, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.account_page)
+    seen.append(clashes(wizard))
+    wizard.back()
+    fill_school_and_account(qtbot, wizard)
+    page = wizard.head_page
+    for answer in (page.no, page.yes):
+        qtbot.keyClick(answer, Qt.Key.Key_Space)
+        seen.append(clashes(wizard))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
+    seen.append(clashes(wizard))
+    qtbot.keyClick(wizard.recovery_page.saved, Qt.Key.Key_Space)
+    wizard.next()
+    assert wizard.currentPage() is wizard.backup_page
+    seen.append(clashes(wizard))
+    assert seen == [set()] * len(seen)
+
+
+def test_the_question_is_only_whether_you_are_the_headteacher(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    wizard = SetupWizard(paths, FAST_KDF)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_school_and_account(qtbot, wizard)
+    said = " ".join(w.text() for w in wizard.head_page.findChildren(QLabel) if w.isVisible())
+    assert "Are you also the headteacher?" in said
+    assert "DSL" not in said and "Safeguarding Lead" not in said
+    assert "DSL" not in wizard.head_page.yes.text()
+    # What each answer does, before choosing.
+    assert "can read every safeguarding and behaviour record" in said
+    assert "one-time password you give them in person" in said
 
 
 def test_wizard_names_what_is_wrong_and_creates_nothing(qtbot: QtBot, tmp_path: Path) -> None:

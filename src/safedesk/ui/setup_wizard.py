@@ -2,13 +2,17 @@
 
 1. the school's name;
 2. your own account: you become safedesk's administrator;
-3. "Are you also the headteacher (or the DSL)?" — asked, never assumed. Yes: your account
+3. "Are you also the headteacher?" — asked, never assumed. Yes: your account
    is also the head's, and the safeguarding and behaviour files and the recovery key are
    made now with your password. No: the head's account is made with a one-time password,
    and those are made at the head's own first sign-in and shown only to them;
 4. Yes: the recovery key (print, save to a USB stick, copy), shown once.
    No: what happens next, and that the one-time password is given in person;
-5. where backups go.
+5. where backups go: empty until chosen (until then they are kept in safedesk's own folder
+   on this PC, which the page says is not safe if the PC fails or is stolen).
+
+No field's Alt+letter is also a wizard button's (Next, Back, Cancel, Finish, Set up) on the
+same page.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ class SchoolPage(QWizardPage):
         self.school.setPlaceholderText("for example St Mary's C of E Primary School")
         self.registerField("school*", self.school)
         form = QFormLayout(self)
-        form.addRow("School &name *", self.school)
+        form.addRow("School na&me *", self.school)  # Alt+N is Next
         form.addRow(
             _label("This name is shown when people sign in, and printed on reports.", "Subtitle")
         )
@@ -108,7 +112,7 @@ class AccountPage(QWizardPage):
         self.error.hide()
         form = QFormLayout(self)
         form.addRow("&Username *", self.username)
-        form.addRow("Full &name *", self.display)
+        form.addRow("Full na&me *", self.display)  # Alt+N is Next
         form.addRow("&Password *", self.password)
         form.addRow("Password &again *", self.confirm)
         form.addRow(
@@ -150,13 +154,24 @@ class HeadteacherPage(QWizardPage):
             "Only the headteacher and the staff they choose can read safeguarding and "
             "behaviour records. An administrator who is not one of them never can."
         )
-        question = _label(
-            "<b>Are you also the headteacher (or the Designated Safeguarding Lead)?</b>"
-        )
-        self.yes = QRadioButton("&Yes: I am the headteacher or the DSL")
+        question = _label("<b>Are you also the headteacher?</b>")
+        self.yes = QRadioButton("&Yes: I am the headteacher")
         self.no = QRadioButton(
-            "N&o: I am setting safedesk up for them (for example as business manager)"
+            "N&o: I am setting safedesk up for the headteacher (for example as business manager)"
         )
+        yes_does = _label(
+            "Your account is also the headteacher's: it can read every safeguarding and "
+            "behaviour record, and you keep the school's recovery key.",
+            "Subtitle",
+        )
+        no_does = _label(
+            "You make the headteacher's account now, with a one-time password you give them "
+            "in person. Your account cannot read safeguarding or behaviour records.",
+            "Subtitle",
+        )
+        indent = self.yes.style().pixelMetric(self.yes.style().PixelMetric.PM_IndicatorWidth)
+        for does in (yes_does, no_does):
+            does.setContentsMargins(indent + 8, 0, 0, 0)
         self.answer = QButtonGroup(self)
         self.answer.addButton(self.yes)
         self.answer.addButton(self.no)
@@ -203,7 +218,9 @@ class HeadteacherPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         layout.addWidget(self.yes)
+        layout.addWidget(yes_does)
         layout.addWidget(self.no)
+        layout.addWidget(no_does)
         layout.addSpacing(6)
         layout.addWidget(self.yes_note)
         layout.addWidget(self.head_fields)
@@ -413,8 +430,11 @@ class HeadLaterPage(QWizardPage):
             "<b>recovery key</b>, which is shown to them alone, to print or save and keep "
             "safely.</p>"
             "<p>You will not see safeguarding or behaviour records, nor the recovery key: "
-            "that is how safedesk keeps them private. As administrator you can add staff "
-            "accounts; the headteacher decides who can read which records.</p>"
+            "that is how safedesk keeps them private.</p>"
+            "<p>As administrator you can add staff accounts once the headteacher has signed "
+            "in for the first time and confirmed your account in person (<b>Admin → Staff "
+            "accounts → Confirm in person</b>). The headteacher decides who can read which "
+            "records.</p>"
         )
 
 
@@ -425,14 +445,17 @@ class BackupPage(QWizardPage):
         self.setTitle("Backups")
         self.setSubTitle(
             "safedesk makes an encrypted backup every day and when it closes. "
-            "Choose a folder on another drive or a network share if you can."
+            "Choose a folder on a USB disk or a network share."
         )
-        self.folder = QLineEdit(str(wizard.paths.backups))
+        self.folder = QLineEdit()
         self.folder.setAccessibleName("Backup folder")
+        self.folder.setPlaceholderText(
+            "for example E:\\safedesk backups on a USB disk, or a network share"
+        )
         browse = QPushButton("C&hoose…")
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
-        caption = QLabel("&Backup folder")
+        caption = QLabel("Backup f&older")  # Alt+B is Back, Alt+F is Finish
         caption.setBuddy(self.folder)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -440,6 +463,13 @@ class BackupPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(caption)
         layout.addLayout(row)
+        self.if_empty = _label(
+            "If you leave this empty, backups are kept in safedesk's own folder on this PC "
+            f"({wizard.paths.backups}) until you choose a folder on the Admin page. That is "
+            "not safe: if the PC fails or is stolen, the backups go with it.",
+            "Note",
+        )
+        layout.addWidget(self.if_empty)
         layout.addWidget(
             _label(
                 "Backups are encrypted: they are safe on a USB stick or a network share, but "
@@ -450,7 +480,9 @@ class BackupPage(QWizardPage):
         layout.addStretch(1)
 
     def _browse(self) -> None:
-        chosen = pickers.choose_folder(self, "Choose a backup folder", Path(self.folder.text()))
+        typed = self.folder.text().strip()
+        start = Path(typed) if typed else Path.home()
+        chosen = pickers.choose_folder(self, "Choose a backup folder", start)
         if chosen:
             self.folder.setText(str(chosen))
 
