@@ -97,3 +97,23 @@ def test_the_form_is_checked_before_anything_slow(qtbot: QtBot, school: SchoolSt
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     assert "at least 10 characters" in dialog.error.text()
     assert school.paths.keys.read_bytes() == before
+
+
+def test_staff_are_told_first_to_ask_the_administrator(qtbot: QtBot, school: SchoolStore) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    _window, dialog = open_dialog(qtbot, school)
+    said = [
+        w.text()
+        for w in sorted(
+            (w for w in dialog.findChildren(QLabel) if w.isVisible() and w.text()),
+            key=lambda w: w.mapTo(dialog, w.rect().topLeft()).y(),
+        )
+    ]
+    asks = next(i for i, t in enumerate(said) if t.startswith("Ask your administrator"))
+    holds = next(i for i, t in enumerate(said) if t.startswith("If you hold the school's"))
+    assert asks < holds
+    assert "set a one-time password for you" in said[asks]
+    assert "(the headteacher keeps it" in said[holds]
+    key_row = dialog.recovery_key.mapTo(dialog, dialog.recovery_key.rect().topLeft()).y()
+    assert dialog.ask_first.mapTo(dialog, dialog.ask_first.rect().topLeft()).y() < key_row

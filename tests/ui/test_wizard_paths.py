@@ -146,6 +146,29 @@ def test_the_head_alone_sees_the_key_and_must_tick_before_going_on(
         session.close()
 
 
+def test_it_is_a_recovery_key_everywhere_and_the_sheet_says_where_it_is_used(
+    qtbot: QtBot,
+) -> None:
+    code = "ABCDE-12345-FGHIJ-67890-KLMNO"
+    dialog = RecoveryCodeDialog(code, "Hill Top", datetime.now(), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    on_screen = " ".join(
+        [dialog.windowTitle(), dialog.saved.text(), dialog.key.accessibleName()]
+        + [w.text() for w in dialog.findChildren(QLabel)]
+    )
+    assert "code" not in on_screen.lower().replace(code.lower(), "")
+    assert "recovery key" in dialog.windowTitle() and "the key safely" in dialog.saved.text()
+    used = "On the sign-in window, choose \u2018Forgotten your password?\u2019 and type this key"
+    assert used.lower() in on_screen.lower()
+    for sheet in (
+        recovery_dialog.recovery_sheet(code, "Hill Top", datetime.now()),
+        recovery_dialog.recovery_text(code, "Hill Top", datetime.now()),
+    ):
+        assert "safedesk recovery key" in sheet and "recovery code" not in sheet
+        assert "Forgotten your password?" in sheet and "type this key" in sheet
+
+
 def test_the_wrapped_explanation_ticks_the_box_when_clicked(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = RecoveryCodeDialog("ABCDE-12345-FGHIJ-67890-KLMNO", "Hill Top", datetime.now(), None)
     qtbot.addWidget(dialog)

@@ -1,4 +1,6 @@
-"""Forgotten your password? A new one, with the school's recovery key (the same reset as
+"""Forgotten your password? For most staff the answer is the administrator, who sets a
+one-time password: the dialog says that first. Whoever holds the school's recovery key (the
+headteacher keeps it) chooses a new one here (the same reset as
 ``safedesk-admin passwd --recovery``). The reset runs off the UI thread; afterwards the
 sign-in window has the username filled in."""
 
@@ -16,12 +18,13 @@ from safedesk.ui.task_dialog import TaskDialog, label
 if TYPE_CHECKING:
     from safedesk.store.crypto import KdfParams
 
-EXPLAINED = (
-    "With the school's recovery key — kept by the headteacher, printed or on a USB stick — "
-    "you can choose a new password for your account. Nothing you have recorded is lost."
+ASK_FIRST = (
+    "Ask your administrator to set a one-time password for you. You sign in with it and then "
+    "choose your own. Nothing you have recorded is lost."
 )
-NO_KEY = (
-    "No recovery key to hand? Ask your administrator: they can set a one-time password for you."
+EXPLAINED = (
+    "If you hold the school's recovery key (the headteacher keeps it, printed or on a USB "
+    "stick), you can choose a new password for your account here instead."
 )
 
 
@@ -61,9 +64,10 @@ class ForgottenPasswordDialog(TaskDialog):
         form.addRow("&Recovery key", self.recovery_key)
         form.addRow("&New password", self.new)
         form.addRow("New password &again", self.confirm)
+        self.ask_first = label(ASK_FIRST, "Note")
+        self.body.addWidget(self.ask_first)
         self.body.addWidget(label(EXPLAINED))
         self.body.addLayout(form)
-        self.body.addWidget(label(NO_KEY, "Subtitle"))
         # Enter moves on down the form, and changes the password from the last field.
         self.username.returnPressed.connect(self.recovery_key.setFocus)
         self.recovery_key.returnPressed.connect(self.new.setFocus)

@@ -1,5 +1,6 @@
-"""The school's recovery code, made at the headteacher's first sign-in: shown once, never
-logged, and the dialog stays until the head says it is stored."""
+"""The school's recovery key, made at the headteacher's first sign-in: shown once, never
+logged, and the dialog stays until the head says it is stored. (The same thing is a "recovery
+key" everywhere on screen and on paper; the code's own names still say "code" here and there.)"""
 
 from __future__ import annotations
 
@@ -27,9 +28,13 @@ from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.task_dialog import fit, label
 
 WHAT_IT_IS = (
-    "safedesk has just made your school's recovery key. This code unlocks it. With it, the "
-    "safeguarding and behaviour records can still be opened, and any password reset, if "
-    "you and every DSL forget yours. It is shown only now: safedesk does not keep it."
+    "safedesk has just made your school's recovery key. With it, the safeguarding and "
+    "behaviour records can still be opened, and any password reset, if you and every DSL "
+    "forget yours. It is shown only now: safedesk does not keep it."
+)
+WHERE_IT_IS_USED = (
+    "Where it is used: on the sign-in window, choose \u2018Forgotten your password?\u2019 and "
+    "type this key."
 )
 WHERE_TO_KEEP_IT = (
     "Print it, write it down or save it to a USB stick, and keep it with the school's other "
@@ -47,12 +52,14 @@ FIRST_SIGN_IN = "at the headteacher's first sign-in"
 def recovery_sheet(
     code: str, school_name: str, when: datetime, occasion: str = FIRST_SIGN_IN
 ) -> str:
-    """The printed page: what it is, for which school, and the code in large type."""
+    """The printed page: what it is, for which school, the key in large type, and where it is
+    used."""
     made = when.astimezone().strftime("%d/%m/%Y")
     return (
-        f"<h2>safedesk recovery code — {html.escape(school_name)}</h2>"
+        f"<h2>safedesk recovery key — {html.escape(school_name)}</h2>"
         f"<p>Made on {made} {html.escape(occasion)}.</p>"
         f"<p style='font-size:24pt; font-family:monospace'><b>{html.escape(code)}</b></p>"
+        f"<p><b>{html.escape(WHERE_IT_IS_USED)}</b></p>"
         f"<p>{html.escape(WHAT_IT_IS)}</p><p>{html.escape(WHERE_TO_KEEP_IT)}</p>"
         "<p><b>OFFICIAL-SENSITIVE</b></p>"
     )
@@ -64,9 +71,10 @@ def recovery_text(
     """The same sheet as plain text."""
     made = when.astimezone().strftime("%d/%m/%Y")
     return (
-        f"safedesk recovery code — {school_name}\n"
+        f"safedesk recovery key — {school_name}\n"
         f"Made on {made} {occasion}.\n\n"
         f"    {code}\n\n"
+        f"{WHERE_IT_IS_USED}\n\n"
         f"{WHAT_IT_IS}\n\n{WHERE_TO_KEEP_IT}\n\nOFFICIAL-SENSITIVE\n"
     )
 
@@ -183,14 +191,14 @@ class RecoveryCodeDialog(QDialog):
         self._code = code
         self._school_name = school_name
         self._made_at = made_at
-        self.setWindowTitle("safedesk — your recovery code")
+        self.setWindowTitle("safedesk — your recovery key")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(620)
-        heading = label("Your school's recovery code", "Title")
+        heading = label("Your school's recovery key", "Title")
         self.key = label(code, "RecoveryKey", plain=True)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key.setAccessibleName("Recovery code")
+        self.key.setAccessibleName("Recovery key")
         self.print_button = QPushButton("&Print…")
         self.print_button.clicked.connect(self._print)
         self.save_button = QPushButton("Sa&ve…")
@@ -203,7 +211,7 @@ class RecoveryCodeDialog(QDialog):
             button.setAutoDefault(False)  # Enter goes on (or is Done), never prints
         self.status = label("", "Subtitle")
         self.saved, statement = ticked_statement(
-            "I have &stored the code safely",
+            "I have &stored the key safely",
             "Printed, written down or saved on a USB stick, and kept away from this computer.",
         )
         self.done_button = QPushButton("&Done")
@@ -226,6 +234,7 @@ class RecoveryCodeDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(label(WHAT_IT_IS))
         layout.addWidget(self.key)
+        layout.addWidget(label(WHERE_IT_IS_USED))
         layout.addLayout(tools)
         layout.addWidget(label(WHERE_TO_KEEP_IT, "Note"))
         layout.addWidget(statement)
@@ -236,7 +245,7 @@ class RecoveryCodeDialog(QDialog):
 
     def _print(self) -> None:
         sheet = recovery_sheet(self._code, self._school_name, self._made_at)
-        if printing.print_html(self, "safedesk recovery code", sheet):
+        if printing.print_html(self, "safedesk recovery key", sheet):
             self._say("Sent to the printer. Check the page printed in full.")
 
     def _save(self) -> None:
@@ -255,7 +264,7 @@ class RecoveryCodeDialog(QDialog):
             self.remind()
 
     def remind(self) -> None:
-        self._say("Tick the box once the code is stored: it is not shown again.")
+        self._say("Tick the box once the key is stored: it is not shown again.")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

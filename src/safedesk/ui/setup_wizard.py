@@ -44,7 +44,12 @@ from safedesk.store.crypto import KdfParams
 from safedesk.ui import pickers, printing, tasks
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
-from safedesk.ui.recovery_dialog import recovery_sheet, save_recovery_sheet, ticked_statement
+from safedesk.ui.recovery_dialog import (
+    WHERE_IT_IS_USED,
+    recovery_sheet,
+    save_recovery_sheet,
+    ticked_statement,
+)
 from safedesk.ui.signin import remember_school_name
 
 SCHOOL, ACCOUNT, HEADTEACHER, RECOVERY, HEAD_LATER, BACKUP = range(6)
@@ -370,6 +375,7 @@ class RecoveryKeyPage(QWizardPage):
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key)
+        layout.addWidget(_label(WHERE_IT_IS_USED))
         layout.addLayout(row)
         layout.addWidget(advice)
         layout.addSpacing(8)
