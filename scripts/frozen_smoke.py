@@ -2,7 +2,8 @@
 
     uv run python scripts/frozen_smoke.py [dist/safedesk]
 
-Runs the frozen ``safedesk-admin`` through init, pupils import, record concern, chronology
+Runs the frozen ``safedesk-admin`` through init, pupils import (a CSV, and a CTF as a dry
+run), record concern, chronology
 --pdf (the bundled fonts must load) and verify, in a new temporary data folder; checks that
 every data file of the package is in the bundle; then starts the frozen ``safedesk`` offscreen
 and waits for its first window. Exit 0 when all pass; otherwise prints what failed, exit 1.
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT / "packaging"))
 from package_data import data_files  # noqa: E402
 
 PUPILS_CSV = ROOT / "tests" / "fixtures" / "pupils_sims_utf8_bom.csv"
+PUPILS_CTF = ROOT / "docs" / "samples" / "pupils.ctf.xml"
 UPN = "B801200005001"  # the first pupil of that file
 PASSWORD = "smoke-test-password-1"  # noqa: S105 — a throwaway store in a temporary folder
 TIMEOUT_S = 180
@@ -95,6 +97,10 @@ def admin_jobs(admin: Path, data: Path, work: Path) -> None:
     out = run([*base, "pupils", "import", str(PUPILS_CSV), *as_head], env=env)
     if "added" not in out:
         raise SmokeFailed(f"pupils import printed:\n{out}")
+    # A Common Transfer File too (read with the bundled defusedxml), without applying it.
+    out = run([*base, "pupils", "import", str(PUPILS_CTF), "--dry-run", *as_head], env=env)
+    if "nothing was imported" not in out:
+        raise SmokeFailed(f"pupils import of a CTF (dry run) printed:\n{out}")
     concern = {
         "pupils": [UPN],
         "occurred_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="seconds"),
