@@ -177,3 +177,88 @@ def test_a_file_with_hundreds_of_problems_lists_the_first_hundred_and_says_more(
     rows = cells(dialog)
     assert len(rows) == 101 and "more problems not listed here" in rows[-1][1]
     assert not dialog.import_button.isEnabled()
+
+
+# Other children under the sample's UPNs: the CTF would change their names or birthdays.
+OTHER_CHILDREN = (
+    "UPN,Surname,Forename,DOB,Sex,Year,Class\n"
+    f"{A},O'Connor-Nguyễn,Siobhán,04/03/2019,F,2,Oak\n"
+    f"{B},Okafor,Chidi,30/11/2018,M,3,Ash\n"
+    f"{C},Mensah,Kofi,15/06/2016,M,5,Elm\n"
+)
+
+
+def test_identity_changes_come_first_and_must_be_ticked_before_importing(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    import_pupils(head_session, OTHER_CHILDREN.encode())
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, SAMPLE)
+
+    # Who made the file, and for whom.
+    assert dialog.summary.text().startswith(
+        "This is a Common Transfer File (CTF 25.0) from Brookside Primary School (LA 801, "
+        "establishment 2001). It was made for LA 801, establishment 2002: check that is this "
+        "school. Importing it would"
+    )
+    warning = dialog.identity_warning
+    assert warning.isVisible() and warning.wordWrap()
+    assert warning.text().startswith(
+        "2 pupils would change their date of birth or their names: the file may be for "
+        "another school, or a UPN may be wrong. Check these are the same children before "
+        "importing."
+    )
+    rows = cells(dialog)
+    assert [r[1] for r in rows] == [B, C, A]  # the two to check first
+    assert rows[0][3] == (
+        "Check this is the same child. Surname: Okafor → Wiśniewska; Forename: Chidi → Zoë; "
+        "Sex: M → F"
+    )
+    assert "Date of birth: 15/06/2016 → 15/06/2020" in rows[1][3]
+    assert dialog.table.item(0, 0).font().bold() and not dialog.table.item(2, 0).font().bold()
+    assert not dialog.import_button.isEnabled()
+    assert not dialog.import_button.isDefault()
+    qtbot.waitUntil(lambda: warning.height() >= warning.heightForWidth(warning.width()))
+    dialog.grab().save(str(tmp_path / "identity_changes.png"))
+
+    # Enter does not import; the tick box (Alt+S) turns Import on.
+    activate(qtbot, dialog)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert {p.upn: p.details.legal_forename for p in pupils.list_pupils(head_session)}[B] == (
+        "Chidi"
+    )
+    dialog.show()  # Enter pressed Close, the default: open again to go on
+    activate(qtbot, dialog)
+    tick = dialog.identity_checked
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(tick.isChecked)  # a mnemonic animates the click
+    assert tick.hasFocus()
+    assert dialog.import_button.isEnabled()
+    qtbot.keyClick(tick, Qt.Key.Key_Space)  # off again
+    assert not dialog.import_button.isEnabled()
+    qtbot.keyClick(tick, Qt.Key.Key_Space)
+    assert dialog.import_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.imported) as done, qtbot.waitSignal(dialog.settled):
+        qtbot.keyClick(dialog, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert done.args[0].updated == 3
+    listed = {p.upn: p.details for p in pupils.list_pupils(head_session)}
+    assert (listed[B].legal_forename, listed[C].date_of_birth.year) == ("Zoë", 2020)
+    assert not dialog.identity_warning.isVisible()
+    assert not dialog.identity_checked.isVisible()
+
+
+def test_an_ordinary_update_needs_no_tick(qtbot: QtBot, head_session: Session) -> None:
+    import_pupils(head_session, CSV.encode())
+    dialog = opened(qtbot, head_session)
+    load(qtbot, dialog, SAMPLE)
+    assert not dialog.identity_warning.isVisible()
+    assert not dialog.identity_checked.isVisible()
+    assert dialog.import_button.isEnabled()
+    activate(qtbot, dialog)
+    dialog.table.setFocus()
+    with qtbot.waitSignal(dialog.imported) as done, qtbot.waitSignal(dialog.settled):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # Import is the default button
+    assert (done.args[0].added, done.args[0].updated) == (1, 1)

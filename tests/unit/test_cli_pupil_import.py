@@ -72,6 +72,26 @@ def test_dry_run_prints_the_counts_and_imports_nothing(run: Run, tmp_path: Path)
     assert listed(run) == {}
 
 
+def test_names_or_a_birthday_changed_are_warned_of_on_stderr(run: Run, tmp_path: Path) -> None:
+    csv = tmp_path / "mis.csv"
+    csv.write_text(CSV.replace("Wiśniewska,Zoë", "Okafor,Chidi"), "utf-8")
+    assert run("pupils", "import", str(csv), "--user", "admin")[0] == 0
+    ctf = tmp_path / "pupils.xml"
+    ctf.write_bytes(SAMPLE.read_bytes())
+    warning = (
+        "WARNING: 1 pupil {} their date of birth or their names (UPN Q801200005002): the "
+        "file may be for another school, or a UPN may be wrong. Check these are the same "
+        "children.\n"
+    )
+    code, out, err = run("pupils", "import", str(ctf), "--dry-run", "--user", "admin")
+    assert (code, out) == (0, "added 1\nupdated 2\nunchanged 0\ndry run: nothing was imported\n")
+    assert err.endswith(warning.format("would change"))
+    code, out, err = run("pupils", "import", str(ctf), "--user", "admin")
+    assert (code, out) == (0, "added 1\nupdated 2\nunchanged 0\n")  # imported, as always
+    assert err.endswith(warning.format("changed"))
+    assert listed(run)["Q801200005002"]["legal_forename"] == "Zoë"
+
+
 def test_a_bad_ctf_names_each_pupil_and_exits_2(run: Run, tmp_path: Path) -> None:
     bad = SAMPLE.read_bytes().replace(b"E801200005003", b"A801200005003")
     ctf = tmp_path / "pupils.xml"

@@ -221,6 +221,16 @@ def cmd_pupils_import(args: argparse.Namespace, paths: DataPaths) -> int:
     out(f"unchanged {result.unchanged}")
     if dry_run:
         out("dry run: nothing was imported")
+    if changed := result.identity_changes:
+        who = "1 pupil" if len(changed) == 1 else f"{len(changed)} pupils"
+        done = "would change" if dry_run else "changed"
+        upns = f"UPN{'' if len(changed) == 1 else 's'} {', '.join(changed)}"
+        print(
+            f"WARNING: {who} {done} their date of birth or their names ({upns}): the file "
+            "may be for another school, or a UPN may be wrong. Check these are the same "
+            "children.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

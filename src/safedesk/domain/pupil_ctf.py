@@ -82,11 +82,29 @@ class CtfPupil:
 
 
 @dataclass(frozen=True)
+class SchoolRef:
+    """A school as a CTF's header names it: <SourceSchool> or <DestSchool>."""
+
+    name: str | None  # SchoolName
+    lea: str | None  # the local authority's number (LEA)
+    estab: str | None  # the establishment number (Estab)
+
+    def __str__(self) -> str:
+        numbers = [f"LA {self.lea}"] if self.lea else []
+        numbers += [f"establishment {self.estab}"] if self.estab else []
+        if self.name:
+            return self.name + (f" ({', '.join(numbers)})" if numbers else "")
+        return ", ".join(numbers)
+
+
+@dataclass(frozen=True)
 class CtfFile:
     pupils: list[CtfPupil]
     version: str | None  # CTFversion from the header, e.g. "25.0"
     source_school: str | None  # the sending school's name, from the header
     made_on: date | None  # the header's DateTime: "in care now", "eligible now" are as of it
+    source: SchoolRef | None = None  # who made the file (<SourceSchool>)
+    destination: SchoolRef | None = None  # whom it was made for (<DestSchool>)
 
 
 def parse_pupil_ctf(data: bytes, *, today: date | None = None) -> CtfFile:
@@ -143,6 +161,8 @@ def parse_pupil_ctf(data: bytes, *, today: date | None = None) -> CtfFile:
         version=_text(_child(header, "CTFversion")) or None,
         source_school=_source_school(header),
         made_on=made_on,
+        source=_school(_child(header, "SourceSchool")),
+        destination=_school(_child(header, "DestSchool")),
     )
 
 
@@ -256,6 +276,18 @@ def _header_date(header: Element | None) -> date | None:
 def _source_school(header: Element | None) -> str | None:
     name = _text(_child(_child(header, "SourceSchool"), "SchoolName"))
     return name if name and field_problem(name) is None else None
+
+
+def _school(element: Element | None) -> SchoolRef | None:
+    """The school a header element names; None when it names none (or only oddly)."""
+
+    def item(name: str, longest: int) -> str | None:
+        value = _text(_child(element, name))
+        ok = value and len(value) <= longest and field_problem(value) is None
+        return value if ok else None
+
+    found = SchoolRef(item("SchoolName", 120), item("LEA", 10), item("Estab", 10))
+    return found if found.name or found.lea or found.estab else None
 
 
 def _iso_date(text: str) -> date | None:

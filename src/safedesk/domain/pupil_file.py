@@ -25,6 +25,7 @@ class PupilFile:
     # By UPN: fields the file says nothing about, which the import leaves as they are.
     not_given: Mapping[str, frozenset[str]] = field(default_factory=dict)
     description: str = ""  # "a CSV file", "a Common Transfer File (CTF 25.0) from …"
+    made_for: str = ""  # a CTF's destination school: "LA 801, establishment 2002"
 
 
 # Starts of files people pick by mistake, named so the message can say what the file is.
@@ -59,12 +60,14 @@ def read_pupil_file(data: bytes, *, today: date) -> PupilFile:
         return PupilFile(FileKind.CSV, tuple(pupils), {}, "a CSV file")
     ctf = parse_pupil_ctf(data, today=today)
     version = f" (CTF {ctf.version})" if ctf.version else ""
-    source = f" from {ctf.source_school}" if ctf.source_school else ""
+    # The sending school's name with its numbers, as its header gives them.
+    source = f" from {ctf.source}" if ctf.source else ""
     return PupilFile(
         FileKind.CTF,
         tuple(p.details for p in ctf.pupils),
         {p.details.upn: p.not_given for p in ctf.pupils if p.not_given},
         f"a Common Transfer File{version}{source}",
+        str(ctf.destination or ""),
     )
 
 

@@ -5,11 +5,15 @@ new pupils added, changed ones updated.
 then writes exactly that, checking inside its write transaction that none of the pupils it
 touches changed since the preview (someone else's import, say). ``import_pupils`` does both at
 once, as the command line always has.
+
+A UPN is a child's for life, so an update that changes the date of birth, or the legal surname
+and forename together, is marked as an *identity change*: most likely the file is for another
+school or a UPN is wrong, and the person importing must check before going on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
@@ -31,6 +35,7 @@ __all__ = [
     "PupilChange",
     "apply_import",
     "changed_fields",
+    "changes_identity",
     "import_pupils",
     "preview_import",
 ]
@@ -45,6 +50,9 @@ class ImportResult:
     added: int
     updated: int
     unchanged: int
+    # The UPNs whose update changed who the pupil seems to be (see ``changes_identity``);
+    # not part of the counts' equality.
+    identity_changes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,11 @@ class PupilChange:
     details: PupilDetails  # as it will be stored
     before: PupilDetails | None  # as stored when previewed; None for a new pupil
     fields: tuple[str, ...] = ()  # the fields that change (an update)
+
+    @property
+    def identity_changed(self) -> bool:
+        """Whether this update changes who the pupil seems to be (``changes_identity``)."""
+        return changes_identity(self.fields)
 
 
 @dataclass(frozen=True)
@@ -63,14 +76,26 @@ class ImportPreview:
     updated: tuple[PupilChange, ...] = ()
     unchanged: tuple[PupilChange, ...] = ()
     problems: Mapping[str, str] = field(default_factory=dict)
+    # For a CTF: the school it was made for, from its header ("" when not said).
+    made_for: str = ""
 
     @property
     def changes(self) -> int:
         return len(self.added) + len(self.updated)
 
     @property
+    def identity_changes(self) -> tuple[PupilChange, ...]:
+        """The updates that change a pupil's date of birth, or legal surname and forename."""
+        return tuple(c for c in self.updated if c.identity_changed)
+
+    @property
     def result(self) -> ImportResult:
-        return ImportResult(len(self.added), len(self.updated), len(self.unchanged))
+        return ImportResult(
+            len(self.added),
+            len(self.updated),
+            len(self.unchanged),
+            tuple(c.details.upn for c in self.identity_changes),
+        )
 
 
 def preview_import(session: Session, data: bytes) -> ImportPreview:
@@ -122,6 +147,13 @@ def import_pupils(session: Session, data: bytes) -> ImportResult:
     return plan.result
 
 
+def changes_identity(changed: Collection[str]) -> bool:
+    """Whether changing ``changed`` fields of a pupil matched by UPN changes who the child
+    seems to be: a new date of birth, or a new legal surname *and* forename. (A surname alone
+    changes on marriage or adoption; a forename alone is corrected now and then.)"""
+    return "date_of_birth" in changed or {"legal_surname", "legal_forename"} <= set(changed)
+
+
 def changed_fields(old: PupilDetails, new: PupilDetails) -> list[str]:
     """The names of the fields that differ, in the order PupilDetails declares them."""
     return [f.name for f in fields(PupilDetails) if getattr(old, f.name) != getattr(new, f.name)]
@@ -150,7 +182,12 @@ def _plan(incoming: PupilFile, existing: Mapping[str, Pupil]) -> ImportPreview:
         change = PupilChange(merged, known.details, tuple(changed))
         (updated if changed else unchanged).append(change)
     return ImportPreview(
-        incoming.description, tuple(added), tuple(updated), tuple(unchanged), problems={}
+        incoming.description,
+        tuple(added),
+        tuple(updated),
+        tuple(unchanged),
+        problems={},
+        made_for=incoming.made_for,
     )
 
 

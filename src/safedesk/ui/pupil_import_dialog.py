@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -52,6 +54,9 @@ LABELS = {
 }
 CHANGE_COLUMNS = ("Pupil", "UPN", "Year", "What changes")
 PROBLEM_COLUMNS = ("Where in the file", "What is wrong")
+# The rows of identity changes (a new date of birth, or new names): the Note's amber.
+CHECK_BACKGROUND = QColor("#fff1c2")
+CHECK_FIRST = "Check this is the same child. "
 
 
 def read_and_preview(session: Session, path: Path) -> ImportPreview:
@@ -105,6 +110,16 @@ class PupilImportDialog(QDialog):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.hide()
 
+        # Shown when the file would change who some pupils seem to be (see pupil_import).
+        self.identity_warning = QLabel()
+        self.identity_warning.setObjectName("Note")
+        self.identity_warning.setWordWrap(True)
+        self.identity_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity_warning.hide()
+        self.identity_checked = QCheckBox("I have checked these are the &same children")
+        self.identity_checked.toggled.connect(self._update_import_button)
+        self.identity_checked.hide()
+
         self.table = QTableWidget(0, len(CHANGE_COLUMNS))
         self.table.setAccessibleName("What the import would change")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -143,6 +158,8 @@ class PupilImportDialog(QDialog):
         layout.addLayout(file_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
+        layout.addWidget(self.identity_warning)
+        layout.addWidget(self.identity_checked)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -167,6 +184,7 @@ class PupilImportDialog(QDialog):
         self.file_label.setToolTip(str(path))
         self._show_status("")
         self.summary.hide()
+        self._show_identity_warning(0)
         self.table.hide()
         self.again_button.hide()
         self._busy(True, "Reading the file and comparing it with the pupils in safedesk…")
@@ -189,20 +207,66 @@ class PupilImportDialog(QDialog):
     def _show_changes(self, preview: ImportPreview) -> None:
         result = preview.result
         added, updated, unchanged = result.added, result.updated, result.unchanged
+        made_for = (
+            f" It was made for {preview.made_for}: check that is this school."
+            if preview.made_for
+            else ""
+        )
         self.summary.setText(
-            f"This is {preview.description}. Importing it would add {_pupils(added)}, update "
-            f"{_pupils(updated)} and leave {_pupils(unchanged)} as they are."
+            f"This is {preview.description}.{made_for} Importing it would add {_pupils(added)}, "
+            f"update {_pupils(updated)} and leave {_pupils(unchanged)} as they are."
             + ("" if preview.changes else " There is nothing to import.")
         )
         self.summary.show()
-        rows = [(c, "New pupil") for c in preview.added]
-        rows += [(c, _what_changes(c)) for c in preview.updated]
+        # Identity changes first: they are what must be checked before importing.
+        checks = preview.identity_changes
+        rows = [(c, CHECK_FIRST + _what_changes(c)) for c in checks]
+        rows += [(c, "New pupil") for c in preview.added]
+        rows += [(c, _what_changes(c)) for c in preview.updated if not c.identity_changed]
         self._fill(CHANGE_COLUMNS, [_change_row(c, what) for c, what in rows])
+        self._highlight(len(checks))
         self.table.setVisible(bool(rows))
+        self._show_identity_warning(len(checks))
         self.import_button.setText(f"&Import {_count(preview.changes, 'change')}")
-        self.import_button.setEnabled(preview.changes > 0)
-        if preview.changes:
-            self.import_button.setDefault(True)
+        self._update_import_button()
+        # Enter must not import changes of identity nobody has looked at.
+        self.import_button.setDefault(bool(preview.changes) and not checks)
+        self.close_button.setDefault(bool(checks))
+
+    def _show_identity_warning(self, count: int) -> None:
+        self.identity_checked.setChecked(False)
+        self.identity_checked.setVisible(count > 0)
+        self.identity_warning.setVisible(count > 0)
+        if count:
+            who = "1 pupil" if count == 1 else f"{count} pupils"
+            self.identity_warning.setText(
+                f"{who} would change their date of birth or their names: the file may be for "
+                "another school, or a UPN may be wrong. Check these are the same children "
+                "before importing. They are listed first, highlighted."
+            )
+
+    def _update_import_button(self) -> None:
+        """Import is there for a preview with changes, once any identity changes in it have
+        been checked (the tick box)."""
+        preview = self.preview
+        ready = (
+            preview is not None
+            and not preview.problems
+            and preview.changes > 0
+            and not self.working
+            and (not preview.identity_changes or self.identity_checked.isChecked())
+        )
+        self.import_button.setEnabled(ready)
+
+    def _highlight(self, rows: int) -> None:
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        for r in range(rows):
+            for c in range(self.table.columnCount()):
+                item = self.table.item(r, c)
+                if item is not None:
+                    item.setBackground(QBrush(CHECK_BACKGROUND))
+                    item.setFont(bold)
 
     def _show_problems(self, found: Mapping[str, str]) -> None:
         listed = len(found) - (1 if MORE_PROBLEMS in found else 0)
@@ -217,6 +281,7 @@ class PupilImportDialog(QDialog):
         self.summary.show()
         rows = [[_where(where), reason] for where, reason in found.items()]
         self._fill(PROBLEM_COLUMNS, rows)
+        self._show_identity_warning(0)
         self.table.show()
         self.import_button.setText("&Import")
         self.import_button.setEnabled(False)
@@ -226,6 +291,8 @@ class PupilImportDialog(QDialog):
     def apply(self) -> None:
         preview = self.preview
         if self.working or preview is None or preview.problems or not preview.changes:
+            return
+        if preview.identity_changes and not self.identity_checked.isChecked():
             return
         self._busy(True, f"Importing {_count(preview.changes, 'change')}…")
         tasks.run(apply_import, self.session, preview).on_success(self._applied).on_error(
@@ -238,6 +305,7 @@ class PupilImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.table.hide()
         self.summary.hide()
+        self._show_identity_warning(0)
         self._show_status(
             f"Done: {_pupils(result.added)} added, {_pupils(result.updated)} updated, "
             f"{_pupils(result.unchanged)} already up to date."
@@ -272,8 +340,9 @@ class PupilImportDialog(QDialog):
         self.progress.setVisible(busy)
         for button in (self.choose_button, self.close_button, self.again_button):
             button.setEnabled(not busy)
+        self.identity_checked.setEnabled(not busy)
+        self._update_import_button()
         if busy:
-            self.import_button.setEnabled(False)
             self._show_status(what)
         elif self.status.text().endswith("…"):
             self._show_status("")

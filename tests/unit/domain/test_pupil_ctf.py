@@ -11,7 +11,7 @@ import pytest
 from safedesk.domain import upn
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.pupil_csv import ImportRejected
-from safedesk.domain.pupil_ctf import REFUSED, parse_pupil_ctf
+from safedesk.domain.pupil_ctf import REFUSED, SchoolRef, parse_pupil_ctf
 from safedesk.domain.pupil_file import FileKind, detect, read_pupil_file
 
 A, B, C = upn.make("801200005001"), upn.make("801200005002"), upn.make("801200005003")
@@ -58,6 +58,10 @@ def test_the_sample_file_reads_every_item() -> None:
         "Brookside Primary School",
         date(2026, 9, 7),
     )
+    # Who made the file, and for whom (the header's SourceSchool and DestSchool).
+    assert found.source == SchoolRef("Brookside Primary School", "801", "2001")
+    assert found.destination == SchoolRef(None, "801", "2002")
+    assert str(found.destination) == "LA 801, establishment 2002"
     first, second, third = (p.details for p in found.pupils)
     assert first == PupilDetails(
         A, "O'Connor-Nguyễn", "Siobhán", date(2019, 3, 4), "Shiv", "F", "2", None,
@@ -292,7 +296,11 @@ def test_the_format_is_decided_by_content() -> None:
     assert detect(b"UPN,Surname,Forename,DOB\n") is FileKind.CSV
     read = read_pupil_file(SAMPLE.read_bytes(), today=TODAY)
     assert read.kind is FileKind.CTF
-    assert read.description == "a Common Transfer File (CTF 25.0) from Brookside Primary School"
+    assert read.description == (
+        "a Common Transfer File (CTF 25.0) from Brookside Primary School (LA 801, "
+        "establishment 2001)"
+    )
+    assert read.made_for == "LA 801, establishment 2002"
     csv = read_pupil_file(
         f"UPN,Surname,Forename,DOB\n{A},Ng,Minh,01/09/2017\n".encode(), today=TODAY
     )

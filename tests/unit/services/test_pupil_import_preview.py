@@ -151,3 +151,42 @@ def test_only_admin_previews_or_applies(
         preview_import(session_as(role), SAMPLE)
     with pytest.raises(PermissionDenied):
         apply_import(session_as(role), preview)
+
+
+# Another school's pupils under the same UPNs: the CTF would change who they are.
+OTHER_CHILDREN = (
+    "UPN,Surname,Forename,DOB,Sex,Year,Class\n"
+    f"{A},Okafor,Chidi,04/03/2019,M,2,Oak\n"  # new names, same date of birth
+    f"{B},Wiśniewska,Zoë,30/11/2016,F,3,Ash\n"  # a new date of birth only
+    f"{C},De la Cruz,Mateo,15/06/2020,M,0,Elm\n"  # only the year: not an identity change
+)
+
+
+def test_new_names_or_a_new_date_of_birth_are_marked_as_identity_changes(
+    head_session: Session,
+) -> None:
+    import_pupils(head_session, OTHER_CHILDREN.encode())
+    preview = preview_import(head_session, SAMPLE)
+    changed = {c.details.upn: c.identity_changed for c in preview.updated}
+    assert changed == {A: True, B: True, C: False}
+    assert [c.details.upn for c in preview.identity_changes] == [A, B]
+    assert preview.result.identity_changes == (A, B)
+    assert preview.result == ImportResult(0, 3, 0)  # the counts compare as before
+    # Who made the file and for whom, from its header.
+    assert preview.description == (
+        "a Common Transfer File (CTF 25.0) from Brookside Primary School (LA 801, "
+        "establishment 2001)"
+    )
+    assert preview.made_for == "LA 801, establishment 2002"
+    assert import_pupils(head_session, SAMPLE).identity_changes == (A, B)
+
+
+def test_a_new_surname_or_forename_alone_is_not_an_identity_change(
+    head_session: Session,
+) -> None:
+    import_pupils(head_session, CSV.encode())
+    married = CSV.replace("O'Connor-Nguyễn", "Okafor").replace("Zoë", "Zoe")
+    preview = preview_import(head_session, married.encode())
+    assert [c.fields for c in preview.updated] == [("legal_surname",), ("legal_forename",)]
+    assert preview.identity_changes == ()
+    assert preview.made_for == ""  # a CSV says nothing of where it came from
