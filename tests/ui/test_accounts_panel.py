@@ -4,6 +4,7 @@ account, grant a role in person, confirm, remove a role, disable, reset a passwo
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,14 +14,17 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import AuthenticationError, PermissionDenied
-from safedesk.domain.roles import Role
-from safedesk.services import users
+from safedesk.domain.roles import Permission, Role
+from safedesk.paths import DataPaths
+from safedesk.services import membership, users, vault
 from safedesk.services.session import Session
+from safedesk.services.setup import Headteacher, create_school
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import msgbox
 from safedesk.ui.account_dialogs import (
     AddAccountDialog,
     ConfirmDialog,
+    EnableAccountDialog,
     RemoveRoleDialog,
     ResetPasswordDialog,
 )
@@ -312,7 +316,7 @@ def test_an_administrator_is_confirmed_in_person(
     after.close()
 
 
-def test_an_unconfirmed_administrator_is_told_in_plain_words_and_nothing_changes(
+def test_an_unconfirmed_administrator_is_told_up_front_and_cannot_start_a_change(
     qtbot: QtBot, school: SchoolStore, head_session: Session
 ) -> None:
     users.add_user(
@@ -327,27 +331,57 @@ def test_an_unconfirmed_administrator_is_told_in_plain_words_and_nothing_changes
     office = school.sign_in("office", OTHER_PASSWORD)
     try:
         panel = make_panel(qtbot, office)
+        # Said before anything is filled in, in the panel's own words.
+        assert panel.notice.isVisible() and panel.notice.wordWrap()
+        assert panel.notice.text().startswith("Your account has not been confirmed yet")
+        assert "Confirm in person" in panel.notice.text()
+        assert "safedesk-admin" not in panel.notice.text()
+        assert not panel.add_button.isEnabled()
         choose(qtbot, panel, "stayer")
-        panel.disable_button.setFocus()
-        qtbot.keyClick(panel.disable_button, Qt.Key.Key_Space)
-        qtbot.waitUntil(lambda: not panel.working)
-        assert panel.status.isVisible() and panel.status.objectName() == "Error"
-        assert panel.status.text().startswith("Your account has not been confirmed yet")
-        assert "safedesk-admin" not in panel.status.text()
+        for button in (panel.disable_button, panel.reset_button, panel.revoke_button):
+            assert not button.isEnabled()
+        press(qtbot, panel.add_button)  # Alt+U: nothing opens
+        assert panel.dialog is None
         assert cell(panel, "stayer", STATUS).startswith("Active. One-time password")
-
-        dialog = opened(qtbot, panel, panel.add_button)
-        assert isinstance(dialog, AddAccountDialog)
-        fill_add(qtbot, dialog, "new.one", "New One")
-        qtbot.keyClicks(dialog.password, ONE_TIME)
-        qtbot.keyClicks(dialog.again, ONE_TIME)
-        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.error.isVisible())
-        assert "Confirm in person" in dialog.error.text() and dialog.isVisible()
-        assert "new.one" not in usernames(panel)
     finally:
         office.close()
     school.sign_in("stayer", OTHER_PASSWORD).close()
+
+    # Once confirmed in person, the same administrator can add accounts.
+    membership.confirm(head_session, "office", OTHER_PASSWORD)
+    office = school.sign_in("office", OTHER_PASSWORD)
+    try:
+        panel = make_panel(qtbot, office)
+        assert not panel.notice.isVisible()
+        assert panel.add_button.isEnabled()
+    finally:
+        office.close()
+
+
+def test_before_the_heads_first_sign_in_the_administrator_is_told_why_nothing_can_change(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    create_school(
+        paths,
+        school_name="Hill Top Primary",
+        username="office",
+        display_name="Mrs Pat Office",
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+        headteacher=Headteacher("head", "Ms Ada Ngozi", ONE_TIME),
+    )
+    office = vault.sign_in(paths, "office", OTHER_PASSWORD)
+    try:
+        panel = make_panel(qtbot, office)
+        assert panel.notice.isVisible()
+        assert panel.notice.text().startswith(
+            "The headteacher has not signed in for the first time yet"
+        )
+        assert not panel.add_button.isEnabled()
+        assert cell(panel, "head", STATUS).startswith("Active. One-time password")
+    finally:
+        office.close()
 
 
 # --- taking access away ------------------------------------------------------------------
@@ -404,10 +438,31 @@ def test_an_account_is_disabled_off_the_ui_thread_and_cannot_sign_in(
     qtbot.waitUntil(lambda: not panel.working)
 
     assert cell(panel, "leaver", STATUS).startswith("Disabled")
-    assert not panel.disable_button.isEnabled() and not panel.reset_button.isEnabled()
     assert "Disabled Test leaver's account" in panel.status.text()
+    # Nothing but Enable again for a disabled account.
+    assert not panel.disable_button.isVisible() and panel.enable_button.isVisible()
+    assert not panel.reset_button.isEnabled() and not panel.revoke_button.isEnabled()
+    assert not panel.confirm_button.isEnabled()
+    assert "Enable again" in panel.hint.text()
     with pytest.raises(AuthenticationError):
         school.sign_in("leaver", OTHER_PASSWORD)
+
+    # Enabled again with a one-time password; the DSL role is asked for again.
+    dialog = opened(qtbot, panel, panel.enable_button)
+    assert isinstance(dialog, EnableAccountDialog)
+    assert "not given back at once" in texts(dialog)
+    qtbot.keyClicks(dialog.password, ONE_TIME)
+    qtbot.keyClicks(dialog.again, ONE_TIME)
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    finish(qtbot, panel)
+    assert "account is enabled again" in panel.status.text()
+    assert cell(panel, "leaver", STATUS).startswith("Active, as Staff until the role")
+    assert "One-time password" in cell(panel, "leaver", STATUS)
+    assert cell(panel, "leaver", ASKED) == "Designated Safeguarding Lead (DSL)"
+    assert panel.disable_button.isVisible() and not panel.enable_button.isVisible()
+    back = school.sign_in("leaver", ONE_TIME)
+    assert not back.member_of(Compartment.SAFEGUARDING)
+    back.close()
 
 
 def test_saying_no_to_disabling_changes_nothing(
@@ -420,6 +475,7 @@ def test_saying_no_to_disabling_changes_nothing(
     choose(qtbot, panel, "stayer")
     press(qtbot, panel.disable_button)
     qtbot.waitUntil(lambda: bool(asked))
+    assert "To let them back later, choose the account and Enable again" in asked[0]
     assert not panel.working and cell(panel, "stayer", STATUS).startswith(
         "Active. One-time password"
     )
@@ -468,6 +524,50 @@ def test_a_staff_member_gets_the_refusal_and_no_actions(
     assert panel.status.isVisible()
     assert "not allowed to see the list of staff accounts" in panel.status.text()
     assert not any(b.isEnabled() for b in panel.action_buttons)
+
+
+def test_the_head_without_the_admin_role_grants_and_confirms_but_manages_nothing(
+    qtbot: QtBot, school: SchoolStore, head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    users.add_user(
+        head_session,
+        username="office",
+        display_name="Mrs Pat Office",
+        roles={Role.ADMIN},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    ask_for(head_session, "t.hughes", {Role.BEHAVIOUR_LEAD})
+    head = session_as(Role.HEAD)
+    assert not head.user.can(Permission.USER_MANAGE)
+    panel = make_panel(qtbot, head)
+    assert {"office", "t.hughes"} <= set(usernames(panel))
+    assert panel.notice.isVisible()
+    assert panel.notice.text().startswith("An administrator adds accounts, resets passwords")
+    assert not panel.add_button.isEnabled()
+
+    choose(qtbot, panel, "t.hughes")
+    assert panel.grant_button.isEnabled()
+    for button in (panel.disable_button, panel.reset_button, panel.revoke_button):
+        assert not button.isEnabled()
+    dialog = opened(qtbot, panel, panel.grant_button)
+    assert isinstance(dialog, GrantDialog)
+    dialog.reject()
+    finish(qtbot, panel)
+
+    activate(qtbot, panel)
+    choose(qtbot, panel, "office")
+    dialog = opened(qtbot, panel, panel.confirm_button)
+    assert isinstance(dialog, ConfirmDialog)
+    qtbot.keyClicks(dialog.password, OTHER_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    finish(qtbot, panel)
+    assert "Confirmed Mrs Pat Office's account" in panel.status.text()
+    office = school.sign_in("office", OTHER_PASSWORD)
+    try:
+        assert make_panel(qtbot, office).add_button.isEnabled()
+    finally:
+        office.close()
 
 
 def test_tab_leaves_the_table(qtbot: QtBot, head_session: Session) -> None:

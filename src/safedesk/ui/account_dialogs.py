@@ -1,11 +1,12 @@
-"""The Accounts panel's dialogs: add an account, reset a password, confirm in person, remove
-a role. Each runs its service call off the UI thread (TaskDialog) and keeps what was typed
-when it is refused."""
+"""The Accounts panel's dialogs: add an account, reset a password, enable a disabled account
+again, confirm in person, remove a role. Each runs its service call off the UI thread
+(TaskDialog) and keeps what was typed when it is refused."""
 
 from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -237,6 +238,8 @@ def _plain_problem(key: str, reason: str) -> str:
 class ResetPasswordDialog(TaskDialog):
     """Emits ``succeeded`` once the one-time password is set."""
 
+    title, action = "Reset a password", "&Reset password"
+
     def __init__(
         self,
         session: Session,
@@ -244,30 +247,16 @@ class ResetPasswordDialog(TaskDialog):
         parent: QWidget | None,
         kdf: KdfParams | None = None,
     ) -> None:
-        super().__init__(parent, "Reset a password", "&Reset password")
+        super().__init__(parent, self.title, self.action)
         self.session = session
         self.account = account
         self.kdf = kdf
         who = html.escape(account.user.display_name)
-        self.body.addWidget(
-            label(
-                f"Set a one-time password for <b>{who}</b> ({html.escape(account.user.username)})"
-                " if they have forgotten theirs. Give it to them in person: at their next "
-                "sign-in they choose their own.",
-                "Subtitle",
-            )
-        )
+        self.body.addWidget(label(self.intro(who, html.escape(account.user.username)), "Subtitle"))
         reading = {r for r in account.user.roles if is_reading_role(r)}
         if reading:
-            names = html.escape(role_names(reading))
             self.body.addWidget(
-                label(
-                    f"Their <b>{names}</b> access stops now: the records it opens get new keys. "
-                    f"{who} can still record as Staff. Once they have chosen their own "
-                    "password, a DSL or the headteacher grants it again at this computer, "
-                    "with them beside them.",
-                    "Note",
-                )
+                label(self.reading_note(who, html.escape(role_names(reading))), "Note")
             )
         self.password = password_field("One-time password")
         self.again = password_field("One-time password again")
@@ -278,6 +267,23 @@ class ResetPasswordDialog(TaskDialog):
         self.body.addWidget(label(f"At least {MIN_PASSWORD_LENGTH} characters.", "Subtitle"))
         self.finished.connect(lambda _result: self._forget())
         self.password.setFocus()
+
+    def intro(self, who: str, username: str) -> str:
+        return (
+            f"Set a one-time password for <b>{who}</b> ({username}) if they have forgotten "
+            "theirs. Give it to them in person: at their next sign-in they choose their own."
+        )
+
+    def reading_note(self, who: str, names: str) -> str:
+        return (
+            f"Their <b>{names}</b> access stops now: the records it opens get new keys. "
+            f"{who} can still record as Staff. Once they have chosen their own password, a DSL "
+            "or the headteacher grants it again at this computer, with them beside them."
+        )
+
+    def service(self) -> Callable[..., None]:
+        """What sets the password: (session, username, password, kdf), on a worker thread."""
+        return users.reset_password
 
     def inputs(self) -> list[QWidget]:
         return [self.password, self.again]
@@ -296,7 +302,7 @@ class ResetPasswordDialog(TaskDialog):
         self.run(
             f"Setting {self.account.user.display_name}'s password and changing keys… "
             "This takes a few seconds.",
-            users.reset_password,
+            self.service(),
             self.session,
             self.account.user.username,
             self.password.text(),
@@ -313,6 +319,29 @@ class ResetPasswordDialog(TaskDialog):
     def _forget(self) -> None:
         self.password.clear()
         self.again.clear()
+
+
+class EnableAccountDialog(ResetPasswordDialog):
+    """A disabled account, enabled again with a one-time password. Emits ``succeeded``."""
+
+    title, action = "Enable an account again", "&Enable again"
+
+    def intro(self, who: str, username: str) -> str:
+        return (
+            f"Let <b>{who}</b> ({username}) sign in again. Their old password opens nothing: "
+            "set a one-time password and give it to them in person. At their next sign-in "
+            "they choose their own."
+        )
+
+    def reading_note(self, who: str, names: str) -> str:
+        return (
+            f"Their <b>{names}</b> role is not given back at once: {who} can record as Staff, "
+            "and once they have chosen their own password, a DSL or the headteacher grants it "
+            "again at this computer, with them beside them."
+        )
+
+    def service(self) -> Callable[..., None]:
+        return users.enable_user
 
 
 class ConfirmDialog(TaskDialog):

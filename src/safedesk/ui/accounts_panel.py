@@ -1,4 +1,6 @@
-"""Admin: staff accounts — add, grant in person, confirm, remove a role, disable, reset."""
+"""Admin: staff accounts — add, grant in person, confirm, remove a role, disable, enable again,
+reset. An administrator manages accounts; the headteacher and DSLs see the same list to grant
+roles and confirm accounts in person (the buttons follow what the services allow)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.compartments import READING, Compartment, is_reading_role
+from safedesk.domain.errors import PermissionDenied, SafedeskError
+from safedesk.domain.roles import Permission
 from safedesk.services import membership, users
 from safedesk.services.session import Session
 from safedesk.services.users import Account
@@ -30,6 +34,7 @@ from safedesk.ui import msgbox, tasks
 from safedesk.ui.account_dialogs import (
     AddAccountDialog,
     ConfirmDialog,
+    EnableAccountDialog,
     RemoveRoleDialog,
     ResetPasswordDialog,
     plain_message,
@@ -64,6 +69,30 @@ def status_text(account: Account) -> str:
             f". New keys for the {files} are made at the next sign-in of the DSL or the headteacher"
         )
     return text
+
+
+NOT_MANAGER = (
+    "An administrator adds accounts, resets passwords, removes roles and disables accounts. "
+    "Here you can grant a role someone has asked for, and confirm an administrator's account, "
+    "with them beside you."
+)
+NOT_CONFIRMED = (
+    "Your account has not been confirmed yet, so it cannot add or change accounts. Ask the "
+    "headteacher or a Designated Safeguarding Lead to confirm it with you beside them "
+    "(Admin, Staff accounts, Confirm in person)."
+)
+
+
+def blocked_reason(session: Session) -> str:
+    """Why this administrator cannot add or change accounts yet, in plain words; "" when
+    they can (the services' own check, made before anyone fills in a form)."""
+    try:
+        users.require_confirmed(session)
+    except PermissionDenied:
+        return NOT_CONFIRMED
+    except SafedeskError as exc:
+        return plain_message(exc)
+    return ""
 
 
 class AccountsModel(RowsModel):
@@ -104,6 +133,8 @@ class AccountsPanel(QGroupBox):
         self.working = False
         self._grantable: list[RoleRequest] = []
         self._listed = False
+        self.manages = session.user.can(Permission.USER_MANAGE)
+        self.blocked = ""  # why account changes cannot be made yet (see blocked_reason)
 
         intro = QLabel(
             "Everyone who uses safedesk has their own account. Roles that read pupils' records "
@@ -112,6 +143,12 @@ class AccountsPanel(QGroupBox):
         )
         intro.setWordWrap(True)
         intro.setObjectName("Subtitle")
+        # What this person cannot do here, said before they try (not after a form is filled).
+        self.notice = QLabel()
+        self.notice.setObjectName("Note")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
 
         self.model = AccountsModel()
         self.table = QTableView()
@@ -142,6 +179,10 @@ class AccountsPanel(QGroupBox):
         self.revoke_button.clicked.connect(self.remove_role)
         self.disable_button = QPushButton("&Disable…")
         self.disable_button.clicked.connect(self.disable)
+        # In the Disable button's place while a disabled account is chosen.
+        self.enable_button = QPushButton("&Enable again…")
+        self.enable_button.clicked.connect(self.enable)
+        self.enable_button.hide()
         self.reset_button = QPushButton("Reset &password…")
         self.reset_button.clicked.connect(self.reset_password)
         self.action_buttons = [
@@ -150,6 +191,7 @@ class AccountsPanel(QGroupBox):
             self.confirm_button,
             self.revoke_button,
             self.disable_button,
+            self.enable_button,
             self.reset_button,
         ]
         row = QHBoxLayout()
@@ -172,6 +214,7 @@ class AccountsPanel(QGroupBox):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.notice)
         layout.addWidget(self.table)
         layout.addLayout(row)
         layout.addWidget(self.hint)
@@ -191,9 +234,12 @@ class AccountsPanel(QGroupBox):
             self._listed = False
             self.model.set_rows([])
             self._tell(plain_message(exc), error=True)
+            self._show_notice("")
             self._update_buttons()
             return
         self._listed = True
+        self.blocked = blocked_reason(self.session) if self.manages else ""
+        self._show_notice(self.blocked or ("" if self.manages else NOT_MANAGER))
         try:
             self._grantable = membership.requests(self.session)
         except Exception:
@@ -230,15 +276,21 @@ class AccountsPanel(QGroupBox):
         usable = self._listed and not self.working
         other = account is not None and account.user.username != me
         active = account is not None and account.user.active
+        disabled = account is not None and not account.user.active
         member_of_all = all(self.session.member_of(c) for c in READING)
-        self.add_button.setEnabled(usable)
+        # Adding and changing accounts: an administrator's, once their account is confirmed.
+        manage = usable and self.manages and not self.blocked
+        self.add_button.setEnabled(manage)
         self.grant_button.setEnabled(
             usable and account is not None and bool(self.grantable(account))
         )
         self.confirm_button.setEnabled(usable and other and active and member_of_all)
-        self.revoke_button.setEnabled(usable and account is not None and bool(account.user.roles))
-        self.disable_button.setEnabled(usable and other and active)
-        self.reset_button.setEnabled(usable and other and active)
+        self.revoke_button.setEnabled(manage and active and bool(account and account.user.roles))
+        self.disable_button.setEnabled(manage and other and active)
+        self.disable_button.setVisible(not disabled)
+        self.enable_button.setEnabled(manage and disabled)
+        self.enable_button.setVisible(disabled)
+        self.reset_button.setEnabled(manage and other and active)
         self.hint.setText(self._hint(account) if usable else "")
         self.hint.setVisible(bool(self.hint.text()))
 
@@ -249,6 +301,11 @@ class AccountsPanel(QGroupBox):
         if account.user.username == self.session.user.username:
             return "This is your own account: change your password from the top of the window."
         if not account.user.active:
+            if self.manages and not self.blocked:
+                return (
+                    f"{who}'s account is disabled. To let them sign in again, choose Enable "
+                    "again and give them a one-time password in person."
+                )
             return f"{who}'s account is disabled."
         waiting = sorted(account.requested - {r.role for r in self.grantable(account)})
         if waiting:
@@ -349,6 +406,21 @@ class AccountsPanel(QGroupBox):
         )
         self._show(dialog)
 
+    def enable(self) -> None:
+        account = self.selected()
+        if account is None or account.user.active:
+            return
+        dialog = EnableAccountDialog(self.session, account, self, self.kdf)
+        who = account.user.display_name
+        dialog.succeeded.connect(
+            lambda _none: self._done(
+                f"{who}'s account is enabled again. Give them the one-time password in person; "
+                "they choose their own at their next sign-in.",
+                account.user.username,
+            )
+        )
+        self._show(dialog)
+
     def disable(self) -> None:
         account = self.selected()
         if account is None:
@@ -359,8 +431,8 @@ class AccountsPanel(QGroupBox):
             "Disable this account?",
             f"Disable {who} ({username})? They will no longer be able to sign in, and every "
             "file their account could open gets new keys, which takes a few seconds. What they "
-            "recorded stays. An administrator can re-enable the account later with a new "
-            "password.",
+            "recorded stays. To let them back later, choose the account and Enable again: "
+            "they get a new one-time password from you, in person.",
         ):
             return
         self._work(
@@ -418,6 +490,10 @@ class AccountsPanel(QGroupBox):
     def _done(self, text: str, select: str) -> None:
         self.refresh(select)
         self._tell(text)
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def _tell(self, text: str, *, error: bool = False) -> None:
         self.status.setObjectName("Error" if error else "")
