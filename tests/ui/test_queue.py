@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,8 +16,11 @@ from safedesk.domain.casework import ActType
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind, Status
 from safedesk.domain.roles import Role
-from safedesk.services import casework, pupils, records
+from safedesk.paths import DataPaths
+from safedesk.services import casework, pupils, records, vault
 from safedesk.services.session import Session
+from safedesk.services.setup import Headteacher
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.act_form import ActForm
 from safedesk.ui.field_widgets import FieldInput
 from safedesk.ui.main_window import MainWindow
@@ -178,6 +182,39 @@ def test_the_head_hears_of_escalated_items(
     assert head_alerts[-1].title == "Escalated to the head"
     assert ref in head_alerts[-1].message
     assert rows(page)[ref][0] == "Overdue, escalated"
+
+
+def test_a_head_on_an_administrators_password_is_told_how_to_get_his_keys(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    vault.create_school(
+        paths,
+        school_name=SCHOOL_NAME,
+        username="office",
+        display_name="Mrs Pat Office",
+        password="office password 1",
+        kdf=FAST_KDF,
+        headteacher=Headteacher("head", "Mr Sam Head", "one time passphrase"),
+    )
+    # He cancelled choosing his own password: no keys are made under one an administrator knows.
+    head = vault.sign_in(paths, "head", "one time passphrase")
+    try:
+        assert head.password_from_administrator
+        page = QueuePage(head, QueueNotifier(watch_escalation=True))
+        qtbot.addWidget(page)
+        page.refresh()
+        qtbot.waitUntil(lambda: page.counts.text().startswith("The queue could not be loaded"))
+        text = page.counts.text()
+        assert text.endswith(
+            "Choose your own password (Change my password, at the top) to get your keys."
+        )
+        assert "granted in person" not in text
+        # The reason wraps: it does not widen the page (the window must fit 1366 px wide).
+        assert page.counts.wordWrap()
+        assert page.minimumSizeHint().width() <= 800
+    finally:
+        head.close()
 
 
 def test_staff_have_no_queue(qtbot: QtBot, staff: Session) -> None:

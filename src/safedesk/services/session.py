@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.domain.clock import Clock
-from safedesk.domain.compartments import Compartment
+from safedesk.domain.compartments import Compartment, compartments_for
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.people import User
 from safedesk.domain.roles import Permission
@@ -103,10 +103,19 @@ class Session:
         if store is None:
             with self.store.write() as conn:
                 self.audit(conn, "permission.refused", detail={"compartment": compartment.value})
+            # A role that needs these records, on a password an administrator set: the keys
+            # come once its holder chooses their own (say so, not who grants access).
+            if self.password_from_administrator and compartment in compartments_for(
+                self.user.roles
+            ):
+                how = "Choose your own password (Change my password, at the top) to get your keys."
+            else:
+                how = (
+                    "Access is granted in person by the Designated Safeguarding Lead or the "
+                    "headteacher."
+                )
             raise PermissionDenied(
-                f"Your account cannot open the {compartment.label}, so it may not {doing}. "
-                "Access is granted in person by the Designated Safeguarding Lead or the "
-                "headteacher."
+                f"Your account cannot open the {compartment.label}, so it may not {doing}. {how}"
             )
         self._maintenance.wait()
         return store

@@ -6,6 +6,8 @@ A case opens in the case view; an access request opens the grant in person, an a
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -66,6 +68,7 @@ class QueuePage(QWidget):
         title.setObjectName("Title")
         self.counts = QLabel("Loading the queue…")
         self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.counts.setWordWrap(True)  # a long reason must not widen the window
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pupil, UPN, reference or words")
         self.filter.setClearButtonEnabled(True)
@@ -162,7 +165,7 @@ class QueuePage(QWidget):
             self.select_key(chosen)
 
     def _failed(self, exc: BaseException) -> None:
-        self.counts.setText("The queue could not be loaded: " + user_message(exc))
+        self.counts.setText("The queue could not be loaded: " + html.escape(user_message(exc)))
 
     def selected_key(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
