@@ -5,7 +5,8 @@
 Runs the frozen ``safedesk-admin`` through init, pupils import (a CSV, and a CTF as a dry
 run), record concern, chronology --pdf (the bundled fonts must load) and verify, in a new
 temporary data folder; checks that every data file of the package is in the bundle; then
-starts the frozen ``safedesk`` offscreen and waits for its first window. Exit 0 when all pass; otherwise prints what failed, exit 1.
+starts the frozen ``safedesk`` offscreen and waits for its first window. Exit 0 when all
+pass; otherwise prints what failed, exit 1.
 """
 
 from __future__ import annotations
