@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +16,7 @@ from safedesk.domain.people import PupilDetails
 from safedesk.services.session import Session
 from safedesk.store import pupils
 from safedesk.ui import msgbox, tasks
+from safedesk.ui.collector import no_collection_while_tasks_run
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,18 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         monkeypatch.setattr(msgbox, name, lambda _p, title, text: shown.append((title, text)))
     monkeypatch.setattr(msgbox, "confirm", lambda *_a: True)
     return shown
+
+
+@pytest.fixture
+def real_threads() -> Iterator[None]:
+    """Tasks on Qt's real worker threads; as in the app (ui/collector.py), no cycle
+    collection while one runs."""
+    with no_collection_while_tasks_run():
+        tasks.set_pool(QThreadPool.globalInstance())
+        yield
+        QThreadPool.globalInstance().waitForDone(30_000)
+        tasks.set_pool(tasks.InlinePool())
+    gc.collect()
 
 
 def activate(qtbot: QtBot, widget: QWidget) -> None:

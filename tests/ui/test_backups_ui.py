@@ -4,7 +4,6 @@ administrator would, and the app back at sign-in after a restore."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import shutil
@@ -14,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt, QThreadPool
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -28,7 +27,6 @@ from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import msgbox, pickers, tasks
 from safedesk.ui.backup_banner import BackupBanner
 from safedesk.ui.backup_panel import BackupPanel
-from safedesk.ui.collector import no_collection_while_tasks_run
 from safedesk.ui.controller import AppController
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.restore_dialog import RestoreDialog
@@ -465,17 +463,6 @@ def test_closing_the_dialog_while_a_check_runs_ignores_its_result(
         assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert no_modal_dialogs == []
     assert not head_session.locked
-
-
-@pytest.fixture
-def real_threads() -> Iterator[None]:
-    # As in the app (ui/collector.py): no cycle collection while a worker thread runs.
-    with no_collection_while_tasks_run():
-        tasks.set_pool(QThreadPool.globalInstance())
-        yield
-        QThreadPool.globalInstance().waitForDone(30_000)
-        tasks.set_pool(tasks.InlinePool())
-    gc.collect()
 
 
 def test_closing_while_a_check_runs_on_a_worker_thread(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.chronology import ItemGroup
@@ -20,9 +18,7 @@ from safedesk.domain.entries import Kind
 from safedesk.services import records
 from safedesk.services.session import Session
 from safedesk.store import audit, pupils
-from safedesk.ui import tasks
 from safedesk.ui.chronology_page import ChronologyPage
-from safedesk.ui.collector import no_collection_while_tasks_run
 from tests import factories
 
 START = datetime.fromisoformat("2026-09-07T09:00").astimezone()
@@ -76,17 +72,6 @@ def test_export_writes_the_pdf_with_a_password(
     assert "Item 005" in "".join(p.extract_text() for p in reader.pages)
     assert page.password.text() == ""
     assert "encrypted" in page.status.text()
-
-
-@pytest.fixture
-def real_threads() -> Iterator[None]:
-    # As in the app (ui/collector.py): no cycle collection while a worker thread runs.
-    with no_collection_while_tasks_run():
-        tasks.set_pool(QThreadPool.globalInstance())
-        yield
-        QThreadPool.globalInstance().waitForDone(30_000)
-        tasks.set_pool(tasks.InlinePool())
-    gc.collect()
 
 
 def test_ui_stays_responsive_during_export(

@@ -285,13 +285,21 @@ class AppController(QObject):
         back to sign-in, saying what happened. No backup: the session is closed already."""
         if self.session is None:
             return
+        self._close_when_idle(self._back_to_sign_in(self.session, notice))
+
+    def _back_to_sign_in(self, session: Session, notice: str) -> Session:
+        """The records out of sight at once: the sign-in window, saying ``notice``."""
         self.idle.stop()
         if self.main_window is not None:
             self.main_window.stop()
-        session, self.session = self.session, None
+        self.session = None
         self.main_window = None
         self._notice = notice
         self.show_sign_in(session.user.username)
+        return session
+
+    def _close_when_idle(self, session: Session) -> None:
+        # The store closes once the work in hand is done.
         self._closing.append(session)
         tasks.when_idle(lambda: self._close(session))
 
@@ -301,21 +309,14 @@ class AppController(QObject):
         if self.recovery_dialog is not None:
             self.recovery_dialog.remind()  # the code would be lost: store it first
             return
-        self.idle.stop()
-        if self.main_window is not None:
-            self.main_window.stop()
-        session, self.session = self.session, None
-        self.main_window = None
-        self._notice = (
+        session = self._back_to_sign_in(
+            self.session,
             "Locked. Sign in again to carry on."
             if asked
-            else "safedesk locked itself after a time unused. Sign in again to carry on."
+            else "safedesk locked itself after a time unused. Sign in again to carry on.",
         )
-        self.show_sign_in(session.user.username)
         self._back_up_at_sign_out(session)
-        # The records are out of sight now; the store closes once the work in hand is done.
-        self._closing.append(session)
-        tasks.when_idle(lambda: self._close(session))
+        self._close_when_idle(session)
 
     def _close(self, session: Session) -> None:
         self._closing = [s for s in self._closing if s is not session]

@@ -5,6 +5,7 @@ key" everywhere on screen and on paper; the code's own names still say "code" he
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -148,6 +149,25 @@ def save_recovery_sheet(
     return f"Saved as {path.name} in {path.parent}. Keep it locked away, not on this computer."
 
 
+def key_buttons(
+    on_print: Callable[[], None],
+    on_save: Callable[[], None],
+    on_copy: Callable[[], None],
+    *,
+    copied_until: str,
+) -> tuple[QPushButton, QPushButton, QPushButton]:
+    """Print, Save and Copy for a recovery key, the same wherever it is shown."""
+    print_button = QPushButton("&Print…")
+    print_button.clicked.connect(on_print)
+    save_button = QPushButton("Sa&ve…")
+    save_button.setToolTip("Save it to a USB stick that is then locked away")
+    save_button.clicked.connect(on_save)
+    copy_button = QPushButton("&Copy")
+    copy_button.setToolTip(f"Kept out of Windows clipboard history; {copied_until}")
+    copy_button.clicked.connect(on_copy)
+    return print_button, save_button, copy_button
+
+
 class _TickingLabel(QLabel):
     """A wrapped label that ticks its box when clicked, as a check box's own text does."""
 
@@ -199,14 +219,9 @@ class RecoveryCodeDialog(QDialog):
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key.setAccessibleName("Recovery key")
-        self.print_button = QPushButton("&Print…")
-        self.print_button.clicked.connect(self._print)
-        self.save_button = QPushButton("Sa&ve…")
-        self.save_button.setToolTip("Save it to a USB stick that is then locked away")
-        self.save_button.clicked.connect(self._save)
-        self.copy_button = QPushButton("&Copy")
-        self.copy_button.setToolTip("Kept out of Windows clipboard history; cleared on close")
-        self.copy_button.clicked.connect(self._copy)
+        self.print_button, self.save_button, self.copy_button = key_buttons(
+            self._print, self._save, self._copy, copied_until="cleared on close"
+        )
         for button in (self.print_button, self.save_button, self.copy_button):
             button.setAutoDefault(False)  # Enter goes on (or is Done), never prints
         self.status = label("", "Subtitle")

@@ -46,6 +46,7 @@ from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
 from safedesk.ui.recovery_dialog import (
     WHERE_IT_IS_USED,
+    key_buttons,
     recovery_sheet,
     save_recovery_sheet,
     ticked_statement,
@@ -344,16 +345,9 @@ class RecoveryKeyPage(QWizardPage):
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key.setAccessibleName("Recovery key")
-        self.print_button = QPushButton("&Print…")
-        self.print_button.clicked.connect(self._print)
-        self.save_button = QPushButton("Sa&ve…")
-        self.save_button.setToolTip("Save it to a USB stick that is then locked away")
-        self.save_button.clicked.connect(self._save)
-        self.copy_button = QPushButton("&Copy")
-        self.copy_button.setToolTip(
-            "Kept out of Windows clipboard history; cleared when set-up ends"
+        self.print_button, self.save_button, self.copy_button = key_buttons(
+            self._print, self._save, self._copy, copied_until="cleared when set-up ends"
         )
-        self.copy_button.clicked.connect(self._copy)
         for button in (self.print_button, self.save_button, self.copy_button):
             button.setAutoDefault(False)  # Enter goes on (or is Done), never prints
         self.status = _label("", "Subtitle")
