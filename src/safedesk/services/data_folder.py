@@ -37,6 +37,7 @@ from pathlib import Path
 from safedesk import paths as paths_module
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
+from safedesk.store.keyfile import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,7 @@ def _copy_all(
         copy(source_root / relative, target)
         _fsync_file(target)
     for folder in {(staging / relative).parent for relative in files} | {staging}:
-        _fsync_folder(folder)
+        fsync_dir(folder)
 
 
 def _check_copies(source_root: Path, staging: Path, files: list[Path]) -> None:
@@ -296,7 +297,7 @@ def _put_in_place(
         os.replace(staging / relative, target)
         placed.append(target)
     for folder in {(root / relative).parent for relative in files} | {root}:
-        _fsync_folder(folder)
+        fsync_dir(folder)
 
 
 def _check_arrived(old_root: Path, new_root: Path, needed: list[Path]) -> None:
@@ -348,16 +349,6 @@ def _digest(path: Path) -> bytes:
 
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only writers
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder to flush it; its renames are journalled
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
