@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.roles import Role
-from safedesk.services import settings
+from safedesk.services import settings, users
 from safedesk.services.session import Session
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.admin_page import AdminPage
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.pupil_import_dialog import PupilImportDialog
@@ -128,3 +129,21 @@ def test_the_log_folder_is_named_in_the_data_folder(qtbot: QtBot, head_session: 
     assert str(page.log_folder) in "".join(
         label.text() for label in page.findChildren(type(page.status))
     )
+
+
+def test_the_accounts_are_read_again_when_their_tab_comes_into_view(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    page = shown_page(qtbot, head_session)  # opens on Backups and checks
+    assert page.accounts_panel is not None
+    users.add_user(
+        head_session,
+        username="j.smith",
+        display_name="Mrs Jo Smith",
+        roles={Role.STAFF},
+        password="a long one-time password",
+        kdf=FAST_KDF,
+    )
+    assert "j.smith" not in [a.user.username for a in page.accounts_panel.model.accounts()]
+    page.show_tab("Staff accounts")
+    assert "j.smith" in [a.user.username for a in page.accounts_panel.model.accounts()]

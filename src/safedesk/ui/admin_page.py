@@ -116,6 +116,7 @@ class AdminPage(QWidget):
             self.accounts_panel = AccountsPanel(session, kdf=kdf)
             accounts = _tab_page(self.tabs, "Staff accounts")
             accounts.addWidget(self.accounts_panel)
+            self.tabs.currentChanged.connect(lambda _index: self._refresh_accounts_if_shown())
             accounts.addStretch(1)
 
         if can(Permission.PUPIL_IMPORT):
@@ -174,10 +175,18 @@ class AdminPage(QWidget):
         raise KeyError(title)
 
     def showEvent(self, event: QShowEvent) -> None:
-        # Someone may have granted a role from the queue since the table was read.
-        if self.accounts_panel is not None and not self.accounts_panel.working:
-            self.accounts_panel.refresh()
+        self._refresh_accounts_if_shown()
         super().showEvent(event)
+
+    def _refresh_accounts_if_shown(self) -> None:
+        # Someone may have granted a role from the queue since the table was read; read it
+        # again only when it is the tab in view (the Admin page is opened for backups too).
+        panel = self.accounts_panel
+        if panel is None or panel.working:
+            return
+        current = self.tabs.currentWidget()
+        if current is not None and current.isAncestorOf(panel):
+            panel.refresh()
 
     def open_log_folder(self) -> None:
         self.log_folder.mkdir(parents=True, exist_ok=True)
