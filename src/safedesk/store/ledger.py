@@ -58,6 +58,10 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "case_closure": ("id",),
     "pupil_transfer": ("id",),
     "pupil_transfer_receipt": ("id",),
+    # behaviour: the behaviour lead's or a leader's review and sign-off of a record
+    "behaviour_review": ("id",),
+    # safeguarding: a pupil's safeguarding status (child protection plan, …) set by the DSL
+    "pupil_status": ("id",),
 }
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
 # compartment's copy of the pupils its records name.)
