@@ -19,6 +19,8 @@ class ItemKind(StrEnum):
     TRANSFER = "transfer"
     REQUEST = "request"  # a reading role waiting to be granted in person
     ALARM = "alarm"  # something found wrong: a gap in a sequence, a changed key…
+    # a behaviour incident or physical intervention waiting for a leader's review and sign-off
+    BEHAVIOUR_REVIEW = "behaviour_review"
 
     @property
     def label(self) -> str:
@@ -31,6 +33,7 @@ class ItemKind(StrEnum):
             ItemKind.TRANSFER: "File transfer",
             ItemKind.REQUEST: "Access request",
             ItemKind.ALARM: "Alarm",
+            ItemKind.BEHAVIOUR_REVIEW: "Behaviour review",
         }[self]
 
 

@@ -56,6 +56,7 @@ def counts_text(loaded: Queue) -> str:
 
 class QueuePage(QWidget):
     case_opened = Signal(str)
+    review_opened = Signal(str)  # a behaviour record's reference, to review and sign off
     notification_requested = Signal()
 
     def __init__(self, session: Session, notifier: QueueNotifier) -> None:
@@ -189,6 +190,8 @@ class QueuePage(QWidget):
             self.open_request(item)
         elif item.kind is ItemKind.ALARM:
             self.open_alarm(item)
+        elif item.kind is ItemKind.BEHAVIOUR_REVIEW:
+            self.review_opened.emit(item.case_ref)
         else:
             self.case_opened.emit(item.case_ref)
 
