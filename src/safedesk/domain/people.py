@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from safedesk.domain.roles import Permission, Role, permissions_for
 
@@ -93,3 +93,13 @@ def validate_password(password: str) -> str | None:
     if "\0" in password:
         return "must not contain control characters"
     return None
+
+
+@dataclass(frozen=True)
+class RoleRequest:
+    username: str
+    display_name: str
+    role: Role
+    requested_by: str
+    requested_at: datetime
+    reason: str

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.errors import SafedeskError, ValidationError
-from safedesk.reports.pdf_base import Cancelled, ExportCancelled, Progress, encrypt, page_count
+from safedesk.reports.pdf_base import Cancelled, Progress, encrypt, page_count
+from safedesk.reports.pdf_base import ExportCancelled as ExportCancelled
 from safedesk.services.chronology import open_chronology
 from safedesk.services.session import Session
 

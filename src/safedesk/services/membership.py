@@ -21,13 +21,12 @@ from safedesk.domain.errors import (
     SafedeskError,
     ValidationError,
 )
-from safedesk.domain.people import User, validate_password
+from safedesk.domain.people import RoleRequest, User, validate_password
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
 from safedesk.services.session import Session
 from safedesk.services.users import _end_access, _name, _target, require_confirmed
 from safedesk.store import access, crypto, keyfile, members
-from safedesk.store.access import RoleRequest
 from safedesk.store.crypto import KdfParams
 from safedesk.store.key_material import (
     UnlockedAccount,

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from safedesk.domain.people import Pupil
+from safedesk.domain.pupil_search import fold, matches
 from safedesk.domain.roles import Permission
 from safedesk.services.session import Session
 from safedesk.store import pupils
-
-# Letters that do not decompose into a base letter and an accent.
-_PLAIN = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
 
 
 def list_pupils(session: Session) -> list[Pupil]:
@@ -19,24 +15,4 @@ def list_pupils(session: Session) -> list[Pupil]:
         return pupils.all_pupils(conn)
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation: 'O'Connor-Nguyễn' → 'oconnornguyen'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
-    kept = (ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in kept if ch.isalnum() or ch.isspace())
-
-
-def matches(pupil: Pupil, query: str) -> bool:
-    """Type-ahead: every word of the query appears in a name, the UPN, year or class."""
-    words = fold(query).split()
-    d = pupil.details
-    fields = (
-        d.legal_forename,
-        d.preferred_forename,
-        d.legal_surname,
-        d.upn,
-        d.class_name,
-        d.year_group,
-    )
-    haystack = " ".join(fold(f) for f in fields if f)
-    return all(word in haystack for word in words)
+__all__ = ["fold", "list_pupils", "matches"]

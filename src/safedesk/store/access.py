@@ -6,19 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safedesk.domain.clock import from_stored, to_stored
+from safedesk.domain.people import RoleRequest
 from safedesk.domain.roles import Role
 from safedesk.store import ledger
 from safedesk.store.db import Connection
-
-
-@dataclass(frozen=True)
-class RoleRequest:
-    username: str
-    display_name: str
-    role: Role
-    requested_by: str
-    requested_at: datetime
-    reason: str
 
 
 def request_role(

@@ -24,9 +24,9 @@ from safedesk.domain.errors import AuthenticationError, PermissionDenied, Valida
 from safedesk.domain.people import MIN_PASSWORD_LENGTH
 from safedesk.domain.roles import Role
 from safedesk.services import membership, users
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.session import Session
 from safedesk.services.users import Account
-from safedesk.store.crypto import KdfParams
 from safedesk.ui.errors import user_message
 from safedesk.ui.task_dialog import TaskDialog, label
 

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.compartments import READING, Compartment, is_reading_role
 from safedesk.domain.errors import PermissionDenied, SafedeskError
+from safedesk.domain.people import RoleRequest
 from safedesk.domain.roles import Permission
 from safedesk.services import membership, users
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.session import Session
 from safedesk.services.users import Account
-from safedesk.store.access import RoleRequest
-from safedesk.store.crypto import KdfParams
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.account_dialogs import (
     AddAccountDialog,

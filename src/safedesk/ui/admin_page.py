@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from safedesk.domain.roles import Permission
 from safedesk.services import integrity, settings
 from safedesk.services.integrity import VerifyReport
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.session import Session
-from safedesk.store.crypto import KdfParams
 from safedesk.ui import tasks
 from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.calendar_editor import CalendarEditor

@@ -33,10 +33,9 @@ from PySide6.QtWidgets import (
 from safedesk.domain import local_time
 from safedesk.domain.chronology import ChronologyItem, ItemGroup
 from safedesk.domain.people import Pupil
-from safedesk.reports.pdf_base import ExportCancelled
 from safedesk.services import chronology, export
 from safedesk.services.chronology import Chronology
-from safedesk.services.export import ExportResult
+from safedesk.services.export import ExportCancelled, ExportResult
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message

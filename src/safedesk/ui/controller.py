@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,14 +26,30 @@ from safedesk.ui.signin import SignInWindow
 
 # The sign-in window must appear fast: what only a signed-in user needs loads later.
 if TYPE_CHECKING:
-    from safedesk.demo.school import DemoSchool
+    from safedesk.services.key_costs import KdfParams
     from safedesk.services.session import Session
     from safedesk.services.upkeep import UpkeepReport
-    from safedesk.store.crypto import KdfParams
     from safedesk.ui.main_window import MainWindow
     from safedesk.ui.recovery_dialog import RecoveryCodeDialog
 
 log = logging.getLogger(__name__)
+
+
+class DemoAccount(Protocol):
+    @property
+    def username(self) -> str: ...
+    @property
+    def roles_label(self) -> str: ...
+
+
+class DemoAccounts(Protocol):
+    """The demo school's accounts and their shared password, offered on the sign-in window."""
+
+    @property
+    def accounts(self) -> Sequence[DemoAccount]: ...
+    @property
+    def password(self) -> str: ...
+
 
 EXIT_WHEN_SHOWN = "SAFEDESK_EXIT_WHEN_SHOWN"  # benchmarks time start-up with this
 PRELOAD_AFTER_MS = 300  # after the sign-in window has painted
@@ -45,7 +62,7 @@ class AppController(QObject):
         paths: DataPaths,
         *,
         kdf: KdfParams | None = None,
-        demo: DemoSchool | None = None,
+        demo: DemoAccounts | None = None,
         idle_ms: int | None = None,
     ) -> None:
         super().__init__()

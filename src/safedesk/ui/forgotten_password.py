@@ -16,7 +16,7 @@ from safedesk.paths import DataPaths
 from safedesk.ui.task_dialog import TaskDialog, label
 
 if TYPE_CHECKING:
-    from safedesk.store.crypto import KdfParams
+    from safedesk.services.key_costs import KdfParams
 
 ASK_FIRST = (
     "Ask your administrator to set a one-time password for you. You sign in with it and then "

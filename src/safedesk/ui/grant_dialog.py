@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from safedesk.domain.compartments import READING, ROLE_COMPARTMENTS
 from safedesk.domain.errors import AuthenticationError
+from safedesk.domain.people import RoleRequest
 from safedesk.domain.queue import QueueItem
 from safedesk.services import membership
 from safedesk.services.session import Session
-from safedesk.store.access import RoleRequest
 from safedesk.ui.task_dialog import TaskDialog, label
 
 

@@ -21,9 +21,9 @@ from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import lists
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
-from safedesk.store.crypto import KdfParams
 from safedesk.ui import msgbox
 from safedesk.ui.admin_page import AdminPage
 from safedesk.ui.backup_banner import BackupWatch

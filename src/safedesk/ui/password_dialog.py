@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 from safedesk.domain.errors import AuthenticationError, ValidationError
 from safedesk.domain.people import MIN_PASSWORD_LENGTH
 from safedesk.services import users
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.session import Session
-from safedesk.store.crypto import KdfParams
 from safedesk.ui.task_dialog import TaskDialog, label
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from safedesk.domain.people import Pupil
-from safedesk.services.pupils import matches
+from safedesk.domain.pupil_search import matches
 from safedesk.ui.rows_model import Index, RowsModel
 
 NAME, UPN, DOB, YEAR, CLASS, FLAGS = range(6)

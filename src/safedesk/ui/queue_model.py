@@ -13,9 +13,9 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from safedesk.domain.entries import Urgency
+from safedesk.domain.pupil_search import fold
 from safedesk.domain.queue import QueueItem, age
 from safedesk.domain.time_to_action import Timeliness
-from safedesk.services.pupils import fold
 from safedesk.services.queue import Queue
 from safedesk.ui.rows_model import Index, RowsModel
 

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 
 from safedesk.paths import DataPaths
 from safedesk.services import vault
+from safedesk.services.key_costs import KdfParams
 from safedesk.services.vault import NewSchool
-from safedesk.store.crypto import KdfParams
 from safedesk.ui import pickers, printing, tasks
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message

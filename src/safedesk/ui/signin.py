@@ -29,8 +29,8 @@ from safedesk.ui.errors import user_message
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from safedesk.services.key_costs import KdfParams
     from safedesk.services.session import Session
-    from safedesk.store.crypto import KdfParams
 
 
 # The school's name is inside the encrypted school file, and never written anywhere in the
