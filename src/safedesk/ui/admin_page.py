@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import moment_text
 from safedesk.domain.roles import Permission
 from safedesk.services import integrity, settings
 from safedesk.services.integrity import VerifyReport
@@ -220,7 +221,7 @@ class AdminPage(QWidget):
         for compartment, newest in report.newest.items():
             if newest is None:
                 continue
-            when = datetime.fromisoformat(newest.at).astimezone().strftime("%d/%m/%Y %H:%M")
+            when = moment_text(datetime.fromisoformat(newest.at))
             signed.append(
                 f"{compartment.value} #{newest.seq} {newest.hash[:16]}… signed by "
                 f"{newest.signer} at {when}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from safedesk.domain.formatting import date_text
 from safedesk.domain.settings import BANK_HOLIDAY_REGIONS
 from safedesk.services import school_calendar, settings
 from safedesk.services.session import Session
@@ -138,12 +141,12 @@ class CalendarEditor(QGroupBox):
     def load(self) -> None:
         self.terms.clear()
         for first, last in school_calendar.terms(self.session):
-            item = QListWidgetItem(f"{first:%a %d/%m/%Y} to {last:%a %d/%m/%Y}")
+            item = QListWidgetItem(f"{first:%a} {date_text(first)} to {last:%a} {date_text(last)}")
             item.setData(Qt.ItemDataRole.UserRole, first.isoformat())
             self.terms.addItem(item)
         self.closures.clear()
         for day, reason in school_calendar.closures(self.session):
-            item = QListWidgetItem(f"{day:%a %d/%m/%Y}  {reason}")
+            item = QListWidgetItem(f"{day:%a} {date_text(day)}  {reason}")
             item.setData(Qt.ItemDataRole.UserRole, day.isoformat())
             self.closures.addItem(item)
 
@@ -158,11 +161,11 @@ class CalendarEditor(QGroupBox):
         return True
 
     def add_term(self) -> None:
-        first = self.term_from.date().toPython()
-        last = self.term_to.date().toPython()
+        first = _day(self.term_from)
+        last = _day(self.term_to)
         self._attempt(
             lambda: school_calendar.add_term(self.session, first, last),
-            f"Term added: {first:%d/%m/%Y} to {last:%d/%m/%Y}.",
+            f"Term added: {date_text(first)} to {date_text(last)}.",
         )
 
     def remove_term(self) -> None:
@@ -173,11 +176,11 @@ class CalendarEditor(QGroupBox):
         self._attempt(lambda: school_calendar.remove_term(self.session, first), "Term removed.")
 
     def add_closure(self) -> None:
-        day = self.closure_day.date().toPython()
+        day = _day(self.closure_day)
         reason = self.closure_reason.text()
         if self._attempt(
             lambda: school_calendar.add_closure(self.session, day, reason),
-            f"Closure day added: {day:%d/%m/%Y}.",
+            f"Closure day added: {date_text(day)}.",
         ):
             self.closure_reason.clear()
 
@@ -203,3 +206,10 @@ class CalendarEditor(QGroupBox):
             ),
             "Targets saved. The queue uses them from its next refresh.",
         )
+
+
+def _day(edit: QDateEdit) -> date:
+    """The day a date box holds, as a Python date."""
+    day = edit.date().toPython()
+    assert isinstance(day, date)
+    return day

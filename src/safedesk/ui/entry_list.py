@@ -6,13 +6,22 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from safedesk.domain.entries import StoredEntry
-from safedesk.ui.entry_model import ENTRY_ROLE, NOTE, PUPILS, SORT_ROLE, WHEN, EntryTableModel
+from safedesk.ui.entry_model import (
+    KIND,
+    NOTE,
+    PUPILS,
+    REF,
+    STATUS,
+    WHEN,
+    EntryTableModel,
+)
+from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 
 
 class EntryList(QWidget):
     entry_opened = Signal(object)  # StoredEntry
 
-    def __init__(self, newest_first: bool = True) -> None:
+    def __init__(self, newest_first: bool = True, name: str = "Records") -> None:
         super().__init__()
         self.model = EntryTableModel()
         self.proxy = QSortFilterProxyModel()
@@ -27,7 +36,15 @@ class EntryList(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.setAccessibleName(name)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(60)
+        # Reference, when, kind and status are short and must be read whole; the pupils and
+        # the notes share what is left (elided, the whole text in the cell's tooltip).
+        for column in (REF, WHEN, KIND, STATUS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open)
@@ -37,10 +54,8 @@ class EntryList(QWidget):
 
     def set_entries(self, entries: list[StoredEntry]) -> None:
         self.model.set_entries(entries)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
 
     def _open(self, index: QModelIndex) -> None:
-        entry = self.proxy.data(index, ENTRY_ROLE)
+        entry = self.proxy.data(index, OBJECT_ROLE)
         if entry is not None:
             self.entry_opened.emit(entry)

@@ -6,14 +6,23 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from safedesk.domain import local_time
 from safedesk.domain.entries import StoredEntry
+from safedesk.domain.formatting import counted, moment_text
+from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
 
 REF, WHEN, KIND, PUPILS, STATUS, NOTE = range(6)
 HEADERS = ("Reference", "When it happened", "Kind", "Pupils", "Status", "Outcome / notes")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
+ENTRY_ROLE = OBJECT_ROLE  # the row's StoredEntry
+__all__ = ["ENTRY_ROLE", "SORT_ROLE", "EntryTableModel"]
+
+
+def notes_text(entry: StoredEntry) -> str:
+    """The outcome line shared with the author, and how many times the record was amended."""
+    notes = entry.outcome or ""
+    if entry.amendments:
+        notes = f"{notes} ({counted(len(entry.amendments), 'amendment')})".strip()
+    return notes
 
 
 class EntryTableModel(RowsModel):
@@ -34,17 +43,17 @@ class EntryTableModel(RowsModel):
             return entry
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            notes = entry.outcome or ""
-            if entry.amendments:
-                notes = f"{notes} ({len(entry.amendments)} amendment(s))".strip()
             return (
                 entry.ref,
-                local_time.shown(entry.occurred_at),
+                moment_text(entry.occurred_at),
                 entry.kind.label,
                 ", ".join(p.name for p in entry.pupils),
                 entry.status.label,
-                notes,
+                notes_text(entry),
             )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (KIND, PUPILS, STATUS, NOTE):
+            # A narrow column elides its text: the whole of it on hovering.
+            return self.data(index, Qt.ItemDataRole.DisplayRole) or None
         if role == SORT_ROLE:
             return (
                 entry.ref,

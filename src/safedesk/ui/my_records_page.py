@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from safedesk.domain.entries import StoredEntry
+from safedesk.domain.formatting import counted
 from safedesk.services import records
 from safedesk.services.session import Session
 from safedesk.ui import tasks
@@ -18,7 +19,7 @@ class MyRecordsPage(QWidget):
         super().__init__()
         self.session = session
         self.count = QLabel()
-        self.list = EntryList()
+        self.list = EntryList(name="My records")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         add_heading(
@@ -41,4 +42,4 @@ class MyRecordsPage(QWidget):
 
     def _loaded(self, found: list[StoredEntry]) -> None:
         self.list.set_entries(found)
-        self.count.setText(f"{len(found)} record(s)")
+        self.count.setText(counted(len(found), "record"))

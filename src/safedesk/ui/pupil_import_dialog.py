@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import date_text
 from safedesk.domain.pupil_csv import MORE_PROBLEMS
 from safedesk.services.pupil_import import (
     ImportOutdated,
@@ -392,7 +393,7 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return date_text(value)
     if value is None or value == "":
         return "none"
     return str(value)

@@ -6,14 +6,15 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from safedesk.domain.formatting import date_text
 from safedesk.domain.people import Pupil
 from safedesk.domain.pupil_search import matches
+from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
 
 NAME, UPN, DOB, YEAR, CLASS, FLAGS = range(6)
 HEADERS = ("Name", "UPN", "Date of birth", "Year", "Class", "Flags")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-PUPIL_ROLE = Qt.ItemDataRole.UserRole + 2
+PUPIL_ROLE = OBJECT_ROLE  # the row's Pupil (the name kept for the pupil picker)
 
 
 def flags_text(pupil: Pupil) -> str:
@@ -44,7 +45,7 @@ class PupilTableModel(RowsModel):
             return (
                 f"{d.legal_surname}, {d.known_as}",
                 d.upn,
-                d.date_of_birth.strftime("%d/%m/%Y"),
+                date_text(d.date_of_birth),
                 d.year_group or "",
                 d.class_name or "",
                 flags_text(pupil),

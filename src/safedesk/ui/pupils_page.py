@@ -18,7 +18,8 @@ from safedesk.services import pupils
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
-from safedesk.ui.pupil_model import NAME, PUPIL_ROLE, PupilFilter, PupilTableModel
+from safedesk.ui.item_roles import OBJECT_ROLE
+from safedesk.ui.pupil_model import NAME, PupilFilter, PupilTableModel
 
 
 class PupilsPage(QWidget):
@@ -48,6 +49,7 @@ class PupilsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.setAccessibleName("Pupils")
         self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open)
         layout = QVBoxLayout(self)
@@ -81,6 +83,6 @@ class PupilsPage(QWidget):
         )
 
     def _open(self, index: object) -> None:
-        pupil = self.proxy.data(index, PUPIL_ROLE)  # type: ignore[arg-type]
+        pupil = self.proxy.data(index, OBJECT_ROLE)  # type: ignore[arg-type]
         if pupil is not None:
             self.pupil_opened.emit(pupil)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import date_text
 from safedesk.ui import printing
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.task_dialog import fit, label
@@ -55,7 +56,7 @@ def recovery_sheet(
 ) -> str:
     """The printed page: what it is, for which school, the key in large type, and where it is
     used."""
-    made = when.astimezone().strftime("%d/%m/%Y")
+    made = date_text(when.astimezone().date())
     return (
         f"<h2>safedesk recovery key — {html.escape(school_name)}</h2>"
         f"<p>Made on {made} {html.escape(occasion)}.</p>"
@@ -70,7 +71,7 @@ def recovery_text(
     code: str, school_name: str, when: datetime, occasion: str = FIRST_SIGN_IN
 ) -> str:
     """The same sheet as plain text."""
-    made = when.astimezone().strftime("%d/%m/%Y")
+    made = date_text(when.astimezone().date())
     return (
         f"safedesk recovery key — {school_name}\n"
         f"Made on {made} {occasion}.\n\n"

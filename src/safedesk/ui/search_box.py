@@ -29,17 +29,18 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.entries import Kind
+from safedesk.domain.formatting import counted, moment_text
 from safedesk.services import search as search_service
 from safedesk.services.search import SearchHit
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
+from safedesk.ui.item_roles import OBJECT_ROLE, REF_ROLE, RICH_TEXT_ROLE
 
 DEBOUNCE_MS = 250
 RESULTS_LIMIT = 50
-REF_ROLE = Qt.ItemDataRole.UserRole + 1
-HIT_ROLE = Qt.ItemDataRole.UserRole + 2
-RICH_TEXT_ROLE = Qt.ItemDataRole.UserRole + 3
+HIT_ROLE = OBJECT_ROLE  # the row's SearchHit
+__all__ = ["HIT_ROLE", "REF_ROLE", "RICH_TEXT_ROLE", "SearchBox", "SearchResultModel"]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -54,7 +55,7 @@ def kind_label(kind: str) -> str:
 
 
 def when_text(hit: SearchHit) -> str:
-    return hit.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    return moment_text(hit.occurred_at)
 
 
 def plain_text(hit: SearchHit) -> str:
@@ -233,7 +234,7 @@ class SearchBox(QWidget):
         elif len(hits) >= RESULTS_LIMIT:
             self.status.setText(f"The best {len(hits)} matches; add a word to narrow them.")
         else:
-            self.status.setText(f"{len(hits)} match{'es' if len(hits) != 1 else ''}.")
+            self.status.setText(f"{counted(len(hits), 'match', 'matches')}.")
         if hits:
             self.results.setCurrentIndex(self.model.index(0, 0))
         if self._open_when_shown:
