@@ -11,6 +11,31 @@ BANK_HOLIDAY_REGIONS = {
     "NIR": "Northern Ireland",
 }
 
+# What each setting is called where people change it: messages name settings by these.
+LABELS = {
+    "idle_lock_minutes": "Lock after no use for",
+    "backup_dir": "Backup folder",
+    "backups_kept": "Backups kept",
+    "backups_daily": "Backups kept: days",
+    "backups_weekly": "Backups kept: weeks",
+    "backups_monthly": "Backups kept: months",
+    "immediate_minutes": "Immediate risk: act within",
+    "urgent_minutes": "Urgent: act within",
+    "routine_school_days": "Routine: act within",
+    "referral_chase_working_days": "Chase a referral decision after",
+    "transfer_receipt_school_days": "Confirm a file transfer within",
+    "intervention_review_school_days": "Review a physical intervention within",
+    "serious_behaviour_review_school_days": "Review a high-severity incident within",
+    "behaviour_review_school_days": "Review any other incident within",
+    "school_day_start": "The school day starts at",
+    "bank_holidays_region": "Bank holidays of",
+}
+
+
+def label(name: str) -> str:
+    """The name people see for a setting (the internal one only if it has none)."""
+    return LABELS.get(name, name)
+
 
 def _clock_time(text: str) -> time | None:
     try:
@@ -35,6 +60,10 @@ class Settings:
     routine_school_days: int = 1
     referral_chase_working_days: int = 1
     transfer_receipt_school_days: int = 5
+    # Leaders' review of behaviour records, in school days from recording.
+    intervention_review_school_days: int = 1
+    serious_behaviour_review_school_days: int = 1  # incidents of the highest severity
+    behaviour_review_school_days: int = 3  # every other incident
     school_day_start: str = "08:30"
     bank_holidays_region: str = "ENG"  # ENG (England and Wales), SCT, NIR
 
@@ -60,6 +89,13 @@ class Settings:
             found["referral_chase_working_days"] = "must be between 1 and 20 working days"
         if not 1 <= self.transfer_receipt_school_days <= 30:
             found["transfer_receipt_school_days"] = "must be between 1 and 30 school days"
+        for name in (
+            "intervention_review_school_days",
+            "serious_behaviour_review_school_days",
+            "behaviour_review_school_days",
+        ):
+            if not 1 <= getattr(self, name) <= 20:
+                found[name] = "must be between 1 and 20 school days"
         if _clock_time(self.school_day_start) is None:
             found["school_day_start"] = "must be a time like 08:30"
         if self.bank_holidays_region not in BANK_HOLIDAY_REGIONS:

@@ -9,7 +9,7 @@ from typing import Any
 from safedesk.domain.backup_rotation import Policy
 from safedesk.domain.errors import SafedeskError, ValidationError
 from safedesk.domain.roles import Permission
-from safedesk.domain.settings import Settings
+from safedesk.domain.settings import Settings, label
 from safedesk.services.session import Session
 from safedesk.store import school
 
@@ -29,12 +29,13 @@ def update_settings(session: Session, **changes: Any) -> Settings:
             continue
         wanted = type(getattr(current, name))
         if not isinstance(value, wanted) or isinstance(value, bool):
-            problems[name] = "must be a whole number" if wanted is int else "must be text"
+            problems[label(name)] = "must be a whole number" if wanted is int else "must be text"
     if problems:
         raise ValidationError(problems)
     updated = replace(current, **changes)
     if problems := updated.problems():
-        raise ValidationError(problems)
+        # Named as the Settings tab names them, never by their stored names.
+        raise ValidationError({label(name): problem for name, problem in problems.items()})
     old, new = current.to_stored(), updated.to_stored()
     with session.store.write() as conn:
         for key, value in new.items():
