@@ -41,14 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from safedesk.services import start_up
     from safedesk.store.db import StoreLocked, StoreReadOnly
     from safedesk.store.instance_lock import InstanceLock
-    from safedesk.ui import errors, msgbox, theme
+    from safedesk.ui import errors, msgbox, text_size
     from safedesk.ui.controller import AppController
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("safedesk")
     app.setApplicationDisplayName("safedesk")
-    theme.apply(app)
+    text_size.install(app)  # the system's text size, the person's own setting, Ctrl++/-/0
     from safedesk.ui.collector import UiThreadCollector
 
     # Cycles are collected on this thread only, and never while a worker thread runs.

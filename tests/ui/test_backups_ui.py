@@ -24,7 +24,7 @@ from safedesk.services.backup_status import BackupStatus
 from safedesk.services.session import Session
 from safedesk.store import audit, backup_file
 from safedesk.store.crypto import FAST_KDF
-from safedesk.ui import msgbox, pickers, tasks
+from safedesk.ui import msgbox, pickers, tasks, theme
 from safedesk.ui.backup_banner import BackupBanner
 from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.controller import AppController
@@ -347,8 +347,7 @@ def test_restore_from_the_app_puts_an_older_backup_back_and_returns_to_sign_in(
     assert window.admin_page is not None
     window.show_page("Admin")
     panel = window.admin_page.backup_panel
-    style = Path(__file__).parents[2] / "src" / "safedesk" / "ui" / "style.qss"
-    panel.setStyleSheet(style.read_text("utf-8"))  # the app's own look: the note has padding
+    panel.setStyleSheet(theme.style_sheet(10.5))  # the app's own look: the note has padding
 
     monkeypatch.setattr(pickers, "choose_file", lambda *_a: older)
     asked: list[str] = []
@@ -490,8 +489,7 @@ def test_screenshot_of_the_panel(qtbot: QtBot, head_session: Session, usb: Path)
     settings.choose_backup_folder(head_session, usb)
     backup.create_backup(head_session)
     panel = open_panel(qtbot, head_session)
-    style = Path(__file__).parents[2] / "src" / "safedesk" / "ui" / "style.qss"
-    panel.setStyleSheet(style.read_text("utf-8"))  # the app's own look
+    panel.setStyleSheet(theme.style_sheet(10.5))  # the app's own look
     panel.resize(1366 - 190 - 48, 420)
     qtbot.waitUntil(lambda: panel.last_label.text().startswith("Last good"))
     shot(panel, "backup-panel.png")

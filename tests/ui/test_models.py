@@ -1,6 +1,8 @@
 """The table models of My records, a pupil's list, the pupil roll and search: Qt's model rules
 (qtmodeltester), one meaning per item role, words not "(s)", and columns read whole."""
 
+# pytest-qt's model tester is untyped:
+# mypy: disable-error-code="no-untyped-call"
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,7 +40,7 @@ def test_the_entry_model_keeps_qt_rules(qtmodeltester: ModelTester, head_session
     model = EntryTableModel()
     model.set_entries(records.my_records(head_session))
     assert model.rowCount() == 3
-    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtmodeltester.check(model)
     entry = model.index(0, 0).data(OBJECT_ROLE)
     assert entry.ref == model.index(0, 0).data()
     assert model.index(0, 1).data(SORT_ROLE) == entry.occurred_at.isoformat()
@@ -92,11 +94,11 @@ def test_the_pupil_model_and_filter_keep_qt_rules(
     factories.add_pupils(head_session)
     model = PupilTableModel()
     model.set_pupils(pupils.list_pupils(head_session))
-    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtmodeltester.check(model)
     proxy = PupilFilter()
     proxy.setSourceModel(model)
     proxy.set_query("zoe")
-    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtmodeltester.check(proxy)
     assert proxy.rowCount() == 1
     pupil = proxy.index(0, 0).data(OBJECT_ROLE)
     assert pupil.details.known_as == "Zoë"
@@ -108,7 +110,7 @@ def test_the_search_model_keeps_qt_rules(qtmodeltester: ModelTester, head_sessio
     model = SearchResultModel()
     model.set_hits(search(head_session, "coat", 50))
     assert model.rowCount() >= 1
-    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtmodeltester.check(model)
     assert model.index(0, 0).data(REF_ROLE) == refs[0]
     assert "<b>" in model.index(0, 0).data(RICH_TEXT_ROLE)
 
