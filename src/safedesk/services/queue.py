@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.compartments import READING, Compartment
-from safedesk.domain.entries import Urgency
+from safedesk.domain.entries import Kind, Urgency
 from safedesk.domain.queue import ItemKind, QueueItem, in_queue_order
-from safedesk.domain.roles import Permission
+from safedesk.domain.roles import Permission, Role
 from safedesk.domain.settings import Settings
 from safedesk.domain.time_to_action import (
     Targets,
@@ -17,7 +17,7 @@ from safedesk.domain.time_to_action import (
     encompass_due,
     referral_chase_due,
 )
-from safedesk.services import intake, membership
+from safedesk.services import behaviour_review, intake, membership
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
@@ -62,7 +62,32 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
         items = build_items(conn, targets, calendar)
         items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
     items += alarm_items(session, targets, calendar) + request_items(session, calendar)
+    items += force_review_items(session)
     return Queue(now, tuple(in_queue_order(items, now)))
+
+
+def force_review_items(session: Session) -> list[QueueItem]:
+    """The headteacher's: every physical intervention not yet reviewed by a leader (the
+    guidance expects leaders to review each use of force), on the behaviour review's timing."""
+    if (
+        Role.HEAD not in session.user.roles
+        or not session.user.can(Permission.READ_BEHAVIOUR)
+        or not session.member_of(Compartment.BEHAVIOUR)
+    ):
+        return []
+    return [
+        QueueItem(
+            item.ref,
+            ItemKind.BEHAVIOUR_REVIEW,
+            None,
+            f"Review this use of force: {item.what}",
+            item.pupils,
+            Urgency.URGENT,
+            item.recorded_at,
+            item.due_at,
+        )
+        for item in behaviour_review.review_items(session, kinds=(Kind.INTERVENTION,))
+    ]
 
 
 def alarm_items(session: Session, targets: Targets, calendar: SchoolCalendar) -> list[QueueItem]:
