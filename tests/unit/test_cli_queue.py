@@ -123,10 +123,17 @@ def test_act_applies_each_type_and_closure_empties_the_queue(run) -> None:
         code, out, err = run("act", ref, payload=payload)
         assert (code, err) == (0, "")
         assert out.startswith(f"{ref}: {payload['type']}")
+    (waiting,) = queue(run)
+    assert waiting["kind"] == "referral"
+    assert str(waiting["what"]).startswith("Referral to Children's social care (MASH / front door)")
+    closure = {"type": "closure", "outcome": "Done", "rationale": "OK"}
+    # A referral still waiting for the agency: the closure must say what became of it.
+    code, out, err = run("act", ref, payload=closure)
+    assert (code, out) == (2, "")
+    assert "open_items: " in err and "1 referral open (Referral to Children's social" in err
     assert [i["kind"] for i in queue(run)] == ["referral"]
-    code, _, err = run(
-        "act", ref, payload={"type": "closure", "outcome": "Done", "rationale": "OK"}
-    )
+    settled = {"referral_id": waiting["item_id"], "outcome": "monitoring", "note": "School nurse"}
+    code, _, err = run("act", ref, payload=closure | {"open_items": [settled]})
     assert (code, err) == (0, "")
     assert queue(run) == []
 

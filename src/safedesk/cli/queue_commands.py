@@ -11,6 +11,7 @@ from safedesk.cli.json_input import read_json as _read_json
 from safedesk.cli.record_commands import local_iso
 from safedesk.domain.entry_validation import parse_day, parse_moment
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import date_text
 from safedesk.domain.queue import QueueItem
 from safedesk.paths import DataPaths
 from safedesk.services import casework, queue, school_calendar
@@ -62,6 +63,9 @@ def cmd_queue(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_act(args: argparse.Namespace, paths: DataPaths) -> int:
+    """One act on a case from a JSON object. A closure names what became of each action and
+    referral still open in ``open_items`` ([{"action_id" or "referral_id", "outcome": done |
+    monitoring | closed, "note"}]); left out, a case with any open is refused (exit 2)."""
     payload = _read_json(args.json)
     if not isinstance(payload, dict):
         raise ValidationError({"json": "must be one JSON object with a 'type' and its fields"})
@@ -145,9 +149,9 @@ def cmd_calendar(args: argparse.Namespace, paths: DataPaths) -> int:
         out(json.dumps(listing, ensure_ascii=False, indent=2))
         return EXIT_OK
     for a, b in terms:
-        out(f"term     {a:%d/%m/%Y} to {b:%d/%m/%Y}")
+        out(f"term     {date_text(a)} to {date_text(b)}")
     for day, reason in closures:
-        out(f"closed   {day:%d/%m/%Y}  {reason}")
+        out(f"closed   {date_text(day)}  {reason}")
     if not terms:
         out("No term dates: every weekday except bank holidays counts as a school day.")
     return EXIT_OK

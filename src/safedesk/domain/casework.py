@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from safedesk.domain.entries import FieldSpec
 from safedesk.domain.entry_validation import field_value
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import date_text
+from safedesk.domain.local_time import to_local
 from safedesk.domain.text import is_blank
 from safedesk.domain.transfer import TRANSFER_METHODS
 
@@ -175,12 +177,58 @@ NOTIFICATION_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
+class Outcome(StrEnum):
+    """What became of an action or referral still open when its case closes."""
+
+    DONE = "done"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+
+# The words shown on the closing form and written at the start of the note that records it.
+OUTCOME_WORDS: dict[ActType, dict[Outcome, str]] = {
+    ActType.ACTION: {
+        Outcome.DONE: "Done",
+        Outcome.MONITORING: "Carried into monitoring",
+        Outcome.CLOSED: "Closed without being done",
+    },
+    ActType.REFERRAL: {
+        Outcome.DONE: "The agency decided",
+        Outcome.MONITORING: "Carried into monitoring",
+        Outcome.CLOSED: "Closed without the agency's decision",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One action or referral accounted for when its case closes."""
+
+    opened: ActType  # ACTION or REFERRAL
+    id: int
+    outcome: Outcome
+    note: str
+
+    def needs_note(self) -> bool:
+        """A reason is needed unless an action was simply done."""
+        return not (self.opened is ActType.ACTION and self.outcome is Outcome.DONE)
+
+    def written(self) -> str:
+        """The note as recorded on the action's done row or the referral's decision row."""
+        words = OUTCOME_WORDS[self.opened][self.outcome]
+        note = " ".join(self.note.split()) if self.note.strip() else ""
+        if not note:
+            return f"{words} (recorded when the case was closed)."
+        return f"{words} (recorded when the case was closed): {self.note.strip()}"
+
+
 @dataclass(frozen=True)
 class Act:
     """A validated act on a case, ready to store."""
 
     type: ActType
     values: dict[str, object]
+    settled: tuple[Settled, ...] = ()  # a closure's account of what was still open
 
 
 def parse_act_type(text: object) -> ActType:
@@ -196,8 +244,73 @@ def validate_act(payload: Mapping[str, Any], *, now: datetime) -> Act:
     if not isinstance(payload, Mapping):
         raise ValidationError({"act": "must be a JSON object"})
     act_type = parse_act_type(payload.get("type"))
-    values = validate_fields(ACT_FIELDS[act_type], payload, now=now, extra={"type"})
-    return Act(act_type, values)
+    if act_type is not ActType.CLOSURE:
+        return Act(
+            act_type, validate_fields(ACT_FIELDS[act_type], payload, now=now, extra={"type"})
+        )
+    problems: dict[str, str] = {}
+    settled = _settled(payload.get("open_items"), problems)
+    try:
+        values = validate_fields(
+            ACT_FIELDS[act_type], payload, now=now, extra={"type", "open_items"}
+        )
+    except ValidationError as exc:
+        problems = exc.problems | problems
+        values = {}
+    if problems:
+        raise ValidationError(problems)
+    return Act(act_type, values, settled)
+
+
+def _settled(raw: object, problems: dict[str, str]) -> tuple[Settled, ...]:
+    """A closure's ``open_items``: [{"action_id" or "referral_id": n, "outcome", "note"}]."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems["open_items"] = "must be a list of the actions and referrals still open"
+        return ()
+    found: list[Settled] = []
+    outcomes = ", ".join(o.value for o in Outcome)
+    for index, item in enumerate(raw, start=1):
+        where = f"open_items[{index}]"
+        if not isinstance(item, Mapping):
+            problems[where] = "must be an object with action_id or referral_id, outcome and note"
+            continue
+        keys = [k for k in ("action_id", "referral_id") if k in item]
+        if len(keys) != 1:
+            problems[where] = "needs either action_id or referral_id (one of them)"
+            continue
+        number = item[keys[0]]
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, int | str)
+            or not str(number).strip().isdigit()
+        ):
+            problems[f"{where}.{keys[0]}"] = "must be a number from the case's timeline"
+            continue
+        try:
+            outcome = Outcome(str(item.get("outcome", "")).strip().lower())
+        except ValueError:
+            problems[f"{where}.outcome"] = f"is required: one of {outcomes}"
+            continue
+        note = item.get("note")
+        if note is not None and not isinstance(note, str):
+            problems[f"{where}.note"] = "must be text"
+            continue
+        opened = ActType.ACTION if keys[0] == "action_id" else ActType.REFERRAL
+        settled = Settled(opened, int(str(number).strip()), outcome, note or "")
+        if settled.needs_note() and is_blank(settled.note):
+            problems[f"{where}.note"] = (
+                "is required: what the agency decided"
+                if outcome is Outcome.DONE
+                else "is required: the reason"
+            )
+            continue
+        if any(s.opened is opened and s.id == settled.id for s in found):
+            problems[where] = f"{opened.value} {settled.id} is listed twice"
+            continue
+        found.append(settled)
+    return tuple(found)
 
 
 def validate_fields(
@@ -271,6 +384,45 @@ class CaseEvent:
                 return f"Closed: {_short(v['outcome'])}"
 
 
+def action_words(description: str | None, owner: str | None, due_on: date | None) -> str:
+    """An action as the queue says it: "Action: home visit (Ms Patel), due 28/11/2026"."""
+    line = f"Action: {_short(description, 60)} ({owner})"
+    return f"{line}, due {date_text(due_on)}" if due_on else line
+
+
+def referral_words(agency: str | None, made_at: datetime | None, decision_due: date | None) -> str:
+    """A referral waiting for the agency's decision, as the queue says it."""
+    name = dict(CASEWORK_LISTS["agencies"]).get(agency or "", agency or "an agency")
+    line = f"Referral to {name}"
+    if decision_due is not None:
+        return f"{line}, decision due {date_text(decision_due)}"
+    made = f" (made {date_text(to_local(made_at).date())})" if made_at is not None else ""
+    return f"{line}: waiting for its decision{made}"
+
+
+def review_words(review_on: date | None) -> str:
+    """A monitoring decision's review date, as the queue says it."""
+    return (
+        f"Review of monitoring, due {date_text(review_on)}" if review_on else "Review of monitoring"
+    )
+
+
+def open_item_words(event: CaseEvent) -> str:
+    """An action or referral still open, named for a person (not by its number)."""
+    v = event.values
+    if event.type is ActType.ACTION:
+        due_on = v.get("due_on")
+        return action_words(
+            v.get("description"), v.get("owner"), date.fromisoformat(due_on) if due_on else None
+        )
+    made_at, decision_due = v.get("made_at"), v.get("decision_due")
+    return referral_words(
+        v.get("agency"),
+        datetime.fromisoformat(made_at) if made_at else None,
+        date.fromisoformat(decision_due) if decision_due else None,
+    )
+
+
 def _short(text: str | None, limit: int = 80) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -279,7 +431,7 @@ def _short(text: str | None, limit: int = 80) -> str:
 def _day(text: str | None) -> str:
     if not text:
         return ""
-    return datetime.fromisoformat(text).strftime("%d/%m/%Y")
+    return date_text(datetime.fromisoformat(text).date())
 
 
 _CLOSED_BY = {
@@ -294,3 +446,11 @@ def still_open(events: Iterable[CaseEvent], opened: ActType) -> list[CaseEvent]:
     events = list(events)
     closed = {e.values.get(field) for e in events if e.type is closer}
     return [e for e in events if e.type is opened and str(e.id) not in closed]
+
+
+def unsettled(events: Iterable[CaseEvent], settled: Iterable[Settled]) -> list[CaseEvent]:
+    """The open actions and referrals a closure has not accounted for, in timeline order."""
+    events = list(events)
+    told = {(s.opened, s.id) for s in settled}
+    open_now = still_open(events, ActType.ACTION) + still_open(events, ActType.REFERRAL)
+    return [e for e in sorted(open_now, key=lambda e: (e.at, e.id)) if (e.type, e.id) not in told]

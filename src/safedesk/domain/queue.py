@@ -85,3 +85,8 @@ def age(started_at: datetime, now: datetime) -> str:
     """How long it has been waiting, in plain words."""
     words = describe(started_at, now)  # 'overdue by X' once started_at has passed
     return words.removeprefix("overdue by ").removeprefix("due in ")
+
+
+def request_words(role_label: str, display_name: str, reason: str, asked_by_name: str) -> str:
+    """An access request as the queue says it, with people's full names (not usernames)."""
+    return f"Grant {role_label} to {display_name} in person ({reason}, asked by {asked_by_name})"

@@ -10,16 +10,22 @@ from typing import Any
 
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.casework import (
+    ACT_FIELDS,
     NOTIFICATION_FIELDS,
     Act,
     ActType,
     CaseEvent,
+    open_item_words,
+    still_open,
+    unsettled,
     validate_act,
     validate_fields,
 )
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Status, StoredEntry
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.formatting import counted, moment_text
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission
 from safedesk.services import intake
 from safedesk.services.session import Session
@@ -107,6 +113,8 @@ def act(session: Session, ref: str, payload: Mapping[str, Any]) -> int:
         if validated.type is ActType.ACKNOWLEDGE:
             act_id = _acknowledge(session, conn, head, now)
         else:
+            if validated.type is ActType.CLOSURE:
+                _settle(session, conn, head, validated, now)
             act_id = _insert(session, conn, head, validated, now)
     if head.entry_id is not None:
         intake.send_receipts(session, SAFEGUARDING)  # its author hears it is being acted on
@@ -147,8 +155,10 @@ def _open_case(conn: Connection, ref: str) -> CaseHead:
 
 
 def _check_against_case(conn: Connection, head: CaseHead, act: Act) -> None:
+    if act.type is ActType.CLOSURE:
+        _check_closure(conn, head, act)
     if act.type is ActType.ACKNOWLEDGE and head.acknowledged_at is not None:
-        when = head.acknowledged_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        when = moment_text(head.acknowledged_at)
         raise ValidationError({"type": f"{head.ref} was already acknowledged at {when}"})
     parent = {ActType.ACTION_DONE: ActType.ACTION, ActType.REFERRAL_DECISION: ActType.REFERRAL}
     if act.type in parent:
@@ -160,6 +170,62 @@ def _check_against_case(conn: Connection, head: CaseHead, act: Act) -> None:
         if casework.is_done(conn, act.type, act_id):
             done = "done" if act.type is ActType.ACTION_DONE else "decided"
             raise ValidationError({field: f"{what} {act_id} is already {done}"})
+
+
+def _check_closure(conn: Connection, head: CaseHead, act: Act) -> None:
+    """A case closes only once every action and referral still open is accounted for."""
+    events = casework.timeline(conn, head.ref)
+    problems: dict[str, str] = {}
+    open_ids = {
+        (opened, e.id)
+        for opened in (ActType.ACTION, ActType.REFERRAL)
+        for e in still_open(events, opened)
+    }
+    for index, item in enumerate(act.settled, start=1):
+        if (item.opened, item.id) not in open_ids:
+            problems[f"open_items[{index}]"] = (
+                f"{head.ref} has no open {item.opened.value} {item.id}"
+            )
+    left = unsettled(events, act.settled)
+    if left:
+        named = "; ".join(open_item_words(e) for e in left)
+        problems["open_items"] = (
+            f"{head.ref} still has {_open_count(left)} open ({named}). Before it closes, "
+            "say for each whether it was done, carried into monitoring, or closed and why"
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _open_count(left: list[CaseEvent]) -> str:
+    actions = sum(1 for e in left if e.type is ActType.ACTION)
+    referrals = len(left) - actions
+    parts = [counted(actions, "action")] if actions else []
+    parts += [counted(referrals, "referral")] if referrals else []
+    return " and ".join(parts)
+
+
+def _settle(
+    session: Session, conn: Connection, head: CaseHead, closure: Act, now: datetime
+) -> None:
+    """Record what became of each open action (a done row) and referral (a decision row),
+    in the closure's own transaction, each note saying it was recorded at closure."""
+    shared = closure.values.get("shared_outcome")
+    for item in closure.settled:
+        if item.opened is ActType.ACTION:
+            payload: dict[str, object] = {"action_id": item.id, "note": item.written()}
+            act_type = ActType.ACTION_DONE
+        else:
+            payload = {
+                "referral_id": item.id,
+                "decision": item.written(),
+                "decided_on": to_local(now).date().isoformat(),
+                "feedback_to_referrer": "The outcome line shared when the case was closed: "
+                + (str(shared).strip() if shared else "Closed"),
+            }
+            act_type = ActType.REFERRAL_DECISION
+        values = validate_fields(ACT_FIELDS[act_type], payload, now=now)
+        _insert(session, conn, head, Act(act_type, values), now)
 
 
 def _acknowledge(session: Session, conn: Connection, head: CaseHead, now: datetime) -> int:

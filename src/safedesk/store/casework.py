@@ -8,11 +8,13 @@ from datetime import date, datetime
 
 from safedesk.domain.casework import (
     ACT_FIELDS,
-    CASEWORK_LISTS,
     NOTIFICATION_FIELDS,
     Act,
     ActType,
     CaseEvent,
+    action_words,
+    referral_words,
+    review_words,
 )
 from safedesk.domain.clock import from_stored, to_stored
 from safedesk.domain.entries import stored_text
@@ -29,7 +31,6 @@ ACT_TABLES = {
     ActType.CONTACT: "case_contact",
     ActType.CLOSURE: "case_closure",
 }
-_AGENCIES = dict(CASEWORK_LISTS["agencies"])
 # Acts on an earlier act name it by number rather than by case.
 _ON_ACT = {ActType.ACTION_DONE: "action_id", ActType.REFERRAL_DECISION: "referral_id"}
 
@@ -250,26 +251,25 @@ def open_follow_ups(conn: Connection) -> list[OpenFollowUp]:
         "WHERE NOT EXISTS (SELECT 1 FROM case_action_done d WHERE d.action_id = a.id) AND "
         + not_closed.format(t="a")
     ):
-        text = f"Action {row[0]} ({row[5]}): {' '.join(str(row[2]).split())}"
-        found.append(
-            OpenFollowUp(
-                "action", row[0], row[1], text, from_stored(row[3]), date.fromisoformat(row[4])
-            )
-        )
+        due_on = date.fromisoformat(row[4])
+        text = action_words(row[2], row[5], due_on)
+        found.append(OpenFollowUp("action", row[0], row[1], text, from_stored(row[3]), due_on))
     for row in conn.execute(
         "SELECT r.id, r.case_ref, r.agency, r.at, r.decision_due, r.made_at FROM case_referral r "
         "WHERE NOT EXISTS (SELECT 1 FROM case_referral_decision d WHERE d.referral_id = r.id) "
         "AND " + not_closed.format(t="r")
     ):
+        decision_due = date.fromisoformat(row[4]) if row[4] else None
+        made_at = from_stored(row[5])
         found.append(
             OpenFollowUp(
                 "referral",
                 row[0],
                 row[1],
-                f"Referral {row[0]} to {_AGENCIES.get(row[2], row[2])}: awaiting its decision",
+                referral_words(row[2], made_at, decision_due),
                 from_stored(row[3]),
-                date.fromisoformat(row[4]) if row[4] else None,
-                from_stored(row[5]),
+                decision_due,
+                made_at,
             )
         )
     for row in conn.execute(
@@ -278,14 +278,10 @@ def open_follow_ups(conn: Connection) -> list[OpenFollowUp]:
         "AND t.id = (SELECT max(u.id) FROM case_triage u WHERE u.case_ref = t.case_ref) AND "
         + not_closed.format(t="t")
     ):
+        review_on = date.fromisoformat(row[3])
         found.append(
             OpenFollowUp(
-                "review",
-                row[0],
-                row[1],
-                "Review of monitoring",
-                from_stored(row[2]),
-                date.fromisoformat(row[3]),
+                "review", row[0], row[1], review_words(review_on), from_stored(row[2]), review_on
             )
         )
     return found
