@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from safedesk.domain import local_time
 from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, NOTIFICATION_FIELDS, CaseEvent
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, StoredPupil, spec
+from safedesk.domain.formatting import date_text, moment_text
+from safedesk.domain.people import Pupil
+from safedesk.domain.pupil_status import StatusPeriod
 from safedesk.domain.redaction import NO_MASK, PupilMask
 
 Labels = Mapping[str, Mapping[str, str]]  # list name -> value -> label
@@ -59,14 +61,56 @@ class ChronologyItem:
         return abs((self.recorded_at - self.happened_at).total_seconds()) > 15 * 60
 
 
+@dataclass(frozen=True)
+class LogHead:
+    """Where a file's tamper-evident log stood: its newest entry's number and hash."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class SignedLogHead:
+    """A log head signed by the person who opened the chronology (printed on the PDF, and
+    checked against the store with `safedesk-admin verify --head`)."""
+
+    file: str
+    seq: int
+    hash: str
+    signer: str  # username
+    at: str  # when it was signed, as stored
+
+
+@dataclass(frozen=True)
+class Chronology:
+    """A pupil's chronology as opened (and audited): what the screen and the PDF show."""
+
+    school_name: str
+    pupil: Pupil
+    items: tuple[ChronologyItem, ...]
+    groups: frozenset[ItemGroup]
+    first_day: date | None
+    last_day: date | None
+    opened_by: str  # display name
+    opened_at: datetime
+    audit_head: LogHead  # the chain's head once the opening was audited
+    other_pupils: int = 0  # how many other pupils its records name
+    other_pupils_named: bool = False  # shown by name (the DSL chose to), not masked
+    # Each file read: its chain's head signed by the one who opened it.
+    signed_heads: tuple[SignedLogHead, ...] = ()
+    # The pupil's safeguarding status (every period, current first); None when the one who
+    # opened it may not see safeguarding status (a behaviour lead).
+    statuses: tuple[StatusPeriod, ...] | None = None
+
+
 def shown(value: str | None, spec_: FieldSpec, labels: Labels) -> str:
     """A stored value as a person reads it: labels for choices, local dates and times."""
     if value is None or value == "":
         return "—"
     if spec_.type == "datetime":
-        return local_time.shown(datetime.fromisoformat(value))
+        return moment_text(datetime.fromisoformat(value))
     if spec_.type == "date":
-        return datetime.fromisoformat(value).strftime("%d/%m/%Y")
+        return date_text(datetime.fromisoformat(value).date())
     if spec_.type == "bool":
         return "Yes" if value == "true" else "No"
     if spec_.list_name:
@@ -75,8 +119,15 @@ def shown(value: str | None, spec_: FieldSpec, labels: Labels) -> str:
 
 
 def one_line(text: str | None, limit: int = 110) -> str:
+    """Text on one line, cut at the end of a word with an ellipsis when it is too long (a
+    single word longer than the whole line is cut where it must be)."""
     line = " ".join((text or "").split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if line[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 def _name(names: Mapping[str, str], username: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -29,7 +28,9 @@ from reportlab.platypus import (
 )
 
 from safedesk.domain import local_time
-from safedesk.domain.chronology import ChronologyItem
+from safedesk.domain.chronology import Chronology, ChronologyItem
+from safedesk.domain.formatting import date_text, moment_text, time_text
+from safedesk.domain.pupil_status import mis_flags, statuses_line
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.pdf_base import (
     BOLD,
@@ -45,39 +46,35 @@ from safedesk.reports.pdf_base import (
 )
 from safedesk.reports.transfer_receipt import receipt_page
 
-if TYPE_CHECKING:
-    from safedesk.services.chronology import Chronology
-
 _GREY = colors.HexColor("#555555")
 PDF_TITLE = "Chronology"
 
 
 def _when(moment: datetime) -> str:
-    return local_time.shown(moment)
+    return moment_text(moment)
 
 
 def _flags(chronology: Chronology) -> str:
-    d = chronology.pupil.details
-    found = [
-        name
-        for name, on in (
-            ("Looked after (CLA)", d.cla),
-            ("Free school meals / PP", d.fsm),
-            ("EAL", d.eal),
-        )
-        if on
-    ]
-    if d.sen:
-        found.append(f"SEN: {d.sen}")
-    return ", ".join(found) or "none recorded"
+    """What the school's MIS says (SEN support, EHCP, looked after…)."""
+    return ", ".join(mis_flags(chronology.pupil.details)) or "none recorded"
+
+
+def status_rows(chronology: Chronology) -> list[tuple[str, str]]:
+    """The cover's lines about the child's needs: the DSL's safeguarding status (only for
+    those who may see it) and the MIS's flags."""
+    rows = []
+    if chronology.statuses is not None:
+        rows.append(("Safeguarding status", statuses_line(chronology.statuses)))
+    rows.append(("From the school's MIS", _flags(chronology)))
+    return rows
 
 
 def _cover(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     d = chronology.pupil.details
     span = (
-        (f"{chronology.first_day:%d/%m/%Y}" if chronology.first_day else "the first record")
+        date_text(chronology.first_day, "the first record")
         + " to "
-        + (f"{chronology.last_day:%d/%m/%Y}" if chronology.last_day else "the latest")
+        + date_text(chronology.last_day, "the latest")
     )
     groups = ", ".join(g.label for g in sorted(chronology.groups, key=lambda g: g.value))
     name = d.display_name
@@ -86,10 +83,10 @@ def _cover(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowab
     rows = [
         ("School", chronology.school_name),
         ("Pupil", name),
-        ("Date of birth", f"{d.date_of_birth:%d/%m/%Y}"),
+        ("Date of birth", date_text(d.date_of_birth)),
         ("UPN", d.upn),
         ("Year and class", f"Year {d.year_group or '—'}, {d.class_name or '—'}"),
-        ("Flags", _flags(chronology)),
+        *status_rows(chronology),
         ("Date range", span),
         ("Includes", groups),
         ("Exported by", f"{chronology.opened_by}, {_when(chronology.opened_at)}"),
@@ -128,24 +125,28 @@ def other_pupils_note(chronology: Chronology) -> str:
 
 
 def _summary(items: tuple[ChronologyItem, ...], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    header = ["#", "When", "What", "Ref", "Summary"]
+    header = ["#", "When", "What", "Ref", "By", "Summary"]
     rows: list[list[object]] = [[Paragraph(h, st["label"]) for h in header]]
     for number, item in enumerate(items, start=1):
         # Plain strings where nothing wraps: a Paragraph per cell is the costly part.
         when = _when(item.happened_at)
         if item.recorded_later:
-            when += f"\nrec. {local_time.to_local(item.recorded_at):%d/%m/%y %H:%M}"
+            when += f"\nrecorded\n{_when(item.recorded_at)}"
         rows.append(
             [
                 str(number),
                 when,
                 Paragraph(text(item.title), st["cell"]),
                 item.ref,
+                Paragraph(text(item.author), st["cell"]),
                 Paragraph(text(item.summary), st["cell"]),
             ]
         )
     table = LongTable(
-        rows, colWidths=[9 * mm, 31 * mm, 28 * mm, 24 * mm, None], repeatRows=1, hAlign="LEFT"
+        rows,
+        colWidths=[8 * mm, 27 * mm, 27 * mm, 22 * mm, 25 * mm, None],
+        repeatRows=1,
+        hAlign="LEFT",
     )
     table.setStyle(
         TableStyle(
@@ -183,6 +184,11 @@ def _field_style(st: dict[str, ParagraphStyle]) -> ParagraphStyle:
     return st["field"]
 
 
+# A value this short sits beside a label too long for the label column (which then wraps in
+# it); a longer one, which may run over pages, goes under its label.
+_BESIDE_LONG_LABEL = 600
+
+
 def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     times = f"Happened {_when(item.happened_at)}"
     if item.recorded_later:
@@ -195,10 +201,35 @@ def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) ->
         # field is several times cheaper than bold markup, and long accounts still split.
         if stringWidth(label, BOLD, _LABEL_SIZE) < _LABEL_COLUMN - 2 * mm:
             parts.append(Paragraph(text(value), _field_style(st), bulletText=label))
+        elif len(value) <= _BESIDE_LONG_LABEL:
+            parts.append(_beside(label, value, st))
         else:
             parts.append(Paragraph(text(label), st["label"]))
             parts.append(Paragraph(text(value), _field_style(st)))
     return parts
+
+
+def _beside(label: str, value: str, st: dict[str, ParagraphStyle]) -> Flowable:
+    """A long label wrapped in the label column, its (short) value beside it."""
+    field = _field_style(st)
+    table = Table(
+        [[Paragraph(text(label), st["label"]), Paragraph(text(value), st["body"])]],
+        colWidths=[_LABEL_COLUMN, None],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 2 * mm),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), field.spaceAfter),
+            ]
+        )
+    )
+    return table
 
 
 def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -214,7 +245,8 @@ def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flo
         ]
     parts: list[Flowable] = [Paragraph("How to check this document", st["h3"])]
     for head in heads:
-        when = local_time.to_local(datetime.fromisoformat(head.at)).strftime("%d/%m/%Y at %H:%M")
+        signed = local_time.to_local(datetime.fromisoformat(head.at))
+        when = f"{date_text(signed.date())} at {time_text(signed)}"
         parts.append(Spacer(1, 1.5 * mm))
         parts.append(
             Paragraph(
@@ -242,6 +274,14 @@ def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flo
     return parts
 
 
+def _closing(last: list[Flowable], evidence: list[Flowable]) -> list[Flowable]:
+    """The last item, and the closing statement kept on one page with the item's last fields
+    (never a page holding only how to check the document)."""
+    fields = last[2:]  # after its page break and heading
+    kept = fields[-2:]
+    return [*last[: len(last) - len(kept)], KeepTogether([*kept, Spacer(1, 8 * mm), *evidence])]
+
+
 def render_chronology(
     chronology: Chronology,
     *,
@@ -256,12 +296,13 @@ def render_chronology(
     story += _summary(chronology.items, st)
     story.append(PageBreak())
     story.append(Paragraph("Each item in full", st["h2"]))
-    for number, item in enumerate(chronology.items, start=1):
-        story += _detail(number, item, st)
-    story += [Spacer(1, 8 * mm), *_evidence(chronology, st)]
+    details = [_detail(n, item, st) for n, item in enumerate(chronology.items, start=1)]
+    for parts in details[:-1]:
+        story += parts
+    story += _closing(details[-1] if details else [], _evidence(chronology, st))
     if transfer is not None:
         d = chronology.pupil.details
-        pupil_line = f"{d.display_name}, born {d.date_of_birth:%d/%m/%Y}, UPN {d.upn}"
+        pupil_line = f"{d.display_name}, born {date_text(d.date_of_birth)}, UPN {d.upn}"
         story += receipt_page(
             transfer, pupil_line, chronology.school_name, len(chronology.items), st
         )

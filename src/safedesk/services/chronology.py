@@ -27,11 +27,14 @@ from safedesk.domain.chronology import (
     CASEWORK_LISTS_LABELS,
     ChronologyItem,
     ItemGroup,
+    LogHead,
+    SignedLogHead,
     case_item,
     entry_items,
     in_order,
     notification_item,
 )
+from safedesk.domain.chronology import Chronology as Chronology  # where callers found it
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIXED_LISTS, Kind, StoredEntry
 from safedesk.domain.errors import NotFound, PermissionDenied
@@ -41,10 +44,8 @@ from safedesk.domain.roles import Permission
 from safedesk.services import intake
 from safedesk.services.session import Session
 from safedesk.store import casework, entries, evidence, lists, pupils, school, users
-from safedesk.store.audit import AuditHead
 from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
-from safedesk.store.evidence import SignedHead
 
 _BEHAVIOUR_GROUPS = frozenset({ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.AMENDMENT})
 
@@ -56,24 +57,6 @@ def allowed_groups(user: User) -> frozenset[ItemGroup]:
     if user.can(Permission.READ_BEHAVIOUR):
         return _BEHAVIOUR_GROUPS
     return frozenset()
-
-
-@dataclass(frozen=True)
-class Chronology:
-    school_name: str
-    pupil: Pupil
-    items: tuple[ChronologyItem, ...]
-    groups: frozenset[ItemGroup]
-    first_day: date | None
-    last_day: date | None
-    opened_by: str  # display name
-    opened_at: datetime
-    audit_head: AuditHead  # the chain's head once the opening was audited
-    other_pupils: int = 0  # how many other pupils its records name
-    other_pupils_named: bool = False  # shown by name (the DSL chose to), not masked
-    # Each file read: its chain's head signed by the one who opened it (printed on a PDF,
-    # and checked against the store with `safedesk-admin verify --head`).
-    signed_heads: tuple[SignedHead, ...] = ()
 
 
 @dataclass
@@ -173,13 +156,15 @@ def open_chronology(
                     detail=detail,
                 )
             )
-    head = heads[0] if heads else AuditHead(0, "0" * 64)
-    signed: list[SignedHead] = []
+    head = LogHead(heads[0].seq, heads[0].hash) if heads else LogHead(0, "0" * 64)
+    signed: list[SignedLogHead] = []
     for compartment in read:
         with session.compartment(compartment).read() as conn:
             latest = evidence.latest_signed(conn, compartment.value)
         if latest is not None:
-            signed.append(latest)
+            signed.append(
+                SignedLogHead(latest.file, latest.seq, latest.hash, latest.signer, latest.at)
+            )
     return Chronology(
         school_name,
         pupil,
