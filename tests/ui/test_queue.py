@@ -22,6 +22,7 @@ from safedesk.services.session import Session
 from safedesk.services.setup import Headteacher
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.act_form import ActForm
+from safedesk.ui.case_view import WHAT
 from safedesk.ui.field_widgets import FieldInput
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.queue_alerts import Alert, QueueNotifier
@@ -260,14 +261,15 @@ def open_form(qtbot: QtBot, window: MainWindow, act: ActType) -> ActForm:
 
 
 def save(qtbot: QtBot, window: MainWindow, form: ActForm) -> None:
-    before = window.case_view.timeline.topLevelItemCount()
+    model = window.case_view.timeline_model
+    before = model.rowCount()
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.case_view.timeline.topLevelItemCount() > before)
+    qtbot.waitUntil(lambda: model.rowCount() > before)
 
 
 def timeline(window: MainWindow) -> list[str]:
-    tree = window.case_view.timeline
-    return [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
+    model = window.case_view.timeline_model
+    return [model.index(row, WHAT).data() for row in range(model.rowCount())]
 
 
 def test_triage_refer_and_close_a_case(qtbot: QtBot, dsl: Session, staff: Session) -> None:
@@ -368,7 +370,7 @@ def test_police_notification_is_recorded_from_the_queue(qtbot: QtBot, dsl: Sessi
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.case_view)
     assert window.case_view.title.text().startswith("E-2026-")
-    assert "PC Jones, Encompass desk" in window.case_view.summary.text()
+    assert "PC Jones, Encompass desk" in window.case_view.concern.toPlainText()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     assert page.model.item(0).kind.label == "Police notification"
 

@@ -18,6 +18,7 @@ from safedesk.store import audit, members
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.alarm_dialog import AlarmDialog
 from safedesk.ui.grant_dialog import GrantDialog
+from safedesk.ui.item_roles import REF_ROLE
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.queue_model import REF
 from safedesk.ui.queue_page import QueuePage
@@ -51,7 +52,7 @@ def open_item(qtbot: QtBot, page: QueuePage, ref: str) -> None:
 
 
 def refs(page: QueuePage) -> list[str]:
-    return [page.proxy.index(r, REF).data() for r in range(page.proxy.rowCount())]
+    return [page.proxy.index(r, REF).data(REF_ROLE) for r in range(page.proxy.rowCount())]
 
 
 def ask_for(head: Session, username: str, roles: set[Role]) -> None:

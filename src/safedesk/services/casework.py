@@ -26,9 +26,12 @@ from safedesk.domain.entries import Status, StoredEntry
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.formatting import counted, moment_text
 from safedesk.domain.local_time import to_local
+from safedesk.domain.queue import QueueItem, in_queue_order
 from safedesk.domain.roles import Permission
-from safedesk.services import intake
+from safedesk.services import intake, queue
+from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
+from safedesk.services.settings import get_settings
 from safedesk.store import casework, entries, pupils, users
 from safedesk.store.casework import CaseHead
 from safedesk.store.db import Connection
@@ -248,6 +251,8 @@ class CaseFile:
     notification: casework.StoredNotification | None
     names: dict[str, str]  # username -> display name, for the timeline
     entry: StoredEntry | None  # the concern itself, as it reads now (None for a notification)
+    at: datetime | None = None  # when it was opened, by the session's clock
+    waiting: tuple[QueueItem, ...] = ()  # what the queue waits for here, most pressing first
 
     def name_of(self, username: str) -> str:
         return self.names.get(username, username)
@@ -259,10 +264,14 @@ def open_case(session: Session, ref: str) -> CaseFile:
     case_ref = ref.strip().upper()
     store = session.compartment(SAFEGUARDING, _DOING)
     intake.take_in_waiting(session, SAFEGUARDING)
+    now = session.clock.now()
+    settings = get_settings(session)
     with store.read() as conn:
         head = casework.case_head(conn, case_ref)
         if head is None:
             raise NotFound(f"There is no concern or police notification {ref}.")
+        calendar = calendar_for(conn, settings, now.date())
+        items = queue.build_items(conn, queue.targets_from(settings), calendar)
         case = CaseFile(
             head,
             tuple(casework.case_pupils(conn, [case_ref])[case_ref]),
@@ -270,6 +279,8 @@ def open_case(session: Session, ref: str) -> CaseFile:
             casework.notification_by_ref(conn, case_ref) if head.kind == "notification" else None,
             {user.username: user.display_name for user in users.all_users(conn)},
             entries.by_ref(conn, case_ref) if head.kind == "concern" else None,
+            now,
+            tuple(in_queue_order([i for i in items if i.case_ref == case_ref], now)),
         )
     with store.write() as conn:
         session.audit(conn, "case.viewed", object_type=head.kind, object_id=case_ref)

@@ -8,16 +8,28 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, ActType, validate_act
+from safedesk.domain.casework import (
+    ACT_FIELDS,
+    CASEWORK_LISTS,
+    OUTCOME_WORDS,
+    ActType,
+    CaseEvent,
+    open_item_words,
+    validate_act,
+)
 from safedesk.domain.entries import FieldSpec
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import counted
 from safedesk.services import casework
 from safedesk.services.session import Session
 from safedesk.ui import tasks
@@ -40,7 +52,95 @@ INTRODUCTIONS = {
 
 
 def problem_count(count: int) -> str:
-    return f"{count} thing{'s' if count != 1 else ''} to put right before this can be saved."
+    return f"{counted(count, 'thing')} to put right before this can be saved."
+
+
+class OpenItem(QWidget):
+    """One action or referral still open when the case closes: what became of it, and why."""
+
+    def __init__(self, event: CaseEvent) -> None:
+        super().__init__()
+        self.opened_act = event
+        words = open_item_words(event)
+        self.label = QLabel(words)
+        self.label.setWordWrap(True)
+        self.outcome = QComboBox()
+        self.outcome.setAccessibleName(f"What became of it: {words}")
+        self.outcome.addItem("Choose what became of it…", None)
+        for outcome, text in OUTCOME_WORDS[event.type].items():
+            self.outcome.addItem(text, outcome.value)
+        self.note = QLineEdit()
+        self.note.setAccessibleName(f"What was done, or why: {words}")
+        self.note.setPlaceholderText(
+            "What was done, or why it closes"
+            if event.type is ActType.ACTION
+            else "What the agency decided, or why it closes"
+        )
+        self.note.setMaxLength(2000)
+        self.error = QLabel()
+        self.error.setObjectName("FieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        for widget in (self.label, self.outcome, self.note, self.error):
+            layout.addWidget(widget)
+
+    def payload(self) -> dict[str, Any] | None:
+        value = self.outcome.currentData()
+        if value is None:
+            return None
+        key = "action_id" if self.opened_act.type is ActType.ACTION else "referral_id"
+        return {key: self.opened_act.id, "outcome": value, "note": self.note.text()}
+
+    def show_error(self, text: str | None) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+
+
+class OpenItems(QGroupBox):
+    """Every action and referral still open, each to be accounted for before the case closes."""
+
+    def __init__(self, events: list[CaseEvent]) -> None:
+        super().__init__("Still open: say what became of each")
+        self.rows = [OpenItem(event) for event in events]
+        layout = QVBoxLayout(self)
+        for row in self.rows:
+            layout.addWidget(row)
+
+    def payload(self) -> list[dict[str, Any]]:
+        return [found for row in self.rows if (found := row.payload()) is not None]
+
+    def show_problems(self, problems: dict[str, str]) -> int:
+        """Show each row's problem (the unchosen first); focus the first. Returns how many."""
+        chosen = [row for row in self.rows if row.payload() is not None]
+        first: QWidget | None = None
+        count = 0
+        for row in self.rows:
+            text: str | None = None
+            if row.payload() is None:
+                text = "Choose what became of it."
+            else:
+                where = f"open_items[{chosen.index(row) + 1}]"
+                found = [v for k, v in problems.items() if k.startswith(where)]
+                if found:
+                    text = _said("Why", found[0])
+            row.show_error(text)
+            if text:
+                count += 1
+                if first is None:
+                    first = row.outcome if row.payload() is None else row.note
+        if first is not None:
+            first.setFocus()
+        return count
+
+
+def _said(label: str, problem: str) -> str:
+    """A problem as a sentence that names the box by its label."""
+    if problem.startswith("is required: "):
+        problem = "is needed: " + problem.removeprefix("is required: ")
+    return f"{label} {problem}."
 
 
 class SpecFields(QWidget):
@@ -111,6 +211,7 @@ class ActForm(QFrame):
         case_ref: str,
         act_type: ActType,
         open_items: list[tuple[str, str]] | None = None,
+        to_settle: list[CaseEvent] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("ActForm")
@@ -135,32 +236,76 @@ class ActForm(QFrame):
             escape_cancels=True,
         )
         self.status, self.save_button = bar.status, bar.save_button
+        self.open_items = OpenItems(to_settle) if closing and to_settle else None
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
+        if self.open_items is not None:
+            layout.addWidget(self.open_items)
         layout.addWidget(self.fields)
         layout.addWidget(bar)
+        layout.addStretch(1)
 
     def payload(self) -> dict[str, Any]:
-        return {"type": self.act_type.value, **self.fields.values()}
+        found = {"type": self.act_type.value, **self.fields.values()}
+        if self.open_items is not None:
+            found["open_items"] = self.open_items.payload()
+        return found
+
+    def choose_item(self, item_id: str) -> None:
+        """Start an "action done" or "referral decision" on this one."""
+        for name in ("action_id", "referral_id"):
+            if name in self.fields.inputs:
+                self.fields.inputs[name].set_value(item_id)
+
+    def focus_first(self) -> None:
+        first: QWidget | None = None
+        if self.open_items is not None and self.open_items.rows:
+            first = self.open_items.rows[0].outcome
+        else:
+            first = next(iter(self.fields.inputs.values()), None)
+        if first is not None:
+            first.setFocus()
 
     def check(self) -> bool:
+        problems: dict[str, str] = {}
         try:
             validate_act(self.payload(), now=self.session.clock.now())
         except ValidationError as exc:
-            self._show(exc.problems)
+            problems = exc.problems
+        unchosen = self.open_items is not None and any(
+            row.payload() is None for row in self.open_items.rows
+        )
+        if problems or unchosen:
+            self._show(problems)
             return False
         self._show({})
         return True
 
     def _show(self, problems: dict[str, str]) -> None:
-        had_field = self.fields.show_problems(problems)
+        open_count = 0
+        if self.open_items is not None:
+            open_count = self.open_items.show_problems(problems)
+        had_field = self.fields.show_problems(problems) if not open_count else False
+        if open_count:
+            self.fields.show_problems(problems)
+            if self.open_items is not None:
+                self.open_items.show_problems(problems)  # its first box keeps the focus
         inputs = self.fields.inputs
-        others = [f"{v[0].upper()}{v[1:]}." for k, v in problems.items() if k not in inputs]
+        others = [
+            f"{v[0].upper()}{v[1:]}."
+            for k, v in problems.items()
+            if k not in inputs and not k.startswith("open_items")
+        ]
+        if problems.get("open_items") and not open_count:
+            others.append(f"{problems['open_items']}.")  # opened elsewhere meanwhile
+        fields = sum(1 for k in problems if k in inputs)
         if others:
             self.status.setText(" ".join(others))
+        elif open_count or had_field:
+            self.status.setText(problem_count(open_count + fields))
         else:
-            self.status.setText(problem_count(len(problems)) if had_field else "")
+            self.status.setText("")
 
     def save(self) -> None:
         if not self.save_button.isEnabled() or not self.check():

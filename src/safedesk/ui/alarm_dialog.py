@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import moment_text
 from safedesk.domain.queue import QueueItem
 from safedesk.services import alarms
 from safedesk.services.session import Session
@@ -24,7 +25,7 @@ class AlarmDialog(TaskDialog):
         super().__init__(parent, "Alarm", "&Mark as dealt with")
         self.session = session
         self.compartment, self.alarm_id = alarms.alarm_from_ref(item.case_ref)
-        raised = item.started_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        raised = moment_text(item.started_at)
         self.body.addWidget(
             label(f"{item.case_ref} · raised {raised} in the {self.compartment.label}", "Subtitle")
         )

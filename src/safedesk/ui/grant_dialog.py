@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import html
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from safedesk.domain.compartments import READING, ROLE_COMPARTMENTS
 from safedesk.domain.errors import AuthenticationError
+from safedesk.domain.formatting import rich
 from safedesk.domain.people import RoleRequest
 from safedesk.domain.queue import QueueItem
 from safedesk.services import membership
@@ -28,16 +28,23 @@ def request_for(item: QueueItem, requests: list[RoleRequest]) -> RoleRequest | N
 class GrantDialog(TaskDialog):
     """Emits ``succeeded`` (the updated user) once the role is granted."""
 
-    def __init__(self, session: Session, request: RoleRequest, parent: QWidget | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        request: RoleRequest,
+        parent: QWidget | None,
+        *,
+        asked_by: str | None = None,  # the full name of whoever asked, where known
+    ) -> None:
         super().__init__(parent, "Grant access in person", "&Grant access")
         self.session = session
         self.request = request
-        who = html.escape(request.display_name)
+        who = rich(request.display_name)
         files = " and ".join(c.label for c in READING if c in ROLE_COMPARTMENTS[request.role])
-        asked = html.escape(f"{request.reason}; asked by {request.requested_by}")
+        asked = rich(f"{request.reason}; asked by {asked_by or request.requested_by}")
         self.summary = label(
-            f"<b>{who}</b> ({html.escape(request.username)}) is waiting for the "
-            f"<b>{html.escape(request.role.label)}</b> role ({asked}). Granting it gives "
+            f"<b>{who}</b> is waiting for the "
+            f"<b>{rich(request.role.label)}</b> role ({asked}). Granting it gives "
             f"them the keys to the {files}."
         )
         self.body.addWidget(self.summary)

@@ -13,17 +13,22 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from safedesk.domain.entries import Urgency
+from safedesk.domain.formatting import moment_text
+from safedesk.domain.local_time import to_local
+from safedesk.domain.people import RoleRequest
 from safedesk.domain.pupil_search import fold
-from safedesk.domain.queue import QueueItem, age
+from safedesk.domain.queue import ItemKind, QueueItem, age, request_words
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services.queue import Queue
+from safedesk.ui.grant_dialog import request_for
+from safedesk.ui.item_roles import FILTER_ROLE, OBJECT_ROLE, REF_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
 
 PUPILS, WHAT, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(7)
 HEADERS = ("Pupil", "What", "Urgency", "Waiting", "Time left", "Status", "Reference")
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by when its heading is clicked
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+# Items whose reference is not a record's: the Reference column says what they are instead
+# (an access request's is a username, which nobody should have to read).
+NOT_RECORDS = {ItemKind.REQUEST: "Access request"}
 
 STATUS_WORDS = {
     Timeliness.ON_TIME: "On time",
@@ -52,10 +57,34 @@ class QueueModel(RowsModel):
     def __init__(self) -> None:
         super().__init__()
         self._at: datetime | None = None
+        self._names: dict[str, str] = {}
+        self._requests: list[RoleRequest] = []
 
-    def set_queue(self, queue: Queue) -> None:
+    def set_queue(
+        self,
+        queue: Queue,
+        names: dict[str, str] | None = None,
+        requests: list[RoleRequest] | None = None,
+    ) -> None:
+        """The queue, with people's full names by username and the access requests waiting
+        (so a request says who asked by name, not by username)."""
+        self.beginResetModel()
         self._at = queue.at
-        self.set_rows(queue.items)
+        self._names = dict(names or {})
+        self._requests = list(requests or [])
+        self._rows = list(queue.items)
+        self.endResetModel()
+
+    def words(self, item: QueueItem) -> str:
+        """What is due, in the words people read."""
+        if item.kind is ItemKind.REQUEST:
+            request = request_for(item, self._requests)
+            if request is not None:
+                asked_by = self._names.get(request.requested_by, request.requested_by)
+                return request_words(
+                    request.role.label, request.display_name, request.reason, asked_by
+                )
+        return item.what
 
     @property
     def at(self) -> datetime | None:
@@ -69,37 +98,40 @@ class QueueModel(RowsModel):
         item, at = self.row_of(index), self._at
         if item is None or at is None:
             return None
-        if role == ITEM_ROLE:
+        if role == OBJECT_ROLE:
             return item
+        if role == REF_ROLE:
+            return item.case_ref
+        what = self.words(item)
         if role == SORT_ROLE:
             return (
                 ", ".join(name for _, name in item.pupils).casefold(),
-                item.what.casefold(),
+                what.casefold(),
                 URGENCY_RANK[item.urgency],
                 -item.started_at.timestamp(),  # longest waiting first
                 item.due_at.timestamp(),
                 STATUS_RANK[item.status(at)],
-                item.case_ref,
+                NOT_RECORDS.get(item.kind, item.case_ref),
             )[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole:
             fill = FILLS.get(item.status(at))
             return QBrush(fill) if fill is not None else None
         if role == FILTER_ROLE:
             names = " ".join(f"{upn} {name}" for upn, name in item.pupils)
-            return fold(f"{names} {item.what} {item.kind.label} {item.case_ref}")
+            return fold(f"{names} {what} {item.kind.label} {item.case_ref}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            due = f"{item.urgency.label}; due {item.due_at.astimezone():%a %d/%m/%Y %H:%M}"
-            return f"{item.what}\n{due}"
+            due = f"{item.urgency.label}; due {to_local(item.due_at):%a} {moment_text(item.due_at)}"
+            return f"{what}\n{due}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             ", ".join(name for _, name in item.pupils) or "—",
-            item.what,
+            what,
             URGENCY_WORDS[item.urgency],
             age(item.started_at, at),
             item.time_left(at),
             status_words(item, at),
-            item.case_ref,
+            NOT_RECORDS.get(item.kind, item.case_ref),
         )[index.column()]
 
 

@@ -6,7 +6,7 @@ A case opens in the case view; an access request opens the grant in person, an a
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,17 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import rich, time_text
+from safedesk.domain.people import RoleRequest
 from safedesk.domain.queue import ItemKind, QueueItem
 from safedesk.domain.time_to_action import Timeliness
-from safedesk.services import membership, queue
+from safedesk.services import membership, queue, users
 from safedesk.services.queue import Queue
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.alarm_dialog import AlarmDialog
 from safedesk.ui.errors import user_message
 from safedesk.ui.grant_dialog import GrantDialog, request_for
+from safedesk.ui.item_roles import OBJECT_ROLE
 from safedesk.ui.queue_alerts import QueueNotifier
-from safedesk.ui.queue_model import ITEM_ROLE, PUPILS, WHAT, QueueFilter, QueueModel
+from safedesk.ui.queue_model import PUPILS, WHAT, QueueFilter, QueueModel
 
 REFRESH_MS = 60_000
 SHOWING = {
@@ -43,6 +46,24 @@ SHOWING = {
 }
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The queue, and what it takes to name people in it by their full names."""
+
+    queue: Queue
+    names: dict[str, str] = field(default_factory=dict)  # username -> full name
+    requests: list[RoleRequest] = field(default_factory=list)
+
+
+def load(session: Session) -> Loaded:
+    """The queue; with access requests waiting, the requests and people's names too."""
+    found = queue.load_queue(session)
+    if not any(item.kind is ItemKind.REQUEST for item in found.items):
+        return Loaded(found)
+    names = {user.username: user.display_name for user in users.list_users(session)}
+    return Loaded(found, names, membership.requests(session))
+
+
 def counts_text(loaded: Queue) -> str:
     if not loaded.items:
         return "Nothing is waiting. Every concern has been acted on."
@@ -50,7 +71,7 @@ def counts_text(loaded: Queue) -> str:
     parts = [f"<b>{len(loaded.items)}</b> waiting"]
     parts.append(f"<b style='color:#b42318'>{overdue} overdue</b>" if overdue else "none overdue")
     parts.append(f"<b style='color:#8a5a00'>{soon} due soon</b>" if soon else "none due soon")
-    checked = loaded.at.astimezone().strftime("%H:%M")
+    checked = time_text(loaded.at)
     return " · ".join(parts) + f" <span style='color:#52606d'>(checked at {checked})</span>"
 
 
@@ -98,7 +119,10 @@ class QueuePage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # What is due wraps onto a second line rather than being cut off ("Referral to Chil…").
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the queue's own order first
         self.table.setSortingEnabled(True)
@@ -115,6 +139,7 @@ class QueuePage(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
         self.dialog: GrantDialog | AlarmDialog | None = None
+        self.names: dict[str, str] = {}  # username -> full name, as last loaded
         self.filter.textChanged.connect(self.proxy.set_text)
         self.showing.currentTextChanged.connect(lambda t: self.proxy.set_statuses(SHOWING[t]))
 
@@ -147,9 +172,9 @@ class QueuePage(QWidget):
             self._again = True  # what changed meanwhile may have missed the load in hand
             return
         self._loading = True
-        tasks.run(queue.load_queue, self.session).on_success(self._loaded).on_error(
-            self._failed
-        ).on_finished(self._done)
+        tasks.run(load, self.session).on_success(self._loaded).on_error(self._failed).on_finished(
+            self._done
+        )
 
     def _done(self) -> None:
         self._loading = False
@@ -157,32 +182,33 @@ class QueuePage(QWidget):
             self._again = False
             self.refresh()
 
-    def _loaded(self, loaded: Queue) -> None:
+    def _loaded(self, loaded: Loaded) -> None:
         chosen = self.selected_key()
-        self.model.set_queue(loaded)
-        self.counts.setText(counts_text(loaded))
-        self.notifier.update(loaded)
+        self.names = loaded.names
+        self.model.set_queue(loaded.queue, loaded.names, loaded.requests)
+        self.counts.setText(counts_text(loaded.queue))
+        self.notifier.update(loaded.queue)
         if chosen is not None:
             self.select_key(chosen)
 
     def _failed(self, exc: BaseException) -> None:
-        self.counts.setText("The queue could not be loaded: " + html.escape(user_message(exc)))
+        self.counts.setText("The queue could not be loaded: " + rich(user_message(exc)))
 
     def selected_key(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return str(rows[0].data(ITEM_ROLE).key)
+        return str(rows[0].data(OBJECT_ROLE).key)
 
     def select_key(self, key: str) -> None:
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if index.data(ITEM_ROLE).key == key:
+            if index.data(OBJECT_ROLE).key == key:
                 self.table.selectRow(row)
                 return
 
     def _open(self, index: QModelIndex) -> None:
-        item = index.siblingAtColumn(0).data(ITEM_ROLE)
+        item = index.siblingAtColumn(0).data(OBJECT_ROLE)
         if item is None:
             return
         self.notice.hide()
@@ -202,10 +228,12 @@ class QueuePage(QWidget):
             msgbox.warning(self, "Cannot open this request", user_message(exc))
             return
         if request is None:
-            self._tell(f"{item.case_ref}'s request has already been dealt with.")
+            who = self.names.get(item.case_ref, item.case_ref)
+            self._tell(f"{who}'s request has already been dealt with.")
             self.refresh()
             return
-        dialog = GrantDialog(self.session, request, self)
+        asked_by = self.names.get(request.requested_by, request.requested_by)
+        dialog = GrantDialog(self.session, request, self, asked_by=asked_by)
         role, who = request.role.label, request.display_name
         dialog.succeeded.connect(
             lambda _user: self._done_with(
