@@ -127,7 +127,7 @@ def validate_review(payload: Mapping[str, Any], *, today: date) -> NewReview:
     for name, value in needed.get(decision, ()) if decision is not None else ():
         if value is None and LABELS[name] not in problems:
             assert decision is not None
-            problems[LABELS[name]] = f"is required when the decision is “{decision.label}”"
+            problems[LABELS[name]] = f"is required for “{decision.label}”"
     if problems:
         raise ValidationError(problems)
     assert decision is not None

@@ -149,6 +149,7 @@ class ForReview:
 
     entry: StoredEntry
     review: StoredReview | None
+    labels: dict[str, dict[str, str]]  # list values' labels, to show the record
 
 
 def open_for_review(session: Session, ref: str) -> ForReview:
@@ -159,7 +160,10 @@ def open_for_review(session: Session, ref: str) -> ForReview:
         raise NotFound(f"{entry.ref} is not a behaviour incident or physical intervention.")
     with session.compartment(BEHAVIOUR, _DOING).read() as conn:
         found = behaviour_review.reviews(conn, [entry.ref]).get(entry.ref)
-    return ForReview(entry, found)
+    labels = {
+        name: dict(values) for name, values in lists.choices(session, include_retired=True).items()
+    }
+    return ForReview(entry, found, labels)
 
 
 def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int:

@@ -28,6 +28,7 @@ from safedesk.ui import msgbox
 from safedesk.ui.admin_page import AdminPage
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
+from safedesk.ui.behaviour_inbox_page import BehaviourInboxPage
 from safedesk.ui.case_view import CaseView
 from safedesk.ui.chronology_page import ChronologyPage
 from safedesk.ui.errors import user_message
@@ -97,12 +98,14 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("Navigation")
+        self.navigation.setAccessibleName("Pages")
         self.navigation.setFixedWidth(190)
         self.pages = QStackedWidget()
         self.pupils_page: PupilsPage | None = None
         self.record_page: RecordPage | None = None
         self.my_records_page: MyRecordsPage | None = None
         self.queue_page: QueuePage | None = None
+        self.behaviour_page: BehaviourInboxPage | None = None
         self.search_page: SearchPage | None = None
         self.tray: QueueTray | None = None
         self.page_names: list[str] = []
@@ -117,6 +120,11 @@ class MainWindow(QMainWindow):
             self.tray.show_requested.connect(self.bring_back)
             self.tray.lock_requested.connect(self.lock_requested)
             self.notifier.counts_changed.connect(self._show_counts)
+        if can(Permission.READ_BEHAVIOUR):
+            # Records waiting for a leader's review: the behaviour lead's first page (a DSL
+            # and the head see the queue first, where interventions also wait for the head).
+            self.behaviour_page = BehaviourInboxPage(session)
+            self._add("Behaviour", self.behaviour_page)
         if can(Permission.RECORD_CREATE):
             self.record_page = RecordPage(session)
             self._add("Record", self.record_page)
@@ -178,6 +186,9 @@ class MainWindow(QMainWindow):
             self.case_view.record_requested.connect(
                 lambda ref: self.open_record_ref(ref, self.case_view)
             )
+            self.queue_page.review_opened.connect(self.open_review)
+            if self.behaviour_page is not None:
+                self.behaviour_page.reviewed.connect(lambda _ref: self._refresh_queue())
         if self.search_page is not None:
             search = self.search_page
             search.box.record_opened.connect(lambda ref: self.open_found(ref, search))
@@ -202,9 +213,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.backup_watch.banner)
         column.addWidget(body, 1)
         self.setCentralWidget(central)
-        self.navigation.setCurrentRow(0)  # a DSL sees the queue first
+        # A DSL sees the queue first; the behaviour lead, the records waiting for review.
+        self.navigation.setCurrentRow(0)
         if self.queue_page is not None:
             self.queue_page.start()
+        if self.behaviour_page is not None:
+            self.behaviour_page.start()
         if self.pupils_page is not None:
             self.pupils_page.load()
         if self.my_records_page is not None:
@@ -302,6 +316,21 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.case_view)
 
+    def open_review(self, ref: str) -> None:
+        """A behaviour record from the queue, opened with its review form over this window."""
+        if self.behaviour_page is None:
+            msgbox.warning(
+                self,
+                "Cannot open this record",
+                "Your account does not read behaviour records, so it cannot review them.",
+            )
+            return
+        self.behaviour_page.open_review(ref, self)
+
+    def _refresh_queue(self) -> None:
+        if self.queue_page is not None:
+            self.queue_page.refresh()
+
     def open_chronology(self, pupil: Pupil) -> None:
         try:
             self.chronology_page.show_pupil(pupil)
@@ -348,6 +377,8 @@ class MainWindow(QMainWindow):
             self.record_page.stop()
         if self.queue_page is not None:
             self.queue_page.stop()
+        if self.behaviour_page is not None:
+            self.behaviour_page.stop()
         if self.tray is not None:
             self.tray.hide()
         self.backup_watch.stop()
