@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
+from safedesk.domain import local_time
 from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, NOTIFICATION_FIELDS, CaseEvent
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, StoredPupil, spec
 from safedesk.domain.formatting import date_text, moment_text
@@ -54,6 +55,14 @@ class ChronologyItem:
     summary: str  # one line
     author: str  # display name
     detail: tuple[tuple[str, str], ...] = field(default=())  # (label, value) in full
+    all_day: bool = False  # it happened on a day, not at a time (a status's start or end)
+
+    @property
+    def when(self) -> str:
+        """When it happened, as people read it: a day, or a day and a time."""
+        if self.all_day:
+            return date_text(self.happened_at.date())
+        return moment_text(self.happened_at)
 
     @property
     def recorded_later(self) -> bool:
@@ -288,6 +297,62 @@ def case_item(
         _name(names, event.author),
         tuple(detail),
     )
+
+
+def status_items(
+    periods: Iterable[StatusPeriod], mask: PupilMask = NO_MASK
+) -> list[ChronologyItem]:
+    """Each start and end of a safeguarding status, on its day (DSL casework)."""
+    items = []
+    for period in periods:
+        changes = [
+            (
+                "started",
+                period.started_on,
+                period.started_by,
+                period.started_recorded_at,
+                period.note,
+            )
+        ]
+        if period.ended_on is not None and period.ended_recorded_at is not None:
+            changes.append(
+                (
+                    "ended",
+                    period.ended_on,
+                    period.ended_by or "",
+                    period.ended_recorded_at,
+                    period.end_note,
+                )
+            )
+        for change, day, author, recorded, note in changes:
+            note_text = mask.text(note) or ""
+            detail = [("Status", period.kind.label), (f"{change.capitalize()} on", date_text(day))]
+            if change == "ended":
+                detail.insert(1, ("Started on", date_text(period.started_on)))
+            detail.append(("Note", note_text or "—"))
+            items.append(
+                ChronologyItem(
+                    _start_of(day),
+                    recorded,
+                    ItemGroup.CASEWORK,
+                    "",
+                    "Safeguarding status",
+                    one_line(
+                        f"{period.kind.label} {change}" + (f": {note_text}" if note_text else "")
+                    ),
+                    author,
+                    tuple(detail),
+                    all_day=True,
+                )
+            )
+    return items
+
+
+def _start_of(day: date) -> datetime:
+    """The first moment of a day in the school's time (where an all-day item sorts)."""
+    here = local_time.zone()
+    naive = datetime.combine(day, time())
+    return naive.replace(tzinfo=here) if here is not None else naive.astimezone()
 
 
 CASEWORK_LISTS_LABELS: Labels = {name: dict(items) for name, items in CASEWORK_LISTS.items()}

@@ -129,7 +129,7 @@ def _summary(items: tuple[ChronologyItem, ...], st: dict[str, ParagraphStyle]) -
     rows: list[list[object]] = [[Paragraph(h, st["label"]) for h in header]]
     for number, item in enumerate(items, start=1):
         # Plain strings where nothing wraps: a Paragraph per cell is the costly part.
-        when = _when(item.happened_at)
+        when = item.when
         if item.recorded_later:
             when += f"\nrecorded\n{_when(item.recorded_at)}"
         rows.append(
@@ -190,10 +190,11 @@ _BESIDE_LONG_LABEL = 600
 
 
 def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    times = f"Happened {_when(item.happened_at)}"
+    times = f"{'On' if item.all_day else 'Happened'} {item.when}"
     if item.recorded_later:
         times += f"; recorded {_when(item.recorded_at)}"
-    heading = Paragraph(f"{number}. {text(item.title)} · {text(item.ref)}", st["h3"])
+    ref = f" · {text(item.ref)}" if item.ref else ""
+    heading = Paragraph(f"{number}. {text(item.title)}{ref}", st["h3"])
     byline = Paragraph(f"{times}. By {text(item.author)}.", st["small"])
     parts: list[Flowable] = [CondPageBreak(30 * mm), KeepTogether([heading, byline])]
     for label, value in item.detail:

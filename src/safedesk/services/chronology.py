@@ -33,6 +33,7 @@ from safedesk.domain.chronology import (
     entry_items,
     in_order,
     notification_item,
+    status_items,
 )
 from safedesk.domain.chronology import Chronology as Chronology  # where callers found it
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
@@ -41,7 +42,7 @@ from safedesk.domain.errors import NotFound, PermissionDenied
 from safedesk.domain.people import Pupil, PupilDetails, User
 from safedesk.domain.redaction import PupilMask
 from safedesk.domain.roles import Permission
-from safedesk.services import intake
+from safedesk.services import intake, pupil_status
 from safedesk.services.session import Session
 from safedesk.store import casework, entries, evidence, lists, pupils, school, users
 from safedesk.store.casework import StoredNotification
@@ -128,6 +129,11 @@ def open_chronology(
                 _read_safeguarding(conn, pupil_id, stored, wanted)
     mask = _mask(session, pupil, stored, include_other_pupils)
     items = _items(stored, frozenset(kinds), wanted, labels, names, mask)
+    # The DSL's and the head's: on the header whatever the filter, and their starts and ends
+    # among the DSL's casework.
+    statuses = pupil_status.statuses_for_chronology(session, pupil.upn)
+    if statuses and ItemGroup.CASEWORK in wanted:
+        items += status_items(statuses, mask)
     in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
     now = session.clock.now()
     detail = {
@@ -178,6 +184,7 @@ def open_chronology(
         mask.count,
         include_other_pupils and mask.count > 0,
         tuple(signed),
+        statuses,
     )
 
 
