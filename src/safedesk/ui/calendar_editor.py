@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.formatting import date_text
-from safedesk.domain.settings import BANK_HOLIDAY_REGIONS
+from safedesk.domain.settings import BANK_HOLIDAY_REGIONS, LABELS
 from safedesk.services import school_calendar, settings
 from safedesk.services.session import Session
 from safedesk.ui.errors import user_message
@@ -88,6 +88,14 @@ class CalendarEditor(QGroupBox):
         self.urgent = self._spin(15, 7 * 24 * 60, current.urgent_minutes, " minutes")
         self.routine = self._spin(1, 10, current.routine_school_days, " school days")
         self.chase = self._spin(1, 20, current.referral_chase_working_days, " working days")
+        # Leaders' review of behaviour records (the behaviour lead's inbox, the head's queue).
+        self.intervention_review = self._spin(
+            1, 20, current.intervention_review_school_days, " school days"
+        )
+        self.serious_review = self._spin(
+            1, 20, current.serious_behaviour_review_school_days, " school days"
+        )
+        self.other_review = self._spin(1, 20, current.behaviour_review_school_days, " school days")
         self.day_start = QTimeEdit()
         self.day_start.setDisplayFormat("HH:mm")
         hours, minutes = current.day_start.hour, current.day_start.minute
@@ -96,7 +104,7 @@ class CalendarEditor(QGroupBox):
         for code, name in BANK_HOLIDAY_REGIONS.items():
             self.region.addItem(name, code)
         self.region.setCurrentIndex(self.region.findData(current.bank_holidays_region))
-        save = QPushButton("Save &targets")
+        save = QPushButton("Save t&argets")  # Alt+T is Add term
         save.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         save.clicked.connect(self.save_targets)
         targets = QFormLayout()
@@ -105,6 +113,13 @@ class CalendarEditor(QGroupBox):
         targets.addRow("Urgent: act within", self.urgent)
         targets.addRow("Routine: act within", self.routine)
         targets.addRow("Chase a referral decision after", self.chase)
+        for name, spin in (
+            ("intervention_review_school_days", self.intervention_review),
+            ("serious_behaviour_review_school_days", self.serious_review),
+            ("behaviour_review_school_days", self.other_review),
+        ):
+            spin.setAccessibleName(LABELS[name])
+            targets.addRow(LABELS[name], spin)
         targets.addRow("The school day starts at", self.day_start)
         targets.addRow("Bank holidays of", self.region)
         targets.addRow(save)
@@ -201,10 +216,13 @@ class CalendarEditor(QGroupBox):
                 urgent_minutes=self.urgent.value(),
                 routine_school_days=self.routine.value(),
                 referral_chase_working_days=self.chase.value(),
+                intervention_review_school_days=self.intervention_review.value(),
+                serious_behaviour_review_school_days=self.serious_review.value(),
+                behaviour_review_school_days=self.other_review.value(),
                 school_day_start=self.day_start.time().toString("HH:mm"),
                 bank_holidays_region=self.region.currentData(),
             ),
-            "Targets saved. The queue uses them from its next refresh.",
+            "Targets saved. The queue and the behaviour page use them from their next refresh.",
         )
 
 
