@@ -20,7 +20,7 @@ from safedesk.ui.alarm_dialog import AlarmDialog
 from safedesk.ui.grant_dialog import GrantDialog
 from safedesk.ui.item_roles import REF_ROLE
 from safedesk.ui.main_window import MainWindow
-from safedesk.ui.queue_model import REF
+from safedesk.ui.queue_model import REF, WHAT
 from safedesk.ui.queue_page import QueuePage
 from tests.conftest import OTHER_PASSWORD, SCHOOL_NAME, SchoolStore
 from tests.ui.conftest import activate
@@ -235,3 +235,23 @@ def test_an_alarm_dealt_with_elsewhere_says_so(
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert "already marked it as dealt with" in dialog.error.text()
     assert dialog.isVisible() and dialog.note.isEnabled()
+
+
+def test_a_request_names_people_by_their_full_names(
+    qtbot: QtBot, head_session: Session, window: MainWindow
+) -> None:
+    ask_for(head_session, "t.hughes", {Role.DSL})
+    page = queue_of(window)
+    page.refresh()
+    qtbot.waitUntil(lambda: "t.hughes" in refs(page))
+    row = refs(page).index("t.hughes")
+    what = page.proxy.index(row, WHAT).data()
+    # The head (username "head") asked: the queue says her name, not her username.
+    assert what.endswith("asked by Ms Ada Ngozi)") and "Mr Tom Hughes" in what
+    assert page.proxy.index(row, REF).data() == "Access request"  # not "t.hughes"
+    open_item(qtbot, page, "t.hughes")
+    dialog = page.dialog
+    assert isinstance(dialog, GrantDialog)
+    summary = dialog.summary.text()
+    assert "asked by Ms Ada Ngozi" in summary
+    assert "asked by head" not in summary and "t.hughes" not in summary

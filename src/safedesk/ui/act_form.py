@@ -158,6 +158,8 @@ class SpecFields(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(8)
+        # Each label above its box: the form sits in a narrow pane beside the case.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for spec in specs:
             field = FieldInput(
                 spec, choices.get(spec.list_name or spec.name, []), may_be_blank=True

@@ -57,7 +57,7 @@ BUTTONS = (
     (ActType.CONTACT, "Con&tact…"),
     (ActType.CLOSURE, "C&lose case…"),
 )
-WHEN, RECORDED, BY, WHAT = range(4)
+WHEN, BY, WHAT = range(3)
 # The button that does what is due, drawn so it stands out (red when late, amber when soon).
 DUE_STYLE = {
     Timeliness.OVERDUE: "QPushButton { border: 2px solid #b42318; background: #fde7e4; "
@@ -78,7 +78,7 @@ STATUS_WORDS = {
 }
 # Sizes of the concern, the timeline and a form's pane when a form opens (the splitter keeps
 # their proportions at any width).
-WITH_FORM = (27, 36, 37)
+WITH_FORM = (25, 40, 35)
 WITHOUT_FORM = (36, 64)
 
 
@@ -113,7 +113,7 @@ def plain(text: str) -> str:
 class TimelineModel(RowsModel):
     """A case's acts in the order they happened, one row each."""
 
-    headers = ("When it happened", "Recorded", "By", "What")
+    headers = ("When it happened", "By", "What")
 
     def __init__(self) -> None:
         super().__init__()
@@ -136,8 +136,7 @@ class TimelineModel(RowsModel):
         column = index.column()
         if role == SORT_ROLE:
             return (
-                event.happened_at.timestamp(),
-                event.at.timestamp(),
+                (event.happened_at.timestamp(), event.at.timestamp()),
                 self._names.get(event.author, event.author).casefold(),
                 event.summary().casefold(),
             )[column]
@@ -146,13 +145,10 @@ class TimelineModel(RowsModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         happened = event.happened_at
-        late = abs((happened - event.at).total_seconds()) >= 60
-        return (
-            moment_text(happened),
-            moment_text(event.at) if late else "",
-            self._names.get(event.author, event.author),
-            event.summary(),
-        )[column]
+        when = moment_text(happened)
+        if abs((happened - event.at).total_seconds()) >= 60:  # written up later: say when
+            when += f"\nrecorded {moment_text(event.at)}"
+        return (when, self._names.get(event.author, event.author), event.summary())[column]
 
 
 class CaseView(QWidget):
@@ -210,7 +206,7 @@ class CaseView(QWidget):
         self.timeline.verticalHeader().hide()
         self.timeline.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.timeline.horizontalHeader()
-        for column in (WHEN, RECORDED, BY):
+        for column in (WHEN, BY):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
         self.timeline.selectionModel().selectionChanged.connect(self._selection_changed)
