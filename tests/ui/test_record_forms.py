@@ -15,7 +15,8 @@ from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.roles import Role
 from safedesk.services import records
 from safedesk.services.session import Session
-from safedesk.ui.record_form import RecordForm
+from safedesk.ui.field_widgets import FieldInput, WhenBox, YesNo
+from safedesk.ui.record_form import PARENT_INFORMED, RecordForm
 from safedesk.ui.record_page import RecordPage
 from tests import factories
 
@@ -34,6 +35,27 @@ def page(qtbot: QtBot, staff: Session) -> RecordPage:
     return made
 
 
+def type_when(qtbot: QtBot, field: FieldInput, iso: str) -> None:
+    """Type a date and time into its two boxes as a person would: 24/11/2026, then 1015."""
+    editor = field.editor
+    assert isinstance(editor, WhenBox)
+    wall = datetime.fromisoformat(iso)
+    editor.day.clear()
+    editor.clock.clear()
+    qtbot.keyClicks(editor.day, wall.strftime("%d/%m/%Y"))
+    qtbot.keyClicks(editor.clock, wall.strftime("%H%M"))
+
+
+def answer(qtbot: QtBot, field: FieldInput, yes: bool) -> None:
+    """Choose Yes or No by keyboard (Space on the button)."""
+    editor = field.editor
+    assert isinstance(editor, YesNo)
+    button = editor.yes if yes else editor.no
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert editor.answer() is yes
+
+
 def fill(qtbot: QtBot, form: RecordForm, payload: dict[str, Any]) -> None:
     """Type into the widgets as a person would (pupils by UPN, then Enter)."""
     people = [payload["pupil"]] if "pupil" in payload else payload["pupils"]
@@ -46,6 +68,11 @@ def fill(qtbot: QtBot, form: RecordForm, payload: dict[str, Any]) -> None:
             combo = form.picker.chosen.cellWidget(row, 2)
             assert isinstance(combo, QComboBox)
             combo.setCurrentIndex(combo.findData(person["role"]))
+    if form.parent_informed is not None:
+        # Nobody's answer is filled in for them: say whether a parent was told.
+        told = any(name in payload for name in PARENT_INFORMED)
+        if told or "parent_not_informed_reason" in payload:
+            answer(qtbot, form.parent_informed, told)
     for name, value in payload.items():
         if name in ("pupil", "pupils"):
             continue
@@ -53,6 +80,10 @@ def fill(qtbot: QtBot, form: RecordForm, payload: dict[str, Any]) -> None:
         if isinstance(field.editor, QLineEdit | QPlainTextEdit):
             field.set_value("")
             type_text(qtbot, field.editor, value)
+        elif isinstance(field.editor, WhenBox) and " " not in value:
+            type_when(qtbot, field, value)
+        elif isinstance(field.editor, YesNo):
+            answer(qtbot, field, value)
         else:
             field.set_value(value)
 
@@ -136,10 +167,14 @@ def test_parent_not_informed_needs_a_reason(qtbot: QtBot, page: RecordPage) -> N
         payload.pop(name)
     fill(qtbot, form, payload)
     assert form.parent_informed is not None
-    form.parent_informed.setChecked(False)
+    answer(qtbot, form.parent_informed, False)
     assert not form.inputs["parent_not_informed_reason"].isHidden()
+    assert form.inputs["parent_informed_at"].isHidden()
     form.submit_button.click()
-    assert "required" in form.inputs["parent_informed_at"].error.text()
+    reason = form.inputs["parent_not_informed_reason"]
+    assert reason.error.text() == (
+        "Why the parent was not informed is required when no parent or carer has been informed."
+    )
     qtbot.keyClicks(form.inputs["parent_not_informed_reason"].editor, "No answer; letter sent")
     with qtbot.waitSignal(page.recorded):
         form.submit_button.click()
@@ -228,9 +263,7 @@ def test_a_time_the_clocks_skipped_is_kept_as_typed_and_refused_in_words(
     form = page.forms[Kind.CONCERN]
     fill(qtbot, form, factories.concern())
     when = form.inputs["occurred_at"]
-    when.editor.setFocus()
-    qtbot.keyClick(when.editor, Qt.Key.Key_Home)
-    qtbot.keyClicks(when.editor, "29/03/2026 01:30")
+    type_when(qtbot, when, "2026-03-29T01:30")
     assert when.value() == "2026-03-29T01:30:00"
     qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "not a time the clocks showed" in when.error.text()

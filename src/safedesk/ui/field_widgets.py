@@ -2,28 +2,189 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from datetime import time as dt_time
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from safedesk.domain import local_time
 from safedesk.domain.entries import FieldSpec
+from safedesk.domain.formatting import DATE_FORMAT, TIME_FORMAT
 
 # An optional date shows this (Qt's "special value") until a day is chosen.
 NO_DATE = QDate(2000, 1, 1)
+
+_DAY = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})$|^(\d{2})(\d{2})(\d{4}|\d{2})$")
+_CLOCK = re.compile(r"^(\d{1,2})(?:\s*[:.]?\s*(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+BAD_DAY = "needs a real date, typed like 24/11/2026"
+BAD_CLOCK = "needs a time on the 24-hour clock, typed like 14:30 or 1430"
+
+
+def parse_day_text(text: str) -> date | None:
+    """A day as people type it: 24/11/2026, 24.11.26, 24112026, today, yesterday; None
+    when it is not one."""
+    typed = text.strip().casefold()
+    if typed in ("today", "yesterday"):
+        today = date.today()
+        return today if typed == "today" else date.fromordinal(today.toordinal() - 1)
+    found = _DAY.match(typed)
+    if found is None:
+        return None
+    day, month, year = (g for g in found.groups() if g is not None)
+    try:
+        return date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_clock_text(text: str) -> dt_time | None:
+    """A time as people type it: 14:30, 1430, 14.30, 9:05, 915, 9, 2:30pm; None when not."""
+    found = _CLOCK.match(text.strip())
+    if found is None:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    half = (found.group(3) or "").casefold()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt_time(hour, minute)
+
+
+class WhenBox(QWidget):
+    """A date box and a time box that start empty: nothing is filled in that nobody typed.
+
+    Each box takes what people type (24/11/2026 or 24112026; 10:15 or 1015) and shows it
+    written out in full when the person moves on."""
+
+    changed = Signal()
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.day = QLineEdit()
+        self.day.setPlaceholderText("dd/mm/yyyy")
+        self.day.setAccessibleName(f"{label}: date")
+        self.day.setMaxLength(12)
+        self.clock = QLineEdit()
+        self.clock.setPlaceholderText("hh:mm")
+        self.clock.setAccessibleName(f"{label}: time")
+        self.clock.setMaxLength(8)
+        for box, width in ((self.day, 130), (self.clock, 80)):
+            box.setFixedWidth(width)
+            box.textChanged.connect(self.changed)
+            box.editingFinished.connect(self._tidy)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.day)
+        row.addWidget(self.clock)
+        row.addStretch(1)
+        self.setFocusProxy(self.day)
+
+    def is_empty(self) -> bool:
+        return not self.day.text().strip() and not self.clock.text().strip()
+
+    def problem(self) -> str | None:
+        """What is wrong with what is typed so far (None when empty or a whole time)."""
+        day_text, clock_text = self.day.text().strip(), self.clock.text().strip()
+        if not day_text and not clock_text:
+            return None
+        if day_text and parse_day_text(day_text) is None:
+            return BAD_DAY
+        if clock_text and parse_clock_text(clock_text) is None:
+            return BAD_CLOCK
+        if not day_text:
+            return "needs the date as well as the time"
+        if not clock_text:
+            return "needs the time as well as the date"
+        return None
+
+    def wall(self) -> datetime | None:
+        """The local wall-clock time typed, or None (empty, half typed or not a time)."""
+        day = parse_day_text(self.day.text())
+        clock = parse_clock_text(self.clock.text())
+        if day is None or clock is None:
+            return None
+        return datetime.combine(day, clock)
+
+    def raw(self) -> str:
+        """What is typed, as it stands (kept in a draft even when it is not yet a time)."""
+        return f"{self.day.text().strip()} {self.clock.text().strip()}".strip()
+
+    def set_wall(self, wall: datetime | None) -> None:
+        self.day.setText(wall.strftime(DATE_FORMAT) if wall else "")
+        self.clock.setText(wall.strftime(TIME_FORMAT) if wall else "")
+
+    def set_raw(self, day_text: str, clock_text: str) -> None:
+        self.day.setText(day_text)
+        self.clock.setText(clock_text)
+
+    def _tidy(self) -> None:
+        day = parse_day_text(self.day.text())
+        if day is not None and self.day.text() != day.strftime(DATE_FORMAT):
+            self.day.setText(day.strftime(DATE_FORMAT))
+        clock = parse_clock_text(self.clock.text())
+        if clock is not None and self.clock.text() != clock.strftime(TIME_FORMAT):
+            self.clock.setText(clock.strftime(TIME_FORMAT))
+
+
+class YesNo(QWidget):
+    """A yes/no answer with neither chosen until the person chooses."""
+
+    changed = Signal()
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.yes = QRadioButton("Yes")
+        self.no = QRadioButton("No")
+        self.group = QButtonGroup(self)
+        for button in (self.yes, self.no):
+            button.setAccessibleName(f"{label}: {button.text()}")
+            self.group.addButton(button)
+            button.toggled.connect(self._toggled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.yes)
+        row.addWidget(self.no)
+        row.addStretch(1)
+        self.setFocusProxy(self.yes)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.changed.emit()
+
+    def answer(self) -> bool | None:
+        if self.yes.isChecked():
+            return True
+        if self.no.isChecked():
+            return False
+        return None
+
+    def set_answer(self, answer: bool | None) -> None:
+        if answer is None:
+            self.group.setExclusive(False)
+            self.yes.setChecked(False)
+            self.no.setChecked(False)
+            self.group.setExclusive(True)
+            self.changed.emit()
+        else:
+            (self.yes if answer else self.no).setChecked(True)
 
 
 class FieldInput(QWidget):
@@ -32,13 +193,19 @@ class FieldInput(QWidget):
     changed = Signal()
 
     def __init__(
-        self, spec: FieldSpec, choices: list[tuple[str, str]], *, may_be_blank: bool = False
+        self,
+        spec: FieldSpec,
+        choices: list[tuple[str, str]],
+        *,
+        may_be_blank: bool = False,
+        yes_no: bool = False,
     ) -> None:
         super().__init__()
         self.spec = spec
-        # An optional time can be left "not known" (a record form's optional times are
-        # required by a checkbox instead, so they always hold one).
+        # Kept for the callers that pass it: every date and time box now starts empty, and an
+        # optional one may be left so ("not known").
         self.may_be_blank = may_be_blank and not spec.required
+        self.yes_no = yes_no and spec.type == "bool"
         self.error = QLabel()
         self.error.setObjectName("FieldError")
         self.error.setWordWrap(True)
@@ -59,9 +226,8 @@ class FieldInput(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.editor)
         layout.addWidget(self.which)
-        if isinstance(self.editor, QDateTimeEdit) and not isinstance(self.editor, QDateEdit):
-            self.editor.dateTimeChanged.connect(self._offer_which)
-            self._offer_which()
+        if isinstance(self.editor, WhenBox):
+            self.editor.changed.connect(self._offer_which)
         if spec.help:
             hint = QLabel(spec.help)
             hint.setObjectName("Subtitle")
@@ -74,20 +240,12 @@ class FieldInput(QWidget):
 
     def _make_editor(self, spec: FieldSpec, choices: list[tuple[str, str]]) -> QWidget:
         if spec.type == "datetime":
-            # The editor holds the wall-clock time as typed, in UTC so that Qt's own
-            # time-zone rules never move it: 01:30 on the morning the clocks go forward stays
-            # 01:30, and is refused in plain words (domain.local_time), never shifted.
-            now = QDateTime.currentDateTime()
-            edit = QDateTimeEdit(QDateTime(now.date(), now.time(), QTimeZone.utc()))
-            edit.setTimeZone(QTimeZone.utc())
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy HH:mm")
-            if self.may_be_blank:
-                edit.setMinimumDateTime(QDateTime(NO_DATE, QTime(0, 0), QTimeZone.utc()))
-                edit.setSpecialValueText("— not known —")
-                edit.setDateTime(edit.minimumDateTime())
-            edit.dateTimeChanged.connect(self.changed)
-            return edit
+            # Empty until typed. What is typed is the school's wall-clock time, kept as typed:
+            # 01:30 on the morning the clocks go forward stays 01:30 and is refused in plain
+            # words (domain.local_time), never shifted.
+            when = WhenBox(spec.label)
+            when.changed.connect(self.changed)
+            return when
         if spec.type == "date":
             day = QDateEdit(QDate.currentDate())
             day.setCalendarPopup(True)
@@ -105,6 +263,10 @@ class FieldInput(QWidget):
                 combo.addItem(label, value)
             combo.currentIndexChanged.connect(self.changed)
             return combo
+        if spec.type == "bool" and self.yes_no:
+            answer = YesNo(spec.label)
+            answer.changed.connect(self.changed)
+            return answer
         if spec.type == "bool":
             box = QCheckBox(spec.label)
             box.toggled.connect(self.changed)
@@ -122,14 +284,8 @@ class FieldInput(QWidget):
         return line
 
     def _wall_time(self) -> datetime | None:
-        assert isinstance(self.editor, QDateTimeEdit)
-        if self.may_be_blank and self.editor.dateTime() == self.editor.minimumDateTime():
-            return None
-        shown = self.editor.dateTime()
-        day, clock = shown.date().toPython(), shown.time().toPython()
-        assert isinstance(day, date)
-        assert isinstance(clock, dt_time)
-        return datetime.combine(day, clock).replace(second=0, microsecond=0)  # local, naive
+        assert isinstance(self.editor, WhenBox)
+        return self.editor.wall()
 
     def _offer_which(self) -> None:
         wall = self._wall_time()
@@ -153,22 +309,37 @@ class FieldInput(QWidget):
         assert self.counter is not None
         self.counter.setText(f"{len(self.editor.toPlainText()):,} / {self.spec.limit:,}")
 
+    def problem(self) -> str | None:
+        """What the box itself can tell is wrong as it is typed (a half-typed time, a yes/no
+        not answered), before any rule of the record is checked."""
+        if isinstance(self.editor, WhenBox):
+            return self.editor.problem()
+        if isinstance(self.editor, YesNo) and self.editor.answer() is None:
+            return "needs an answer: choose Yes or No"
+        return None
+
+    def wall_time(self) -> datetime | None:
+        """A date and time field's local time as typed (None when not a whole time)."""
+        return self.editor.wall() if isinstance(self.editor, WhenBox) else None
+
     def value(self) -> Any:
         editor = self.editor
-        if isinstance(editor, QDateEdit):  # before QDateTimeEdit, its base class
+        if isinstance(editor, QDateEdit):
             if editor.date() == editor.minimumDate() and editor.specialValueText():
                 return ""
             day = editor.date().toPython()
             assert isinstance(day, date)
             return day.isoformat()
-        if isinstance(editor, QDateTimeEdit):
-            wall = self._wall_time()
+        if isinstance(editor, WhenBox):
+            wall = editor.wall()
             if wall is None:
-                return ""
+                return editor.raw()  # empty, or what is typed (which the rules refuse)
             which = "" if self.which.isHidden() else self.which.currentData()
             return f"{wall.isoformat()} {which}" if which else wall.isoformat()
         if isinstance(editor, QComboBox):
             return editor.currentData() or ""
+        if isinstance(editor, YesNo):
+            return editor.answer()
         if isinstance(editor, QCheckBox):
             return editor.isChecked()
         if isinstance(editor, QPlainTextEdit):
@@ -184,21 +355,12 @@ class FieldInput(QWidget):
                 editor.setDate(QDate(date.fromisoformat(value)) if value else empty)
             except (TypeError, ValueError):
                 editor.setDate(empty)
-        elif isinstance(editor, QDateTimeEdit) and self.may_be_blank and not value:
-            editor.setDateTime(editor.minimumDateTime())
-        elif isinstance(editor, QDateTimeEdit) and isinstance(value, str) and value:
-            text, which = local_time.split_which(value)
-            try:
-                wall = datetime.fromisoformat(text.strip()).replace(tzinfo=None)
-            except ValueError:
-                return
-            self._which_for = None  # a time set from outside is asked about afresh
-            editor.setDateTime(
-                QDateTime(QDate(wall.date()), QTime(wall.hour, wall.minute), QTimeZone.utc())
-            )
-            self.which.setCurrentIndex(max(0, self.which.findData(which)) if which else 0)
+        elif isinstance(editor, WhenBox):
+            self._set_when(editor, value)
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value or "")))
+        elif isinstance(editor, YesNo):
+            editor.set_answer(value if isinstance(value, bool) else None)
         elif isinstance(editor, QCheckBox):
             editor.setChecked(bool(value))
         elif isinstance(editor, QPlainTextEdit):
@@ -206,6 +368,26 @@ class FieldInput(QWidget):
         elif isinstance(editor, QLineEdit):
             editor.setText(str(value or ""))
 
+    def _set_when(self, editor: WhenBox, value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            editor.set_wall(None)
+            return
+        text, which = local_time.split_which(value)
+        try:
+            wall = datetime.fromisoformat(text.strip()).replace(tzinfo=None)
+        except ValueError:
+            day_text, _, clock_text = value.strip().partition(" ")
+            editor.set_raw(day_text, clock_text)  # half typed, as a draft kept it
+            return
+        self._which_for = None  # a time set from outside is asked about afresh
+        editor.set_wall(wall.replace(second=0, microsecond=0))
+        self._offer_which()
+        self.which.setCurrentIndex(max(0, self.which.findData(which)) if which else 0)
+
     def show_error(self, text: str | None) -> None:
-        self.error.setText(f"{self.spec.label} {text}." if text else "")
-        self.error.setVisible(bool(text))
+        # Only what changed is set: the form checks itself again at every key press.
+        shown = f"{self.spec.label} {text}." if text else ""
+        if self.error.text() != shown:
+            self.error.setText(shown)
+        if self.error.isHidden() == bool(shown):
+            self.error.setVisible(bool(shown))

@@ -1,8 +1,11 @@
-"""Choosing pupils by typing: name, preferred name, UPN or class; Enter adds the top match."""
+"""Choosing pupils by typing: name, preferred name, UPN or class; the arrow keys move the
+highlight in the matches, Enter adds the highlighted one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from itertools import pairwise
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,6 +15,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,20 +24,58 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.entries import PupilRole
+from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.people import Pupil
 from safedesk.ui.pupil_model import NAME, PUPIL_ROLE, PupilFilter, PupilTableModel
 
 MATCHES_SHOWN = 6
+_STEPS = {
+    Qt.Key.Key_Down: 1,
+    Qt.Key.Key_Up: -1,
+    Qt.Key.Key_PageDown: MATCHES_SHOWN,
+    Qt.Key.Key_PageUp: -MATCHES_SHOWN,
+}
+
+
+def class_text(pupil: Pupil) -> str:
+    """ "Year 3, Oak" (or whichever of the two the school's list gives)."""
+    d = pupil.details
+    year = f"Year {d.year_group}" if d.year_group and d.year_group != "R" else d.year_group
+    if d.year_group == "R":
+        year = "Reception"
+    return ", ".join(part for part in (year, d.class_name) if part)
+
+
+def match_text(pupil: Pupil) -> str:
+    """A match as the list shows it: enough to tell two children of the same name apart."""
+    d = pupil.details
+    about = [class_text(pupil), f"born {date_text(d.date_of_birth)}"]
+    return f"{d.legal_surname}, {d.known_as}  —  " + "  ·  ".join(p for p in about if p)
+
+
+class _MatchText(QStyledItemDelegate):
+    """Draws each match as name, year and class, date of birth. (A delegate, not a proxy
+    model: a Python override of a proxy's data() broke PySide's reference counts.)"""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        pupil = index.data(PUPIL_ROLE)
+        if isinstance(pupil, Pupil):
+            option.text = match_text(pupil)
 
 
 class _SearchBox(QLineEdit):
-    """Down arrow moves into the matches; Enter picks the first."""
+    """Up and down (and page up and down) move the highlight in the matches; the typing
+    stays here."""
 
-    down = Signal()
+    step = Signal(int)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.down.emit()
+        step = _STEPS.get(Qt.Key(event.key()))
+        if step is not None:
+            self.step.emit(step)
             return
         super().keyPressEvent(event)
 
@@ -51,14 +94,17 @@ class PupilPicker(QWidget):
         self.proxy.sort(NAME)
 
         self.search = _SearchBox()
-        self.search.setPlaceholderText("Type a name, UPN or class, then press Enter")
+        self.search.setPlaceholderText("Type a name, UPN or class; arrows to choose, then Enter")
         self.search.setAccessibleName("Find a pupil")
         self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._add_first)
-        self.search.down.connect(self._focus_matches)
+        self.search.returnPressed.connect(self._add_highlighted)
+        self.search.step.connect(self._move_highlight)
+        self.shown_matches = self.proxy
         self.matches = QListView()
         self.matches.setModel(self.proxy)
+        self.matches.setItemDelegate(_MatchText(self.matches))
         self.matches.setModelColumn(NAME)
+        self.matches.setAccessibleName("Matching pupils")
         self.matches.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.matches.setMaximumHeight(MATCHES_SHOWN * 24)
         self.matches.activated.connect(self._add_index)
@@ -70,6 +116,9 @@ class PupilPicker(QWidget):
         self.chosen.verticalHeader().hide()
         self.chosen.horizontalHeader().setStretchLastSection(True)
         self.chosen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.chosen.setAccessibleName("Chosen pupils")
+        # Tab leaves the table for the next field (it used to go round its cells for ever).
+        self.chosen.setTabKeyNavigation(False)
         self.chosen.setMaximumHeight(140)
         self.chosen.hide()
         self.remove = QPushButton("Remove pupil")
@@ -95,6 +144,9 @@ class PupilPicker(QWidget):
 
     def upns(self) -> list[str]:
         return [p.upn for p in self._picked]
+
+    def names(self) -> list[str]:
+        return [p.display_name for p in self._picked]
 
     def roles(self) -> list[str]:
         found = []
@@ -123,18 +175,31 @@ class PupilPicker(QWidget):
         self.proxy.set_query(text)
         self.matches.setVisible(bool(text.strip()) and self.proxy.rowCount() > 0)
         if self.proxy.rowCount():
-            self.matches.setCurrentIndex(self.proxy.index(0, NAME))
+            self.matches.setCurrentIndex(self.shown_matches.index(0, NAME))
 
-    def _focus_matches(self) -> None:
-        if self.matches.isVisible():
-            self.matches.setFocus()
+    def _move_highlight(self, step: int) -> None:
+        rows = self.shown_matches.rowCount()
+        if not self.matches.isVisible() or not rows:
+            return
+        now = self.matches.currentIndex()
+        row = min(max((now.row() if now.isValid() else -1) + step, 0), rows - 1)
+        self.matches.setCurrentIndex(self.shown_matches.index(row, NAME))
 
-    def _add_first(self) -> None:
-        if self.search.text().strip() and self.proxy.rowCount():
-            self._add_index(self.proxy.index(0, NAME))
+    def highlighted(self) -> Pupil | None:
+        """The match Enter would add."""
+        index = self.matches.currentIndex()
+        if not self.search.text().strip() or not index.isValid():
+            return None
+        pupil = self.shown_matches.data(index, PUPIL_ROLE)
+        return pupil if isinstance(pupil, Pupil) else None
 
-    def _add_index(self, index: QModelIndex) -> None:
-        pupil = self.proxy.data(index, PUPIL_ROLE)
+    def _add_highlighted(self) -> None:
+        if self.search.text().strip() and self.shown_matches.rowCount():
+            index = self.matches.currentIndex()
+            self._add_index(index if index.isValid() else self.shown_matches.index(0, NAME))
+
+    def _add_index(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        pupil = self.shown_matches.data(index, PUPIL_ROLE)
         if isinstance(pupil, Pupil):
             self.add(pupil)
             self.search.clear()
@@ -149,8 +214,7 @@ class PupilPicker(QWidget):
         row = self.chosen.rowCount()
         self.chosen.insertRow(row)
         self.chosen.setItem(row, 0, QTableWidgetItem(f"{pupil.display_name} ({pupil.upn})"))
-        d = pupil.details
-        self.chosen.setItem(row, 1, QTableWidgetItem(f"{d.year_group or ''} {d.class_name or ''}"))
+        self.chosen.setItem(row, 1, QTableWidgetItem(class_text(pupil)))
         if self.with_roles:
             combo = QComboBox()
             combo.addItem("— choose —", "")
@@ -161,7 +225,19 @@ class PupilPicker(QWidget):
             combo.currentIndexChanged.connect(self.changed)
             self.chosen.setCellWidget(row, 2, combo)
         self.chosen.resizeColumnToContents(0)
+        self._order_tabs()
         self._refresh()
+
+    def _order_tabs(self) -> None:
+        """Tab goes search box, chosen pupils, each part played, Remove, then on."""
+        chain: list[QWidget] = [self.search, self.chosen]
+        for row in range(self.chosen.rowCount()):
+            combo = self.chosen.cellWidget(row, 2)
+            if combo is not None:
+                chain.append(combo)
+        chain.append(self.remove)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _remove_selected(self) -> None:
         row = self.chosen.currentRow()
@@ -178,7 +254,9 @@ class PupilPicker(QWidget):
         self.remove.setVisible(has)
         if self.multiple:
             self.hint.setText(
-                f"{len(self._picked)} pupil(s) chosen. Add more by typing again." if has else ""
+                f"{counted(len(self._picked), 'pupil')} chosen. Add more by typing again."
+                if has
+                else ""
             )
             self.hint.setVisible(has)
         self.changed.emit()

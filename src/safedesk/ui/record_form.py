@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,19 +17,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.domain.entries import FIELDS, Kind
+from safedesk.domain import local_time
+from safedesk.domain.entries import FIELDS, FieldSpec, Kind
 from safedesk.domain.entry_validation import validate_new_entry
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import counted, minutes_text
 from safedesk.domain.people import Pupil
 from safedesk.services import drafts, records
 from safedesk.services.session import Session
-from safedesk.ui import tasks
+from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import report_failure, user_message
 from safedesk.ui.field_widgets import FieldInput
 from safedesk.ui.pupil_picker import PupilPicker
 
 DRAFT_EVERY_MS = 3000
 PARENT_INFORMED = ("parent_informed_at", "parent_informed_by", "parent_informed_how")
+NOT_INFORMED = "parent_not_informed_reason"
+# The form's own question (not a field of the record: the service reads the answer from which
+# of the fields below it are filled in).
+INFORMED_QUESTION = FieldSpec("parent_informed", "Parent or carer informed", "bool")
+BEFORE_START = "is before the start"
 INTRODUCTIONS = {
     Kind.CONCERN: "Record what you saw or heard, as soon as you can. Facts, not opinions. "
     "If a child is at immediate risk, also tell the DSL in person now.",
@@ -38,8 +45,14 @@ INTRODUCTIONS = {
 }
 
 
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
 class RecordForm(QWidget):
     submitted = Signal(str)  # the new record's reference
+    back = Signal()  # to "What do you need to record?", the draft kept
 
     def __init__(
         self,
@@ -54,6 +67,7 @@ class RecordForm(QWidget):
         self.choices = choices
         self.draft_id: int | None = None
         self._dirty = False
+        self._checked = False  # errors shown by a submit are then kept up to date as typed
         self.inputs: dict[str, FieldInput] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
 
@@ -78,22 +92,26 @@ class RecordForm(QWidget):
         form.addRow(self._label("Pupil *" if single else "Pupils *"), picker_box)
         self.picker.changed.connect(self._changed)
 
-        self.parent_informed: QCheckBox | None = None
+        self.parent_informed: FieldInput | None = None
+        self.duration: QLabel | None = None
         for spec in FIELDS[kind]:
             if spec.name == "parent_informed_at":
-                self.parent_informed = QCheckBox("A parent or carer has been informed")
-                self.parent_informed.setChecked(True)
-                self.parent_informed.toggled.connect(self._update_visibility)
-                self.parent_informed.toggled.connect(self._changed)
-                form.addRow(QLabel(""), self.parent_informed)
-            field = FieldInput(spec, choices.get(spec.list_name or "", []))
+                self.parent_informed = FieldInput(INFORMED_QUESTION, [], yes_no=True)
+                self.parent_informed.changed.connect(self._changed)
+                form.addRow(self._label(INFORMED_QUESTION.label + " *"), self.parent_informed)
+            field = FieldInput(spec, choices.get(spec.list_name or "", []), yes_no=True)
             field.changed.connect(self._changed)
             self.inputs[spec.name] = field
-            label = self._label(
-                ("" if spec.type == "bool" else spec.label) + (" *" if spec.required else "")
-            )
+            # A yes/no answer of the record is asked for, as every other answer is.
+            required = spec.required or spec.type == "bool"
+            label = self._label(spec.label + (" *" if required else ""))
             form.addRow(label, field)
             self.rows[spec.name] = (label, field)
+            if spec.name == "ended_at":
+                self.duration = QLabel()
+                self.duration.setObjectName("Subtitle")
+                self.duration.setAccessibleName("How long it lasted")
+                form.addRow(self._label("How long"), self.duration)
 
         self.status = QLabel()
         self.status.setObjectName("Subtitle")
@@ -101,11 +119,17 @@ class RecordForm(QWidget):
         self.submit_button.setObjectName("Primary")
         self.submit_button.setToolTip("Ctrl+Enter")
         self.submit_button.clicked.connect(self.submit)
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.clicked.connect(self.discard)
+        self.back_button = QPushButton("&Back to the choices")
+        self.back_button.setToolTip("Esc. What you have typed is kept as a draft.")
+        self.back_button.clicked.connect(self.go_back)
+        self.discard_button = QPushButton("&Discard…")
+        self.discard_button.clicked.connect(self.ask_discard)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.submit)
+        QShortcut(QKeySequence("Escape"), self).activated.connect(self.go_back)
+        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.submit_button)
@@ -174,59 +198,131 @@ class RecordForm(QWidget):
             and values.get("bullying_type") == "prejudice",
         }
         if self.parent_informed is not None:
-            informed = self.parent_informed.isChecked()
-            shown.update({name: informed for name in PARENT_INFORMED})
-            shown["parent_not_informed_reason"] = not informed
+            informed = self.parent_informed.value()  # None until Yes or No is chosen
+            shown.update({name: informed is True for name in PARENT_INFORMED})
+            shown[NOT_INFORMED] = informed is False
         for name, visible in shown.items():
             if name in self.rows:
                 label, field = self.rows[name]
-                label.setVisible(visible)
-                field.setVisible(visible)
-                if name in PARENT_INFORMED or name == "parent_not_informed_reason":
-                    label.setText(self.inputs[name].spec.label + " *")
+                if field.isHidden() == visible:  # only what changes (checked at every key)
+                    label.setVisible(visible)
+                    field.setVisible(visible)
+                if name in PARENT_INFORMED or name == NOT_INFORMED:
+                    _set_text(label, self.inputs[name].spec.label + " *")
 
     def _changed(self) -> None:
         self._dirty = True
         self._update_visibility()
+        self._show_length()
+        if self._checked:
+            self.check(focus=False)
+
+    def _moment(self, name: str) -> datetime | None:
+        """A time field as a real moment (None until it is a whole time that happened)."""
+        field = self.inputs[name]
+        wall = field.wall_time()
+        if wall is None:
+            return None
+        which = None if field.which.isHidden() else field.which.currentData() or None
+        moment = local_time.local_to_utc(wall, which)
+        return moment if isinstance(moment, datetime) else None
+
+    def _show_length(self) -> None:
+        """How long the intervention lasted, as it is typed; an end before the start is
+        said at once."""
+        if self.duration is None:
+            return
+        started, ended = self._moment("started_at"), self._moment("ended_at")
+        ended_field = self.inputs["ended_at"]
+        backwards = started is not None and ended is not None and ended < started
+        if started is None or ended is None or backwards:
+            _set_text(self.duration, "")
+        else:
+            minutes = int((ended - started).total_seconds() // 60)
+            _set_text(self.duration, minutes_text(minutes) if minutes else "Less than a minute")
+        if backwards:
+            ended_field.show_error(BEFORE_START)
+        elif (
+            not self._checked
+            and ended_field.error.text() == f"{ended_field.spec.label} {BEFORE_START}."
+        ):
+            ended_field.show_error(None)
 
     # --- checking and submitting ------------------------------------------------------------
 
-    def check(self) -> bool:
+    def check(self, *, focus: bool = True) -> bool:
         """Run the service's own validation here, so the form says exactly what is missing."""
         lists = {name: {v for v, _ in values} for name, values in self.choices.items()}
+        problems: dict[str, str] = {}
         try:
             validate_new_entry(self.kind, self.payload(), lists=lists, now=self.session.clock.now())
         except ValidationError as exc:
-            self.show_problems(exc.problems)
-            return False
-        self.show_problems({})
-        return True
+            problems = dict(exc.problems)
+        problems = self._in_form_terms(problems)
+        self.show_problems(problems, focus=focus)
+        return not problems
 
-    def show_problems(self, problems: dict[str, str]) -> None:
+    def _in_form_terms(self, problems: dict[str, str]) -> dict[str, str]:
+        """The service's problems as this form asks its questions: a box's own reading of what
+        is typed first (a half-typed time), and the parent question asked before its fields."""
+        for name, field in self.inputs.items():
+            if self._row_visible(name) and (problem := field.problem()):
+                problems[name] = problem
+        if self.parent_informed is not None:
+            answer = self.parent_informed.value()
+            informed = [n for n in PARENT_INFORMED if n in problems]
+            if answer is None:
+                for name in informed:
+                    problems.pop(name)
+                problems["parent_informed"] = "needs an answer: choose Yes or No"
+            elif answer is False and informed:
+                for name in informed:
+                    problems.pop(name)
+                problems[NOT_INFORMED] = "is required when no parent or carer has been informed"
+            elif answer is True:
+                for name in informed:
+                    if problems[name].startswith("is required"):
+                        problems[name] = "is required"
+        return problems
+
+    def show_problems(self, problems: dict[str, str], *, focus: bool = True) -> None:
+        if problems:
+            self._checked = True
         first: QWidget | None = None
         picker_problems = [
-            "Choose the pupil this is about."
-            if "required" in v and k in ("pupil", "pupils")
-            else f"{k.replace('pupils', 'Pupil ').replace('[', '').replace(']', '')}: {v}"
-            for k, v in problems.items()
-            if k.startswith("pupil")
+            self._pupil_problem(k, v) for k, v in problems.items() if k.startswith("pupil")
         ]
-        self.picker_error.setText(" ".join(picker_problems))
-        self.picker_error.setVisible(bool(picker_problems))
+        _set_text(self.picker_error, " ".join(picker_problems))
+        if self.picker_error.isHidden() == bool(picker_problems):
+            self.picker_error.setVisible(bool(picker_problems))
         if picker_problems:
             first = self.picker
         for name, field in self.inputs.items():
+            if name == PARENT_INFORMED[0] and self.parent_informed is not None:
+                # The question comes just before the fields it shows.
+                self.parent_informed.show_error(problems.get("parent_informed"))
+                if "parent_informed" in problems and first is None:
+                    first = self.parent_informed
             field.show_error(problems.get(name))
             if name in problems and first is None:
                 first = field
-        if first is not None:
+        if first is not None and focus:
             first.setFocus()
         count = len(problems)
-        self.status.setText(
-            f"{count} thing{'s' if count != 1 else ''} to put right before this can be submitted."
-            if count
-            else ""
-        )
+        wrong = f"{counted(count, 'thing')} to put right before this can be submitted."
+        _set_text(self.status, wrong if count else "")
+        self._show_length()
+
+    def _pupil_problem(self, key: str, problem: str) -> str:
+        """A problem with the pupils in words: which pupil, by name."""
+        if key in ("pupil", "pupils") and "required" in problem:
+            return "Choose the pupil this is about."
+        names = self.picker.names()
+        number = key.removeprefix("pupils[").split("]")[0]
+        name = names[int(number) - 1] if number.isdigit() and int(number) <= len(names) else ""
+        if key.endswith(".role"):
+            return f"Choose the part {name or 'each pupil'} played."
+        return f"{name or 'Pupil'}: {problem}."
 
     def submit(self) -> None:
         if not self.check():
@@ -259,7 +355,14 @@ class RecordForm(QWidget):
         for field in self.inputs.values():
             field.set_value(None)
             field.show_error(None)
+        if self.parent_informed is not None:
+            self.parent_informed.set_value(None)
+            self.parent_informed.show_error(None)
+        self.picker_error.hide()
+        self._checked = False
         self.status.setText("")
+        self._update_visibility()
+        self._show_length()
         self._dirty = False
 
     # --- drafts ----------------------------------------------------------------------------
@@ -272,7 +375,7 @@ class RecordForm(QWidget):
             **self.payload(),
             "_roles": self.picker.roles(),
             "_upns": self.picker.upns(),
-            "_parent_informed": bool(self.parent_informed and self.parent_informed.isChecked()),
+            "_parent_informed": self.parent_informed.value() if self.parent_informed else None,
         }
         try:
             self.draft_id = drafts.save_draft(self.session, self.kind, content, self.draft_id)
@@ -284,13 +387,40 @@ class RecordForm(QWidget):
         self.draft_id = draft_id
         self.picker.set_chosen(list(content.get("_upns", [])), list(content.get("_roles", [])))
         if self.parent_informed is not None:
-            self.parent_informed.setChecked(bool(content.get("_parent_informed", True)))
+            self.parent_informed.set_value(content.get("_parent_informed"))
         for name, field in self.inputs.items():
             if name in content:
                 field.set_value(content[name])
         self._update_visibility()
+        self._show_length()
         self._dirty = False
         self.status.setText("Your unfinished draft has been brought back.")
+
+    def has_content(self) -> bool:
+        """Anything typed or chosen (an empty form needs no question before it is left)."""
+        answered = self.parent_informed is not None and self.parent_informed.value() is not None
+        return (
+            bool(self.picker.upns())
+            or answered
+            or any(f.value() not in ("", None, False) for f in self.inputs.values())
+        )
+
+    def go_back(self) -> None:
+        """Back to the choices: what is typed is saved as a draft first, never lost."""
+        self.save_draft()
+        self.back.emit()
+
+    def ask_discard(self) -> None:
+        """Discard asks first: the record and its draft go, and cannot be brought back."""
+        if (self.has_content() or self.draft_id is not None) and not msgbox.confirm(
+            self,
+            "Discard this record?",
+            "What you have typed will be deleted, with its saved draft. It cannot be brought "
+            "back.\n\nTo keep it for later, choose No, then Back to the choices.",
+        ):
+            return
+        self.discard()
+        self.back.emit()
 
     def discard(self) -> None:
         if self.draft_id is not None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from safedesk.domain.entries import Kind
-from safedesk.services import drafts, lists, pupils
+from safedesk.services import drafts, lists, pupils, recipients
 from safedesk.services.session import Session
 from safedesk.ui.record_form import RecordForm
 
@@ -15,11 +15,6 @@ CHOICES = {
     "said or noticed.",
     Kind.BEHAVIOUR: "An incident of behaviour, including bullying, involving one or more pupils.",
     Kind.INTERVENTION: "An adult used physical intervention or restraint (reasonable force).",
-}
-DESTINATION = {
-    Kind.CONCERN: "It has gone to the Designated Safeguarding Lead's queue.",
-    Kind.BEHAVIOUR: "It has gone to the behaviour lead.",
-    Kind.INTERVENTION: "It has gone to the behaviour lead and the headteacher.",
 }
 
 
@@ -107,6 +102,7 @@ class RecordPage(QWidget):
                 self.session, kind, pupils.list_pupils(self.session), lists.choices(self.session)
             )
             form.submitted.connect(lambda ref, k=kind: self._submitted(k, ref))
+            form.back.connect(self.show_menu)
             self.forms[kind] = form
             self.stack.addWidget(form)
         self.stack.setCurrentWidget(form)
@@ -116,7 +112,8 @@ class RecordPage(QWidget):
     def _submitted(self, kind: Kind, ref: str) -> None:
         self.done_text.setText(f"Thank you. Recorded as {ref}.")
         self.done_detail.setText(
-            f"{DESTINATION[kind]} You can follow it under My records. Write the reference "
+            f"{recipients.where_it_goes(self.session, kind)} You can follow it under My "
+            "records. Write the reference "
             "down if you need to mention it to anyone."
         )
         self.stack.setCurrentWidget(self.done)
@@ -126,6 +123,7 @@ class RecordPage(QWidget):
     def show_menu(self) -> None:
         self.refresh_drafts()
         self.stack.setCurrentWidget(self.menu)
+        self.choice_buttons[Kind.CONCERN].setFocus()
 
     def stop(self) -> None:
         for form in self.forms.values():
