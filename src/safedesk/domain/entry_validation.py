@@ -17,6 +17,9 @@ from safedesk.domain.entries import (
     PupilRole,
     when_field,
 )
+from safedesk.domain.entries import (
+    spec as find_spec,
+)
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.text import is_blank, text_problem
 
@@ -133,12 +136,12 @@ def cross_field_problems(kind: Kind, values: Mapping[str, object]) -> dict[str, 
         if len(gave_informed) != len(informed) and is_blank(
             values.get("parent_not_informed_reason")
         ):
+            reason = find_spec(Kind.INTERVENTION, "parent_not_informed_reason")
+            assert reason is not None
             for name in informed:
                 if name not in gave_informed:
-                    problems[name] = (
-                        "is required (or say why the parent was not informed in "
-                        "parent_not_informed_reason)"
-                    )
+                    # Named by the label people see, never the field's name in the JSON.
+                    problems[name] = f"is required (or fill in “{reason.label}”)"
     return problems
 
 
