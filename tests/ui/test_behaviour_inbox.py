@@ -229,3 +229,17 @@ def test_no_mnemonic_is_used_twice_on_the_behaviour_page_or_the_review(
     assert len(letters) == len(set(letters)) >= 8, letters
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_alarms_of_the_behaviour_file_are_shown(qtbot: QtBot, lead: Session) -> None:
+    from safedesk.domain.compartments import Compartment
+    from safedesk.store import members
+
+    with lead.compartment(Compartment.BEHAVIOUR).write() as conn:
+        members.raise_alarm(conn, "gap", "Item 3 from <t.jones> never arrived.", MONDAY_15)
+    window = lead_window(qtbot, lead)
+    page = window.behaviour_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.alarms.isVisible())
+    assert "Item 3 from &lt;t.jones&gt; never arrived." in page.alarms.text()
+    assert "Nothing is waiting for review" in page.counts.text()

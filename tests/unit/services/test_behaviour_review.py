@@ -257,3 +257,14 @@ def test_verify_passes_after_reviews(
     )
     report = integrity.verify(head_session)
     assert report.ok, report.problems
+
+
+def test_the_behaviour_files_alarms_are_shown_to_its_members(lead: Session) -> None:
+    from safedesk.store import members
+
+    with lead.compartment(Compartment.BEHAVIOUR).write() as conn:
+        members.raise_alarm(
+            conn, "gap", "Item 3 from t.jones never arrived.", at("2026-11-23T09:00")
+        )
+    inbox = behaviour_review.load_inbox(lead)
+    assert [a.detail for a in inbox.alarms] == ["Item 3 from t.jones never arrived."]
