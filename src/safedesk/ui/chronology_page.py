@@ -6,9 +6,9 @@ The screen shows what the PDF will: other pupils masked as "another pupil (A)" u
 from __future__ import annotations
 
 import threading
-from datetime import date
-from html import escape
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,22 +23,24 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from safedesk.domain import local_time
-from safedesk.domain.chronology import ChronologyItem, ItemGroup
+from safedesk.domain.chronology import Chronology, ChronologyItem, ItemGroup
+from safedesk.domain.formatting import counted, moment_text, rich
+from safedesk.domain.local_time import to_local
 from safedesk.domain.people import Pupil
+from safedesk.domain.pupil_status import mis_flags, statuses_line
 from safedesk.services import chronology, export
-from safedesk.services.chronology import Chronology
 from safedesk.services.export import ExportCancelled, ExportResult
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
+from safedesk.ui.item_roles import FILTER_ROLE, OBJECT_ROLE, REF_ROLE, SORT_ROLE
+from safedesk.ui.rows_model import Index, RowsModel
 
 ENCRYPTION_HELP = (
     "A password encrypts the PDF with AES-256, so it can be e-mailed: without the password "
@@ -54,14 +56,69 @@ OTHER_PUPILS_HELP = (
 
 
 def _when(item: ChronologyItem) -> str:
-    text = local_time.shown(item.happened_at)
+    text = item.when
     if item.recorded_later:
-        text += f"  (recorded {item.recorded_at.astimezone():%d/%m/%Y %H:%M})"
+        text += f"  (recorded {moment_text(item.recorded_at)})"
     return text
 
 
 def _qdate(value: QDate) -> date:
     return date.fromisoformat(value.toString(Qt.DateFormat.ISODate))
+
+
+def suggested_file_name(now: datetime) -> str:
+    """A name that says what the file is and when it was made, never whose it is: a file
+    name is seen in folders, in e-mail and in recent-file lists without opening it."""
+    return f"Chronology {to_local(now):%Y-%m-%d %H%M}.pdf"
+
+
+def header_text(found: Chronology) -> str:
+    """The child's needs above the items: safeguarding status (for those who may see it)
+    and what the school's MIS says."""
+    parts = []
+    if found.statuses is not None:
+        parts.append(f"Safeguarding status: {statuses_line(found.statuses)}")
+    flags = ", ".join(mis_flags(found.pupil.details)) or "none recorded"
+    parts.append(f"From the school's MIS: {flags}")
+    return "  ·  ".join(parts)
+
+
+WHEN, WHAT, REF, BY, SUMMARY = range(5)
+
+
+class ChronologyModel(RowsModel):
+    """A chronology's items, one a row, in time order."""
+
+    headers = ("When", "What", "Ref", "By", "Summary")
+
+    def item(self, row: int) -> ChronologyItem:
+        found: ChronologyItem = self._rows[row]
+        return found
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self.row_of(index)
+        if item is None:
+            return None
+        column = index.column()
+        if role == OBJECT_ROLE:
+            return item
+        if role == REF_ROLE:
+            return item.ref
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (_when(item), item.title, item.ref, item.author, item.summary)[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (WHAT, BY, SUMMARY):
+            return self.data(index, Qt.ItemDataRole.DisplayRole) or None
+        if role == SORT_ROLE:
+            return (
+                item.happened_at.isoformat(),
+                item.title,
+                item.ref,
+                item.author.casefold(),
+                item.summary.casefold(),
+            )[column]
+        if role == FILTER_ROLE:
+            return " ".join((item.title, item.ref, item.author, item.summary))
+        return None
 
 
 class ChronologyPage(QWidget):
@@ -79,6 +136,10 @@ class ChronologyPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("Title")
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a name is text, never markup
+        self.needs = QLabel()
+        self.needs.setObjectName("Subtitle")
+        self.needs.setTextFormat(Qt.TextFormat.PlainText)
+        self.needs.setWordWrap(True)
 
         allowed = chronology.allowed_groups(session.user)
         self.group_boxes: dict[ItemGroup, QCheckBox] = {}
@@ -91,10 +152,12 @@ class ChronologyPage(QWidget):
                 self.group_boxes[group] = box
                 filters.addWidget(box)
         filters.addStretch(1)
-        self.use_dates = QCheckBox("Only from")
+        self.use_dates = QCheckBox("Only &from")
         self.use_dates.toggled.connect(self.reload)
         self.first_day = QDateEdit(QDate.currentDate().addYears(-1))
         self.last_day = QDateEdit(QDate.currentDate())
+        self.first_day.setAccessibleName("First day of the chronology")
+        self.last_day.setAccessibleName("Last day of the chronology")
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -110,17 +173,23 @@ class ChronologyPage(QWidget):
         self.include_others.toggled.connect(self.reload)
         dates.addWidget(self.include_others)
 
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["When", "What", "Ref", "Summary"])
+        self.model = ChronologyModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Chronology items")
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.currentCellChanged.connect(lambda row, *_: self.show_detail(row))
+        header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.show_detail(current.row())
+        )
         self.detail = QTextBrowser()
+        self.detail.setAccessibleName("The chosen item in full")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -128,6 +197,7 @@ class ChronologyPage(QWidget):
 
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("PDF password")
         self.password.setPlaceholderText(
             f"PDF password (optional, at least {export.MIN_PDF_PASSWORD} characters)"
         )
@@ -163,6 +233,7 @@ class ChronologyPage(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
+        layout.addWidget(self.needs)
         layout.addLayout(filters)
         layout.addLayout(dates)
         layout.addWidget(split, 1)
@@ -200,31 +271,31 @@ class ChronologyPage(QWidget):
             include_other_pupils=self.include_others.isChecked(),
         )
         self.current = found
-        self.table.setRowCount(len(found.items))
-        for row, item in enumerate(found.items):
-            for column, value in enumerate((_when(item), item.title, item.ref, item.summary)):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.detail.setHtml(f"<p>{len(found.items)} items. Choose one to see it in full.</p>")
+        self.needs.setText(header_text(found))
+        self.model.set_rows(found.items)
+        self.detail.setHtml(
+            f"<p>{counted(len(found.items), 'item')}. Choose one to see it in full.</p>"
+        )
 
     def show_detail(self, row: int) -> None:
-        if self.current is None or not 0 <= row < len(self.current.items):
+        if not 0 <= row < self.model.rowCount():
             return
-        item = self.current.items[row]
+        item = self.model.item(row)
         rows = "".join(
-            f"<tr><th align=left valign=top>{escape(label)}</th>"
-            f"<td>{escape(value).replace(chr(10), '<br>')}</td></tr>"
+            f"<tr><th align=left valign=top>{rich(label)}</th><td>{rich(value)}</td></tr>"
             for label, value in item.detail
         )
+        ref = f" · {rich(item.ref)}" if item.ref else ""
         self.detail.setHtml(
-            f"<h3>{escape(item.title)} · {escape(item.ref)}</h3>"
-            f"<p>{escape(_when(item))} — {escape(item.author)}</p>"
+            f"<h3>{rich(item.title)}{ref}</h3>"
+            f"<p>{rich(_when(item))} — {rich(item.author)}</p>"
             f"<table cellspacing=4>{rows}</table>"
         )
 
     def choose_file(self) -> None:
         if self.pupil is None:
             return
-        suggested = f"Chronology {self.pupil.upn}.pdf"  # a file name is seen by many
+        suggested = suggested_file_name(self.session.clock.now())
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the chronology as", str(Path.home() / suggested), "PDF (*.pdf)"
         )
@@ -286,9 +357,8 @@ class ChronologyPage(QWidget):
     def _exported(self, result: ExportResult) -> None:
         lock = " It is encrypted: it needs its password to open." if result.encrypted else ""
         named = " It names other pupils." if result.names_other_pupils else ""
-        self._finish(
-            f"Saved {result.path} ({result.items} items, {result.pages} pages).{lock}{named}"
-        )
+        sizes = f"{counted(result.items, 'item')}, {counted(result.pages, 'page')}"
+        self._finish(f"Saved {result.path} ({sizes}).{lock}{named}")
         self.password.clear()
         self.exported.emit(result)
 
