@@ -423,6 +423,33 @@ def open_item_words(event: CaseEvent) -> str:
     )
 
 
+def event_words(event: CaseEvent, events: Iterable[CaseEvent]) -> str:
+    """One line of a case's timeline for people: an action or referral by what it is, never
+    by its number; an act on one names the one it was on (found among ``events``)."""
+    v = event.values
+    agencies = dict(CASEWORK_LISTS["agencies"])
+    parent_field = {ActType.ACTION_DONE: "action_id", ActType.REFERRAL_DECISION: "referral_id"}
+    match event.type:
+        case ActType.ACTION:
+            return open_item_words(event)
+        case ActType.REFERRAL:
+            agency = agencies.get(v.get("agency") or "", v.get("agency") or "an agency")
+            return f"Referral to {agency}, spoke to {v.get('spoken_to')}"
+        case ActType.ACTION_DONE | ActType.REFERRAL_DECISION:
+            wanted = v.get(parent_field[event.type])
+            opened = ActType.ACTION if event.type is ActType.ACTION_DONE else ActType.REFERRAL
+            parent = next((e for e in events if e.type is opened and str(e.id) == wanted), None)
+            if parent is None:
+                return event.summary()
+            if event.type is ActType.ACTION_DONE:
+                pv = parent.values
+                return f"Action done: {_short(pv.get('description'), 60)} ({pv.get('owner')})"
+            code = parent.values.get("agency") or ""
+            return f"Referral to {agencies.get(code, code)} decided: {_short(v.get('decision'))}"
+        case _:
+            return event.summary()
+
+
 def _short(text: str | None, limit: int = 80) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -29,6 +29,7 @@ from safedesk.domain.casework import (
     NOTIFICATION_FIELDS,
     ActType,
     CaseEvent,
+    event_words,
     open_item_words,
     still_open,
 )
@@ -118,10 +119,15 @@ class TimelineModel(RowsModel):
     def __init__(self) -> None:
         super().__init__()
         self._names: dict[str, str] = {}
+        self._words: dict[tuple[ActType, int], str] = {}
 
     def set_case(self, case: CaseFile) -> None:
         self._names = dict(case.names)
+        self._words = {(e.type, e.id): event_words(e, case.events) for e in case.events}
         self.set_rows(sorted(case.events, key=lambda e: (e.happened_at, e.at)))
+
+    def words(self, event: CaseEvent) -> str:
+        return self._words.get((event.type, event.id)) or event.summary()
 
     def case_event(self, row: int) -> CaseEvent:
         found: CaseEvent = self._rows[row]
@@ -138,17 +144,17 @@ class TimelineModel(RowsModel):
             return (
                 (event.happened_at.timestamp(), event.at.timestamp()),
                 self._names.get(event.author, event.author).casefold(),
-                event.summary().casefold(),
+                self.words(event).casefold(),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == WHAT:
-            return event.summary()
+            return self.words(event)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         happened = event.happened_at
         when = moment_text(happened)
         if abs((happened - event.at).total_seconds()) >= 60:  # written up later: say when
             when += f"\nrecorded {moment_text(event.at)}"
-        return (when, self._names.get(event.author, event.author), event.summary())[column]
+        return (when, self._names.get(event.author, event.author), self.words(event))[column]
 
 
 class CaseView(QWidget):
