@@ -10,22 +10,19 @@ on-time, due-soon and overdue rows. Nothing is written after ``now``.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
 from safedesk.demo import stories
+from safedesk.demo.diary import Diary
 from safedesk.demo.records import record_a_term
-from safedesk.demo.stories import Act, After, Amend, Chance, Fill, Later, OneOf, Scene, Steps
-from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
 from safedesk.domain.people import PupilDetails
-from safedesk.services import amendments, casework, intake, records, vault
+from safedesk.services import amendments, casework, intake, records
 from safedesk.services.session import Session
 
 _MINUTE = timedelta(minutes=1)
@@ -63,7 +60,7 @@ def record_and_work(
     return made
 
 
-class Caseworker:
+class Caseworker(Diary):
     """record_a_term's hooks: plans each story as its record is made, and does the work in
     time order before each new school day's records."""
 
@@ -77,76 +74,15 @@ class Caseworker:
         now: datetime,
         with_story: bool,
     ) -> None:
-        self.rng = random.Random(seed * 7919 + 17)
+        rng = random.Random(seed * 7919 + 17)
+        super().__init__(head.paths, ("dsl", "teacher", "behaviour"), rng=rng, today=today)
         self.roll = list(roll)
-        self.today = today
         self.now = now
-        self.sessions = {
-            name: vault.sign_in(head.paths, name, "demo-password")
-            for name in ("dsl", "teacher", "behaviour")
-        }
-        self._heap: list[tuple[datetime, int, str, Callable[[datetime], None]]] = []
-        self._order = itertools.count()
         self.made = 0
+        self.story: dict[str, str] = {}  # the rich pupil's records by their key in the story
         self.rich = rich_pupil(self.roll) if with_story else None
         if self.rich is not None:
             self._tell(self.rich)
-
-    # --- running the plan -----------------------------------------------------------------
-
-    def schedule(self, moment: datetime, author: str, do: Callable[[datetime], None]) -> None:
-        """``do`` writes as ``author`` (and only as them) at ``moment``."""
-        heapq.heappush(self._heap, (moment, next(self._order), author, do))
-
-    def run_until(self, moment: datetime) -> None:
-        """Every step due by ``moment``, in time order. One author's consecutive steps share
-        a transaction (each service call joins it): the same rows, far fewer commits."""
-        heap = self._heap
-        while heap and heap[0][0] <= moment:
-            author = heap[0][2]
-            with self.sessions[author].store.write():
-                while heap and heap[0][0] <= moment and heap[0][2] == author:
-                    at, _, _, do = heapq.heappop(heap)
-                    do(at)
-
-    def as_user(self, username: str, at: datetime) -> Session:
-        session = self.sessions[username]
-        session.clock = FixedClock(at)
-        return session
-
-    def working(self, moment: datetime) -> datetime:
-        """``moment`` if it falls in the working day, else early on the next weekday."""
-        local = moment.astimezone()
-        day, clock = local.date(), local.time()
-        if day.weekday() < 5 and time(7, 30) <= clock <= time(17, 30):
-            return local
-        if clock > time(7, 30):
-            day += timedelta(days=1)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        start = datetime.combine(day, time(7, 40)).astimezone()
-        return start + timedelta(minutes=self.rng.randrange(0, 80))
-
-    def draw(self, after: After) -> timedelta:
-        """How long ``after`` is this time."""
-        if after.high is None:
-            return timedelta(days=after.low) if after.days else timedelta(minutes=after.low)
-        if after.days:
-            return timedelta(
-                days=self.rng.randint(after.low, after.high), minutes=self.rng.randrange(-90, 90)
-            )
-        return timedelta(minutes=self.rng.randrange(after.low, after.high + 1))
-
-    def day(self, days_back: int, at: time) -> datetime:
-        """``at`` on the weekday ``days_back`` days before today (or the Friday before)."""
-        day = self.today - timedelta(days=days_back)
-        while day.weekday() >= 5:
-            day -= timedelta(days=1)
-        return datetime.combine(day, at).astimezone()
-
-    def close(self) -> None:
-        for session in self.sessions.values():
-            session.lock()
 
     # --- TermHooks ------------------------------------------------------------------------
 
@@ -163,7 +99,7 @@ class Caseworker:
         """The DSL's first look (sometimes acknowledging it), then the story for its kind."""
         surname = pupil.legal_surname
         parent = self.rng.choice((f"Mum (Ms {surname})", f"Dad (Mr {surname})"))
-        chain = _Chain(self, ref, recorded_at, _words(pupil, parent))
+        chain = Chain(self, ref, recorded_at, words_about(pupil, parent))
         low, high = stories.FIRST_LOOK[urgency]
         if self.rng.random() < 0.07 and urgency == "urgent":
             low, high = stories.LATE_LOOK
@@ -178,7 +114,7 @@ class Caseworker:
         """Everything planned up to ``now``; then, if asked, today's waiting items."""
         made = self.made
         self.run_until(self.now)
-        self._heap.clear()  # what the DSL would do after now stays undone
+        self.forget()  # what the DSL would do after now stays undone
         if leave_open:
             self._waiting_today()
             # The DSL's session has taken in what staff recorded, as the app does at sign-in:
@@ -190,31 +126,33 @@ class Caseworker:
 
     # --- records --------------------------------------------------------------------------
 
-    def record(self, author: str, at: datetime, kind: Kind, payload: dict[str, Any]) -> str:
-        ref = records.record(self.as_user(author, at), kind, payload)
+    def record(self, author: str, at: datetime, kind: Kind | None, payload: stories.Payload) -> str:
+        """A record made by ``author`` at ``at``; a police notification when ``kind`` is None."""
+        session = self.as_user(author, at)
+        if kind is None:
+            ref = casework.record_notification(session, payload)
+        else:
+            ref = records.record(session, kind, payload)
         self.made += 1
         return ref
 
     def _tell(self, pupil: PupilDetails) -> None:
         """The rich pupil's story: each scene on its day, its steps planned when it is made."""
         other = next(p for p in self.roll[1:] if p != pupil)
-        words = _words(pupil, f"Mum (Ms {pupil.legal_surname})", other.known_as)
+        words = words_about(pupil, f"Mum (Ms {pupil.legal_surname})", other.known_as)
+        words["refs"] = self.story
         for scene in stories.STORY:
             play = partial(self._scene, scene, (pupil.upn, other.upn), words)
             self.schedule(self.day(scene.days_back, scene.at), scene.by, play)
 
     def _scene(
-        self, scene: Scene, upns: tuple[str, str], words: dict[str, Any], at: datetime
+        self, scene: stories.Scene, upns: tuple[str, str], words: dict[str, Any], at: datetime
     ) -> None:
         made = scene.record
-        payload = made.payload(at, upns, Fill(words, {}, self.today))
-        if made.kind is None:
-            ref = casework.record_notification(self.as_user(scene.by, at), payload)
-            self.made += 1
-        else:
-            ref = self.record(scene.by, at, made.kind, payload)
+        payload = made.payload(at, upns, stories.Fill(words, {}, self.today))
+        ref = self.record(scene.by, at, made.kind, payload)
         words["refs"][made.key] = ref
-        _Chain(self, ref, at, words, payload).plan(scene.steps)
+        Chain(self, ref, at, words, payload).plan(scene.steps)
 
     def _police_notification(self, day: date, pupil: PupilDetails) -> None:
         rng = self.rng
@@ -235,9 +173,8 @@ class Caseworker:
             "incident_at": incident.isoformat(),
             "summary": notice.summary.format(name=pupil.known_as),
         }
-        ref = casework.record_notification(self.as_user("dsl", recorded), payload)
-        self.made += 1
-        chain = _Chain(self, ref, recorded, _words(pupil, ""))
+        ref = self.record("dsl", recorded, None, payload)
+        chain = Chain(self, ref, recorded, words_about(pupil, ""))
         chain.plan(stories.NOTICE_FIRST + notice.steps)
 
     def _waiting_today(self) -> None:
@@ -246,24 +183,12 @@ class Caseworker:
         for waiting in stories.WAITING:
             pupil = self.rng.choice(others)
             recorded = self.now - waiting.before
-            self.record(
-                "teacher",
-                recorded,
-                Kind.CONCERN,
-                {
-                    "pupils": [pupil.upn],
-                    "occurred_at": (recorded - timedelta(minutes=15)).isoformat(),
-                    "category": waiting.category,
-                    "urgency": waiting.urgency,
-                    "description": waiting.description.format(name=pupil.known_as),
-                    "child_words": f"“{waiting.words}”",
-                    "action_taken": "Listened; told the child I would pass it on to Mr Hughes.",
-                    "others_told": "Nobody yet",
-                },
-            )
+            payload = waiting.payload(recorded, pupil.upn, pupil.known_as)
+            self.record("teacher", recorded, Kind.CONCERN, payload)
 
 
-def _words(pupil: PupilDetails, parent: str, other: str = "") -> dict[str, Any]:
+def words_about(pupil: PupilDetails, parent: str, other: str = "") -> dict[str, Any]:
+    """What a story's words are filled in from (its records' refs are added as made)."""
     return {
         "name": pupil.known_as,
         "parent": parent,
@@ -273,7 +198,7 @@ def _words(pupil: PupilDetails, parent: str, other: str = "") -> dict[str, Any]:
     }
 
 
-class _Chain:
+class Chain:
     """A record's steps, each at a moment after the one before, drawn when it is planned."""
 
     def __init__(
@@ -288,22 +213,22 @@ class _Chain:
         self.ref = ref
         self.moment = start
         self.ids: dict[str, int] = {}
-        self.fill = Fill(words, self.ids, worker.today)
+        self.fill = stories.Fill(words, self.ids, worker.today)
         self.written = written or {}  # the record as it was made, for amending it
 
-    def plan(self, steps: Steps) -> None:
+    def plan(self, steps: stories.Steps) -> None:
         rng = self.worker.rng
         for step in steps:
-            if isinstance(step, Chance):
+            if isinstance(step, stories.Chance):
                 self.plan(step.then if rng.random() < step.chance else step.otherwise)
-            elif isinstance(step, OneOf):
+            elif isinstance(step, stories.OneOf):
                 self.plan(rng.choice(step.options))
             else:
                 self._plan(step)
 
-    def _plan(self, step: Act | Amend) -> None:
+    def _plan(self, step: stories.Act | stories.Amend) -> None:
         worker, when = self.worker, step.after
-        if isinstance(when, After):
+        if isinstance(when, stories.After):
             base = self.moment + worker.draw(when)
         elif isinstance(when, stories.NextMorning):
             base = datetime.combine(self.moment.date() + timedelta(days=1), time(5))
@@ -313,21 +238,21 @@ class _Chain:
         if isinstance(step, stories.Referral) and step.serial:
             fill = replace(fill, number=worker.rng.randrange(*step.serial))
         self.moment = max(worker.working(base), self.moment + _MINUTE)
-        if isinstance(step, Amend):
+        if isinstance(step, stories.Amend):
             worker.schedule(self.moment, step.by, partial(self._amend, step))
         else:
             worker.schedule(self.moment, "dsl", partial(self._act, step, fill))
 
-    def _act(self, step: Act, fill: Fill, at: datetime) -> None:
+    def _act(self, step: stories.Act, fill: stories.Fill, at: datetime) -> None:
         act_id = casework.act(self.worker.as_user("dsl", at), self.ref, step.payload(at, fill))
         if isinstance(step, stories.Referral):
             self.ids["referral"] = act_id
         elif isinstance(step, stories.Action) and step.key:
             self.ids[step.key] = act_id
 
-    def _amend(self, step: Amend, at: datetime) -> None:
+    def _amend(self, step: stories.Amend, at: datetime) -> None:
         value = step.value
-        if isinstance(value, Later):
+        if isinstance(value, stories.Later):
             text = (datetime.fromisoformat(self.written[step.field]) + value.by).isoformat()
         else:
             text = self.fill(value)

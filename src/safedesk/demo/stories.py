@@ -822,6 +822,18 @@ class Waiting:
     description: str
     words: str
 
+    def payload(self, recorded: datetime, upn: str, name: str) -> Payload:
+        return {
+            "pupils": [upn],
+            "occurred_at": (recorded - timedelta(minutes=15)).isoformat(),
+            "category": self.category,
+            "urgency": self.urgency,
+            "description": self.description.format(name=name),
+            "child_words": f"“{self.words}”",
+            "action_taken": "Listened; told the child I would pass it on to Mr Hughes.",
+            "others_told": "Nobody yet",
+        }
+
 
 WAITING = (
     Waiting(
