@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -137,6 +138,9 @@ class RecordForm(QWidget):
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.setContentsMargins(24, 20, 24, 20)
+        # Never squeezed below what it needs: errors and help lines appearing made the scroll
+        # area give the fields less height than their boxes, drawing lines over the boxes.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         column.addWidget(title)
         column.addWidget(intro)
         column.addLayout(form)

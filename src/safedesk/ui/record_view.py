@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,18 +20,20 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain import local_time
-from safedesk.domain.entries import FIELDS, StoredEntry, spec
+from safedesk.domain.entries import FIELDS, FieldSpec, StoredEntry, spec
+from safedesk.domain.formatting import moment_text
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, records
 from safedesk.services.session import Session
 from safedesk.ui.errors import user_message
+from safedesk.ui.field_widgets import FieldInput
 
 
 def _show(value: str | None, field_type: str) -> str:
     if value is None or value == "":
         return "—"
     if field_type == "datetime":
-        return local_time.shown(datetime.fromisoformat(value))
+        return moment_text(datetime.fromisoformat(value))
     if field_type == "bool":
         return "Yes" if value == "true" else "No"
     return value
@@ -54,7 +57,7 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
         rows.append(
             f"<tr><th align=left valign=top>{escape(field.label)}</th><td>{text}{note}</td></tr>"
         )
-    recorded = entry.recorded_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    recorded = moment_text(entry.recorded_at)
     html = [
         f"<h2>{entry.ref} · {entry.kind.label}</h2>",
         f"<p>Recorded by <b>{escape(entry.author_label)}</b> on {recorded}. "
@@ -68,7 +71,7 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
         for a in entry.amendments:
             amended_spec = spec(entry.kind, a.field)
             kind = amended_spec.type if amended_spec else "text"
-            when = a.at.astimezone().strftime("%d/%m/%Y %H:%M")
+            when = moment_text(a.at)
             html.append(
                 f"<li><b>{escape(amended_spec.label if amended_spec else a.field)}</b>: "
                 f"“{escape(_show(a.old_value, kind))}” → “{escape(_show(a.new_value, kind))}”"
@@ -76,6 +79,24 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
             )
         html.append("</ol>")
     return "".join(html)
+
+
+def _editable(field: FieldSpec, stored: str | None) -> Any:
+    """A stored value as the field's box takes it: a stored moment as the local wall time
+    (with which one, in the hour that happens twice), a stored yes/no as True or False."""
+    if stored is None or stored == "":
+        return None
+    if field.type == "datetime":
+        local = local_time.to_local(datetime.fromisoformat(stored))
+        wall = local.replace(tzinfo=None)
+        if local_time.is_ambiguous(wall):
+            reading = local_time.read_local(wall)
+            first = reading is not None and reading.first.utcoffset() == local.utcoffset()
+            return f"{wall.isoformat()} {'first' if first else 'second'}"
+        return wall.isoformat()
+    if field.type == "bool":
+        return stored == "true"
+    return stored
 
 
 class RecordView(QWidget):
@@ -91,17 +112,28 @@ class RecordView(QWidget):
         self.body = QTextBrowser()
         self.amend_box = QGroupBox("Correct this record (an amendment; the original is kept)")
         self.field = QComboBox()
-        self.value = QLineEdit()
+        self.field.setAccessibleName("Field to correct")
+        self.field.currentIndexChanged.connect(self._field_chosen)
+        # The new value is typed in the field's own box, as on the form: long text in a
+        # multi-line box, a list's own choices, a date and time in its two boxes.
+        self.value: FieldInput | None = None
+        self.value_holder = QWidget()
+        self.value_layout = QVBoxLayout(self.value_holder)
+        self.value_layout.setContentsMargins(0, 0, 0, 0)
         self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for the correction")
         self.reason.setPlaceholderText("Why the record is being corrected (required)")
         self.amend_button = QPushButton("&Amend")
         self.amend_button.clicked.connect(self.amend)
         self.message = QLabel()
         self.message.setWordWrap(True)
         form = QFormLayout(self.amend_box)
-        form.addRow("Field", self.field)
-        form.addRow("New value", self.value)
-        form.addRow("Reason *", self.reason)
+        for text, widget in (("&Field", self.field), ("&Reason *", self.reason)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+            if widget is self.field:
+                form.addRow("New value", self.value_holder)
         form.addRow(self.amend_button, self.message)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -118,34 +150,47 @@ class RecordView(QWidget):
             Permission.AMEND_ANY
         )
         self.amend_box.setVisible(may_amend)
+        self.field.blockSignals(True)
         self.field.clear()
         for field in FIELDS[entry.kind]:
             self.field.addItem(field.label, field.name)
-        self.value.clear()
+        self.field.blockSignals(False)
+        self._field_chosen()
         self.reason.clear()
         self.message.clear()
 
-    def typed_value(self) -> str:
-        """The new value as the service takes it: list labels and DD/MM/YYYY times allowed."""
-        text = self.value.text().strip()
-        assert self.entry is not None
-        field = spec(self.entry.kind, self.field.currentData())
-        if field and field.list_name:
-            by_label = {
-                label.casefold(): v for v, label in self.labels.get(field.list_name, {}).items()
-            }
-            return by_label.get(text.casefold(), text)
-        if field and field.type == "datetime":
-            for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-                try:
-                    return datetime.strptime(text, pattern).isoformat()
-                except ValueError:
-                    continue
-        return self.value.text()
-
-    def amend(self) -> None:
+    def _field_chosen(self) -> None:
+        """The chosen field's own box, holding what the record says now."""
+        if self.value is not None:
+            self.value_layout.removeWidget(self.value)
+            self.value.deleteLater()
+            self.value = None
         if self.entry is None:
             return
+        field = spec(self.entry.kind, self.field.currentData() or "")
+        if field is None:
+            return
+        choices = list(self.labels.get(field.list_name or "", {}).items())
+        self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
+        self.value.set_value(_editable(field, self.entry.current().get(field.name)))
+        self.value_layout.addWidget(self.value)
+        QWidget.setTabOrder(self.field, self.value)
+        QWidget.setTabOrder(self.value, self.reason)
+
+    def typed_value(self) -> Any:
+        """The new value as the service takes it (what the form would send)."""
+        assert self.value is not None
+        return self.value.value()
+
+    def amend(self) -> None:
+        if self.entry is None or self.value is None:
+            return
+        if problem := self.value.problem():
+            self.value.show_error(problem)
+            self.message.setText("")
+            self.value.setFocus()
+            return
+        self.value.show_error(None)
         try:
             amendments.amend(
                 self.session,
