@@ -11,8 +11,8 @@ from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -194,10 +194,13 @@ class AccountsPanel(QGroupBox):
             self.enable_button,
             self.reset_button,
         ]
-        row = QHBoxLayout()
-        for button in self.action_buttons:
-            row.addWidget(button)
-        row.addStretch(1)
+        # Two rows, so the panel fits a laptop at 125 % (in one row it asked 900 px): adding
+        # and granting above, changes to an account below (Enable again in Disable's place).
+        row = QGridLayout()
+        places = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 1), (1, 2)]
+        for button, (line, column) in zip(self.action_buttons, places, strict=True):
+            row.addWidget(button, line, column)
+        row.setColumnStretch(3, 1)
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)

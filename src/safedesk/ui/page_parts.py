@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
@@ -19,6 +20,14 @@ def add_heading(layout: QBoxLayout, title: str, explanation: str = "") -> QLabel
         text.setWordWrap(True)
         layout.addWidget(text)
     return heading
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Opens ``window`` at ``width`` x ``height``, or smaller where the screen (less its
+    taskbar) is smaller: a 1366x768 laptop at 125 % leaves about 1093x576."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
+    window.resize(QSize(width, height).boundedTo(room).expandedTo(window.minimumSize()))
 
 
 class SaveBar(QWidget):

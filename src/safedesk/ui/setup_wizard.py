@@ -44,6 +44,7 @@ from safedesk.services.vault import NewSchool
 from safedesk.ui import pickers, printing, tasks
 from safedesk.ui.clipboard import copy_secret, forget_secret
 from safedesk.ui.errors import user_message
+from safedesk.ui.page_parts import fit_to_screen
 from safedesk.ui.recovery_dialog import (
     WHERE_IT_IS_USED,
     key_buttons,
@@ -503,8 +504,8 @@ class SetupWizard(QWizard):
         self.setWindowTitle("safedesk — set up")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setMinimumSize(640, 520)
-        self.resize(760, 600)
+        self.setMinimumSize(600, 480)
+        fit_to_screen(self, 760, 560)  # within a laptop's 576 px at 125 %
         self.school_page = SchoolPage()
         self.account_page = AccountPage()
         self.head_page = HeadteacherPage(self)
