@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -58,6 +59,17 @@ BUTTONS = (
     (ActType.CONTACT, "Con&tact…"),
     (ActType.CLOSURE, "C&lose case…"),
 )
+# Row 0: the case itself; row 1: what follows from it.
+BUTTON_PLACES = {
+    ActType.ACKNOWLEDGE: (0, 0),
+    ActType.TRIAGE: (0, 1),
+    ActType.CONTACT: (0, 2),
+    ActType.CLOSURE: (0, 3),
+    ActType.ACTION: (1, 0),
+    ActType.ACTION_DONE: (1, 1),
+    ActType.REFERRAL: (1, 2),
+    ActType.REFERRAL_DECISION: (1, 3),
+}
 WHEN, BY, WHAT = range(3)
 # The button that does what is due, drawn so it stands out (red when late, amber when soon).
 DUE_STYLE = {
@@ -192,13 +204,17 @@ class CaseView(QWidget):
         self.due_note.hide()
 
         self.act_buttons: dict[ActType, QPushButton] = {}
-        acts = QHBoxLayout()
+        # Two rows, so the page fits a laptop at 125 %: the case itself, then its follow-ups.
+        acts = QGridLayout()
+        acts.setHorizontalSpacing(6)
+        acts.setVerticalSpacing(4)
         for act_type, text in BUTTONS:
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, t=act_type: self.start_act(t))
-            acts.addWidget(button)
+            row, column = BUTTON_PLACES[act_type]
+            acts.addWidget(button, row, column)
             self.act_buttons[act_type] = button
-        acts.addStretch(1)
+        acts.setColumnStretch(len(BUTTON_PLACES), 1)
 
         self.timeline_model = TimelineModel()
         self.timeline = QTableView()
@@ -239,8 +255,8 @@ class CaseView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         for pane in (self.concern, self.right, self.form_pane):
             pane.setMinimumWidth(200)
-        self.timeline.setMinimumHeight(120)
-        self.detail.setMinimumHeight(60)
+        self.timeline.setMinimumHeight(100)
+        self.detail.setMinimumHeight(50)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
