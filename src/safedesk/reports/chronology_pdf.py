@@ -190,13 +190,21 @@ _BESIDE_LONG_LABEL = 600
 
 
 def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    heading, fields = _item_parts(number, item, st)
+    return [CondPageBreak(30 * mm), KeepTogether(heading), *fields]
+
+
+def _item_parts(
+    number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]
+) -> tuple[list[Flowable], list[Flowable]]:
+    """An item's heading (title and byline), and its fields."""
     times = f"{'On' if item.all_day else 'Happened'} {item.when}"
     if item.recorded_later:
         times += f"; recorded {_when(item.recorded_at)}"
     ref = f" · {text(item.ref)}" if item.ref else ""
     heading = Paragraph(f"{number}. {text(item.title)}{ref}", st["h3"])
     byline = Paragraph(f"{times}. By {text(item.author)}.", st["small"])
-    parts: list[Flowable] = [CondPageBreak(30 * mm), KeepTogether([heading, byline])]
+    parts: list[Flowable] = []
     for label, value in item.detail:
         # The label hangs in a left column as the paragraph's bullet: one plain paragraph per
         # field is several times cheaper than bold markup, and long accounts still split.
@@ -207,7 +215,7 @@ def _detail(number: int, item: ChronologyItem, st: dict[str, ParagraphStyle]) ->
         else:
             parts.append(Paragraph(text(label), st["label"]))
             parts.append(Paragraph(text(value), _field_style(st)))
-    return parts
+    return [heading, byline], parts
 
 
 def _beside(label: str, value: str, st: dict[str, ParagraphStyle]) -> Flowable:
@@ -275,12 +283,25 @@ def _evidence(chronology: Chronology, st: dict[str, ParagraphStyle]) -> list[Flo
     return parts
 
 
-def _closing(last: list[Flowable], evidence: list[Flowable]) -> list[Flowable]:
-    """The last item, and the closing statement kept on one page with the item's last fields
-    (never a page holding only how to check the document)."""
-    fields = last[2:]  # after its page break and heading
+# The last item goes whole onto the page with the closing statement when it is no longer
+# than this (in characters); a longer one keeps at least its last fields there.
+_WHOLE_LAST_ITEM = 2500
+
+
+def _closing(
+    items: tuple[ChronologyItem, ...], evidence: list[Flowable], st: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """The last item, and the closing statement kept on its page (never a page holding only
+    how to check the document)."""
+    tail = [Spacer(1, 8 * mm), *evidence]
+    if not items:
+        return tail
+    heading, fields = _item_parts(len(items), items[-1], st)
+    if sum(len(label) + len(value) for label, value in items[-1].detail) <= _WHOLE_LAST_ITEM:
+        return [KeepTogether([*heading, *fields, *tail])]
     kept = fields[-2:]
-    return [*last[: len(last) - len(kept)], KeepTogether([*kept, Spacer(1, 8 * mm), *evidence])]
+    rest = fields[: len(fields) - len(kept)]
+    return [CondPageBreak(30 * mm), KeepTogether(heading), *rest, KeepTogether([*kept, *tail])]
 
 
 def render_chronology(
@@ -297,10 +318,9 @@ def render_chronology(
     story += _summary(chronology.items, st)
     story.append(PageBreak())
     story.append(Paragraph("Each item in full", st["h2"]))
-    details = [_detail(n, item, st) for n, item in enumerate(chronology.items, start=1)]
-    for parts in details[:-1]:
-        story += parts
-    story += _closing(details[-1] if details else [], _evidence(chronology, st))
+    for number, item in enumerate(chronology.items[:-1], start=1):
+        story += _detail(number, item, st)
+    story += _closing(chronology.items, _evidence(chronology, st), st)
     if transfer is not None:
         d = chronology.pupil.details
         pupil_line = f"{d.display_name}, born {date_text(d.date_of_birth)}, UPN {d.upn}"

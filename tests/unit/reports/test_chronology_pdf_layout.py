@@ -171,3 +171,22 @@ def test_no_status_line_for_someone_who_may_not_see_it() -> None:
 def test_a_status_line_says_none_when_none_was_set() -> None:
     cover = " ".join(pages(render_chronology(chronology([item(1)], ())))[0].split())
     assert "Safeguarding status none recorded" in cover
+
+
+@pytest.mark.parametrize("words", [400, 430, 460, 490, 520, 550])
+def test_a_long_last_item_keeps_its_last_fields_with_the_closing_statement(words: int) -> None:
+    long = item(2)
+    account = " ".join(f"word{n:04d}" for n in range(words * 3))
+    long = ChronologyItem(
+        long.happened_at,
+        long.recorded_at,
+        long.group,
+        long.ref,
+        long.title,
+        long.summary,
+        long.author,
+        (("What you saw or heard", account), *long.detail),
+    )
+    last = pages(render_chronology(chronology([item(1), long])))[-1]
+    assert "How to check this document" in last
+    assert "The end of item 2." in last
