@@ -55,6 +55,13 @@ def problem_count(count: int) -> str:
     return f"{counted(count, 'thing')} to put right before this can be saved."
 
 
+def narrow(combo: QComboBox) -> None:
+    """A choice box as narrow as its pane: a long choice does not widen the form (the list
+    that drops down still shows it in full)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+
+
 class OpenItem(QWidget):
     """One action or referral still open when the case closes: what became of it, and why."""
 
@@ -66,6 +73,7 @@ class OpenItem(QWidget):
         self.label.setWordWrap(True)
         self.outcome = QComboBox()
         self.outcome.setAccessibleName(f"What became of it: {words}")
+        narrow(self.outcome)
         self.outcome.addItem("Choose what became of it…", None)
         for outcome, text in OUTCOME_WORDS[event.type].items():
             self.outcome.addItem(text, outcome.value)
@@ -166,6 +174,8 @@ class SpecFields(QWidget):
             )
             label = QLabel(spec.label + (" *" if spec.required else ""))
             label.setWordWrap(True)
+            for combo in field.findChildren(QComboBox):
+                narrow(combo)
             form.addRow(label, field)
             self.inputs[spec.name] = field
         self.reset()

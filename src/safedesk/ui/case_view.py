@@ -36,7 +36,8 @@ from safedesk.domain.casework import (
 )
 from safedesk.domain.chronology import CASEWORK_LISTS_LABELS, shown
 from safedesk.domain.entries import Urgency
-from safedesk.domain.formatting import moment_text, rich
+from safedesk.domain.formatting import moment_text, rich, time_text
+from safedesk.domain.local_time import to_local
 from safedesk.domain.queue import ItemKind, QueueItem
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services import casework
@@ -165,7 +166,8 @@ class TimelineModel(RowsModel):
         happened = event.happened_at
         when = moment_text(happened)
         if abs((happened - event.at).total_seconds()) >= 60:  # written up later: say when
-            when += f"\nrecorded {moment_text(event.at)}"
+            same_day = to_local(happened).date() == to_local(event.at).date()
+            when += f"\nrecorded {time_text(event.at) if same_day else moment_text(event.at)}"
         return (when, self._names.get(event.author, event.author), self.words(event))[column]
 
 
