@@ -14,7 +14,7 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.pupil_status import StatusKind
 from safedesk.domain.roles import Role
-from safedesk.services import pupil_status
+from safedesk.services import integrity, pupil_status
 from safedesk.services.session import Session
 from safedesk.store import audit, ledger
 from safedesk.store.db import Connection
@@ -184,3 +184,17 @@ def test_the_schema_refuses_changes_and_ends_that_end_nothing(dsl: Session) -> N
         with pytest.raises(sqlcipher3.IntegrityError):
             _raw(dsl, sql, params)
     assert pupil_status.pupil_statuses(dsl, PUPIL_A)[0].id == made.id
+
+
+def test_verify_finds_the_statuses_as_written_and_a_row_changed_behind_its_back(
+    dsl: Session,
+) -> None:
+    made = pupil_status.start_status(dsl, PUPIL_A, PLAN, date(2026, 2, 3))
+    pupil_status.end_status(dsl, made.id, date(2026, 3, 1))
+    report = integrity.verify(dsl)
+    assert report.ok, report.problems
+    with dsl.compartment(Compartment.SAFEGUARDING).write() as conn:
+        conn.execute("DROP TRIGGER pupil_status_no_update")
+        conn.execute("UPDATE pupil_status SET on_day = '2026-01-01' WHERE id = ?", (made.id,))
+    problems = " ".join(integrity.verify(dsl).problems)
+    assert "pupil_status" in problems
