@@ -84,8 +84,9 @@ def test_a_status_is_started_from_the_keyboard_and_shown(
 def test_errors_name_the_fields_and_go_when_put_right(view: PupilView, qtbot: QtBot) -> None:
     dialog = open_dialog(view, qtbot)
     dialog.submit()  # nothing chosen, no day
-    assert dialog.errors["Status"].text() == "What changes: choose what changes."
+    assert dialog.errors["Status"].text() == "What changes: choose one."
     assert dialog.errors["day"].text() == "Starts on: is required."
+    assert dialog.captions["Status"].text() == "&What changes *"  # the label errors use
     assert "2 things to put right" in dialog.error.text()
     qtbot.keyClick(dialog.change, Qt.Key.Key_Down)
     assert dialog.errors["Status"].isHidden()

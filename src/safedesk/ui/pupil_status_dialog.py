@@ -40,7 +40,7 @@ from safedesk.ui.field_widgets import parse_day_text
 from safedesk.ui.task_dialog import TaskDialog, label
 
 # Captions with their Alt+letters (unique in the dialog: its buttons are &Save and Cancel).
-CHANGE_CAPTION = "&Change"
+CHANGE_CAPTION = "&What changes"
 DAY_CAPTION = "&Day"
 NOTE_CAPTION = "&Note"
 
@@ -151,7 +151,7 @@ class PupilStatusDialog(TaskDialog):
             for field, problem in exc.problems.items():
                 found.setdefault(field, problem)
         if STATUS_FIELD in found and choice is None:
-            found[STATUS_FIELD] = "choose what changes"
+            found[STATUS_FIELD] = "choose one"
         return found
 
     def _today(self) -> date:
