@@ -169,7 +169,7 @@ class AccountsPanel(QGroupBox):
         header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        self.add_button = QPushButton("Add an acco&unt…")
+        self.add_button = QPushButton("&Add an account…")
         self.add_button.clicked.connect(self.add_account)
         self.grant_button = QPushButton("&Grant a role…")
         self.grant_button.clicked.connect(self.grant)

@@ -55,7 +55,10 @@ class CalendarEditor(QGroupBox):
 
         self.terms = QListWidget()
         self.terms.setMaximumHeight(110)
+        self.terms.setAccessibleName("Terms")
         self.term_from, self.term_to = _date_edit(), _date_edit()
+        self.term_from.setAccessibleName("First day of the term")
+        self.term_to.setAccessibleName("Last day of the term")
         self.add_term_button = QPushButton("Add &term")
         self.add_term_button.clicked.connect(self.add_term)
         self.remove_term_button = QPushButton("Remove term")
@@ -69,8 +72,11 @@ class CalendarEditor(QGroupBox):
 
         self.closures = QListWidget()
         self.closures.setMaximumHeight(110)
+        self.closures.setAccessibleName("Closure days")
         self.closure_day = _date_edit()
+        self.closure_day.setAccessibleName("Closure day")
         self.closure_reason = QLineEdit()
+        self.closure_reason.setAccessibleName("Reason for the closure")
         self.closure_reason.setPlaceholderText("Reason, e.g. INSET day")
         self.add_closure_button = QPushButton("Add &closure")
         self.add_closure_button.clicked.connect(self.add_closure)

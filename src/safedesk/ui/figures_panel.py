@@ -55,6 +55,8 @@ class FiguresPanel(QGroupBox):
         today = session.clock.now().astimezone().date()
         self.first_day = QDateEdit(QDate(school_year_start(today)))
         self.last_day = QDateEdit(QDate(today))
+        self.first_day.setAccessibleName("Concerns recorded from")
+        self.last_day.setAccessibleName("Concerns recorded up to")
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -70,6 +72,7 @@ class FiguresPanel(QGroupBox):
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Time to action figures")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
