@@ -6,6 +6,7 @@ itself is the real check — a compartment's keys open only for those they were 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +15,9 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import AuthenticationError, PermissionDenied, SafedeskError
 from safedesk.paths import DataPaths
 from safedesk.services.session import Session
-from safedesk.store import audit, crypto, evidence, key_chain, keyfile, members, migrate
+from safedesk.store import audit, crypto, evidence, key_chain, keyfile, ledger, members, migrate
 from safedesk.store.crypto import KdfParams
-from safedesk.store.db import Attachment, Gate, Store, StoreDamaged, connect
+from safedesk.store.db import Attachment, Connection, Gate, Store, StoreDamaged, connect
 from safedesk.store.identity import Cert, issue
 from safedesk.store.key_material import (
     AccountSecrets,
@@ -182,12 +183,44 @@ def open_file(
 
 def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> None:
     """Bring the file to the latest schema; notes on the Store that the program changed it,
-    so the new schema's hash is recorded (``record_schema_if_changed``) as the program's own."""
-    start = migrate.migrate(
-        store.connection(), store.path, paths.migration_backups, compartment.value
+    so the new schema's hash is recorded (``record_schema_if_changed``) as the program's own.
+
+    A row's hash includes the schema version, so an upgrade would leave every row looking
+    changed. The rows that match the ledger before the upgrade are noted and hashed again
+    at the new version in the same event; a row changed behind the program's back before
+    the upgrade is not, and `verify` still finds it. A schema changed behind its back (a
+    dropped trigger) is not recorded as the program's own either."""
+    conn = store.connection()
+    start = migrate.current_version(conn)
+    latest = migrate.latest_version(compartment.value)
+    sound: list[tuple[str, list[object]]] = []
+    schema_sound = True
+    if 0 < start < latest:
+        sound, schema_sound = _sound_before_upgrade(conn)
+    migrate.migrate(conn, store.path, paths.migration_backups, compartment.value)
+    if start < latest:
+        store.schema_changed = schema_sound
+        store.rows_to_rehash = sound
+
+
+def _sound_before_upgrade(conn: Connection) -> tuple[list[tuple[str, list[object]]], bool]:
+    """The ledger rows that hash as the program last wrote them, and whether the schema is
+    the one the program last recorded."""
+    details = [json.loads(r[0]) for r in conn.execute("SELECT detail FROM main.audit_log")]
+    expected, _names = ledger.replay(details)
+    sound = [
+        (table, json.loads(pk))
+        for (table, pk), digest in ledger.current_rows(conn).items()
+        if expected.get((table, pk)) == digest
+    ]
+    last = conn.execute(
+        "SELECT detail FROM main.audit_log WHERE action = 'schema.recorded' "
+        "ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    schema_sound = last is not None and json.loads(last[0]).get("hash") == evidence.schema_hash(
+        conn
     )
-    if start < migrate.latest_version(compartment.value):
-        store.schema_changed = True
+    return sound, schema_sound
 
 
 def school_attachment(school: Store) -> Attachment:
@@ -321,15 +354,19 @@ def open_for_session(session: Session, compartment: Compartment, store: Store) -
 
 def record_schema_if_changed(session: Session, store: Store) -> None:
     """The schema's hash, recorded when this program has just made or changed it (only then:
-    a trigger dropped behind its back must not be recorded as if it were the program's)."""
-    if store.schema_changed:
+    a trigger dropped behind its back must not be recorded as if it were the program's), with
+    the rows that were sound before an upgrade hashed again at the new version."""
+    if store.schema_changed or store.rows_to_rehash:
         with store.write() as conn:
+            for table, pk in store.rows_to_rehash:
+                ledger.touched(conn, table, pk, ledger.UPDATE)
             session.audit(
                 conn,
-                "schema.recorded",
+                "schema.recorded" if store.schema_changed else "schema.upgraded",
                 detail={
                     "hash": evidence.schema_hash(conn),
                     "version": migrate.current_version(conn),
                 },
             )
         store.schema_changed = False
+        store.rows_to_rehash = []

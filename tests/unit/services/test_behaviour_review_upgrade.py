@@ -18,12 +18,6 @@ from tests.security import attacker
 from tests.unit.services.test_behaviour_review import SIGN_OFF, at, record_at
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a migration changes the schema version in every row's hash, so verify reports "
-    "every row changed: services/keys.migrate_file must hash the sound rows again at the new "
-    "version (in the schema.recorded event); not this part's file",
-)
 def test_an_old_behaviour_file_is_upgraded_at_sign_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,3 +78,32 @@ def test_a_row_changed_before_the_upgrade_is_still_found(
     finally:
         head.lock()
     assert any("behaviour_incident row" in p and ref in p for p in problems), problems
+
+
+def test_a_trigger_dropped_before_the_upgrade_is_not_recorded_as_the_programs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = migrate.available_migrations
+
+    def before_reviews(compartment: str) -> list[migrate.Migration]:
+        found = shipped(compartment)
+        return found[:1] if compartment == "behaviour" else found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrate, "available_migrations", before_reviews)
+        school = new_school(tmp_path / "data")
+        head = school.sign_in()
+        factories.add_pupils(head)
+        record_at(head, Kind.BEHAVIOUR, "2026-11-23T10:00")
+        head.lock()
+    root = school.paths.root
+    loot = attacker.loot((root / "keys.json").read_bytes(), "head", HEAD_PASSWORD)
+    key = attacker.opening_key(root / "behaviour.db", loot.file_keys)
+    with attacker.raw_write(root / "behaviour.db", key) as conn:
+        conn.execute("DROP TRIGGER behaviour_no_delete")
+    head = school.sign_in()  # upgraded now, by the program
+    try:
+        problems = integrity.verify(head).problems
+    finally:
+        head.lock()
+    assert any("a trigger may have been dropped" in p for p in problems), problems
