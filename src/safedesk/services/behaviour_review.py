@@ -20,7 +20,7 @@ from safedesk.domain.behaviour_review import (
 )
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.compartments import Compartment
-from safedesk.domain.entries import Kind, StoredEntry
+from safedesk.domain.entries import Kind, Status, StoredEntry
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.formatting import moment_text
 from safedesk.domain.roles import Permission
@@ -29,11 +29,16 @@ from safedesk.services import intake, lists, records
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import behaviour_review, members
+from safedesk.store import behaviour_review, entries, members
 from safedesk.store.behaviour_review import BehaviourHead
 
 BEHAVIOUR = Compartment.BEHAVIOUR
 _DOING = "review behaviour records"
+# The status the record's author sees once it is reviewed: signed off, or being followed up.
+_STATUS = {
+    True: (Status.CLOSED, "Reviewed and signed off by a leader."),
+    False: (Status.IN_PROGRESS, "Reviewed by a leader, who is following it up."),
+}
 
 
 def targets_from(settings: Settings) -> ReviewTargets:
@@ -176,9 +181,10 @@ def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int
     entry_ref = ref.strip().upper()
     intake.take_in_waiting(session, BEHAVIOUR)  # a record staff made a moment ago
     with session.compartment(BEHAVIOUR, _DOING).write() as conn:
-        kind = behaviour_review.kind_of(conn, entry_ref)
-        if kind is None:
+        found = behaviour_review.entry_of(conn, entry_ref)
+        if found is None:
             raise NotFound(f"There is no behaviour incident or physical intervention {ref}.")
+        entry_id, kind = found
         earlier = behaviour_review.reviews(conn, [entry_ref]).get(entry_ref)
         if earlier is not None:
             raise ValidationError(
@@ -190,6 +196,9 @@ def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int
         review_id = behaviour_review.insert_review(
             conn, entry_ref, review, author=session.user.username, at=now
         )
+        # Whoever recorded it hears that it was reviewed (never what was decided).
+        status, outcome = _STATUS[review.decision is Decision.SIGNED_OFF]
+        entries.add_status(conn, entry_id, status, outcome, session.user.username, now)
         session.audit(
             conn,
             "behaviour.reviewed",
@@ -197,6 +206,7 @@ def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int
             object_id=entry_ref,
             detail={"review_id": review_id, "decision": review.decision.value},
         )
+    intake.send_receipts(session, BEHAVIOUR)
     return review_id
 
 

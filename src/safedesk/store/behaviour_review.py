@@ -135,6 +135,7 @@ def heads(conn: Connection, *, include_reviewed: bool = False) -> list[Behaviour
     ]
 
 
-def kind_of(conn: Connection, ref: str) -> Kind | None:
-    row = conn.execute("SELECT kind FROM entry WHERE ref = ?", (ref,)).fetchone()
-    return Kind(row[0]) if row else None
+def entry_of(conn: Connection, ref: str) -> tuple[int, Kind] | None:
+    """The record's id and kind, or None if this file has no record ``ref``."""
+    row = conn.execute("SELECT id, kind FROM entry WHERE ref = ?", (ref,)).fetchone()
+    return (int(row[0]), Kind(row[1])) if row else None

@@ -268,3 +268,27 @@ def test_the_behaviour_files_alarms_are_shown_to_its_members(lead: Session) -> N
         )
     inbox = behaviour_review.load_inbox(lead)
     assert [a.detail for a in inbox.alarms] == ["Item 3 from t.jones never arrived."]
+
+
+def test_whoever_recorded_it_hears_it_was_reviewed_not_what_was_decided(
+    teacher: Session, lead: Session
+) -> None:
+    from safedesk.domain.entries import Status
+
+    signed = record_at(teacher, Kind.INTERVENTION, "2026-11-23T10:00")
+    followed = record_at(teacher, Kind.BEHAVIOUR, "2026-11-23T10:05")
+    lead.clock = FixedClock(at("2026-11-23T12:00"))
+    behaviour_review.load_inbox(lead)
+    behaviour_review.record_review(lead, signed, SIGN_OFF)
+    behaviour_review.record_review(
+        lead,
+        followed,
+        {"decision": "target", "note": "Private: his dad's illness", "target": "Calm at lunch"},
+    )
+    mine = {e.ref: e for e in records.my_records(teacher)}
+    assert (mine[signed].status, mine[signed].outcome) == (
+        Status.CLOSED,
+        "Reviewed and signed off by a leader.",
+    )
+    assert mine[followed].status is Status.IN_PROGRESS
+    assert "dad" not in str(mine[followed].outcome)
