@@ -26,6 +26,7 @@ from safedesk.cli.common import (
 )
 from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import Compartment
+from safedesk.domain.formatting import counted
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
 from safedesk.services import backup, integrity, membership, pupil_import, pupils, users, vault
@@ -222,7 +223,7 @@ def cmd_pupils_import(args: argparse.Namespace, paths: DataPaths) -> int:
     if dry_run:
         out("dry run: nothing was imported")
     if changed := result.identity_changes:
-        who = "1 pupil" if len(changed) == 1 else f"{len(changed)} pupils"
+        who = counted(len(changed), "pupil")
         done = "would change" if dry_run else "changed"
         upns = f"UPN{'' if len(changed) == 1 else 's'} {', '.join(changed)}"
         print(

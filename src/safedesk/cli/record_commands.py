@@ -10,6 +10,7 @@ from safedesk.cli.common import EXIT_OK, UsageError, out, signed_in
 from safedesk.cli.json_input import read_json
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import counted, moment_text
 from safedesk.paths import DataPaths
 from safedesk.services import amendments, lists, records
 
@@ -116,10 +117,10 @@ def cmd_records(args: argparse.Namespace, paths: DataPaths) -> int:
         out(json.dumps([entry_json(e) for e in found], ensure_ascii=False, indent=2))
         return EXIT_OK
     for entry in found:
-        when = entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M")
-        note = f"  ({len(entry.amendments)} amendments)" if entry.amendments else ""
+        when = moment_text(entry.occurred_at)
+        note = f"  ({counted(len(entry.amendments), 'amendment')})" if entry.amendments else ""
         out(f"{entry.ref:<14} {when}  {entry.kind.label:<22} {entry.status.label}{note}")
-    out(f"{len(found)} records")
+    out(counted(len(found), "record"))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.text import text_problem
 
@@ -222,7 +223,7 @@ def listed(problems: dict[str, str]) -> dict[str, str]:
     kept = dict(list(problems.items())[:MAX_PROBLEMS])
     more = len(problems) - MAX_PROBLEMS
     kept[MORE_PROBLEMS] = (
-        f"… and {more:,} more {'problem' if more == 1 else 'problems'} not listed here. "
+        f"… and {counted(more, 'more problem')} not listed here. "
         "Correct the ones above (or export the file again from your MIS), then choose the "
         "file again to see what is still wrong."
     )
@@ -403,9 +404,9 @@ def _date_of_birth(raw: str, column: Column, today: date) -> date | str | None:
             return f"{column.label} {raw!r} is not a real date (dates are read as DD/MM/YYYY)"
         return f"{column.label} {raw!r} is not a date (please use DD/MM/YYYY)"
     if dob > today:
-        return f"{column.label} {dob:%d/%m/%Y} is in the future"
+        return f"{column.label} {date_text(dob)} is in the future"
     if dob.year < OLDEST_BIRTH_YEAR:
-        return f"{column.label} {dob:%d/%m/%Y} is too long ago to be a pupil's"
+        return f"{column.label} {date_text(dob)} is too long ago to be a pupil's"
     return dob
 
 

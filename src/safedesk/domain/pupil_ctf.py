@@ -33,6 +33,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import DefusedXMLParser
 
 from safedesk.domain import upn as upn_rules
+from safedesk.domain.formatting import date_text
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.pupil_csv import (
     MAX_FILE_BYTES,
@@ -406,10 +407,10 @@ class _PupilReader:
             self.problems.append(f"date of birth {raw!r} is not a real date in the form YYYY-MM-DD")
             return None
         if dob > today:
-            self.problems.append(f"date of birth {dob:%d/%m/%Y} is in the future")
+            self.problems.append(f"date of birth {date_text(dob)} is in the future")
             return None
         if dob.year < OLDEST_BIRTH_YEAR:
-            self.problems.append(f"date of birth {dob:%d/%m/%Y} is too long ago to be a pupil's")
+            self.problems.append(f"date of birth {date_text(dob)} is too long ago to be a pupil's")
             return None
         return dob
 

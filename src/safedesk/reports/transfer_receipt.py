@@ -6,7 +6,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from safedesk.domain import local_time
+from safedesk.domain.formatting import counted, moment_text
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.pdf_base import text
 
@@ -18,14 +18,14 @@ def receipt_page(
     items: int,
     st: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
-    sent = local_time.to_local(transfer.sent_at).strftime("%d/%m/%Y %H:%M")
+    sent = moment_text(transfer.sent_at)
     facts = [
         ("Transfer reference", transfer.ref),
         ("Pupil", pupil_line),
         ("From", f"{school_name} — {transfer.sent_by}"),
         ("To", f"{transfer.to_school} — {transfer.to_person}"),
         ("Sent", f"{sent}, {transfer.method_label}"),
-        ("Contents", f"this child protection file: {items} items and this page"),
+        ("Contents", f"this child protection file: {counted(items, 'item')} and this page"),
     ]
     table = Table(
         [[Paragraph(text(a), st["label"]), Paragraph(text(b), st["body"])] for a, b in facts],

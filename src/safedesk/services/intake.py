@@ -23,6 +23,7 @@ from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIXED_LISTS, Amendment, Kind
 from safedesk.domain.entry_validation import pupil_problems, validate_new_entry
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import moment_text
 from safedesk.services.session import Session
 from safedesk.store import (
     entries,
@@ -159,7 +160,7 @@ def _keep_back_changed(conn: Connection, row: sealed.SealedRow, now: datetime) -
 
 
 def _local(stored: str) -> str:
-    return datetime.fromisoformat(stored).astimezone().strftime("%d/%m/%Y %H:%M")
+    return moment_text(datetime.fromisoformat(stored))
 
 
 def _take_one(

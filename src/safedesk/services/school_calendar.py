@@ -8,6 +8,7 @@ from functools import lru_cache
 from safedesk.domain.calendar import SchoolCalendar, Term
 from safedesk.domain.entry_validation import parse_day
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.formatting import date_text
 from safedesk.domain.roles import Permission
 from safedesk.domain.settings import Settings
 from safedesk.domain.text import SHORT_TEXT_LIMIT, is_blank, text_problem
@@ -84,7 +85,7 @@ def add_term(session: Session, first_day: object, last_day: object) -> None:
         for a, b in school_calendar.terms(conn):
             if first <= b and a <= last:
                 raise ValidationError(
-                    {"first_day": f"overlaps the term {a:%d/%m/%Y} to {b:%d/%m/%Y}"}
+                    {"first_day": f"overlaps the term {date_text(a)} to {date_text(b)}"}
                 )
         school_calendar.add_term(conn, first, last)
         session.audit(conn, "calendar.term_added", detail={"from": str(first), "to": str(last)})
@@ -99,7 +100,7 @@ def remove_term(session: Session, first_day: object) -> None:
     assert first is not None
     with session.store.write() as conn:
         if not school_calendar.remove_term(conn, first):
-            raise NotFound(f"No term starts on {first:%d/%m/%Y}.")
+            raise NotFound(f"No term starts on {date_text(first)}.")
         session.audit(conn, "calendar.term_removed", detail={"from": str(first)})
 
 
@@ -116,7 +117,7 @@ def add_closure(session: Session, day: object, reason: str) -> None:
     assert found is not None
     with session.store.write() as conn:
         if any(d == found for d, _ in school_calendar.closures(conn)):
-            raise ValidationError({"day": f"{found:%d/%m/%Y} is already a closure day"})
+            raise ValidationError({"day": f"{date_text(found)} is already a closure day"})
         school_calendar.add_closure(conn, found, reason.strip())
         session.audit(conn, "calendar.closure_added", detail={"day": str(found)})
 
@@ -130,5 +131,5 @@ def remove_closure(session: Session, day: object) -> None:
     assert found is not None
     with session.store.write() as conn:
         if not school_calendar.remove_closure(conn, found):
-            raise NotFound(f"{found:%d/%m/%Y} is not a closure day.")
+            raise NotFound(f"{date_text(found)} is not a closure day.")
         session.audit(conn, "calendar.closure_removed", detail={"day": str(found)})

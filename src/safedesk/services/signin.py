@@ -10,6 +10,8 @@ from safedesk.domain.errors import (
     SafedeskError,
     SignInBackoff,
 )
+from safedesk.domain.formatting import date_text, time_text
+from safedesk.domain.local_time import to_local
 from safedesk.paths import DataPaths
 from safedesk.services import keys as key_ops
 from safedesk.services import rotation, signin_backoff
@@ -80,7 +82,8 @@ def sign_in(
     session = _open(paths, key_file, unlocked, clock, kdf, failures)
     signin_backoff.flushed(paths.signin_failures, failures)
     if tried > 0 and last_tried:
-        when = from_stored(last_tried).astimezone().strftime("%H:%M on %d/%m/%Y")
+        tried_at = to_local(from_stored(last_tried))
+        when = f"{time_text(tried_at)} on {date_text(tried_at.date())}"
         times = "once" if tried == 1 else f"{tried} times"
         session.warning = (
             f"Someone typed a wrong password for your account {times} since you last signed "

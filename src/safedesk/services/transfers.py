@@ -25,6 +25,7 @@ from safedesk.domain.casework import validate_fields
 from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.formatting import date_text
 from safedesk.domain.roles import Permission
 from safedesk.domain.transfer import (
     RECEIPT_FIELDS,
@@ -176,7 +177,7 @@ def confirm_receipt(session: Session, ref: str, payload: Mapping[str, Any]) -> N
         if found is None:
             raise NotFound(f"There is no transfer {ref}.")
         if found.confirmed_on is not None:
-            when = f"{found.confirmed_on:%d/%m/%Y}"
+            when = date_text(found.confirmed_on)
             raise ValidationError({"ref": f"{found.ref}'s receipt was already confirmed on {when}"})
         transfers.add_receipt(
             conn,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import Compartment
+from safedesk.domain.formatting import date_text, time_text
+from safedesk.domain.local_time import to_local
 from safedesk.services import intake, rotation
 from safedesk.services.integrity import check_database
 from safedesk.services.session import Session
@@ -72,8 +74,8 @@ def _report_cut_chains(session: Session, report: UpkeepReport) -> None:
     cut it back or rewrote it. Raised in every file the member opens, for the DSL's queue."""
     now = session.clock.now()
     for file, known in session.heads_broken.items():
-        when = from_stored(str(known[2])).astimezone() if len(known) > 2 else None
-        signed = f" on {when:%d/%m/%Y at %H:%M}" if when else ""
+        when = to_local(from_stored(str(known[2]))) if len(known) > 2 else None
+        signed = f" on {date_text(when.date())} at {time_text(when)}" if when else ""
         text = (
             f"The {file} file's audit log no longer holds row {known[0]}, which "
             f"{session.user.username} signed{signed}: it has been cut back or rewritten "

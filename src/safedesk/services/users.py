@@ -20,6 +20,8 @@ from safedesk.domain.errors import (
     SafedeskError,
     ValidationError,
 )
+from safedesk.domain.formatting import date_text, time_text
+from safedesk.domain.local_time import to_local
 from safedesk.domain.people import User, validate_password
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import keys as key_ops
@@ -398,7 +400,8 @@ def _made_before_warning(session: Session) -> str | None:
         made = audit.events_with_action(conn, "recovery_key.created")
     if not made or made[0].actor != session.user.username:
         return None
-    when = from_stored(made[0].at).astimezone().strftime("%d/%m/%Y at %H:%M")
+    shown_at = to_local(from_stored(made[0].at))
+    when = f"{date_text(shown_at.date())} at {time_text(shown_at)}"
     return (
         f"Please check: the recovery code for the reading files was shown once, on {when}, "
         f"to whoever was then signed in as {session.user.username}. If you do not hold that "
@@ -457,7 +460,7 @@ def reset_password(
     if not target.active:
         raise SafedeskError(f"{username!r} is disabled; re-enable the account instead.")
     _new_pending_slot(session, username, new_password, kdf, origin="reset")
-    when = session.clock.now().astimezone().strftime("%d/%m/%Y")
+    when = date_text(to_local(session.clock.now()).date())
     why = f"password reset by {session.user.username} on {when}"
     with session.store.write() as conn:
         _suspend_reading_roles(session, conn, target, why)

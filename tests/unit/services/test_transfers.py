@@ -192,7 +192,20 @@ def test_the_pdf_metadata_names_no_child(dsl: Session, tmp_path: Path) -> None:
     target = tmp_path / "file.pdf"
     transfers.transfer_case_file(dsl, PUPIL_A, target, TO)
     metadata = PdfReader(target).metadata
+    assert metadata is not None
     assert metadata.title == "Chronology"
     assert not any(
         word in str(value) for value in metadata.values() for word in ("Shiv", "Siobh", "Nguy")
     )
+
+
+def test_the_receipt_counts_the_file_in_words(dsl: Session, tmp_path: Path) -> None:
+    """The fixture's file holds one item (the concern): "1 item", never "1 items"; and the
+    time it was sent reads as every other time does."""
+    target = tmp_path / "file.pdf"
+    transfers.transfer_case_file(dsl, PUPIL_A, target, TO, password="a long password")
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    assert reader.decrypt("a long password")
+    receipt = " ".join(reader.pages[-1].extract_text().split())
+    assert "this child protection file: 1 item and this page" in receipt
+    assert "23/11/2026 10:00, " in receipt
