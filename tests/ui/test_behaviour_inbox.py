@@ -243,3 +243,13 @@ def test_alarms_of_the_behaviour_file_are_shown(qtbot: QtBot, lead: Session) -> 
     qtbot.waitUntil(lambda: page.alarms.isVisible())
     assert "Item 3 from &lt;t.jones&gt; never arrived." in page.alarms.text()
     assert "Nothing is waiting for review" in page.counts.text()
+
+
+def test_staff_and_administrators_have_no_behaviour_page(
+    qtbot: QtBot, teacher: Session, session_as: Callable[[Role], Session]
+) -> None:
+    for session in (teacher, session_as(Role.ADMIN)):
+        window = MainWindow(session, SCHOOL_NAME)
+        qtbot.addWidget(window)
+        assert "Behaviour" not in window.page_names
+        assert window.behaviour_page is None
