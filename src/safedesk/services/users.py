@@ -393,9 +393,9 @@ def change_own_password(
 
 def _made_before_warning(session: Session) -> str | None:
     """The reading files were made from this account before: whoever signed in as it then
-    was shown the recovery code. An administrator who set this account's password and used it
+    was shown the recovery key. An administrator who set this account's password and used it
     before its owner did could have been that person, and nothing in the files can tell; the
-    owner can, by whether they hold the printed code."""
+    owner can, by whether they hold the printed key."""
     with session.store.read() as conn:
         made = audit.events_with_action(conn, "recovery_key.created")
     if not made or made[0].actor != session.user.username:
@@ -403,11 +403,12 @@ def _made_before_warning(session: Session) -> str | None:
     shown_at = to_local(from_stored(made[0].at))
     when = f"{date_text(shown_at.date())} at {time_text(shown_at)}"
     return (
-        f"Please check: the recovery code for the reading files was shown once, on {when}, "
+        f"Please check: the recovery key for the reading files was shown once, on {when}, "
         f"to whoever was then signed in as {session.user.username}. If you do not hold that "
-        "printed 25-character code, someone who knew a password an administrator gave this "
-        "account saw it: record nothing more in safedesk, tell the Designated Safeguarding "
-        "Lead and the school's data protection lead, and set safedesk up again."
+        "printed recovery key (25 letters and digits), someone who knew a password an "
+        "administrator gave this account saw it: record nothing more in safedesk, tell the "
+        "Designated Safeguarding Lead and the school's data protection lead, and set "
+        "safedesk up again."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from datetime import UTC, datetime
@@ -272,7 +273,7 @@ def test_a_head_who_is_not_the_administrator_makes_the_keys_with_their_own_passw
     # The administrator chose the one-time password: no keys are made under it.
     head = vault.sign_in(paths, "head", "one time password")
     try:
-        assert head.compartments == {} and head.new_recovery_code is None
+        assert (head.compartments, head.new_recovery_code) == ({}, None)  # (not narrowed)
         users.change_own_password(head, "one time password", "the head's own one", FAST_KDF)
         assert head.new_recovery_code is not None
         assert set(head.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
@@ -399,6 +400,9 @@ def test_a_head_leaving_a_given_password_is_told_who_saw_the_recovery_code(
         assert head.new_recovery_code is None
         assert head.warning is not None
         assert "If you do not hold that" in head.warning and "set safedesk up again" in head.warning
+        # One name for it on screen and paper (the recovery key), and a date as everywhere.
+        assert "recovery key" in head.warning and "code" not in head.warning
+        assert re.search(r"shown once, on \d\d/\d\d/\d{4} at \d\d:\d\d, to", head.warning)
     finally:
         head.close()
 
