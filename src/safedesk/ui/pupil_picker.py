@@ -80,6 +80,24 @@ class _SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
+class _ChosenTable(QTableWidget):
+    """The chosen pupils: Tab, Shift+Tab, Ctrl+Tab and Ctrl+Shift+Tab all leave the table
+    (it used to go round its own cells for ever; arrow keys move between rows)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            if backwards:
+                self.focusPreviousChild()
+            else:
+                self.focusNextChild()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PupilPicker(QWidget):
     changed = Signal()
 
@@ -110,7 +128,7 @@ class PupilPicker(QWidget):
         self.matches.activated.connect(self._add_index)
         self.matches.hide()
 
-        self.chosen = QTableWidget(0, 3 if with_roles else 2)
+        self.chosen = _ChosenTable(0, 3 if with_roles else 2)
         headers = ["Pupil", "Year / class"] + (["Part they played"] if with_roles else [])
         self.chosen.setHorizontalHeaderLabels(headers)
         self.chosen.verticalHeader().hide()
