@@ -297,7 +297,7 @@ def test_an_administrator_is_confirmed_in_person(
     qtbot.keyClicks(dialog.password, "not her password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.error.isVisible())
-    assert dialog.error.text().startswith("That is not office's password.")
+    assert dialog.error.text().startswith("That is not Mrs Pat Office's password.")
     assert dialog.password.text() == "" and dialog.isVisible()
     qtbot.keyClicks(dialog.password, OTHER_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)

@@ -76,14 +76,14 @@ def grant(
     _may_grant(session, role)
     target = _target(session, username)
     if not target.active:
-        raise SafedeskError(f"{username!r} is disabled; re-enable the account first.")
+        raise SafedeskError(f"{target.display_name}'s account is disabled; enable it again first.")
     key_file = keyfile.load(session.paths.keys)
     slot = key_file.account(username)
     try:
         grantee = open_slot(key_file, slot, grantee_password)
     except AuthenticationError:
         raise AuthenticationError(
-            f"That is not {username}'s password. They type it themselves, in person."
+            f"That is not {target.display_name}'s password. They type it themselves, in person."
         ) from None
     reading = bool(ROLE_COMPARTMENTS[role])
     if reading and new_password is not None and new_password == grantee_password:
@@ -277,13 +277,13 @@ def confirm(session: Session, username: str, password: str) -> None:
     assert session.account is not None
     target = _target(session, username)
     if not target.active:
-        raise SafedeskError(f"{username!r} is disabled.")
+        raise SafedeskError(f"{target.display_name}'s account is disabled.")
     key_file = keyfile.load(session.paths.keys)
     try:
         account = open_slot(key_file, key_file.account(username), password)
     except AuthenticationError:
         raise AuthenticationError(
-            f"That is not {username}'s password. They type it themselves, in person."
+            f"That is not {target.display_name}'s password. They type it themselves, in person."
         ) from None
     for compartment in READING:
         account.secrets.pins[compartment.value] = session.keys[compartment].pin

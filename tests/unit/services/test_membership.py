@@ -84,7 +84,7 @@ def test_grant_gives_the_keys_the_role_needs(school: SchoolStore, head_session: 
 
 def test_grant_needs_the_grantees_own_password(head_session: Session) -> None:
     _add(head_session, "t.jones", Role.DSL)
-    with pytest.raises(AuthenticationError, match=r"not t\.jones's password"):
+    with pytest.raises(AuthenticationError, match=r"not Name t\.jones's password"):
         membership.grant(head_session, "t.jones", Role.DSL, "a guessed password")
     with head_session.compartment(Compartment.SAFEGUARDING).read() as conn:
         assert members.find(conn, "t.jones") is None
