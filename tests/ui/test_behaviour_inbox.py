@@ -4,7 +4,7 @@ errors, and a reviewed record leaving both lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
@@ -253,3 +253,42 @@ def test_staff_and_administrators_have_no_behaviour_page(
         qtbot.addWidget(window)
         assert "Behaviour" not in window.page_names
         assert window.behaviour_page is None
+
+
+@pytest.fixture
+def themed() -> Iterator[None]:
+    """The app's own look, put back afterwards."""
+    from PySide6.QtGui import QFont
+
+    from safedesk.ui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, palette, sheet = QFont(app.font()), app.palette(), app.styleSheet()
+    theme._system_points = None
+    theme.apply(app)
+    yield
+    app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setFont(font)
+    theme._system_points = None
+
+
+def test_the_review_form_with_every_error_fits_a_laptop_at_125_percent(
+    qtbot: QtBot, teacher: Session, lead: Session, themed: None
+) -> None:
+    refs = three_records(teacher)
+    window = lead_window(qtbot, lead)
+    page = window.behaviour_page
+    assert page is not None
+    page.open_review(refs["intervention"], window)
+    dialog = open_dialog(qtbot, page)
+    dialog.decision.setCurrentIndex(dialog.decision.findData("follow_up"))
+    qtbot.keyClicks(dialog.follow_up_by, "yesterday")
+    qtbot.keyClicks(dialog.parents_by, "01/01/2020")
+    dialog.submit()
+    QApplication.processEvents()
+    assert sum(e.isVisibleTo(dialog) for e in dialog.errors.values()) == 4
+    # 1366x768 at 125 % is a logical 1093x614, about 576 high without the taskbar.
+    assert dialog.width() <= 1093 and dialog.height() <= 576, dialog.size()
+    assert dialog.minimumSizeHint().height() <= 576

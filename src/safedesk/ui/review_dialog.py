@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -87,19 +89,24 @@ class ReviewDialog(TaskDialog):
         super().__init__(parent, f"Review {found.entry.ref}", "&Sign off review")
         self.session = session
         self.found = found
-        self.setMinimumWidth(760)
+        # The record on the left, the review on the right: both in view within 1093x576,
+        # a 1366x768 laptop at 125 % less the taskbar.
+        self.setMinimumWidth(1000)
         self.attempted = False
         self.record = QTextBrowser()
         self.record.setAccessibleName("The record")
         self.record.setHtml(record_html(found.entry, found.labels))
-        self.record.setMinimumHeight(150)
-        self.record.setMaximumHeight(230)
-        self.body.addWidget(self.record)
+        self.record.setMinimumSize(400, 240)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addWidget(self.record, 1)
+        self.body.addLayout(columns, 1)
         self.captions: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
         if found.review is not None:
             done = label(review_html(found.review), "Detail")
-            self.body.addWidget(done)
+            done.setAlignment(Qt.AlignmentFlag.AlignTop)
+            columns.addWidget(done, 1)
             self.action_button.hide()
             self.cancel_button.setText("Close")
             self.fields: dict[str, QWidget] = {}
@@ -112,17 +119,16 @@ class ReviewDialog(TaskDialog):
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText("What you decided and why")
-        self.note.setFixedHeight(64)
+        self.note.setFixedHeight(72)
         self.follow_up = QLineEdit()
-        self.follow_up.setPlaceholderText("for example: check in with him on Friday")
+        self.follow_up.setPlaceholderText("e.g. check in with him on Friday")
         self.follow_up_by = QLineEdit()
         self.target = QLineEdit()
-        self.target.setPlaceholderText("for example: lines up calmly after lunch")
+        self.target.setPlaceholderText("e.g. lines up calmly after lunch")
         self.parents_who = QLineEdit()
         self.parents_by = QLineEdit()
         for box in (self.follow_up_by, self.parents_by):
             box.setPlaceholderText(DATE_HINT)
-            box.setMaximumWidth(130)
         self.fields = {
             "decision": self.decision,
             "note": self.note,
@@ -142,31 +148,19 @@ class ReviewDialog(TaskDialog):
             error.hide()
             self.captions[name] = caption
             self.errors[name] = error
+        # One field a row, caption beside it; its error under both, the column's width.
         form = QGridLayout()
         form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(2)
-        form.setColumnStretch(1, 3)
-        form.setColumnStretch(3, 1)
-        layout_rows = [
-            ("decision", None),
-            ("note", None),
-            ("follow_up", "follow_up_by"),
-            ("target", None),
-            ("parents_who", "parents_by"),
-        ]
+        form.setVerticalSpacing(3)
+        form.setColumnStretch(1, 1)
         row = 0
-        for first, second in layout_rows:
-            form.addWidget(self.captions[first], row, 0)
-            form.addWidget(self.fields[first], row, 1, 1, 1 if second else 3)
-            if second:
-                form.addWidget(self.captions[second], row, 2)
-                form.addWidget(self.fields[second], row, 3)
-            # Each field's error on its own line under the row, the row's full width.
-            for name in (first, second) if second else (first,):
-                row += 1
-                form.addWidget(self.errors[name], row, 1, 1, 3)
-            row += 1
-        self.body.addLayout(form)
+        for name, widget in self.fields.items():
+            form.addWidget(self.captions[name], row, 0)
+            form.addWidget(widget, row, 1)
+            form.addWidget(self.errors[name], row + 1, 0, 1, 2)
+            row += 2
+        form.setRowStretch(row, 1)
+        columns.addLayout(form, 1)
         self.decision.currentIndexChanged.connect(lambda _i: self._changed())
         self.note.textChanged.connect(self._changed)
         for box in (self.follow_up, self.follow_up_by, self.target, self.parents_who):
