@@ -137,7 +137,6 @@ class PupilPicker(QWidget):
         self.chosen.setAccessibleName("Chosen pupils")
         # Tab leaves the table for the next field (it used to go round its cells for ever).
         self.chosen.setTabKeyNavigation(False)
-        self.chosen.setMaximumHeight(140)
         self.chosen.hide()
         self.remove = QPushButton("Remove pupil")
         self.remove.clicked.connect(self._remove_selected)
@@ -268,6 +267,10 @@ class PupilPicker(QWidget):
 
     def _refresh(self) -> None:
         has = bool(self._picked)
+        # As tall as its rows (up to five or so), not an empty box under one pupil.
+        rows = sum(self.chosen.rowHeight(r) for r in range(self.chosen.rowCount()))
+        header = self.chosen.horizontalHeader().sizeHint().height()
+        self.chosen.setFixedHeight(min(header + rows + 2 * self.chosen.frameWidth() + 2, 180))
         self.chosen.setVisible(has)
         self.remove.setVisible(has)
         if self.multiple:
