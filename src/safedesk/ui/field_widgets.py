@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain import local_time
 from safedesk.domain.entries import FieldSpec
-from safedesk.domain.formatting import DATE_FORMAT, TIME_FORMAT
+from safedesk.domain.formatting import TIME_FORMAT, date_text
 
 # An optional date shows this (Qt's "special value") until a day is chosen.
 NO_DATE = QDate(2000, 1, 1)
@@ -128,7 +128,7 @@ class WhenBox(QWidget):
         return f"{self.day.text().strip()} {self.clock.text().strip()}".strip()
 
     def set_wall(self, wall: datetime | None) -> None:
-        self.day.setText(wall.strftime(DATE_FORMAT) if wall else "")
+        self.day.setText(date_text(wall.date()) if wall else "")
         self.clock.setText(wall.strftime(TIME_FORMAT) if wall else "")
 
     def set_raw(self, day_text: str, clock_text: str) -> None:
@@ -137,8 +137,8 @@ class WhenBox(QWidget):
 
     def _tidy(self) -> None:
         day = parse_day_text(self.day.text())
-        if day is not None and self.day.text() != day.strftime(DATE_FORMAT):
-            self.day.setText(day.strftime(DATE_FORMAT))
+        if day is not None and self.day.text() != date_text(day):
+            self.day.setText(date_text(day))
         clock = parse_clock_text(self.clock.text())
         if clock is not None and self.clock.text() != clock.strftime(TIME_FORMAT):
             self.clock.setText(clock.strftime(TIME_FORMAT))

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from safedesk.domain.entries import Kind
+from safedesk.domain.formatting import date_text, time_text
+from safedesk.domain.local_time import to_local
 from safedesk.services import drafts, lists, pupils, recipients
 from safedesk.services.session import Session
 from safedesk.ui.record_form import RecordForm
@@ -80,7 +82,8 @@ class RecordPage(QWidget):
         found = drafts.my_drafts(self.session)
         if found:
             latest = found[-1]
-            when = latest.updated_at.astimezone().strftime("%d/%m/%Y at %H:%M")
+            saved = to_local(latest.updated_at)
+            when = f"{date_text(saved.date())} at {time_text(saved)}"
             self.drafts_note.setText(
                 f"You have an unfinished {latest.kind.label.lower()} saved on {when}."
                 + (f" ({len(found)} drafts in all.)" if len(found) > 1 else "")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain import local_time
 from safedesk.domain.entries import FIELDS, FieldSpec, StoredEntry, spec
-from safedesk.domain.formatting import moment_text
+from safedesk.domain.formatting import moment_text, rich
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, records
 from safedesk.services.session import Session
@@ -53,7 +53,7 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
         if field.list_name and value:
             shown = labels.get(field.list_name, {}).get(value, value)
         note = " <i>(amended)</i>" if field.name in amended else ""
-        text = escape(shown).replace("\n", "<br>")
+        text = rich(shown)
         rows.append(
             f"<tr><th align=left valign=top>{escape(field.label)}</th><td>{text}{note}</td></tr>"
         )
@@ -75,7 +75,7 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
             html.append(
                 f"<li><b>{escape(amended_spec.label if amended_spec else a.field)}</b>: "
                 f"“{escape(_show(a.old_value, kind))}” → “{escape(_show(a.new_value, kind))}”"
-                f"<br>Reason: {escape(a.reason)} — {escape(a.author)}, {when}</li>"
+                f"<br>Reason: {rich(a.reason)} — {escape(a.author)}, {when}</li>"
             )
         html.append("</ol>")
     return "".join(html)
