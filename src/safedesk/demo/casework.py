@@ -1,5 +1,5 @@
-"""The demo DSL's casework: the stories in safedesk.demo.stories played through the real
-services as the term's records come in.
+"""The demo DSL's casework: the stories in safedesk.demo.stories and pupil_story played
+through the real services as the term's records come in.
 
 Each story is planned when its record is made (every step's moment drawn then) and carried
 out in time order alongside later records, so the audit log and the numbering read as a term
@@ -17,7 +17,8 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from safedesk.demo import stories
+from safedesk.demo import pupil_story, stories
+from safedesk.demo import story_parts as parts
 from safedesk.demo.diary import Diary
 from safedesk.demo.records import record_a_term
 from safedesk.domain.entries import Kind
@@ -104,10 +105,10 @@ class Caseworker(Diary):
         if self.rng.random() < 0.07 and urgency == "urgent":
             low, high = stories.LATE_LOOK
         if self.rng.random() < 0.75:
-            chain.plan((stories.Acknowledge(stories.hours(low, high)),))
-            chain.moment += self.draw(stories.hours(0.1, 1.5))
+            chain.plan((parts.Acknowledge(parts.hours(low, high)),))
+            chain.moment += self.draw(parts.hours(0.1, 1.5))
         else:
-            chain.moment += self.draw(stories.hours(low, high))
+            chain.moment += self.draw(parts.hours(low, high))
         chain.plan(stories.CASES.get(category, stories.MONITOR))
 
     def finish(self, *, leave_open: bool) -> int:
@@ -126,7 +127,7 @@ class Caseworker(Diary):
 
     # --- records --------------------------------------------------------------------------
 
-    def record(self, author: str, at: datetime, kind: Kind | None, payload: stories.Payload) -> str:
+    def record(self, author: str, at: datetime, kind: Kind | None, payload: parts.Payload) -> str:
         """A record made by ``author`` at ``at``; a police notification when ``kind`` is None."""
         session = self.as_user(author, at)
         if kind is None:
@@ -141,15 +142,15 @@ class Caseworker(Diary):
         other = next(p for p in self.roll[1:] if p != pupil)
         words = words_about(pupil, f"Mum (Ms {pupil.legal_surname})", other.known_as)
         words["refs"] = self.story
-        for scene in stories.STORY:
+        for scene in pupil_story.STORY:
             play = partial(self._scene, scene, (pupil.upn, other.upn), words)
             self.schedule(self.day(scene.days_back, scene.at), scene.by, play)
 
     def _scene(
-        self, scene: stories.Scene, upns: tuple[str, str], words: dict[str, Any], at: datetime
+        self, scene: parts.Scene, upns: tuple[str, str], words: dict[str, Any], at: datetime
     ) -> None:
         made = scene.record
-        payload = made.payload(at, upns, stories.Fill(words, {}, self.today))
+        payload = made.payload(at, upns, parts.Fill(words, {}, self.today))
         ref = self.record(scene.by, at, made.kind, payload)
         words["refs"][made.key] = ref
         Chain(self, ref, at, words, payload).plan(scene.steps)
@@ -213,46 +214,46 @@ class Chain:
         self.ref = ref
         self.moment = start
         self.ids: dict[str, int] = {}
-        self.fill = stories.Fill(words, self.ids, worker.today)
+        self.fill = parts.Fill(words, self.ids, worker.today)
         self.written = written or {}  # the record as it was made, for amending it
 
-    def plan(self, steps: stories.Steps) -> None:
+    def plan(self, steps: parts.Steps) -> None:
         rng = self.worker.rng
         for step in steps:
-            if isinstance(step, stories.Chance):
+            if isinstance(step, parts.Chance):
                 self.plan(step.then if rng.random() < step.chance else step.otherwise)
-            elif isinstance(step, stories.OneOf):
+            elif isinstance(step, parts.OneOf):
                 self.plan(rng.choice(step.options))
             else:
                 self._plan(step)
 
-    def _plan(self, step: stories.Act | stories.Amend) -> None:
+    def _plan(self, step: parts.Act | parts.Amend) -> None:
         worker, when = self.worker, step.after
-        if isinstance(when, stories.After):
+        if isinstance(when, parts.After):
             base = self.moment + worker.draw(when)
-        elif isinstance(when, stories.NextMorning):
+        elif isinstance(when, parts.NextMorning):
             base = datetime.combine(self.moment.date() + timedelta(days=1), time(5))
         else:
             base = max(self.moment, worker.day(when.days_back, when.at) - _MINUTE) + _MINUTE
         fill = self.fill
-        if isinstance(step, stories.Referral) and step.serial:
+        if isinstance(step, parts.Referral) and step.serial:
             fill = replace(fill, number=worker.rng.randrange(*step.serial))
         self.moment = max(worker.working(base), self.moment + _MINUTE)
-        if isinstance(step, stories.Amend):
+        if isinstance(step, parts.Amend):
             worker.schedule(self.moment, step.by, partial(self._amend, step))
         else:
             worker.schedule(self.moment, "dsl", partial(self._act, step, fill))
 
-    def _act(self, step: stories.Act, fill: stories.Fill, at: datetime) -> None:
+    def _act(self, step: parts.Act, fill: parts.Fill, at: datetime) -> None:
         act_id = casework.act(self.worker.as_user("dsl", at), self.ref, step.payload(at, fill))
-        if isinstance(step, stories.Referral):
+        if isinstance(step, parts.Referral):
             self.ids["referral"] = act_id
-        elif isinstance(step, stories.Action) and step.key:
+        elif isinstance(step, parts.Action) and step.key:
             self.ids[step.key] = act_id
 
-    def _amend(self, step: stories.Amend, at: datetime) -> None:
+    def _amend(self, step: parts.Amend, at: datetime) -> None:
         value = step.value
-        if isinstance(value, stories.Later):
+        if isinstance(value, parts.Later):
             text = (datetime.fromisoformat(self.written[step.field]) + value.by).isoformat()
         else:
             text = self.fill(value)

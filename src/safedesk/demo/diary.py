@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
-from safedesk.demo.stories import After
+from safedesk.demo.story_parts import After
 from safedesk.domain.clock import FixedClock
 from safedesk.paths import DataPaths
 from safedesk.services import vault

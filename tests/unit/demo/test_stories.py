@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from safedesk.demo import stories
+from safedesk.demo import pupil_story, stories
+from safedesk.demo import story_parts as parts
 from safedesk.demo.casework import Caseworker, Chain, words_about
 from safedesk.demo.pupils import generate_pupils
 from safedesk.demo.school import DEMO_PASSWORD, build_demo_school
@@ -21,24 +22,24 @@ PUPILS = 14
 
 # What each kind of step leaves on the case's timeline (the DSL's work in the design).
 EVENT = {
-    stories.Acknowledge: "acknowledge",
-    stories.Triage: "triage",
-    stories.Action: "action",
-    stories.Done: "action_done",
-    stories.Referral: "referral",
-    stories.Decision: "referral_decision",
-    stories.Contact: "contact",
-    stories.Closure: "closure",
+    parts.Acknowledge: "acknowledge",
+    parts.Triage: "triage",
+    parts.Action: "action",
+    parts.Done: "action_done",
+    parts.Referral: "referral",
+    parts.Decision: "referral_decision",
+    parts.Contact: "contact",
+    parts.Closure: "closure",
 }
 
 
-def every_way(steps: stories.Steps) -> list[stories.Steps]:
+def every_way(steps: parts.Steps) -> list[parts.Steps]:
     """Each way the steps can go, every Chance and OneOf taken every way."""
-    ways: list[stories.Steps] = [()]
+    ways: list[parts.Steps] = [()]
     for step in steps:
-        if isinstance(step, stories.Chance):
+        if isinstance(step, parts.Chance):
             options = [*every_way(step.then), *every_way(step.otherwise)]
-        elif isinstance(step, stories.OneOf):
+        elif isinstance(step, parts.OneOf):
             options = [way for option in step.options for way in every_way(option)]
         else:
             options = [(step,)]
@@ -46,10 +47,10 @@ def every_way(steps: stories.Steps) -> list[stories.Steps]:
     return ways
 
 
-def expected(steps: stories.Steps) -> list[str]:
+def expected(steps: parts.Steps) -> list[str]:
     """The case's timeline: the steps' events, after an acknowledgement (the DSL's first act
     on a case acknowledges it, if the story does not say so first)."""
-    events = [EVENT[type(step)] for step in steps if not isinstance(step, stories.Amend)]
+    events = [EVENT[type(step)] for step in steps if not isinstance(step, parts.Amend)]
     return events if events[:1] == ["acknowledge"] else ["acknowledge", *events]
 
 
@@ -101,13 +102,13 @@ def test_every_way_takes_each_branch() -> None:
 
 @pytest.mark.parametrize(("category", "way"), CASE_WAYS)
 def test_each_way_a_concern_goes_plays_as_listed(
-    demo: Demo, category: str, way: stories.Steps
+    demo: Demo, category: str, way: parts.Steps
 ) -> None:
     worker = demo.worker()
     try:
         pupil = demo.roll[1]
         start = worker.day(45, time(10, 0))
-        concern = stories.Waiting(timedelta(0), category, "urgent", "{name} told me.", "Help.")
+        concern = parts.Waiting(timedelta(0), category, "urgent", "{name} told me.", "Help.")
         ref = worker.record("teacher", start, Kind.CONCERN, concern.payload(start, pupil.upn, "A"))
         Chain(worker, ref, start, words_about(pupil, "Mum (Ms A)")).plan(way)
         worker.run_until(demo.now)
@@ -117,16 +118,16 @@ def test_each_way_a_concern_goes_plays_as_listed(
 
 
 @pytest.mark.parametrize("notice", NOTICE_WAYS)
-def test_each_police_notification_plays_as_listed(demo: Demo, notice: stories.Notice) -> None:
+def test_each_police_notification_plays_as_listed(demo: Demo, notice: parts.Notice) -> None:
     worker = demo.worker()
     try:
         pupil = demo.roll[2]
         start = worker.day(30, time(8, 0))
-        told = stories.Notification(
+        told = parts.Notification(
             "n", timedelta(hours=9), "PC 1 Lee", "OE/{year}/1", timedelta(hours=1), notice.summary
         )
         words = words_about(pupil, "")
-        payload = told.payload(start, (pupil.upn, pupil.upn), stories.Fill(words, {}, worker.today))
+        payload = told.payload(start, (pupil.upn, pupil.upn), parts.Fill(words, {}, worker.today))
         ref = worker.record("dsl", start, None, payload)
         Chain(worker, ref, start, words).plan(stories.NOTICE_FIRST + notice.steps)
         worker.run_until(demo.now)
@@ -142,10 +143,10 @@ def test_the_rich_pupils_story_plays_scene_by_scene(demo: Demo) -> None:
         made = dict(worker.story)
     finally:
         worker.close()
-    assert set(made) == {scene.record.key for scene in stories.STORY}
+    assert set(made) == {scene.record.key for scene in pupil_story.STORY}
     dsl = vault.sign_in(demo.head.paths, "dsl", DEMO_PASSWORD)
     try:
-        for scene in stories.STORY:
+        for scene in pupil_story.STORY:
             ref = made[scene.record.key]
             if (
                 scene.record.kind is not Kind.BEHAVIOUR
@@ -154,6 +155,6 @@ def test_the_rich_pupils_story_plays_scene_by_scene(demo: Demo) -> None:
                 assert demo.timeline(ref) == expected(scene.steps), scene.record.key
             if scene.record.kind is not None:
                 amended = [a.field for a in records.open_record(dsl, ref).amendments]
-                assert amended == [s.field for s in scene.steps if isinstance(s, stories.Amend)]
+                assert amended == [s.field for s in scene.steps if isinstance(s, parts.Amend)]
     finally:
         dsl.lock()
