@@ -207,3 +207,26 @@ def test_days_as_typed(typed: str, expected: tuple[int, int, int] | None) -> Non
 def test_times_as_typed(typed: str, expected: tuple[int, int] | None) -> None:
     found = parse_clock_text(typed)
     assert ((found.hour, found.minute) if found else None) == expected
+
+
+def test_a_half_typed_time_and_an_answer_come_back_with_the_draft(
+    qtbot: QtBot, page: RecordPage, staff: Session
+) -> None:
+    """Back keeps what is typed as it stands, even a time not yet whole; nothing is added."""
+    form = page.open_form(Kind.INTERVENTION)
+    box = when_box(form, "started_at")
+    qtbot.keyClicks(box.day, "24/11/20")
+    assert form.parent_informed is not None
+    answer(qtbot, form.parent_informed, False)
+    form.back_button.click()
+    assert page.stack.currentWidget() is page.menu
+    again = RecordPage(staff)
+    qtbot.addWidget(again)
+    again.resume_latest_draft()
+    restored = again.forms[Kind.INTERVENTION]
+    restored_box = when_box(restored, "started_at")
+    assert (restored_box.day.text(), restored_box.clock.text()) == ("24/11/20", "")
+    assert when_box(restored, "ended_at").day.text() == ""
+    assert restored.parent_informed is not None
+    assert restored.parent_informed.value() is False
+    assert not restored.inputs["parent_not_informed_reason"].isHidden()
