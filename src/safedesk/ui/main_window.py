@@ -68,8 +68,11 @@ class MainWindow(QMainWindow):
         school.setObjectName("Title")
         who = QLabel(f"Signed in as <b>{user.display_name}</b> ({user.roles_label})")
         who.setObjectName("Subtitle")
-        self.lock_button = QPushButton("&Lock")
-        self.lock_button.setToolTip("Lock safedesk now (it also locks itself when left idle)")
+        # Alt+K: Alt+L is the case view's Close case, in the same window.
+        self.lock_button = QPushButton("Loc&k")
+        self.lock_button.setToolTip(
+            "Lock safedesk now, Alt+K (it also locks itself when left idle)"
+        )
         self.lock_button.clicked.connect(self.lock_requested)
         self.password_button = QPushButton("Change my pass&word…")
         self.password_button.clicked.connect(self.change_password)
