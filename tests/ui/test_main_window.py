@@ -53,6 +53,7 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
     assert page.count.text() == "4 pupils"
     assert window.page_names == [
         "Queue",
+        "Behaviour",
         "Record",
         "My records",
         "Pupils",

@@ -133,6 +133,7 @@ _REFERENCE = {
     "pupil_transfer": "SELECT ref FROM main.pupil_transfer WHERE id = ?",
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
+    "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
 }
