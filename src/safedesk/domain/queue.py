@@ -51,6 +51,9 @@ class QueueItem:
     urgency: Urgency
     started_at: datetime  # when its clock started
     due_at: datetime
+    # The pupils' safeguarding status that holds now, for those who may see it ("Child
+    # protection plan"; "Name: Child in need" when the row names several pupils).
+    statuses: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.compartments import READING, Compartment
 from safedesk.domain.entries import Kind, Urgency
-from safedesk.domain.queue import ItemKind, QueueItem, in_queue_order
+from safedesk.domain.queue import ItemKind, QueueItem, in_queue_order, request_words
 from safedesk.domain.roles import Permission, Role
 from safedesk.domain.settings import Settings
 from safedesk.domain.time_to_action import (
@@ -17,11 +17,11 @@ from safedesk.domain.time_to_action import (
     encompass_due,
     referral_chase_due,
 )
-from safedesk.services import behaviour_review, intake, membership
+from safedesk.services import behaviour_review, intake, membership, pupil_status
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import casework, members, transfers
+from safedesk.store import casework, members, transfers, users
 from safedesk.store.casework import CaseHead, OpenFollowUp
 from safedesk.store.db import Connection
 
@@ -63,7 +63,27 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
         items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
     items += alarm_items(session, targets, calendar) + request_items(session, calendar)
     items += force_review_items(session)
-    return Queue(now, tuple(in_queue_order(items, now)))
+    return Queue(now, tuple(in_queue_order(with_statuses(session, items), now)))
+
+
+def with_statuses(session: Session, items: list[QueueItem]) -> list[QueueItem]:
+    """Each row with its pupils' safeguarding status that holds now, for those who may see it."""
+    if not pupil_status.session_may_see(session):
+        return items
+    upns = {upn for item in items for upn, _name in item.pupils}
+    if not upns:
+        return items
+    current = pupil_status.current_statuses(session, upns)
+    found = []
+    for item in items:
+        several = len(item.pupils) > 1
+        words = tuple(
+            (f"{name}: " if several else "") + ", ".join(p.kind.label for p in current[upn])
+            for upn, name in item.pupils
+            if current.get(upn)
+        )
+        found.append(replace(item, statuses=words) if words else item)
+    return found
 
 
 def force_review_items(session: Session) -> list[QueueItem]:
@@ -118,15 +138,17 @@ def alarm_items(session: Session, targets: Targets, calendar: SchoolCalendar) ->
 def request_items(session: Session, calendar: SchoolCalendar) -> list[QueueItem]:
     """Reading roles asked for that this member could grant, with the person present."""
     found = []
+    with session.store.read() as conn:
+        names = users.display_names(conn)
     for request in membership.requests(session):
         started = request.requested_at.astimezone()
+        asked_by = names.get(request.requested_by, request.requested_by)
         found.append(
             QueueItem(
                 request.username,
                 ItemKind.REQUEST,
                 None,
-                f"Grant {request.role.label} to {request.display_name} in person "
-                f"({request.reason}, asked by {request.requested_by})",
+                request_words(request.role.label, request.display_name, request.reason, asked_by),
                 (),
                 Urgency.ROUTINE,
                 started,

@@ -118,14 +118,15 @@ class QueueModel(RowsModel):
             return QBrush(fill) if fill is not None else None
         if role == FILTER_ROLE:
             names = " ".join(f"{upn} {name}" for upn, name in item.pupils)
-            return fold(f"{names} {what} {item.kind.label} {item.case_ref}")
+            statuses = " ".join(item.statuses)
+            return fold(f"{names} {statuses} {what} {item.kind.label} {item.case_ref}")
         if role == Qt.ItemDataRole.ToolTipRole:
             due = f"{item.urgency.label}; due {to_local(item.due_at):%a} {moment_text(item.due_at)}"
             return f"{what}\n{due}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
-            ", ".join(name for _, name in item.pupils) or "—",
+            "\n".join([", ".join(name for _, name in item.pupils) or "—", *item.statuses]),
             what,
             URGENCY_WORDS[item.urgency],
             age(item.started_at, at),
