@@ -20,11 +20,13 @@ from safedesk.domain.roles import Role
 from safedesk.services import (
     amendments,
     backup,
+    behaviour_review,
     casework,
     chronology,
     integrity,
     lists,
     pupil_import,
+    pupil_status,
     queue,
     records,
     school_calendar,
@@ -166,6 +168,24 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     ),
     "back up": (lambda s, w: backup.create_backup(s, w.tmp), {DSL, HEAD, ADMIN}),
     "verify the store": (lambda s, w: integrity.verify(s), {DSL, HEAD, ADMIN}),
+    "see the behaviour records waiting for review": (
+        lambda s, w: behaviour_review.load_inbox(s),
+        {DSL, LEAD, HEAD},
+    ),
+    "review and sign off a behaviour record": (
+        lambda s, w: behaviour_review.record_review(
+            s, w.behaviour, {"decision": "signed_off", "note": "Spoke to both pupils."}
+        ),
+        {DSL, LEAD, HEAD},
+    ),
+    "see a pupil's safeguarding status": (
+        lambda s, w: pupil_status.pupil_statuses(s, PUPIL_A),
+        {DSL, HEAD},
+    ),
+    "start a pupil's safeguarding status": (
+        lambda s, w: pupil_status.start_status(s, PUPIL_A, "child_in_need", date(2026, 9, 3)),
+        {DSL, HEAD},
+    ),
 }
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from safedesk.demo.behaviour_reviews import add_reviews
+from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
 from safedesk.domain import upn
 from safedesk.domain.clock import FixedClock
@@ -135,9 +137,22 @@ def _build(
             from safedesk.demo.casework import record_and_work
 
             made = record_and_work(session, roll, seed=seed, today=today, now=now)
+        if with_records:
+            give_statuses(session, roll, today=today)
     finally:
         session.lock()
+    if with_records:
+        _review_behaviour(paths, now)
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
+
+
+def _review_behaviour(paths: DataPaths, now: datetime) -> None:
+    """The behaviour lead reviews what staff recorded, as a school's would (some left waiting)."""
+    lead = vault.sign_in(paths, "behaviour", DEMO_PASSWORD)
+    try:
+        add_reviews(lead, now=now)
+    finally:
+        lead.lock()
 
 
 def _record_years(

@@ -20,12 +20,11 @@ def test_the_demo_leaves_some_waiting_and_one_intervention_overdue(tmp_path: Pat
     demo = build_demo_school(DataPaths(tmp_path / "demo"), pupils=120, now=now)
     lead = vault.sign_in(demo.paths, "behaviour", DEMO_PASSWORD)
     try:
-        reviewed = add_reviews(lead, now=now)
         inbox = behaviour_review.load_inbox(lead, include_reviewed=True)
+        assert add_reviews(lead, now=now) == 0, "the demo school is built with its reviews"
     finally:
         lead.lock()
-    assert reviewed > 5
-    assert len([i for i in inbox.items if i.reviewed]) == reviewed
+    assert len([i for i in inbox.items if i.reviewed]) > 5
     waiting = inbox.waiting
     assert waiting, "some records are left for the behaviour lead"
     overdue = [
