@@ -1,6 +1,13 @@
 """Screenshots of safedesk taken by the app itself, for the user guide (docs/guide/).
 
     uv run python scripts/screenshots.py [--out docs/guide/images] [--only NAME ...]
+    uv run python scripts/screenshots.py --out /tmp/at-125 --scale 1.25 --text largest
+
+With ``--scale`` (Windows' display scaling, as QT_SCALE_FACTOR), ``--text`` (the app's own
+Text size) or ``--system-points`` (the system's text size) the pictures show how the app
+looks on a school laptop with those settings: windows are sized to what a 1366x768 screen
+leaves at that scale, less the taskbar (1093x576 at 125 %), and the pictures go to the
+folder given with ``--out``, never the guide's.
 
 Builds the demo school (fictitious pupils and staff, cheap key settings) and fresh empty data
 folders for the set-up wizard in a temporary folder, drives the real widgets at 1366×768 and
@@ -43,11 +50,13 @@ from safedesk.ui import tasks, theme
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
+from safedesk.ui.text_size import TextSize
 
 # Throwaway stores made here use cheap key slots (never a real school's).
 _crypto.allow_weak_kdf("scripts: throwaway stores for screenshots")
 
-SCREEN = (1366, 768)
+SCREEN = (1366, 768)  # at 100 %; main() makes it smaller at a larger scale
+TASKBAR = 48
 ROOT = Path(__file__).resolve().parent.parent
 PUPILS_CSV = ROOT / "tests" / "fixtures" / "pupils_sims_utf8_bom.csv"
 PUPILS_CTF = ROOT / "docs" / "samples" / "pupils.ctf.xml"
@@ -64,6 +73,7 @@ class Shots:
         self.taken: list[str] = []
         self.skipped: list[str] = []
         self.too_tall: list[str] = []
+        self.sizes: dict[str, tuple[int, int]] = {}  # each window's logical size as taken
 
     def wanted(self, name: str) -> bool:
         return not self.only or any(name.startswith(o) for o in self.only)
@@ -83,7 +93,8 @@ class Shots:
             widget.resize(*SCREEN)
         widget.show()
         self.save(widget.grab, name)
-        if isinstance(widget, MainWindow) and widget.height() > SCREEN[1]:
+        self.sizes[name] = (widget.width(), widget.height())
+        if widget.height() > SCREEN[1]:
             self.too_tall.append(f"{name}: the window needs {widget.height()} px of height")
 
     def dialog(self, window: QWidget, dialog: QWidget, name: str) -> None:
@@ -137,7 +148,7 @@ def close(window: QWidget, session: Session) -> None:
 
 def wizard(shots: Shots, work: Path) -> None:
     wiz = SetupWizard(DataPaths(work / "new-head"), FAST_KDF)
-    wiz.resize(760, 600)
+    wiz.resize(min(760, SCREEN[0]), min(600, SCREEN[1]))
     wiz.show()
     wiz.school_page.school.setText(NEW_SCHOOL)
     shots.window(wiz, "wizard-1-school")
@@ -167,7 +178,7 @@ def wizard(shots: Shots, work: Path) -> None:
 
     # Answered "Yes": the head sets up, and sees the recovery key once.
     wiz = SetupWizard(DataPaths(work / "new-yes"), FAST_KDF)
-    wiz.resize(760, 600)
+    wiz.resize(min(760, SCREEN[0]), min(600, SCREEN[1]))
     wiz.show()
     wiz.school_page.school.setText(NEW_SCHOOL)
     wiz.next()
@@ -213,7 +224,7 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     form.picker.search.setText("ali")
     settle()
     shots.window(window, "staff-3-concern-pupil-search")
-    form.picker._add_first()
+    form.picker._add_highlighted()
     form.picker.search.clear()
     earlier = (datetime.now() - timedelta(hours=2)).replace(minute=40, second=0, microsecond=0)
     form.inputs["occurred_at"].set_value(earlier.isoformat())
@@ -245,7 +256,8 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         window.open_record(my.list.model.entry(0), my)
         view = window.record_view
         view.field.setCurrentIndex(max(0, view.field.findText("The child's own words")))
-        view.value.setText("“Mum's asleep a lot. I get my little sister ready for school.”")
+        if view.value is not None:  # the field's own widget
+            view.value.set_value("“Mum's asleep a lot. I get my little sister ready for school.”")
         view.reason.setText("I missed out the end of what he said")
         shots.window(window, "staff-9-record-and-amend")
     close(window, session)
@@ -469,19 +481,51 @@ def admin(shots: Shots, demo_paths: DataPaths, password: str, work: Path) -> Non
 
 
 def main() -> None:
+    global SCREEN
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "guide" / "images"))
+    parser.add_argument("--out", default=None, help="the folder (default: docs/guide/images)")
     parser.add_argument(
         "--only", nargs="*", default=[], help="take only the screenshots whose names start so"
     )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="display scaling, 1.25 for 125 %% (default 1)"
+    )
+    parser.add_argument(
+        "--text",
+        choices=[t.key for t in TextSize],
+        default=TextSize.NORMAL.key,
+        help="the app's own Text size setting",
+    )
+    parser.add_argument(
+        "--system-points",
+        type=float,
+        default=None,
+        help="the system's text size in points (Windows gives 9; larger text gives more)",
+    )
     args = parser.parse_args()
-    out = Path(args.out)
+    as_laptop = args.scale != 1.0 or args.text != "normal" or args.system_points is not None
+    if as_laptop and args.out is None:
+        parser.error("--scale, --text and --system-points need --out (not the guide's pictures)")
+    out = Path(args.out or ROOT / "docs" / "guide" / "images")
+    if as_laptop and out.resolve() == (ROOT / "docs" / "guide" / "images").resolve():
+        parser.error(
+            "the guide's pictures are taken at 100 %% and Normal text; choose another --out"
+        )
     out.mkdir(parents=True, exist_ok=True)
     shots = Shots(out, set(args.only))
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)  # read when the application starts
+        os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "1"
+        SCREEN = (round(1366 / args.scale), round((768 - TASKBAR) / args.scale))
 
     app = QApplication([])
     app.setApplicationName("safedesk")
-    theme.apply(app)
+    if args.system_points is not None:
+        font = app.font()
+        font.setPointSizeF(args.system_points)
+        app.setFont(font)  # as the platform would give it
+    theme.apply(app, TextSize.from_key(args.text).factor)  # never the user's own setting
+    print(f"Windows at {SCREEN[0]}x{SCREEN[1]} (scale {args.scale}, text {args.text})")
     tasks.set_pool(tasks.InlinePool())  # every task at once: the pictures show finished work
     work = Path(tempfile.mkdtemp(prefix="safedesk-shots-"))
     try:
@@ -515,6 +559,9 @@ def main() -> None:
         print(f"skipped: {line}")
     for line in shots.too_tall:
         print(f"taller than {SCREEN[0]}×{SCREEN[1]}: {line}")
+    wide = [n for n in shots.sizes if shots.sizes[n][0] > SCREEN[0]]
+    for name in wide:
+        print(f"wider than {SCREEN[0]}: {name} ({shots.sizes[name][0]} px)")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ class EntryList(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(60)
+        # Left, as the cells are: a heading cut short in a narrow window reads from its start.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # Reference, when, kind and status are short and must be read whole; the pupils and
         # the notes share what is left (elided, the whole text in the cell's tooltip).
         for column in (REF, WHEN, KIND, STATUS):

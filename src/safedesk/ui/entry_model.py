@@ -12,7 +12,8 @@ from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
 
 REF, WHEN, KIND, PUPILS, STATUS, NOTE = range(6)
-HEADERS = ("Reference", "When it happened", "Kind", "Pupils", "Status", "Outcome / notes")
+# "When", not "When it happened": the heading, not the dates, set that column's width.
+HEADERS = ("Reference", "When", "Kind", "Pupils", "Status", "Outcome / notes")
 ENTRY_ROLE = OBJECT_ROLE  # the row's StoredEntry
 __all__ = ["ENTRY_ROLE", "SORT_ROLE", "EntryTableModel"]
 
