@@ -23,7 +23,7 @@ from safedesk.services.setup import Headteacher
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui.act_form import ActForm
 from safedesk.ui.case_view import WHAT
-from safedesk.ui.field_widgets import FieldInput
+from safedesk.ui.field_widgets import FieldInput, WhenBox
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.queue_alerts import Alert, QueueNotifier
 from safedesk.ui.queue_model import FILLS, REF, STATUS, TIME_LEFT
@@ -245,6 +245,13 @@ def type_into(qtbot: QtBot, field: FieldInput, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
+def type_when(qtbot: QtBot, field: FieldInput, day: str, clock: str) -> None:
+    when = field.editor
+    assert isinstance(when, WhenBox) and when.is_empty(), "no time nobody typed"
+    qtbot.keyClicks(when.day, day)
+    qtbot.keyClicks(when.clock, clock)
+
+
 def choose(field: FieldInput, value: str) -> None:
     combo = field.editor
     assert isinstance(combo, QComboBox)
@@ -309,6 +316,7 @@ def test_triage_refer_and_close_a_case(qtbot: QtBot, dsl: Session, staff: Sessio
     choose(editor(form, "method"), "phone")
     type_into(qtbot, editor(form, "spoken_to"), "Sam Reid, MASH")
     type_into(qtbot, editor(form, "reference"), "MASH/2026/4411")
+    type_when(qtbot, editor(form, "made_at"), "23/11/2026", "10:35")
     save(qtbot, window, form)
     assert (
         timeline(window)[-1]
@@ -322,6 +330,9 @@ def test_triage_refer_and_close_a_case(qtbot: QtBot, dsl: Session, staff: Sessio
     choose(editor(form, "referral_id"), "1")
     type_into(qtbot, editor(form, "decision"), "Strategy discussion; section 47 enquiry.")
     type_into(qtbot, editor(form, "feedback_to_referrer"), "Told Miss Test it was referred.")
+    day = editor(form, "decided_on").editor
+    assert isinstance(day, QLineEdit) and day.text() == "", "no day nobody typed"
+    qtbot.keyClicks(day, "24/11/2026")
     save(qtbot, window, form)
     assert not window.case_view.act_buttons[ActType.REFERRAL_DECISION].isEnabled()
 
@@ -364,9 +375,18 @@ def test_police_notification_is_recorded_from_the_queue(qtbot: QtBot, dsl: Sessi
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert "Choose the pupil" in form.picker_error.text()
     form.picker.set_chosen([PUPIL_B])
+    received = form.fields.inputs["received_at"]
+    assert received.value() == "", "nobody typed when it arrived"
     type_into(qtbot, form.fields.inputs["received_from"], "PC Jones, Encompass desk")
     type_into(qtbot, form.fields.inputs["summary"], "Police attended a domestic incident.")
     assert form.fields.inputs["incident_at"].value() == ""  # left "not known"
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert received.error.text(), "the time it arrived is asked for"
+    assert window.pages.currentWidget() is form
+    when = received.editor
+    assert isinstance(when, WhenBox)
+    qtbot.keyClicks(when.day, "23/11/2026")
+    qtbot.keyClicks(when.clock, "0750")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.case_view)
     assert window.case_view.title.text().startswith("E-2026-")

@@ -34,7 +34,7 @@ from safedesk.services import casework
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import report_failure
-from safedesk.ui.field_widgets import FieldInput
+from safedesk.ui.field_widgets import UNANSWERED, FieldInput
 from safedesk.ui.page_parts import SaveBar
 
 INTRODUCTIONS = {
@@ -161,7 +161,7 @@ class SpecFields(QWidget):
         now: datetime,
     ) -> None:
         super().__init__()
-        self.now = now  # the session's clock: times start at "now" as it sees it
+        self.now = now  # the session's clock (kept for callers; no box starts at "now")
         self.inputs: dict[str, FieldInput] = {}
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -200,15 +200,20 @@ class SpecFields(QWidget):
         return first is not None
 
     def reset(self) -> None:
-        local = self.now.astimezone().replace(tzinfo=None, second=0, microsecond=0)
+        """Every box empty: a time or date nobody typed is never recorded."""
         for field in self.inputs.values():
-            if field.spec.type == "datetime" and field.spec.required:
-                field.set_value(local.isoformat())
-            elif field.spec.type == "date" and field.spec.required:
-                field.set_value(local.date().isoformat())
-            else:
-                field.set_value(None)
+            field.set_value(None)
             field.show_error(None)
+
+    def box_problems(self) -> dict[str, str]:
+        """What the boxes themselves tell is wrong as typed (a half-typed time, a yes/no
+        not answered), said before any rule of the act is checked."""
+        found = {}
+        for name, field in self.inputs.items():
+            problem = field.problem()
+            if problem is not None and (field.spec.required or problem != UNANSWERED):
+                found[name] = problem
+        return found
 
 
 class ActForm(QFrame):
@@ -284,7 +289,8 @@ class ActForm(QFrame):
         try:
             validate_act(self.payload(), now=self.session.clock.now())
         except ValidationError as exc:
-            problems = exc.problems
+            problems = dict(exc.problems)
+        problems.update(self.fields.box_problems())
         unchosen = self.open_items is not None and any(
             row.payload() is None for row in self.open_items.rows
         )

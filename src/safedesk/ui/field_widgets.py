@@ -7,12 +7,11 @@ from datetime import date, datetime
 from datetime import time as dt_time
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,6 @@ from safedesk.domain.entries import FieldSpec
 from safedesk.domain.formatting import TIME_FORMAT, date_text
 
 # An optional date shows this (Qt's "special value") until a day is chosen.
-NO_DATE = QDate(2000, 1, 1)
 
 _DAY = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})$|^(\d{2})(\d{2})(\d{4}|\d{2})$")
 _CLOCK = re.compile(r"^(\d{1,2})(?:\s*[:.]?\s*(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
@@ -66,6 +64,9 @@ def parse_clock_text(text: str) -> dt_time | None:
     if hour > 23 or minute > 59:
         return None
     return dt_time(hour, minute)
+
+
+UNANSWERED = "needs an answer: choose Yes or No"
 
 
 class WhenBox(QWidget):
@@ -142,6 +143,33 @@ class WhenBox(QWidget):
         clock = parse_clock_text(self.clock.text())
         if clock is not None and self.clock.text() != clock.strftime(TIME_FORMAT):
             self.clock.setText(clock.strftime(TIME_FORMAT))
+
+
+class DayBox(QLineEdit):
+    """A date that starts empty (a due date or a decision's day is typed, never assumed),
+    taking what people type and written out in full when the person moves on."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setAccessibleName(label)
+        self.setMaxLength(12)
+        self.setFixedWidth(130)
+        self.editingFinished.connect(self._tidy)
+
+    def day(self) -> date | None:
+        return parse_day_text(self.text())
+
+    def problem(self) -> str | None:
+        return BAD_DAY if self.text().strip() and self.day() is None else None
+
+    def set_day(self, day: date | None) -> None:
+        self.setText(date_text(day) if day else "")
+
+    def _tidy(self) -> None:
+        day = self.day()
+        if day is not None and self.text() != date_text(day):
+            self.setText(date_text(day))
 
 
 class YesNo(QWidget):
@@ -247,14 +275,8 @@ class FieldInput(QWidget):
             when.changed.connect(self.changed)
             return when
         if spec.type == "date":
-            day = QDateEdit(QDate.currentDate())
-            day.setCalendarPopup(True)
-            day.setDisplayFormat("dd/MM/yyyy")
-            if not spec.required:
-                day.setMinimumDate(NO_DATE)
-                day.setSpecialValueText("— none —")
-                day.setDate(NO_DATE)
-            day.dateChanged.connect(self.changed)
+            day = DayBox(spec.label)
+            day.textChanged.connect(self.changed)
             return day
         if spec.type in ("choice", "id"):
             combo = QComboBox()
@@ -312,10 +334,10 @@ class FieldInput(QWidget):
     def problem(self) -> str | None:
         """What the box itself can tell is wrong as it is typed (a half-typed time, a yes/no
         not answered), before any rule of the record is checked."""
-        if isinstance(self.editor, WhenBox):
+        if isinstance(self.editor, WhenBox | DayBox):
             return self.editor.problem()
         if isinstance(self.editor, YesNo) and self.editor.answer() is None:
-            return "needs an answer: choose Yes or No"
+            return UNANSWERED
         return None
 
     def wall_time(self) -> datetime | None:
@@ -324,12 +346,9 @@ class FieldInput(QWidget):
 
     def value(self) -> Any:
         editor = self.editor
-        if isinstance(editor, QDateEdit):
-            if editor.date() == editor.minimumDate() and editor.specialValueText():
-                return ""
-            day = editor.date().toPython()
-            assert isinstance(day, date)
-            return day.isoformat()
+        if isinstance(editor, DayBox):
+            day = editor.day()
+            return day.isoformat() if day else editor.text().strip()
         if isinstance(editor, WhenBox):
             wall = editor.wall()
             if wall is None:
@@ -349,12 +368,11 @@ class FieldInput(QWidget):
 
     def set_value(self, value: Any) -> None:
         editor = self.editor
-        if isinstance(editor, QDateEdit):
-            empty = QDate.currentDate() if self.spec.required else NO_DATE
+        if isinstance(editor, DayBox):
             try:
-                editor.setDate(QDate(date.fromisoformat(value)) if value else empty)
-            except (TypeError, ValueError):
-                editor.setDate(empty)
+                editor.set_day(date.fromisoformat(str(value)[:10]) if value else None)
+            except ValueError:
+                editor.setText(str(value))
         elif isinstance(editor, WhenBox):
             self._set_when(editor, value)
         elif isinstance(editor, QComboBox):

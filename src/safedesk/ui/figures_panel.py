@@ -53,8 +53,9 @@ class FiguresPanel(QGroupBox):
         super().__init__("Time to action")
         self.session = session
         today = session.clock.now().astimezone().date()
-        self.first_day = QDateEdit(QDate(school_year_start(today)))
-        self.last_day = QDateEdit(QDate(today))
+        first = school_year_start(today)
+        self.first_day = QDateEdit(QDate(first.year, first.month, first.day))
+        self.last_day = QDateEdit(QDate(today.year, today.month, today.day))
         self.first_day.setAccessibleName("Concerns recorded from")
         self.last_day.setAccessibleName("Concerns recorded up to")
         for edit in (self.first_day, self.last_day):

@@ -58,6 +58,7 @@ class NotificationForm(QWidget):
             )
         except ValidationError as exc:
             problems = dict(exc.problems)
+        problems.update(self.fields.box_problems())
         if not self.picker.upns():
             problems["pupils"] = "Choose the pupil (or pupils) the police told you about."
         self._show(problems)
