@@ -104,3 +104,18 @@ def test_a_half_typed_time_is_refused_in_words_before_anything_is_sent(
     view.amend_button.click()
     assert view.value.error.text() == "When it happened needs a real date, typed like 24/11/2026."
     assert records.open_record(head_session, ref).amendments == ()
+
+
+def test_amend_offers_only_values_still_in_use(
+    qtbot: QtBot, view: RecordView, head_session: Session
+) -> None:
+    """A retired value would be refused by the service: it is not offered."""
+    lists.add_value(head_session, "locations", "old_hut", "The old hut")
+    lists.retire_value(head_session, "locations", "old_hut")
+    ref = records.record(head_session, Kind.BEHAVIOUR, factories.behaviour())
+    view.show_entry(ref)
+    choose_field(view, "location")
+    combo = view.value.editor if view.value is not None else None
+    assert isinstance(combo, QComboBox)
+    assert combo.findData("old_hut") == -1
+    assert combo.findData("playground") > 0

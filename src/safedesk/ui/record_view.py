@@ -23,7 +23,7 @@ from safedesk.domain import local_time
 from safedesk.domain.entries import FIELDS, FieldSpec, StoredEntry, spec
 from safedesk.domain.formatting import moment_text, rich
 from safedesk.domain.roles import Permission
-from safedesk.services import amendments, records
+from safedesk.services import amendments, lists, records
 from safedesk.services.session import Session
 from safedesk.ui.errors import user_message
 from safedesk.ui.field_widgets import FieldInput
@@ -170,7 +170,10 @@ class RecordView(QWidget):
         field = spec(self.entry.kind, self.field.currentData() or "")
         if field is None:
             return
-        choices = list(self.labels.get(field.list_name or "", {}).items())
+        # Only values still in use are offered (a retired one would be refused); the labels
+        # of retired ones stay for showing what older records say.
+        active = lists.choices(self.session).get(field.list_name or field.name, [])
+        choices = active or list(self.labels.get(field.list_name or "", {}).items())
         self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
         self.value.set_value(_editable(field, self.entry.current().get(field.name)))
         self.value_layout.addWidget(self.value)
