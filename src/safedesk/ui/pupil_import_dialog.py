@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.domain.formatting import date_text
+from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.pupil_csv import MORE_PROBLEMS
 from safedesk.services.pupil_import import (
     ImportOutdated,
@@ -239,7 +239,7 @@ class PupilImportDialog(QDialog):
         self.identity_checked.setVisible(count > 0)
         self.identity_warning.setVisible(count > 0)
         if count:
-            who = "1 pupil" if count == 1 else f"{count} pupils"
+            who = counted(count, "pupil")
             self.identity_warning.setText(
                 f"{who} would change their date of birth or their names: the file may be for "
                 "another school, or a UPN may be wrong. Check these are the same children "
@@ -404,7 +404,7 @@ def _where(where: str) -> str:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return counted(n, word)
 
 
 def _pupils(n: int) -> str:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import counted, time_text
 from safedesk.domain.local_time import to_local
 from safedesk.services import backup, settings
 from safedesk.services.backup import BackupInfo, RestoreResult, TrialRestore
@@ -62,14 +63,13 @@ def made_words(at: datetime, now: datetime) -> str:
     local = to_local(at)
     return (
         f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y')} at "
-        + local.strftime("%H:%M")
+        + time_text(at)
         + (f" ({when_words(at, now)})" if (to_local(now).date() - local.date()).days < 2 else "")
     )
 
 
 def trial_words(trial: TrialRestore) -> str:
-    held = [f"{trial.pupils} pupil{'s' if trial.pupils != 1 else ''}"]
-    held.append(f"{trial.accounts} account{'s' if trial.accounts != 1 else ''}")
+    held = [counted(trial.pupils, "pupil"), counted(trial.accounts, "account")]
     held += [f"{n} in the {label}" for label, n in trial.records.items()]
     unseen = (
         " The "
