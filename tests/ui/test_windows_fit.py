@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -435,6 +435,24 @@ def clipped(window: QWidget, name: str) -> list[str]:
         parent = child.parentWidget()
         if parent is not None and not parent.rect().contains(child.geometry()):
             found.append(f"{name}: {describe(child)} is cut off by {describe(parent)}")
+    for label in window.findChildren(QLabel):
+        wraps = label.wordWrap() and label.text() and label.isVisibleTo(window)
+        if wraps and not scrolled(label, window) and not label.size().isEmpty():
+            needed = label.heightForWidth(label.width())
+            if needed > label.height() + 2:
+                found.append(
+                    f"{name}: {describe(label)} is cut short: shown {label.height()} px "
+                    f"of the {needed} px its lines need"
+                )
+    for scroller in window.findChildren(QScrollArea):
+        content = scroller.widget()
+        if content is not None and scroller.isVisibleTo(window) and not scrolled(scroller, window):
+            sideways = scroller.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if content.width() > scroller.viewport().width() and not sideways:
+                found.append(
+                    f"{name}: {describe(content)} in a {describe(scroller)} is cut off at the "
+                    f"right ({content.width()} px in {scroller.viewport().width()})"
+                )
     for area in window.findChildren(QAbstractScrollArea):
         shown = area.isVisibleTo(window) and not scrolled(area, window)
         if shown and area.horizontalScrollBar().isVisibleTo(window):
@@ -450,5 +468,23 @@ def test_every_window_fits_a_laptop_at_125_percent(
 ) -> None:
     problems: list[str] = []
     for screen in screens(who):
+        problems += fit_problems(screen)
+    assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_sign_in_and_wizard_fit_with_larger_system_text(
+    screens: Callable[[str], Iterator[Screen]],
+) -> None:
+    """Windows' larger text (12 pt where it gives 9): the wizard's explanations were in
+    QWizard's header, which kept two lines' height and cut the third off."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = QFont(app.font())
+    font.setPointSizeF(12)
+    app.setFont(font)
+    theme._system_points = None
+    theme.apply(app)
+    problems: list[str] = []
+    for screen in screens("sign-in"):
         problems += fit_problems(screen)
     assert not problems, "\n".join(dict.fromkeys(problems))

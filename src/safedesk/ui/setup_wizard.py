@@ -21,16 +21,19 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -66,6 +69,22 @@ def _label(text: str, name: str = "") -> QLabel:
     return label
 
 
+def _subtitle_in_body(page: _Page) -> None:
+    """The page's explanation at the top of the page itself, where it wraps as far as the
+    text needs: QWizard's header keeps the height of two lines, and with larger text cut the
+    third off."""
+    text = page.subTitle()
+    layout = page.body.layout()
+    if not text or layout is None:
+        return
+    page.setSubTitle("")
+    explanation = _label(text, "Subtitle")
+    if isinstance(layout, QFormLayout):
+        layout.insertRow(0, explanation)
+    elif isinstance(layout, QBoxLayout):
+        layout.insertWidget(0, explanation)
+
+
 def _secret() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -76,7 +95,37 @@ def _sentences(problems: dict[str, str]) -> str:
     return "\n".join(f"{k[0].upper()}{k[1:]} {v}." for k, v in problems.items())
 
 
-class SchoolPage(QWizardPage):
+class _DownOnly(QScrollArea):
+    """Scrolls up and down only: as wide as its content needs, never cutting it at the
+    right."""
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        width += self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(width, 120)
+
+
+class _Page(QWizardPage):
+    """A page whose content scrolls when larger text makes it taller than the window (on a
+    laptop at 125 % with Windows' larger text, the head's page is)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = QWidget()
+        scroll = _DownOnly()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.body)
+        scroll.viewport().setAutoFillBackground(False)
+        self.body.setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+
+class SchoolPage(_Page):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Welcome to safedesk")
@@ -88,14 +137,14 @@ class SchoolPage(QWizardPage):
         self.school.setAccessibleName("School name")
         self.school.setPlaceholderText("for example St Mary's C of E Primary School")
         self.registerField("school*", self.school)
-        form = QFormLayout(self)
+        form = QFormLayout(self.body)
         form.addRow("School na&me *", self.school)  # Alt+N is Next
         form.addRow(
             _label("This name is shown when people sign in, and printed on reports.", "Subtitle")
         )
 
 
-class AccountPage(QWizardPage):
+class AccountPage(_Page):
     """Your own account: checked here, made with the headteacher's page."""
 
     def __init__(self) -> None:
@@ -117,7 +166,7 @@ class AccountPage(QWizardPage):
         self.confirm.setAccessibleName("Your password again")
         self.error = _label("", "Error")
         self.error.hide()
-        form = QFormLayout(self)
+        form = QFormLayout(self.body)
         form.addRow("&Username *", self.username)
         form.addRow("Full na&me *", self.display)  # Alt+N is Next
         form.addRow("&Password *", self.password)
@@ -149,7 +198,7 @@ class AccountPage(QWizardPage):
         return True
 
 
-class HeadteacherPage(QWizardPage):
+class HeadteacherPage(_Page):
     """Asks whether you are also the head, then makes the records when Next is pressed: the key
     derivation runs off the UI thread."""
 
@@ -163,17 +212,16 @@ class HeadteacherPage(QWizardPage):
         )
         question = _label("<b>Are you also the headteacher?</b>")
         self.yes = QRadioButton("&Yes: I am the headteacher")
-        self.no = QRadioButton(
-            "N&o: I am setting safedesk up for the headteacher (for example as business manager)"
-        )
+        self.no = QRadioButton("N&o: I am setting it up for the headteacher")
         yes_does = _label(
             "Your account is also the headteacher's: it can read every safeguarding and "
             "behaviour record, and you keep the school's recovery key.",
             "Subtitle",
         )
         no_does = _label(
-            "You make the headteacher's account now, with a one-time password you give them "
-            "in person. Your account cannot read safeguarding or behaviour records.",
+            "For example as business manager: you make the headteacher's account now, with a "
+            "one-time password you give them in person. Your account cannot read safeguarding "
+            "or behaviour records.",
             "Subtitle",
         )
         indent = self.yes.style().pixelMetric(self.yes.style().PixelMetric.PM_IndicatorWidth)
@@ -222,7 +270,7 @@ class HeadteacherPage(QWizardPage):
         self.progress.hide()
         self.busy = _label("Setting up safedesk… this takes a moment.", "Subtitle")
         self.busy.hide()
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(question)
         layout.addWidget(self.yes)
         layout.addWidget(yes_does)
@@ -330,7 +378,7 @@ class HeadteacherPage(QWizardPage):
         self.show_error(user_message(exc))
 
 
-class RecoveryKeyPage(QWizardPage):
+class RecoveryKeyPage(_Page):
     """Only when the person setting up is the head: the key was made with their password."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -368,7 +416,7 @@ class RecoveryKeyPage(QWizardPage):
         row.addWidget(self.print_button)
         row.addWidget(self.save_button)
         row.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(self.key)
         layout.addWidget(_label(WHERE_IT_IS_USED))
         layout.addLayout(row)
@@ -403,7 +451,7 @@ class RecoveryKeyPage(QWizardPage):
         self.key.clear()
 
 
-class HeadLaterPage(QWizardPage):
+class HeadLaterPage(_Page):
     """When the person setting up is not the head: what happens next."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -413,7 +461,7 @@ class HeadLaterPage(QWizardPage):
         self.setSubTitle("The headteacher's account is ready for their first sign-in.")
         self.text = _label("")
         self.text.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(self.text)
         layout.addStretch(1)
 
@@ -439,7 +487,7 @@ class HeadLaterPage(QWizardPage):
         )
 
 
-class BackupPage(QWizardPage):
+class BackupPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self._wizard = wizard
@@ -461,7 +509,7 @@ class BackupPage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.addWidget(caption)
         layout.addLayout(row)
         self.if_empty = _label(
@@ -518,6 +566,15 @@ class SetupWizard(QWizard):
         self.setPage(RECOVERY, self.recovery_page)
         self.setPage(HEAD_LATER, self.head_later_page)
         self.setPage(BACKUP, self.backup_page)
+        for page in (
+            self.school_page,
+            self.account_page,
+            self.head_page,
+            self.recovery_page,
+            self.head_later_page,
+            self.backup_page,
+        ):
+            _subtitle_in_body(page)
         self.recovery_id, self.head_later_id, self.backup_id = RECOVERY, HEAD_LATER, BACKUP
         # Once the records exist there is no going back to change them.
         self.head_page.setCommitPage(True)
