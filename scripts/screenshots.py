@@ -47,6 +47,7 @@ from safedesk.services.session import Session
 from safedesk.store import crypto as _crypto
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import tasks, theme
+from safedesk.ui.account_dialogs import AddAccountDialog
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
@@ -403,6 +404,7 @@ def admin(shots: Shots, demo_paths: DataPaths, password: str, work: Path) -> Non
     shots.window(window, "admin-0-first-screen")
     window.show_page("Admin")
     page = window.admin_page
+    assert page is not None  # the office's account is an administrator's
     from safedesk.ui.backup_panel import BackupPanel
 
     if not page.findChildren(BackupPanel):
@@ -415,10 +417,10 @@ def admin(shots: Shots, demo_paths: DataPaths, password: str, work: Path) -> Non
     shots.window(window, "admin-1-backups")
     panels = page.findChildren(BackupPanel)
     if panels:
-        dialog = panels[0].open_restore(trial=True)
+        restore = panels[0].open_restore(trial=True)
         settle()
-        shots.dialog(window, dialog, "admin-1b-test-a-restore")
-        dialog.reject()
+        shots.dialog(window, restore, "admin-1b-test-a-restore")
+        restore.reject()
         settle()
 
     page.show_tab("Staff accounts")
@@ -427,25 +429,25 @@ def admin(shots: Shots, demo_paths: DataPaths, password: str, work: Path) -> Non
     accounts = page.accounts_panel
     if accounts is not None:
         accounts.add_account()
-        dialog = getattr(accounts, "dialog", None)
-        if dialog is not None:
-            dialog.username.setText("k.mensah")
-            dialog.display_name.setText("Mr Kofi Mensah")
-            dialog.role_boxes[Role.BEHAVIOUR_LEAD].setChecked(True)
-            dialog.password.setText(NEW_STAFF)
-            dialog.again.setText(NEW_STAFF)
-            shots.dialog(window, dialog, "admin-3-add-account")
-            dialog.reject()
+        adding = accounts.dialog
+        if isinstance(adding, AddAccountDialog):
+            adding.username.setText("k.mensah")
+            adding.display_name.setText("Mr Kofi Mensah")
+            adding.role_boxes[Role.BEHAVIOUR_LEAD].setChecked(True)
+            adding.password.setText(NEW_STAFF)
+            adding.again.setText(NEW_STAFF)
+            shots.dialog(window, adding, "admin-3-add-account")
+            adding.reject()
             settle()
 
     page.show_tab("Pupils")
     shots.window(window, "admin-4-pupils")
     page.import_pupils()
-    dialog = page.import_dialog
-    dialog.load(PUPILS_CSV if PUPILS_CSV.exists() else PUPILS_CTF)
+    importing = page.import_dialog
+    importing.load(PUPILS_CSV if PUPILS_CSV.exists() else PUPILS_CTF)
     settle(60)
-    shots.dialog(window, dialog, "admin-5-import-preview")
-    dialog.reject()
+    shots.dialog(window, importing, "admin-5-import-preview")
+    importing.reject()
     settle()
 
     page.show_tab("Settings")
@@ -542,7 +544,7 @@ def main() -> None:
         settings.choose_backup_folder(head, usb)
         backup.create_backup(head)  # a good backup today: no banner until it is old
         head.lock()
-        steps = (
+        steps: tuple[tuple[str, Callable[[], None]], ...] = (
             ("staff", lambda: teacher(shots, demo.paths, demo.password)),
             ("dsl", lambda: dsl(shots, demo.paths, demo.password)),
             ("dsl-10", lambda: grant_in_person(shots, demo.paths, demo.password)),
