@@ -33,9 +33,10 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.domain.casework import ActType
 from safedesk.domain.entries import Kind
+from safedesk.domain.queue import ItemKind
 from safedesk.domain.roles import Permission, Role
 from safedesk.paths import DataPaths
-from safedesk.services import pupils, records
+from safedesk.services import pupils, records, users
 from safedesk.services.session import Session
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import theme
@@ -105,6 +106,15 @@ def school_with_records(head: Session) -> None:
     ):
         records.record(head, kind, body)
     factories.take_in_all(head)
+    # A role asked for, waiting to be granted in person: the queue's request and its dialog.
+    users.add_user(
+        head,
+        username="n.patel",
+        display_name="Mrs Nadia Patel",
+        roles={Role.DSL},
+        password="a one-time password for Nadia",
+        kdf=FAST_KDF,
+    )
 
 
 def main_window_screens(qtbot: QtBot, session: Session, who: str) -> Iterator[Screen]:
@@ -161,6 +171,17 @@ def main_window_screens(qtbot: QtBot, session: Session, who: str) -> Iterator[Sc
                 settle()
                 yield Screen(f"{who}: a case, {act.label} form", window, opened)
             window.case_view._close_form()
+    if window.queue_page is not None:
+        window.show_page("Queue")
+        settle()
+        queue = window.queue_page
+        items = [queue.model.item(r) for r in range(queue.model.rowCount())]
+        request = next((i for i in items if i.kind is ItemKind.REQUEST), None)
+        if request is not None:
+            queue.open_request(request)
+            if queue.dialog is not None:
+                yield shown(qtbot, f"{who}: Grant a role in person", queue.dialog)
+                queue.dialog.reject()
     if window.notification_form is not None:
         window.pages.setCurrentWidget(window.notification_form)
         settle()
