@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -24,6 +24,8 @@ def app(tmp_path: Path) -> Iterator[QApplication]:
     """The application with a system font of 12 pt, put back as it was afterwards."""
     made = QApplication.instance()
     assert isinstance(made, QApplication)
+    # Widgets earlier tests closed go now, not while every widget is being restyled.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     font, palette, sheet = QFont(made.font()), made.palette(), made.styleSheet()
     text_size.use_settings_file(str(tmp_path / "settings.ini"))
     system = QFont(font)
@@ -52,6 +54,15 @@ def window(qtbot: QtBot) -> tuple[QWidget, QLabel, QLineEdit]:
     return widget, label, edit
 
 
+def press(qtbot: QtBot, widget: QWidget, key: Qt.Key, then: TextSize) -> None:
+    """Ctrl+``key``, then wait for the text size it chose to be applied to every window."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    qtbot.keyClick(widget, key, Qt.KeyboardModifier.ControlModifier)
+    expected = theme.style_sheet(theme.base_points(app, then.factor))
+    qtbot.waitUntil(lambda: app.styleSheet() == expected and text_size.current() is then)
+
+
 def points(widget: QWidget) -> float:
     widget.ensurePolished()
     return widget.font().pointSizeF()
@@ -73,22 +84,16 @@ def test_ctrl_plus_minus_and_zero_resize_every_open_window(qtbot: QtBot, app: QA
     second, other, _ = window(qtbot)
     activate(qtbot, edit)
     edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.LARGER
+    press(qtbot, edit, Qt.Key.Key_Plus, TextSize.LARGER)
     assert points(label) == points(other) == 17.5  # 14 x 1.25
     assert edit.text() == ""  # the key went to the text size, not into the box
-    qtbot.keyClick(edit, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.LARGEST
+    press(qtbot, edit, Qt.Key.Key_Equal, TextSize.LARGEST)
     assert points(other) == 21
-    qtbot.keyClick(edit, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.LARGEST  # no further
-    qtbot.keyClick(edit, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.LARGER
-    qtbot.keyClick(edit, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.NORMAL
+    press(qtbot, edit, Qt.Key.Key_Plus, TextSize.LARGEST)  # no further
+    press(qtbot, edit, Qt.Key.Key_Minus, TextSize.LARGER)
+    press(qtbot, edit, Qt.Key.Key_0, TextSize.NORMAL)
     assert points(label) == 14
-    qtbot.keyClick(edit, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
-    assert text_size.current() is TextSize.NORMAL  # no smaller than the system's
+    press(qtbot, edit, Qt.Key.Key_Minus, TextSize.NORMAL)  # no smaller than the system's
     first.close()
     second.close()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -77,6 +77,8 @@ def themed() -> Iterator[None]:
     """The app's own look (the style sheet at Normal text), put back afterwards."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    # Widgets earlier tests closed go now, not while every widget is being restyled.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     font, palette, sheet = QFont(app.font()), app.palette(), app.styleSheet()
     theme._system_points = None
     theme.apply(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -100,7 +100,9 @@ class _Keys(QObject):
         if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # ours: no text box or shortcut takes it first
             return True
-        action()
+        # Restyled once the key press is over: every widget is polished again, and never
+        # under the one the key is still being delivered to.
+        QTimer.singleShot(0, action)
         return True
 
 
