@@ -313,7 +313,7 @@ def test_administrator_who_signs_in_as_the_head_first_holds_no_reading_key(
     # Nothing in the files tells the head from someone who knew the head's one-time password
     # and used it first (docs/compartments.md names this limit). What the head can tell is
     # whether they hold the printed code: choosing their own password, they are asked to check.
-    told = "recovery code" in warned and "do not hold that" in warned
+    told = "recovery key" in warned and "do not hold that" in warned
     assert reached == set() or (told and shown_to_head is None), (
         f"the administrator signed in first on the head's one-time password, took the "
         f"recovery code, and opens {sorted(reached)} with it after the head chose their own "

@@ -200,6 +200,8 @@ def _check_schema(conn: Connection, events: list[AuditEvent], report: FileReport
 
 
 def _check_rows(conn: Connection, events: list[AuditEvent], report: FileReport) -> None:
+    current = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+    _check_append_only(events, current, report)
     expected, names = ledger.replay(e.detail for e in events)
     actual = ledger.current_rows(conn)
     for mismatch in ledger.compare(expected, actual):
@@ -212,6 +214,50 @@ def _check_rows(conn: Connection, events: list[AuditEvent], report: FileReport) 
             "removed": "was removed behind the program's back",
         }[mismatch.what]
         report.problems.append(f"{mismatch.table} row {mismatch.pk}{on} {what}")
+
+
+SCHEMA_EVENTS = frozenset({"schema.recorded", "schema.upgraded"})
+
+
+def _check_append_only(events: list[AuditEvent], current: int, report: FileReport) -> None:
+    """Record content is written once. A member holding the key can change a row and sign
+    a ledger entry for it, so the row matches; the entry itself says what was done. Only an
+    upgrade (an event recording a higher schema version) hashes such rows again."""
+    written: set[tuple[str, str]] = set()
+    names: dict[tuple[str, str], str] = {}  # a removed row's reference, from its writing
+    version = 0
+    for event in events:
+        upgrade = False
+        if event.action in SCHEMA_EVENTS:
+            recorded = event.detail.get("version")
+            if isinstance(recorded, int) and recorded <= current:
+                upgrade = recorded > version
+                version = max(version, recorded)
+        for table, pk, op, _digest, ref in event.detail.get("rows", []):
+            if table not in ledger.APPEND_ONLY:
+                continue
+            key = ledger.row_key(str(table), pk)
+            if ref:
+                names.setdefault(key, str(ref))
+            on = f" ({names[key]})" if key in names else ""
+            who = event.actor or "nobody"
+            if op == ledger.INSERT and key in written:
+                report.problems.append(
+                    f"{table} row {pk}{on} was written a second time (audit row {event.seq}, "
+                    f"by {who}): a record is written once"
+                )
+            elif op == ledger.DELETE:
+                report.problems.append(
+                    f"{table} row {pk}{on} was removed (audit row {event.seq}, by {who}): "
+                    "records are never deleted"
+                )
+            elif op == ledger.UPDATE and not (upgrade and key in written):
+                report.problems.append(
+                    f"{table} row {pk}{on} was changed after it was written (audit row "
+                    f"{event.seq}, by {who}): records are never changed; a correction is "
+                    "an amendment"
+                )
+            written.add(key)
 
 
 def _b64(text: Any) -> bytes:

@@ -63,6 +63,33 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # safeguarding: a pupil's safeguarding status (child protection plan, …) set by the DSL
     "pupil_status": ("id",),
 }
+# Record content: written once, never changed or removed (corrections are amendments). Only
+# an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
+APPEND_ONLY = frozenset(
+    {
+        "entry",
+        "entry_pupil",
+        "concern",
+        "behaviour_incident",
+        "physical_intervention",
+        "amendment",
+        "entry_status",
+        "notification",
+        "notification_pupil",
+        "case_acknowledgement",
+        "case_triage",
+        "case_action",
+        "case_action_done",
+        "case_referral",
+        "case_referral_decision",
+        "case_contact",
+        "case_closure",
+        "pupil_transfer",
+        "pupil_transfer_receipt",
+        "behaviour_review",
+        "pupil_status",
+    }
+)
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
 # compartment's copy of the pupils its records name.)
 SCHOOL_ONLY = frozenset(
