@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from safedesk.domain.behaviour_review import Decision, ReviewItem
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
+from safedesk.domain.errors import PermissionDenied
 from safedesk.services import behaviour_review
 from safedesk.services.session import Session
 
@@ -54,21 +55,30 @@ def left_waiting(items: list[ReviewItem], now: datetime) -> set[str]:
     return keep
 
 
-def add_reviews(session: Session, *, now: datetime) -> int:
+def add_reviews(session: Session, *, now: datetime, instead: Session | None = None) -> int:
     """Review the demo's behaviour records as ``session`` (the behaviour lead, say), each a
-    few hours after it was recorded; returns how many were reviewed."""
+    few hours after it was recorded; an intervention ``session`` recorded itself is reviewed
+    by ``instead`` (the head), or left waiting. Returns how many were reviewed."""
     behaviour_review.load_inbox(session)  # takes in what staff recorded
     items = sorted(behaviour_review.review_items(session), key=lambda i: i.recorded_at)
     keep = left_waiting(items, now)
-    clock = session.clock
+    clocks = [(s, s.clock) for s in (session, instead) if s is not None]
     made = 0
     try:
         for number, item in enumerate(i for i in items if i.ref not in keep):
             when = min(item.recorded_at + timedelta(hours=2 + number % 5), now)
-            session.clock = FixedClock(when)
-            decision = CYCLE[number % len(CYCLE)]
-            behaviour_review.record_review(session, item.ref, _payload(decision, when))
-            made += 1
+            payload = _payload(CYCLE[number % len(CYCLE)], when)
+            for reviewer in (session, instead):
+                if reviewer is None:
+                    continue
+                reviewer.clock = FixedClock(when)
+                try:
+                    behaviour_review.record_review(reviewer, item.ref, payload)
+                except PermissionDenied:  # their own use of force: another leader's to review
+                    continue
+                made += 1
+                break
     finally:
-        session.clock = clock
+        for reviewer, clock in clocks:
+            reviewer.clock = clock
     return made

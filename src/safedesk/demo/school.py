@@ -149,9 +149,11 @@ def _build(
 def _review_behaviour(paths: DataPaths, now: datetime) -> None:
     """The behaviour lead reviews what staff recorded, as a school's would (some left waiting)."""
     lead = vault.sign_in(paths, "behaviour", DEMO_PASSWORD)
+    head = vault.sign_in(paths, ACCOUNTS[0].username, DEMO_PASSWORD)
     try:
-        add_reviews(lead, now=now)
+        add_reviews(lead, now=now, instead=head)
     finally:
+        head.lock()
         lead.lock()
 
 

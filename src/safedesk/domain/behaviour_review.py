@@ -128,6 +128,20 @@ def validate_review(payload: Mapping[str, Any], *, today: date) -> NewReview:
         if value is None and LABELS[name] not in problems:
             assert decision is not None
             problems[LABELS[name]] = f"is required for “{decision.label}”"
+    if decision is not None:
+        # What another decision asks for is not kept with this one: it would be read as
+        # promised and never chased.
+        used = {name for name, _ in needed.get(decision, ())}
+        given = {
+            "follow_up": follow_up,
+            "follow_up_by": follow_up_by,
+            "target": target,
+            "parents_who": parents_who,
+            "parents_by": parents_by,
+        }
+        for name, value in given.items():
+            if value is not None and name not in used and LABELS[name] not in problems:
+                problems[LABELS[name]] = f"is not part of “{decision.label}”: leave it empty"
     if problems:
         raise ValidationError(problems)
     assert decision is not None

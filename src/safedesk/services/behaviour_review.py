@@ -21,7 +21,7 @@ from safedesk.domain.behaviour_review import (
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind, Status, StoredEntry
-from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safedesk.domain.formatting import moment_text
 from safedesk.domain.roles import Permission
 from safedesk.domain.settings import Settings
@@ -171,6 +171,27 @@ def open_for_review(session: Session, ref: str) -> ForReview:
     return ForReview(entry, found, labels)
 
 
+def _not_their_own_force(session: Session, entry_ref: str) -> None:
+    """A use of force is reviewed by a leader other than the one who recorded it; it stays in
+    the headteacher's queue until then."""
+    with session.compartment(BEHAVIOUR, _DOING).read() as conn:
+        found = behaviour_review.entry_of(conn, entry_ref)
+    if found is None or found[1] is not Kind.INTERVENTION or found[2] != session.user.username:
+        return
+    with session.store.write() as conn:
+        session.audit(
+            conn,
+            "permission.refused",
+            object_type="intervention",
+            object_id=entry_ref,
+            detail={"action": "review one's own intervention"},
+        )
+    raise PermissionDenied(
+        f"You recorded {entry_ref}, so another leader reviews it (the headteacher, a DSL or "
+        "the behaviour lead). It stays in the headteacher's queue until then."
+    )
+
+
 def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int:
     """Review and sign off one record (once); returns the review's number."""
     _allowed(session)
@@ -180,11 +201,12 @@ def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int
     review = validate_review(payload, today=now.astimezone().date())
     entry_ref = ref.strip().upper()
     intake.take_in_waiting(session, BEHAVIOUR)  # a record staff made a moment ago
+    _not_their_own_force(session, entry_ref)
     with session.compartment(BEHAVIOUR, _DOING).write() as conn:
         found = behaviour_review.entry_of(conn, entry_ref)
         if found is None:
             raise NotFound(f"There is no behaviour incident or physical intervention {ref}.")
-        entry_id, kind = found
+        entry_id, kind, _author = found
         earlier = behaviour_review.reviews(conn, [entry_ref]).get(entry_ref)
         if earlier is not None:
             raise ValidationError(

@@ -135,7 +135,7 @@ def heads(conn: Connection, *, include_reviewed: bool = False) -> list[Behaviour
     ]
 
 
-def entry_of(conn: Connection, ref: str) -> tuple[int, Kind] | None:
-    """The record's id and kind, or None if this file has no record ``ref``."""
-    row = conn.execute("SELECT id, kind FROM entry WHERE ref = ?", (ref,)).fetchone()
-    return (int(row[0]), Kind(row[1])) if row else None
+def entry_of(conn: Connection, ref: str) -> tuple[int, Kind, str] | None:
+    """The record's id, kind and author, or None if this file has no record ``ref``."""
+    row = conn.execute("SELECT id, kind, author FROM entry WHERE ref = ?", (ref,)).fetchone()
+    return (int(row[0]), Kind(row[1]), str(row[2])) if row else None
