@@ -3,6 +3,8 @@ the top, and background work (keys, taking in records) in the status bar."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -24,7 +27,7 @@ from safedesk.services import lists
 from safedesk.services.key_costs import KdfParams
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
-from safedesk.ui import msgbox
+from safedesk.ui import msgbox, text_size
 from safedesk.ui.admin_page import AdminPage
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
@@ -64,9 +67,14 @@ class MainWindow(QMainWindow):
 
         header = QFrame()
         header.setObjectName("Header")
-        school = QLabel(school_name)
+        # A long name is cut at a word (whole in the tooltip and the title bar) so the header
+        # never widens the window past a laptop's.
+        shown = school_name if len(school_name) <= 40 else school_name[:40].rsplit(" ", 1)[0] + "…"
+        school = QLabel(shown)
+        school.setToolTip(school_name)
         school.setObjectName("Title")
-        who = QLabel(f"Signed in as <b>{user.display_name}</b> ({user.roles_label})")
+        who = QLabel(f"Signed in as <b>{user.display_name}</b>")
+        who.setToolTip(user.roles_label)  # the roles in words, without widening the header
         who.setObjectName("Subtitle")
         # Alt+K: Alt+L is the case view's Close case, in the same window.
         self.lock_button = QPushButton("Loc&k")
@@ -83,6 +91,14 @@ class MainWindow(QMainWindow):
         top.addStretch(1)
         top.addWidget(who)
         top.addSpacing(8)
+        # The person's own text size (also Ctrl++, Ctrl+- and Ctrl+0 anywhere).
+        self.text_button = QPushButton("Te&xt size")
+        self.text_button.setToolTip("Ctrl++ larger, Ctrl+- smaller, Ctrl+0 as the system's")
+        text_menu = QMenu(self.text_button)
+        for size in text_size.TextSize:
+            text_menu.addAction(size.label, partial(text_size.choose, size))
+        self.text_button.setMenu(text_menu)
+        top.addWidget(self.text_button)
         top.addWidget(self.password_button)
         top.addWidget(self.lock_button)
 

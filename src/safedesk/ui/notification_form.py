@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from safedesk.domain.casework import NOTIFICATION_FIELDS, validate_fields
 from safedesk.domain.errors import ValidationError
@@ -40,11 +40,21 @@ class NotificationForm(QWidget):
             "Record a domestic-abuse notification from the police. It must be acted on "
             "before the start of the next school day. Fields marked * are required.",
         )
-        layout.addWidget(QLabel("Pupils *"))
-        layout.addWidget(self.picker)
-        layout.addWidget(self.picker_error)
-        layout.addWidget(self.fields)
-        layout.addStretch(1)
+        # The pupils and fields scroll; the heading and Save stay in view on a small screen.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 12, 0)
+        inner.addWidget(QLabel("Pupils *"))
+        inner.addWidget(self.picker)
+        inner.addWidget(self.picker_error)
+        inner.addWidget(self.fields)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(scroll, 1)
         layout.addWidget(bar)
 
     def payload(self) -> dict[str, Any]:
