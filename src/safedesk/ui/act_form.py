@@ -32,7 +32,7 @@ from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted
 from safedesk.services import casework
 from safedesk.services.session import Session
-from safedesk.ui import tasks
+from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import report_failure
 from safedesk.ui.field_widgets import UNANSWERED, FieldInput
 from safedesk.ui.page_parts import SaveBar
@@ -249,7 +249,7 @@ class ActForm(QFrame):
             self,
             "Cl&ose case" if closing else "&Save",
             self.save,
-            self.cancelled.emit,
+            self._cancel,
             escape_cancels=True,
         )
         self.status, self.save_button = bar.status, bar.save_button
@@ -283,6 +283,25 @@ class ActForm(QFrame):
             first = next(iter(self.fields.inputs.values()), None)
         if first is not None:
             first.setFocus()
+
+    def typed(self) -> bool:
+        """Whether anything has been typed or chosen in the form."""
+        chosen = self.open_items is not None and any(
+            row.payload() is not None for row in self.open_items.rows
+        )
+        return bool(self.fields.values()) or chosen
+
+    def may_leave(self) -> bool:
+        """True when the form can go: nothing typed, or its author agrees to lose it."""
+        return not self.typed() or msgbox.confirm(
+            self,
+            "Discard this form?",
+            "What you have typed in this form will be lost. Discard it?",
+        )
+
+    def _cancel(self) -> None:
+        if self.may_leave():
+            self.cancelled.emit()
 
     def check(self) -> bool:
         problems: dict[str, str] = {}

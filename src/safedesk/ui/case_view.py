@@ -273,7 +273,10 @@ class CaseView(QWidget):
     # --- loading ------------------------------------------------------------------------
 
     def show_case(self, ref: str) -> None:
-        """Open a case (raises if it cannot be read: the caller says why)."""
+        """Open a case (raises if it cannot be read: the caller says why); a half-typed form
+        on the case in view stays, with the case, unless its author lets it go."""
+        if self.form is not None and not self.form.may_leave():
+            return
         self._close_form()
         self._fill(casework.open_case(self.session, ref))
         if self.due_act is not None and self.act_buttons[self.due_act].isEnabled():
@@ -371,6 +374,8 @@ class CaseView(QWidget):
 
     def start_act(self, act_type: ActType) -> None:
         if self.case is None:
+            return
+        if self.form is not None and not self.form.may_leave():
             return
         self._close_form()
         if act_type is ActType.ACKNOWLEDGE:

@@ -25,6 +25,7 @@ from safedesk.domain.formatting import date_text, moment_text, rich
 from safedesk.services import behaviour_review
 from safedesk.services.behaviour_review import ForReview
 from safedesk.services.session import Session
+from safedesk.ui import msgbox
 from safedesk.ui.record_view import record_html
 from safedesk.ui.task_dialog import TaskDialog, label
 
@@ -171,6 +172,27 @@ class ReviewDialog(TaskDialog):
 
     def inputs(self) -> list[QWidget]:
         return list(self.fields.values())
+
+    def typed(self) -> bool:
+        """Whether anything has been chosen or typed into the review."""
+        if not self.fields:
+            return False
+        if self.decision.currentIndex() >= 0 or self.note.toPlainText().strip():
+            return True
+        boxes = (self.follow_up, self.follow_up_by, self.target, self.parents_who, self.parents_by)
+        return any(box.text().strip() for box in boxes)
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: a half-written review is not lost unasked."""
+        if not self.working and self.typed():
+            keep = not msgbox.confirm(
+                self,
+                "Discard this review?",
+                "What you have typed in this review will be lost. Discard it?",
+            )
+            if keep:
+                return
+        super().reject()
 
     def payload(self) -> tuple[dict[str, Any], dict[str, str]]:
         """What the form holds, as the service takes it, and the dates that cannot be read."""
