@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Set
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,6 +31,9 @@ MAX_PUPILS = 60
 Lists = Mapping[str, Set[str]]
 
 
+_DAY_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
+
+
 def parse_moment(value: object) -> datetime | str:
     """An aware UTC datetime from ISO 8601 text, or a problem. Without an offset it is the
     school's local time; in the hour the clocks go back it must say which (an offset, or
@@ -40,6 +44,9 @@ def parse_moment(value: object) -> datetime | str:
         moment = value
     elif isinstance(value, str):
         text, which = local_time.split_which(value.strip())
+        if _DAY_ONLY.match(text.strip()):
+            # Python would read it as midnight: a time nobody gave is never recorded.
+            return "needs the time as well as the date, like 2026-11-24T14:30"
         try:
             moment = datetime.fromisoformat(text.strip())
         except ValueError:

@@ -630,3 +630,12 @@ def test_the_payload_holds_stored_text_and_leaves_out_blanks() -> None:
 def test_a_behaviour_pupil_without_a_part_has_none_in_the_payload() -> None:
     entry = NewEntry(Kind.BEHAVIOUR, NOW, (EntryPupil(PUPIL_A, None),), {})
     assert entry_payload(entry)["pupils"] == [{"upn": PUPIL_A, "role": None}]
+
+
+def test_a_date_without_a_time_is_refused_not_read_as_midnight() -> None:
+    """Found by the Step 9 break-it pass: `record` stored 2026-11-29 as 00:00."""
+    from safedesk.domain.entry_validation import parse_moment
+
+    assert parse_moment("2026-11-29") == "needs the time as well as the date, like 2026-11-24T14:30"
+    assert parse_moment("20261129") == "needs the time as well as the date, like 2026-11-24T14:30"
+    assert not isinstance(parse_moment("2026-11-29T09:15"), str)

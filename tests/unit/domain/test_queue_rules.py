@@ -87,6 +87,7 @@ def test_queue_item_kinds_as_people_read_them() -> None:
         "File transfer",
         "Access request",
         "Alarm",
+        "Behaviour review",
     ]
 
 
