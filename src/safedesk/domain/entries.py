@@ -139,7 +139,7 @@ BEHAVIOUR_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("escalation", "What escalated it", "long_text", True),
     FieldSpec("description", "What happened", "long_text", True),
     FieldSpec("action_taken", "What was done", "long_text", True),
-    FieldSpec("parents_informed", "Parents informed", "bool"),
+    FieldSpec("parents_informed", "Parents informed", "bool", True),
 )
 
 INTERVENTION_FIELDS: tuple[FieldSpec, ...] = (

@@ -86,8 +86,9 @@ def field_value(
 ) -> tuple[object, str | None]:
     """The clean value of one field and the problem with it (None when fine)."""
     if spec.type == "bool":
-        if raw is None:
-            return False, None
+        if raw is None or is_blank(raw):
+            # A yes/no answer nobody gave is not "no".
+            return (None, "is required: true or false") if spec.required else (False, None)
         if isinstance(raw, bool):
             return raw, None
         return None, "must be true or false"

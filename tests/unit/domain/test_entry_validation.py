@@ -106,6 +106,9 @@ MANDATORY: dict[Kind, set[str]] = {
         "escalation",
         "description",
         "action_taken",
+        # "parents informed": answered yes or no, never assumed (Step 9: a yes/no nobody
+        # answered was stored as "no").
+        "parents_informed",
     },
     # "start and end time, location, staff involved; mandatory: trigger / cause, escalation
     # and the de-escalation tried first, why force was necessary, the type of hold, injuries
@@ -639,3 +642,13 @@ def test_a_date_without_a_time_is_refused_not_read_as_midnight() -> None:
     assert parse_moment("2026-11-29") == "needs the time as well as the date, like 2026-11-24T14:30"
     assert parse_moment("20261129") == "needs the time as well as the date, like 2026-11-24T14:30"
     assert not isinstance(parse_moment("2026-11-29T09:15"), str)
+
+
+def test_parents_informed_left_out_is_asked_for_not_taken_as_no() -> None:
+    """Found by the Step 9 break-it pass: `record behaviour` without it stored "No"."""
+    from tests import factories
+
+    payload = factories.behaviour()
+    del payload["parents_informed"]
+    found = problems(Kind.BEHAVIOUR, payload, now=datetime.now().astimezone())
+    assert found == {"parents_informed": "is required: true or false"}
