@@ -48,6 +48,7 @@ from safedesk.store import crypto as _crypto
 from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import tasks, theme
 from safedesk.ui.account_dialogs import AddAccountDialog
+from safedesk.ui.item_roles import REF_ROLE
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
@@ -314,6 +315,12 @@ def dsl(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     busiest = max(every, key=lambda p: len(records.pupil_records(session, p.upn)))
     window.open_pupil(busiest)
     shots.window(window, "dsl-6-pupil")
+    status = window.pupil_view.open_status_dialog()
+    if status is not None:
+        settle()
+        shots.dialog(window, status, "dsl-6b-pupil-status")
+        status.done(0)
+        settle()
     window.open_chronology(busiest)
     window.chronology_page.table.selectRow(0)
     window.chronology_page.show_detail(0)
@@ -370,7 +377,22 @@ def behaviour_lead(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     session = vault.sign_in(demo_paths, "behaviour", password)
     upkeep.after_sign_in(session)
     window = main_window(session)
+    settle(60)
     shots.window(window, "behaviour-1-first-screen")
+    inbox = window.behaviour_page
+    if inbox is not None and inbox.proxy.rowCount():
+        inbox.open_review(str(inbox.proxy.index(0, 0).data(REF_ROLE)), window)
+        settle(60)
+        review = inbox.dialog
+        if review is not None:
+            review.decision.setCurrentIndex(review.decision.findData("follow_up"))
+            review.note.setPlainText(
+                "Third lunchtime incident this half term: talk to the midday team."
+            )
+            review.follow_up.setText("Check the field rota with the midday supervisors")
+            shots.dialog(window, review, "behaviour-1b-review")
+            review.done(0)  # a picture only: nothing is signed off
+            settle()
     pupils = window.pupils_page
     if pupils is not None:
         every = [pupils.model.pupil(r) for r in range(pupils.model.rowCount())]
