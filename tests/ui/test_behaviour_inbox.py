@@ -20,7 +20,14 @@ from safedesk.domain.roles import Role
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services import behaviour_review
 from safedesk.services.session import Session
-from safedesk.ui.behaviour_inbox_page import FILLS, REF, STATUS, BehaviourInboxPage, InboxModel
+from safedesk.ui.behaviour_inbox_page import (
+    FILLS,
+    REF,
+    STATUS,
+    BehaviourInboxPage,
+    InboxFilter,
+    InboxModel,
+)
 from safedesk.ui.item_roles import OBJECT_ROLE
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.review_dialog import ReviewDialog
@@ -84,6 +91,10 @@ def test_the_model_passes_the_model_tester(
     model.set_inbox(behaviour_review.load_inbox(lead, MONDAY_15, include_reviewed=True))
     assert model.rowCount() == 3
     qtmodeltester.check(model)
+    proxy = InboxFilter()
+    proxy.setSourceModel(model)
+    proxy.set_text("playground")
+    qtmodeltester.check(proxy)
 
 
 def test_the_behaviour_lead_starts_on_the_inbox_most_serious_first(
