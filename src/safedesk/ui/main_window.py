@@ -7,6 +7,7 @@ from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
             self.admin_page = AdminPage(session, kdf=kdf)
             self._add("Admin", self.admin_page)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.pages.currentChanged.connect(lambda _index: self.focus_page())
         # Backups: a banner when the last good one is old or the folder is out of reach, and
         # "Last backup: …" in the status bar.
         self.backup_watch = BackupWatch(session, self, has_admin_page="Admin" in self.page_names)
@@ -188,6 +190,8 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(sub_page)
         self._record_return_to: QWidget = self.pupil_view
         self.pupil_view.back.connect(lambda: self.show_page("Pupils"))
+        # A status just set shows in the queue's rows at once, not at the next minute's refresh.
+        self.pupil_view.status_changed.connect(lambda _period: self._refresh_queue())
         self.record_view.back.connect(lambda: self.pages.setCurrentWidget(self._record_return_to))
         self.pupil_view.chronology_requested.connect(self.open_chronology)
         self.chronology_page.back.connect(lambda: self.pages.setCurrentWidget(self.pupil_view))
@@ -235,6 +239,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # A DSL sees the queue first; the behaviour lead, the records waiting for review.
         self.navigation.setCurrentRow(0)
+        self.focus_page()
         if self.queue_page is not None:
             self.queue_page.start()
         if self.behaviour_page is not None:
@@ -294,6 +299,35 @@ class MainWindow(QMainWindow):
         self.navigation.addItem(name)
         self.pages.addWidget(page)
         self.page_names.append(name)
+
+    def focus_page(self) -> None:
+        """Keyboard focus where the page's work starts (its list, or the box to type in), not
+        on the header's first button: a newcomer pressed Tab eight times to reach the queue."""
+        current = self.pages.currentWidget()
+        if current is None:
+            return
+        page: QWidget = current
+        focused = QApplication.focusWidget()
+        if focused is not None and page.isAncestorOf(focused):
+            return
+        record = self.record_page
+        if page is record and record is not None:
+            target: QWidget | None = record.stack.currentWidget()
+            if target is record.menu:
+                target = next(iter(record.choice_buttons.values()), None)
+        else:
+            target = None
+            for name in ("search", "box", "table", "list"):
+                found = getattr(page, name, None)
+                if isinstance(found, QWidget):
+                    # A search box's line, an entry list's table, or the widget itself.
+                    inner = [getattr(found, part, None) for part in ("edit", "table")]
+                    target = next((w for w in inner if isinstance(w, QWidget)), found)
+                    break
+        if isinstance(target, QWidget):
+            target.setFocus()
+        else:
+            page.setFocus()
 
     def show_page(self, name: str) -> None:
         index = self.page_names.index(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,17 @@ from safedesk.ui.errors import user_message
 from safedesk.ui.grant_dialog import GrantDialog, request_for
 from safedesk.ui.item_roles import OBJECT_ROLE
 from safedesk.ui.queue_alerts import QueueNotifier
-from safedesk.ui.queue_model import PUPILS, WHAT, QueueFilter, QueueModel
+from safedesk.ui.queue_model import (
+    PUPILS,
+    REF,
+    STATUS,
+    TIME_LEFT,
+    URGENCY,
+    WAITING,
+    WHAT,
+    QueueFilter,
+    QueueModel,
+)
 
 REFRESH_MS = 60_000
 SHOWING = {
@@ -127,10 +137,13 @@ class QueuePage(QWidget):
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the queue's own order first
         self.table.setSortingEnabled(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The short columns are sized to what they say (not to their longest cell, which left
+        # What about 30 px on a laptop at 125 %); What takes the rest and wraps.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(PUPILS, 170)
+        header.setMinimumSectionSize(48)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._size_columns()
         self.table.activated.connect(self._open)  # Enter or double-click
         hint = QLabel("Enter or double-click opens an item. Amber: due soon. Red: overdue.")
         hint.setObjectName("Subtitle")
@@ -156,6 +169,26 @@ class QueuePage(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        samples = {
+            PUPILS: "Siobhán O'Connor",  # longer names wrap
+            URGENCY: "Immediate",
+            WAITING: "10 days",
+            TIME_LEFT: "9 days 23 h",
+            STATUS: "Overdue",  # "escalated" wraps beneath
+            REF: "C-2026-0000",
+        }
+        for column, sample in samples.items():
+            heading = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            wanted = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(heading))
+            self.table.horizontalHeader().resizeSection(column, wanted + 18)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the person's text size changed
+            self._size_columns()
 
     def start(self) -> None:
         """Load now, then every minute while the app is open (even minimised)."""
