@@ -120,3 +120,17 @@ def test_the_page_after_a_submit_says_who_it_went_to(
     with qtbot.waitSignal(page.recorded):
         form.submit_button.click()
     assert "It has gone to the behaviour lead and the headteacher." in page.done_detail.text()
+
+
+def test_a_draft_saved_keeps_the_count_of_what_is_left_in_view(
+    qtbot: QtBot, page: RecordPage
+) -> None:
+    """Found by the new-user pass: "Draft saved." replaced "12 things to put right"."""
+    form = page.open_form(Kind.INTERVENTION)
+    form.submit_button.click()
+    counted_before = form.status.text()
+    assert "to put right" in counted_before
+    qtbot.keyClicks(form.inputs["staff_involved"].editor, "Mr Okafor")
+    form.save_draft()
+    assert form.status.text().startswith("Draft saved.")
+    assert "to put right before this can be submitted" in form.status.text()

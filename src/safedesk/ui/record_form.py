@@ -68,6 +68,7 @@ class RecordForm(QWidget):
         self.choices = choices
         self.draft_id: int | None = None
         self._dirty = False
+        self._wrong = ""  # "3 things to put right…", while the form shows problems
         self._checked = False  # errors shown by a submit are then kept up to date as typed
         self.inputs: dict[str, FieldInput] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
@@ -314,7 +315,8 @@ class RecordForm(QWidget):
             first.setFocus()
         count = len(problems)
         wrong = f"{counted(count, 'thing')} to put right before this can be submitted."
-        _set_text(self.status, wrong if count else "")
+        self._wrong = wrong if count else ""
+        _set_text(self.status, self._wrong)
         self._show_length()
 
     def _pupil_problem(self, key: str, problem: str) -> str:
@@ -383,7 +385,8 @@ class RecordForm(QWidget):
         }
         try:
             self.draft_id = drafts.save_draft(self.session, self.kind, content, self.draft_id)
-            self.status.setText("Draft saved.")
+            # The count of what is left to put right stays in view beside it.
+            self.status.setText(" ".join(t for t in ("Draft saved.", self._wrong) if t))
         except Exception as exc:
             self.status.setText("Draft not saved: " + user_message(exc))
 
