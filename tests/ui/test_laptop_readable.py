@@ -4,6 +4,7 @@ new-user pass, the queue's What column was about 30 px wide there, one word to a
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -71,3 +72,26 @@ def test_a_question_that_throws_something_away_defaults_to_no(
     monkeypatch.setattr(msgbox, "confirm", ORIGINAL_CONFIRM)
     assert msgbox.confirm(None, "Discard this record?", "It will be lost.") is False
     assert asked == [QMessageBox.StandardButton.No]
+
+
+def test_the_pupil_search_goes_on_from_the_keyboard(qtbot: QtBot, head_session: Session) -> None:
+    """Found by the new-user pass: with one match, Enter and Down did nothing."""
+    from safedesk.ui.pupils_page import PupilsPage
+    from tests import factories
+
+    factories.add_pupils(head_session)
+    page = PupilsPage(head_session)
+    qtbot.addWidget(page)
+    page.show()
+    page.load()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    qtbot.keyClicks(page.search, "Wisn")
+    assert page.proxy.rowCount() == 1
+    with qtbot.waitSignal(page.pupil_opened) as opened:
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert opened.args[0].upn == factories.PUPIL_B
+    page.search.clear()
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus() or QApplication.focusWidget() is page.table
+    assert page.table.selectionModel().selectedRows()

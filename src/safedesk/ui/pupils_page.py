@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,6 +39,9 @@ class PupilsPage(QWidget):
         self.search.setAccessibleName("Search pupils")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        # From the search box: Enter opens the first match, Down moves into the list.
+        self.search.returnPressed.connect(self._open_first)
+        self.search.installEventFilter(self)
         self.count = QLabel()
         self.count.setObjectName("Subtitle")
         self.table = QTableView()
@@ -81,6 +85,23 @@ class PupilsPage(QWidget):
         self.count.setText(
             f"{total} pupils" if shown == total else f"{shown} of {total} pupils match"
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+            and self.proxy.rowCount()
+        ):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _open_first(self) -> None:
+        if self.proxy.rowCount():
+            self._open(self.proxy.index(0, 0))
 
     def _open(self, index: object) -> None:
         pupil = self.proxy.data(index, OBJECT_ROLE)  # type: ignore[arg-type]
