@@ -127,6 +127,7 @@ def _build(
                 # The head confirms the office's administrator in person, as a school does
                 # before the office adds accounts.
                 membership.confirm(session, account.username, DEMO_PASSWORD)
+        _own_passwords(paths, kdf)
         roll = generate_pupils(pupils, seed=seed, today=today)
         made = 0
         if years > 0 and with_records:
@@ -144,6 +145,20 @@ def _build(
     if with_records:
         _review_behaviour(paths, now)
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
+
+
+def _own_passwords(paths: DataPaths, kdf: KdfParams) -> None:
+    """Each account without a reading role chooses the demo password as its own, as staff do
+    at their first sign-in, so the demo does not ask them to change it at every sign-in."""
+    for account in ACCOUNTS[1:]:
+        if any(is_reading_role(r) for r in account.roles):
+            continue  # chose their own when the head granted the role in person
+        session = vault.sign_in(paths, account.username, DEMO_PASSWORD)
+        try:
+            if session.password_from_administrator:
+                users.change_own_password(session, DEMO_PASSWORD, DEMO_PASSWORD, kdf=kdf)
+        finally:
+            session.lock()
 
 
 def _review_behaviour(paths: DataPaths, now: datetime) -> None:

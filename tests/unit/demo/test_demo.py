@@ -43,6 +43,8 @@ def test_demo_school_signs_in_as_every_account(tmp_path: Path) -> None:
     for account in demo.accounts:
         session = vault.sign_in(demo.paths, account.username, DEMO_PASSWORD)
         assert session.user.roles == account.roles
+        # Nobody is asked to change the demo password at every sign-in (new-user pass).
+        assert not session.password_from_administrator, account.username
         if account.username == "dsl":
             assert len(pupils.list_pupils(session)) == 120
             kinds = {
