@@ -9,6 +9,7 @@ pupil's history, and verify said nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from safedesk.domain.clock import FixedClock
@@ -52,11 +53,12 @@ def _rewrite(
 
 
 def test_a_review_rewritten_and_signed_by_a_member_is_found(
-    school: SchoolStore, head_session: Session
+    school: SchoolStore, head_session: Session, session_as: Callable[[Role], Session]
 ) -> None:
     factories.add_pupils(head_session)
     add_account(head_session, "b.lead", {Role.BEHAVIOUR_LEAD})
-    ref = record_at(head_session, Kind.INTERVENTION, "2026-11-23T10:00")
+    teacher = session_as(Role.STAFF)
+    ref = record_at(teacher, Kind.INTERVENTION, "2026-11-23T10:00")
     head_session.clock = FixedClock(at("2026-11-23T12:00"))
     behaviour_review.record_review(
         head_session,

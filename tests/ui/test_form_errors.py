@@ -3,10 +3,11 @@ a submit says truthfully where the record went."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 import pytest
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -28,15 +29,23 @@ def staff(head_session: Session, session_as: Callable[[Role], Session]) -> Sessi
 
 
 @pytest.fixture
-def page(qtbot: QtBot, staff: Session) -> RecordPage:
+def page(qtbot: QtBot, staff: Session) -> Iterator[RecordPage]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    theme.apply(app)  # the app's own style sheet: its padding is part of what overlapped
+    # The app's own style sheet (its padding is part of what overlapped), put back afterwards
+    # so later tests see the system's own font.
+    font, palette, sheet = QFont(app.font()), app.palette(), app.styleSheet()
+    theme._system_points = None
+    theme.apply(app)
     made = RecordPage(staff)
     qtbot.addWidget(made)
     made.resize(1366, 768)
     made.show()
-    return made
+    yield made
+    app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setFont(font)
+    theme._system_points = None
 
 
 def test_errors_go_as_each_field_is_put_right_and_the_count_follows(

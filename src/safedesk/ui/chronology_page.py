@@ -183,7 +183,10 @@ class ChronologyPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once to the items when they load, not at every layout: sizing to contents
+        # asks every cell again each time anything on the page moves (the progress bar while
+        # a PDF renders), which starved the UI thread.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.show_detail(current.row())
@@ -273,6 +276,9 @@ class ChronologyPage(QWidget):
         self.current = found
         self.needs.setText(header_text(found))
         self.model.set_rows(found.items)
+        for column in range(self.model.columnCount()):
+            if column != SUMMARY:
+                self.table.resizeColumnToContents(column)
         self.detail.setHtml(
             f"<p>{counted(len(found.items), 'item')}. Choose one to see it in full.</p>"
         )

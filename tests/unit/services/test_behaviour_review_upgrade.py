@@ -32,7 +32,7 @@ def test_an_old_behaviour_file_is_upgraded_at_sign_in(
         school = new_school(tmp_path / "data")
         head = school.sign_in()
         factories.add_pupils(head)
-        ref = record_at(head, Kind.INTERVENTION, "2026-11-23T10:00")
+        ref = record_at(head, Kind.BEHAVIOUR, "2026-11-23T10:00")
         with head.compartments[behaviour_review.BEHAVIOUR].read() as conn:
             assert migrate.current_version(conn) == 1
         head.lock()
