@@ -8,15 +8,34 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain import upn
 from safedesk.domain.people import PupilDetails
 from safedesk.services.session import Session
 from safedesk.store import pupils
-from safedesk.ui import msgbox, tasks
+from safedesk.ui import msgbox, tasks, theme
 from safedesk.ui.collector import no_collection_while_tasks_run
+
+_PRISTINE: list[tuple[QFont, QPalette, str]] = []  # the platform's own look, before any test
+
+
+@pytest.fixture(autouse=True)
+def pristine_look(qapp: QApplication) -> None:
+    """Each test starts with the platform's font, palette and no style sheet, whatever a test
+    before it applied (a theme applied twice grows the text, and later sizes were wrong)."""
+    if not _PRISTINE:
+        _PRISTINE.append((QFont(qapp.font()), QPalette(qapp.palette()), qapp.styleSheet()))
+    font, palette, sheet = _PRISTINE[0]
+    if qapp.styleSheet() != sheet:
+        qapp.setStyleSheet(sheet)
+    if qapp.font() != font:
+        qapp.setFont(font)
+    if qapp.palette() != palette:
+        qapp.setPalette(palette)
+    theme._system_points = None
 
 
 @pytest.fixture(autouse=True)
