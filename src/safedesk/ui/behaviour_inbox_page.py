@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,10 +35,11 @@ from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import FILTER_ROLE, OBJECT_ROLE, REF_ROLE, SORT_ROLE
+from safedesk.ui.reloader import Reloader
 from safedesk.ui.review_dialog import ReviewDialog
 from safedesk.ui.rows_model import Index, RowsModel
+from safedesk.ui.tasks import Task
 
-REFRESH_MS = 60_000
 PUPILS, WHAT, RECORDED_BY, WAITING, TIME_LEFT, STATUS, REF = range(7)
 HEADERS = ("Pupil", "What", "Recorded by", "Waiting", "Time left", "Status", "Reference")
 STATUS_WORDS = {
@@ -153,8 +154,6 @@ class BehaviourInboxPage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._loading = False
-        self._again = False
         title = QLabel("Behaviour")
         title.setObjectName("Title")
         explanation = QLabel(
@@ -230,37 +229,28 @@ class BehaviourInboxPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.reloader = Reloader(self, self._begin_load, lambda: not self.session.locked)
 
     def start(self) -> None:
-        """Load now, then every minute while the app is open."""
-        self.refresh()
-        self.timer.start()
+        """Load now, then every minute while the app is open (even minimised)."""
+        self.reloader.start()
 
     def stop(self) -> None:
-        self.timer.stop()
-        self._again = False
+        self.reloader.stop()
 
     def refresh(self) -> None:
-        if self.session.locked:
-            return
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        tasks.run(
-            behaviour_review.load_inbox,
-            self.session,
-            include_reviewed=self.show_reviewed.isChecked(),
-        ).on_success(self._loaded).on_error(self._failed).on_finished(self._done)
+        self.reloader.refresh()
 
-    def _done(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
+    def _begin_load(self) -> Task:
+        return (
+            tasks.run(
+                behaviour_review.load_inbox,
+                self.session,
+                include_reviewed=self.show_reviewed.isChecked(),
+            )
+            .on_success(self._loaded)
+            .on_error(self._failed)
+        )
 
     def _loaded(self, inbox: Inbox) -> None:
         chosen = self.selected_ref()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,8 +47,9 @@ from safedesk.ui.queue_model import (
     QueueFilter,
     QueueModel,
 )
+from safedesk.ui.reloader import Reloader
+from safedesk.ui.tasks import Task
 
-REFRESH_MS = 60_000
 SHOWING = {
     "Everything waiting": None,
     "Overdue and due soon": frozenset({Timeliness.OVERDUE, Timeliness.DUE_SOON}),
@@ -94,8 +95,6 @@ class QueuePage(QWidget):
         super().__init__()
         self.session = session
         self.notifier = notifier
-        self._loading = False
-        self._again = False
         title = QLabel("Queue")
         title.setObjectName("Title")
         self.counts = QLabel("Loading the queue…")
@@ -166,9 +165,7 @@ class QueuePage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.reloader = Reloader(self, self._begin_load, lambda: not self.session.locked)
 
     def _size_columns(self) -> None:
         metrics = self.table.fontMetrics()
@@ -192,29 +189,20 @@ class QueuePage(QWidget):
 
     def start(self) -> None:
         """Load now, then every minute while the app is open (even minimised)."""
-        self.refresh()
-        self.timer.start()
+        self.reloader.start()
 
     def stop(self) -> None:
-        self.timer.stop()
-        self._again = False
+        self.reloader.stop()
 
     def refresh(self) -> None:
-        if self.session.locked:
-            return
-        if self._loading:
-            self._again = True  # what changed meanwhile may have missed the load in hand
-            return
-        self._loading = True
-        tasks.run(load, self.session).on_success(self._loaded).on_error(self._failed).on_finished(
-            self._done
-        )
+        self.reloader.refresh()
 
-    def _done(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
+    @property
+    def _loading(self) -> bool:
+        return self.reloader.loading
+
+    def _begin_load(self) -> Task:
+        return tasks.run(load, self.session).on_success(self._loaded).on_error(self._failed)
 
     def _loaded(self, loaded: Loaded) -> None:
         chosen = self.selected_key()
