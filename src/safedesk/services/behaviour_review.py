@@ -171,12 +171,10 @@ def open_for_review(session: Session, ref: str) -> ForReview:
     return ForReview(entry, found, labels)
 
 
-def _not_their_own_force(session: Session, entry_ref: str) -> None:
+def _not_their_own_force(session: Session, entry_ref: str, kind: Kind, author: str) -> None:
     """A use of force is reviewed by a leader other than the one who recorded it; it stays in
     the headteacher's queue until then."""
-    with session.compartment(BEHAVIOUR, _DOING).read() as conn:
-        found = behaviour_review.entry_of(conn, entry_ref)
-    if found is None or found[1] is not Kind.INTERVENTION or found[2] != session.user.username:
+    if kind is not Kind.INTERVENTION or author != session.user.username:
         return
     with session.store.write() as conn:
         session.audit(
@@ -201,12 +199,14 @@ def record_review(session: Session, ref: str, payload: Mapping[str, Any]) -> int
     review = validate_review(payload, today=now.astimezone().date())
     entry_ref = ref.strip().upper()
     intake.take_in_waiting(session, BEHAVIOUR)  # a record staff made a moment ago
-    _not_their_own_force(session, entry_ref)
-    with session.compartment(BEHAVIOUR, _DOING).write() as conn:
+    store = session.compartment(BEHAVIOUR, _DOING)
+    with store.read() as conn:  # a record never changes: read once, before the write
         found = behaviour_review.entry_of(conn, entry_ref)
-        if found is None:
-            raise NotFound(f"There is no behaviour incident or physical intervention {ref}.")
-        entry_id, kind, _author = found
+    if found is None:
+        raise NotFound(f"There is no behaviour incident or physical intervention {ref}.")
+    entry_id, kind, author = found
+    _not_their_own_force(session, entry_ref, kind, author)
+    with store.write() as conn:
         earlier = behaviour_review.reviews(conn, [entry_ref]).get(entry_ref)
         if earlier is not None:
             raise ValidationError(
