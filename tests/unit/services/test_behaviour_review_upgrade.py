@@ -4,7 +4,9 @@ must still find a row changed behind the program's back before the upgrade."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,14 +15,15 @@ from safedesk.domain.entries import Kind
 from safedesk.services import behaviour_review, integrity
 from safedesk.store import migrate
 from tests import factories
-from tests.conftest import HEAD_PASSWORD, new_school
+from tests.conftest import HEAD_PASSWORD, SchoolStore, new_school
 from tests.security import attacker
 from tests.unit.services.test_behaviour_review import SIGN_OFF, at, record_at
 
 
-def test_an_old_behaviour_file_is_upgraded_at_sign_in(
+def school_before_reviews(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[SchoolStore, str]:
+    """A school whose behaviour file is at schema 1 (before reviews), with one incident."""
     shipped = migrate.available_migrations
 
     def before_reviews(compartment: str) -> list[migrate.Migration]:
@@ -36,6 +39,29 @@ def test_an_old_behaviour_file_is_upgraded_at_sign_in(
         with head.compartments[behaviour_review.BEHAVIOUR].read() as conn:
             assert migrate.current_version(conn) == 1
         head.lock()
+    return school, ref
+
+
+def raw_behaviour_file(school: SchoolStore) -> AbstractContextManager[Any]:
+    """The behaviour file opened behind the program's back with the head's own key."""
+    root = school.paths.root
+    loot = attacker.loot((root / "keys.json").read_bytes(), "head", HEAD_PASSWORD)
+    key = attacker.opening_key(root / "behaviour.db", loot.file_keys)
+    return attacker.raw_write(root / "behaviour.db", key)
+
+
+def verify_problems(school: SchoolStore) -> list[str]:
+    head = school.sign_in()  # the shipped migrations: upgraded now, by the program
+    try:
+        return integrity.verify(head).problems
+    finally:
+        head.lock()
+
+
+def test_an_old_behaviour_file_is_upgraded_at_sign_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    school, ref = school_before_reviews(tmp_path, monkeypatch)
     head = school.sign_in()  # the shipped migrations again
     try:
         with head.compartments[behaviour_review.BEHAVIOUR].read() as conn:
@@ -52,58 +78,19 @@ def test_an_old_behaviour_file_is_upgraded_at_sign_in(
 def test_a_row_changed_before_the_upgrade_is_still_found(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-
-    shipped = migrate.available_migrations
-
-    def before_reviews(compartment: str) -> list[migrate.Migration]:
-        found = shipped(compartment)
-        return found[:1] if compartment == "behaviour" else found
-
-    with monkeypatch.context() as patch:
-        patch.setattr(migrate, "available_migrations", before_reviews)
-        school = new_school(tmp_path / "data")
-        head = school.sign_in()
-        factories.add_pupils(head)
-        ref = record_at(head, Kind.BEHAVIOUR, "2026-11-23T10:00")
-        head.lock()
-    root = school.paths.root
-    loot = attacker.loot((root / "keys.json").read_bytes(), "head", HEAD_PASSWORD)
-    key = attacker.opening_key(root / "behaviour.db", loot.file_keys)
-    with attacker.raw_write(root / "behaviour.db", key) as conn:
+    school, ref = school_before_reviews(tmp_path, monkeypatch)
+    with raw_behaviour_file(school) as conn:
         conn.execute("DROP TRIGGER behaviour_no_update")
         conn.execute("UPDATE behaviour_incident SET description = 'Nothing.'")
-    head = school.sign_in()
-    try:
-        problems = integrity.verify(head).problems
-    finally:
-        head.lock()
+    problems = verify_problems(school)
     assert any("behaviour_incident row" in p and ref in p for p in problems), problems
 
 
 def test_a_trigger_dropped_before_the_upgrade_is_not_recorded_as_the_programs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = migrate.available_migrations
-
-    def before_reviews(compartment: str) -> list[migrate.Migration]:
-        found = shipped(compartment)
-        return found[:1] if compartment == "behaviour" else found
-
-    with monkeypatch.context() as patch:
-        patch.setattr(migrate, "available_migrations", before_reviews)
-        school = new_school(tmp_path / "data")
-        head = school.sign_in()
-        factories.add_pupils(head)
-        record_at(head, Kind.BEHAVIOUR, "2026-11-23T10:00")
-        head.lock()
-    root = school.paths.root
-    loot = attacker.loot((root / "keys.json").read_bytes(), "head", HEAD_PASSWORD)
-    key = attacker.opening_key(root / "behaviour.db", loot.file_keys)
-    with attacker.raw_write(root / "behaviour.db", key) as conn:
+    school, _ref = school_before_reviews(tmp_path, monkeypatch)
+    with raw_behaviour_file(school) as conn:
         conn.execute("DROP TRIGGER behaviour_no_delete")
-    head = school.sign_in()  # upgraded now, by the program
-    try:
-        problems = integrity.verify(head).problems
-    finally:
-        head.lock()
+    problems = verify_problems(school)
     assert any("a trigger may have been dropped" in p for p in problems), problems
