@@ -107,6 +107,8 @@ class RecordView(QWidget):
         self.session = session
         self.labels = labels
         self.entry: StoredEntry | None = None
+        # The list values still in use, read once per record shown, at its first amend.
+        self._in_use: dict[str, list[tuple[str, str]]] | None = None
         back = QPushButton("← &Back")
         back.clicked.connect(self.back)
         self.body = QTextBrowser()
@@ -145,6 +147,7 @@ class RecordView(QWidget):
         """Opens (and audits opening) the record; raises if this user may not."""
         entry = records.open_record(self.session, ref)
         self.entry = entry
+        self._in_use = None
         self.body.setHtml(record_html(entry, self.labels))
         may_amend = entry.author == self.session.user.username or self.session.user.can(
             Permission.AMEND_ANY
@@ -172,7 +175,9 @@ class RecordView(QWidget):
             return
         # Only values still in use are offered (a retired one would be refused); the labels
         # of retired ones stay for showing what older records say.
-        active = lists.choices(self.session).get(field.list_name or field.name, [])
+        if self._in_use is None:
+            self._in_use = lists.choices(self.session)
+        active = self._in_use.get(field.list_name or field.name, [])
         choices = active or list(self.labels.get(field.list_name or "", {}).items())
         self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
         self.value.set_value(_editable(field, self.entry.current().get(field.name)))
