@@ -66,7 +66,10 @@ class Status(StrEnum):
         }[self]
 
 
-FieldType = Literal["text", "long_text", "choice", "datetime", "date", "bool", "id"]
+# "holds" and "body_map" are lists kept as canonical JSON text (domain.holds, domain.body_map).
+FieldType = Literal[
+    "text", "long_text", "choice", "datetime", "date", "bool", "id", "holds", "body_map"
+]
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,38 @@ class FieldSpec:
 
 
 OCCURRED_AT = FieldSpec("occurred_at", "When it happened", "datetime", True)
+
+# Fields added with analysis (behaviour schema 3, safeguarding schema 3). Records made before
+# them have no value: they count as "not recorded", and a record sealed into the inbox by an
+# older version is taken in without them.
+ADDED_FIELDS = frozenset(
+    {
+        "trigger",
+        "intervention_kind",
+        "support_after",
+        "pupil_account",
+        "more_holds",
+        "body_map",
+        "parent_letter_sent_on",
+        "la_reported_at",
+        "la_reported_to",
+    }
+)
+
+BODY_MAP = FieldSpec(
+    "body_map",
+    "Body map",
+    "body_map",
+    help="Mark where on the body each injury or mark is. Draw nothing if there are none.",
+)
+TRIGGER = FieldSpec(
+    "trigger",
+    "Trigger",
+    "choice",
+    True,
+    "triggers",
+    "What set it off, from the school's list; describe it in your own words below.",
+)
 
 CONCERN_FIELDS: tuple[FieldSpec, ...] = (
     OCCURRED_AT,
@@ -111,6 +146,7 @@ CONCERN_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("action_taken", "Action you have already taken", "long_text"),
     FieldSpec("others_told", "Who else you have told", "text"),
+    BODY_MAP,
 )
 
 BEHAVIOUR_FIELDS: tuple[FieldSpec, ...] = (
@@ -135,6 +171,7 @@ BEHAVIOUR_FIELDS: tuple[FieldSpec, ...] = (
         "Required when the bullying is prejudice-based.",
     ),
     FieldSpec("severity", "Severity", "choice", True, "severities"),
+    TRIGGER,
     FieldSpec("antecedent", "What happened before (the cause)", "long_text", True),
     FieldSpec("escalation", "What escalated it", "long_text", True),
     FieldSpec("description", "What happened", "long_text", True),
@@ -148,7 +185,8 @@ INTERVENTION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("location", "Location", "choice", True, "locations"),
     FieldSpec("staff_involved", "Staff involved", "text", True),
     FieldSpec("witnesses", "Witnesses", "text"),
-    FieldSpec("cause", "Trigger / cause", "long_text", True),
+    TRIGGER,
+    FieldSpec("cause", "What happened before (the cause)", "long_text", True),
     FieldSpec("escalation", "How it escalated", "long_text", True),
     FieldSpec("deescalation", "De-escalation tried first", "long_text", True),
     FieldSpec(
@@ -158,7 +196,28 @@ INTERVENTION_FIELDS: tuple[FieldSpec, ...] = (
         True,
         help="Risk of injury to the pupil or others, serious damage, or serious disorder.",
     ),
-    FieldSpec("restraint_type", "Type of hold", "choice", True, "restraint_types"),
+    FieldSpec(
+        "intervention_kind",
+        "Kind of intervention",
+        "choice",
+        True,
+        "intervention_kinds",
+        "Restraint with or without contact, or seclusion.",
+    ),
+    FieldSpec(
+        "restraint_type",
+        "Type of hold",
+        "choice",
+        True,
+        "restraint_types",
+        "The main hold; add any other holds used below, each with its minutes.",
+    ),
+    FieldSpec(
+        "more_holds",
+        "Other holds used",
+        "holds",
+        help="Each further hold, with how many minutes it was used.",
+    ),
     FieldSpec(
         "restraint_detail",
         "Description of the hold",
@@ -180,10 +239,42 @@ INTERVENTION_FIELDS: tuple[FieldSpec, ...] = (
         True,
         help="Write 'none' if there were none.",
     ),
+    BODY_MAP,
+    FieldSpec(
+        "support_after",
+        "Support offered to the pupil afterwards",
+        "long_text",
+        True,
+        help="For example time with a trusted adult, first aid, a quiet space, a check-in later.",
+    ),
+    FieldSpec(
+        "pupil_account",
+        "The pupil's own account",
+        "long_text",
+        help="In the pupil's own words, when they were able to give it.",
+    ),
     FieldSpec("parent_informed_at", "Parent informed at", "datetime"),
     FieldSpec("parent_informed_by", "Parent informed by", "text"),
     FieldSpec("parent_informed_how", "How the parent was informed", "text"),
-    FieldSpec("parent_not_informed_reason", "Why the parent was not informed", "long_text"),
+    FieldSpec(
+        "parent_not_informed_reason",
+        "Why the parent was not informed",
+        "long_text",
+        help="For example when telling a parent would put the pupil at risk of significant harm.",
+    ),
+    FieldSpec(
+        "parent_letter_sent_on",
+        "Letter to the parent sent on",
+        "date",
+        help="The letter the program writes from this record (Parent letter).",
+    ),
+    FieldSpec(
+        "la_reported_at",
+        "Reported to the local authority at",
+        "datetime",
+        help="When no parent can be told, report the intervention to the local authority.",
+    ),
+    FieldSpec("la_reported_to", "Reported to (local authority team and person)", "text"),
     FieldSpec("debrief", "Debrief", "long_text"),
     FieldSpec("review", "Post-incident review and changes", "long_text"),
 )

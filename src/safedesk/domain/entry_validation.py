@@ -7,7 +7,7 @@ from collections.abc import Mapping, Set
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from safedesk.domain import local_time
+from safedesk.domain import body_map, holds, local_time
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.entries import (
     FIELDS,
@@ -92,6 +92,19 @@ def field_value(
         if isinstance(raw, bool):
             return raw, None
         return None, "must be true or false"
+    if spec.type in ("holds", "body_map"):
+        # Kept as canonical JSON text, so it is stored, sealed, amended and hashed as text.
+        if spec.type == "holds":
+            holds_found, problem = holds.parse(raw, lists.get("restraint_types", set()))
+            text = holds.to_json(holds_found)
+        else:
+            marks, problem = body_map.parse(raw)
+            text = body_map.to_json(marks)
+        if problem:
+            return None, problem
+        if text is None and spec.required:
+            return None, "is required"
+        return text, None
     if is_blank(raw):
         return None, ("is required" if spec.required else None)
     if spec.type == "date":

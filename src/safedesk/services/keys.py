@@ -187,20 +187,31 @@ def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> No
 
     A row's hash includes the schema version, so an upgrade would leave every row looking
     changed. The rows that match the ledger before the upgrade are noted and hashed again
-    at the new version in the same event; a row changed behind the program's back before
-    the upgrade is not, and `verify` still finds it. A schema changed behind its back (a
-    dropped trigger) is not recorded as the program's own either."""
+    at the new version in the same event, with the rows the migrations wrote; a row changed
+    behind the program's back before the upgrade is not, and `verify` still finds it. A
+    schema changed behind its back (a dropped trigger) is not recorded as the program's own
+    either."""
     conn = store.connection()
     start = migrate.current_version(conn)
     latest = migrate.latest_version(compartment.value)
     sound: list[tuple[str, list[object]]] = []
     schema_sound = True
+    before: set[tuple[str, str]] = set()
     if 0 < start < latest:
         sound, schema_sound = _sound_before_upgrade(conn)
+        before = set(ledger.current_rows(conn))
     migrate.migrate(conn, store.path, paths.migration_backups, compartment.value)
     if start < latest:
+        # Rows the migrations themselves wrote (a new list's values, when a field became
+        # required) are the program's own, like the rows that were sound before.
+        added = [
+            (table, json.loads(pk))
+            for table, pk in ledger.current_rows(conn)
+            if (table, pk) not in before
+        ]
         store.schema_changed = schema_sound
         store.rows_to_rehash = sound
+        store.rows_migrated = added
 
 
 def _sound_before_upgrade(conn: Connection) -> tuple[list[tuple[str, list[object]]], bool]:
@@ -356,10 +367,12 @@ def record_schema_if_changed(session: Session, store: Store) -> None:
     """The schema's hash, recorded when this program has just made or changed it (only then:
     a trigger dropped behind its back must not be recorded as if it were the program's), with
     the rows that were sound before an upgrade hashed again at the new version."""
-    if store.schema_changed or store.rows_to_rehash:
+    if store.schema_changed or store.rows_to_rehash or store.rows_migrated:
         with store.write() as conn:
             for table, pk in store.rows_to_rehash:
                 ledger.touched(conn, table, pk, ledger.UPDATE)
+            for table, pk in store.rows_migrated:
+                ledger.touched(conn, table, pk)
             session.audit(
                 conn,
                 "schema.recorded" if store.schema_changed else "schema.upgraded",
@@ -370,3 +383,4 @@ def record_schema_if_changed(session: Session, store: Store) -> None:
             )
         store.schema_changed = False
         store.rows_to_rehash = []
+        store.rows_migrated = []

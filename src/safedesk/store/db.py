@@ -318,6 +318,8 @@ class Store:
         self.schema_changed = False  # set when this program migrated it (services.keys)
         # Rows sound before an upgrade, to be hashed again at the new schema version.
         self.rows_to_rehash: list[tuple[str, list[object]]] = []
+        # Rows an upgrade's migrations wrote themselves (new list values, …): new evidence.
+        self.rows_migrated: list[tuple[str, list[object]]] = []
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._registry_lock = threading.Lock()

@@ -62,6 +62,8 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "behaviour_review": ("id",),
     # safeguarding: a pupil's safeguarding status (child protection plan, …) set by the DSL
     "pupil_status": ("id",),
+    # behaviour: since when a field added by an upgrade is required on new records
+    "field_required_from": ("field",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -88,6 +90,7 @@ APPEND_ONLY = frozenset(
         "pupil_transfer_receipt",
         "behaviour_review",
         "pupil_status",
+        "field_required_from",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
