@@ -115,6 +115,7 @@ def payloads(paths: DataPaths, now: datetime, seed: int) -> list[tuple[Kind, dic
                 "location": location,
                 "behaviour_type": kind,
                 "severity": severity,
+                "trigger": "peer_conflict",
                 "antecedent": before,
                 "escalation": escalated,
                 "description": what.format(name=name),

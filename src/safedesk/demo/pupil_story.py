@@ -217,14 +217,32 @@ STORY: tuple[Scene, ...] = (
                 "deescalation": "Calm voice, offered the calm room and a choice of adult, "
                 "cleared the corridor.",
                 "reason_for_force": "Imminent risk of injury to a younger pupil.",
+                "trigger": "adult_direction",
+                "intervention_kind": "restraint_contact",
                 "restraint_type": "double_elbow",
-                "injuries_pupil": "none",
+                "injuries_pupil": "Red mark on the left forearm where {name} pulled against it.",
                 "injuries_staff": "none",
+                "support_after": "Calm room with a trusted adult, water, first aid check; "
+                "{name} chose to rejoin class after 20 minutes.",
+                "pupil_account": "{name} said the PE kit had been taken and nobody listened.",
                 "parent_informed_by": BEHAVIOUR_LEAD,
                 "parent_informed_how": "phone",
                 "debrief": "Debrief with both staff and with {name} the same afternoon.",
             },
             timedelta(minutes=40),
+            {
+                "more_holds": [{"hold": "seated_hold", "minutes": 2}],
+                "body_map": [
+                    {
+                        "side": "front",
+                        "x": 0.27,
+                        "y": 0.45,
+                        "kind": "mark",
+                        "size_mm": 30,
+                        "note": "Red mark, faded by home time",
+                    }
+                ],
+            },
         ),
         (
             Amend(

@@ -114,6 +114,18 @@ BEHAVIOUR = (
         "Parents met; friendship support group.",
     ),
 )
+TRIGGERS = (
+    "transition",
+    "unstructured_time",
+    "task_demand",
+    "peer_conflict",
+    "adult_direction",
+    "sensory",
+    "hunger_tiredness",
+    "home",
+    "not_known",
+)
+
 INTERVENTION = (
     "corridor",
     "Refused to leave the corridor and began kicking the fire door.",
@@ -223,6 +235,7 @@ def _behaviour(
         "location": location,
         "behaviour_type": kind,
         "severity": severity,
+        "trigger": rng.choice(TRIGGERS),
         "antecedent": before,
         "escalation": escalated,
         "description": what.format(name=first.known_as),
@@ -256,6 +269,9 @@ def _intervention(
         "escalation": escalation,
         "deescalation": deescalation,
         "reason_for_force": reason,
+        "trigger": rng.choice(TRIGGERS),
+        "intervention_kind": "restraint_contact",
+        "support_after": "Time in the calm room with a trusted adult; checked in at home time.",
         "restraint_type": hold,
         "injuries_pupil": "none",
         "injuries_staff": "none",

@@ -298,6 +298,7 @@ class Behaviour:
     escalation: str
     description: str
     action_taken: str
+    trigger: str = "peer_conflict"
     kind: ClassVar[Kind | None] = Kind.BEHAVIOUR
 
     def payload(self, at: datetime, upns: tuple[str, str], fill: Fill) -> Payload:
@@ -310,6 +311,7 @@ class Behaviour:
             "location": self.location,
             "behaviour_type": self.behaviour_type,
             "severity": self.severity,
+            "trigger": self.trigger,
             "antecedent": self.antecedent,
             "escalation": self.escalation,
             "description": fill(self.description),
@@ -327,6 +329,7 @@ class Intervention:
     lasted: timedelta
     texts: Mapping[str, str]  # the form's text fields
     parent_told_after: timedelta
+    lists: Mapping[str, object] = field(default_factory=dict)  # further holds, body map
     kind: ClassVar[Kind | None] = Kind.INTERVENTION
 
     def payload(self, at: datetime, upns: tuple[str, str], fill: Fill) -> Payload:
@@ -337,6 +340,7 @@ class Intervention:
             "started_at": started.isoformat(),
             "ended_at": ended.isoformat(),
             **{name: fill(text) for name, text in self.texts.items()},
+            **self.lists,
             "parent_informed_at": (ended + self.parent_told_after).isoformat(),
         }
 
