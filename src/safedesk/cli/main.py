@@ -9,9 +9,11 @@ from collections.abc import Callable, Sequence
 
 from safedesk import app_log
 from safedesk.cli import admin_commands as admin
+from safedesk.cli import analysis_commands as analysis_cli
 from safedesk.cli import chronology_commands as chronology_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
+from safedesk.cli import report_commands as report_cli
 from safedesk.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED_CHECK,
@@ -264,6 +266,39 @@ def build_parser() -> argparse.ArgumentParser:
     got.add_argument("--confirmed-by", required=True, help="who confirmed, at the new school")
     got.add_argument("--on", required=True, help="the date they confirmed")
     got.add_argument("--note")
+
+    figures = command(
+        "analysis",
+        analysis_cli.cmd_analysis,
+        "behaviour, bullying, physical-intervention and concern figures for a date range",
+        acting,
+    )
+    figures.add_argument("--from", dest="first", required=True, help="first day (inclusive)")
+    figures.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
+    figures.add_argument("--json", action="store_true", help="print the figures as JSON")
+    figures.add_argument("--year-group", help="only records naming a pupil in this year group")
+    figures.add_argument("--class", dest="class_name", help="only records naming this class")
+    figures.add_argument(
+        "--group", choices=["sen", "pp_fsm", "cla"], help="only records naming such a pupil"
+    )
+    report = commands.add_parser("report", help="the leaders' PDF reports", parents=[common])
+    reports = report.add_subparsers(dest="report", required=True, parser_class=Parser)
+    for name, handler, help_text in (
+        (
+            "governors",
+            report_cli.cmd_report_governors,
+            "the governors' termly report: anonymised figures and charts",
+        ),
+        (
+            "inspection",
+            report_cli.cmd_report_inspection,
+            "the inspection pack: referrals, the intervention and bullying logs, time to action",
+        ),
+    ):
+        one = command(name, handler, help_text, acting, under=reports)
+        one.add_argument("--from", dest="first", required=True, help="first day (inclusive)")
+        one.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
+        one.add_argument("--pdf", required=True, help=PDF_HELP)
 
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
