@@ -64,6 +64,9 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "pupil_status": ("id",),
     # behaviour: since when a field added by an upgrade is required on new records
     "field_required_from": ("field",),
+    # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
+    "behaviour_target": ("id",),
+    "behaviour_target_retired": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -91,6 +94,8 @@ APPEND_ONLY = frozenset(
         "behaviour_review",
         "pupil_status",
         "field_required_from",
+        "behaviour_target",
+        "behaviour_target_retired",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
