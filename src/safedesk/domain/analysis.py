@@ -5,10 +5,16 @@ made before a field existed. ``to_json`` is the `safedesk-admin analysis --json`
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from safedesk.domain.holds import holds_used
+from safedesk.domain.local_time import to_local
 
 NOT_RECORDED = "not_recorded"
 
@@ -36,6 +42,19 @@ class Filters:
     year_group: str | None = None
     class_name: str | None = None
     group: PupilGroup | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def previous_first_day(self) -> date:
+        """The start of the same number of days just before the range (the trend's base)."""
+        return self.first_day - timedelta(days=self.days)
+
+    @property
+    def pupil_filtered(self) -> bool:
+        return bool(self.year_group or self.class_name or self.group)
 
 
 @dataclass(frozen=True)
@@ -169,3 +188,377 @@ class Analysis:
                 "by_term": c.by_term,
             }
         return out
+
+
+# --- The computation: plain rows in (current values, amendments applied), figures out. ---
+
+# What people write in an injuries box when there was no injury. Anything else counts as an
+# injury: the text lower-cased, its spaces collapsed and its full stops dropped, is one of
+# these, or blank, for "no injury". The one rule, used by every figure and report.
+NO_INJURY = frozenset(
+    {"", "none", "no", "nil", "n/a", "na", "no injury", "no injuries", "not injured", "none seen"}
+)
+# The MIS code for "no special educational need" (the import stores it as None already).
+_NO_SEN = frozenset({"", "n", "no", "none"})
+REPEAT_THRESHOLD = 3  # records as instigator in the range that make a pupil a repeat pupil
+
+
+def is_injury(text: str | None) -> bool:
+    """Whether an injuries box records an injury (see NO_INJURY)."""
+    words = " ".join((text or "").lower().replace(".", " ").split())
+    return words not in NO_INJURY
+
+
+def has_sen(sen: str | None) -> bool:
+    """SEN support or an EHCP in the MIS (its code N, "none", means no SEN)."""
+    return (sen or "").strip().lower() not in _NO_SEN
+
+
+@dataclass(frozen=True)
+class PupilFacts:
+    """A pupil as the school file has them now (the MIS's current year group and class)."""
+
+    upn: str
+    name: str
+    year_group: str | None = None
+    class_name: str | None = None
+    sen: bool = False
+    fsm: bool = False
+    cla: bool = False
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """A behaviour incident's analysed fields, as they stand after amendments."""
+
+    occurred_at: datetime  # aware
+    location: str | None
+    behaviour_type: str | None
+    bullying_type: str | None
+    prejudice_type: str | None
+    severity: str | None
+    trigger: str | None  # None: recorded before the field existed
+    pupils: tuple[tuple[str, str | None], ...]  # (UPN, role)
+
+
+@dataclass(frozen=True)
+class InterventionRow:
+    """A physical intervention's analysed fields, as they stand after amendments."""
+
+    started_at: datetime  # aware
+    ended_at: datetime
+    trigger: str | None
+    intervention_kind: str | None
+    restraint_type: str | None
+    more_holds: str | None  # canonical JSON text (domain.holds)
+    injuries_pupil: str | None
+    injuries_staff: str | None
+    parent_informed_at: datetime | None
+    pupils: tuple[str, ...]  # UPNs
+
+
+@dataclass(frozen=True)
+class ConcernRow:
+    occurred_at: datetime  # aware
+    category: str | None
+    urgency: str | None
+    pupils: tuple[str, ...]
+
+
+def term_name(first_day: date) -> str:
+    """A term as schools name it, from its first day: "Autumn 2026", "Spring 2027" (terms
+    starting August to December are autumn, January to March spring, April to July summer;
+    half-terms entered separately share their term's name)."""
+    if first_day.month >= 8:
+        season = "Autumn"
+    elif first_day.month <= 3:
+        season = "Spring"
+    else:
+        season = "Summer"
+    return f"{season} {first_day.year}"
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_key(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _week_keys(first: date, last: date) -> dict[str, int]:
+    return {week_key(day): 0 for day in _days(first, last)}
+
+
+def _month_keys(first: date, last: date) -> dict[str, int]:
+    found: dict[str, int] = {}
+    day = first.replace(day=1)
+    while day <= last:
+        found[month_key(day)] = 0
+        day = (day + timedelta(days=32)).replace(day=1)
+    return found
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The calendar's terms that meet the range, by name (a day in none counts in none)."""
+
+    terms: tuple[tuple[date, date, str], ...]
+
+    @classmethod
+    def meeting(cls, terms: Iterable[tuple[date, date]], first: date, last: date) -> _Terms:
+        return cls(
+            tuple((a, b, term_name(a)) for a, b in sorted(terms) if a <= last and b >= first)
+        )
+
+    def keys(self) -> dict[str, int]:
+        return {name: 0 for _, _, name in self.terms}
+
+    def name(self, day: date) -> str | None:
+        return next((name for a, b, name in self.terms if a <= day <= b), None)
+
+
+def _ordered(counts: Counter[str]) -> dict[str, int]:
+    """Most first, then by value; "not recorded" last."""
+    found = sorted(
+        ((k, n) for k, n in counts.items() if k != NOT_RECORDED), key=lambda kn: (-kn[1], kn[0])
+    )
+    if NOT_RECORDED in counts:
+        found.append((NOT_RECORDED, counts[NOT_RECORDED]))
+    return dict(found)
+
+
+def _year_order(key: str) -> tuple[int, int, str]:
+    """Nursery and Reception first, then years 1, 2, … 13 in number order; unknown last."""
+    if key == NOT_RECORDED:
+        return (2, 0, key)
+    digits = "".join(ch for ch in key if ch.isdigit())
+    if key.isdigit() or (digits and key.lower().startswith("y")):
+        return (1, int(digits), key)
+    return (0, 0, key)
+
+
+def _by_year(counts: Counter[str]) -> dict[str, int]:
+    return {k: counts[k] for k in sorted(counts, key=_year_order)}
+
+
+class _Pupils:
+    """Which pupils match the filters, and what the MIS says of each."""
+
+    def __init__(self, pupils: Mapping[str, PupilFacts], filters: Filters) -> None:
+        self.facts = pupils
+        self.filters = filters
+
+    def matches(self, upn: str) -> bool:
+        f = self.filters
+        p = self.facts.get(upn)
+        if p is None:
+            return not f.pupil_filtered
+        if f.year_group is not None and (p.year_group or "") != f.year_group:
+            return False
+        if f.class_name is not None and (p.class_name or "") != f.class_name:
+            return False
+        if f.group is PupilGroup.SEN and not p.sen:
+            return False
+        if f.group is PupilGroup.PP_FSM and not p.fsm:
+            return False
+        return not (f.group is PupilGroup.CLA and not p.cla)
+
+    def any_match(self, upns: Iterable[str]) -> bool:
+        if not self.filters.pupil_filtered:
+            return True
+        return any(self.matches(upn) for upn in upns)
+
+    def repeat(self, upn: str, count: int) -> RepeatPupil:
+        p = self.facts.get(upn)
+        if p is None:
+            return RepeatPupil(upn, upn, "", count)
+        return RepeatPupil(upn, p.name, p.year_group or "", count)
+
+
+def _key(value: str | None) -> str:
+    return value if value else NOT_RECORDED
+
+
+def _ranked(counts: Counter[str], pupils: _Pupils, least: int) -> list[RepeatPupil]:
+    found = [pupils.repeat(upn, n) for upn, n in counts.items() if n >= least]
+    return sorted(found, key=lambda p: (-p.count, p.name, p.upn))
+
+
+def _behaviour(
+    rows: Sequence[IncidentRow], filters: Filters, pupils: _Pupils, terms: _Terms
+) -> tuple[BehaviourFigures, BullyingFigures]:
+    """Counted once per record, except by year group and class: a record counts once for each
+    year group (class) in which it names an instigator, or, when it names none as instigator,
+    in which it names any pupil; pupils the MIS gives no year group (class) count as "not
+    recorded". Year group and class are the MIS's current ones."""
+    first, last = filters.first_day, filters.last_day
+    figures = BehaviourFigures(
+        by_weekday={str(d): 0 for d in range(1, 8)},
+        by_hour={str(h): 0 for h in range(24)},
+        by_week=_week_keys(first, last),
+        by_month=_month_keys(first, last),
+        by_term=terms.keys(),
+    )
+    bullying = BullyingFigures()
+    counts: dict[str, Counter[str]] = {
+        name: Counter()
+        for name in ("type", "location", "trigger", "severity", "year", "class", "bully", "prej")
+    }
+    instigated: Counter[str] = Counter()
+    previous_first = filters.previous_first_day
+    for row in rows:
+        local = to_local(row.occurred_at)
+        day = local.date()
+        if day < previous_first or day > last:
+            continue
+        if not pupils.any_match(upn for upn, _ in row.pupils):
+            continue
+        if day < first:
+            figures.previous_total += 1
+            continue
+        figures.total += 1
+        counts["type"][_key(row.behaviour_type)] += 1
+        counts["location"][_key(row.location)] += 1
+        counts["trigger"][_key(row.trigger)] += 1
+        counts["severity"][_key(row.severity)] += 1
+        figures.by_weekday[str(day.isoweekday())] += 1
+        figures.by_hour[str(local.hour)] += 1
+        figures.by_week[week_key(day)] += 1
+        figures.by_month[month_key(day)] += 1
+        if (term := terms.name(day)) is not None:
+            figures.by_term[term] += 1
+        instigators = [upn for upn, role in row.pupils if role == "instigator"]
+        for upn in instigators:
+            instigated[upn] += 1
+        named = instigators or [upn for upn, _ in row.pupils]
+        facts = [pupils.facts.get(upn) for upn in named]
+        for year in {_key(p.year_group if p else None) for p in facts}:
+            counts["year"][year] += 1
+        for class_name in {_key(p.class_name if p else None) for p in facts}:
+            counts["class"][class_name] += 1
+        if row.behaviour_type == "bullying":
+            bullying.total += 1
+            counts["bully"][_key(row.bullying_type)] += 1
+            if row.bullying_type == "prejudice" or row.prejudice_type:
+                counts["prej"][_key(row.prejudice_type)] += 1
+    figures.by_type = _ordered(counts["type"])
+    figures.by_location = _ordered(counts["location"])
+    figures.by_trigger = _ordered(counts["trigger"])
+    figures.by_severity = _ordered(counts["severity"])
+    figures.by_year_group = _by_year(counts["year"])
+    figures.by_class = _ordered(counts["class"])
+    figures.repeat_pupils = _ranked(instigated, pupils, REPEAT_THRESHOLD)
+    bullying.by_type = _ordered(counts["bully"])
+    bullying.by_prejudice = _ordered(counts["prej"])
+    return figures, bullying
+
+
+def minutes_between(started: datetime, ended: datetime) -> int:
+    """Whole minutes from start to end (stored in UTC: across a clock change too)."""
+    return max(round((ended - started).total_seconds() / 60), 0)
+
+
+def _interventions(
+    rows: Sequence[InterventionRow], filters: Filters, pupils: _Pupils
+) -> InterventionFigures:
+    """Minutes are end minus start, as amended. A hold counts once per record it is used on
+    (the main hold and each further hold). Injuries: see ``is_injury``. Parents informed the
+    same day: on the school-local day the intervention started."""
+    first, last = filters.first_day, filters.last_day
+    figures = InterventionFigures(by_week=_week_keys(first, last))
+    holds: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    triggers: Counter[str] = Counter()
+    per_pupil: Counter[str] = Counter()
+    minutes: list[int] = []
+    previous_first = filters.previous_first_day
+    for row in rows:
+        day = to_local(row.started_at).date()
+        if day < previous_first or day > last or not pupils.any_match(row.pupils):
+            continue
+        if day < first:
+            figures.previous_total += 1
+            continue
+        figures.total += 1
+        minutes.append(minutes_between(row.started_at, row.ended_at))
+        holds.update(holds_used(row.restraint_type, row.more_holds))
+        kinds[_key(row.intervention_kind)] += 1
+        triggers[_key(row.trigger)] += 1
+        figures.with_injury_pupil += is_injury(row.injuries_pupil)
+        figures.with_injury_staff += is_injury(row.injuries_staff)
+        informed = row.parent_informed_at
+        same_day = informed is not None and to_local(informed).date() == day
+        figures.parent_informed_same_day += same_day
+        figures.by_week[week_key(day)] += 1
+        per_pupil.update(set(row.pupils))
+    figures.pupils = len(per_pupil)
+    figures.pupils_with_sen = sum(
+        1 for upn in per_pupil if (p := pupils.facts.get(upn)) is not None and p.sen
+    )
+    figures.minutes_total = sum(minutes)
+    figures.minutes_median = float(statistics.median(minutes)) if minutes else None
+    figures.by_hold = _ordered(holds)
+    figures.by_kind = _ordered(kinds)
+    figures.by_trigger = _ordered(triggers)
+    figures.by_pupil = _ranked(per_pupil, pupils, 1)
+    return figures
+
+
+def _concerns(
+    rows: Sequence[ConcernRow], filters: Filters, pupils: _Pupils, terms: _Terms
+) -> ConcernFigures:
+    first, last = filters.first_day, filters.last_day
+    figures = ConcernFigures(by_term=terms.keys())
+    categories: Counter[str] = Counter()
+    urgencies: Counter[str] = Counter()
+    previous_first = filters.previous_first_day
+    for row in rows:
+        day = to_local(row.occurred_at).date()
+        if day < previous_first or day > last or not pupils.any_match(row.pupils):
+            continue
+        if day < first:
+            figures.previous_total += 1
+            continue
+        figures.total += 1
+        categories[_key(row.category)] += 1
+        urgencies[_key(row.urgency)] += 1
+        if (term := terms.name(day)) is not None:
+            figures.by_term[term] += 1
+    figures.by_category = _ordered(categories)
+    figures.by_urgency = _ordered(urgencies)
+    return figures
+
+
+def compute(
+    filters: Filters,
+    pupils: Mapping[str, PupilFacts],
+    terms: Iterable[tuple[date, date]] = (),
+    *,
+    incidents: Sequence[IncidentRow] | None = None,
+    interventions: Sequence[InterventionRow] | None = None,
+    concerns: Sequence[ConcernRow] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> Analysis:
+    """Every figure for ``filters``' range from rows covering it and the period before it
+    (rows outside both are ignored). A section whose rows are None is not for this reader.
+    Days are the school's local days; a record counts when it names at least one pupil who
+    matches every pupil filter given."""
+    who = _Pupils(pupils, filters)
+    named_terms = _Terms.meeting(terms, filters.first_day, filters.last_day)
+    analysis = Analysis(filters, labels={k: dict(v) for k, v in (labels or {}).items()})
+    if incidents is not None:
+        analysis.behaviour, analysis.bullying = _behaviour(incidents, filters, who, named_terms)
+    if interventions is not None:
+        analysis.interventions = _interventions(interventions, filters, who)
+    if concerns is not None:
+        analysis.concerns = _concerns(concerns, filters, who, named_terms)
+    return analysis
