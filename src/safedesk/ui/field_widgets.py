@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from safedesk.domain import local_time
 from safedesk.domain.entries import FieldSpec
 from safedesk.domain.formatting import TIME_FORMAT, date_text
+from safedesk.ui.body_map_widget import BodyMapEditor
+from safedesk.ui.holds_widget import HoldsEditor
 
 # An optional date shows this (Qt's "special value") until a day is chosen.
 
@@ -215,6 +217,11 @@ class YesNo(QWidget):
             (self.yes if answer else self.no).setChecked(True)
 
 
+def list_for(spec: FieldSpec) -> str:
+    """The school list a field's box offers: its own, or the holds for further holds."""
+    return spec.list_name or ("restraint_types" if spec.type == "holds" else spec.name)
+
+
 class FieldInput(QWidget):
     """A field's editor with its counter (long text) and its error line."""
 
@@ -267,6 +274,14 @@ class FieldInput(QWidget):
         self.setFocusProxy(self.editor)
 
     def _make_editor(self, spec: FieldSpec, choices: list[tuple[str, str]]) -> QWidget:
+        if spec.type == "holds":
+            holds = HoldsEditor(spec.label, choices)
+            holds.changed.connect(self.changed)
+            return holds
+        if spec.type == "body_map":
+            marks = BodyMapEditor(spec.label)
+            marks.changed.connect(self.changed)
+            return marks
         if spec.type == "datetime":
             # Empty until typed. What is typed is the school's wall-clock time, kept as typed:
             # 01:30 on the morning the clocks go forward stays 01:30 and is refused in plain
@@ -334,7 +349,7 @@ class FieldInput(QWidget):
     def problem(self) -> str | None:
         """What the box itself can tell is wrong as it is typed (a half-typed time, a yes/no
         not answered), before any rule of the record is checked."""
-        if isinstance(self.editor, WhenBox | DayBox):
+        if isinstance(self.editor, WhenBox | DayBox | HoldsEditor):
             return self.editor.problem()
         if isinstance(self.editor, YesNo) and self.editor.answer() is None:
             return UNANSWERED
@@ -346,6 +361,8 @@ class FieldInput(QWidget):
 
     def value(self) -> Any:
         editor = self.editor
+        if isinstance(editor, HoldsEditor | BodyMapEditor):
+            return editor.value()
         if isinstance(editor, DayBox):
             day = editor.day()
             return day.isoformat() if day else editor.text().strip()
@@ -368,7 +385,9 @@ class FieldInput(QWidget):
 
     def set_value(self, value: Any) -> None:
         editor = self.editor
-        if isinstance(editor, DayBox):
+        if isinstance(editor, HoldsEditor | BodyMapEditor):
+            editor.set_value(value)
+        elif isinstance(editor, DayBox):
             try:
                 editor.set_day(date.fromisoformat(str(value)[:10]) if value else None)
             except ValueError:

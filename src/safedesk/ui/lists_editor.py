@@ -32,6 +32,8 @@ LIST_TITLES = {
     "prejudice_types": "Types of prejudice",
     "severities": "Severities",
     "restraint_types": "Types of hold or restraint",
+    "triggers": "What set it off (triggers)",
+    "intervention_kinds": "Kinds of restrictive intervention",
     "urgencies": "Urgencies",
     "pupil_roles": "Pupils' parts in an incident",
 }

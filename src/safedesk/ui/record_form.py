@@ -24,11 +24,13 @@ from safedesk.domain.entry_validation import validate_new_entry
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, minutes_text
 from safedesk.domain.people import Pupil
+from safedesk.domain.pupil_status import mis_flags
 from safedesk.services import drafts, records
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import report_failure, user_message
-from safedesk.ui.field_widgets import FieldInput
+from safedesk.ui.field_widgets import FieldInput, list_for
+from safedesk.ui.holds_widget import HoldsEditor
 from safedesk.ui.pupil_picker import PupilPicker
 
 DRAFT_EVERY_MS = 3000
@@ -91,6 +93,16 @@ class RecordForm(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.picker)
         box.addWidget(self.picker_error)
+        # What the MIS says of the pupil's needs, beside the pupil (the 2025 guidance asks
+        # whether a pupil restrained has SEN or an EHCP).
+        self._pupils = {p.upn: p for p in pupils}
+        self.sen = QLabel()
+        self.sen.setObjectName("Note")
+        self.sen.setAccessibleName("SEN or EHCP, from the school's MIS")
+        self.sen.setWordWrap(True)
+        self.sen.hide()
+        if single:
+            box.addWidget(self.sen)
         form.addRow(self._label("Pupil *" if single else "Pupils *"), picker_box)
         self.picker.changed.connect(self._changed)
 
@@ -101,7 +113,7 @@ class RecordForm(QWidget):
                 self.parent_informed = FieldInput(INFORMED_QUESTION, [], yes_no=True)
                 self.parent_informed.changed.connect(self._changed)
                 form.addRow(self._label(INFORMED_QUESTION.label + " *"), self.parent_informed)
-            field = FieldInput(spec, choices.get(spec.list_name or "", []), yes_no=True)
+            field = FieldInput(spec, choices.get(list_for(spec), []), yes_no=True)
             field.changed.connect(self._changed)
             self.inputs[spec.name] = field
             # A yes/no answer of the record is asked for, as every other answer is.
@@ -219,8 +231,24 @@ class RecordForm(QWidget):
         self._dirty = True
         self._update_visibility()
         self._show_length()
+        self._show_sen()
         if self._checked:
             self.check(focus=False)
+
+    def _show_sen(self) -> None:
+        """SEN support, EHCP or none recorded, for the pupil chosen on an intervention."""
+        if self.kind is not Kind.INTERVENTION:
+            return
+        upns = self.picker.upns()
+        pupil = self._pupils.get(upns[0]) if upns else None
+        if pupil is None:
+            shown = ""
+        else:
+            needs = mis_flags(pupil.details)[0] if pupil.details.sen else "none recorded"
+            shown = f"SEN or EHCP (from the school's MIS): {needs}"
+        _set_text(self.sen, shown)
+        if self.sen.isHidden() == bool(shown):
+            self.sen.setVisible(bool(shown))
 
     def _moment(self, name: str) -> datetime | None:
         """A time field as a real moment (None until it is a whole time that happened)."""
@@ -240,11 +268,15 @@ class RecordForm(QWidget):
         started, ended = self._moment("started_at"), self._moment("ended_at")
         ended_field = self.inputs["ended_at"]
         backwards = started is not None and ended is not None and ended < started
+        holds = self.inputs["more_holds"].editor if "more_holds" in self.inputs else None
+        total = holds.total_minutes() if isinstance(holds, HoldsEditor) else 0
+        beside = f"other holds: {minutes_text(total)} in all" if total else ""
         if started is None or ended is None or backwards:
-            _set_text(self.duration, "")
+            _set_text(self.duration, beside.capitalize())
         else:
             minutes = int((ended - started).total_seconds() // 60)
-            _set_text(self.duration, minutes_text(minutes) if minutes else "Less than a minute")
+            length = minutes_text(minutes) if minutes else "Less than a minute"
+            _set_text(self.duration, f"{length}; {beside}" if beside else length)
         if backwards:
             ended_field.show_error(BEFORE_START)
         elif (
@@ -369,6 +401,7 @@ class RecordForm(QWidget):
         self.status.setText("")
         self._update_visibility()
         self._show_length()
+        self._show_sen()
         self._dirty = False
 
     # --- drafts ----------------------------------------------------------------------------
@@ -400,6 +433,7 @@ class RecordForm(QWidget):
                 field.set_value(content[name])
         self._update_visibility()
         self._show_length()
+        self._show_sen()
         self._dirty = False
         self.status.setText("Your unfinished draft has been brought back.")
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,24 +23,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.domain import local_time
-from safedesk.domain.entries import FIELDS, FieldSpec, StoredEntry, spec
-from safedesk.domain.formatting import moment_text, rich
+from safedesk.domain import body_map, body_outline, holds, local_time
+from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
+from safedesk.domain.formatting import date_text, minutes_text, moment_text, rich
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, lists, records
 from safedesk.services.session import Session
+from safedesk.ui import tasks
+from safedesk.ui.body_map_widget import render_image
 from safedesk.ui.errors import user_message
-from safedesk.ui.field_widgets import FieldInput
+from safedesk.ui.field_widgets import FieldInput, list_for
 
 
-def _show(value: str | None, field_type: str) -> str:
+def _show(
+    value: str | None, field_type: str, labels: dict[str, dict[str, str]] | None = None
+) -> str:
     if value is None or value == "":
         return "—"
     if field_type == "datetime":
         return moment_text(datetime.fromisoformat(value))
+    if field_type == "date":
+        return date_text(datetime.fromisoformat(value).date())
     if field_type == "bool":
         return "Yes" if value == "true" else "No"
+    if field_type == "holds":
+        return holds_words(value, (labels or {}).get("restraint_types", {}))
+    if field_type == "body_map":
+        marks = body_map.from_text(value)
+        return "; ".join(f"{n}. {body_outline.mark_words(m)}" for n, m in enumerate(marks, start=1))
     return value
+
+
+def holds_words(stored: str, names: dict[str, str]) -> str:
+    """Further holds as people read them: "Seated hold, 3 minutes; …"."""
+    return "; ".join(
+        f"{names.get(h.hold, h.hold)}, {minutes_text(h.minutes)}" for h in holds.from_text(stored)
+    )
+
+
+def body_map_html(stored: str) -> str:
+    """A body map drawn (read-only) with its marks listed under it, numbered as drawn."""
+    marks = body_map.from_text(stored)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    render_image(marks, 200).save(buffer, b"PNG")
+    picture = bytes(data.toBase64().data()).decode()
+    listed = "".join(f"<li>{rich(body_outline.mark_words(m))}</li>" for m in marks)
+    return f'<img src="data:image/png;base64,{picture}" alt="Body map"><ol>{listed}</ol>'
 
 
 def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
@@ -49,11 +83,11 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
     rows = [f"<tr><th align=left>Pupils</th><td>{pupils}</td></tr>"]
     for field in FIELDS[entry.kind]:
         value = current.get(field.name)
-        shown = _show(value, field.type)
+        shown = _show(value, field.type, labels)
         if field.list_name and value:
             shown = labels.get(field.list_name, {}).get(value, value)
         note = " <i>(amended)</i>" if field.name in amended else ""
-        text = rich(shown)
+        text = body_map_html(value) if field.type == "body_map" and value else rich(shown)
         rows.append(
             f"<tr><th align=left valign=top>{escape(field.label)}</th><td>{text}{note}</td></tr>"
         )
@@ -74,7 +108,8 @@ def record_html(entry: StoredEntry, labels: dict[str, dict[str, str]]) -> str:
             when = moment_text(a.at)
             html.append(
                 f"<li><b>{escape(amended_spec.label if amended_spec else a.field)}</b>: "
-                f"“{escape(_show(a.old_value, kind))}” → “{escape(_show(a.new_value, kind))}”"
+                f"“{escape(_show(a.old_value, kind, labels))}” → "
+                f"“{escape(_show(a.new_value, kind, labels))}”"
                 f"<br>Reason: {rich(a.reason)} — {escape(a.author)}, {when}</li>"
             )
         html.append("</ol>")
@@ -111,6 +146,21 @@ class RecordView(QWidget):
         self._in_use: dict[str, list[tuple[str, str]]] | None = None
         back = QPushButton("← &Back")
         back.clicked.connect(self.back)
+        # The letter to the parent after a physical intervention (what the 2025 guidance says
+        # they must be told), written off the UI thread as the chronology's PDF is.
+        self.letter_button = QPushButton("Parent &letter (PDF)…")
+        self.letter_button.setToolTip(
+            "Save a letter to the parent or carer saying when, where and how long, the kind "
+            "and degree of force, injuries and why"
+        )
+        self.letter_button.clicked.connect(self.choose_letter_file)
+        self.letter_button.hide()
+        self.letter_status = QLabel()
+        self.letter_status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addWidget(self.letter_button)
+        top.addWidget(self.letter_status, 1)
         self.body = QTextBrowser()
         self.amend_box = QGroupBox("Correct this record (an amendment; the original is kept)")
         self.field = QComboBox()
@@ -139,7 +189,7 @@ class RecordView(QWidget):
         form.addRow(self.amend_button, self.message)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(top)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.amend_box)
 
@@ -153,6 +203,10 @@ class RecordView(QWidget):
             Permission.AMEND_ANY
         )
         self.amend_box.setVisible(may_amend)
+        # Whoever may open the record may have its letter; the service checks again.
+        self.letter_button.setVisible(entry.kind is Kind.INTERVENTION)
+        self.letter_button.setEnabled(True)
+        self.letter_status.clear()
         self.field.blockSignals(True)
         self.field.clear()
         for field in FIELDS[entry.kind]:
@@ -177,8 +231,8 @@ class RecordView(QWidget):
         # of retired ones stay for showing what older records say.
         if self._in_use is None:
             self._in_use = lists.choices(self.session)
-        active = self._in_use.get(field.list_name or field.name, [])
-        choices = active or list(self.labels.get(field.list_name or "", {}).items())
+        active = self._in_use.get(list_for(field), [])
+        choices = active or list(self.labels.get(list_for(field), {}).items())
         self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
         self.value.set_value(_editable(field, self.entry.current().get(field.name)))
         self.value_layout.addWidget(self.value)
@@ -212,3 +266,39 @@ class RecordView(QWidget):
             return
         self.show_entry(self.entry.ref)
         self.message.setText("Amended. The original value is kept and shown above.")
+
+    # --- the parent letter ------------------------------------------------------------------
+
+    def choose_letter_file(self) -> None:
+        if self.entry is None:
+            return
+        suggested = Path.home() / f"Parent letter {self.entry.ref}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the letter to the parent as", str(suggested), "PDF (*.pdf)"
+        )
+        if path:
+            self.write_letter(Path(path))
+
+    def write_letter(self, target: Path) -> None:
+        """Writes the letter off the UI thread; says where it went, or why not."""
+        if self.entry is None:
+            return
+        # Built by the new-fields work (services.parent_letter); looked up when asked for.
+        try:
+            letters = importlib.import_module("safedesk.services.parent_letter")
+        except ImportError:
+            self.letter_status.setText("The parent letter is not available in this version.")
+            return
+        self.letter_button.setEnabled(False)
+        self.letter_status.setText("Writing the letter…")
+        tasks.run(letters.write_parent_letter, self.session, self.entry.ref, target).on_success(
+            lambda _result: self._letter_done(target)
+        ).on_error(self._letter_failed)
+
+    def _letter_done(self, target: Path) -> None:
+        self.letter_button.setEnabled(True)
+        self.letter_status.setText(f"Saved the letter to the parent as {target}.")
+
+    def _letter_failed(self, exc: BaseException) -> None:
+        self.letter_button.setEnabled(True)
+        self.letter_status.setText("Letter not saved: " + user_message(exc))
