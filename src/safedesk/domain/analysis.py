@@ -470,9 +470,11 @@ def minutes_between(started: datetime, ended: datetime) -> int:
 def _interventions(
     rows: Sequence[InterventionRow], filters: Filters, pupils: _Pupils
 ) -> InterventionFigures:
-    """Minutes are end minus start, as amended. A hold counts once per record it is used on
-    (the main hold and each further hold). Injuries: see ``is_injury``. Parents informed the
-    same day: on the school-local day the intervention started."""
+    """Minutes are end minus start, as amended. Holds count each use: the main hold
+    (`restraint_type`) and each further hold, so a hold used twice on one record counts
+    twice. Distinct pupils with SEN are those the MIS gives SEN support or an EHCP. Injuries:
+    see ``is_injury``. Parents informed the same day: on the school-local day the
+    intervention started."""
     first, last = filters.first_day, filters.last_day
     figures = InterventionFigures(by_week=_week_keys(first, last))
     holds: Counter[str] = Counter()
