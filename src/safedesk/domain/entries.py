@@ -260,7 +260,10 @@ INTERVENTION_FIELDS: tuple[FieldSpec, ...] = (
         "parent_not_informed_reason",
         "Why the parent was not informed",
         "long_text",
-        help="For example when telling a parent would put the pupil at risk of significant harm.",
+        help=(
+            "For example when telling a parent would put the pupil at risk of significant harm. "
+            "When no parent can be told, record the report to the local authority below."
+        ),
     ),
     FieldSpec(
         "parent_letter_sent_on",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Set
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from safedesk.domain import body_map, holds, local_time
 from safedesk.domain import upn as upn_rules
 from safedesk.domain.entries import (
+    ADDED_FIELDS,
     FIELDS,
     EntryPupil,
     FieldSpec,
@@ -22,6 +25,7 @@ from safedesk.domain.entries import (
     spec as find_spec,
 )
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import minutes_text
 from safedesk.domain.text import is_blank, text_problem
 
 # Clocks on two PCs disagree a little; minutes ahead is a typo or a wrong date, not drift.
@@ -150,8 +154,22 @@ def cross_field_problems(kind: Kind, values: Mapping[str, object]) -> dict[str, 
         started, ended = values.get("started_at"), values.get("ended_at")
         if isinstance(started, datetime) and isinstance(ended, datetime) and ended < started:
             problems["ended_at"] = "is before the start"
-        if values.get("restraint_type") == "other" and is_blank(values.get("restraint_detail")):
-            problems["restraint_detail"] = "is required when the hold is 'other'"
+        more = _holds_in(values.get("more_holds"))
+        if is_blank(values.get("restraint_detail")):
+            if values.get("restraint_type") == "other":
+                problems["restraint_detail"] = "is required when the hold is 'other'"
+            elif any(h.hold == "other" for h in more):
+                problems["restraint_detail"] = "is required when another hold is 'other'"
+        if more and isinstance(started, datetime) and isinstance(ended, datetime):
+            seconds = (ended - started).total_seconds()
+            length = math.ceil(seconds / 60)
+            total = sum(h.minutes for h in more)
+            if ended >= started and total * 60 > seconds:
+                problems["more_holds"] = (
+                    f"add up to {minutes_text(total)}, longer than the intervention itself "
+                    f"({minutes_text(length)}, from its start to its end)"
+                )
+        problems.update(_local_authority_problems(values))
         informed = ("parent_informed_at", "parent_informed_by", "parent_informed_how")
         gave_informed = [f for f in informed if not is_blank(values.get(f))]
         if len(gave_informed) != len(informed) and is_blank(
@@ -164,6 +182,44 @@ def cross_field_problems(kind: Kind, values: Mapping[str, object]) -> dict[str, 
                     # Named by the label people see, never the field's name in the JSON.
                     problems[name] = f"is required (or fill in “{reason.label}”)"
     return problems
+
+
+def _holds_in(value: object) -> tuple[holds.Hold, ...]:
+    """The further holds in a value already checked (canonical text), none if unreadable."""
+    if not isinstance(value, str):
+        return ()
+    try:
+        return holds.from_text(value)
+    except (ValueError, KeyError, TypeError):
+        return ()
+
+
+def _local_authority_problems(values: Mapping[str, object]) -> dict[str, str]:
+    """When and to whom the local authority was told: one is no use without the other."""
+    at = find_spec(Kind.INTERVENTION, "la_reported_at")
+    to = find_spec(Kind.INTERVENTION, "la_reported_to")
+    assert at is not None
+    assert to is not None
+    gave_at, gave_to = not is_blank(values.get(at.name)), not is_blank(values.get(to.name))
+    if gave_at and not gave_to:
+        return {to.name: f"is required when “{at.label}” is given"}
+    if gave_to and not gave_at:
+        return {at.name: f"is required when “{to.label}” is given"}
+    return {}
+
+
+def _required_now(
+    spec: FieldSpec, required_since: Mapping[str, datetime] | None, recorded_at: datetime
+) -> FieldSpec:
+    """The field as it applies to a record recorded at ``recorded_at``: a field added by an
+    upgrade is required only on records recorded since it became required in that file
+    (``required_since``: field name -> since when; None: every field applies in full)."""
+    if not spec.required or spec.name not in ADDED_FIELDS or required_since is None:
+        return spec
+    since = required_since.get(spec.name)
+    if since is not None and recorded_at >= since:
+        return spec
+    return replace(spec, required=False)
 
 
 def _pupils(kind: Kind, payload: Mapping[str, Any]) -> tuple[list[EntryPupil], dict[str, str]]:
@@ -209,9 +265,18 @@ def _pupils(kind: Kind, payload: Mapping[str, Any]) -> tuple[list[EntryPupil], d
 
 
 def validate_new_entry(
-    kind: Kind, payload: Mapping[str, Any], *, lists: Lists, now: datetime
+    kind: Kind,
+    payload: Mapping[str, Any],
+    *,
+    lists: Lists,
+    now: datetime,
+    required_since: Mapping[str, datetime] | None = None,
 ) -> NewEntry:
-    """A NewEntry, or ValidationError listing every problem keyed by field name."""
+    """A NewEntry, or ValidationError listing every problem keyed by field name.
+
+    ``now`` is when it is recorded. ``required_since`` (from the compartment's
+    ``field_required_from``, when a record sealed earlier is taken in) relaxes the fields an
+    upgrade added for records recorded before they became required; None requires them."""
     if not isinstance(payload, Mapping):
         raise ValidationError({"record": "must be a JSON object"})
     specs = FIELDS[kind]
@@ -223,7 +288,8 @@ def validate_new_entry(
     problems.update(pupil_problems)
     values: dict[str, object] = {}
     for spec in specs:
-        value, problem = field_value(spec, payload.get(spec.name), lists, now)
+        applies = _required_now(spec, required_since, now)
+        value, problem = field_value(applies, payload.get(spec.name), lists, now)
         if problem:
             problems[spec.name] = problem
         else:

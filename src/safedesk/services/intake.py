@@ -318,7 +318,15 @@ def _apply(
     recorded_at = datetime.fromisoformat(item.recorded_at)
     if item.op == "amend":
         return _apply_amendment(conn, kind, item, values, recorded_at)
-    entry = validate_new_entry(kind, item.body, lists=values, now=recorded_at)
+    # A record sealed by an older version before the upgrade is taken in without the fields
+    # added since (the schema allows it by when it was recorded, too).
+    entry = validate_new_entry(
+        kind,
+        item.body,
+        lists=values,
+        now=recorded_at,
+        required_since=entries.required_since(conn),
+    )
     found = pupils.by_upns(conn, [p.upn for p in entry.pupils], schema="school")
     known = {upn: (p.display_name, p.details.date_of_birth) for upn, p in found.items()}
     if problems := pupil_problems(kind, entry, known):

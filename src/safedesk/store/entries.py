@@ -60,7 +60,14 @@ def insert(
     )
     for pupil in entry.pupils:
         ledger.touched(conn, "entry_pupil", [entry_id, pupil_ids[pupil.upn]])
-    columns = [f.name for f in FIELDS[entry.kind] if f.name != "occurred_at"]
+    # Only the fields given: a field left out is NULL either way, and a file still at an
+    # older schema (being made by a test as an older version made it) has no column for it.
+    columns = [
+        f.name
+        for f in FIELDS[entry.kind]
+        if f.name != "occurred_at"
+        and (entry.values.get(f.name) is not None or f.name in _BOOL_COLUMNS)
+    ]
     values = [_column_value(name, entry.values.get(name)) for name in columns]
     marks = ", ".join("?" * (len(columns) + 1))
     conn.execute(
@@ -70,6 +77,20 @@ def insert(
     ledger.touched(conn, TABLES[entry.kind], [entry_id])
     add_status(conn, entry_id, Status.RECEIVED, None, author, recorded_at)
     return entry_id
+
+
+def required_since(conn: Connection) -> dict[str, datetime]:
+    """Since when each field an upgrade added is required on new records in this file; {}
+    in a file whose schema has no such fields yet."""
+    found = conn.execute(
+        "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'field_required_from'"
+    ).fetchone()
+    if found is None:
+        return {}
+    return {
+        field: datetime.fromisoformat(since)
+        for field, since in conn.execute("SELECT field, since FROM main.field_required_from")
+    }
 
 
 def _column_value(name: str, value: object) -> object:

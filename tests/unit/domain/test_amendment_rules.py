@@ -91,7 +91,7 @@ def test_an_optional_field_can_be_cleared() -> None:
 def test_a_field_the_record_does_not_have_lists_those_it_does() -> None:
     assert refused(stored(Kind.CONCERN), "restraint_type", "other") == {
         "field": "'restraint_type' cannot be amended; choose one of: occurred_at, category, "
-        "urgency, description, child_words, action_taken, others_told"
+        "urgency, description, child_words, action_taken, others_told, body_map"
     }
 
 

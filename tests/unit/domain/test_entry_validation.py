@@ -35,6 +35,8 @@ LISTS = {
     "prejudice_types": {"racist", "homophobic"},
     "severities": {"low", "medium", "high"},
     "restraint_types": {"double_elbow", "other"},
+    "triggers": {"peer_conflict", "adult_direction", "not_known"},
+    "intervention_kinds": {"restraint_contact", "seclusion"},
 }
 DAY_FIELD = FieldSpec("due_on", "Due by", "date", True)
 WHEN_FIELD = FieldSpec("contact_at", "When", "datetime", True)
@@ -59,6 +61,7 @@ def behaviour() -> dict[str, Any]:
         "location": "playground",
         "behaviour_type": "verbal_abuse",
         "severity": "medium",
+        "trigger": "peer_conflict",
         "antecedent": "Lost a game of football at lunch.",
         "escalation": "Other children laughed.",
         "description": "Shouted abuse at Zoë.",
@@ -74,13 +77,16 @@ def intervention() -> dict[str, Any]:
         "ended_at": "2026-11-24T11:04",
         "location": "corridor",
         "staff_involved": "Mr Okafor, Ms Byrne",
+        "trigger": "adult_direction",
         "cause": "Refused to leave the corridor after being asked to return to class.",
         "escalation": "Began kicking the fire door and then a classmate.",
         "deescalation": "Calm voice, offered choices, cleared the corridor.",
         "reason_for_force": "Risk of injury to another pupil.",
+        "intervention_kind": "restraint_contact",
         "restraint_type": "double_elbow",
         "injuries_pupil": "none",
         "injuries_staff": "none",
+        "support_after": "Quiet time in the library with Ms Byrne.",
         "parent_informed_at": "2026-11-24T13:00",
         "parent_informed_by": "Ms Byrne",
         "parent_informed_how": "phone",
@@ -109,6 +115,8 @@ MANDATORY: dict[Kind, set[str]] = {
         # "parents informed": answered yes or no, never assumed (Step 9: a yes/no nobody
         # answered was stored as "no").
         "parents_informed",
+        # Step 10: the cause from the school's list of triggers, so it can be analysed.
+        "trigger",
     },
     # "start and end time, location, staff involved; mandatory: trigger / cause, escalation
     # and the de-escalation tried first, why force was necessary, the type of hold, injuries
@@ -129,6 +137,11 @@ MANDATORY: dict[Kind, set[str]] = {
         "parent_informed_at",
         "parent_informed_by",
         "parent_informed_how",
+        # Step 10 (the 2025 guidance): the trigger from the list, the kind of intervention
+        # and the support offered to the pupil afterwards.
+        "trigger",
+        "intervention_kind",
+        "support_after",
     },
 }
 
@@ -456,6 +469,7 @@ def test_a_valid_concern_keeps_its_values_and_when_it_happened() -> None:
         "child_words": "“Mum said there's no food till Friday.”",
         "action_taken": None,
         "others_told": None,
+        "body_map": None,
     }
 
 

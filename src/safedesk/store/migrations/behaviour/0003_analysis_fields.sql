@@ -7,10 +7,14 @@
 
 -- @include required_from.sql
 
-INSERT INTO field_required_from (field, since) VALUES
-    ('trigger', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-    ('intervention_kind', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
-    ('support_after', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+-- From now on in a file being upgraded (its log already holds events); from the start in a
+-- file made now, whose records all come from this version (a demo school's past included).
+INSERT INTO field_required_from (field, since)
+SELECT name, CASE WHEN EXISTS (SELECT 1 FROM audit_log)
+                  THEN strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+                  ELSE '2000-01-01T00:00:00.000+00:00' END
+FROM (SELECT 'trigger' AS name UNION ALL SELECT 'intervention_kind'
+      UNION ALL SELECT 'support_after');
 
 ALTER TABLE behaviour_incident ADD COLUMN trigger TEXT CHECK (trigger IS NULL OR trim(trigger) <> '');
 
@@ -31,22 +35,23 @@ ALTER TABLE physical_intervention ADD COLUMN la_reported_at TEXT
     CHECK (la_reported_at IS NULL OR julianday(la_reported_at) IS NOT NULL);
 ALTER TABLE physical_intervention ADD COLUMN la_reported_to TEXT;
 
--- Required on every record recorded since the upgrade (see field_required_from).
+-- Required on every record recorded since the upgrade (see field_required_from); a row whose
+-- entry cannot be found counts as recorded now. The messages start "NOT NULL" like SQLite's own.
 CREATE TRIGGER behaviour_trigger_required BEFORE INSERT ON behaviour_incident
 WHEN trim(coalesce(NEW.trigger, '')) = ''
- AND julianday((SELECT recorded_at FROM entry WHERE id = NEW.entry_id))
+ AND julianday(coalesce((SELECT recorded_at FROM entry WHERE id = NEW.entry_id), 'now'))
      >= julianday((SELECT since FROM field_required_from WHERE field = 'trigger'))
-BEGIN SELECT RAISE(ABORT, 'a behaviour incident needs its trigger'); END;
+BEGIN SELECT RAISE(ABORT, 'NOT NULL: a behaviour incident needs its trigger'); END;
 
 CREATE TRIGGER intervention_fields_required BEFORE INSERT ON physical_intervention
 WHEN (trim(coalesce(NEW.trigger, '')) = ''
       OR trim(coalesce(NEW.intervention_kind, '')) = ''
       OR trim(coalesce(NEW.support_after, '')) = '')
- AND julianday((SELECT recorded_at FROM entry WHERE id = NEW.entry_id))
+ AND julianday(coalesce((SELECT recorded_at FROM entry WHERE id = NEW.entry_id), 'now'))
      >= julianday((SELECT min(since) FROM field_required_from
                    WHERE field IN ('trigger', 'intervention_kind', 'support_after')))
-BEGIN SELECT RAISE(ABORT,
-    'a physical intervention needs its trigger, kind and the support offered afterwards'); END;
+BEGIN SELECT RAISE(ABORT, 'NOT NULL: a physical intervention needs its trigger, kind and '
+    || 'the support offered afterwards'); END;
 
 DROP TRIGGER search_behaviour;
 CREATE TRIGGER search_behaviour AFTER INSERT ON behaviour_incident
@@ -65,6 +70,7 @@ BEGIN
         NEW.deescalation, NEW.reason_for_force, NEW.intervention_kind, NEW.restraint_type,
         NEW.restraint_detail, NEW.injuries_pupil, NEW.injuries_staff, NEW.support_after,
         NEW.pupil_account, NEW.parent_informed_by, NEW.parent_informed_how,
-        NEW.parent_not_informed_reason, NEW.la_reported_to, NEW.debrief, NEW.review
+        NEW.parent_not_informed_reason, NEW.la_reported_to, NEW.debrief, NEW.review,
+        (SELECT group_concat(json_extract(value, '$.note'), ' ') FROM json_each(NEW.body_map))
     ) WHERE rowid = NEW.entry_id;
 END;
