@@ -62,6 +62,9 @@ class Area:
 
     @property
     def label(self) -> str:
+        """The name with its side, unless the name says it ("lower back", "back of knee")."""
+        if self.side is Side.BACK and "back" in self.name:
+            return self.name
         return f"{self.name} ({self.side.value})"
 
 

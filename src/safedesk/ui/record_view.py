@@ -67,7 +67,7 @@ def body_map_html(stored: str) -> str:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-    render_image(marks, 200).save(buffer, b"PNG")
+    render_image(marks, 200).save(buffer, "PNG")  # type: ignore[call-overload]  # a str at run time
     picture = bytes(data.toBase64().data()).decode()
     listed = "".join(f"<li>{rich(body_outline.mark_words(m))}</li>" for m in marks)
     return f'<img src="data:image/png;base64,{picture}" alt="Body map"><ol>{listed}</ol>'

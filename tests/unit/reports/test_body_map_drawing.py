@@ -58,7 +58,7 @@ def test_the_body_map_is_drawn_with_a_numbered_key_and_the_legend() -> None:
     found = text_of(data)
     assert "Front" in found and "Back" in found
     assert "1. Bruise, left forearm (front), 30 mm: fingertip bruising" in found
-    assert "2. Cut, lower back (back), 12 mm: graze from the fall" in found
+    assert "2. Cut, lower back, 12 mm: graze from the fall" in found
     assert "3. Burn, face (front)" in found
     for kind in MarkKind:
         assert kind.label in found  # the legend of shapes
