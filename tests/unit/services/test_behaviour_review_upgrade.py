@@ -12,12 +12,13 @@ import pytest
 
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
-from safedesk.services import behaviour_review, integrity
+from safedesk.services import behaviour_review, integrity, records
 from safedesk.store import migrate
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, SchoolStore, new_school
 from tests.security import attacker
 from tests.unit.services.test_behaviour_review import SIGN_OFF, at, record_at
+from tests.unit.services.test_step10_upgrade import older_payload
 
 
 def school_before_reviews(
@@ -32,6 +33,14 @@ def school_before_reviews(
 
     with monkeypatch.context() as patch:
         patch.setattr(migrate, "available_migrations", before_reviews)
+        # That version's records had none of the fields Step 10 added, nor asked for them.
+        validate = records.validate_new_entry
+        patch.setattr(
+            records,
+            "validate_new_entry",
+            lambda *a, **k: validate(*a, **{**k, "required_since": {}}),
+        )
+        patch.setitem(factories.PAYLOADS, Kind.BEHAVIOUR, lambda: older_payload(Kind.BEHAVIOUR))
         school = new_school(tmp_path / "data")
         head = school.sign_in()
         factories.add_pupils(head)
@@ -65,7 +74,7 @@ def test_an_old_behaviour_file_is_upgraded_at_sign_in(
     head = school.sign_in()  # the shipped migrations again
     try:
         with head.compartments[behaviour_review.BEHAVIOUR].read() as conn:
-            assert migrate.current_version(conn) == 2
+            assert migrate.current_version(conn) == migrate.latest_version("behaviour")
         assert [i.ref for i in behaviour_review.load_inbox(head).items] == [ref]
         head.clock = FixedClock(at("2026-11-23T12:00"))
         behaviour_review.record_review(head, ref, SIGN_OFF)

@@ -14,6 +14,7 @@ from safedesk.services import integrity, records
 from safedesk.store import migrate
 from tests import factories
 from tests.conftest import new_school
+from tests.unit.services.test_step10_upgrade import older_payload
 
 
 def test_a_first_release_school_is_upgraded_and_still_verifies(
@@ -22,15 +23,22 @@ def test_a_first_release_school_is_upgraded_and_still_verifies(
     shipped = migrate.available_migrations
     with monkeypatch.context() as patch:
         patch.setattr(migrate, "available_migrations", lambda c: shipped(c)[:1])
+        # That version's records had none of the fields Step 10 added, nor asked for them.
+        validate = records.validate_new_entry
+        patch.setattr(
+            records,
+            "validate_new_entry",
+            lambda *a, **k: validate(*a, **{**k, "required_since": {}}),
+        )
         school = new_school(tmp_path / "data")
         head = school.sign_in()
         factories.add_pupils(head)
         refs = [
             records.record(head, kind, payload)
             for kind, payload in (
-                (Kind.CONCERN, factories.concern()),
-                (Kind.BEHAVIOUR, factories.behaviour()),
-                (Kind.INTERVENTION, factories.intervention()),
+                (Kind.CONCERN, older_payload(Kind.CONCERN)),
+                (Kind.BEHAVIOUR, older_payload(Kind.BEHAVIOUR)),
+                (Kind.INTERVENTION, older_payload(Kind.INTERVENTION)),
             )
         ]
         for compartment in (Compartment.SAFEGUARDING, Compartment.BEHAVIOUR):
