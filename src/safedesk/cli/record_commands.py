@@ -8,7 +8,7 @@ from datetime import datetime
 
 from safedesk.cli.common import EXIT_OK, UsageError, out, signed_in
 from safedesk.cli.json_input import read_json
-from safedesk.domain.entries import StoredEntry
+from safedesk.domain.entries import StoredEntry, spec
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, moment_text
 from safedesk.paths import DataPaths
@@ -78,6 +78,17 @@ def cmd_lists(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _listed(entry: StoredEntry, values: dict[str, str | None]) -> dict[str, object]:
+    """Field values as stored, with the list fields (further holds, body map) as JSON lists
+    rather than the text they are kept as."""
+    shown: dict[str, object] = dict(values)
+    for name, value in values.items():
+        field = spec(entry.kind, name)
+        if field is not None and field.type in ("holds", "body_map") and value:
+            shown[name] = json.loads(value)
+    return shown
+
+
 def entry_json(entry: StoredEntry) -> dict[str, object]:
     return {
         "ref": entry.ref,
@@ -90,8 +101,8 @@ def entry_json(entry: StoredEntry) -> dict[str, object]:
             for p in entry.pupils
         ],
         "status": entry.status.value,
-        "fields": entry.current(),
-        "original": entry.original,
+        "fields": _listed(entry, entry.current()),
+        "original": _listed(entry, entry.original),
         "amendments": [
             {
                 "field": a.field,

@@ -7,12 +7,13 @@ their names and UPNs masked in every text field, unless the DSL chose to include
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TypeVar
 
-from safedesk.domain import local_time
+from safedesk.domain import body_map, holds, local_time
 from safedesk.domain.casework import ACT_FIELDS, CASEWORK_LISTS, NOTIFICATION_FIELDS, CaseEvent
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, StoredPupil, spec
 from safedesk.domain.formatting import date_text, moment_text
@@ -21,6 +22,7 @@ from safedesk.domain.pupil_status import StatusPeriod
 from safedesk.domain.redaction import NO_MASK, PupilMask
 
 Labels = Mapping[str, Mapping[str, str]]  # list name -> value -> label
+T = TypeVar("T")
 
 
 class ItemGroup(StrEnum):
@@ -56,6 +58,9 @@ class ChronologyItem:
     author: str  # display name
     detail: tuple[tuple[str, str], ...] = field(default=())  # (label, value) in full
     all_day: bool = False  # it happened on a day, not at a time (a status's start or end)
+    # A record's body map (masked as its text is), for the PDF to draw; its words are in
+    # ``detail`` under the field's label, a line a mark.
+    marks: tuple[body_map.BodyMark, ...] = ()
 
     @property
     def when(self) -> str:
@@ -122,9 +127,27 @@ def shown(value: str | None, spec_: FieldSpec, labels: Labels) -> str:
         return date_text(datetime.fromisoformat(value).date())
     if spec_.type == "bool":
         return "Yes" if value == "true" else "No"
+    if spec_.type == "holds":
+        return "; ".join(hold_words(h, labels) for h in _read(holds.from_text, value)) or "—"
+    if spec_.type == "body_map":
+        return "\n".join(m.describe() for m in _read(body_map.from_text, value)) or "—"
     if spec_.list_name:
         return labels.get(spec_.list_name, {}).get(value, value)
     return value
+
+
+def hold_words(hold: holds.Hold, labels: Labels) -> str:
+    """A further hold as people read it: "Seated hold 2 min"."""
+    return f"{labels.get('restraint_types', {}).get(hold.hold, hold.hold)} {hold.minutes} min"
+
+
+def _read(parse: Callable[[str | None], tuple[T, ...]], value: str | None) -> tuple[T, ...]:
+    """A list field's items; none when the stored text is not one (it was checked when
+    written, so only text changed behind the program's back would not be)."""
+    try:
+        return parse(value)
+    except (ValueError, KeyError, TypeError):
+        return ()
 
 
 def one_line(text: str | None, limit: int = 110) -> str:
@@ -166,6 +189,7 @@ def entry_items(
             _entry_summary(entry, values, labels),
             entry.author_name or _name(names, entry.author),
             tuple(detail),
+            marks=_read(body_map.from_text, values.get("body_map")),
         )
     ]
     for amendment in entry.amendments:
@@ -197,7 +221,13 @@ def entry_items(
 
 
 def _masked(value: str | None, spec_: FieldSpec | None, mask: PupilMask) -> str | None:
-    """Free text masked; choices, dates and flags are stored codes, left for ``shown``."""
+    """Free text masked (a body map's notes too); choices, dates and flags are stored codes,
+    left for ``shown``."""
+    if spec_ is not None and spec_.type == "body_map":
+        marks = _read(body_map.from_text, value)
+        if not marks:
+            return value
+        return body_map.to_json(tuple(replace(m, note=mask.text(m.note) or "") for m in marks))
     if spec_ is not None and spec_.type not in ("text", "long_text"):
         return value
     return mask.text(value)
@@ -230,9 +260,16 @@ def _entry_summary(entry: StoredEntry, values: Mapping[str, str | None], labels:
         head = f"{label('behaviour_types', 'behaviour_type')} ({label('severities', 'severity')})"
         return one_line(f"{head}, {label('locations', 'location')}: {values.get('description')}")
     minutes = _minutes(values.get("started_at"), values.get("ended_at"))
-    hold = label("restraint_types", "restraint_type")
+    used = [label("restraint_types", "restraint_type")]
+    used += [
+        labels.get("restraint_types", {}).get(h.hold, h.hold)
+        for h in _read(holds.from_text, values.get("more_holds"))
+    ]
+    kind = label("intervention_kinds", "intervention_kind")  # none on records made before
+    head = f"{kind}: " if kind else ""
     return one_line(
-        f"{hold}, {minutes} min, {label('locations', 'location')}: {values.get('cause')}"
+        f"{head}{', '.join(dict.fromkeys(used))}, {minutes} min in all, "
+        f"{label('locations', 'location')}: {values.get('cause')}"
     )
 
 
