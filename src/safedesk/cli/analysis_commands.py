@@ -71,14 +71,12 @@ def summary(found: Analysis) -> list[str]:
     labels = found.labels
     lines = [f"From {date_text(f.first_day)} to {date_text(f.last_day)} ({counted(f.days, 'day')})"]
     shown = [
-        ("year group", f.year_group),
-        ("class", f.class_name),
-        ("pupils", f.group.label if f.group else None),
+        f"year group {f.year_group}" if f.year_group else "",
+        f"class {f.class_name}" if f.class_name else "",
+        f.group.label[:1].lower() + f.group.label[1:] if f.group else "",
     ]
-    if any(value for _, value in shown):
-        lines.append(
-            "Only records naming: " + ", ".join(f"{name} {value}" for name, value in shown if value)
-        )
+    if any(shown):
+        lines.append("Only records naming a pupil who matches: " + "; ".join(filter(None, shown)))
     before = f"the {counted(f.days, 'day')} before"
     if (b := found.behaviour) is not None:
         lines += [
@@ -92,10 +90,8 @@ def summary(found: Analysis) -> list[str]:
         if b.repeat_pupils:
             lines.append(f"  Pupils instigating 3 or more: {_pupils(b.repeat_pupils)}")
     if (y := found.bullying) is not None:
-        lines.append(
-            f"Bullying: {counted(y.total, 'incident')}; "
-            f"{_top(y.by_type, labels.get('bullying_types', {}))}"
-        )
+        kinds = f": {_top(y.by_type, labels.get('bullying_types', {}))}" if y.total else ""
+        lines.append(f"Bullying: {counted(y.total, 'incident')}{kinds}")
         if y.by_prejudice:
             lines.append(f"  Prejudice: {_top(y.by_prejudice, labels.get('prejudice_types', {}))}")
     if (i := found.interventions) is not None:
