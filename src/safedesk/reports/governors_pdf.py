@@ -1,0 +1,521 @@
+"""The governors' termly report as a PDF: anonymised figures and charts for a date range.
+
+No pupil's name, UPN or date of birth, no staff names from the records and no record text
+(free text may hold names): only counts and the labels of the school's lists. Breakdowns by
+pupil group and counts of pupils follow ``reports.suppression`` ("fewer than 3"). Charts show
+the whole-school figures of the tables beside them, in greys and hatching so that they read
+in black and white; nothing suppressed is drawn. matplotlib is imported only here, when a
+report is made.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from safedesk.domain.analysis import NOT_RECORDED, Analysis, PupilGroup
+from safedesk.domain.formatting import counted, date_text, moment_text
+from safedesk.reports import suppression
+from safedesk.reports.inspection_pdf import (
+    Cover,
+    TimingLine,
+    build,
+    cover_table,
+    how_to_check,
+    span_text,
+    timing_table,
+)
+from safedesk.reports.pdf_base import styles, text
+
+PDF_TITLE = "Governors' report"
+ChartKind = Literal["bars", "weeks"]
+_HEADER = colors.HexColor("#dde5ef")
+_STRIPE = colors.HexColor("#f5f7fa")
+_RULE = colors.HexColor("#1f3a5f")
+NOT_RECORDED_LABEL = "Not recorded (made before this was asked)"
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A small table of one breakdown, with what it shows; ``chart`` holds the same
+    whole-school figures to draw (None: no chart, as for suppressed breakdowns)."""
+
+    title: str
+    what: str
+    header: tuple[str, str]
+    rows: tuple[tuple[str, str], ...]
+    chart: tuple[tuple[str, int], ...] | None = None
+    chart_kind: ChartKind = "bars"
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    intro: str
+    figures: tuple[tuple[str, str], ...]
+    tables: tuple[FigureTable, ...] = ()
+
+
+@dataclass(frozen=True)
+class GovernorsReport:
+    cover: Cover
+    parts: tuple[Part, ...]
+    timings: tuple[TimingLine, ...]
+
+
+# What the report holds: counts and labels only
+
+
+def _pretty(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _labelled(
+    counts: Mapping[str, int], labels: Mapping[str, str], *, keep_zero: bool = False
+) -> list[tuple[str, int]]:
+    """(label, count) most first, "not recorded" last; zeros left out unless asked."""
+    found = [
+        (labels.get(key) or _pretty(key), n)
+        for key, n in counts.items()
+        if key != NOT_RECORDED and (n or keep_zero)
+    ]
+    found.sort(key=lambda pair: -pair[1])
+    if counts.get(NOT_RECORDED):
+        found.append((NOT_RECORDED_LABEL, counts[NOT_RECORDED]))
+    return found
+
+
+def _whole_school(
+    title: str,
+    what: str,
+    column: str,
+    counts: Mapping[str, int],
+    labels: Mapping[str, str],
+    unit: str,
+) -> FigureTable:
+    pairs = _labelled(counts, labels)
+    rows = tuple((label, f"{n:,}") for label, n in pairs) or (("None recorded", "0"),)
+    chart = tuple(pairs) if len(pairs) > 1 else None
+    return FigureTable(title, what, (column, unit), rows, chart)
+
+
+def _weeks(title: str, what: str, by_week: Mapping[str, int], unit: str) -> FigureTable:
+    rows = tuple((_week_label(week), f"{n:,}") for week, n in sorted(by_week.items()))
+    chart = tuple((_week_label(week), n) for week, n in sorted(by_week.items()))
+    return FigureTable(
+        title, what, ("Week starting", unit), rows, chart if len(chart) > 1 else None, "weeks"
+    )
+
+
+def _week_label(week: str) -> str:
+    """ "2026-W47" as its Monday, "16/11/2026"."""
+    year, _, number = week.partition("-W")
+    if not (year.isdigit() and number.isdigit()):
+        return week
+    return date_text(date.fromisocalendar(int(year), int(number), 1))
+
+
+def _trend(total: int, previous: int, noun: str) -> str:
+    if previous == total:
+        return f"the same as the {counted(previous, noun)} in the same length of time before"
+    way = "up" if total > previous else "down"
+    return f"{way} from {counted(previous, noun)} in the same length of time before"
+
+
+def _suppressed(
+    title: str, what: str, column: str, counts: Mapping[str, int], unit: str
+) -> FigureTable:
+    shown = suppression.breakdown(counts)
+    return FigureTable(title, what, (column, unit), tuple(shown.items()))
+
+
+def _year_label(year: str) -> str:
+    if year == NOT_RECORDED:
+        return "No year group on the pupil list"
+    return f"Year {year}" if year[:1].isdigit() or year.upper() in {"R", "N"} else year
+
+
+def governors_content(
+    cover: Cover,
+    whole: Analysis,
+    groups: Mapping[PupilGroup, Analysis],
+    year_groups: Sequence[str],
+    timings: Sequence[TimingLine],
+) -> GovernorsReport:
+    """The report's words and figures from the analyses (pure: tested without a store)."""
+    labels = whole.labels
+    parts: list[Part] = []
+    if whole.behaviour is not None:
+        parts.append(_behaviour(whole, year_groups))
+    if whole.bullying is not None:
+        b = whole.bullying
+        parts.append(
+            Part(
+                "Bullying",
+                "Incidents recorded as bullying, by its type and, where it was prejudice-based, "
+                "the prejudice.",
+                (("Bullying incidents", f"{b.total:,}"),),
+                (
+                    _whole_school(
+                        "Bullying by type",
+                        "How each bullying incident was carried out.",
+                        "Type of bullying",
+                        b.by_type,
+                        labels.get("bullying_types", {}),
+                        "Incidents",
+                    ),
+                    _whole_school(
+                        "Prejudice-based bullying",
+                        "The prejudice behind each prejudice-based incident.",
+                        "Prejudice",
+                        b.by_prejudice,
+                        labels.get("prejudice_types", {}),
+                        "Incidents",
+                    ),
+                ),
+            )
+        )
+    if whole.interventions is not None:
+        parts.append(_interventions(whole))
+    if whole.concerns is not None:
+        c = whole.concerns
+        parts.append(
+            Part(
+                "Safeguarding concerns",
+                "Concerns staff recorded for the Designated Safeguarding Lead, by category and "
+                "urgency. What each was about is not in this report.",
+                (
+                    (
+                        "Concerns recorded",
+                        f"{c.total:,}: {_trend(c.total, c.previous_total, 'concern')}",
+                    ),
+                ),
+                (
+                    _whole_school(
+                        "Concerns by category",
+                        "The kind of harm or risk each concern was about.",
+                        "Category",
+                        c.by_category,
+                        labels.get("categories", {}),
+                        "Concerns",
+                    ),
+                    _whole_school(
+                        "Concerns by urgency",
+                        "How urgent the member of staff judged each concern.",
+                        "Urgency",
+                        c.by_urgency,
+                        labels.get("urgencies", {}),
+                        "Concerns",
+                    ),
+                ),
+            )
+        )
+    parts.append(_groups(groups))
+    return GovernorsReport(cover, tuple(parts), tuple(timings))
+
+
+def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
+    b = whole.behaviour
+    assert b is not None
+    labels = whole.labels
+    years = {year: b.by_year_group.get(year, 0) for year in year_groups}
+    years |= {k: n for k, n in b.by_year_group.items() if k not in years}
+    repeat = suppression.pupils(len(b.repeat_pupils))
+    return Part(
+        "Behaviour",
+        "Behaviour incidents recorded in the period (physical interventions are counted "
+        "separately below).",
+        (
+            ("Incidents recorded", f"{b.total:,}: {_trend(b.total, b.previous_total, 'incident')}"),
+            ("Pupils with 3 or more incidents", repeat),
+        ),
+        (
+            _whole_school(
+                "Incidents by type",
+                "What kind of behaviour each incident was.",
+                "Type of behaviour",
+                b.by_type,
+                labels.get("behaviour_types", {}),
+                "Incidents",
+            ),
+            _whole_school(
+                "Incidents by place",
+                "Where in or around school each incident happened.",
+                "Place",
+                b.by_location,
+                labels.get("locations", {}),
+                "Incidents",
+            ),
+            _whole_school(
+                "Incidents by trigger",
+                "What staff judged set each incident off. Records made before the trigger was "
+                "asked for count as not recorded.",
+                "Trigger",
+                b.by_trigger,
+                labels.get("triggers", {}),
+                "Incidents",
+            ),
+            _weeks(
+                "Incidents week by week",
+                "How many incidents were recorded in each week of the period.",
+                b.by_week,
+                "Incidents",
+            ),
+            _suppressed(
+                "Incidents by year group",
+                "Incidents involving a pupil of each year group (an incident with pupils of two "
+                "year groups counts in both). Small numbers are not shown: see the last page.",
+                "Year group",
+                {_year_label(y): n for y, n in years.items()},
+                "Incidents",
+            ),
+        ),
+    )
+
+
+def _interventions(whole: Analysis) -> Part:
+    i = whole.interventions
+    assert i is not None
+    labels = whole.labels
+    median = "—" if i.minutes_median is None else counted(round(i.minutes_median), "minute")
+    same_day = f"{i.parent_informed_same_day:,} of {i.total:,}" if i.total else "0"
+    return Part(
+        "Physical interventions",
+        "Each time staff used force or restrictive intervention with a pupil, as the law "
+        "requires the school to record.",
+        (
+            (
+                "Physical interventions",
+                f"{i.total:,}: {_trend(i.total, i.previous_total, 'intervention')}",
+            ),
+            ("Pupils held", suppression.pupils(i.pupils)),
+            (
+                "Of them, pupils with SEN or an EHCP",
+                suppression.part_of(i.pupils, i.pupils_with_sen),
+            ),
+            ("Time in all", counted(i.minutes_total, "minute")),
+            ("Typical length (the median)", median),
+            ("With an injury to the pupil", f"{i.with_injury_pupil:,}"),
+            ("With an injury to a member of staff", f"{i.with_injury_staff:,}"),
+            ("Parent told the same day", same_day),
+        ),
+        (
+            _whole_school(
+                "Holds used",
+                "Every hold used (one intervention may use several holds).",
+                "Hold",
+                i.by_hold,
+                labels.get("restraint_types", {}),
+                "Times used",
+            ),
+            _whole_school(
+                "Kind of intervention",
+                "Restraint with or without contact, or seclusion.",
+                "Kind",
+                i.by_kind,
+                labels.get("intervention_kinds", {}),
+                "Interventions",
+            ),
+            _whole_school(
+                "Interventions by trigger",
+                "What staff judged set each intervention off.",
+                "Trigger",
+                i.by_trigger,
+                labels.get("triggers", {}),
+                "Interventions",
+            ),
+            _weeks(
+                "Interventions week by week",
+                "How many interventions there were in each week of the period.",
+                i.by_week,
+                "Interventions",
+            ),
+        ),
+    )
+
+
+def _groups(groups: Mapping[PupilGroup, Analysis]) -> Part:
+    """Records involving pupils of each group; small numbers not shown (rules 1 and 2)."""
+    columns: dict[str, dict[str, int]] = {"Incidents": {}, "Interventions": {}, "Concerns": {}}
+    for group, found in groups.items():
+        columns["Incidents"][group.label] = found.behaviour.total if found.behaviour else 0
+        columns["Interventions"][group.label] = (
+            found.interventions.total if found.interventions else 0
+        )
+        columns["Concerns"][group.label] = found.concerns.total if found.concerns else 0
+    tables = tuple(
+        _suppressed(
+            f"{name} involving pupils of each group",
+            f"{name} naming at least one pupil of the group, from the school's pupil list. "
+            "Small numbers are not shown: see the last page.",
+            "Pupil group",
+            counts,
+            name,
+        )
+        for name, counts in columns.items()
+        if counts
+    )
+    return Part(
+        "Pupil groups",
+        "Whether some groups of pupils are involved more often than others. A pupil may be in "
+        "more than one group.",
+        (),
+        tables,
+    )
+
+
+# Drawing
+
+
+def _table(
+    rows: Sequence[Sequence[str]], widths: Sequence[float | None], st: dict[str, ParagraphStyle]
+) -> Table:
+    data = [
+        [Paragraph(text(c), st["label" if n == 0 else "cell"]) for c in row]
+        for n, row in enumerate(rows)
+    ]
+    table = Table(data, colWidths=list(widths), hAlign="LEFT", repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), _HEADER),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _STRIPE]),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, _RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def chart_png(pairs: Sequence[tuple[str, int]], kind: ChartKind, unit: str) -> bytes:
+    """A small greyscale chart of whole-school figures (reports.charts), as PNG bytes."""
+    from safedesk.reports import charts
+
+    if kind == "weeks":
+        size = charts.ChartSize(3.4, 2.1, 200, 6.5)
+        labels = [label[:5] for label, _ in pairs]  # "16/11"
+        return charts.series_chart(
+            labels, [n for _, n in pairs], size, style="bars", name=unit, value_name=unit
+        )
+    size = charts.ChartSize(3.4, max(1.3, 0.24 * len(pairs) + 0.5), 200, 6.5)
+    return charts.horizontal_bar_chart(list(pairs), size, value_name=unit)
+
+
+def _figure_table(table: FigureTable, st: dict[str, ParagraphStyle]) -> Flowable:
+    head = [
+        Paragraph(text(table.title), st["h3"]),
+        Paragraph(text(table.what), st["small"]),
+        Spacer(1, 1.5 * mm),
+    ]
+    grid = _table([table.header, *table.rows], [52 * mm, 28 * mm], st)
+    if table.chart is None:
+        return KeepTogether([*head, grid])
+    png = chart_png(table.chart, table.chart_kind, table.header[1])
+    picture = Image(io.BytesIO(png), width=84 * mm, height=None)
+    ratio = picture.imageHeight / picture.imageWidth
+    picture.drawWidth, picture.drawHeight = 84 * mm, 84 * mm * ratio
+    side = Table([[grid, picture]], colWidths=[80 * mm, None], hAlign="LEFT")
+    side.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return KeepTogether([*head, side])
+
+
+def _part(part: Part, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [
+        CondPageBreak(60 * mm),
+        Paragraph(text(part.title), st["h2"]),
+        Paragraph(text(part.intro), st["body"]),
+        Spacer(1, 2 * mm),
+    ]
+    if part.figures:
+        story.append(_table([("Figure", "This period"), *part.figures], [70 * mm, None], st))
+    story += [_figure_table(t, st) for t in part.tables]
+    return story
+
+
+_RULES = (
+    "No pupil is named in this report, and nothing staff wrote is quoted: only counts, and "
+    "the names of the school's own lists.",
+    "Where figures are broken down by year group or pupil group, and for counts of pupils, "
+    "any number below 3 (including none) is shown as “fewer than 3”, so that no child can be "
+    "recognised.",
+    "Where only one figure in such a table would be “fewer than 3”, the next smallest is "
+    "shown as “not shown” too, so that the hidden figure cannot be worked out from the total.",
+    "A part of a small count (pupils with SEN among the pupils held) is hidden in the same way.",
+)
+
+
+def render_governors(report: GovernorsReport) -> bytes:
+    """The whole PDF in memory."""
+    st = styles()
+    c = report.cover
+    rows = [
+        ("School", c.school_name),
+        ("Period", span_text(c.first_day, c.last_day)),
+        ("Prepared by", f"{c.made_by}, {moment_text(c.made_at)}"),
+        (
+            "About this report",
+            "The figures the school's safeguarding records hold for the period, for the "
+            "governing body. It names no pupil: small numbers are not shown (see the last "
+            "page).",
+        ),
+    ]
+    story: list[Flowable] = [
+        Paragraph(f"Governors' report: {text(c.school_name)}", st["title"]),
+        Spacer(1, 4 * mm),
+        cover_table(rows, st),
+        Spacer(1, 4 * mm),
+    ]
+    for part in report.parts:
+        story += _part(part, st)
+    story += [
+        CondPageBreak(50 * mm),
+        Paragraph("How fast concerns were acted on", st["h2"]),
+        Paragraph(
+            "How fast the Designated Safeguarding Lead acknowledged and acted on the concerns "
+            "recorded in the period, by urgency, against the school's targets. 'Typical' is "
+            "the median.",
+            st["body"],
+        ),
+        Spacer(1, 2 * mm),
+        timing_table(report.timings, st),
+        Paragraph("Training and policy sign-off", st["h2"]),
+        Paragraph(
+            "Not recorded in safedesk: staff training and policy sign-off are kept in the "
+            "school's other records.",
+            st["body"],
+        ),
+        PageBreak(),
+        Paragraph("How small numbers are shown", st["h2"]),
+        *[Paragraph(f"• {text(rule)}", st["body"]) for rule in _RULES],
+        Spacer(1, 6 * mm),
+        *how_to_check(c, st),
+    ]
+    return build(story, c, PDF_TITLE)

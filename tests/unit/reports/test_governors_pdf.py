@@ -1,0 +1,177 @@
+"""The governors' report is anonymised: its whole text holds no pupil's name, UPN or date of
+birth in any format, no staff name from the records and no word of their free text; small
+numbers by pupil group are "fewer than 3"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from safedesk.domain.analysis import (
+    Analysis,
+    BehaviourFigures,
+    Filters,
+    InterventionFigures,
+    PupilGroup,
+    RepeatPupil,
+)
+from safedesk.domain.roles import Role
+from safedesk.reports import suppression
+from safedesk.reports.governors_pdf import governors_content, render_governors
+from safedesk.reports.inspection_pdf import Cover
+from safedesk.services import leader_reports
+from safedesk.services.session import Session
+from tests.unit.services.test_leader_reports import (
+    FIRST,
+    FREE_TEXT_WORDS,
+    LAST,
+    PUPILS,
+    STAFF_ON_RECORDS,
+    LeadersSchool,
+    build_leaders_school,
+    pdf_text,
+)
+
+
+@pytest.fixture
+def leaders(head_session: Session, session_as: Callable[[Role], Session]) -> LeadersSchool:
+    return build_leaders_school(head_session, session_as(Role.DSL))
+
+
+def _birth_formats(born: date) -> list[str]:
+    return [
+        born.strftime("%d/%m/%Y"),
+        born.isoformat(),
+        f"{born.day} {born.strftime('%B %Y')}",
+        born.strftime("%d %B %Y"),
+        born.strftime("%d/%m/%y"),
+        born.strftime("%d.%m.%Y"),
+        f"{born.day}/{born.month}/{born.year}",
+    ]
+
+
+def _forbidden() -> list[str]:
+    words: list[str] = []
+    for upn, surname, forename, preferred, born, *_ in PUPILS:
+        words += [upn, surname, forename, *_birth_formats(born)]
+        words += surname.replace("-", " ").split() + forename.split()
+        if preferred:
+            words.append(preferred)
+    words += FREE_TEXT_WORDS + STAFF_ON_RECORDS
+    words += [name.split()[-1] for name in STAFF_ON_RECORDS]
+    # Short particles of names ("Ní") are words of English too: search the distinctive ones.
+    return [w for w in dict.fromkeys(words) if len(w) >= 4]
+
+
+def test_the_governors_report_names_no_pupil_and_quotes_no_record(
+    leaders: LeadersSchool, tmp_path: Path
+) -> None:
+    target = tmp_path / "governors.pdf"
+    result = leader_reports.write_governors_report(leaders.head, FIRST, LAST, target)
+    data = target.read_bytes()
+    text = pdf_text(data)
+    squeezed = re.sub(r"\s+", "", text)  # a name broken over two lines is found too
+    assert f"Page 1 of {result.pages}" in text
+    assert "Governors' report" in text and "01/11/2026 to 30/11/2026" in text
+    found = [
+        w
+        for w in _forbidden()
+        if w.casefold() in text.casefold()
+        or re.sub(r"\s+", "", w).casefold() in squeezed.casefold()
+    ]
+    assert found == []
+    # Nor the referral's reference, nor any record's reference.
+    assert not re.search(r"\b(C|B|PI)-2026-\d{4}\b", text)
+    # The figures are there: 8 incidents, 3 interventions, and how small numbers are shown.
+    assert "Incidents recorded 8" in text
+    assert "Physical interventions 3" in text
+    assert "Pupils held fewer than 3" in text
+    assert "How small numbers are shown" in text
+    assert "Training and policy sign-off" in text and "Not recorded in safedesk" in text
+
+
+def test_a_behaviour_lead_is_refused_in_plain_words(
+    session_as: Callable[[Role], Session], tmp_path: Path
+) -> None:
+    from safedesk.domain.errors import PermissionDenied
+
+    lead = session_as(Role.BEHAVIOUR_LEAD)
+    with pytest.raises(PermissionDenied) as caught:
+        leader_reports.write_governors_report(lead, FIRST, LAST, tmp_path / "g.pdf")
+    assert "governors' report" in str(caught.value)
+    assert "Behaviour lead" in str(caught.value)
+
+
+def _cover() -> Cover:
+    at = datetime.fromisoformat("2026-12-18T15:00").astimezone()
+    return Cover("Little School", date(2026, 9, 1), date(2026, 12, 18), "Ms Head", at)
+
+
+def test_small_groups_are_fewer_than_3_and_one_hidden_cell_hides_another() -> None:
+    """One pupil's records in Year 2 of a small school: the year-group table and the pupil
+    counts must not let anyone work out which child."""
+    behaviour = BehaviourFigures(
+        total=14,
+        previous_total=9,
+        by_type={"verbal_abuse": 14},
+        by_year_group={"2": 1, "4": 6, "5": 7},
+        repeat_pupils=[RepeatPupil("X", "Named Child", "5", 4)],
+    )
+    interventions = InterventionFigures(total=4, pupils=2, pupils_with_sen=1)
+    whole = Analysis(
+        Filters(date(2026, 9, 1), date(2026, 12, 18)),
+        behaviour=behaviour,
+        interventions=interventions,
+        labels={"behaviour_types": {"verbal_abuse": "Verbal abuse"}},
+    )
+    groups = {
+        g: Analysis(whole.filters, behaviour=BehaviourFigures(total=n))
+        for g, n in zip(PupilGroup, (5, 2, 0), strict=True)
+    }
+    report = governors_content(_cover(), whole, groups, ["1", "2", "3", "4", "5", "6"], ())
+    parts = {p.title: p for p in report.parts}
+    years = next(t for t in parts["Behaviour"].tables if t.title == "Incidents by year group")
+    assert dict(years.rows) == {
+        "Year 1": "fewer than 3",
+        "Year 2": "fewer than 3",
+        "Year 3": "fewer than 3",
+        "Year 4": "6",
+        "Year 5": "7",
+        "Year 6": "fewer than 3",
+    }
+    assert years.chart is None  # never drawn
+    figures = dict(parts["Behaviour"].figures)
+    assert figures["Pupils with 3 or more incidents"] == "fewer than 3"
+    held = dict(parts["Physical interventions"].figures)
+    assert held["Pupils held"] == "fewer than 3"
+    assert held["Of them, pupils with SEN or an EHCP"] == "fewer than 3"
+    (incidents, *_) = parts["Pupil groups"].tables
+    assert dict(incidents.rows) == {
+        "Pupils with SEN": "5",
+        "Pupil premium / free school meals": "fewer than 3",
+        "Looked-after children": "fewer than 3",
+    }
+    text = pdf_text(render_governors(report))
+    assert "Named Child" not in text and "fewer than 3" in text
+
+
+def test_the_suppression_rules() -> None:
+    assert suppression.breakdown({"a": 2, "b": 5, "c": 7}) == {
+        "a": "fewer than 3",
+        "b": "not shown",
+        "c": "7",
+    }
+    assert suppression.breakdown({"a": 1, "b": 1, "c": 9}) == {
+        "a": "fewer than 3",
+        "b": "fewer than 3",
+        "c": "9",
+    }
+    assert suppression.breakdown({"a": 4, "b": 5}) == {"a": "4", "b": "5"}
+    assert suppression.pupils(0) == "0" and suppression.pupils(2) == "fewer than 3"
+    assert suppression.part_of(5, 4) == "not shown"  # the 1 without would be known
+    assert suppression.part_of(5, 1) == "fewer than 3"
+    assert suppression.part_of(8, 4) == "4"
