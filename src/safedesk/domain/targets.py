@@ -337,7 +337,7 @@ def validate_target(
             if not group:
                 problems[LABELS["year_group"]] = "is required for a year group's target"
             elif group not in set(year_groups):
-                problems[LABELS["year_group"]] = f"no pupil is in year group {group}"
+                problems[LABELS["year_group"]] = f"{group} has no pupil on roll"
             else:
                 scope = Scope(kind, group)
         else:
@@ -345,7 +345,7 @@ def validate_target(
             if not upn:
                 problems[LABELS["pupil"]] = "is required for a pupil's target"
             elif upn not in set(pupils):
-                problems[LABELS["pupil"]] = f"there is no pupil with UPN {upn}"
+                problems[LABELS["pupil"]] = f"is not on the school's roll: {upn}"
             else:
                 scope = Scope(kind, upn)
     measure: Measure | None = None

@@ -91,8 +91,14 @@ def _set_allowed(session: Session) -> None:
         session.refuse(_SETTING, action="target.set")
 
 
+_YEAR_NAMES = {"R": "Reception", "N": "Nursery", "N1": "Nursery", "N2": "Nursery"}
+
+
 def year_group_label(group: str) -> str:
-    return f"Year {group}" if group[:1].isdigit() or len(group) <= 2 else group
+    """ "Year 3", "Reception": a year group as a school says it."""
+    if group.isdigit():
+        return f"Year {group}"
+    return _YEAR_NAMES.get(group.strip().upper(), group)
 
 
 def _school_pupils(session: Session) -> list[Pupil]:

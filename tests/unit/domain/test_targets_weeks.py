@@ -146,7 +146,7 @@ def test_each_problem_is_named_by_the_label_on_the_form() -> None:
     with pytest.raises(ValidationError) as refused:
         validate(scope="pupil", pupil="A999999999999", measure="incidents_of_type_per_week")
     assert refused.value.problems == {
-        "Pupil": "there is no pupil with UPN A999999999999",
+        "Pupil": "is not on the school's roll: A999999999999",
         "Type of behaviour": "is required for incidents of one type",
         "Goal a week": "is required",
         "Goal date": "is required",
@@ -156,7 +156,7 @@ def test_each_problem_is_named_by_the_label_on_the_form() -> None:
             scope="year_group", year_group="6", measure="nope", goal="-1", goal_on="30/11/2026"
         )
     assert refused.value.problems == {
-        "Year group": "no pupil is in year group 6",
+        "Year group": "6 has no pupil on roll",
         "Measure": "is not one of the measures",
         "Goal a week": "must be 0 or more",
         "Goal date": "must be after today (30/11/2026)",

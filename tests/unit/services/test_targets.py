@@ -249,4 +249,4 @@ def test_a_target_is_refused_with_the_forms_labels(school_year: Session, lead: S
                 "goal_on": "18/12/2026",
             },
         )
-    assert refused.value.problems == {"Year group": "no pupil is in year group 9"}
+    assert refused.value.problems == {"Year group": "9 has no pupil on roll"}
