@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,13 @@ from tests import factories
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore, add_account
 
 REPORTS = ["governors", "inspection"]
+Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(school: SchoolStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def run(
+    school: SchoolStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Run:
     session = school.sign_in()
     factories.add_pupils(session)
     records.record(session, Kind.CONCERN, factories.concern())
@@ -46,7 +50,7 @@ def _range() -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_writes_the_pdf_and_says_where_and_how_long(run, tmp_path: Path, report: str) -> None:
+def test_writes_the_pdf_and_says_where_and_how_long(run: Run, tmp_path: Path, report: str) -> None:
     target = tmp_path / f"{report}.pdf"
     first, last = _range()
     code, out, err = run("report", report, "--from", first, "--to", last, "--pdf", str(target))
@@ -55,7 +59,7 @@ def test_writes_the_pdf_and_says_where_and_how_long(run, tmp_path: Path, report:
     assert out == f"{target}: {pages} pages\n"
 
 
-def test_a_dsl_may_too(run, tmp_path: Path) -> None:
+def test_a_dsl_may_too(run: Run, tmp_path: Path) -> None:
     first, last = _range()
     target = tmp_path / "g.pdf"
     code, _, err = run(
@@ -66,7 +70,7 @@ def test_a_dsl_may_too(run, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("report", REPORTS)
 @pytest.mark.parametrize("user", ["t.ta", "b.lead"])
-def test_others_are_refused_exit_3(run, tmp_path: Path, report: str, user: str) -> None:
+def test_others_are_refused_exit_3(run: Run, tmp_path: Path, report: str, user: str) -> None:
     target = tmp_path / "r.pdf"
     first, last = _range()
     code, out, err = run(
@@ -82,7 +86,7 @@ def test_others_are_refused_exit_3(run, tmp_path: Path, report: str, user: str) 
     [("someday", "2026-11-30", "--from"), ("2026-11-01", "31/02/2026", "--to")],
 )
 def test_a_bad_date_is_exit_2_naming_the_flag(
-    run, tmp_path: Path, first: str, last: str, named: str
+    run: Run, tmp_path: Path, first: str, last: str, named: str
 ) -> None:
     target = tmp_path / "g.pdf"
     code, out, err = run("report", "governors", "--from", first, "--to", last, "--pdf", str(target))
@@ -91,7 +95,7 @@ def test_a_bad_date_is_exit_2_naming_the_flag(
     assert not target.exists()
 
 
-def test_the_last_day_before_the_first_is_exit_2(run, tmp_path: Path) -> None:
+def test_the_last_day_before_the_first_is_exit_2(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "g.pdf"
     code, _, err = run(
         "report", "inspection", "--from", "2026-11-30", "--to", "2026-11-01", "--pdf", str(target)
@@ -101,7 +105,7 @@ def test_the_last_day_before_the_first_is_exit_2(run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_an_existing_file_is_left_alone_exit_2(run, tmp_path: Path, report: str) -> None:
+def test_an_existing_file_is_left_alone_exit_2(run: Run, tmp_path: Path, report: str) -> None:
     target = tmp_path / "minutes.pdf"
     target.write_bytes(b"last term's minutes")
     first, last = _range()
