@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -23,7 +25,7 @@ from safedesk.services import targets
 from safedesk.services.session import Session
 from safedesk.services.targets import Choices, TargetView
 from safedesk.ui import msgbox
-from safedesk.ui.task_dialog import TaskDialog, label
+from safedesk.ui.task_dialog import TaskDialog, fit, label
 
 DATE_HINT = "dd/mm/yyyy"
 # The form's captions with their Alt+letters (unique in the dialog, with Set target, Cancel).
@@ -65,6 +67,8 @@ class _FieldsDialog(TaskDialog):
     def add_field(self, name: str, caption: str, widget: QWidget, help_text: str = "") -> None:
         shown = QLabel(caption)
         shown.setBuddy(widget)
+        # Never narrower than its words: a wrapped hint beside it must not squeeze it.
+        shown.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         widget.setAccessibleName(LABELS[name])
         self.fields[name] = widget
         self.captions[name] = shown
@@ -79,11 +83,21 @@ class _FieldsDialog(TaskDialog):
         self.form.addWidget(self.errors[name], self._row + 1, 1)
         self._row += 2
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # The captions' column as wide as the widest caption, shown or not (in the font the
+        # style gives them), so a caption shown later is never cut.
+        widest = max(
+            (c.fontMetrics().horizontalAdvance(c.text()) for c in self.captions.values()), default=0
+        )
+        self.form.setColumnMinimumWidth(0, widest + 8)
+        super().showEvent(event)
+
     def show_row(self, name: str, visible: bool) -> None:
         self.captions[name].setVisible(visible)
         self.fields[name].setVisible(visible)
         if not visible:
             self.errors[name].hide()
+        fit(self)
 
     def inputs(self) -> list[QWidget]:
         return list(self.fields.values())
@@ -110,6 +124,7 @@ class _FieldsDialog(TaskDialog):
             self.say("\n".join(other))
         else:
             self.error.hide()
+            fit(self)
         if first is not None:
             first.setFocus()
 

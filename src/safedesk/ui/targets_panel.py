@@ -61,7 +61,15 @@ def week_state(week: Week) -> str:
 
 class TargetsModel(RowsModel):
     APPLIES, MEASURE, BASELINE, GOAL, BY, LAST, STATE = range(7)
-    headers = ("Applies to", "Measure", "Baseline", "Goal a week", "By", "Last week", "On track")
+    headers = (
+        "Applies to",
+        "Measure",
+        "Baseline",
+        "Goal a week",
+        "By",
+        "Last school week",
+        "On track",
+    )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         view: TargetView | None = self.row_of(index)
@@ -187,15 +195,26 @@ def target_chart(
     )
     goal_x = next((x for x, w in zip(positions, weeks, strict=True) if w.monday == goal_week), None)
     if goal_x is not None:
-        axes.plot([goal_x], [progress.target.target.goal], marker="*", markersize=11, color=INK)
+        axes.plot(
+            [goal_x],
+            [progress.target.target.goal],
+            marker="*",
+            markersize=12,
+            color=INK,
+            markeredgecolor="white",
+            zorder=5,
+            clip_on=False,
+        )
         axes.annotate(
             f"Goal {number_text(progress.target.target.goal)}",
             (goal_x, progress.target.target.goal),
-            xytext=(0, 8),
+            xytext=(0, 10),
             textcoords="offset points",
             ha="center",
             fontsize=font_points,
             color=INK,
+            zorder=6,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": SOFT},
         )
     step = max(1, len(weeks) // max(1, width // 70))
     ticks = positions[::step]
