@@ -32,11 +32,11 @@ def test_figures_for_a_range(qtbot: QtBot, head_session: Session) -> None:
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3)
     cells = [panel.table.item(1, c).text() for c in range(panel.table.columnCount())]
     assert cells == ["Urgent", "1", "100% (1 of 1)", "1 h 30 min", "—", "0"]
-    assert panel.status.text() == "1 concerns recorded in the range."
+    assert panel.status.text() == "1 concern recorded in these dates."
 
     panel.first_day.setDate(QDate(2026, 12, 1))
     qtbot.mouseClick(panel.show_button, Qt.MouseButton.LeftButton)
-    assert "before the start" in panel.status.text()
+    assert panel.status.text() == "To is before From: choose a last day on or after the first."
 
 
 def test_span_words() -> None:

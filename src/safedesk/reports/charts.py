@@ -65,9 +65,14 @@ Bars = Sequence[tuple[str, float]]  # (label, value) in the order drawn
 def category_chart(bars: Bars, size: ChartSize, *, title: str = "", value_name: str = "") -> bytes:
     """Counts by category: horizontal bars when the labels are long or many (they stay
     readable, never turned on their side), upright bars otherwise."""
-    long = any(len(label) > 14 for label, _ in bars) or len(bars) > 8
-    chart = horizontal_bar_chart if long else bar_chart
+    chart = horizontal_bar_chart if wants_horizontal([label for label, _ in bars]) else bar_chart
     return chart(bars, size, title=title, value_name=value_name)
+
+
+def wants_horizontal(labels: Sequence[str]) -> bool:
+    """Whether ``category_chart`` draws these across (long or many labels): callers size the
+    picture by it (taller for more bars)."""
+    return any(len(label) > 14 for label in labels) or len(labels) > 8
 
 
 def bar_chart(bars: Bars, size: ChartSize, *, title: str = "", value_name: str = "") -> bytes:

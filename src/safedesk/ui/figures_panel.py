@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
+from safedesk.domain.formatting import counted
 from safedesk.services import queue
 from safedesk.services.queue import UrgencyFigures
 from safedesk.services.session import Session
@@ -49,8 +51,11 @@ def school_year_start(today: date) -> date:
 
 
 class FiguresPanel(QGroupBox):
-    def __init__(self, session: Session) -> None:
-        super().__init__("Time to action")
+    """With ``dates_from_page``, the Reports page's filters give the dates (``show_range``)
+    and the panel's own date row is not shown."""
+
+    def __init__(self, session: Session, *, dates_from_page: bool = False) -> None:
+        super().__init__("" if dates_from_page else "Time to action")
         self.session = session
         today = session.clock.now().astimezone().date()
         first = school_year_start(today)
@@ -63,7 +68,9 @@ class FiguresPanel(QGroupBox):
             edit.setDisplayFormat("dd/MM/yyyy")
         self.show_button = QPushButton("&Show figures")
         self.show_button.clicked.connect(self.refresh)
-        row = QHBoxLayout()
+        self.dates_row = QWidget()
+        row = QHBoxLayout(self.dates_row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Concerns recorded from"))
         row.addWidget(self.first_day)
         row.addWidget(QLabel("to"))
@@ -81,22 +88,46 @@ class FiguresPanel(QGroupBox):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(160)
         self.table.setMaximumHeight(180)
-        self.status = QLabel(
+        self.explanation = QLabel(
             "Acknowledged in target: of the concerns whose target has passed, the share "
             "acknowledged in time. First action: a decision, action, referral, contact or closure."
         )
+        self.explanation.setWordWrap(True)
+        self.explanation.setObjectName("Subtitle")
+        self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setObjectName("Subtitle")
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.table)
-        layout.addWidget(self.status)
+        self.dates_from_page = dates_from_page
+        if dates_from_page:
+            self.setFlat(True)
+            self.explanation.setText(
+                self.explanation.text() + " Every concern recorded in the dates counts: the "
+                "year group, class and pupils chosen above do not apply here."
+            )
+            self.dates_row.hide()
+            layout.setContentsMargins(4, 8, 4, 4)
+            layout.addWidget(self.dates_row)
+            layout.addWidget(self.status)
+            layout.addWidget(self.table)
+            layout.addWidget(self.explanation)
+            layout.addStretch(1)
+        else:
+            layout.addWidget(self.dates_row)
+            layout.addWidget(self.table)
+            layout.addWidget(self.status)
+            layout.addWidget(self.explanation)
+
+    def show_range(self, first: date, last: date) -> None:
+        """The figures for these dates (the Reports page's)."""
+        self.first_day.setDate(QDate(first.year, first.month, first.day))
+        self.last_day.setDate(QDate(last.year, last.month, last.day))
+        self.refresh()
 
     def refresh(self) -> None:
         first = date.fromisoformat(self.first_day.date().toString(Qt.DateFormat.ISODate))
         last = date.fromisoformat(self.last_day.date().toString(Qt.DateFormat.ISODate))
         if last < first:
-            self.status.setText("The end date is before the start date.")
+            self.status.setText("To is before From: choose a last day on or after the first.")
             return
         self.show_button.setEnabled(False)
         tasks.run(queue.figures, self.session, first, last).on_success(self._show).on_error(
@@ -131,4 +162,4 @@ class FiguresPanel(QGroupBox):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(index, column, item)
         total = sum(r.recorded for r in rows)
-        self.status.setText(f"{total} concerns recorded in the range.")
+        self.status.setText(f"{counted(total, 'concern')} recorded in these dates.")

@@ -25,6 +25,7 @@ from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
 from safedesk.domain.roles import Permission, Role
 from safedesk.services import lists
+from safedesk.services.analysis import may_analyse
 from safedesk.services.key_costs import KdfParams
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
@@ -158,8 +159,12 @@ class MainWindow(QMainWindow):
         if readable_kinds(user):
             self.search_page = SearchPage(session)
             self._add("Search", self.search_page)
-        if can(Permission.CASEWORK):
-            self._add("Reports", ReportsPage(session))
+        self.reports_page: ReportsPage | None = None
+        if may_analyse(session):
+            # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
+            # the head those, concerns and time to action.
+            self.reports_page = ReportsPage(session)
+            self._add("Reports", self.reports_page)
         self.admin_page: AdminPage | None = None
         if any(can(p) for p in (Permission.USER_LIST, Permission.BACKUP, Permission.PUPIL_IMPORT)):
             self.admin_page = AdminPage(session, kdf=kdf)
@@ -222,6 +227,8 @@ class MainWindow(QMainWindow):
             page.list.entry_opened.connect(lambda e: self.open_record(e, page))
         if self.pupils_page is not None and readable_kinds(user):
             self.pupils_page.pupil_opened.connect(self.open_pupil)
+        if self.reports_page is not None and readable_kinds(user):
+            self.reports_page.pupil_opened.connect(self.open_pupil)
 
         body = QWidget()
         row = QHBoxLayout(body)

@@ -1,0 +1,92 @@
+"""The Reports page's charts, drawn on a worker thread: one job per breakdown, sized in the
+page's logical pixels at the screen's pixel ratio and text size, handed back one by one as
+QImages (safe off the UI thread; the page turns each into a pixmap as it arrives)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtGui import QImage
+
+from safedesk.reports import charts
+from safedesk.reports.charts import ChartSize
+from safedesk.ui.analysis_figures import Breakdown, Chart
+
+CHART_WIDTH = 430  # logical pixels: beside its table in the laptop's 900 px
+PERIODS_HEIGHT = 210
+WEEKS_HEIGHT = 230
+BAR_ROW = 26  # a horizontal bar and its gap, for a label on one or two lines
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    key: str
+    breakdown: Breakdown
+    width: int  # logical pixels
+    height: int
+    scale: float  # device pixel ratio
+    font_points: float
+
+    @property
+    def size(self) -> ChartSize:
+        return ChartSize.from_pixels(
+            self.width, self.height, scale=self.scale, font_points=self.font_points
+        )
+
+
+def chart_height(breakdown: Breakdown) -> int:
+    """How tall a breakdown's chart is (logical pixels), 0 for none."""
+    if breakdown.chart is Chart.NONE:
+        return 0
+    if breakdown.chart is Chart.WEEKS:
+        return WEEKS_HEIGHT
+    if breakdown.chart is Chart.PERIODS:
+        return PERIODS_HEIGHT
+    labels = [row.label for row in breakdown.rows]
+    if charts.wants_horizontal(labels):
+        return max(140, min(520, 44 + BAR_ROW * len(labels)))
+    return PERIODS_HEIGHT
+
+
+def job_for(breakdown: Breakdown, scale: float, font_points: float) -> ChartJob | None:
+    height = chart_height(breakdown)
+    if not height:
+        return None
+    return ChartJob(breakdown.key, breakdown, CHART_WIDTH, height, scale, font_points)
+
+
+def draw(job: ChartJob) -> bytes:
+    """The job's chart as PNG bytes."""
+    b = job.breakdown
+    if b.chart is Chart.CATEGORY:
+        return charts.category_chart([(r.label, r.count) for r in b.rows], job.size)
+    labels = [r.short or r.label for r in b.rows]
+    values = [r.count for r in b.rows]
+    if b.chart is Chart.WEEKS:
+        return charts.series_chart(labels, values, job.size, style="line")
+    return charts.series_chart(labels, values, job.size, style="bars")
+
+
+def image_of(png: bytes, scale: float) -> QImage:
+    image = QImage.fromData(png)
+    image.setDevicePixelRatio(scale)
+    return image
+
+
+def draw_all(
+    jobs: Sequence[ChartJob],
+    deliver: Callable[[str, QImage], None],
+    stop: threading.Event,
+) -> int:
+    """Draws each job in turn (on a worker thread) and hands it to ``deliver`` (which must
+    queue it to the UI thread); stops early when ``stop`` is set (a newer load began).
+    Returns how many were drawn."""
+    drawn = 0
+    for job in jobs:
+        if stop.is_set():
+            break
+        deliver(job.key, image_of(draw(job), job.scale))
+        drawn += 1
+    return drawn
