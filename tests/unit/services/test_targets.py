@@ -18,7 +18,7 @@ from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.services import amendments, integrity, records, school_calendar, targets
 from safedesk.services.session import Session
-from safedesk.store import audit
+from safedesk.store import audit, ledger
 from tests import factories
 from tests.factories import PUPIL_A, PUPIL_C
 
@@ -250,3 +250,24 @@ def test_a_target_is_refused_with_the_forms_labels(school_year: Session, lead: S
             },
         )
     assert refused.value.problems == {"Year group": "9 has no pupil on roll"}
+
+
+def test_a_goal_rewritten_behind_the_programs_back_is_found_by_verify(
+    school_year: Session, lead: Session
+) -> None:
+    number = set_on(lead, "2026-11-04T12:00", INCIDENTS)
+    assert integrity.verify(school_year).ok
+    with lead.compartment(Compartment.BEHAVIOUR, "test").write() as conn:
+        row_id = conn.execute("SELECT id FROM behaviour_target WHERE number = ?", (number,))
+        target_id = row_id.fetchone()[0]
+        kept = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'behaviour_target_no_update'"
+        ).fetchone()[0]
+        conn.execute("DROP TRIGGER behaviour_target_no_update")
+        conn.execute("UPDATE behaviour_target SET goal = 3 WHERE id = ?", (target_id,))
+        conn.execute(kept)
+        ledger.touched(conn, "behaviour_target", [target_id], ledger.UPDATE)  # signed, even
+    problems = integrity.verify(school_year).problems
+    assert any(
+        "behaviour_target row" in p and "changed after it was written" in p for p in problems
+    ), problems
