@@ -282,6 +282,8 @@ def current_targets(session: Session) -> list[TargetView]:
     intake.take_in_waiting(session, BEHAVIOUR)
     with session.compartment(BEHAVIOUR, _READING).read() as conn:
         found = targets.current(conn)
+    with session.store.write() as conn:  # one event a look, as for analysis: no names in it
+        session.audit(conn, "targets.viewed", detail={"targets": [t.number for t in found]})
     if not found:
         return []
     now = session.clock.now()

@@ -154,6 +154,9 @@ def test_the_behaviour_lead_and_head_set_a_dsl_reads_others_are_refused(
     set_on(school_year, "2026-11-04T12:00", INCIDENTS)
     dsl = session_as(Role.DSL)
     assert len(view_on(dsl, "2026-11-18T12:00")) == 2
+    with dsl.store.read() as conn:
+        viewed = [e for e in audit.events(conn) if e.action == "targets.viewed"]
+    assert [(e.actor, e.detail) for e in viewed] == [(dsl.user.username, {"targets": [1, 2]})]
     assert not targets.may_set(dsl)
     assert targets.may_set(lead)
     with pytest.raises(PermissionDenied, match="not allowed to set behaviour targets"):
