@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain import body_outline
@@ -25,6 +25,7 @@ from safedesk.ui.lists_editor import list_title
 from safedesk.ui.record_form import RecordForm
 from safedesk.ui.record_page import RecordPage
 from tests import factories
+from tests.ui.conftest import activate
 from tests.ui.test_record_forms import fill
 
 PUPIL_EHCP = make("801200005009")
@@ -80,10 +81,12 @@ def choose(qtbot: QtBot, combo: QComboBox, label: str) -> None:
 
 
 def add_hold(qtbot: QtBot, editor: HoldsEditor, label: str, minutes: str) -> None:
+    if not editor.isActiveWindow():
+        activate(qtbot, editor)
     editor.add_button.setFocus()
     qtbot.keyClick(editor.add_button, Qt.Key.Key_Space)
     row = editor.rows[-1]
-    assert row.hold.hasFocus() or QApplication.focusWidget() is row.hold
+    assert row.hold.hasFocus()  # the new row's hold is chosen next, from the keyboard
     choose(qtbot, row.hold, label)
     if minutes:
         row.minutes.setFocus()

@@ -101,6 +101,7 @@ class HoldsEditor(QWidget):
         row.remove.connect(self.remove_row)
         self.rows.append(row)
         self.rows_box.addWidget(row)
+        row.show()  # at once: a child added to a shown widget is otherwise shown only later
         self._order_tabs()
         row.hold.setFocus()
         self._changed()
@@ -182,6 +183,7 @@ class HoldsEditor(QWidget):
             row.remove.connect(self.remove_row)
             self.rows.append(row)
             self.rows_box.addWidget(row)
+            row.show()
         self._order_tabs()
         self._show_total()
         self.changed.emit()

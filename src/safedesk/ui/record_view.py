@@ -236,6 +236,7 @@ class RecordView(QWidget):
         self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
         self.value.set_value(_editable(field, self.entry.current().get(field.name)))
         self.value_layout.addWidget(self.value)
+        self.value.show()  # at once (a child added to a shown widget is shown only later)
         QWidget.setTabOrder(self.field, self.value)
         QWidget.setTabOrder(self.value, self.reason)
 
