@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from safedesk.domain.holds import holds_used
-from safedesk.domain.local_time import to_local
+from safedesk.domain.local_time import zone
 
 NOT_RECORDED = "not_recorded"
 
@@ -191,6 +191,7 @@ class Analysis:
 
 
 # --- The computation: plain rows in (current values, amendments applied), figures out. ---
+# Rows are named tuples: a year of a big school is thousands of them, made in a few ms.
 
 # What people write in an injuries box when there was no injury. Anything else counts as an
 # injury: the text lower-cased, its spaces collapsed and its full stops dropped, is one of
@@ -214,8 +215,7 @@ def has_sen(sen: str | None) -> bool:
     return (sen or "").strip().lower() not in _NO_SEN
 
 
-@dataclass(frozen=True)
-class PupilFacts:
+class PupilFacts(NamedTuple):
     """A pupil as the school file has them now (the MIS's current year group and class)."""
 
     upn: str
@@ -227,8 +227,7 @@ class PupilFacts:
     cla: bool = False
 
 
-@dataclass(frozen=True)
-class IncidentRow:
+class IncidentRow(NamedTuple):
     """A behaviour incident's analysed fields, as they stand after amendments."""
 
     occurred_at: datetime  # aware
@@ -241,8 +240,7 @@ class IncidentRow:
     pupils: tuple[tuple[str, str | None], ...]  # (UPN, role)
 
 
-@dataclass(frozen=True)
-class InterventionRow:
+class InterventionRow(NamedTuple):
     """A physical intervention's analysed fields, as they stand after amendments."""
 
     started_at: datetime  # aware
@@ -257,8 +255,7 @@ class InterventionRow:
     pupils: tuple[str, ...]  # UPNs
 
 
-@dataclass(frozen=True)
-class ConcernRow:
+class ConcernRow(NamedTuple):
     occurred_at: datetime  # aware
     category: str | None
     urgency: str | None
@@ -287,15 +284,13 @@ def month_key(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _days(first: date, last: date) -> Iterable[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
 def _week_keys(first: date, last: date) -> dict[str, int]:
-    return {week_key(day): 0 for day in _days(first, last)}
+    found: dict[str, int] = {}
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        found[week_key(monday)] = 0
+        monday += timedelta(days=7)
+    return found
 
 
 def _month_keys(first: date, last: date) -> dict[str, int]:
@@ -356,6 +351,7 @@ class _Pupils:
     def __init__(self, pupils: Mapping[str, PupilFacts], filters: Filters) -> None:
         self.facts = pupils
         self.filters = filters
+        self.filtered = filters.pupil_filtered
 
     def matches(self, upn: str) -> bool:
         f = self.filters
@@ -373,9 +369,7 @@ class _Pupils:
         return not (f.group is PupilGroup.CLA and not p.cla)
 
     def any_match(self, upns: Iterable[str]) -> bool:
-        if not self.filters.pupil_filtered:
-            return True
-        return any(self.matches(upn) for upn in upns)
+        return not self.filtered or any(self.matches(upn) for upn in upns)
 
     def repeat(self, upn: str, count: int) -> RepeatPupil:
         p = self.facts.get(upn)
@@ -384,8 +378,12 @@ class _Pupils:
         return RepeatPupil(upn, p.name, p.year_group or "", count)
 
 
-def _key(value: str | None) -> str:
-    return value if value else NOT_RECORDED
+def _counted(values: Iterable[str | None]) -> dict[str, int]:
+    """Each value's count, most first; None (not recorded) last."""
+    counts: Counter[str] = Counter()
+    for value in values:
+        counts[value or NOT_RECORDED] += 1
+    return _ordered(counts)
 
 
 def _ranked(counts: Counter[str], pupils: _Pupils, least: int) -> list[RepeatPupil]:
@@ -393,72 +391,128 @@ def _ranked(counts: Counter[str], pupils: _Pupils, least: int) -> list[RepeatPup
     return sorted(found, key=lambda p: (-p.count, p.name, p.upn))
 
 
+_WEEKDAYS = tuple(str(d) for d in range(1, 8))
+_HOURS = tuple(str(h) for h in range(24))
+
+
+class _Days:
+    """Where a moment falls, in the school's local time: its day, and the keys of its
+    weekday, week, month and term (worked out once per day)."""
+
+    def __init__(self, filters: Filters, terms: _Terms) -> None:
+        self.zone = zone()
+        self.first, self.last = filters.first_day, filters.last_day
+        self.previous_first = filters.previous_first_day
+        self.terms = terms
+        self._keys: dict[date, tuple[str, str, str, str | None]] = {}
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
+
+    def keys(self, day: date) -> tuple[str, str, str, str | None]:
+        """(weekday "1"-"7", ISO week, month, term name or None)."""
+        found = self._keys.get(day)
+        if found is None:
+            found = (_WEEKDAYS[day.weekday()], week_key(day), month_key(day), self.terms.name(day))
+            self._keys[day] = found
+        return found
+
+    def split(self, moments: Iterable[tuple[datetime, _Row]]) -> tuple[int, list[_Dated[_Row]]]:
+        """How many fall in the period before the range, and those in the range with their
+        local time and day."""
+        before, within = 0, []
+        first, last, previous_first = self.first, self.last, self.previous_first
+        for moment, row in moments:
+            local = self.local(moment)
+            day = local.date()
+            if first <= day <= last:
+                within.append((local, day, row))
+            elif previous_first <= day < first:
+                before += 1
+        return before, within
+
+
+_Row = TypeVar("_Row")
+_Dated = tuple[datetime, date, _Row]
+
+
+_UNKNOWN = (NOT_RECORDED,)
+
+
+def _places(
+    upns: Sequence[str], facts: Mapping[str, PupilFacts]
+) -> tuple[Iterable[str], Iterable[str]]:
+    """The year groups and the classes these pupils are in, each once ("not recorded" when
+    the MIS has none)."""
+    if len(upns) == 1:
+        p = facts.get(upns[0])
+        if p is None:
+            return _UNKNOWN, _UNKNOWN
+        return (p.year_group or NOT_RECORDED,), (p.class_name or NOT_RECORDED,)
+    found = [facts.get(upn) for upn in upns]
+    years = {(p.year_group if p else None) or NOT_RECORDED for p in found}
+    return years, {(p.class_name if p else None) or NOT_RECORDED for p in found}
+
+
 def _behaviour(
-    rows: Sequence[IncidentRow], filters: Filters, pupils: _Pupils, terms: _Terms
+    rows: Sequence[IncidentRow], pupils: _Pupils, days: _Days
 ) -> tuple[BehaviourFigures, BullyingFigures]:
     """Counted once per record, except by year group and class: a record counts once for each
     year group (class) in which it names an instigator, or, when it names none as instigator,
     in which it names any pupil; pupils the MIS gives no year group (class) count as "not
     recorded". Year group and class are the MIS's current ones."""
-    first, last = filters.first_day, filters.last_day
+    matching = (
+        (row.occurred_at, row) for row in rows if pupils.any_match(upn for upn, _ in row.pupils)
+    )
+    before, within = days.split(matching)
     figures = BehaviourFigures(
-        by_weekday={str(d): 0 for d in range(1, 8)},
-        by_hour={str(h): 0 for h in range(24)},
-        by_week=_week_keys(first, last),
-        by_month=_month_keys(first, last),
-        by_term=terms.keys(),
+        total=len(within),
+        previous_total=before,
+        by_weekday=dict.fromkeys(_WEEKDAYS, 0),
+        by_hour=dict.fromkeys(_HOURS, 0),
+        by_week=_week_keys(days.first, days.last),
+        by_month=_month_keys(days.first, days.last),
+        by_term=days.terms.keys(),
     )
     bullying = BullyingFigures()
-    counts: dict[str, Counter[str]] = {
-        name: Counter()
-        for name in ("type", "location", "trigger", "severity", "year", "class", "bully", "prej")
-    }
+    years: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
     instigated: Counter[str] = Counter()
-    previous_first = filters.previous_first_day
-    for row in rows:
-        local = to_local(row.occurred_at)
-        day = local.date()
-        if day < previous_first or day > last:
-            continue
-        if not pupils.any_match(upn for upn, _ in row.pupils):
-            continue
-        if day < first:
-            figures.previous_total += 1
-            continue
-        figures.total += 1
-        counts["type"][_key(row.behaviour_type)] += 1
-        counts["location"][_key(row.location)] += 1
-        counts["trigger"][_key(row.trigger)] += 1
-        counts["severity"][_key(row.severity)] += 1
-        figures.by_weekday[str(day.isoweekday())] += 1
-        figures.by_hour[str(local.hour)] += 1
-        figures.by_week[week_key(day)] += 1
-        figures.by_month[month_key(day)] += 1
-        if (term := terms.name(day)) is not None:
-            figures.by_term[term] += 1
+    weekdays, hours, weeks = figures.by_weekday, figures.by_hour, figures.by_week
+    months, terms = figures.by_month, figures.by_term
+    facts = pupils.facts
+    for local, day, row in within:
+        weekday, week, month, term = days.keys(day)
+        weekdays[weekday] += 1
+        hours[_HOURS[local.hour]] += 1
+        weeks[week] += 1
+        months[month] += 1
+        if term is not None:
+            terms[term] += 1
         instigators = [upn for upn, role in row.pupils if role == "instigator"]
         for upn in instigators:
             instigated[upn] += 1
-        named = instigators or [upn for upn, _ in row.pupils]
-        facts = [pupils.facts.get(upn) for upn in named]
-        for year in {_key(p.year_group if p else None) for p in facts}:
-            counts["year"][year] += 1
-        for class_name in {_key(p.class_name if p else None) for p in facts}:
-            counts["class"][class_name] += 1
-        if row.behaviour_type == "bullying":
-            bullying.total += 1
-            counts["bully"][_key(row.bullying_type)] += 1
-            if row.bullying_type == "prejudice" or row.prejudice_type:
-                counts["prej"][_key(row.prejudice_type)] += 1
-    figures.by_type = _ordered(counts["type"])
-    figures.by_location = _ordered(counts["location"])
-    figures.by_trigger = _ordered(counts["trigger"])
-    figures.by_severity = _ordered(counts["severity"])
-    figures.by_year_group = _by_year(counts["year"])
-    figures.by_class = _ordered(counts["class"])
+        in_years, in_classes = _places(instigators or [upn for upn, _ in row.pupils], facts)
+        for year in in_years:
+            years[year] += 1
+        for class_name in in_classes:
+            classes[class_name] += 1
+    rows_within = [row for _, _, row in within]
+    figures.by_type = _counted(row.behaviour_type for row in rows_within)
+    figures.by_location = _counted(row.location for row in rows_within)
+    figures.by_trigger = _counted(row.trigger for row in rows_within)
+    figures.by_severity = _counted(row.severity for row in rows_within)
+    figures.by_year_group = _by_year(years)
+    figures.by_class = _ordered(classes)
     figures.repeat_pupils = _ranked(instigated, pupils, REPEAT_THRESHOLD)
-    bullying.by_type = _ordered(counts["bully"])
-    bullying.by_prejudice = _ordered(counts["prej"])
+    bullied = [row for row in rows_within if row.behaviour_type == "bullying"]
+    bullying.total = len(bullied)
+    bullying.by_type = _counted(row.bullying_type for row in bullied)
+    bullying.by_prejudice = _counted(
+        row.prejudice_type
+        for row in bullied
+        if row.bullying_type == "prejudice" or row.prejudice_type
+    )
     return figures, bullying
 
 
@@ -468,40 +522,35 @@ def minutes_between(started: datetime, ended: datetime) -> int:
 
 
 def _interventions(
-    rows: Sequence[InterventionRow], filters: Filters, pupils: _Pupils
+    rows: Sequence[InterventionRow], pupils: _Pupils, days: _Days
 ) -> InterventionFigures:
     """Minutes are end minus start, as amended. Holds count each use: the main hold
     (`restraint_type`) and each further hold, so a hold used twice on one record counts
     twice. Distinct pupils with SEN are those the MIS gives SEN support or an EHCP. Injuries:
     see ``is_injury``. Parents informed the same day: on the school-local day the
     intervention started."""
-    first, last = filters.first_day, filters.last_day
-    figures = InterventionFigures(by_week=_week_keys(first, last))
+    before, within = days.split(
+        (row.started_at, row) for row in rows if pupils.any_match(row.pupils)
+    )
+    figures = InterventionFigures(
+        total=len(within), previous_total=before, by_week=_week_keys(days.first, days.last)
+    )
     holds: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    triggers: Counter[str] = Counter()
     per_pupil: Counter[str] = Counter()
     minutes: list[int] = []
-    previous_first = filters.previous_first_day
-    for row in rows:
-        day = to_local(row.started_at).date()
-        if day < previous_first or day > last or not pupils.any_match(row.pupils):
-            continue
-        if day < first:
-            figures.previous_total += 1
-            continue
-        figures.total += 1
+    for _, day, row in within:
         minutes.append(minutes_between(row.started_at, row.ended_at))
-        holds.update(holds_used(row.restraint_type, row.more_holds))
-        kinds[_key(row.intervention_kind)] += 1
-        triggers[_key(row.trigger)] += 1
+        for hold in holds_used(row.restraint_type, row.more_holds):
+            holds[hold] += 1
         figures.with_injury_pupil += is_injury(row.injuries_pupil)
         figures.with_injury_staff += is_injury(row.injuries_staff)
         informed = row.parent_informed_at
-        same_day = informed is not None and to_local(informed).date() == day
+        same_day = informed is not None and days.local(informed).date() == day
         figures.parent_informed_same_day += same_day
-        figures.by_week[week_key(day)] += 1
-        per_pupil.update(set(row.pupils))
+        figures.by_week[days.keys(day)[1]] += 1
+        for upn in set(row.pupils):
+            per_pupil[upn] += 1
+    rows_within = [row for _, _, row in within]
     figures.pupils = len(per_pupil)
     figures.pupils_with_sen = sum(
         1 for upn in per_pupil if (p := pupils.facts.get(upn)) is not None and p.sen
@@ -509,34 +558,22 @@ def _interventions(
     figures.minutes_total = sum(minutes)
     figures.minutes_median = float(statistics.median(minutes)) if minutes else None
     figures.by_hold = _ordered(holds)
-    figures.by_kind = _ordered(kinds)
-    figures.by_trigger = _ordered(triggers)
+    figures.by_kind = _counted(row.intervention_kind for row in rows_within)
+    figures.by_trigger = _counted(row.trigger for row in rows_within)
     figures.by_pupil = _ranked(per_pupil, pupils, 1)
     return figures
 
 
-def _concerns(
-    rows: Sequence[ConcernRow], filters: Filters, pupils: _Pupils, terms: _Terms
-) -> ConcernFigures:
-    first, last = filters.first_day, filters.last_day
-    figures = ConcernFigures(by_term=terms.keys())
-    categories: Counter[str] = Counter()
-    urgencies: Counter[str] = Counter()
-    previous_first = filters.previous_first_day
-    for row in rows:
-        day = to_local(row.occurred_at).date()
-        if day < previous_first or day > last or not pupils.any_match(row.pupils):
-            continue
-        if day < first:
-            figures.previous_total += 1
-            continue
-        figures.total += 1
-        categories[_key(row.category)] += 1
-        urgencies[_key(row.urgency)] += 1
-        if (term := terms.name(day)) is not None:
+def _concerns(rows: Sequence[ConcernRow], pupils: _Pupils, days: _Days) -> ConcernFigures:
+    before, within = days.split(
+        (row.occurred_at, row) for row in rows if pupils.any_match(row.pupils)
+    )
+    figures = ConcernFigures(total=len(within), previous_total=before, by_term=days.terms.keys())
+    for _, day, _row in within:
+        if (term := days.keys(day)[3]) is not None:
             figures.by_term[term] += 1
-    figures.by_category = _ordered(categories)
-    figures.by_urgency = _ordered(urgencies)
+    figures.by_category = _counted(row.category for _, _, row in within)
+    figures.by_urgency = _counted(row.urgency for _, _, row in within)
     return figures
 
 
@@ -555,12 +592,12 @@ def compute(
     Days are the school's local days; a record counts when it names at least one pupil who
     matches every pupil filter given."""
     who = _Pupils(pupils, filters)
-    named_terms = _Terms.meeting(terms, filters.first_day, filters.last_day)
+    days = _Days(filters, _Terms.meeting(terms, filters.first_day, filters.last_day))
     analysis = Analysis(filters, labels={k: dict(v) for k, v in (labels or {}).items()})
     if incidents is not None:
-        analysis.behaviour, analysis.bullying = _behaviour(incidents, filters, who, named_terms)
+        analysis.behaviour, analysis.bullying = _behaviour(incidents, who, days)
     if interventions is not None:
-        analysis.interventions = _interventions(interventions, filters, who)
+        analysis.interventions = _interventions(interventions, who, days)
     if concerns is not None:
-        analysis.concerns = _concerns(concerns, filters, who, named_terms)
+        analysis.concerns = _concerns(concerns, who, days)
     return analysis

@@ -88,9 +88,6 @@ def analyse(session: Session, filters: Filters) -> Analysis:
     start = local_midnight(filters.previous_first_day)
     end = local_midnight(filters.last_day + timedelta(days=1))
     labels = _labels(session)
-    with session.store.read() as conn:
-        pupils = rows.pupil_facts(conn)
-        terms = school_calendar.terms(conn)
     incidents = interventions = concern_rows = None
     if behaviour:
         intake.take_in_waiting(session, Compartment.BEHAVIOUR)
@@ -101,6 +98,19 @@ def analyse(session: Session, filters: Filters) -> Analysis:
         intake.take_in_waiting(session, Compartment.SAFEGUARDING)
         with session.compartment(Compartment.SAFEGUARDING, _DOING).read() as conn:
             concern_rows = rows.concerns(conn, start, end)
+    # The pupils whose year group, class or groups a figure needs: with a pupil filter, every
+    # record's; without, only those in the range (the period before is only counted).
+    since = start if filters.pupil_filtered else local_midnight(filters.first_day)
+    named = {upn for row in incidents or () if row.occurred_at >= since for upn, _ in row.pupils}
+    named.update(
+        upn for row in interventions or () if row.started_at >= since for upn in row.pupils
+    )
+    named.update(
+        upn for row in concern_rows or () if row.occurred_at >= since for upn in row.pupils
+    )
+    with session.store.read() as conn:
+        pupils = rows.pupil_facts(conn, named)
+        terms = school_calendar.terms(conn)
     found = compute(
         filters,
         pupils,

@@ -4,8 +4,9 @@ pupils as the school file has them now."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from safedesk.domain.analysis import (
     ConcernRow,
@@ -17,14 +18,7 @@ from safedesk.domain.analysis import (
 from safedesk.domain.clock import to_stored
 from safedesk.store.db import Connection
 
-_INCIDENT = (
-    "location",
-    "behaviour_type",
-    "bullying_type",
-    "prejudice_type",
-    "severity",
-    "trigger",
-)
+_INCIDENT = ("location", "behaviour_type", "bullying_type", "prejudice_type", "severity", "trigger")
 _INTERVENTION = (
     "started_at",
     "ended_at",
@@ -37,29 +31,48 @@ _INTERVENTION = (
     "parent_informed_at",
 )
 _CONCERN = ("category", "urgency")
+# Each record's pupils as one text: "UPN:role,UPN:role" (a UPN is 13 characters).
+_PUPILS = (
+    "(SELECT group_concat(p.upn || ':' || coalesce(ep.role, ''), ',') FROM entry_pupil ep "
+    "JOIN pupil p ON p.id = ep.pupil_id WHERE ep.entry_id = e.id)"
+)
+_UPN = 13
+_CHUNK = 500  # UPNs asked for at once (well inside SQLite's limit on parameters)
 
 
-def pupil_facts(conn: Connection) -> dict[str, PupilFacts]:
-    """Every pupil in the school file (``conn``), by UPN: name, year group, class, groups."""
+def pupil_facts(conn: Connection, upns: Iterable[str]) -> dict[str, PupilFacts]:
+    """The pupils ``upns`` as the school file (``conn``) has them now, by UPN: name, year
+    group, class and groups. UPNs it does not hold are left out."""
+    wanted = sorted(set(upns))
     found = {}
-    for row in conn.execute(
-        "SELECT upn, legal_forename, preferred_forename, legal_surname, year_group, "
-        "class_name, sen, fsm, cla FROM pupil"
-    ):
-        upn, forename, preferred, surname, year_group, class_name, sen, fsm, cla = row
-        found[upn] = PupilFacts(
-            upn,
-            f"{preferred or forename} {surname}",
-            year_group or None,
-            class_name or None,
-            has_sen(sen),
-            bool(fsm),
-            bool(cla),
-        )
+    for at in range(0, len(wanted), _CHUNK):
+        chunk = wanted[at : at + _CHUNK]
+        for row in _plain(conn).execute(
+            "SELECT upn, legal_forename, preferred_forename, legal_surname, year_group, "
+            f"class_name, sen, fsm, cla FROM pupil WHERE upn IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            upn, forename, preferred, surname, year_group, class_name, sen, fsm, cla = row
+            found[upn] = PupilFacts(
+                upn,
+                f"{preferred or forename} {surname}",
+                year_group or None,
+                class_name or None,
+                has_sen(sen),
+                bool(fsm),
+                bool(cla),
+            )
     return found
 
 
-def _current(
+def _plain(conn: Connection) -> Any:
+    """A cursor giving plain tuples (cheaper than the connection's named rows)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
+def _read(
     conn: Connection,
     kind: str,
     table: str,
@@ -67,63 +80,63 @@ def _current(
     when: str,
     start: datetime,
     end: datetime,
-) -> list[tuple[str, dict[str, str | None], list[tuple[str, str | None]]]]:
-    """(when it happened, current values, [(UPN, role)]) of every record of ``kind`` that
-    happened from ``start`` to before ``end`` when recorded, or whose time was amended since
-    (the caller checks the amended time)."""
+) -> list[Sequence[Any]]:
+    """(id, occurred_at as recorded, *columns, pupils text) of every record of ``kind`` that
+    happened from ``start`` to before ``end`` as recorded, or whose time (``when``) was
+    amended (the caller checks the time as amended); amended columns hold their current
+    value, and occurred_at the amended time when ``when`` is occurred_at."""
     where = (
         "e.kind = ? AND ((e.occurred_at >= ? AND e.occurred_at < ?) "
         "OR e.id IN (SELECT entry_id FROM amendment WHERE field = ?))"
     )
     params = (kind, to_stored(start), to_stored(end), when)
-    found: dict[int, tuple[dict[str, str | None], list[tuple[str, str | None]]]] = {}
-    picked = ", ".join(f"t.{c}" for c in columns)
-    for row in conn.execute(
-        f"SELECT e.id, e.occurred_at, {picked}, (SELECT group_concat(p.upn || ':' || "
-        "coalesce(ep.role, ''), ',') FROM entry_pupil ep JOIN pupil p ON p.id = ep.pupil_id "
-        f"WHERE ep.entry_id = e.id) FROM entry e JOIN {table} t ON t.entry_id = e.id "
-        f"WHERE {where}",
-        params,
-    ):
-        values = dict(zip(columns, row[2:-1], strict=True))
-        values.setdefault("occurred_at", row[1])
-        pupils = []
-        for item in (row[-1] or "").split(","):
-            if item:
-                upn, _, role = item.partition(":")
-                pupils.append((upn, role or None))
-        found[row[0]] = (values, pupils)
-    wanted = (*columns, "occurred_at") if when == "occurred_at" else columns
-    marks = ",".join("?" * len(wanted))
-    for entry_id, field, value in conn.execute(
+    names = ("id", "occurred_at", *columns)
+    changes: dict[int, dict[int, str | None]] = {}
+    wanted = [name for name in names[1:] if name != "occurred_at" or when == "occurred_at"]
+    for entry_id, field, value in _plain(conn).execute(
         "SELECT m.entry_id, m.field, m.new_value FROM amendment m JOIN entry e "
-        f"ON e.id = m.entry_id WHERE {where} AND m.field IN ({marks}) ORDER BY m.id",
+        f"ON e.id = m.entry_id WHERE {where} AND m.field IN ({','.join('?' * len(wanted))}) "
+        "ORDER BY m.id",
         (*params, *wanted),
     ):
-        if entry_id in found:
-            found[entry_id][0][field] = value
-    return [(values[when] or "", values, pupils) for values, pupils in found.values()]
+        changes.setdefault(entry_id, {})[names.index(field)] = value
+    found: list[Sequence[Any]] = []
+    picked = ", ".join(f"t.{c}" for c in columns)
+    for row in _plain(conn).execute(
+        f"SELECT e.id, e.occurred_at, {picked}, {_PUPILS} FROM entry e "
+        f"JOIN {table} t ON t.entry_id = e.id WHERE {where}",
+        params,
+    ):
+        changed = changes.get(row[0])
+        if changed:
+            row = list(row)
+            for index, value in changed.items():
+                row[index] = value
+        found.append(row)
+    return found
 
 
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _with_roles(text: str | None) -> tuple[tuple[str, str | None], ...]:
+    return tuple(
+        (item[:_UPN], item[_UPN + 1 :] or None) for item in (text or "").split(",") if item
+    )
+
+
+def _upns(text: str | None) -> tuple[str, ...]:
+    return tuple(item[:_UPN] for item in (text or "").split(",") if item)
+
+
 def incidents(conn: Connection, start: datetime, end: datetime) -> list[IncidentRow]:
     """Behaviour incidents that happened from ``start`` to before ``end`` (and any whose time
     was amended: the caller filters by the current time)."""
+    parse = datetime.fromisoformat
     return [
-        IncidentRow(
-            datetime.fromisoformat(when),
-            v["location"],
-            v["behaviour_type"],
-            v["bullying_type"],
-            v["prejudice_type"],
-            v["severity"],
-            v["trigger"],
-            tuple(pupils),
-        )
-        for when, v, pupils in _current(
+        IncidentRow(parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], _with_roles(r[8]))
+        for r in _read(
             conn, "behaviour", "behaviour_incident", _INCIDENT, "occurred_at", start, end
         )
     ]
@@ -133,22 +146,22 @@ def interventions(conn: Connection, start: datetime, end: datetime) -> list[Inte
     """Physical interventions that started from ``start`` to before ``end`` (and any whose
     start was amended)."""
     found = []
-    for when, v, pupils in _current(
+    for r in _read(
         conn, "intervention", "physical_intervention", _INTERVENTION, "started_at", start, end
     ):
-        started = datetime.fromisoformat(when)
+        started = datetime.fromisoformat(r[2] or r[1])
         found.append(
             InterventionRow(
                 started,
-                _moment(v["ended_at"]) or started,
-                v["trigger"],
-                v["intervention_kind"],
-                v["restraint_type"],
-                v["more_holds"],
-                v["injuries_pupil"],
-                v["injuries_staff"],
-                _moment(v["parent_informed_at"]),
-                tuple(upn for upn, _ in pupils),
+                _moment(r[3]) or started,
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                _moment(r[10]),
+                _upns(r[11]),
             )
         )
     return found
@@ -157,14 +170,8 @@ def interventions(conn: Connection, start: datetime, end: datetime) -> list[Inte
 def concerns(conn: Connection, start: datetime, end: datetime) -> list[ConcernRow]:
     """Concerns that happened from ``start`` to before ``end`` (and any whose time was
     amended)."""
+    parse = datetime.fromisoformat
     return [
-        ConcernRow(
-            datetime.fromisoformat(when),
-            v["category"],
-            v["urgency"],
-            tuple(upn for upn, _ in pupils),
-        )
-        for when, v, pupils in _current(
-            conn, "concern", "concern", _CONCERN, "occurred_at", start, end
-        )
+        ConcernRow(parse(r[1]), r[2], r[3], _upns(r[4]))
+        for r in _read(conn, "concern", "concern", _CONCERN, "occurred_at", start, end)
     ]
