@@ -66,8 +66,16 @@ def _labels(session: Session) -> dict[str, dict[str, str]]:
 
 
 def check_range(filters: Filters) -> None:
-    if filters.last_day < filters.first_day:
-        raise ValidationError({"To": "is before From: choose a last day on or after the first"})
+    """The range as the Reports page names its boxes (From, To); ValidationError if wrong."""
+    problems = {
+        label: "must be a date between 2000 and 2100"
+        for label, day in (("From", filters.first_day), ("To", filters.last_day))
+        if not 2000 <= day.year <= 2100
+    }
+    if not problems and filters.last_day < filters.first_day:
+        problems["To"] = "is before From: choose a last day on or after the first"
+    if problems:
+        raise ValidationError(problems)
 
 
 def analyse(session: Session, filters: Filters) -> Analysis:

@@ -374,7 +374,17 @@ def test_one_audit_event_a_run_with_the_range_and_filters_only(people: People) -
     assert "Anna" not in text and ANNA not in text
 
 
-def test_a_last_day_before_the_first_is_refused(people: People) -> None:
+@pytest.mark.parametrize(
+    ("first", "last", "label"),
+    [
+        (date(2026, 11, 15), date(2026, 11, 2), "To"),
+        (date(1, 1, 1), date(2026, 11, 2), "From"),  # the period before it would be year 0
+        (date(2026, 11, 2), date(9999, 12, 31), "To"),
+    ],
+)
+def test_a_range_that_cannot_be_is_refused_naming_the_box(
+    people: People, first: date, last: date, label: str
+) -> None:
     with pytest.raises(ValidationError) as refused:
-        run(people.head, Filters(date(2026, 11, 15), date(2026, 11, 2)))
-    assert "To" in refused.value.problems
+        run(people.head, Filters(first, last))
+    assert list(refused.value.problems) == [label]
