@@ -121,10 +121,22 @@ def test_a_hold_without_minutes_is_not_amended(
 def test_the_parent_letter_is_saved_where_chosen(
     qtbot: QtBot, view: RecordView, ref: str, tmp_path: Path
 ) -> None:
-    pytest.importorskip("safedesk.services.parent_letter")
     view.show_entry(ref)
     target = tmp_path / "letter.pdf"
     view.write_letter(target)
     qtbot.waitUntil(lambda: view.letter_button.isEnabled())
     assert target.read_bytes().startswith(b"%PDF")
     assert view.letter_status.text() == f"Saved the letter to the parent as {target}."
+
+
+def test_a_letter_refused_says_why_and_writes_nothing(
+    qtbot: QtBot, view: RecordView, ref: str, head_session: Session, tmp_path: Path
+) -> None:
+    view.show_entry(ref)
+    target = tmp_path / "no such folder" / "letter.pdf"
+    view.write_letter(target)
+    qtbot.waitUntil(lambda: view.letter_button.isEnabled())
+    assert view.letter_status.text() == (
+        f"Letter not saved: the folder {target.parent} does not exist."
+    )
+    assert not target.exists()

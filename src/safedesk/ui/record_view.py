@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -25,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain import body_map, body_outline, holds, local_time
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
+from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import date_text, minutes_text, moment_text, rich
 from safedesk.domain.roles import Permission
-from safedesk.services import amendments, lists, records
+from safedesk.services import amendments, lists, parent_letter, records
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.body_map_widget import render_image
@@ -284,22 +284,20 @@ class RecordView(QWidget):
         """Writes the letter off the UI thread; says where it went, or why not."""
         if self.entry is None:
             return
-        # Built by the new-fields work (services.parent_letter); looked up when asked for.
-        try:
-            letters = importlib.import_module("safedesk.services.parent_letter")
-        except ImportError:
-            self.letter_status.setText("The parent letter is not available in this version.")
-            return
         self.letter_button.setEnabled(False)
         self.letter_status.setText("Writing the letter…")
-        tasks.run(letters.write_parent_letter, self.session, self.entry.ref, target).on_success(
-            lambda _result: self._letter_done(target)
-        ).on_error(self._letter_failed)
+        tasks.run(
+            parent_letter.write_parent_letter, self.session, self.entry.ref, target
+        ).on_success(self._letter_done).on_error(self._letter_failed)
 
-    def _letter_done(self, target: Path) -> None:
+    def _letter_done(self, written: Path) -> None:
         self.letter_button.setEnabled(True)
-        self.letter_status.setText(f"Saved the letter to the parent as {target}.")
+        self.letter_status.setText(f"Saved the letter to the parent as {written}.")
 
     def _letter_failed(self, exc: BaseException) -> None:
         self.letter_button.setEnabled(True)
-        self.letter_status.setText("Letter not saved: " + user_message(exc))
+        # The service's problems in its words, without its internal names ("file: …").
+        said = "; ".join(exc.problems.values()) if isinstance(exc, ValidationError) else ""
+        self.letter_status.setText(
+            f"Letter not saved: {said or user_message(exc)}.".replace("..", ".")
+        )
