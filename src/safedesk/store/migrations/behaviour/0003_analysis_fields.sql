@@ -71,6 +71,7 @@ BEGIN
         NEW.restraint_detail, NEW.injuries_pupil, NEW.injuries_staff, NEW.support_after,
         NEW.pupil_account, NEW.parent_informed_by, NEW.parent_informed_how,
         NEW.parent_not_informed_reason, NEW.la_reported_to, NEW.debrief, NEW.review,
-        (SELECT group_concat(json_extract(value, '$.note'), ' ') FROM json_each(NEW.body_map))
+        (SELECT group_concat(json_extract(value, '$.note'), ' ') FROM json_each(NEW.body_map)
+         WHERE json_extract(value, '$.note') <> '')
     ) WHERE rowid = NEW.entry_id;
 END;

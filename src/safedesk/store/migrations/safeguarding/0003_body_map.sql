@@ -10,6 +10,7 @@ CREATE TRIGGER search_concern AFTER INSERT ON concern
 BEGIN
     UPDATE search_index SET body = concat_ws(char(31), body,
         NEW.category, NEW.description, NEW.child_words, NEW.action_taken, NEW.others_told,
-        (SELECT group_concat(json_extract(value, '$.note'), ' ') FROM json_each(NEW.body_map))
+        (SELECT group_concat(json_extract(value, '$.note'), ' ') FROM json_each(NEW.body_map)
+         WHERE json_extract(value, '$.note') <> '')
     ) WHERE rowid = NEW.entry_id;
 END;
