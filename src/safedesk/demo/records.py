@@ -1,12 +1,15 @@
-"""A term of demo records, written through the real services by the demo's own staff."""
+"""A term of demo records, written through the real services by the demo's own staff (what
+they say comes from demo.trends; CONCERNS and BEHAVIOUR are kept for the benchmarks)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from safedesk.demo import trends
+from safedesk.demo.pupils import school_year_start
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
@@ -157,10 +160,12 @@ def record_a_term(
     weeks: int = 12,
     hooks: TermHooks | None = None,
 ) -> int:
-    """Records over the last ``weeks`` weeks of school days; returns how many."""
+    """Records over the last ``weeks`` weeks of school days; returns how many. What they say
+    follows the school's years (demo.trends): lunchtime worst, a few pupils again and again."""
     rng = random.Random(seed)
     today = today or date.today()
     calendar = SchoolCalendar()
+    shape = trends.shape_for(roll, school_year_start(today))
     authors = {
         name: vault.sign_in(head.paths, name, "demo-password")
         for name in ("teacher", "dsl", "behaviour")
@@ -170,24 +175,20 @@ def record_a_term(
         day = today - timedelta(weeks=weeks)
         while day < today - timedelta(days=1):  # up to yesterday: nothing in the future
             day += timedelta(days=1)
-            if not calendar.is_school_day(day):
+            if not calendar.is_school_day(day) or trends.is_holiday(day):
                 continue
             if hooks is not None:
                 made += hooks.start_of_day(day)
-            for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
-                made += _concern(rng, authors, roll, day, hooks)
-            for _ in range(rng.choices([0, 1, 2, 3], weights=[30, 40, 20, 10])[0]):
-                made += _behaviour(rng, authors, roll, day)
-            if rng.random() < 0.12:
-                made += _intervention(rng, authors, roll, day)
+            for _ in range(trends.concerns_today(rng, shape, day)):
+                made += _concern(rng, authors, roll, day, shape, hooks)
+            for _ in range(trends.behaviour_today(rng, shape, day)):
+                made += _behaviour(rng, authors, roll, day, shape)
+            for _ in range(trends.interventions_today(rng, shape, day)):
+                made += _intervention(rng, authors, roll, day, shape, today)
     finally:
         for session in authors.values():
             session.lock()
     return made
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(9, 0)).astimezone() + timedelta(minutes=rng.randrange(390))
 
 
 def _as(session: Session, moment: datetime) -> Session:
@@ -200,50 +201,29 @@ def _concern(
     authors: dict[str, Session],
     roll: Sequence[PupilDetails],
     day: date,
+    shape: trends.Shape,
     hooks: TermHooks | None = None,
 ) -> int:
-    pupil = rng.choice(roll)
-    category, urgency, text, words = rng.choice(CONCERNS)
-    happened = _at(day, rng)
+    payload = trends.concern(rng, roll, day, shape)
+    pupil = next(p for p in roll if p.upn == payload["pupils"][0])
+    happened = datetime.fromisoformat(payload["occurred_at"])
     author = authors["dsl" if rng.random() < 0.2 else "teacher"]
-    payload = {
-        "pupils": [pupil.upn],
-        "occurred_at": happened.isoformat(),
-        "category": category,
-        "urgency": urgency,
-        "description": text.format(name=pupil.known_as),
-        "child_words": f"“{words}”" if words else "",
-        "action_taken": "Reassured the child; did not ask leading questions.",
-        "others_told": "Class teacher",
-    }
     recorded = happened + timedelta(minutes=rng.randrange(5, 50))
     ref = records.record(_as(author, recorded), Kind.CONCERN, payload)
     if hooks is not None:
-        hooks.concern_recorded(ref, pupil, category, urgency, recorded)
+        hooks.concern_recorded(ref, pupil, payload["category"], payload["urgency"], recorded)
     return 1
 
 
 def _behaviour(
-    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+    rng: random.Random,
+    authors: dict[str, Session],
+    roll: Sequence[PupilDetails],
+    day: date,
+    shape: trends.Shape,
 ) -> int:
-    first, second = rng.sample(list(roll), 2)
-    location, kind, severity, before, escalated, what, done = rng.choice(BEHAVIOUR)
-    happened = _at(day, rng)
-    payload = {
-        "pupils": [{"upn": first.upn, "role": "instigator"}, {"upn": second.upn, "role": "target"}],
-        "occurred_at": happened.isoformat(),
-        "location": location,
-        "behaviour_type": kind,
-        "severity": severity,
-        "trigger": rng.choice(TRIGGERS),
-        "antecedent": before,
-        "escalation": escalated,
-        "description": what.format(name=first.known_as),
-        "action_taken": done,
-        "parents_informed": severity != "low",
-    }
-    if kind == "bullying":
-        payload["bullying_type"] = rng.choice(["verbal", "relational", "online"])
+    payload = trends.behaviour(rng, roll, day, shape)
+    happened = datetime.fromisoformat(payload["occurred_at"])
     author = authors["behaviour" if rng.random() < 0.3 else "teacher"]
     records.record(
         _as(author, happened + timedelta(minutes=rng.randrange(10, 90))), Kind.BEHAVIOUR, payload
@@ -252,35 +232,18 @@ def _behaviour(
 
 
 def _intervention(
-    rng: random.Random, authors: dict[str, Session], roll: Sequence[PupilDetails], day: date
+    rng: random.Random,
+    authors: dict[str, Session],
+    roll: Sequence[PupilDetails],
+    day: date,
+    shape: trends.Shape,
+    today: date,
 ) -> int:
-    pupil = rng.choice(roll)
-    location, cause, escalation, deescalation, reason, hold = INTERVENTION
-    started = _at(day, rng)
-    ended = started + timedelta(minutes=rng.randrange(2, 12))
-    payload = {
-        "pupil": pupil.upn,
-        "started_at": started.isoformat(),
-        "ended_at": ended.isoformat(),
-        "location": location,
-        "staff_involved": "Mr Kowalski, Miss Shah",
-        "witnesses": "Mrs Bennett",
-        "cause": cause,
-        "escalation": escalation,
-        "deescalation": deescalation,
-        "reason_for_force": reason,
-        "trigger": rng.choice(TRIGGERS),
-        "intervention_kind": "restraint_contact",
-        "support_after": "Time in the calm room with a trusted adult; checked in at home time.",
-        "restraint_type": hold,
-        "injuries_pupil": "none",
-        "injuries_staff": "none",
-        "parent_informed_at": (ended + timedelta(hours=1)).isoformat(),
-        "parent_informed_by": "Mr Kowalski",
-        "parent_informed_how": "phone",
-        "debrief": "Debrief with both staff the same afternoon.",
-    }
-    records.record(
-        _as(authors["behaviour"], ended + timedelta(hours=2)), Kind.INTERVENTION, payload
+    payload = trends.intervention(
+        rng, roll, day, shape, next_day_ok=day + timedelta(days=1) < today
     )
+    ended = datetime.fromisoformat(payload["ended_at"])
+    told = datetime.fromisoformat(payload["parent_informed_at"])
+    recorded = max(ended + timedelta(hours=2), told + timedelta(minutes=20))
+    records.record(_as(authors["behaviour"], recorded), Kind.INTERVENTION, payload)
     return 1

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from safedesk.demo import history, trends
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
@@ -22,6 +23,8 @@ from safedesk.store.crypto import FAST_KDF, KdfParams
 from safedesk.store.db import without_durability
 
 SCHOOL_NAME = "Riverside Primary School (demo)"
+DEMO_YEARS = 10  # school years of records in the demo
+TERM_WEEKS = 12  # the last weeks, recorded through the services with their casework
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - shown on the demo's sign-in screen on purpose
 
 
@@ -63,13 +66,15 @@ def build_demo_school(
     seed: int = 7,
     today: date | None = None,
     with_records: bool = True,
-    years: int = 0,
+    years: int = DEMO_YEARS,
     now: datetime | None = None,
 ) -> DemoSchool:
     """A new store in ``paths`` (which must be empty) filled with demo data.
 
-    With records: the last twelve weeks (``years`` = 0), or ``years`` school years of about
-    39 weeks each with the pupils who were on roll in each, and the DSL's casework on them.
+    With records: ``years`` school years (ten by default, as a school keeps them) with the
+    pupils who were on roll in each: the earlier years written fast (demo.history) with the
+    DSL's casework and the behaviour lead's reviews, this school year through the services
+    with its stories; or, with ``years`` = 0, the last twelve weeks alone.
     Nothing is dated after ``now`` (default: the real time), which the open items in the
     queue are placed against.
     """
@@ -181,37 +186,60 @@ def _record_years(
     today: date,
     now: datetime,
 ) -> int:
-    """Oldest first: each school year's roll imported, then its records and casework."""
+    """Oldest first: the school years up to the last twelve weeks written fast by
+    demo.history (with the DSL's casework and the behaviour lead's reviews), then those twelve
+    weeks through the services, with the stories and the open items.
+
+    Each pupil is imported once, before the first year they are on roll, as they stand now
+    (leavers as they left): importing each year's roll would move every pupil up a year
+    group, and the audit event of each change made the school file's every check (as taking
+    in does) ten times as long."""
     from safedesk.demo.casework import record_and_work
 
     first = school_year_start(today)
     rolls = rolls_by_year(roll, years, seed=seed, today=today)
+    shape = trends.shape_for(roll, first)
+    everyone = {p.upn: p for year in reversed(rolls) for p in year}  # the latest of each
+    imported: set[str] = set()
     made = 0
     clock = head.clock
+    dsl = vault.sign_in(head.paths, "dsl", DEMO_PASSWORD)
+    lead = vault.sign_in(head.paths, "behaviour", DEMO_PASSWORD)
+    term = today - timedelta(weeks=TERM_WEEKS)  # from here on, through the services
     try:
         for back in reversed(range(years)):
-            if back:
-                end = date(first - back + 1, 7, 22)
-                weeks = 39
-            else:
-                end = today
-                weeks = max(12, (today - date(first, 9, 1)).days // 7)
-            head.clock = FixedClock(
-                datetime.combine(end - timedelta(weeks=weeks), time(7, 30)).astimezone()
-            )
-            import_pupils(head, to_mis_csv(rolls[back]))
-            made += record_and_work(
-                head,
-                rolls[back],
-                seed=seed + back,
-                today=end,
-                now=now,
-                weeks=weeks,
-                leave_open=back == 0,
-                with_story=back == 0,
-            )
+            start = date(first - back, 9, 3)
+            end = min(date(first - back + 1, 7, 22), term - timedelta(days=1))
+            head.clock = FixedClock(datetime.combine(min(start, term), time(7, 30)).astimezone())
+            joining = [everyone[p.upn] for p in rolls[back] if p.upn not in imported]
+            if joining:
+                import_pupils(head, to_mis_csv(joining))
+                imported.update(p.upn for p in joining)
+            if start <= end:
+                made += history.write_year(
+                    head,
+                    dsl,
+                    lead,
+                    rolls[back],
+                    shape,
+                    first=start,
+                    last=end,
+                    seed=seed * 100 + back,
+                )
+        made += record_and_work(
+            head,
+            rolls[0],
+            seed=seed,
+            today=today,
+            now=now,
+            weeks=TERM_WEEKS,
+            leave_open=True,
+            with_story=True,
+        )
     finally:
         head.clock = clock
+        lead.lock()
+        dsl.lock()
     return made
 
 
