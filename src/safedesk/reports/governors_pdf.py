@@ -51,6 +51,9 @@ _HEADER = colors.HexColor("#dde5ef")
 _STRIPE = colors.HexColor("#f5f7fa")
 _RULE = colors.HexColor("#1f3a5f")
 NOT_RECORDED_LABEL = "Not recorded (made before this was asked)"
+# A breakdown of fewer rows than this is read at a glance from its table: no chart (each
+# chart costs a noticeable fraction of a second to draw).
+_CHART_FROM = 3
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,14 @@ def _whole_school(
     counts: Mapping[str, int],
     labels: Mapping[str, str],
     unit: str,
+    *,
+    drawn: bool = True,
 ) -> FigureTable:
+    """A breakdown of whole-school counts; ``drawn`` ones get a chart too (the few people
+    would rather look at: each costs a fraction of a second to draw)."""
     pairs = _labelled(counts, labels)
     rows = tuple((label, f"{n:,}") for label, n in pairs) or (("None recorded", "0"),)
-    chart = tuple(pairs) if len(pairs) > 1 else None
+    chart = tuple(pairs) if drawn and len(pairs) >= _CHART_FROM else None
     return FigureTable(title, what, (column, unit), rows, chart)
 
 
@@ -148,9 +155,12 @@ def _suppressed(
 
 
 def _year_label(year: str) -> str:
-    if year == NOT_RECORDED:
+    if year == NOT_RECORDED or not year.strip():
         return "No year group on the pupil list"
-    return f"Year {year}" if year[:1].isdigit() or year.upper() in {"R", "N"} else year
+    named = {"R": "Reception", "N": "Nursery", "N1": "Nursery", "N2": "Nursery"}
+    if year.upper() in named:
+        return named[year.upper()]
+    return f"Year {year}" if year[:1].isdigit() else year
 
 
 def governors_content(
@@ -181,6 +191,7 @@ def governors_content(
                         b.by_type,
                         labels.get("bullying_types", {}),
                         "Incidents",
+                        drawn=False,
                     ),
                     _whole_school(
                         "Prejudice-based bullying",
@@ -189,6 +200,7 @@ def governors_content(
                         b.by_prejudice,
                         labels.get("prejudice_types", {}),
                         "Incidents",
+                        drawn=False,
                     ),
                 ),
             )
@@ -224,6 +236,7 @@ def governors_content(
                         c.by_urgency,
                         labels.get("urgencies", {}),
                         "Concerns",
+                        drawn=False,
                     ),
                 ),
             )
@@ -281,8 +294,9 @@ def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
             ),
             _suppressed(
                 "Incidents by year group",
-                "Incidents involving a pupil of each year group (an incident with pupils of two "
-                "year groups counts in both). Small numbers are not shown: see the last page.",
+                "Incidents by the year group of the pupil who started them (or of each pupil "
+                "named, when nobody is recorded as starting it). Small numbers are not shown: "
+                "see the last page.",
                 "Year group",
                 {_year_label(y): n for y, n in years.items()},
                 "Incidents",
@@ -333,6 +347,7 @@ def _interventions(whole: Analysis) -> Part:
                 i.by_kind,
                 labels.get("intervention_kinds", {}),
                 "Interventions",
+                drawn=False,
             ),
             _whole_school(
                 "Interventions by trigger",
@@ -341,6 +356,7 @@ def _interventions(whole: Analysis) -> Part:
                 i.by_trigger,
                 labels.get("triggers", {}),
                 "Interventions",
+                drawn=False,
             ),
             _weeks(
                 "Interventions week by week",

@@ -128,6 +128,11 @@ class InspectionPack:
     timings: tuple[TimingLine, ...]
 
 
+def _two_lines(moment: datetime) -> str:
+    """A moment's date, then its time (narrow columns break a date in two otherwise)."""
+    return moment_text(moment).replace(" ", "\n", 1)
+
+
 def span_text(first_day: date, last_day: date) -> str:
     return f"{date_text(first_day)} to {date_text(last_day)}"
 
@@ -259,7 +264,7 @@ def section(
 def _concerns(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [
         [
-            f"{c.ref}\n{moment_text(c.recorded_at)}",
+            f"{c.ref}\n{_two_lines(c.recorded_at)}",
             c.pupils,
             f"{c.category}\n{c.urgency}",
             c.recorded_by,
@@ -277,7 +282,7 @@ def _concerns(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowa
                 "Resolution",
             ],
             rows,
-            [30 * mm, 30 * mm, 32 * mm, 26 * mm, None],
+            [27 * mm, 27 * mm, 28 * mm, 24 * mm, None],
             st,
         )
         if rows
@@ -296,7 +301,7 @@ def _concerns(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowa
 def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [
         [
-            moment_text(r.made_at),
+            _two_lines(r.made_at),
             f"{r.case_ref}\n{r.pupils}",
             r.agency,
             r.how,
@@ -318,7 +323,7 @@ def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flow
                 "Made by",
             ],
             rows,
-            [19 * mm, 32 * mm, 26 * mm, 28 * mm, 22 * mm, None, 18 * mm],
+            [21 * mm, 28 * mm, 24 * mm, 26 * mm, 20 * mm, None, 18 * mm],
             st,
         )
         if rows
@@ -337,7 +342,7 @@ def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flow
 def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [
         [
-            f"{i.ref}\n{moment_text(i.started_at)}\n{i.minutes:,} min",
+            f"{i.ref}\n{_two_lines(i.started_at)}\n{counted(i.minutes, 'minute')}",
             i.pupil,
             f"{i.kind}\n{i.holds}",
             i.staff,
@@ -359,7 +364,7 @@ def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[
                 "Reviewed by",
             ],
             rows,
-            [24 * mm, 28 * mm, 30 * mm, 22 * mm, 24 * mm, 24 * mm, None],
+            [24 * mm, 24 * mm, 30 * mm, 20 * mm, 24 * mm, 22 * mm, None],
             st,
         )
         if rows
@@ -378,7 +383,7 @@ def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[
 def _bullying(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [
         [
-            f"{b.ref}\n{moment_text(b.occurred_at)}",
+            f"{b.ref}\n{_two_lines(b.occurred_at)}",
             b.pupils,
             b.what,
             b.location,

@@ -24,7 +24,7 @@ from safedesk.domain.entries import FIXED_LISTS, Kind, PupilRole, StoredEntry
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text, minutes_text, moment_text
 from safedesk.domain.holds import from_text as holds_from_text
-from safedesk.domain.people import PupilDetails
+from safedesk.domain.people import PupilDetails, User
 from safedesk.domain.roles import Permission
 from safedesk.services import intake, queue
 from safedesk.services.export import check_target, write_once
@@ -71,14 +71,19 @@ class ReportResult:
 Labels = dict[str, dict[str, str]]
 
 
-def allowed(session: Session, report: str) -> None:
-    """The headteacher and the DSLs; anyone else is refused (audited) in plain words."""
-    user = session.user
-    if (
+def may_make(user: User) -> bool:
+    """Whether ``user`` may make the leaders' reports (for a page to offer them or not)."""
+    return (
         user.can(Permission.CASEWORK)
         and user.can(Permission.READ_CONCERNS)
         and user.can(Permission.READ_BEHAVIOUR)
-    ):
+    )
+
+
+def allowed(session: Session, report: str) -> None:
+    """The headteacher and the DSLs; anyone else is refused (audited) in plain words."""
+    user = session.user
+    if may_make(user):
         return
     doing = _DOING[report]
     if user.can(Permission.READ_BEHAVIOUR):
@@ -259,7 +264,8 @@ def _between(conn: Connection, kind: Kind, column: str, start: str, end: str) ->
     )
     if column == "recorded_at":
         return sorted(found, key=lambda e: (e.recorded_at, e.id))
-    return found
+    # As amended: a time corrected to outside the range leaves it.
+    return [e for e in found if start <= to_stored(e.occurred_at) < end]
 
 
 def _referral_cases(conn: Connection, start: str, end: str) -> list[str]:
@@ -310,6 +316,7 @@ def resolution(entry: StoredEntry, events: list[CaseEvent], labels: Labels) -> s
         decision = by_type[ActType.TRIAGE][-1].values
         words = _label(labels, "decisions", decision.get("decision"))
         if decision.get("review_on"):
+            words = words.split(" (")[0]  # "Monitor (with a review date)": the date follows
             words += f", review on {date_text(date.fromisoformat(str(decision['review_on'])))}"
         parts.append(f"Decision: {words}.")
     agencies = [

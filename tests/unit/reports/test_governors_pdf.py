@@ -175,3 +175,15 @@ def test_the_suppression_rules() -> None:
     assert suppression.part_of(5, 4) == "not shown"  # the 1 without would be known
     assert suppression.part_of(5, 1) == "fewer than 3"
     assert suppression.part_of(8, 4) == "4"
+
+
+def test_each_chart_draws_the_figures_of_its_table(leaders: LeadersSchool) -> None:
+    report = leader_reports.governors_report(leaders.head, FIRST, LAST)
+    drawn = [t for p in report.parts for t in p.tables if t.chart is not None]
+    assert {t.title for t in drawn} >= {"Incidents week by week", "Interventions week by week"}
+    for table in drawn:
+        assert table.chart is not None
+        assert [(label, f"{n:,}") for label, n in table.chart] == list(table.rows)
+    suppressed = [t for p in report.parts for t in p.tables if p.title == "Pupil groups"]
+    suppressed += [t for p in report.parts for t in p.tables if "year group" in t.title]
+    assert suppressed and all(t.chart is None for t in suppressed)

@@ -357,6 +357,7 @@ def test_only_the_head_and_dsls_may_make_them(
     session_as: Callable[[Role], Session], tmp_path: Path, role: Role, report: str
 ) -> None:
     session = session_as(role)
+    assert not leader_reports.may_make(session.user)
     write = (
         leader_reports.write_governors_report
         if report == leader_reports.GOVERNORS
@@ -374,6 +375,8 @@ def test_only_the_head_and_dsls_may_make_them(
 
 
 def test_a_dsl_may(leaders: LeadersSchool, tmp_path: Path) -> None:
+    assert leader_reports.may_make(leaders.dsl.user)
+    assert leader_reports.may_make(leaders.head.user)
     result = leader_reports.write_inspection_pack(leaders.dsl, FIRST, LAST, tmp_path / "p.pdf")
     assert result.pages >= 2
 
@@ -403,3 +406,14 @@ def test_an_empty_period_says_so_in_each_section(leaders: LeadersSchool, tmp_pat
     assert "No referrals were made in this period." in text
     assert "No physical interventions were recorded in this period." in text
     assert "No bullying or prejudice incidents were recorded in this period." in text
+
+
+def test_a_record_is_placed_by_its_time_as_amended(leaders: LeadersSchool) -> None:
+    from safedesk.services import amendments
+
+    ref = leaders.held_refs[2]
+    leaders.head.clock.set(NOW)  # type: ignore[attr-defined]
+    amendments.amend(leaders.head, ref, "started_at", "2026-10-16T13:00", "Wrong month typed")
+    amendments.amend(leaders.head, ref, "ended_at", "2026-10-16T13:08", "Wrong month typed")
+    pack = leader_reports.inspection_pack(leaders.head, FIRST, LAST)
+    assert ref not in [i.ref for i in pack.interventions]
