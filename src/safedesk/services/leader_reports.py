@@ -468,7 +468,8 @@ def _bullying_line(entry: StoredEntry, labels: Labels) -> BullyingLine:
     who = "; ".join(f"{p.name} ({_role(p.role)})" if p.role else p.name for p in on_record)
     what = [_label(labels, "behaviour_types", v.get("behaviour_type"))]
     if v.get("bullying_type"):
-        what.append(f"Bullying: {_label(labels, 'bullying_types', v.get('bullying_type'))}")
+        kind = f"Bullying: {_label(labels, 'bullying_types', v.get('bullying_type'))}"
+        what = [kind] if v.get("behaviour_type") == "bullying" else [*what, kind]
     if v.get("prejudice_type"):
         what.append(f"Prejudice: {_label(labels, 'prejudice_types', v.get('prejudice_type'))}")
     informed = {"true": "Yes", "1": "Yes", "false": "No", "0": "No"}.get(

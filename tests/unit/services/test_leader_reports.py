@@ -311,7 +311,7 @@ def test_the_pack_holds_each_log_in_the_order_inspectors_ask(leaders: LeadersSch
     assert pack.interventions[2].pupil == "Chi Oyelaran-Smith, Year 4, EHCP"
     (bullying,) = pack.bullying
     assert bullying.pupils == "Bartek Łukasiewicz (instigator); Chi Oyelaran-Smith (target)"
-    assert bullying.what == "Bullying\nBullying: Prejudice-based\nPrejudice: Race or ethnicity"
+    assert bullying.what == "Bullying: Prejudice-based\nPrejudice: Race or ethnicity"
     assert [t.recorded for t in pack.timings] == [0, 1, 1]
 
 
