@@ -203,8 +203,10 @@ class RecordView(QWidget):
             Permission.AMEND_ANY
         )
         self.amend_box.setVisible(may_amend)
-        # Whoever may open the record may have its letter; the service checks again.
-        self.letter_button.setVisible(entry.kind is Kind.INTERVENTION)
+        # For those who read behaviour records (the service checks again, with the key).
+        self.letter_button.setVisible(
+            entry.kind is Kind.INTERVENTION and self.session.user.can(Permission.READ_BEHAVIOUR)
+        )
         self.letter_button.setEnabled(True)
         self.letter_status.clear()
         self.field.blockSignals(True)
