@@ -5,9 +5,11 @@
 Store workload, unlock and cold start; then, on the demo school with 450 pupils and 10 school
 years (1 with --quick) built once for the run, the queue, the time-to-action figures, a
 chronology, search against bare SQL and Enter-to-queue against Argon2id (casework_bench.py),
-taking in the inbox and rotating every file's keys (compartments_bench.py, on copies); the
-chronology PDF (pdf_bench.py); and the run's peak memory. Writes a markdown table to stdout
-and to benchmarks/results/latest.md.
+leaders' analysis, the Reports page and the governors' report (analysis_bench.py), taking in
+the inbox and rotating every file's keys (compartments_bench.py, on copies); the
+chronology PDF (pdf_bench.py); without --quick, the 25-year demo school's analysis, Reports,
+governors' report, queue, chronology and search (analysis_bench.py); and the run's peak
+memory. Writes a markdown table to stdout and to benchmarks/results/latest.md.
 """
 
 from __future__ import annotations
@@ -259,20 +261,36 @@ def start_figures(runs: int) -> list[Figure]:
 
 
 def school_figures(years: int, runs: int, key_runs: int) -> tuple[list[Figure], str]:
+    import analysis_bench
     import casework_bench
     import compartments_bench
 
     with casework_bench.demo_school(pupils=450, years=years) as school:
         found = casework_bench.measure(school, runs)
+        found += analysis_bench.measure(school, runs, f"{years} school year{'s' * (years != 1)}")
         found += compartments_bench.measure(school, key_runs)
-    counts = ", ".join(f"{value:,} {name}" for name, value in school.counts.items())
-    note = (
-        f"Demo school: 450 pupils on roll, {years} school year{'s' * (years != 1)}, built in "
-        f"{school.build_s:.1f} s: {counts}."
-    )
     return [
         Figure(t.name, t.ours, t.baseline, t.baseline_name, target=t.target) for t in found
-    ], note
+    ], _school_note(school, years)
+
+
+def _school_note(school: object, years: int) -> str:
+    counts = ", ".join(f"{value:,} {name}" for name, value in school.counts.items())  # type: ignore[attr-defined]
+    return (
+        f"Demo school: 450 pupils on roll, {years} school year{'s' * (years != 1)}, built in "
+        f"{school.build_s:.1f} s: {counts}."  # type: ignore[attr-defined]
+    )
+
+
+def school_25_figures(runs: int) -> tuple[list[Figure], str]:
+    """Analysis, Reports, the governors' report, and the queue, a chronology and search, on
+    the demo school with 25 school years (records are kept until the pupil is 25)."""
+    import analysis_bench
+
+    found, school = analysis_bench.measure_25(runs)
+    return [
+        Figure(t.name, t.ours, t.baseline, t.baseline_name, target=t.target) for t in found
+    ], _school_note(school, 25)
 
 
 def pdf_figure(items: int, runs: int) -> Figure:
@@ -340,9 +358,14 @@ def main() -> None:
         1 if args.quick else 10, 7 if args.quick else 21, 1 if args.quick else 3
     )
     figures += found
+    notes = [note]
+    if not args.quick:
+        found, note = school_25_figures(runs=15)
+        figures += found
+        notes.append(note)
     figures.append(pdf_figure(250 if args.quick else 1000, 1 if args.quick else 3))
     figures.append(memory_figure())
-    report = table(figures, [note])
+    report = table(figures, notes)
     print(report)
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
