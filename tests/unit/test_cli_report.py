@@ -113,3 +113,18 @@ def test_an_existing_file_is_left_alone_exit_2(run: Run, tmp_path: Path, report:
     assert (code, out) == (2, "")
     assert "already exists" in err
     assert target.read_bytes() == b"last term's minutes"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_printed_head_is_found_by_verify(run: Run, tmp_path: Path, report: str) -> None:
+    import re
+
+    target = tmp_path / f"{report}.pdf"
+    first, last = _range()
+    assert run("report", report, "--from", first, "--to", last, "--pdf", str(target))[0] == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(target).pages)
+    printed = re.search(r"safedesk-admin verify --user NAME --head ([0-9a-f]{16})", text)
+    assert printed, text[-600:]
+    code, out, err = run("verify", "--head", printed.group(1))
+    assert code == 0, err
+    assert f"head {printed.group(1)} is row " in out
