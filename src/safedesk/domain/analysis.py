@@ -17,6 +17,8 @@ from safedesk.domain.holds import holds_used
 from safedesk.domain.local_time import zone
 
 NOT_RECORDED = "not_recorded"
+# The sections, as the JSON names them.
+BEHAVIOUR, BULLYING, INTERVENTIONS, CONCERNS = "behaviour", "bullying", "interventions", "concerns"
 
 
 class PupilGroup(StrEnum):
@@ -586,18 +588,24 @@ def compute(
     interventions: Sequence[InterventionRow] | None = None,
     concerns: Sequence[ConcernRow] | None = None,
     labels: Mapping[str, Mapping[str, str]] | None = None,
+    counted_before: Mapping[str, int] | None = None,
 ) -> Analysis:
     """Every figure for ``filters``' range from rows covering it and the period before it
     (rows outside both are ignored). A section whose rows are None is not for this reader.
     Days are the school's local days; a record counts when it names at least one pupil who
-    matches every pupil filter given."""
+    matches every pupil filter given. ``counted_before``: records of the period before, by
+    section, counted already and not among the rows (only without pupil filters)."""
     who = _Pupils(pupils, filters)
     days = _Days(filters, _Terms.meeting(terms, filters.first_day, filters.last_day))
     analysis = Analysis(filters, labels={k: dict(v) for k, v in (labels or {}).items()})
+    extra = counted_before or {}
     if incidents is not None:
         analysis.behaviour, analysis.bullying = _behaviour(incidents, who, days)
+        analysis.behaviour.previous_total += extra.get(BEHAVIOUR, 0)
     if interventions is not None:
         analysis.interventions = _interventions(interventions, who, days)
+        analysis.interventions.previous_total += extra.get(INTERVENTIONS, 0)
     if concerns is not None:
         analysis.concerns = _concerns(concerns, who, days)
+        analysis.concerns.previous_total += extra.get(CONCERNS, 0)
     return analysis

@@ -12,7 +12,15 @@ import logging
 import time as timer
 from datetime import UTC, date, datetime, time, timedelta
 
-from safedesk.domain.analysis import NOT_RECORDED, Analysis, Filters, compute
+from safedesk.domain.analysis import (
+    BEHAVIOUR,
+    CONCERNS,
+    INTERVENTIONS,
+    NOT_RECORDED,
+    Analysis,
+    Filters,
+    compute,
+)
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.errors import ValidationError
@@ -93,29 +101,38 @@ def analyse(session: Session, filters: Filters) -> Analysis:
         )
         session.compartment(wanted, _DOING)
     began = timer.perf_counter()
-    start = local_midnight(filters.previous_first_day)
+    before = local_midnight(filters.previous_first_day)
+    start = local_midnight(filters.first_day)
     end = local_midnight(filters.last_day + timedelta(days=1))
+    # The period before the range only gives a total: without a pupil filter it is counted
+    # in SQL; with one, its records are read to see whom they name.
+    read_from = before if filters.pupil_filtered else start
+    counted: dict[str, int] = {}
     labels = _labels(session)
     incidents = interventions = concern_rows = None
     if behaviour:
         intake.take_in_waiting(session, Compartment.BEHAVIOUR)
         with session.compartment(Compartment.BEHAVIOUR, _DOING).read() as conn:
-            incidents = rows.incidents(conn, start, end)
-            interventions = rows.interventions(conn, start, end)
+            incidents = rows.incidents(conn, read_from, end)
+            interventions = rows.interventions(conn, read_from, end)
+            if read_from != before:
+                counted[BEHAVIOUR] = rows.unamended_count(
+                    conn, "behaviour", "occurred_at", before, start
+                )
+                counted[INTERVENTIONS] = rows.unamended_count(
+                    conn, "intervention", "started_at", before, start
+                )
     if concerns:
         intake.take_in_waiting(session, Compartment.SAFEGUARDING)
         with session.compartment(Compartment.SAFEGUARDING, _DOING).read() as conn:
-            concern_rows = rows.concerns(conn, start, end)
-    # The pupils whose year group, class or groups a figure needs: with a pupil filter, every
-    # record's; without, only those in the range (the period before is only counted).
-    since = start if filters.pupil_filtered else local_midnight(filters.first_day)
-    named = {upn for row in incidents or () if row.occurred_at >= since for upn, _ in row.pupils}
-    named.update(
-        upn for row in interventions or () if row.started_at >= since for upn in row.pupils
-    )
-    named.update(
-        upn for row in concern_rows or () if row.occurred_at >= since for upn in row.pupils
-    )
+            concern_rows = rows.concerns(conn, read_from, end)
+            if read_from != before:
+                counted[CONCERNS] = rows.unamended_count(
+                    conn, "concern", "occurred_at", before, start
+                )
+    named = {upn for row in incidents or () for upn, _ in row.pupils}
+    named.update(upn for row in interventions or () for upn in row.pupils)
+    named.update(upn for row in concern_rows or () for upn in row.pupils)
     with session.store.read() as conn:
         pupils = rows.pupil_facts(conn, named)
         terms = school_calendar.terms(conn)
@@ -127,6 +144,7 @@ def analyse(session: Session, filters: Filters) -> Analysis:
         interventions=interventions,
         concerns=concern_rows,
         labels=labels,
+        counted_before=counted,
     )
     with session.store.write() as conn:
         session.audit(

@@ -116,6 +116,18 @@ def _read(
     return found
 
 
+def unamended_count(conn: Connection, kind: str, when: str, start: datetime, end: datetime) -> int:
+    """How many records of ``kind`` happened from ``start`` to before ``end`` and never had
+    their time (``when``) amended: the period before the range, which is only counted (the
+    amended ones are read whole, wherever they now fall)."""
+    row = conn.execute(
+        "SELECT count(*) FROM entry e WHERE e.kind = ? AND e.occurred_at >= ? "
+        "AND e.occurred_at < ? AND e.id NOT IN (SELECT entry_id FROM amendment WHERE field = ?)",
+        (kind, to_stored(start), to_stored(end), when),
+    ).fetchone()
+    return int(row[0])
+
+
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
