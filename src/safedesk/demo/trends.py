@@ -442,7 +442,7 @@ def intervention(
     }
     if rng.random() < 0.3:
         more = rng.choice(["seated_hold", "guide", "single_elbow"])
-        payload["more_holds"] = [{"hold": more, "minutes": rng.randrange(1, 4)}]
+        payload["more_holds"] = [{"hold": more, "minutes": rng.randrange(1, min(4, minutes))}]
     if hurt:
         payload["body_map"] = [
             {
