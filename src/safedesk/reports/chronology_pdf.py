@@ -27,10 +27,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from safedesk.domain import body_map, holds, local_time
+from safedesk.domain import local_time
 from safedesk.domain.chronology import Chronology, ChronologyItem
-from safedesk.domain.entries import BODY_MAP, INTERVENTION_FIELDS
-from safedesk.domain.formatting import date_text, minutes_text, moment_text, time_text
+from safedesk.domain.entries import BODY_MAP
+from safedesk.domain.formatting import date_text, moment_text, time_text
 from safedesk.domain.pupil_status import mis_flags, statuses_line
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.body_map_drawing import body_map_flowables
@@ -208,12 +208,11 @@ def _item_parts(
     byline = Paragraph(f"{times}. By {text(item.author)}.", st["small"])
     parts: list[Flowable] = []
     for label, value in item.detail:
-        if label == BODY_MAP.label and (marks := _marks(value)):
+        if label == BODY_MAP.label and item.marks:
+            # Drawn, with a numbered key in place of the marks' lines.
             parts.append(Paragraph(text(label), st["label"]))
-            parts += body_map_flowables(marks, st)
+            parts += body_map_flowables(item.marks, st)
             continue
-        if label == _MORE_HOLDS_LABEL:
-            value = _holds_words(value)
         # The label hangs in a left column as the paragraph's bullet: one plain paragraph per
         # field is several times cheaper than bold markup, and long accounts still split.
         if stringWidth(label, BOLD, _LABEL_SIZE) < _LABEL_COLUMN - 2 * mm:
@@ -224,30 +223,6 @@ def _item_parts(
             parts.append(Paragraph(text(label), st["label"]))
             parts.append(Paragraph(text(value), _field_style(st)))
     return [heading, byline], parts
-
-
-_MORE_HOLDS_LABEL = next(s.label for s in INTERVENTION_FIELDS if s.type == "holds")
-
-
-def _marks(value: str) -> tuple[body_map.BodyMark, ...]:
-    """The marks of a body map's stored text (none when it is not one: "—", or older text)."""
-    try:
-        return body_map.from_text(value if value.startswith("[") else None)
-    except (ValueError, KeyError, TypeError):
-        return ()
-
-
-def _holds_words(value: str) -> str:
-    """Further holds as people read them: "Seated hold, 3 minutes; …"."""
-    try:
-        found = holds.from_text(value if value.startswith("[") else None)
-    except (ValueError, KeyError, TypeError):
-        return value
-    if not found:
-        return value
-    return "; ".join(
-        f"{h.hold.replace('_', ' ').capitalize()}, {minutes_text(h.minutes)}" for h in found
-    )
 
 
 def _beside(label: str, value: str, st: dict[str, ParagraphStyle]) -> Flowable:
