@@ -173,6 +173,9 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
     refs["b7"] = record(
         teacher, Kind.BEHAVIOUR, "2026-10-01T11:00", **incident((BEN, "instigator"))
     )
+    # Moved by amendments: one into the period before, one out of both.
+    for name, day in (("b8", "2026-11-06"), ("b9", "2026-11-07")):
+        refs[name] = record(lead, Kind.BEHAVIOUR, f"{day}T11:00", **incident((BEN, "instigator")))
     # Interventions: three in the range, one before it.
     refs["i1"] = record(
         teacher,
@@ -228,6 +231,8 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
     # Corrections: by the one who recorded it (through the inbox), and by the head.
     amend(teacher, refs["b1"], "trigger", "sensory")
     amend(head, refs["b5"], "occurred_at", "2026-11-12T10:00")
+    amend(head, refs["b8"], "occurred_at", "2026-10-22T11:00")
+    amend(head, refs["b9"], "occurred_at", "2026-09-10T11:00")
     amend(head, refs["i2"], "ended_at", "2026-11-11T13:40")
     amend(head, refs["c2"], "urgency", "urgent")
     yield People(head, lead, teacher, dsl, admin, refs)
@@ -247,7 +252,7 @@ def zeros(keys: range) -> dict[str, int]:
 def test_behaviour_figures(people: People) -> None:
     b = run(people.lead).behaviour
     assert b is not None
-    assert (b.total, b.previous_total) == (5, 1)
+    assert (b.total, b.previous_total) == (5, 2)  # b6, and b8 as amended
     assert b.by_type == {"bullying": 2, "defiance": 1, "disruption": 1, "verbal_abuse": 1}
     # b1's trigger as amended by its author; b5 as moved into the range by the head.
     assert b.by_trigger == {
@@ -332,6 +337,23 @@ def test_filters_count_records_naming_a_matching_pupil(
         interventions,
         concerns,
     )
+
+
+@pytest.mark.parametrize(
+    ("group", "behaviour", "interventions", "concerns"),
+    [(None, 2, 1, 1), (PupilGroup.PP_FSM, 2, 0, 0), (PupilGroup.CLA, 0, 1, 1)],
+)
+def test_the_period_before_with_and_without_a_pupil_filter(
+    people: People, group: PupilGroup | None, behaviour: int, interventions: int, concerns: int
+) -> None:
+    """Counted in SQL without a filter, read whole with one: the same records either way."""
+    found = run(people.head, Filters(RANGE.first_day, RANGE.last_day, group=group))
+    assert found.behaviour and found.interventions and found.concerns
+    assert (
+        found.behaviour.previous_total,
+        found.interventions.previous_total,
+        found.concerns.previous_total,
+    ) == (behaviour, interventions, concerns)
 
 
 def test_sections_by_role(people: People) -> None:
