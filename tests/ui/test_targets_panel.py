@@ -111,7 +111,7 @@ def test_a_target_set_with_the_keyboard(qtbot: QtBot, lead: Session) -> None:
         [weeks.index(r, c).data() for c in range(weeks.columnCount())]
         for r in range(weeks.rowCount())
     ]
-    assert rows[-1] == ["16/11/2026 (2026-W47)", "0", "0.67", "This week (not over)"]
+    assert rows[-1] == ["16/11/2026 (2026-W47)", "0", "0.67", "Not over yet"]
     assert rows[0] == ["14/12/2026 (2026-W51)", "", "0.5", "To come"]
     pixmap = panel.chart.pixmap()
     assert not pixmap.isNull()
@@ -212,3 +212,27 @@ def test_a_dsl_sees_targets_but_has_nothing_to_set_them_with(
     assert not panel.change_button.isVisible()
     panel.open_set()
     assert panel.dialog is None
+
+
+def test_small_windows_scroll_and_captions_are_never_cut(qtbot: QtBot, lead: Session) -> None:
+    from safedesk.services import targets
+
+    targets.set_target(
+        lead, {"measure": "incidents_per_week", "goal": "1", "goal_on": "18/12/2026"}
+    )
+    panel = open_panel(qtbot, lead)
+    panel.resize(1093, 420)  # a laptop at 125 %, less the window's header and tabs
+    qtbot.waitUntil(lambda: panel.chart.height() > 0)
+    # One part never drawn over another: the chart ends above the words under it.
+    chart = panel.chart.geometry()
+    assert chart.bottom() < panel.summary.geometry().top()
+    assert panel.chart.height() >= panel.chart.minimumHeight()
+    panel.open_set()
+    dialog = panel.dialog
+    assert isinstance(dialog, TargetDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.measure.setCurrentIndex(dialog.measure.findText("Incidents of one type a week"))
+    for caption in dialog.captions.values():
+        if caption.isVisible():
+            words = caption.fontMetrics().horizontalAdvance(caption.text().replace("&", ""))
+            assert caption.width() >= words, caption.text()

@@ -5,17 +5,20 @@ lead and the headteacher set, change and retire targets here; DSLs read them."""
 from __future__ import annotations
 
 import io
+import math
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -39,7 +42,7 @@ BAR = "#52606d"
 SOFT = "#9aa5b1"
 HOLIDAY = "#eef0f2"
 GRID = "#d9dee4"
-CHART_MIN = (520, 260)
+CHART_MIN = (480, 200)
 
 
 def on_track_text(value: bool | None) -> str:
@@ -51,11 +54,11 @@ def on_track_text(value: bool | None) -> str:
 def week_state(week: Week) -> str:
     """How the week stands: on track, over the line, a holiday, not over yet."""
     if not week.school_week:
-        return "Holiday (not counted)"
+        return "Holiday"
     if week.figure is None:
         return "To come"
     if not week.complete:
-        return "This week (not over)"
+        return "Not over yet"
     return on_track_text(week.on_track)
 
 
@@ -125,6 +128,8 @@ class WeeksModel(RowsModel):
             return shown
         if role == SORT_ROLE:
             return sort
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATE and not week.school_week:
+            return "No school day this week: not counted against the line."
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.FIGURE, self.LINE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -216,7 +221,7 @@ def target_chart(
             zorder=6,
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": SOFT},
         )
-    step = max(1, len(weeks) // max(1, width // 70))
+    step = max(1, math.ceil(len(weeks) / max(1, width // 80)))  # labels never touch
     ticks = positions[::step]
     axes.set_xticks(ticks, [weeks[x].monday.strftime("%d/%m") for x in ticks])
     axes.set_xlim(-0.6, len(weeks) - 0.4)
@@ -247,6 +252,17 @@ def target_chart(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+class ChartLabel(QLabel):
+    """Shows the chart's picture; says when its own size changed (the chart is drawn again
+    at the new size, once the resizing stops)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class TargetsPanel(QWidget):
@@ -289,6 +305,7 @@ class TargetsPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Targets")
         self._table_look(self.table)
+        self.table.setMinimumHeight(125)  # three targets in view at least
         self.table.setMaximumHeight(170)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TargetsModel.MEASURE, QHeaderView.ResizeMode.Stretch)
@@ -296,18 +313,23 @@ class TargetsPanel(QWidget):
         assert selection is not None
         selection.selectionChanged.connect(self._chosen)
 
-        self.chart = QLabel()
+        self.chart = ChartLabel()
         self.chart.setAccessibleName("Chart: each week's figure against the line to the goal")
         self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart.setMinimumSize(*CHART_MIN)
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.chart.resized.connect(self._redraw_later)
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(150)
+        self._redraw.timeout.connect(self._redraw_now)
         self.summary = label("", "Detail", plain=True)
         self.weeks_model = WeeksModel()
         self.weeks = QTableView()
         self.weeks.setModel(self.weeks_model)
         self.weeks.setAccessibleName("Each week's figure, line and whether it is on track")
         self._table_look(self.weeks)
-        self.weeks.setMinimumWidth(400)
+        self.weeks.setMinimumWidth(380)
         left = QVBoxLayout()
         left.addWidget(self.chart, 1)
         left.addWidget(self.summary)
@@ -315,12 +337,24 @@ class TargetsPanel(QWidget):
         below.addLayout(left, 3)
         below.addWidget(self.weeks, 2)
 
-        layout = QVBoxLayout(self)
+        # Everything in view down to its least size; on a smaller window (a laptop at 125 %,
+        # larger text) it scrolls rather than drawing one part over another.
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(intro)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.table)
         layout.addLayout(below, 1)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
         self._enable()
 
     @staticmethod
@@ -403,14 +437,16 @@ class TargetsPanel(QWidget):
         self._draw(view)
 
     def _draw(self, view: TargetView) -> None:
-        width = max(self.chart.width(), CHART_MIN[0])
-        height = max(self.chart.height(), CHART_MIN[1])
+        width = max(self.chart.width(), 200)
+        height = max(self.chart.height(), 120)
         key = (view.target.number, view.target.version, width, height)
         if key == self._chart_for:
             return
         self._chart_for = key
         scale = self.devicePixelRatioF()
         points = self.font().pointSizeF()
+        if points <= 0:  # a font sized in pixels
+            points = 9.0
         tasks.run(
             target_chart, view.progress, width, height, scale=scale, font_points=points
         ).on_success(lambda png: self._drawn(key, png, scale))
@@ -423,8 +459,11 @@ class TargetsPanel(QWidget):
         pixmap.setDevicePixelRatio(scale)
         self.chart.setPixmap(pixmap)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def _redraw_later(self) -> None:
+        if self.current() is not None:
+            self._redraw.start()
+
+    def _redraw_now(self) -> None:
         view = self.current()
         if view is not None and self.isVisible():
             self._draw(view)
