@@ -1,6 +1,8 @@
 """Step 10 on the forms: further holds and the body map as editors (keyboard and mouse), the
 pupil's SEN or EHCP beside the pupil, what is missing said in the form's words, drafts kept."""
 
+# pytest-qt's QtBot is untyped:
+# mypy: disable-error-code="no-untyped-call"
 from __future__ import annotations
 
 import json

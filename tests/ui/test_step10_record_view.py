@@ -1,6 +1,8 @@
 """Step 10 in a stored record: further holds in words, the body map drawn with its marks
 listed, amending either in its own editor holding what the record says, the parent letter."""
 
+# pytest-qt's QtBot is untyped:
+# mypy: disable-error-code="no-untyped-call"
 from __future__ import annotations
 
 import json
@@ -81,6 +83,14 @@ def test_the_body_map_is_amended_in_its_own_editor(
     assert view.message.text().startswith("Amended")
     marks = json.loads(records.open_record(head_session, ref).current()["body_map"] or "")
     assert [m["kind"] for m in marks] == ["bruise", "cut"]
+
+
+def test_amending_the_body_map_fits_a_laptop(view: RecordView, ref: str) -> None:
+    """1366x768 at 125 % leaves the window 1093x576; the header takes under 90 of it."""
+    view.show_entry(ref)
+    choose_field(view, "body_map")
+    assert view.minimumSizeHint().height() <= 576 - 90
+    assert view.minimumSizeHint().width() <= 1093
 
 
 def test_further_holds_are_amended_in_their_own_editor(

@@ -38,6 +38,7 @@ from safedesk.domain.body_map import MAX_MARKS, MAX_SIZE_MM, BodyMark, MarkKind,
 from safedesk.domain.text import SHORT_TEXT_LIMIT
 
 FIGURE_HEIGHT = 250
+COMPACT_HEIGHT = 160  # in the amend box, under the record, on a laptop
 _GAP = 28
 _CAPTION = 18
 _MARK = 6  # half a mark's size, in pixels
@@ -120,10 +121,11 @@ class BodyCanvas(QWidget):
 
     clicked = Signal(object, float, float)  # Side, x, y
 
-    def __init__(self) -> None:
+    def __init__(self, figure_height: int = FIGURE_HEIGHT) -> None:
         super().__init__()
         self.marks: tuple[BodyMark, ...] = ()
-        self.setFixedSize(body_map_size())
+        self.figure_height = figure_height
+        self.setFixedSize(body_map_size(figure_height))
         self.setAccessibleName("Body map drawing: front and back")
         self.setToolTip("Click on the figure where the mark is, or use Add a mark…")
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -135,15 +137,15 @@ class BodyCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#ffffff"))
-        paint_body_map(painter, self.marks, FIGURE_HEIGHT, 1)
+        paint_body_map(painter, self.marks, self.figure_height, 1)
         painter.end()
 
     def point_at(self, px: float, py: float) -> tuple[Side, float, float] | None:
         """The side and the position on it of a point of the widget (None off the figure)."""
-        width = FIGURE_HEIGHT * body_outline.ASPECT
+        width = self.figure_height * body_outline.ASPECT
         for column, side in enumerate(Side):
             x = (px - 1 - column * (width + _GAP)) / width
-            y = py / FIGURE_HEIGHT
+            y = py / self.figure_height
             if 0 <= x <= 1 and 0 <= y <= 1 and body_outline.inside(x, y):
                 return side, x, y
         return None
@@ -258,17 +260,17 @@ class BodyMapEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, compact: bool = False) -> None:
         super().__init__()
         self.label = label
         self.marks: tuple[BodyMark, ...] = ()
         self.dialog: MarkDialog | None = None
-        self.canvas = BodyCanvas()
+        self.canvas = BodyCanvas(COMPACT_HEIGHT if compact else FIGURE_HEIGHT)
         self.canvas.clicked.connect(lambda side, x, y: self.ask_mark((side, x, y)))
         self.list = QListWidget()
         self.list.setAccessibleName(f"{label}: marks")
         self.list.setMinimumWidth(260)
-        self.list.setMaximumHeight(120)
+        self.list.setMaximumHeight(90 if compact else 120)
         self.add_button = QPushButton("Add a mark…")
         self.add_button.setAccessibleName(f"{label}: add a mark")
         self.add_button.clicked.connect(lambda: self.ask_mark(None))

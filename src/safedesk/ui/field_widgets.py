@@ -234,9 +234,11 @@ class FieldInput(QWidget):
         *,
         may_be_blank: bool = False,
         yes_no: bool = False,
+        compact: bool = False,
     ) -> None:
         super().__init__()
         self.spec = spec
+        self.compact = compact  # a smaller body map (in the amend box, under the record)
         # Kept for the callers that pass it: every date and time box now starts empty, and an
         # optional one may be left so ("not known").
         self.may_be_blank = may_be_blank and not spec.required
@@ -279,7 +281,7 @@ class FieldInput(QWidget):
             holds.changed.connect(self.changed)
             return holds
         if spec.type == "body_map":
-            marks = BodyMapEditor(spec.label)
+            marks = BodyMapEditor(spec.label, compact=self.compact)
             marks.changed.connect(self.changed)
             return marks
         if spec.type == "datetime":

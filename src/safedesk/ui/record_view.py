@@ -235,7 +235,7 @@ class RecordView(QWidget):
             self._in_use = lists.choices(self.session)
         active = self._in_use.get(list_for(field), [])
         choices = active or list(self.labels.get(list_for(field), {}).items())
-        self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True)
+        self.value = FieldInput(field, choices, may_be_blank=True, yes_no=True, compact=True)
         self.value.set_value(_editable(field, self.entry.current().get(field.name)))
         self.value_layout.addWidget(self.value)
         self.value.show()  # at once (a child added to a shown widget is shown only later)
