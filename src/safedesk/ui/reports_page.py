@@ -47,7 +47,7 @@ from safedesk.ui.targets_panel import TargetsPanel
 
 TAB_TITLES = {
     Tab.BEHAVIOUR: "&Behaviour",
-    Tab.BULLYING: "B&ullying",
+    Tab.BULLYING: "Bu&llying",
     Tab.INTERVENTIONS: "Physical &interventions",
     Tab.CONCERNS: "Co&ncerns",
 }
@@ -83,6 +83,16 @@ def roll_choices(pupils: list[Pupil]) -> tuple[list[str], dict[str, list[str]]]:
             classes.setdefault(d.year_group or "", set()).add(d.class_name)
     ordered = sorted(years, key=_year_order)
     return ordered, {k: sorted(v, key=str.casefold) for k, v in classes.items()}
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """A tab's content that scrolls down on a laptop, never sideways."""
+    holder = QScrollArea()
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    holder.setWidget(widget)
+    return holder
 
 
 def _load_roll(session: Session) -> list[Pupil]:
@@ -149,7 +159,7 @@ class ReportsPage(QWidget):
                     ("&Year group", self.year_group),
                 ),
             ),
-            (bottom, (("C&lass", self.class_name), ("&Pupils", self.group))),
+            (bottom, (("&Class", self.class_name), ("&Pupils", self.group))),
         ):
             for text, box in boxes:
                 label = QLabel(text)
@@ -189,16 +199,11 @@ class ReportsPage(QWidget):
         self.figures: FiguresPanel | None = None
         if user.can(Permission.CASEWORK):
             self.figures = FiguresPanel(session, dates_from_page=True)
-            self.tabs.addTab(self.figures, TIME_TO_ACTION_TITLE)
+            self.tabs.addTab(_scrolled(self.figures), TIME_TO_ACTION_TITLE)
         self.targets: TargetsPanel | None = None
         if reads_behaviour:
             self.targets = TargetsPanel(session)
-            holder = QScrollArea()  # scrolls down on a laptop, never sideways
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QFrame.Shape.NoFrame)
-            holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            holder.setWidget(self.targets)
-            self.tabs.addTab(holder, TARGETS_TITLE)
+            self.tabs.addTab(_scrolled(self.targets), TARGETS_TITLE)
         layout.addWidget(self.tabs, 1)
 
     # --- filters ---------------------------------------------------------------------------
