@@ -239,3 +239,22 @@ def test_verify_finds_when_a_field_became_required_changed(
         conn.execute("UPDATE field_required_from SET since = '2099-01-01T00:00:00.000+00:00'")
     problems = verify_problems(school)
     assert any("field_required_from row" in p for p in problems), problems
+
+
+def test_in_a_school_made_now_the_fields_are_required_from_the_start(
+    head_session: Session,
+) -> None:
+    """Every record in a new file comes from this version, a demo school's past included: a
+    record dated years back still needs its trigger."""
+    factories.add_pupils(head_session)
+    ref = records.record(head_session, Kind.BEHAVIOUR, factories.behaviour())
+    store = head_session.compartments[Compartment.BEHAVIOUR]
+    with store.read() as conn:
+        since = {r[0] for r in conn.execute("SELECT since FROM field_required_from")}
+    assert since == {"2000-01-01T00:00:00.000+00:00"}
+        row = _incident_row(conn, ref)
+    with (
+        pytest.raises(sqlcipher3.IntegrityError, match="needs its trigger"),
+        store.write() as conn,
+    ):
+        _raw_incident(conn, row, datetime(2016, 9, 5, 10, tzinfo=UTC), 3)
