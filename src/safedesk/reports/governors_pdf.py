@@ -18,7 +18,7 @@ from typing import Literal
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -124,12 +124,47 @@ def _whole_school(
     return FigureTable(title, what, (column, unit), rows, chart)
 
 
-def _weeks(title: str, what: str, by_week: Mapping[str, int], unit: str) -> FigureTable:
-    rows = tuple((_week_label(week), f"{n:,}") for week, n in sorted(by_week.items()))
-    chart = tuple((_week_label(week), n) for week, n in sorted(by_week.items()))
+# Up to this many weeks (a term and a bit) are listed week by week; a longer period month by
+# month where the figures are kept by month, otherwise only the weeks that had any.
+_WEEKS_LISTED = 16
+
+
+def _over_time(
+    noun: str, by_week: Mapping[str, int], by_month: Mapping[str, int] | None, unit: str
+) -> FigureTable:
+    weeks = sorted(by_week.items())
+    if len(weeks) > _WEEKS_LISTED and by_month:
+        months = [(_month_label(month), n) for month, n in sorted(by_month.items())]
+        return FigureTable(
+            f"{noun} month by month",
+            f"How many {noun.lower()} there were in each month of the period.",
+            ("Month", unit),
+            tuple((label, f"{n:,}") for label, n in months),
+            tuple(months) if len(months) > 1 else None,
+            "weeks",
+        )
+    what = f"How many {noun.lower()} there were in each week of the period."
+    listed = weeks
+    if len(weeks) > _WEEKS_LISTED:
+        listed = [(week, n) for week, n in weeks if n]
+        what += " The chart shows every week; the table leaves out the weeks with none."
+    chart = tuple((_week_label(week), n) for week, n in weeks)
     return FigureTable(
-        title, what, ("Week starting", unit), rows, chart if len(chart) > 1 else None, "weeks"
+        f"{noun} week by week",
+        what,
+        ("Week starting", unit),
+        tuple((_week_label(week), f"{n:,}") for week, n in listed) or (("None", "0"),),
+        chart if len(chart) > 1 else None,
+        "weeks",
     )
+
+
+def _month_label(month: str) -> str:
+    """ "2026-11" as "Nov 2026"."""
+    year, _, number = month.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return month
+    return date(int(year), int(number), 1).strftime("%b %Y")
 
 
 def _week_label(week: str) -> str:
@@ -286,12 +321,7 @@ def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
                 labels.get("triggers", {}),
                 "Incidents",
             ),
-            _weeks(
-                "Incidents week by week",
-                "How many incidents were recorded in each week of the period.",
-                b.by_week,
-                "Incidents",
-            ),
+            _over_time("Incidents", b.by_week, b.by_month, "Incidents"),
             _suppressed(
                 "Incidents by year group",
                 "Incidents by the year group of the pupil who started them (or of each pupil "
@@ -358,12 +388,7 @@ def _interventions(whole: Analysis) -> Part:
                 "Interventions",
                 drawn=False,
             ),
-            _weeks(
-                "Interventions week by week",
-                "How many interventions there were in each week of the period.",
-                i.by_week,
-                "Interventions",
-            ),
+            _over_time("Interventions", i.by_week, None, "Interventions"),
         ),
     )
 
@@ -424,33 +449,48 @@ def _table(
     return table
 
 
-def chart_png(pairs: Sequence[tuple[str, int]], kind: ChartKind, unit: str) -> bytes:
-    """A small greyscale chart of whole-school figures (reports.charts), as PNG bytes."""
+def chart_png(
+    pairs: Sequence[tuple[str, int]], kind: ChartKind, unit: str, *, inches: float = 3.4
+) -> bytes:
+    """A small greyscale chart of whole-school figures (reports.charts), as PNG bytes,
+    ``inches`` wide as printed."""
     from safedesk.reports import charts
 
     if kind == "weeks":
-        size = charts.ChartSize(3.4, 2.1, 200, 6.5)
-        labels = [label[:5] for label, _ in pairs]  # "16/11"
+        size = charts.ChartSize(inches, 2.1, 200, 6.5)
+        labels = [
+            label[:5] if label[:1].isdigit() else label.replace(" ", "\n") for label, _ in pairs
+        ]
         return charts.series_chart(
             labels, [n for _, n in pairs], size, style="bars", name=unit, value_name=unit
         )
-    size = charts.ChartSize(3.4, max(1.3, 0.24 * len(pairs) + 0.5), 200, 6.5)
+    size = charts.ChartSize(inches, max(1.3, 0.24 * len(pairs) + 0.5), 200, 6.5)
     return charts.horizontal_bar_chart(list(pairs), size, value_name=unit)
 
 
-def _figure_table(table: FigureTable, st: dict[str, ParagraphStyle]) -> Flowable:
-    head = [
+# A table longer than this goes under its chart, free to run over pages; a shorter one sits
+# beside it, the two kept together.
+_BESIDE_UP_TO = 16
+
+
+def _figure_table(table: FigureTable, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    head: list[Flowable] = [
         Paragraph(text(table.title), st["h3"]),
         Paragraph(text(table.what), st["small"]),
         Spacer(1, 1.5 * mm),
     ]
     grid = _table([table.header, *table.rows], [52 * mm, 28 * mm], st)
+    long = len(table.rows) > _BESIDE_UP_TO
     if table.chart is None:
-        return KeepTogether([*head, grid])
-    png = chart_png(table.chart, table.chart_kind, table.header[1])
-    picture = Image(io.BytesIO(png), width=84 * mm, height=None)
+        return [CondPageBreak(30 * mm), *head, grid] if long else [KeepTogether([*head, grid])]
+    width = 150 * mm if long else 84 * mm
+    png = chart_png(table.chart, table.chart_kind, table.header[1], inches=width / inch)
+    picture = Image(io.BytesIO(png), width=width, height=None)
     ratio = picture.imageHeight / picture.imageWidth
-    picture.drawWidth, picture.drawHeight = 84 * mm, 84 * mm * ratio
+    picture.drawWidth, picture.drawHeight = width, width * ratio
+    picture.hAlign = "LEFT"
+    if long:
+        return [KeepTogether([*head, picture]), Spacer(1, 2 * mm), grid]
     side = Table([[grid, picture]], colWidths=[80 * mm, None], hAlign="LEFT")
     side.setStyle(
         TableStyle(
@@ -460,7 +500,7 @@ def _figure_table(table: FigureTable, st: dict[str, ParagraphStyle]) -> Flowable
             ]
         )
     )
-    return KeepTogether([*head, side])
+    return [KeepTogether([*head, side])]
 
 
 def _part(part: Part, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -472,7 +512,8 @@ def _part(part: Part, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
     if part.figures:
         story.append(_table([("Figure", "This period"), *part.figures], [70 * mm, None], st))
-    story += [_figure_table(t, st) for t in part.tables]
+    for table in part.tables:
+        story += _figure_table(table, st)
     return story
 
 

@@ -187,3 +187,17 @@ def test_each_chart_draws_the_figures_of_its_table(leaders: LeadersSchool) -> No
     suppressed = [t for p in report.parts for t in p.tables if p.title == "Pupil groups"]
     suppressed += [t for p in report.parts for t in p.tables if "year group" in t.title]
     assert suppressed and all(t.chart is None for t in suppressed)
+
+
+def test_two_years_are_month_by_month(leaders: LeadersSchool, tmp_path: Path) -> None:
+    """Two years of weeks would not fit on a page beside their chart: incidents are listed
+    by month, interventions only in the weeks that had any, and long tables run on."""
+    target = tmp_path / "two-years.pdf"
+    leader_reports.write_governors_report(leaders.head, date(2024, 12, 1), LAST, target)
+    text = pdf_text(target.read_bytes())
+    assert "Incidents month by month" in text
+    assert "Dec 2024 0" in text and "Nov 2026 8" in text
+    assert "Interventions week by week" in text
+    assert "the table leaves out the weeks with none" in text
+    assert "02/11/2026 1 09/11/2026 1 16/11/2026 1" in text
+    assert "30/11/2026 0" not in text
