@@ -86,6 +86,17 @@ def test_terms_are_named_by_their_first_day_and_half_terms_share_a_name() -> Non
     assert found.behaviour.by_term == {"Autumn 2026": 2}
 
 
+def test_without_term_dates_the_usual_three_terms_count() -> None:
+    rows = [
+        incident("2026-12-18T10:00", ("A1", "instigator")),
+        incident("2027-01-06T10:00", ("A1", "instigator")),
+        incident("2027-04-12T10:00", ("A1", "instigator")),  # Easter holidays, in summer
+    ]
+    found = compute(Filters(date(2026, 11, 1), date(2027, 4, 30)), PUPILS, incidents=rows)
+    assert found.behaviour is not None
+    assert found.behaviour.by_term == {"Autumn 2026": 1, "Spring 2027": 1, "Summer 2027": 1}
+
+
 @pytest.mark.parametrize(
     ("text", "injured"),
     [

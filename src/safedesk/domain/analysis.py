@@ -277,6 +277,21 @@ def term_name(first_day: date) -> str:
     return f"{season} {first_day.year}"
 
 
+def usual_terms(first: date, last: date) -> list[tuple[date, date]]:
+    """For a school that has entered no term dates: the three terms as months, September to
+    December (autumn), January to March (spring) and April to August (summer), holidays
+    included, over the years from ``first`` to ``last``."""
+    return [
+        term
+        for year in range(first.year, last.year + 1)
+        for term in (
+            (date(year, 1, 1), date(year, 3, 31)),
+            (date(year, 4, 1), date(year, 8, 31)),
+            (date(year, 9, 1), date(year, 12, 31)),
+        )
+    ]
+
+
 def week_key(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
@@ -312,9 +327,10 @@ class _Terms:
 
     @classmethod
     def meeting(cls, terms: Iterable[tuple[date, date]], first: date, last: date) -> _Terms:
-        return cls(
-            tuple((a, b, term_name(a)) for a, b in sorted(terms) if a <= last and b >= first)
-        )
+        """The terms entered that meet the range; with none entered, the usual three
+        (``usual_terms``)."""
+        known = sorted(terms) or usual_terms(first, last)
+        return cls(tuple((a, b, term_name(a)) for a, b in known if a <= last and b >= first))
 
     def keys(self) -> dict[str, int]:
         return {name: 0 for _, _, name in self.terms}
