@@ -251,8 +251,8 @@ def test_in_a_school_made_now_the_fields_are_required_from_the_start(
     store = head_session.compartments[Compartment.BEHAVIOUR]
     with store.read() as conn:
         since = {r[0] for r in conn.execute("SELECT since FROM field_required_from")}
-    assert since == {"2000-01-01T00:00:00.000+00:00"}
         row = _incident_row(conn, ref)
+    assert since == {"2000-01-01T00:00:00.000+00:00"}
     with (
         pytest.raises(sqlcipher3.IntegrityError, match="needs its trigger"),
         store.write() as conn,
