@@ -157,6 +157,36 @@ class Progress:
         last = self.last_complete
         return None if last is None else last.on_track
 
+    def to_json(self) -> dict[str, Any]:
+        """The target and its weeks as a script reads them (ISO weeks, "2026-W47")."""
+        stored = self.target
+        return {
+            "number": stored.number,
+            "version": stored.version,
+            "scope": stored.target.scope.text,
+            "measure": stored.target.measure.value,
+            "behaviour_type": stored.target.behaviour_type,
+            "baseline": stored.baseline,
+            "goal": stored.target.goal,
+            "goal_on": stored.target.goal_on.isoformat(),
+            "note": stored.target.note,
+            "set_by": stored.author,
+            "set_at": stored.set_at.isoformat(),
+            "first_set_at": stored.first_set_at.isoformat(),
+            "on_track": self.on_track,
+            "weeks": [
+                {
+                    "week": w.iso_week,
+                    "school_week": w.school_week,
+                    "figure": w.figure,
+                    "line": w.line,
+                    "complete": w.complete,
+                    "on_track": w.on_track,
+                }
+                for w in self.weeks
+            ],
+        }
+
 
 def local_day(moment: datetime) -> date:
     """The school-local calendar day of a stored (aware) moment."""

@@ -76,6 +76,19 @@ def test_the_line_moves_over_school_weeks_only_across_christmas() -> None:
     assert found.last_complete.monday == date(2027, 1, 4)
     assert found.on_track is True
     assert found.weeks[1].iso_week == "2026-W51"
+    shown = found.to_json()
+    assert shown["scope"] == "school"
+    assert shown["measure"] == "incidents_per_week"
+    assert (shown["baseline"], shown["goal"], shown["goal_on"]) == (4.0, 1.0, "2027-01-22")
+    assert shown["on_track"] is True
+    assert shown["weeks"][2] == {
+        "week": "2026-W52",
+        "school_week": False,
+        "figure": 0,
+        "line": None,
+        "complete": True,
+        "on_track": None,
+    }
 
 
 def test_in_the_holidays_the_last_school_week_is_what_counts() -> None:
