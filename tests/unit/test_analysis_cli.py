@@ -123,4 +123,5 @@ def test_without_json_a_short_readable_summary(run: Run) -> None:
     assert "Physical interventions: 1" in out
     assert "Holds: Double elbow 1" in out
     assert "Safeguarding concerns: 1" in out
+    assert "By term: " in out  # the usual terms: this school has entered no term dates
     assert "(s)" not in out and "peer_conflict" not in out

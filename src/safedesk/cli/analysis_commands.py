@@ -58,6 +58,10 @@ def _top(counts: dict[str, int], labels: dict[str, str]) -> str:
     return "; ".join(named) or "none"
 
 
+def _terms(counts: dict[str, int]) -> str:
+    return "; ".join(f"{name} {n}" for name, n in counts.items())
+
+
 def _pupils(pupils: list[RepeatPupil]) -> str:
     return "; ".join(
         f"{p.name} ({'Year ' + p.year_group if p.year_group else 'no year group'}) {p.count}"
@@ -87,6 +91,8 @@ def summary(found: Analysis) -> list[str]:
             f"  Locations: {_top(b.by_location, labels.get('locations', {}))}",
             f"  Severity: {_top(b.by_severity, labels.get('severities', {}))}",
         ]
+        if b.by_term:
+            lines.append(f"  By term: {_terms(b.by_term)}")
         if b.repeat_pupils:
             lines.append(f"  Pupils instigating 3 or more: {_pupils(b.repeat_pupils)}")
     if (y := found.bullying) is not None:
@@ -113,4 +119,6 @@ def summary(found: Analysis) -> list[str]:
             f"  Categories: {_top(c.by_category, labels.get('categories', {}))}",
             f"  Urgency: {_top(c.by_urgency, labels.get('urgencies', {}))}",
         ]
+        if c.by_term:
+            lines.append(f"  By term: {_terms(c.by_term)}")
     return lines
