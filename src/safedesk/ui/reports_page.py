@@ -163,7 +163,8 @@ class ReportsPage(QWidget):
         ):
             for text, box in boxes:
                 label = QLabel(text)
-                label.setContentsMargins(0, 0, 2, 0)  # "To": the o's edge is past its advance
+                # "To": the o's right edge is drawn past its advance, and was cut.
+                label.setMinimumWidth(label.sizeHint().width() + 3)
                 label.setBuddy(box)
                 row.addWidget(label)
                 row.addWidget(box)
@@ -203,7 +204,7 @@ class ReportsPage(QWidget):
         self.targets: TargetsPanel | None = None
         if reads_behaviour:
             self.targets = TargetsPanel(session)
-            self.tabs.addTab(_scrolled(self.targets), TARGETS_TITLE)
+            self.tabs.addTab(self.targets, TARGETS_TITLE)  # it scrolls by itself
         layout.addWidget(self.tabs, 1)
 
     # --- filters ---------------------------------------------------------------------------
