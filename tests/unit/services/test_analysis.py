@@ -15,13 +15,15 @@ import pytest
 from safedesk.domain import upn
 from safedesk.domain.analysis import NOT_RECORDED, Analysis, Filters, PupilGroup
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.people import PupilDetails
 from safedesk.domain.roles import Role
-from safedesk.services import amendments, analysis, records, school_calendar
+from safedesk.services import amendments, analysis, records, school_calendar, users, vault
 from safedesk.services.session import Session
 from safedesk.store import audit, pupils
+from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import OTHER_PASSWORD, add_account, new_school
 
@@ -371,6 +373,26 @@ def test_staff_and_administrators_are_refused_and_it_is_audited(people: People) 
     refused = [e for e in events_after(people.head, before) if e.action == "permission.refused"]
     assert [e.actor for e in refused] == ["teacher", "office"]
     assert not [e for e in events_after(people.head, before) if e.action == "analysis.run"]
+
+
+def test_a_leading_role_asked_for_but_not_yet_granted_is_refused(people: People) -> None:
+    """A behaviour lead's role asked for by the administrator, not yet granted in person by a
+    member: the account is staff until then, with no key to the behaviour file."""
+    users.add_user(
+        people.head,
+        username="newlead",
+        display_name="New Lead",
+        roles={Role.BEHAVIOUR_LEAD},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    newcomer = vault.sign_in(people.head.paths, "newlead", OTHER_PASSWORD)
+    try:
+        assert not newcomer.member_of(Compartment.BEHAVIOUR)
+        with pytest.raises(PermissionDenied, match="not allowed to see the behaviour"):
+            run(newcomer)
+    finally:
+        newcomer.close()
 
 
 def audit_head(session: Session) -> int:
