@@ -67,7 +67,7 @@ def test_a_target_set_with_the_keyboard(qtbot: QtBot, lead: Session) -> None:
     panel = open_panel(qtbot, lead)
     assert panel.status.text() == "No targets yet. Set one with Set a target…"
     activate(qtbot, panel)
-    qtbot.keyClick(panel, "s", Qt.KeyboardModifier.AltModifier)  # &Set a target…
+    qtbot.keyClick(panel, "t", Qt.KeyboardModifier.AltModifier)  # Set a &target…
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible())
     dialog = panel.dialog
     assert isinstance(dialog, TargetDialog)

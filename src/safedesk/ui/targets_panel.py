@@ -287,9 +287,10 @@ class TargetsPanel(QWidget):
             ),
             "Subtitle",
         )
-        self.set_button = QPushButton("&Set a target…")
+        # Alt letters clear of the Reports page's tabs and filters and the window's header.
+        self.set_button = QPushButton("Set a &target…")
         self.change_button = QPushButton("C&hange the goal…")
-        self.retire_button = QPushButton("Re&tire…")
+        self.retire_button = QPushButton("R&etire…")
         self.set_button.clicked.connect(self.open_set)
         self.change_button.clicked.connect(self.open_change)
         self.retire_button.clicked.connect(self.open_retire)
