@@ -1,7 +1,13 @@
 """The figures leaders read: behaviour, bullying, physical interventions and concerns for a
 date range, each section present only when the reader's role may see it. Counts are keyed by
 the stored list value (``peer_conflict``), never the label; ``NOT_RECORDED`` counts records
-made before a field existed. ``to_json`` is the `safedesk-admin analysis --json` contract."""
+made before a field existed. ``to_json`` is the `safedesk-admin analysis --json` contract.
+
+``compute`` works the figures out from plain rows (current values, amendments applied): days,
+weekdays and hours in the school's local time; a record counts once, except by year group and
+class (once per year group, or class, it names an instigator in; see ``_behaviour``); terms
+from the school calendar (``usual_terms`` when none are entered); injuries by ``is_injury``.
+"""
 
 from __future__ import annotations
 
@@ -195,9 +201,9 @@ class Analysis:
 # --- The computation: plain rows in (current values, amendments applied), figures out. ---
 # Rows are named tuples: a year of a big school is thousands of them, made in a few ms.
 
-# What people write in an injuries box when there was no injury. Anything else counts as an
-# injury: the text lower-cased, its spaces collapsed and its full stops dropped, is one of
-# these, or blank, for "no injury". The one rule, used by every figure and report.
+# What people write in an injuries box when there was no injury. The text, lower-cased, full
+# stops dropped and spaces collapsed, is "no injury" when blank or one of these; anything else
+# is an injury. The one rule, for every figure and report.
 NO_INJURY = frozenset(
     {"", "none", "no", "nil", "n/a", "na", "no injury", "no injuries", "not injured", "none seen"}
 )
