@@ -120,3 +120,20 @@ def test_search_finds_the_support_the_account_and_body_map_notes(
             assert [h.kind for h in hits] == [Kind.INTERVENTION.value], words
     finally:
         head.lock()
+
+
+def test_a_concern_keeps_its_body_map_and_its_notes_are_searched(
+    run: Run, school: SchoolStore
+) -> None:
+    marks = [{"side": "back", "x": 0.5, "y": 0.6, "kind": "burn", "size_mm": 5, "note": "round"}]
+    code, out, err = run(
+        "record", "concern", user="t.ta", payload=factories.concern() | {"body_map": marks}
+    )
+    assert (code, err) == (0, ""), err
+    entry = next(e for e in records_json(run) if e["ref"] == out.strip())
+    assert entry["fields"]["body_map"] == marks
+    head = school.sign_in()
+    try:
+        assert [h.ref for h in search.search(head, "round")] == [out.strip()]
+    finally:
+        head.lock()
