@@ -56,7 +56,7 @@ def test_holds_read_as_words_and_the_body_map_is_drawn(view: RecordView, ref: st
     view.show_entry(ref)
     html = view.body.toHtml()
     shown = view.body.toPlainText()
-    assert "Seated hold, 4 minutes" in shown
+    assert "Seated hold 4 min" in shown
     assert "Bruise, left forearm (front), 30 mm: fingertips" in shown
     assert '"side"' not in shown and '"hold"' not in shown  # never the stored JSON
     assert "data:image/png;base64," in html
@@ -108,7 +108,7 @@ def test_further_holds_are_amended_in_their_own_editor(
     assert view.message.text().startswith("Amended"), view.message.text()
     stored = records.open_record(head_session, ref).current()["more_holds"]
     assert json.loads(stored or "") == [*HOLDS, {"hold": "single_elbow", "minutes": 2}]
-    assert "Seated hold, 4 minutes; Single elbow, 2 minutes" in view.body.toPlainText()
+    assert "Seated hold 4 min; Single elbow 2 min" in view.body.toPlainText()
 
 
 def test_a_hold_without_minutes_is_not_amended(

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain import body_map, body_outline, holds, local_time
+from safedesk.domain.chronology import hold_words
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.formatting import date_text, minutes_text, moment_text, rich
+from safedesk.domain.formatting import date_text, moment_text, rich
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, lists, parent_letter, records
 from safedesk.services.session import Session
@@ -55,10 +56,9 @@ def _show(
 
 
 def holds_words(stored: str, names: dict[str, str]) -> str:
-    """Further holds as people read them: "Seated hold, 3 minutes; …"."""
-    return "; ".join(
-        f"{names.get(h.hold, h.hold)}, {minutes_text(h.minutes)}" for h in holds.from_text(stored)
-    )
+    """Further holds as the chronology and its PDF say them: "Seated hold 3 min; …"."""
+    labels = {"restraint_types": names}
+    return "; ".join(hold_words(h, labels) for h in holds.from_text(stored))
 
 
 def body_map_html(stored: str) -> str:
