@@ -195,12 +195,14 @@ def log_table(
     widths: Sequence[float | None],
     st: dict[str, ParagraphStyle],
 ) -> LongTable:
-    """A table whose cells wrap, its header repeated on every page."""
+    """A table whose cells wrap, its header repeated on every page, its rows split over
+    pages when they must."""
     if "column" not in st:
         st["column"] = ParagraphStyle("column", parent=st["label"], fontSize=7.5, leading=9.5)
     data: list[list[object]] = [[Paragraph(text(h), st["column"]) for h in header]]
     data += [[Paragraph(text(cell), st["cell"]) for cell in row] for row in rows]
-    table = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    # A row may be longer than a page (an account of 20,000 characters): it splits.
+    table = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -60,6 +60,7 @@ _DOING = {GOVERNORS: "make the governors' report", INSPECTION: "make the inspect
 # language (an incident with a prejudice or a type of bullying is logged whatever its type).
 _PREJUDICE_TYPES = frozenset({"bullying", "racist_incident"})
 _BRIEF = 300  # characters of a closure's outcome shown in the pack
+_LOGGED = 600  # characters of a record's own words in a log's cell; the record has the rest
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,15 @@ def _referral_cases(conn: Connection, start: str, end: str) -> list[str]:
     ]
 
 
+def brief(words: str, limit: int, ref: str | None = None) -> str:
+    """``words`` cut at ``limit`` characters (at a space), saying where the rest is."""
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    rest = f" (the rest is in {ref})" if ref else ""
+    return f"{cut}…{rest}"
+
+
 def _names(entry: StoredEntry) -> str:
     return ", ".join(p.name for p in entry.pupils) or "—"
 
@@ -327,8 +337,7 @@ def resolution(entry: StoredEntry, events: list[CaseEvent], labels: Labels) -> s
         parts.append(f"Referred to: {', '.join(dict.fromkeys(agencies))}.")
     if closed:
         outcome = " ".join((closed[-1].values.get("outcome") or "").split())
-        if len(outcome) > _BRIEF:
-            outcome = outcome[: _BRIEF - 1].rstrip() + "…"
+        outcome = brief(outcome, _BRIEF, entry.ref)
         if outcome:
             parts.append(f"Outcome: {outcome}")
     return " ".join(parts)
@@ -413,7 +422,10 @@ def _intervention_line(
     ]
     if v.get("restraint_type") == "other" and v.get("restraint_detail"):
         holds.append(f"Described: {v['restraint_detail']}")
-    injuries = f"Pupil: {v.get('injuries_pupil') or '—'}\nStaff: {v.get('injuries_staff') or '—'}"
+    injuries = (
+        f"Pupil: {brief(v.get('injuries_pupil') or '—', _LOGGED, entry.ref)}\n"
+        f"Staff: {brief(v.get('injuries_staff') or '—', _LOGGED, entry.ref)}"
+    )
     review = reviews.get(entry.ref)
     reviewed = (
         f"{review.author_name}, {date_text(review.at.date())}: {review.review.decision.label}"
@@ -440,7 +452,7 @@ def parent_informed(v: dict[str, str | None]) -> str:
         how = ", ".join(x for x in (v.get("parent_informed_how"), v.get("parent_informed_by")) if x)
         return f"{moment_text(at)}" + (f" ({how})" if how else "")
     if v.get("parent_not_informed_reason"):
-        words = f"Not informed: {v['parent_not_informed_reason']}"
+        words = f"Not informed: {brief(str(v['parent_not_informed_reason']), _LOGGED)}"
         if v.get("la_reported_at"):
             at = datetime.fromisoformat(str(v["la_reported_at"]))
             words += f" Reported to the local authority {moment_text(at)}"
@@ -481,7 +493,7 @@ def _bullying_line(entry: StoredEntry, labels: Labels) -> BullyingLine:
         who or "—",
         "\n".join(what),
         _label(labels, "locations", v.get("location")),
-        v.get("action_taken") or "—",
+        brief(v.get("action_taken") or "—", _LOGGED, entry.ref),
         informed,
     )
 

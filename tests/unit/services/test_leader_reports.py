@@ -417,3 +417,14 @@ def test_a_record_is_placed_by_its_time_as_amended(leaders: LeadersSchool) -> No
     amendments.amend(leaders.head, ref, "ended_at", "2026-10-16T13:08", "Wrong month typed")
     pack = leader_reports.inspection_pack(leaders.head, FIRST, LAST)
     assert ref not in [i.ref for i in pack.interventions]
+
+
+def test_long_words_in_a_log_are_cut_saying_where_the_rest_is() -> None:
+    words = "Talked it through with both children. " * 40
+    cut = leader_reports.brief(words, 100, "B-2026-0007")
+    assert cut == (
+        "Talked it through with both children. Talked it through with both children. "
+        "Talked it through with…"
+        " (the rest is in B-2026-0007)"
+    )
+    assert leader_reports.brief("none", 100, "B-2026-0007") == "none"

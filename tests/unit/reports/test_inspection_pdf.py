@@ -1,0 +1,76 @@
+"""The inspection pack's layout: a row longer than a page runs over pages, every page says
+"Page x of y", and the metadata names no child."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from pypdf import PdfReader
+
+from safedesk.reports.inspection_pdf import (
+    BullyingLine,
+    ConcernLine,
+    Cover,
+    InspectionPack,
+    InterventionLine,
+    render_inspection,
+)
+
+AT = datetime.fromisoformat("2026-11-16T10:05").astimezone()
+
+
+def _pack(**logs: object) -> InspectionPack:
+    cover = Cover("Little School", date(2026, 9, 1), date(2026, 12, 18), "Ms Head", AT)
+    parts: dict[str, object] = {
+        "concerns": (),
+        "referrals": (),
+        "interventions": (),
+        "bullying": (),
+        "timings": (),
+    }
+    parts |= logs
+    return InspectionPack(cover, **parts)  # type: ignore[arg-type]
+
+
+def _text(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    words = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return len(reader.pages), words
+
+
+def test_a_row_longer_than_a_page_runs_over_pages() -> None:
+    """An account of 20,000 characters (the most a field holds) in one row of a log."""
+    long = ("The adults talked it through with both children at length. " * 340)[:20_000]
+    bullying = BullyingLine(
+        "B-2026-0007", AT, "Ana Kovač (instigator)", "Bullying: Verbal", "Playground", long, "Yes"
+    )
+    held = InterventionLine(
+        "PI-2026-0003",
+        AT,
+        12,
+        "Ana Kovač, Year 4",
+        "Restraint with physical contact",
+        "Double elbow (main hold)",
+        "Mr Byrne",
+        f"Pupil: {long}\nStaff: none",
+        "16/11/2026 10:30 (phone)",
+        "Not yet reviewed",
+    )
+    pages, text = _text(render_inspection(_pack(bullying=(bullying,), interventions=(held,))))
+    assert pages > 4
+    assert f"Page {pages} of {pages}" in text
+    assert text.count("B-2026-0007") >= 1 and "Ana Kovač" in text
+
+
+def test_many_rows_repeat_the_header_on_each_page() -> None:
+    concerns = tuple(
+        ConcernLine(f"C-2026-{n:04d}", AT, "Ana Kovač", "Neglect", "Routine", "Ms Shah", "Open.")
+        for n in range(1, 120)
+    )
+    pdf = render_inspection(_pack(concerns=concerns))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    for page in reader.pages[1:]:
+        assert "Reference and when recorded" in " ".join(page.extract_text().split())
+    assert reader.metadata is not None and reader.metadata.title == "Inspection pack"
