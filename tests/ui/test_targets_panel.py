@@ -236,3 +236,17 @@ def test_small_windows_scroll_and_captions_are_never_cut(qtbot: QtBot, lead: Ses
         if caption.isVisible():
             words = caption.fontMetrics().horizontalAdvance(caption.text().replace("&", ""))
             assert caption.width() >= words, caption.text()
+
+
+def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, safedesk.ui.targets_panel, safedesk.ui.target_dialog, "
+        "safedesk.services.targets; print('matplotlib' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert found.stdout.strip() == "False"
