@@ -239,3 +239,27 @@ def test_a_behaviour_lead_sees_no_safeguarding_status(
     assert "Safeguarding status" not in view.needs.text()
     assert "protection" not in view.needs.text()
     assert view.model.rowCount() == 1  # the behaviour incident only
+
+
+def test_a_body_map_is_drawn_in_the_detail_with_its_marks_masked(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    factories.add_pupils(head_session)
+    head_session.clock = FixedClock(START + timedelta(minutes=5))
+    mark = {"side": "front", "x": 0.3, "y": 0.5, "kind": "bruise", "size_mm": 20}
+    payload = factories.concern() | {
+        "occurred_at": START.isoformat(),
+        "pupils": [factories.PUPIL_A, factories.PUPIL_B],
+        "body_map": [mark | {"note": "Zoë said it was from football"}],
+    }
+    records.record(head_session, Kind.CONCERN, payload)
+    head_session.clock = FixedClock(START + timedelta(days=1))
+    view = ChronologyPage(head_session)
+    qtbot.addWidget(view)
+    view.show_pupil(pupil(head_session))
+    choose(view, 0)
+    html = view.detail.toHtml()
+    assert "data:image/png;base64," in html  # the outline with its mark, drawn
+    text = view.detail.toPlainText()
+    assert "Bruise" in text and "football" in text
+    assert "Zoë" not in text  # the other pupil's name in the note is masked, as elsewhere

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain import body_map
 from safedesk.domain.chronology import Chronology, ChronologyItem, ItemGroup
 from safedesk.domain.formatting import counted, moment_text, rich
 from safedesk.domain.local_time import to_local
@@ -40,6 +41,7 @@ from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import FILTER_ROLE, OBJECT_ROLE, REF_ROLE, SORT_ROLE
+from safedesk.ui.record_view import body_map_html
 from safedesk.ui.rows_model import Index, RowsModel
 
 ENCRYPTION_HELP = (
@@ -292,10 +294,16 @@ class ChronologyPage(QWidget):
             for label, value in item.detail
         )
         ref = f" · {rich(item.ref)}" if item.ref else ""
+        # The marks as drawn (their words are in the rows above, masked like other text).
+        drawing = (
+            f"<p><b>Body map</b></p>{body_map_html(body_map.to_json(item.marks) or '')}"
+            if item.marks
+            else ""
+        )
         self.detail.setHtml(
             f"<h3>{rich(item.title)}{ref}</h3>"
             f"<p>{rich(_when(item))} — {rich(item.author)}</p>"
-            f"<table cellspacing=4>{rows}</table>"
+            f"<table cellspacing=4>{rows}</table>{drawing}"
         )
 
     def choose_file(self) -> None:
