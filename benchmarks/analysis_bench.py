@@ -23,12 +23,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from casework_bench import School, Timing, demo_school, median_time, warm_figures
+from casework_bench import School, Timing, build, demo_school, median_time, warm_figures
 from safedesk.demo.pupils import school_year_start
 from safedesk.demo.school import DEMO_PASSWORD
 from safedesk.domain.analysis import Filters
 from safedesk.domain.clock import to_stored
 from safedesk.domain.compartments import Compartment
+from safedesk.paths import DataPaths
 from safedesk.services import analysis, leader_reports, vault
 from safedesk.store import crypto as _crypto
 
@@ -130,7 +131,8 @@ def bare_analysis(conns: dict[Compartment, Any], span: tuple[str, str, str]) -> 
         (Compartment.SAFEGUARDING, CONCERN_SQL),
     ):
         for sql in statements:
-            found += len(conns[compartment].execute(sql, span).fetchall())
+            params = span if "?3" in sql else span[:2]
+            found += len(conns[compartment].execute(sql, params).fetchall())
     return found
 
 
@@ -222,6 +224,7 @@ def governors_figure(school: School, runs: int, label: str) -> list[Timing]:
 
 REPORTS_PAGE = r"""
 import json, sys, time
+from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from safedesk.store import crypto
@@ -231,7 +234,7 @@ from safedesk.services import vault
 
 app = QApplication(sys.argv[:1])
 folder, runs = sys.argv[1], int(sys.argv[2])
-session = vault.sign_in(DataPaths(folder), "head", "demo-password")
+session = vault.sign_in(DataPaths(Path(folder)), "head", "demo-password")
 
 
 class Watch(QObject):
@@ -382,10 +385,24 @@ def main() -> None:
     parser.add_argument("--years", type=int, nargs="+", default=[10, 25])
     parser.add_argument("--pupils", type=int, default=450)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", help="build the school in this folder once, and reuse it")
     args = parser.parse_args()
     for years in args.years:
         began = clock.perf_counter()
-        if years == 25:
+        if args.keep:
+            root = Path(args.keep) / f"years-{years}"
+            if (root / "data").exists():
+                school = School(DataPaths(root / "data"), datetime.now().astimezone(), 0.0, {})
+            else:
+                root.mkdir(parents=True)
+                school = build(root, pupils=args.pupils, years=years)
+            found = measure(school, args.runs, f"{years} years")
+            if years == 25:
+                found += [
+                    Timing(f"{t.name}, 25 years", t.ours, t.baseline, t.baseline_name, "< 20 ms")
+                    for t in warm_figures(school, args.runs)
+                ]
+        elif years == 25:
             found, school = measure_25(args.runs, args.pupils)
         else:
             with demo_school(pupils=args.pupils, years=years) as school:
