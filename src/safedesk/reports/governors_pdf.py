@@ -54,6 +54,7 @@ NOT_RECORDED_LABEL = "Not recorded (made before this was asked)"
 # A breakdown of fewer rows than this is read at a glance from its table: no chart (each
 # chart costs a noticeable fraction of a second to draw).
 _CHART_FROM = 3
+_CHART_UP_TO = 20  # more bars than this would not fit a page: the table alone
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _whole_school(
     would rather look at: each costs a fraction of a second to draw)."""
     pairs = _labelled(counts, labels)
     rows = tuple((label, f"{n:,}") for label, n in pairs) or (("None recorded", "0"),)
-    chart = tuple(pairs) if drawn and len(pairs) >= _CHART_FROM else None
+    chart = tuple(pairs) if drawn and _CHART_FROM <= len(pairs) <= _CHART_UP_TO else None
     return FigureTable(title, what, (column, unit), rows, chart)
 
 

@@ -201,3 +201,17 @@ def test_two_years_are_month_by_month(leaders: LeadersSchool, tmp_path: Path) ->
     assert "the table leaves out the weeks with none" in text
     assert "02/11/2026 1 09/11/2026 1 16/11/2026 1" in text
     assert "30/11/2026 0" not in text
+
+
+def test_a_list_of_many_values_is_a_table_without_a_chart() -> None:
+    """Forty-five types of behaviour: a chart of them all would be taller than a page."""
+    types = {f"type_{n}": n + 1 for n in range(45)}
+    whole = Analysis(
+        Filters(date(2026, 9, 1), date(2026, 12, 18)),
+        behaviour=BehaviourFigures(total=1035, by_type=types),
+    )
+    report = governors_content(_cover(), whole, {}, [], ())
+    (by_type,) = [t for p in report.parts for t in p.tables if t.title == "Incidents by type"]
+    assert by_type.chart is None and len(by_type.rows) == 45
+    text = pdf_text(render_governors(report))
+    assert "Type 44 45" in text
