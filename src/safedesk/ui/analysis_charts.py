@@ -17,7 +17,9 @@ from safedesk.ui.analysis_figures import Breakdown, Chart
 CHART_WIDTH = 430  # logical pixels: beside its table in the laptop's 900 px
 PERIODS_HEIGHT = 210
 WEEKS_HEIGHT = 230
-BAR_ROW = 26  # a horizontal bar and its gap, for a label on one or two lines
+BAR_ROW = 26  # a horizontal bar and its gap, its label on one line
+WRAPPED_ROW = 40  # its label on two lines
+WRAP_AT = 30  # characters: charts.horizontal_bar_chart wraps longer labels
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def chart_height(breakdown: Breakdown) -> int:
         return PERIODS_HEIGHT
     labels = [row.label for row in breakdown.rows]
     if charts.wants_horizontal(labels):
-        return max(140, min(520, 44 + BAR_ROW * len(labels)))
+        rows = sum(WRAPPED_ROW if len(label) > WRAP_AT else BAR_ROW for label in labels)
+        return max(140, min(560, 44 + rows))
     return PERIODS_HEIGHT
 
 
