@@ -12,6 +12,7 @@ from datetime import datetime
 from importlib import resources
 from typing import NamedTuple
 
+from safedesk.domain import body_map
 from safedesk.domain.clock import from_stored
 from safedesk.domain.entries import Kind, when_field
 from safedesk.store import casework
@@ -32,14 +33,15 @@ _SPACES = re.compile(r"\s+")
 INDEXED_FIELDS: dict[str, tuple[str, ...]] = {
     "concern": ("category", "description", "child_words", "action_taken", "others_told"),
     "behaviour": (
-        "location", "activity", "behaviour_type", "bullying_type", "prejudice_type",
+        "location", "activity", "behaviour_type", "bullying_type", "prejudice_type", "trigger",
         "antecedent", "escalation", "description", "action_taken",
     ),
     "intervention": (
-        "location", "staff_involved", "witnesses", "cause", "escalation", "deescalation",
-        "reason_for_force", "restraint_type", "restraint_detail", "injuries_pupil",
-        "injuries_staff", "parent_informed_by", "parent_informed_how",
-        "parent_not_informed_reason", "debrief", "review",
+        "location", "staff_involved", "witnesses", "trigger", "cause", "escalation",
+        "deescalation", "reason_for_force", "intervention_kind", "restraint_type",
+        "restraint_detail", "injuries_pupil", "injuries_staff", "support_after", "pupil_account",
+        "parent_informed_by", "parent_informed_how", "parent_not_informed_reason",
+        "la_reported_to", "debrief", "review",
     ),
 }  # fmt: skip
 
@@ -220,6 +222,10 @@ def document(
     listed = list(pupils)
     names = [_concat_ws(" ", parts) for _shown, parts in listed]
     texts = [values.get(name) for name in INDEXED_FIELDS[kind]]
+    if kind in ("concern", "intervention"):
+        # The triggers add the body map's notes, joined by spaces, after the fields.
+        notes = [m.note for m in body_map.from_text(values.get("body_map")) if m.note]
+        texts.append(" ".join(notes) or None)
     texts += [value for value in amended if (value or "").strip()]
     return Document(
         ref=ref,
