@@ -7,24 +7,28 @@ not derived from the code's permission map, so a change to either shows up as a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from safedesk.domain.analysis import Filters
 from safedesk.domain.chronology import ItemGroup
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
 from safedesk.services import (
     amendments,
+    analysis,
     backup,
     behaviour_review,
     casework,
     chronology,
     integrity,
+    leader_reports,
     lists,
+    parent_letter,
     pupil_import,
     pupil_status,
     queue,
@@ -32,6 +36,7 @@ from safedesk.services import (
     school_calendar,
     search,
     settings,
+    targets,
     transfers,
     users,
 )
@@ -181,6 +186,40 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     "see a pupil's safeguarding status": (
         lambda s, w: pupil_status.pupil_statuses(s, PUPIL_A),
         {DSL, HEAD},
+    ),
+    "analyse behaviour, interventions and concerns": (
+        lambda s, w: analysis.analyse(s, Filters(date(2026, 1, 1), date(2026, 12, 31))),
+        {DSL, LEAD, HEAD},
+    ),
+    "see the behaviour targets": (lambda s, w: targets.current_targets(s), {DSL, LEAD, HEAD}),
+    "set a behaviour target": (
+        lambda s, w: targets.set_target(
+            s,
+            {
+                "measure": "incidents_per_week",
+                "goal": "1",
+                "goal_on": (date.today() + timedelta(days=60)).strftime("%d/%m/%Y"),
+            },
+        ),
+        {LEAD, HEAD},
+    ),
+    "make the governors' report": (
+        lambda s, w: leader_reports.write_governors_report(
+            s, date(2026, 9, 1), date(2026, 12, 18), w.tmp / f"gov-{s.user.username}.pdf"
+        ),
+        {DSL, HEAD},
+    ),
+    "make the inspection pack": (
+        lambda s, w: leader_reports.write_inspection_pack(
+            s, date(2026, 9, 1), date(2026, 12, 18), w.tmp / f"ins-{s.user.username}.pdf"
+        ),
+        {DSL, HEAD},
+    ),
+    "write the letter to a parent after an intervention": (
+        lambda s, w: parent_letter.write_parent_letter(
+            s, w.intervention, w.tmp / f"letter-{s.user.username}.pdf"
+        ),
+        {DSL, LEAD, HEAD},
     ),
     "start a pupil's safeguarding status": (
         lambda s, w: pupil_status.start_status(s, PUPIL_A, "child_in_need", date(2026, 9, 3)),

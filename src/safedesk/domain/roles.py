@@ -41,6 +41,7 @@ class Permission(StrEnum):
     AMEND_ANY = "record.amend.any"
     LISTS_MANAGE = "lists.manage"
     CASEWORK = "casework"  # the queue, triage, referrals, contacts, closure
+    SET_TARGETS = "targets.set"  # behaviour targets: the behaviour lead and the head
 
 
 _ADMIN = {
@@ -70,8 +71,8 @@ _DSL = _STAFF | {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset(_STAFF),
     Role.DSL: frozenset(_DSL),
-    Role.BEHAVIOUR_LEAD: frozenset(_STAFF | {Permission.READ_BEHAVIOUR}),
-    Role.HEAD: frozenset(_DSL),
+    Role.BEHAVIOUR_LEAD: frozenset(_STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS}),
+    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS}),
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE}),
 }

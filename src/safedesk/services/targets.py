@@ -17,7 +17,7 @@ from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.people import Pupil
-from safedesk.domain.roles import Permission, Role
+from safedesk.domain.roles import Permission
 from safedesk.domain.targets import (
     LABELS,
     Measure,
@@ -42,8 +42,6 @@ from safedesk.store.targets import Occurrence
 BEHAVIOUR = Compartment.BEHAVIOUR
 _READING = "see behaviour targets"
 _SETTING = "set behaviour targets"
-# Who sets targets: the behaviour lead and the headteacher. A DSL who is neither reads them.
-SETTERS = frozenset({Role.BEHAVIOUR_LEAD, Role.HEAD})
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,8 @@ class Choices:
 
 def may_set(session: Session) -> bool:
     """Whether this account sets targets (the behaviour lead or the headteacher)."""
-    return bool(session.user.roles & SETTERS) and session.user.can(Permission.READ_BEHAVIOUR)
+    # A DSL who is neither reads them.
+    return session.user.can(Permission.SET_TARGETS) and session.user.can(Permission.READ_BEHAVIOUR)
 
 
 def _read_allowed(session: Session) -> None:
@@ -88,7 +87,7 @@ def _read_allowed(session: Session) -> None:
 def _set_allowed(session: Session) -> None:
     _read_allowed(session)
     if not may_set(session):
-        session.refuse(_SETTING, action="target.set")
+        session.refuse(_SETTING, permission=Permission.SET_TARGETS.value)
 
 
 _YEAR_NAMES = {"R": "Reception", "N": "Nursery", "N1": "Nursery", "N2": "Nursery"}
