@@ -257,16 +257,16 @@ def inspection_pack(session: Session, first_day: date, last_day: date) -> Inspec
 
 
 def _between(conn: Connection, kind: Kind, column: str, start: str, end: str) -> list[StoredEntry]:
-    """Records of ``kind`` whose ``column`` (when it happened, or was recorded) falls in the
-    range, in time order."""
-    # A store function belongs here (store.entries has no read by date range yet).
-    found = entries._load(
-        conn, f"e.kind = ? AND e.{column} >= ? AND e.{column} < ?", (kind.value, start, end)
-    )
+    """Records of ``kind`` recorded in the range, or that happened in it (as amended: a time
+    corrected into or out of the range moves the record), in time order."""
     if column == "recorded_at":
+        found = entries._load(
+            conn,
+            "e.kind = ? AND e.recorded_at >= ? AND e.recorded_at < ?",
+            (kind.value, start, end),
+        )
         return sorted(found, key=lambda e: (e.recorded_at, e.id))
-    # As amended: a time corrected to outside the range leaves it.
-    return [e for e in found if start <= to_stored(e.occurred_at) < end]
+    return entries.happened_between(conn, kind, start, end)
 
 
 def _referral_cases(conn: Connection, start: str, end: str) -> list[str]:

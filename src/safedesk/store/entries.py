@@ -17,6 +17,7 @@ from safedesk.domain.entries import (
     StoredEntry,
     StoredPupil,
     stored_text,
+    when_field,
 )
 from safedesk.store import ledger
 from safedesk.store.db import Connection
@@ -150,6 +151,20 @@ def for_pupil(conn: Connection, pupil_id: int, kinds: Iterable[Kind]) -> list[St
         f"e.id IN (SELECT entry_id FROM entry_pupil WHERE pupil_id = ?) AND e.kind IN ({marks})",
         (pupil_id, *wanted),
     )
+
+
+def happened_between(conn: Connection, kind: Kind, start: str, end: str) -> list[StoredEntry]:
+    """Records of ``kind`` whose time as amended is in [start, end) (stored UTC text), in
+    time order: those first recorded in the range, and every record whose time was amended
+    (few), kept only when their time now falls in it."""
+    found = _load(
+        conn,
+        "e.kind = ? AND ((e.occurred_at >= ? AND e.occurred_at < ?) "
+        "OR e.id IN (SELECT entry_id FROM amendment WHERE field = ?))",
+        (kind.value, start, end, when_field(kind)),
+    )
+    within = [e for e in found if start <= to_stored(e.occurred_at) < end]
+    return sorted(within, key=lambda e: (e.occurred_at, e.id))
 
 
 def by_author(conn: Connection, author: str) -> list[StoredEntry]:

@@ -428,3 +428,16 @@ def test_long_words_in_a_log_are_cut_saying_where_the_rest_is() -> None:
         " (the rest is in B-2026-0007)"
     )
     assert leader_reports.brief("none", 100, "B-2026-0007") == "none"
+
+
+def test_a_record_whose_time_is_corrected_into_the_period_is_in_it(leaders: LeadersSchool) -> None:
+    from safedesk.services import amendments
+
+    before = leader_reports.inspection_pack(leaders.head, date(2026, 3, 2), date(2026, 3, 6))
+    assert before.interventions == ()
+    ref = leaders.held_refs[2]
+    leaders.head.clock.set(NOW)  # type: ignore[attr-defined]
+    amendments.amend(leaders.head, ref, "started_at", "2026-03-04T13:00", "Wrong month typed")
+    amendments.amend(leaders.head, ref, "ended_at", "2026-03-04T13:08", "Wrong month typed")
+    pack = leader_reports.inspection_pack(leaders.head, date(2026, 3, 2), date(2026, 3, 6))
+    assert [i.ref for i in pack.interventions] == [ref]
