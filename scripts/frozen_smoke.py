@@ -3,7 +3,8 @@
     uv run python scripts/frozen_smoke.py [dist/safedesk]
 
 Runs the frozen ``safedesk-admin`` through init, pupils import (a CSV, and a CTF as a dry
-run), record concern, chronology --pdf (the bundled fonts must load) and verify, in a new
+run), record concern, chronology --pdf (the bundled fonts must load), analysis --json, report
+governors (its charts need the bundled matplotlib) and verify, in a new
 temporary data folder; checks that every data file of the package is in the bundle; then
 starts the frozen ``safedesk`` offscreen and waits for its first window. Exit 0 when all
 pass; otherwise prints what failed, exit 1.
@@ -119,6 +120,17 @@ def admin_jobs(admin: Path, data: Path, work: Path) -> None:
     content = pdf.read_bytes() if pdf.exists() else b""
     if not content.startswith(b"%PDF") or b"DejaVu" not in content:
         raise SmokeFailed("the chronology PDF is missing or was made without the bundled fonts")
+    # The governors' report draws its charts with the bundled matplotlib (imported only then).
+    today = datetime.now(UTC).date()
+    days = ["--from", (today - timedelta(days=30)).isoformat(), "--to", today.isoformat()]
+    figures = json.loads(run([*base, "analysis", *as_head, *days, "--json"], env=env))
+    if figures.get("concerns", {}).get("total") != 1:
+        raise SmokeFailed(f"analysis --json printed {figures!r}")
+    report = work / "governors.pdf"
+    run([*base, "report", "governors", *as_head, *days, "--pdf", str(report)], env=env)
+    content = report.read_bytes() if report.exists() else b""
+    if not content.startswith(b"%PDF") or b"/Image" not in content:
+        raise SmokeFailed("the governors' report is missing or has no chart in it")
     run([*base, "verify", *as_head], env=env)
 
 
