@@ -6,6 +6,7 @@ see."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from safedesk.domain.analysis import (
     NOT_RECORDED,
@@ -16,6 +17,7 @@ from safedesk.domain.analysis import (
     RepeatPupil,
 )
 from safedesk.ui.analysis_figures import Chart, Tab, sections, trend_words
+from safedesk.ui.analysis_panel import BreakdownModel
 
 LABELS = {
     "behaviour_types": {"verbal_abuse": "Verbal abuse", "bullying": "Bullying"},
@@ -155,3 +157,15 @@ def test_interventions_key_figures() -> None:
         "Parent told the same day": "3 of 4",
     }
     assert rows(found, "interventions.by_hold") == [("Double elbow", 5)]
+
+
+def test_each_breakdown_table_is_a_sound_model(qtmodeltester: Any) -> None:
+    found = behaviour_only()
+    for section in sections(found):
+        for breakdown in section.breakdowns:
+            model = BreakdownModel(breakdown)
+            qtmodeltester.check(model)
+    repeat = next(b for b in sections(found)[0].breakdowns if b.key == "behaviour.repeat_pupils")
+    model = BreakdownModel(repeat)
+    assert model.headers == ("Pupil", "Year group", "Incidents")
+    assert [model.data(model.index(0, c)) for c in range(3)] == ["Shiv O'Connor", "Year 3", "4"]

@@ -14,7 +14,8 @@ from safedesk.reports import charts
 from safedesk.reports.charts import ChartSize
 from safedesk.ui.analysis_figures import Breakdown, Chart
 
-CHART_WIDTH = 430  # logical pixels: beside its table in the laptop's 900 px
+CHART_WIDTH = 430  # logical pixels at Normal text: beside its table in the laptop's 900 px
+NORMAL_POINTS = 10.5  # the text size those sizes are drawn for (theme.py's Normal)
 PERIODS_HEIGHT = 210
 WEEKS_HEIGHT = 230
 BAR_ROW = 26  # a horizontal bar and its gap, its label on one line
@@ -38,26 +39,37 @@ class ChartJob:
         )
 
 
-def chart_height(breakdown: Breakdown) -> int:
+def text_scale(font_points: float) -> float:
+    """Charts grow with the text (the person's Text size), within bounds."""
+    return min(1.5, max(0.85, font_points / NORMAL_POINTS))
+
+
+def chart_width(font_points: float) -> int:
+    return round(CHART_WIDTH * text_scale(font_points))
+
+
+def chart_height(breakdown: Breakdown, font_points: float = NORMAL_POINTS) -> int:
     """How tall a breakdown's chart is (logical pixels), 0 for none."""
+    grow = text_scale(font_points)
     if breakdown.chart is Chart.NONE:
         return 0
     if breakdown.chart is Chart.WEEKS:
-        return WEEKS_HEIGHT
+        return round(WEEKS_HEIGHT * grow)
     if breakdown.chart is Chart.PERIODS:
-        return PERIODS_HEIGHT
+        return round(PERIODS_HEIGHT * grow)
     labels = [row.label for row in breakdown.rows]
     if charts.wants_horizontal(labels):
         rows = sum(WRAPPED_ROW if len(label) > WRAP_AT else BAR_ROW for label in labels)
-        return max(140, min(560, 44 + rows))
-    return PERIODS_HEIGHT
+        return round(max(140, min(560, 44 + rows)) * grow)
+    return round(PERIODS_HEIGHT * grow)
 
 
 def job_for(breakdown: Breakdown, scale: float, font_points: float) -> ChartJob | None:
-    height = chart_height(breakdown)
+    height = chart_height(breakdown, font_points)
     if not height:
         return None
-    return ChartJob(breakdown.key, breakdown, CHART_WIDTH, height, scale, font_points)
+    width = chart_width(font_points)
+    return ChartJob(breakdown.key, breakdown, width, height, scale, font_points)
 
 
 def draw(job: ChartJob) -> bytes:
@@ -76,6 +88,14 @@ def image_of(png: bytes, scale: float) -> QImage:
     image = QImage.fromData(png)
     image.setDevicePixelRatio(scale)
     return image
+
+
+def page_points() -> float:
+    """The point size of the application's text (on the UI thread)."""
+    from PySide6.QtWidgets import QApplication
+
+    points = QApplication.font().pointSizeF()
+    return max(points, 7.0) if points > 0 else 9.0
 
 
 def draw_all(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.ui.analysis_charts import CHART_WIDTH, chart_height
+from safedesk.ui.analysis_charts import chart_height, chart_width, page_points
 from safedesk.ui.analysis_figures import Breakdown, Row, Section
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
@@ -60,8 +60,8 @@ class BreakdownModel(RowsModel):
         row = self.row_of(index)
         if row is None or not 0 <= index.column() < len(self.headers):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cells(row)[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cells(row)[index.column()]  # the whole label, when a cell cuts it
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= self.count_column:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == OBJECT_ROLE:
@@ -99,14 +99,15 @@ class BreakdownBlock(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._opened)
         self.chart: QLabel | None = None
-        height = chart_height(breakdown)
+        points = page_points()
+        height = chart_height(breakdown, points)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         if height:
             self.chart = QLabel(DRAWING)
             self.chart.setObjectName("Subtitle")
             self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.chart.setFixedSize(CHART_WIDTH, height)
+            self.chart.setFixedSize(chart_width(points), height)
             self.chart.setAccessibleName(f"Chart: {breakdown.title}")
             self.chart.setAccessibleDescription(breakdown.words())
             body.addWidget(self.chart, 0, Qt.AlignmentFlag.AlignTop)

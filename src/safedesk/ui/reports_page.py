@@ -16,7 +16,6 @@ from functools import partial
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -37,7 +36,7 @@ from safedesk.services import analysis as analysis_service
 from safedesk.services import pupils as pupil_service
 from safedesk.services.session import Session
 from safedesk.ui import tasks
-from safedesk.ui.analysis_charts import draw_all, job_for
+from safedesk.ui.analysis_charts import draw_all, job_for, page_points
 from safedesk.ui.analysis_figures import Section, Tab, sections, year_label
 from safedesk.ui.analysis_panel import WORKING, AnalysisPanel
 from safedesk.ui.errors import user_message
@@ -337,13 +336,12 @@ class ReportsPage(QWidget):
     def _draw(self, generation: int, found: list[Section]) -> None:
         screen = self.screen()
         scale = screen.devicePixelRatio() if screen is not None else self.devicePixelRatioF()
-        app = QApplication.instance()
-        points = QApplication.font().pointSizeF() if isinstance(app, QApplication) else 9.0
+        points = page_points()
         jobs = [
             job
             for section in found
             for breakdown in section.breakdowns
-            if (job := job_for(breakdown, scale, max(points, 7.0))) is not None
+            if (job := job_for(breakdown, scale, points)) is not None
         ]
         current = self.tabs.currentWidget()
         first = [j for j in jobs if self._panel_of(j.key) is current]
