@@ -67,7 +67,7 @@ def test_the_head_sees_every_figure_with_the_schools_labels(
     ]
     days = page.chosen_filters().days
     behaviour = page.panels[Tab.BEHAVIOUR]
-    assert behaviour.summary.text() == f"1 incident; none in the {days} days before."
+    assert behaviour.summary.text() == f"<b>1 incident; none in the {days} days before.</b>"
     labels = dict(lists.choices(head_session)["behaviour_types"])
     block = behaviour.blocks["behaviour.by_type"]
     model = block.model
@@ -82,7 +82,7 @@ def test_the_head_sees_every_figure_with_the_schools_labels(
     trigger = behaviour.blocks["behaviour.by_trigger"].model
     assert trigger.data(trigger.index(0, 0)) == triggers["peer_conflict"]
     concerns = page.panels[Tab.CONCERNS]
-    assert concerns.summary.text() == f"1 concern; none in the {days} days before."
+    assert concerns.summary.text() == f"<b>1 concern; none in the {days} days before.</b>"
     interventions = page.panels[Tab.INTERVENTIONS]
     by_pupil = interventions.blocks["interventions.by_pupil"].model
     assert by_pupil.data(by_pupil.index(0, 0)) == "Shiv O'Connor-Nguyễn"
@@ -139,7 +139,7 @@ def test_filters_from_the_keyboard(qtbot: QtBot, head_session: Session) -> None:
     with qtbot.waitSignal(page.loaded, timeout=120_000):
         qtbot.keyClick(page.year_group, Qt.Key.Key_Enter)
     summary = page.panels[Tab.BEHAVIOUR].summary.text()
-    assert summary.startswith("No incidents in these dates")
+    assert summary.startswith("<b>No incidents in these dates")
 
     # Tab goes through the filters in reading order.
     page.class_name.setFocus()

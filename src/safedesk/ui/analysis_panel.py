@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.formatting import rich
 from safedesk.ui.analysis_charts import chart_height, chart_width, page_points
 from safedesk.ui.analysis_figures import Breakdown, Row, Section
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
@@ -80,8 +81,7 @@ class BreakdownBlock(QWidget):
         super().__init__()
         self.breakdown = breakdown
         title = QLabel(breakdown.title)
-        title.setObjectName("SectionTitle")
-        title.setStyleSheet("font-weight: bold;")
+        title.setObjectName("Section")
         self.model = BreakdownModel(breakdown)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -152,9 +152,12 @@ class BreakdownBlock(QWidget):
 
 
 class AnalysisPanel(QScrollArea):
-    """A tab's figures; ``show_section`` fills it, ``show_chart`` adds each chart as drawn."""
+    """A tab's figures; ``show_section`` fills it, one breakdown a pass of the event loop (a
+    dozen tables at once held the UI thread for a noticeable moment); ``show_chart`` adds
+    each chart as drawn, kept until its breakdown is there."""
 
     pupil_opened = Signal(str)  # a pupil's UPN, from a table of pupils
+    built = Signal()  # every breakdown of the section is shown
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -163,6 +166,8 @@ class AnalysisPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.blocks: dict[str, BreakdownBlock] = {}
+        self._queue: list[Breakdown] = []
+        self._pending: dict[str, QImage] = {}
         self.summary = QLabel(WORKING)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -180,8 +185,7 @@ class AnalysisPanel(QScrollArea):
 
     def show_section(self, section: Section) -> None:
         self._clear()
-        self.summary.setText(section.summary)
-        self.summary.setStyleSheet("font-weight: bold;")
+        self.summary.setText(f"<b>{rich(section.summary)}</b>")
         if section.facts:
             facts = QWidget()
             grid = QGridLayout(facts)
@@ -192,30 +196,55 @@ class AnalysisPanel(QScrollArea):
                 row, pair = number % half, number // half
                 name = QLabel(what)
                 name.setObjectName("Subtitle")
-                value = QLabel(figure)
-                value.setStyleSheet("font-weight: bold;")
+                value = QLabel(f"<b>{rich(figure)}</b>")
                 grid.addWidget(name, row, pair * 2)
                 grid.addWidget(value, row, pair * 2 + 1)
             grid.setColumnStretch(1, 1)
             grid.setColumnStretch(3, 1)
             self._layout.insertWidget(self._layout.count() - 1, facts)
-        for breakdown in section.breakdowns:
-            block = BreakdownBlock(breakdown)
-            block.row_opened.connect(lambda row: self.pupil_opened.emit(row.upn))
-            self.blocks[breakdown.key] = block
-            self._layout.insertWidget(self._layout.count() - 1, block)
+        self._queue = list(section.breakdowns)
+        self._build_next()
+
+    @property
+    def complete(self) -> bool:
+        """Every breakdown of the section is shown."""
+        return not self._queue
+
+    def _build_next(self) -> None:
+        if not self._queue:
+            return
+        breakdown = self._queue.pop(0)
+        block = BreakdownBlock(breakdown)
+        block.row_opened.connect(lambda row: self.pupil_opened.emit(row.upn))
+        self.blocks[breakdown.key] = block
+        self._layout.insertWidget(self._layout.count() - 1, block)
+        image = self._pending.pop(breakdown.key, None)
+        if image is not None:
+            block.show_chart(image)
+        if self._queue:
+            QTimer.singleShot(0, self._build_next)
+        else:
+            self.built.emit()
+
+    def owns(self, key: str) -> bool:
+        return key in self.blocks or any(b.key == key for b in self._queue)
 
     def show_chart(self, key: str, image: QImage) -> bool:
-        """Shows the chart drawn for ``key``; False when it is not on this tab."""
+        """Shows the chart drawn for ``key`` (when its breakdown is there); False when it is
+        not on this tab."""
         block = self.blocks.get(key)
-        if block is None:
-            return False
-        block.show_chart(image)
-        return True
+        if block is not None:
+            block.show_chart(image)
+            return True
+        if self.owns(key):
+            self._pending[key] = image
+            return True
+        return False
 
     def _clear(self) -> None:
-        self.summary.setStyleSheet("")
         self.blocks.clear()
+        self._queue.clear()
+        self._pending.clear()
         while self._layout.count() > 2:  # the summary first, the stretch last
             item = self._layout.takeAt(1)
             widget = item.widget() if item is not None else None

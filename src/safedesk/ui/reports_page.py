@@ -110,6 +110,8 @@ class ReportsPage(QWidget):
         self._generation = 0
         self._stop = threading.Event()
         self._waiting_charts = 0
+        self._drawing = False
+        self._loaded_said = False
         self._pupils: dict[str, Pupil] = {}
         self._classes: dict[str, list[str]] = {"": []}
         self.analysis: Analysis | None = None
@@ -194,6 +196,7 @@ class ReportsPage(QWidget):
                 continue
             panel = AnalysisPanel(TAB_TITLES[tab].replace("&", ""))
             panel.pupil_opened.connect(self._open_pupil)
+            panel.built.connect(self._maybe_loaded)
             self.panels[tab] = panel
             self.tabs.addTab(panel, TAB_TITLES[tab])
         self.figures: FiguresPanel | None = None
@@ -275,6 +278,8 @@ class ReportsPage(QWidget):
             self._restyle(self.status)
             return
         self._started = True
+        self._loaded_said = False
+        self._drawing = True  # until the charts to draw are known
         self._stop.set()  # charts still being drawn for the last load are not wanted
         self._stop = threading.Event()
         self._generation += 1
@@ -287,7 +292,8 @@ class ReportsPage(QWidget):
         if self.figures is not None:
             self.figures.show_range(filters.first_day, filters.last_day)
         if not self.panels:
-            self.loaded.emit()
+            self._drawing = False
+            self._maybe_loaded()
             return
         tasks.run(analysis_service.analyse, self.session, filters).on_success(
             partial(self._analysed, generation)
@@ -300,7 +306,9 @@ class ReportsPage(QWidget):
         self.status.setText(text)
         for panel in self.panels.values():
             panel.working(text)
-        self.loaded.emit()
+        self._drawing = False
+        self._waiting_charts = 0
+        self._maybe_loaded()
 
     def _analysed(self, generation: int, found: Analysis) -> None:
         if generation != self._generation:
@@ -322,9 +330,7 @@ class ReportsPage(QWidget):
         if f.class_name:
             who.append(f"class {f.class_name}")
         if f.group is not None:
-            who.append(
-                f.group.label.lower() if f.group is not PupilGroup.SEN else "pupils with SEN"
-            )
+            who.append(GROUP_WORDS[f.group])
         pupils = f", records naming {' and '.join(who)}" if who else ""
         return (
             f"Figures for {date_text(f.first_day)} to {date_text(f.last_day)}"
@@ -347,8 +353,9 @@ class ReportsPage(QWidget):
         first = [j for j in jobs if self._panel_of(j.key) is current]
         jobs = first + [j for j in jobs if j not in first]  # the tab in view first
         self._waiting_charts = len(jobs)
+        self._drawing = False
         if not jobs:
-            self.loaded.emit()
+            self._maybe_loaded()
             return
         deliver = partial(self._deliver, generation)
         tasks.run(draw_all, jobs, deliver, self._stop).on_error(
@@ -361,7 +368,7 @@ class ReportsPage(QWidget):
             return
         self.status.setText(f"{self.status.text()} The charts could not be drawn.")
         self._waiting_charts = 0
-        self.loaded.emit()
+        self._maybe_loaded()
 
     def _deliver(self, generation: int, key: str, image: QImage) -> None:
         """On the worker thread: queue the chart to the UI thread."""
@@ -374,11 +381,18 @@ class ReportsPage(QWidget):
         if panel is not None:
             panel.show_chart(key, image)
         self._waiting_charts -= 1
-        if self._waiting_charts == 0:
+        self._maybe_loaded()
+
+    def _maybe_loaded(self) -> None:
+        """``loaded``, once a load's every chart is drawn and shown."""
+        if self._loaded_said or self._waiting_charts or self._drawing:
+            return
+        if all(panel.complete for panel in self.panels.values()):
+            self._loaded_said = True
             self.loaded.emit()
 
     def _panel_of(self, key: str) -> AnalysisPanel | None:
-        return next((p for p in self.panels.values() if key in p.blocks), None)
+        return next((p for p in self.panels.values() if p.owns(key)), None)
 
     def _open_pupil(self, upn: str) -> None:
         pupil = self._pupils.get(upn)
