@@ -19,7 +19,7 @@ from safedesk.demo.school import DEMO_PASSWORD, build_demo_school
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.queue import ItemKind
 from safedesk.paths import DataPaths
-from safedesk.services import behaviour_review, integrity, queue, vault
+from safedesk.services import behaviour_review, integrity, queue, targets, vault
 from safedesk.services.session import Session
 
 PUPILS = 120
@@ -182,3 +182,14 @@ def test_the_new_fields_are_all_used(demo: Built) -> None:
         "OR intervention_kind IS NULL OR support_after IS NULL",
     )
     assert missing == 0
+
+
+def test_the_behaviour_lead_follows_targets_set_as_the_term_began(demo: Built) -> None:
+    lead = vault.sign_in(demo.paths, "behaviour", DEMO_PASSWORD)
+    try:
+        found = targets.current_targets(lead)
+    finally:
+        lead.lock()
+    assert len(found) == 4
+    assert {view.applies_to for view in found} >= {"Whole school", "Year 5"}
+    assert all(view.target.first_set_at < demo.now - timedelta(weeks=11) for view in found)
