@@ -66,7 +66,7 @@ def chart_height(breakdown: Breakdown, font_points: float = NORMAL_POINTS) -> in
 
 def job_for(breakdown: Breakdown, scale: float, font_points: float) -> ChartJob | None:
     height = chart_height(breakdown, font_points)
-    if not height:
+    if not height or not breakdown.rows:  # nothing to draw: the page says "None"
         return None
     width = chart_width(font_points)
     return ChartJob(breakdown.key, breakdown, width, height, scale, font_points)
