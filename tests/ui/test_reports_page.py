@@ -210,3 +210,20 @@ def test_figures_and_charts_are_made_off_the_ui_thread(
         if block.chart is not None and not block.chart.isHidden()
     ]
     assert charts and all(not chart.pixmap().isNull() for chart in charts)
+
+
+def test_a_load_asked_for_again_shows_only_the_last(qtbot: QtBot, head_session: Session) -> None:
+    school_with_records(head_session)
+    page = opened(qtbot, head_session)
+    said: list[None] = []
+    page.loaded.connect(lambda: said.append(None))
+    with qtbot.waitSignal(page.loaded, timeout=120_000):
+        page.load()  # all year groups
+        page.year_group.setCurrentIndex(page.year_group.findText("Year 2"))
+        page.load()  # then Year 2, before the first came back
+    for _ in range(20):
+        QApplication.processEvents()
+    assert len(said) == 1
+    assert page.analysis is not None and page.analysis.filters.year_group == "2"
+    summary = page.panels[Tab.BEHAVIOUR].summary.text()
+    assert summary.startswith("<b>No incidents in these dates")
