@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QImage
 
-from safedesk.reports import charts
-from safedesk.reports.charts import ChartSize
+from safedesk.services import charts
+from safedesk.services.charts import ChartSize
 from safedesk.ui.analysis_figures import Breakdown, Chart
 
 CHART_WIDTH = 430  # logical pixels at Normal text: beside its table in the laptop's 900 px
