@@ -2,8 +2,9 @@
 
 Filters (dates, year group, class, pupil group) above tabs: Behaviour, Bullying, Physical
 interventions, Concerns, Time to action and Targets, each only for a reader whose role may
-see it. The page paints at once with "Working out the figures…": the figures are worked out
-on a worker thread, then each chart is drawn there and shown as it arrives. ``loaded`` says
+see it; for the head and DSLs, the governors' report and the inspection pack for the dates.
+The page paints at once with "Working out the figures…": the figures are worked out on a
+worker thread, then each chart is drawn there and shown as it arrives. ``loaded`` says
 when every chart of a load is shown (the benchmark waits for it).
 """
 
@@ -33,6 +34,7 @@ from safedesk.domain.formatting import date_text
 from safedesk.domain.people import Pupil
 from safedesk.domain.roles import Permission
 from safedesk.services import analysis as analysis_service
+from safedesk.services import leader_reports
 from safedesk.services import pupils as pupil_service
 from safedesk.services.session import Session
 from safedesk.ui import tasks
@@ -41,6 +43,7 @@ from safedesk.ui.analysis_figures import Section, Tab, sections, year_label
 from safedesk.ui.analysis_panel import WORKING, AnalysisPanel
 from safedesk.ui.errors import user_message
 from safedesk.ui.figures_panel import FiguresPanel, school_year_start
+from safedesk.ui.leader_report_buttons import LeaderReports
 from safedesk.ui.page_parts import add_heading
 from safedesk.ui.targets_panel import TargetsPanel
 
@@ -179,6 +182,12 @@ class ReportsPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.load)
         layout.addWidget(self.filters)
+
+        # The governors' report and the inspection pack, for the dates above: the head and DSLs.
+        self.leader_reports: LeaderReports | None = None
+        if leader_reports.may_make(user):
+            self.leader_reports = LeaderReports(session, self.chosen_filters)
+            layout.addWidget(self.leader_reports)
 
         self.status = QLabel(WORKING)
         self.status.setObjectName("Subtitle")
