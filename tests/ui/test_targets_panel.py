@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -18,11 +19,17 @@ from safedesk.domain.entries import Kind
 from safedesk.domain.roles import Role
 from safedesk.services import records, school_calendar
 from safedesk.services.session import Session
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import tasks
+from safedesk.ui.main_window import MainWindow
 from safedesk.ui.target_dialog import RetireDialog, TargetDialog
 from safedesk.ui.targets_panel import TargetsPanel
 from tests import factories
+from tests.conftest import SCHOOL_NAME
 from tests.ui.conftest import activate, add_roll
+from tests.ui.test_windows_fit import SCREEN, themed
+
+__all__ = ["themed"]
 
 NOW = "2026-11-18T12:00"
 
@@ -236,6 +243,70 @@ def test_small_windows_scroll_and_captions_are_never_cut(qtbot: QtBot, lead: Ses
         if caption.isVisible():
             words = caption.fontMetrics().horizontalAdvance(caption.text().replace("&", ""))
             assert caption.width() >= words, caption.text()
+
+
+def inside_a_table(widget: QWidget, panel: TargetsPanel) -> bool:
+    """Within a table's own scrolled part (its cells scroll by themselves)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not panel:
+        grand = parent.parentWidget()
+        if (
+            isinstance(grand, QAbstractScrollArea)
+            and grand is not panel.scroller
+            and parent is grand.viewport()
+        ):
+            return True
+        parent = grand
+    return False
+
+
+def cut_at_the_right(panel: TargetsPanel) -> list[str]:
+    """The panel's parts that run past the width it shows (it never scrolls sideways)."""
+    seen = panel.scroller.viewport()
+    found = []
+    for child in panel.findChildren(QWidget):
+        if not child.isVisibleTo(panel) or child.size().isEmpty() or inside_a_table(child, panel):
+            continue
+        if child is seen or child is panel.scroller or not seen.isAncestorOf(child):
+            continue
+        right = child.mapTo(seen, QPoint(child.width(), 0)).x()
+        if right > seen.width():
+            found.append(f"{type(child).__name__} {child.accessibleName()!r} ends at {right}")
+    return found
+
+
+def test_the_targets_tab_fits_a_laptop_at_125_percent(
+    qtbot: QtBot, lead: Session, themed: None
+) -> None:
+    """The weeks' table beside the chart asked for more than the ~850 px the tab has on a
+    1366x768 laptop at 125 %: the words above it and the table were cut at the right."""
+    from safedesk.services import targets
+
+    targets.set_target(
+        lead, {"measure": "incidents_per_week", "goal": "1", "goal_on": "18/12/2026"}
+    )
+    window = MainWindow(lead, SCHOOL_NAME, kdf=FAST_KDF)
+    qtbot.addWidget(window)
+    window.resize(SCREEN)
+    page = window.reports_page
+    assert page is not None and page.targets is not None
+    with qtbot.waitSignal(page.loaded, timeout=120_000):
+        window.show()
+        window.show_page("Reports")
+    panel = page.targets
+    page.tabs.setCurrentWidget(panel)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: not panel.chart.pixmap().isNull())
+    assert window.width() <= SCREEN.width()
+    assert panel.current() is not None
+    assert panel.weeks.isVisible()
+    assert cut_at_the_right(panel) == []
+    # The chart and the weeks both in view, one above the other, neither drawn over the other.
+    assert panel.chart.geometry().bottom() < panel.summary.geometry().top()
+    chart = panel.chart.mapTo(panel, QPoint(0, 0))
+    weeks = panel.weeks.mapTo(panel, QPoint(0, 0))
+    assert weeks.y() > chart.y() + panel.chart.height()
+    window.stop()
 
 
 def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:

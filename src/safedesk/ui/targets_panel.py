@@ -4,15 +4,15 @@ lead and the headteacher set, change and retire targets here; DSLs read them."""
 
 from __future__ import annotations
 
-import io
+import itertools
 import math
-from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -27,22 +27,21 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.targets import Progress, Week, number_text
-from safedesk.services import targets
+from safedesk.services import charts, targets
 from safedesk.services.session import Session
 from safedesk.services.targets import TargetView
 from safedesk.ui import tasks
+from safedesk.ui.analysis_charts import image_of
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.rows_model import Index, RowsModel
 from safedesk.ui.target_dialog import RetireDialog, TargetDialog
 from safedesk.ui.task_dialog import label
 
-INK = "#1f2933"
-BAR = "#52606d"
-SOFT = "#9aa5b1"
-HOLIDAY = "#eef0f2"
-GRID = "#d9dee4"
 CHART_MIN = (480, 200)
+WEEKS_MIN_WIDTH = 380  # beside the chart
+WEEKS_MIN_HEIGHT = 190  # under it: five weeks in view at least
+MARGIN = 8
 
 
 def on_track_text(value: bool | None) -> str:
@@ -154,104 +153,30 @@ def chart_summary(progress: Progress) -> str:
 
 def target_chart(
     progress: Progress, width: int, height: int, *, scale: float = 1.0, font_points: float = 9.0
-) -> bytes:
-    """Each week's figure (bars; hatched when over the line) against the line to the goal
-    (dashed, with markers), holidays shaded and dotted: a PNG, readable in greyscale. Uses
-    matplotlib's object API on the Agg canvas (safe off the UI thread), imported here only."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
-
-    figure = Figure(figsize=(width / 96, height / 96), dpi=96 * scale, layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+) -> QImage:
+    """Each week's figure (bars) against the line to the goal (dotted, broken over holidays,
+    which it does not cross), the goal in the title: the Reports page's own chart builder
+    (greys, hatching, markers), drawn on a worker thread and handed back as a QImage."""
     weeks = progress.weeks
-    positions = list(range(len(weeks)))
-    for x, week in zip(positions, weeks, strict=True):
-        if not week.school_week:
-            axes.axvspan(
-                x - 0.5, x + 0.5, facecolor=HOLIDAY, edgecolor=SOFT, hatch="..", linewidth=0
-            )
-    begun = [(x, w) for x, w in zip(positions, weeks, strict=True) if w.figure is not None]
-    over = [w.on_track is False for _, w in begun]
-    axes.bar(
-        [x for x, _ in begun],
-        [w.figure or 0 for _, w in begun],
-        width=0.7,
-        color=["white" if o else BAR for o in over],
-        edgecolor=INK,
-        hatch=["////" if o else "" for o in over],
-        linewidth=0.7,
+    stored = progress.target
+    goal_on = stored.target.goal_on
+    labels = [w.monday.strftime("%d/%m") for w in weeks]
+    begun = list(itertools.takewhile(lambda w: w.figure is not None, weeks))
+    values = [float(w.figure or 0) for w in begun]
+    # NaN, not None: the line stops at a holiday and starts again after it.
+    line = [math.nan if w.line is None else w.line for w in weeks]
+    size = charts.ChartSize.from_pixels(width, height, scale=scale, font_points=font_points)
+    png = charts.series_chart(
+        labels,
+        values,
+        size,
+        style="bars",
+        name="The week's figure",
+        target=line,
+        target_name="Line to the goal",
+        title=f"Goal {number_text(stored.target.goal)} a week by {date_text(goal_on)}",
     )
-    line = [(x, w.line) for x, w in zip(positions, weeks, strict=True) if w.line is not None]
-    axes.plot(
-        [x for x, _ in line],
-        [v for _, v in line],
-        color=INK,
-        linestyle="--",
-        marker="o" if len(weeks) <= 40 else None,
-        markersize=3.5,
-        linewidth=1.6,
-    )
-    goal_week = progress.target.target.goal_on - timedelta(
-        days=progress.target.target.goal_on.weekday()
-    )
-    goal_x = next((x for x, w in zip(positions, weeks, strict=True) if w.monday == goal_week), None)
-    if goal_x is not None:
-        axes.plot(
-            [goal_x],
-            [progress.target.target.goal],
-            marker="*",
-            markersize=12,
-            color=INK,
-            markeredgecolor="white",
-            zorder=5,
-            clip_on=False,
-        )
-        axes.annotate(
-            f"Goal {number_text(progress.target.target.goal)}",
-            (goal_x, progress.target.target.goal),
-            xytext=(0, 10),
-            textcoords="offset points",
-            ha="center",
-            fontsize=font_points,
-            color=INK,
-            zorder=6,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": SOFT},
-        )
-    step = max(1, math.ceil(len(weeks) / max(1, width // 80)))  # labels never touch
-    ticks = positions[::step]
-    axes.set_xticks(ticks, [weeks[x].monday.strftime("%d/%m") for x in ticks])
-    axes.set_xlim(-0.6, len(weeks) - 0.4)
-    top = max(
-        [1.0, progress.target.baseline, progress.target.target.goal]
-        + [float(w.figure or 0) for w in weeks]
-    )
-    axes.set_ylim(0, top * 1.2 + 0.5)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylabel("A week", fontsize=font_points, color=INK)
-    axes.set_xlabel("Week beginning", fontsize=font_points, color=INK)
-    axes.tick_params(labelsize=font_points, colors=INK)
-    axes.grid(axis="y", color=GRID, linewidth=0.6)
-    axes.set_axisbelow(True)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    handles = [
-        Patch(facecolor=BAR, edgecolor=INK, label="The week's figure"),
-        Patch(facecolor="white", edgecolor=INK, hatch="////", label="Over the line"),
-        Line2D(
-            [], [], color=INK, linestyle="--", marker="o", markersize=3.5, label="Line to the goal"
-        ),
-        Patch(facecolor=HOLIDAY, edgecolor=SOFT, hatch="..", label="Holiday"),
-    ]
-    figure.legend(
-        handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=font_points
-    )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return image_of(png, scale)
 
 
 class ChartLabel(QLabel):
@@ -330,24 +255,26 @@ class TargetsPanel(QWidget):
         self.weeks.setModel(self.weeks_model)
         self.weeks.setAccessibleName("Each week's figure, line and whether it is on track")
         self._table_look(self.weeks)
-        self.weeks.setMinimumWidth(380)
         left = QVBoxLayout()
         left.addWidget(self.chart, 1)
         left.addWidget(self.summary)
-        below = QHBoxLayout()
-        below.addLayout(left, 3)
-        below.addWidget(self.weeks, 2)
+        # The weeks beside the chart when both fit, else under it (a laptop at 125 %, larger
+        # text): the panel never scrolls sideways, so nothing may be wider than it.
+        self.below = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.below.addLayout(left, 3)
+        self.below.addWidget(self.weeks, 2)
+        self._arrange(beside=False)
 
         # Everything in view down to its least size; on a smaller window (a laptop at 125 %,
         # larger text) it scrolls rather than drawing one part over another.
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.addWidget(intro)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.table)
-        layout.addLayout(below, 1)
+        layout.addLayout(self.below, 1)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
@@ -357,6 +284,25 @@ class TargetsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroller)
         self._enable()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(self._fits_beside(event.size().width()))
+        super().resizeEvent(event)
+
+    def _fits_beside(self, width: int) -> bool:
+        """Whether the chart and the weeks' table both fit across ``width`` (the panel's)."""
+        bar = self.scroller.verticalScrollBar().sizeHint().width()  # it may appear
+        spacing = max(self.below.spacing(), 0)
+        needed = CHART_MIN[0] + WEEKS_MIN_WIDTH + spacing + 2 * MARGIN + bar
+        return width >= needed
+
+    def _arrange(self, beside: bool) -> None:
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        self.below.setDirection(direction)
+        if beside:
+            self.weeks.setMinimumSize(WEEKS_MIN_WIDTH, 0)
+        else:
+            self.weeks.setMinimumSize(1, WEEKS_MIN_HEIGHT)
 
     @staticmethod
     def _table_look(table: QTableView) -> None:
@@ -450,15 +396,12 @@ class TargetsPanel(QWidget):
             points = 9.0
         tasks.run(
             target_chart, view.progress, width, height, scale=scale, font_points=points
-        ).on_success(lambda png: self._drawn(key, png, scale))
+        ).on_success(lambda image: self._drawn(key, image))
 
-    def _drawn(self, key: tuple[int, int, int, int], png: bytes, scale: float) -> None:
+    def _drawn(self, key: tuple[int, int, int, int], image: QImage) -> None:
         if key != self._chart_for:
             return  # another target was chosen meanwhile
-        pixmap = QPixmap()
-        pixmap.loadFromData(png, "PNG")
-        pixmap.setDevicePixelRatio(scale)
-        self.chart.setPixmap(pixmap)
+        self.chart.setPixmap(QPixmap.fromImage(image))
 
     def _redraw_later(self) -> None:
         if self.current() is not None:
