@@ -24,16 +24,17 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from safedesk.demo.school import SCHOOL_NAME, build_demo_school
 from safedesk.domain.casework import ActType
@@ -42,7 +43,16 @@ from safedesk.domain.entries import Kind
 from safedesk.domain.queue import ItemKind
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import backup, membership, records, settings, upkeep, users, vault
+from safedesk.services import (
+    backup,
+    leader_reports,
+    membership,
+    records,
+    settings,
+    upkeep,
+    users,
+    vault,
+)
 from safedesk.services.session import Session
 from safedesk.store import crypto as _crypto
 from safedesk.store.crypto import FAST_KDF
@@ -249,6 +259,36 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     shots.window(window, "staff-6-behaviour-missing")
     form = page.open_form(Kind.INTERVENTION)
     shots.window(window, "staff-7-intervention-form")
+    form.picker.search.setText("ali")
+    settle()
+    form.picker._add_highlighted()
+    form.picker.search.clear()
+    started = (datetime.now() - timedelta(hours=3)).replace(minute=5, second=0, microsecond=0)
+    form.inputs["started_at"].set_value(started.isoformat())
+    form.inputs["ended_at"].set_value((started + timedelta(minutes=9)).isoformat())
+    form.inputs["intervention_kind"].set_value("restraint_contact")
+    form.inputs["restraint_type"].set_value("single_elbow")
+    form.inputs["more_holds"].set_value(
+        [{"hold": "seated_hold", "minutes": 3}, {"hold": "friendly_escort", "minutes": 2}]
+    )
+    form.inputs["injuries_pupil"].set_value("Red mark on the left forearm.")
+    form.inputs["body_map"].set_value(
+        [
+            {
+                "side": "front",
+                "x": 0.27,
+                "y": 0.45,
+                "kind": "mark",
+                "size_mm": 30,
+                "note": "Red mark where he pulled away",
+            }
+        ]
+    )
+    settle()
+    scroll = form.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.ensureWidgetVisible(form.inputs["body_map"].editor, 0, 40)
+    shots.window(window, "staff-7b-intervention-holds-body-map")
 
     window.show_page("My records")
     settle()
@@ -336,8 +376,49 @@ def dsl(shots: Shots, demo_paths: DataPaths, password: str) -> None:
 
     window.show_page("Reports")
     settle(60)
+    reports = window.reports_page
+    if reports is not None:
+        concerns_tab = next(
+            (i for i in range(reports.tabs.count()) if "Co" in reports.tabs.tabText(i)), 0
+        )
+        reports.tabs.setCurrentIndex(concerns_tab)
+        settle(60)
     shots.window(window, "dsl-9-reports")
+    governors_report_pages(shots, session)
     close(window, session)
+
+
+def governors_report_pages(shots: Shots, session: Session) -> None:
+    """The governors' report for this school year so far: its first two pages side by side,
+    rendered by pdftoppm (poppler) as a reader would see them."""
+    name = "dsl-9b-governors-report"
+    if not shots.wanted(name):
+        return
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        shots.skip(name, "pdftoppm (poppler-utils) is not installed")
+        return
+    today = date.today()
+    first = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "governors.pdf"
+        leader_reports.write_governors_report(session, first, today, pdf)
+        subprocess.run(  # noqa: S603 — poppler's own program on our own file
+            [pdftoppm, "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(Path(tmp) / "p")],
+            check=True,
+        )
+        pages = [QImage(str(p)) for p in sorted(Path(tmp).glob("p-*.png"))]
+        width = sum(p.width() for p in pages) + 12 * (len(pages) + 1)
+        height = max(p.height() for p in pages) + 24
+        sheet = QImage(width, height, QImage.Format.Format_RGB32)
+        sheet.fill(QColor("#9e9e9e"))
+        painter = QPainter(sheet)
+        left = 12
+        for page in pages:
+            painter.drawImage(left, 12, page)
+            left += page.width() + 12
+        painter.end()
+        shots.save(lambda: sheet, name)
 
 
 def grant_in_person(shots: Shots, demo_paths: DataPaths, password: str) -> None:
@@ -409,10 +490,29 @@ def behaviour_lead(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         window.search_page.box._search_now()
         settle()
         shots.window(window, "behaviour-4-search")
-    if "Reports" in window.page_names:
+    if "Reports" in window.page_names and window.reports_page is not None:
         window.show_page("Reports")
         settle(60)
         shots.window(window, "behaviour-5-reports")
+        reports = window.reports_page
+        for name, starts in (
+            ("behaviour-6-reports-interventions", "Physical"),
+            ("behaviour-7-targets", "Ta"),
+        ):
+            index = next(
+                (
+                    i
+                    for i in range(reports.tabs.count())
+                    if reports.tabs.tabText(i).replace("&", "").startswith(starts)
+                ),
+                None,
+            )
+            if index is None:
+                shots.skip(name, f"no {starts}… tab on the Reports page")
+                continue
+            reports.tabs.setCurrentIndex(index)
+            settle(60)
+            shots.window(window, name)
     close(window, session)
 
 
