@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from safedesk.demo import trends
 from safedesk.demo.pupils import school_year_start
+from safedesk.demo.targets import set_targets
 from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
@@ -171,6 +172,7 @@ def record_a_term(
         for name in ("teacher", "dsl", "behaviour")
     }
     made = 0
+    targets_on: date | None = today - timedelta(weeks=weeks - 6)  # a baseline of six weeks
     try:
         day = today - timedelta(weeks=weeks)
         while day < today - timedelta(days=1):  # up to yesterday: nothing in the future
@@ -179,6 +181,11 @@ def record_a_term(
                 continue
             if hooks is not None:
                 made += hooks.start_of_day(day)
+            if targets_on is not None and day >= targets_on:
+                # The behaviour lead sets the demo's targets before school that morning.
+                at = datetime.combine(day, time(8, 15)).astimezone()
+                set_targets(authors["behaviour"], shape, at=at)
+                targets_on = None
             for _ in range(trends.concerns_today(rng, shape, day)):
                 made += _concern(rng, authors, roll, day, shape, hooks)
             for _ in range(trends.behaviour_today(rng, shape, day)):

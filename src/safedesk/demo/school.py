@@ -10,7 +10,6 @@ from safedesk.demo import history, trends
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
-from safedesk.demo.targets import set_targets
 from safedesk.domain import upn
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import is_reading_role
@@ -227,8 +226,6 @@ def _record_years(
                     last=end,
                     seed=seed * 100 + back,
                 )
-        # The behaviour lead's targets, set as the last twelve weeks begin.
-        set_targets(lead, shape, at=datetime.combine(term, time(8, 15)).astimezone())
         made += record_and_work(
             head,
             rolls[0],

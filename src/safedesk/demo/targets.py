@@ -1,9 +1,10 @@
-"""The behaviour lead's targets in the demo, set through the service at the start of the last
-twelve weeks, so the Reports page shows each week since against the line to its goal."""
+"""The behaviour lead's targets in the demo, set through the service six weeks into the last
+twelve (their baseline the weeks before), so the Reports page shows each week since
+against the line to its goal."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from safedesk.demo.trends import Shape
 from safedesk.domain.clock import FixedClock
@@ -11,10 +12,11 @@ from safedesk.services import targets
 from safedesk.services.session import Session
 
 
-def payloads(shape: Shape) -> list[dict[str, object]]:
+def payloads(shape: Shape, day: date) -> list[dict[str, object]]:
     """Whole school, the cohort that had the hard spring, one pupil, bullying."""
-    end_of_year = date(shape.first_year + 1, 7, 17).isoformat()
-    easter = date(shape.first_year + 1, 3, 27).isoformat()
+    soonest = day + timedelta(weeks=8)
+    end_of_year = max(date(shape.first_year + 1, 7, 17), soonest).isoformat()
+    easter = max(date(shape.first_year + 1, 3, 27), soonest).isoformat()
     return [
         {
             "scope": "school",
@@ -53,8 +55,9 @@ def set_targets(lead: Session, shape: Shape, *, at: datetime) -> int:
     clock = lead.clock
     lead.clock = FixedClock(at)
     try:
-        for payload in payloads(shape):
+        wanted = payloads(shape, at.date())
+        for payload in wanted:
             targets.set_target(lead, payload)
     finally:
         lead.clock = clock
-    return len(payloads(shape))
+    return len(wanted)

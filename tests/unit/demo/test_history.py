@@ -184,7 +184,7 @@ def test_the_new_fields_are_all_used(demo: Built) -> None:
     assert missing == 0
 
 
-def test_the_behaviour_lead_follows_targets_set_as_the_term_began(demo: Built) -> None:
+def test_the_behaviour_lead_follows_targets_set_weeks_ago_from_a_baseline(demo: Built) -> None:
     lead = vault.sign_in(demo.paths, "behaviour", DEMO_PASSWORD)
     try:
         found = targets.current_targets(lead)
@@ -192,4 +192,5 @@ def test_the_behaviour_lead_follows_targets_set_as_the_term_began(demo: Built) -
         lead.lock()
     assert len(found) == 4
     assert {view.applies_to for view in found} >= {"Whole school", "Year 5"}
-    assert all(view.target.first_set_at < demo.now - timedelta(weeks=11) for view in found)
+    assert all(view.target.first_set_at < demo.now - timedelta(weeks=3) for view in found)
+    assert any(view.target.baseline > 0 for view in found)
