@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -55,7 +55,7 @@ WORDS = {
         "Go&vernors' report (PDF)…",
         "the governors' report",
         "Governors report",
-        "Anonymised: no pupil or member of staff is named",
+        "Anonymised: no names",
         "The termly report for governors, for the From and To dates above: figures and "
         "charts only. No pupil or member of staff is named in it.",
         "It is anonymised: it names no pupil or member of staff.",
@@ -107,6 +107,21 @@ def failure_words(exc: BaseException) -> str:
     )
 
 
+class _Note(QLabel):
+    """Beside its button: on one line where there is room, in two rather than cut where there
+    is not (a word-wrapped label alone asks for less than its line, and wrapped at any width)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        line = self.fontMetrics().horizontalAdvance(self.text()) + 2  # the last glyph's edge
+        return QSize(max(hint.width(), line + margins.left() + margins.right()), hint.height())
+
+
 class LeaderReports(QWidget):
     """Two buttons, each with what its PDF holds beside it, and a line saying what happened."""
 
@@ -132,13 +147,13 @@ class LeaderReports(QWidget):
             button.setToolTip(words.about)
             button.setAccessibleDescription(words.about)
             button.clicked.connect(lambda _checked=False, r=report: self.choose_file(r))
-            note = QLabel(words.note)
+            note = _Note(words.note)
             note.setObjectName("Subtitle")
             note.setToolTip(words.about)
             self.buttons[report], self.notes[report] = button, note
             row.addWidget(button)
             row.addWidget(note)
-            row.addSpacing(16)
+            row.addSpacing(12)
         row.addStretch(1)
         layout.addLayout(row)
 
