@@ -194,6 +194,9 @@ def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> No
     conn = store.connection()
     start = migrate.current_version(conn)
     latest = migrate.latest_version(compartment.value)
+    if _redo_unrecorded_upgrade(store, paths, start):
+        conn = store.connection()
+        start = migrate.current_version(conn)
     sound: list[tuple[str, list[object]]] = []
     schema_sound = True
     before: set[tuple[str, str]] = set()
@@ -212,6 +215,49 @@ def migrate_file(store: Store, paths: DataPaths, compartment: Compartment) -> No
         store.schema_changed = schema_sound
         store.rows_to_rehash = sound
         store.rows_migrated = added
+
+
+def _redo_unrecorded_upgrade(store: Store, paths: DataPaths, version: int) -> bool:
+    """An upgrade that stopped between its migration and the event that hashes its rows
+    again (a crash, a power cut) is done again from the copy set aside before it: otherwise
+    every row would look changed behind the program's back for ever. Only when the copy holds
+    exactly what the file held (no audit event written since), so nothing is lost; returns
+    whether the file was put back."""
+    if version == 0:
+        return False  # a new file: nothing to redo
+    conn = store.connection()
+    recorded = _recorded_schema_version(conn)
+    if recorded is None or recorded >= version:
+        return False
+    aside = migrate.copy_aside_of(paths.migration_backups, store.path, recorded)
+    if aside is None:
+        return False
+    newest = conn.execute("SELECT max(seq) FROM main.audit_log").fetchone()[0]
+    try:
+        copy = connect(aside, store.key)
+    except StoreDamaged:
+        return False  # another key (the file has been rekeyed since): not the same file
+    try:
+        copy_version = migrate.current_version(copy)
+        copy_newest = copy.execute("SELECT max(seq) FROM main.audit_log").fetchone()[0]
+    finally:
+        copy.close()
+    if copy_version != recorded or copy_newest != newest:
+        return False
+    store.put_back(aside)
+    return True
+
+
+def _recorded_schema_version(conn: Connection) -> int | None:
+    """The schema version the program last recorded as its own in this file's audit log."""
+    row = conn.execute(
+        "SELECT detail FROM main.audit_log WHERE action IN ('schema.recorded', "
+        "'schema.upgraded') ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    version = json.loads(row[0]).get("version")
+    return version if isinstance(version, int) else None
 
 
 def _sound_before_upgrade(conn: Connection) -> tuple[list[tuple[str, list[object]]], bool]:

@@ -450,6 +450,16 @@ class Store:
             self._generation += 1
         self._local = threading.local()
 
+    def put_back(self, copy: Path) -> None:
+        """Put a copy of this file set aside earlier (before an upgrade) in its place, alone in
+        the folder; from then on the copy is the file this store writes to."""
+        from safedesk.store import migrate, writer_lock
+
+        with writer_lock.for_folder(self.path.parent).exclusive("finish an interrupted upgrade"):
+            self.reset_connections()
+            migrate.put_back(copy, self.path)
+        self.write_guard = _write_guard(self.path)
+
     def replace_key(self, key: bytes | bytearray) -> None:
         """After a rekey: use ``key`` from now on (the old one is wiped)."""
         self.reset_connections()

@@ -115,6 +115,22 @@ def _only_comments(text: str) -> bool:
     return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
 
 
+def copy_aside_of(backup_dir: Path, db_path: Path, version: int) -> Path | None:
+    """The newest copy of ``db_path`` set aside before an upgrade from ``version``."""
+    found = sorted(backup_dir.glob(f"{db_path.stem}-schema{version}-*.db"))
+    return found[-1] if found else None
+
+
+def put_back(copy: Path, db_path: Path) -> None:
+    """Put a copy set aside back in place of the file (every connection to it closed): its
+    write-ahead log and shared memory belong to the file it replaces and go first."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    partial = db_path.with_name(f".{db_path.name}.putback")
+    shutil.copy2(copy, partial)
+    partial.replace(db_path)
+
+
 def _copy_aside(conn: Connection, db_path: Path, backup_dir: Path, version: int) -> Path:
     conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
     backup_dir.mkdir(parents=True, exist_ok=True)
