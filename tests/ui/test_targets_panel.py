@@ -23,7 +23,7 @@ from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import tasks
 from safedesk.ui.main_window import MainWindow
 from safedesk.ui.target_dialog import RetireDialog, TargetDialog
-from safedesk.ui.targets_panel import TargetsPanel
+from safedesk.ui.targets_panel import TargetsPanel, line_name, week_state
 from tests import factories
 from tests.conftest import SCHOOL_NAME
 from tests.ui.conftest import activate, add_roll
@@ -243,6 +243,24 @@ def test_small_windows_scroll_and_captions_are_never_cut(qtbot: QtBot, lead: Ses
         if caption.isVisible():
             words = caption.fontMetrics().horizontalAdvance(caption.text().replace("&", ""))
             assert caption.width() >= words, caption.text()
+
+
+def test_the_line_stops_over_a_holiday_and_the_legend_says_so(
+    qtbot: QtBot, lead: Session, head_session: Session
+) -> None:
+    from safedesk.services import targets
+
+    school_calendar.add_term(head_session, "2027-01-05", "2027-02-12")
+    targets.set_target(
+        lead, {"measure": "incidents_per_week", "goal": "1", "goal_on": "12/02/2027"}
+    )
+    panel = open_panel(qtbot, lead)
+    view = panel.current()
+    assert view is not None
+    states = {w.monday.isoformat(): week_state(w) for w in view.progress.weeks}
+    assert states["2026-12-21"] == states["2026-12-28"] == "Holiday"
+    assert line_name(view.progress) == "Line to the goal (none in holidays)"
+    assert not panel.chart.pixmap().isNull()
 
 
 def inside_a_table(widget: QWidget, panel: TargetsPanel) -> bool:

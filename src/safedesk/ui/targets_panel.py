@@ -151,6 +151,13 @@ def chart_summary(progress: Progress) -> str:
     )
 
 
+def line_name(progress: Progress) -> str:
+    """The line's name in the chart's legend, which says why it stops when it does."""
+    if any(not w.school_week for w in progress.weeks):
+        return "Line to the goal (none in holidays)"
+    return "Line to the goal"
+
+
 def target_chart(
     progress: Progress, width: int, height: int, *, scale: float = 1.0, font_points: float = 9.0
 ) -> QImage:
@@ -173,7 +180,7 @@ def target_chart(
         style="bars",
         name="The week's figure",
         target=line,
-        target_name="Line to the goal",
+        target_name=line_name(progress),
         title=f"Goal {number_text(stored.target.goal)} a week by {date_text(goal_on)}",
     )
     return image_of(png, scale)
