@@ -162,8 +162,9 @@ def target_chart(
     progress: Progress, width: int, height: int, *, scale: float = 1.0, font_points: float = 9.0
 ) -> QImage:
     """Each week's figure (bars) against the line to the goal (dotted, broken over holidays,
-    which it does not cross), the goal in the title: the Reports page's own chart builder
-    (greys, hatching, markers), drawn on a worker thread and handed back as a QImage."""
+    which it does not cross), the goal in the title, drawn by the chart builder the rest of
+    the Reports page uses (its greys, grid and legend) on a worker thread, and handed back
+    as a QImage (the UI thread makes the pixmap)."""
     weeks = progress.weeks
     stored = progress.target
     goal_on = stored.target.goal_on
