@@ -133,6 +133,7 @@ class LeaderReports(QWidget):
         self.session = session
         self._filters = filters
         self._folder = Path.home()
+        self._making = Report.GOVERNORS  # the one being made (one at a time)
         self.buttons: dict[Report, QPushButton] = {}
         self.notes: dict[Report, QLabel] = {}
 
@@ -190,7 +191,10 @@ class LeaderReports(QWidget):
 
     def make(self, report: Report, target: Path, *, replace: bool = False) -> None:
         """Writes the PDF off the UI thread for the page's dates; says what happened."""
+        if self.working:
+            return  # one at a time (its buttons are disabled meanwhile)
         filters = self._filters()
+        self._making = report
         for button in self.buttons.values():
             button.setEnabled(False)
         self._say(
@@ -205,11 +209,10 @@ class LeaderReports(QWidget):
             filters.last_day,
             target,
             replace=replace,
-        ).on_success(lambda result: self._made(report, result)).on_error(
-            lambda exc: self._failed(report, exc)
-        )
+        ).on_success(self._made).on_error(self._failed)  # bound: let go if the page goes
 
-    def _made(self, report: Report, result: ReportResult) -> None:
+    def _made(self, result: ReportResult) -> None:
+        report = self._making
         self._ready()
         self._folder = result.path.parent
         words = WORDS[report]
@@ -219,7 +222,8 @@ class LeaderReports(QWidget):
         )
         self.made.emit(result)
 
-    def _failed(self, report: Report, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        report = self._making
         self._ready()
         text = f"{_capital(WORDS[report].name)} was not made. {failure_words(exc)}"
         self._say(text, True)
