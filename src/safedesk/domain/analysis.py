@@ -51,6 +51,13 @@ class Filters:
     class_name: str | None = None
     group: PupilGroup | None = None
 
+    def __post_init__(self) -> None:
+        # A group given as its text (a combo box's data, JSON) is the group itself; an unknown
+        # one is refused here, before anything is read.
+        given: object = self.group
+        if given is not None and not isinstance(given, PupilGroup):
+            object.__setattr__(self, "group", PupilGroup(str(given)))
+
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
