@@ -28,7 +28,7 @@ PUPILS = 60
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, datetime]]:
     now = datetime.now().astimezone()
     built = build_demo_school(
-        DataPaths(tmp_path_factory.mktemp("demo") / "data"), pupils=PUPILS, now=now
+        DataPaths(tmp_path_factory.mktemp("demo") / "data"), pupils=PUPILS, now=now, years=0
     )
     session = vault.sign_in(built.paths, "dsl", DEMO_PASSWORD)
     yield session, now

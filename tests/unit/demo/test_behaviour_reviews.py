@@ -17,7 +17,7 @@ from safedesk.services import behaviour_review, integrity, queue, vault
 
 def test_the_demo_leaves_some_waiting_and_one_intervention_overdue(tmp_path: Path) -> None:
     now = datetime.now().astimezone()
-    demo = build_demo_school(DataPaths(tmp_path / "demo"), pupils=120, now=now)
+    demo = build_demo_school(DataPaths(tmp_path / "demo"), pupils=120, now=now, years=0)
     lead = vault.sign_in(demo.paths, "behaviour", DEMO_PASSWORD)
     try:
         inbox = behaviour_review.load_inbox(lead, include_reviewed=True)
