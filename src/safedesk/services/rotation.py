@@ -31,6 +31,7 @@ from safedesk.store import (
     keyfile,
     kill_points,
     members,
+    migrate,
     users,
     writer_lock,
 )
@@ -199,6 +200,8 @@ def finish(
 
     keyfile.update(session.paths.keys, change)
     kill_points.reached("rotation.retired")
+    # Copies set aside before an upgrade are under the retired key: they go with it.
+    migrate.remove_copies_aside(session.paths.migration_backups, store.path)
     session.keys[compartment] = next_keys
     if session.account is not None and compartment is not Compartment.SCHOOL:
         session.account.secrets.pins[compartment.value] = next_keys.pin

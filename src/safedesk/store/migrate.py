@@ -121,6 +121,16 @@ def copy_aside_of(backup_dir: Path, db_path: Path, version: int) -> Path | None:
     return found[-1] if found else None
 
 
+def remove_copies_aside(backup_dir: Path, db_path: Path) -> int:
+    """Remove every copy of ``db_path`` set aside before an upgrade (once the file's key has
+    changed: they are under the retired key, which a disabled account's old slot opens)."""
+    removed = 0
+    for copy in backup_dir.glob(f"{db_path.stem}-schema*-*.db"):
+        copy.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def put_back(copy: Path, db_path: Path) -> None:
     """Put a copy set aside back in place of the file (every connection to it closed): its
     write-ahead log and shared memory belong to the file it replaces and go first."""

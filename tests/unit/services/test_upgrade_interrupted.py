@@ -12,7 +12,7 @@ import pytest
 
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
-from safedesk.services import integrity, keys, records
+from safedesk.services import integrity, keys, records, rotation
 from safedesk.store import migrate
 from tests import factories
 from tests.conftest import SchoolStore
@@ -82,5 +82,22 @@ def test_a_file_written_after_the_copy_is_never_put_back(
     head = school.sign_in()
     try:
         assert newest in {e.ref for e in records.pupil_records(head, factories.PUPIL_A)}
+    finally:
+        head.lock()
+
+
+def test_copies_set_aside_before_an_upgrade_go_when_the_files_keys_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They are under the old key, which a disabled account's old key file still opens (an
+    outside tester opened one with a behaviour lead's saved slot after disabling her)."""
+    school, _refs = older_school(tmp_path, monkeypatch)
+    head = school.sign_in()
+    try:
+        aside = school.paths.migration_backups
+        assert sorted(aside.glob("behaviour-schema2-*.db"))
+        rotation.rotate(head, Compartment.BEHAVIOUR, reason="test")
+        assert not sorted(aside.glob("behaviour-schema*-*.db"))
+        assert sorted(aside.glob("safeguarding-schema2-*.db"))  # its keys did not change
     finally:
         head.lock()
