@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from safedesk.domain import holds
 from safedesk.domain.entries import (
     FIELDS,
     FieldSpec,
@@ -57,6 +58,15 @@ def validated_amendment(
         problems["reason"] = problem
     if field_spec.type == "bool" and isinstance(value, str):
         value = {"true": True, "false": False, "yes": True, "no": False}.get(value.lower(), value)
+    if field_spec.type == "holds" and (held := entry.current().get(field)):
+        # Holds the school has retired since are still this record's: a correction may keep
+        # them, but not add a retired hold the record did not have.
+        try:
+            kept = {h.hold for h in holds.from_text(held)}
+        except (ValueError, KeyError, TypeError):
+            kept = set()
+        known = set(lists.get("restraint_types", set()))
+        lists = {**lists, "restraint_types": known | kept}
     clean, problem = field_value(field_spec, value, lists, now)
     if problem:
         problems[field] = problem

@@ -34,6 +34,9 @@ MAX_PUPILS = 60
 
 Lists = Mapping[str, Set[str]]
 
+# Days that record something already done: none of them can be after today.
+NOT_AFTER_TODAY = frozenset({"parent_letter_sent_on"})
+
 
 _DAY_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 
@@ -113,7 +116,11 @@ def field_value(
         return None, ("is required" if spec.required else None)
     if spec.type == "date":
         day = parse_day(raw)
-        return (None, day) if isinstance(day, str) else (day, None)
+        if isinstance(day, str):
+            return None, day
+        if spec.name in NOT_AFTER_TODAY and day > local_time.to_local(now).date():
+            return None, "is in the future"
+        return day, None
     if spec.type == "id":
         number: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
@@ -169,7 +176,10 @@ def cross_field_problems(kind: Kind, values: Mapping[str, object]) -> dict[str, 
                     f"add up to {minutes_text(total)}, longer than the intervention itself "
                     f"({minutes_text(length)}, from its start to its end)"
                 )
+        if repeated := _main_hold_repeated(values.get("restraint_type"), more):
+            problems["more_holds"] = repeated
         problems.update(_local_authority_problems(values))
+        problems.update(_after_the_start_problems(started, values))
         informed = ("parent_informed_at", "parent_informed_by", "parent_informed_how")
         gave_informed = [f for f in informed if not is_blank(values.get(f))]
         if len(gave_informed) != len(informed) and is_blank(
@@ -192,6 +202,47 @@ def _holds_in(value: object) -> tuple[holds.Hold, ...]:
         return holds.from_text(value)
     except (ValueError, KeyError, TypeError):
         return ()
+
+
+def _main_hold_repeated(main: object, more: tuple[holds.Hold, ...]) -> str | None:
+    """A further hold that is the main hold again: the main hold's minutes are the rest of
+    the time, so it has no row of its own."""
+    main_spec = find_spec(Kind.INTERVENTION, "restraint_type")
+    assert main_spec is not None
+    for number, hold in enumerate(more, start=1):
+        if main and hold.hold == main:
+            return (
+                f"other hold {number} is the same hold as “{main_spec.label}”: the main hold's "
+                "minutes are the rest of the time, so list only the other holds"
+            )
+    return None
+
+
+def _as_day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _after_the_start_problems(started: object, values: Mapping[str, object]) -> dict[str, str]:
+    """The local authority told, and the letter sent, after the intervention, never before."""
+    if not isinstance(started, datetime):
+        return {}
+    problems: dict[str, str] = {}
+    reported = values.get("la_reported_at")
+    if isinstance(reported, datetime) and reported < started:
+        problems["la_reported_at"] = "is before the intervention started"
+    letter = _as_day(values.get("parent_letter_sent_on"))
+    if letter is not None and letter < local_time.to_local(started).date():
+        problems["parent_letter_sent_on"] = "is before the intervention"
+    return problems
 
 
 def _local_authority_problems(values: Mapping[str, object]) -> dict[str, str]:

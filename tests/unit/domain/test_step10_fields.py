@@ -24,16 +24,18 @@ from safedesk.domain.entries import (
 from safedesk.domain.entry_validation import entry_payload, validate_new_entry
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.redaction import PupilMask
-from tests.unit.domain.test_entry_validation import LISTS, NOW, PUPIL_A, behaviour, intervention
+from tests.unit.domain.test_entry_validation import LISTS as BASE_LISTS
+from tests.unit.domain.test_entry_validation import NOW, PUPIL_A, behaviour, intervention
 from tests.unit.domain.test_redaction import SHIV, ZOE
 
+LISTS = {**BASE_LISTS, "restraint_types": {"double_elbow", "other", "seated_hold"}}
 HOLDS = [{"hold": "double_elbow", "minutes": 2}, {"hold": "other", "minutes": 1}]
 MARKS = [
     {"side": "front", "x": 0.3, "y": 0.4, "kind": "bruise", "size_mm": 20, "note": "left forearm"},
     {"side": "back", "x": 0.5, "y": 0.2, "kind": "mark", "note": "red mark on the shoulder"},
 ]
 LABELS = {
-    "restraint_types": {"double_elbow": "Double elbow", "other": "Other"},
+    "restraint_types": {"double_elbow": "Double elbow", "other": "Other", "seated_hold": "Seated"},
     "intervention_kinds": {"restraint_contact": "Restraint with physical contact"},
     "triggers": {"adult_direction": "Adult direction or a sanction"},
     "locations": {"corridor": "Corridor"},
@@ -48,11 +50,12 @@ def problems(kind: Kind, payload: dict[str, Any], **kwargs: Any) -> dict[str, st
 
 def full_intervention() -> dict[str, Any]:
     return intervention() | {
+        "restraint_type": "seated_hold",  # the further holds are other holds than the main one
         "more_holds": HOLDS,
         "restraint_detail": "A standing hold against the wall, both arms.",
         "body_map": MARKS,
         "pupil_account": "I wanted to go outside.",
-        "parent_letter_sent_on": "25/11/2026",
+        "parent_letter_sent_on": "24/11/2026",
         "la_reported_at": "2026-11-24T13:30",
         "la_reported_to": "Children's services duty team, Ms Patel",
     }
@@ -68,7 +71,7 @@ def test_every_new_field_is_taken_as_the_contract_names_it() -> None:
     # Lists are kept as canonical JSON text: stored, sealed, amended and hashed as text.
     assert values["more_holds"] == json.dumps(HOLDS, separators=(",", ":"))
     assert json.loads(str(values["body_map"]))[1] == MARKS[1] | {"size_mm": None}
-    assert stored_text(values["parent_letter_sent_on"]) == "2026-11-25"
+    assert stored_text(values["parent_letter_sent_on"]) == "2026-11-24"
     assert values["la_reported_to"] == "Children's services duty team, Ms Patel"
     # Sealed and taken in again unchanged.
     assert validate_new_entry(
@@ -222,7 +225,8 @@ def test_the_new_fields_read_in_words_in_a_chronology() -> None:
     assert detail["The pupil's own account"] == "I wanted to go outside."
     assert [m.note for m in item.marks] == ["left forearm", "red mark on the shoulder"]
     assert item.summary.startswith(
-        "Restraint with physical contact: Double elbow, Other, 4 min in all, Corridor: Refused"
+        "Restraint with physical contact: Seated, Double elbow, Other, 4 min in all, Corridor: "
+        "Refused"
     )
 
 
