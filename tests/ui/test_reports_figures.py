@@ -28,21 +28,26 @@ LABELS = {
 
 
 def test_the_trend_in_a_sentence() -> None:
-    assert trend_words(212, 246, 91, "incident") == (
+    assert trend_words(212, 246, "the 91 days before", "incident") == (
         "212 incidents, down 14% on the 91 days before (246)."
     )
-    assert trend_words(12, 10, 7, "incident") == "12 incidents, up 20% on the 7 days before (10)."
-    assert trend_words(1, 0, 1, "concern") == "1 concern; none in the 1 day before."
-    assert trend_words(0, 0, 30, "concern") == (
+    assert (
+        trend_words(12, 10, "the same dates last year", "incident")
+        == "12 incidents, up 20% on the same dates last year (10)."
+    )
+    assert trend_words(1, 0, "the same dates last year", "concern") == (
+        "1 concern; none in the same dates last year."
+    )
+    assert trend_words(0, 0, "the 30 days before", "concern") == (
         "No concerns in these dates, nor in the 30 days before."
     )
-    assert trend_words(5, 5, 30, "incident") == (
+    assert trend_words(5, 5, "the 30 days before", "incident") == (
         "5 incidents, the same number as in the 30 days before."
     )
-    assert trend_words(1001, 1000, 30, "incident") == (
+    assert trend_words(1001, 1000, "the 30 days before", "incident") == (
         "1,001 incidents, about the same as in the 30 days before (1,000)."
     )
-    assert trend_words(3, 6, 30, "physical intervention") == (
+    assert trend_words(3, 6, "the 30 days before", "physical intervention") == (
         "3 physical interventions, down 50% on the 30 days before (6)."
     )
 
@@ -117,7 +122,7 @@ def test_sections_the_reader_may_not_see_are_not_there() -> None:
     found = behaviour_only()
     assert [s.tab for s in sections(found)] == [Tab.BEHAVIOUR]
     behaviour = sections(found)[0]
-    assert behaviour.summary == "10 incidents, up 25% on the 14 days before (8)."
+    assert behaviour.summary == "10 incidents, up 25% on the same dates last year (8)."
     repeat = next(b for b in behaviour.breakdowns if b.key == "behaviour.repeat_pupils")
     assert repeat.chart is Chart.NONE  # pupils are named in the table, not drawn
     assert [(r.label, r.note, r.upn) for r in repeat.rows] == [("Shiv O'Connor", "Year 3", "A123")]
@@ -145,7 +150,7 @@ def test_interventions_key_figures() -> None:
     found = Analysis(Filters(date(2026, 11, 1), date(2026, 11, 30)), interventions=figures)
     found.labels = LABELS
     (section,) = sections(found)
-    assert section.summary == "4 physical interventions, up 100% on the 30 days before (2)."
+    assert section.summary == "4 physical interventions, up 100% on the same dates last year (2)."
     assert dict(section.facts) == {
         "Physical interventions": "4",
         "Pupils": "3",

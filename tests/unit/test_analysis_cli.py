@@ -63,6 +63,10 @@ def test_the_head_gets_every_section_as_the_contract_says(run: Run) -> None:
     assert sum(behaviour["by_week"].values()) == 1
     assert all(key[4:6] == "-W" for key in behaviour["by_week"])
     assert behaviour["by_year_group"] == {"3": 1}
+    # The trend's base: the same dates a year earlier (keys added beside previous_total).
+    year_ago = (TODAY - timedelta(days=6)).replace(year=TODAY.year - 1)
+    assert behaviour["previous_first_day"] == year_ago.isoformat()
+    assert found["concerns"]["previous_last_day"] <= (TODAY - timedelta(days=365)).isoformat()
     interventions = found["interventions"]
     assert (interventions["total"], interventions["pupils"]) == (1, 1)
     # Its minutes are the service tests' (here the times are the real clock's, whatever night).
@@ -118,7 +122,7 @@ def test_without_json_a_short_readable_summary(run: Run) -> None:
     code, out, err = run(*WEEK)
     assert (code, err) == (0, "")
     assert "(7 days)" in out
-    assert "Behaviour incidents: 1 (the 7 days before: 0)" in out
+    assert "Behaviour incidents: 1 (the same dates last year: 0)" in out
     assert "Triggers: Conflict with another pupil 1" in out
     assert "Physical interventions: 1" in out
     assert "Holds: Double elbow 1" in out

@@ -209,3 +209,41 @@ def test_the_json_contract_keys() -> None:
     assert {"total", "by_category", "by_urgency"} <= set(found["concerns"])
     assert list(found["behaviour"]["by_weekday"]) == [str(d) for d in range(1, 8)]
     assert list(found["behaviour"]["by_hour"]) == [str(h) for h in range(24)]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "base", "words"),
+    [
+        # A term: the same dates a year earlier, not the summer holiday just before it.
+        ("2026-09-01", "2026-12-18", ("2025-09-01", "2025-12-18"), "the same dates last year"),
+        # 29 February gives the 28th.
+        ("2028-02-29", "2028-03-06", ("2027-02-28", "2027-03-06"), "the same dates last year"),
+        # A whole year: the year just before, to the day before the range (29 Feb included).
+        ("2024-03-01", "2025-02-28", ("2023-03-01", "2024-02-29"), "the same dates last year"),
+        # Longer than a year: the same number of days just before.
+        ("2025-01-01", "2026-02-04", ("2023-11-28", "2024-12-31"), "the 400 days before"),
+    ],
+)
+def test_the_trend_is_against_the_same_dates_last_year(
+    first: str, last: str, base: tuple[str, str], words: str
+) -> None:
+    filters = Filters(date.fromisoformat(first), date.fromisoformat(last))
+    assert (filters.previous_first_day.isoformat(), filters.previous_last_day.isoformat()) == base
+    assert filters.previous_words == words
+
+
+def test_the_trend_counts_the_same_dates_last_year_not_the_days_before() -> None:
+    rows = [
+        incident("2026-09-10T10:00", ("A1", "instigator")),
+        incident("2025-09-10T10:00", ("A1", "instigator")),  # the same dates last year
+        incident("2025-12-18T15:00", ("A1", "instigator")),  # their last day
+        incident("2026-08-20T10:00", ("A1", "instigator")),  # the summer holiday just before
+    ]
+    found = compute(Filters(date(2026, 9, 1), date(2026, 12, 18)), PUPILS, incidents=rows)
+    assert found.behaviour is not None
+    assert (found.behaviour.total, found.behaviour.previous_total) == (1, 2)
+    shown = found.to_json()["behaviour"]
+    assert (shown["previous_first_day"], shown["previous_last_day"]) == (
+        "2025-09-01",
+        "2025-12-18",
+    )

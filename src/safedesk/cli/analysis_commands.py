@@ -81,7 +81,7 @@ def summary(found: Analysis) -> list[str]:
     ]
     if any(shown):
         lines.append("Only records naming a pupil who matches: " + "; ".join(filter(None, shown)))
-    before = f"the {counted(f.days, 'day')} before"
+    before = f.previous_words
     if (b := found.behaviour) is not None:
         lines += [
             "",

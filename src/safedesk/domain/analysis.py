@@ -63,9 +63,37 @@ class Filters:
         return (self.last_day - self.first_day).days + 1
 
     @property
+    def same_dates_last_year(self) -> bool:
+        """Whether the trend's base is the same dates a year earlier (a range of up to a
+        year), not the same number of days just before (a longer range)."""
+        return a_year_before(self.last_day) < self.first_day
+
+    @property
     def previous_first_day(self) -> date:
-        """The start of the same number of days just before the range (the trend's base)."""
+        """The first day of the trend's base: the same dates a year earlier for a range of
+        up to a year (a school's terms and holidays fall on the same dates each year; 29
+        February is the 28th), else the same number of days just before."""
+        if self.same_dates_last_year:
+            return a_year_before(self.first_day)
         return self.first_day - timedelta(days=self.days)
+
+    @property
+    def previous_last_day(self) -> date:
+        """The last day of the trend's base (inclusive). A whole year's base is the year
+        just before, to the day before the range (29 February included)."""
+        if not self.same_dates_last_year:
+            return self.first_day - timedelta(days=1)
+        if a_year_before(self.last_day + timedelta(days=1)) >= self.first_day - timedelta(days=1):
+            return self.first_day - timedelta(days=1)
+        return a_year_before(self.last_day)
+
+    @property
+    def previous_words(self) -> str:
+        """The trend's base as a sentence says it: "the same dates last year" or "the 400
+        days before"."""
+        if self.same_dates_last_year:
+            return "the same dates last year"
+        return f"the {self.days:,} days before"
 
     @property
     def pupil_filtered(self) -> bool:
@@ -83,7 +111,7 @@ class RepeatPupil:
 @dataclass
 class BehaviourFigures:
     total: int = 0
-    previous_total: int = 0  # the same length of time just before the range: the trend
+    previous_total: int = 0  # the trend's base: Filters.previous_first_day to previous_last_day
     by_type: dict[str, int] = field(default_factory=dict)
     by_location: dict[str, int] = field(default_factory=dict)
     by_trigger: dict[str, int] = field(default_factory=dict)
@@ -145,11 +173,17 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         """The contract's shape; sections the reader may not see are absent."""
         out: dict[str, Any] = {}
+        # The trend's base: each section's previous_total counts these days.
+        base = {
+            "previous_first_day": self.filters.previous_first_day.isoformat(),
+            "previous_last_day": self.filters.previous_last_day.isoformat(),
+        }
         if self.behaviour is not None:
             b = self.behaviour
             out["behaviour"] = {
                 "total": b.total,
                 "previous_total": b.previous_total,
+                **base,
                 "by_type": b.by_type,
                 "by_location": b.by_location,
                 "by_trigger": b.by_trigger,
@@ -177,6 +211,7 @@ class Analysis:
             out["interventions"] = {
                 "total": i.total,
                 "previous_total": i.previous_total,
+                **base,
                 "pupils": i.pupils,
                 "minutes_total": i.minutes_total,
                 "minutes_median": i.minutes_median,
@@ -198,6 +233,7 @@ class Analysis:
             out["concerns"] = {
                 "total": c.total,
                 "previous_total": c.previous_total,
+                **base,
                 "by_category": c.by_category,
                 "by_urgency": c.by_urgency,
                 "by_term": c.by_term,
@@ -275,6 +311,13 @@ class ConcernRow(NamedTuple):
     category: str | None
     urgency: str | None
     pupils: tuple[str, ...]
+
+
+def a_year_before(day: date) -> date:
+    """The same date a year earlier; 29 February gives the 28th."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
 
 
 def term_name(first_day: date) -> str:
@@ -434,6 +477,7 @@ class _Days:
         self.zone = zone()
         self.first, self.last = filters.first_day, filters.last_day
         self.previous_first = filters.previous_first_day
+        self.previous_last = filters.previous_last_day
         self.terms = terms
         self._keys: dict[date, tuple[str, str, str, str | None]] = {}
 
@@ -449,16 +493,17 @@ class _Days:
         return found
 
     def split(self, moments: Iterable[tuple[datetime, _Row]]) -> tuple[int, list[_Dated[_Row]]]:
-        """How many fall in the period before the range, and those in the range with their
-        local time and day."""
+        """How many fall in the trend's base (``Filters.previous_first_day`` to
+        ``previous_last_day``), and those in the range with their local time and day."""
         before, within = 0, []
-        first, last, previous_first = self.first, self.last, self.previous_first
+        first, last = self.first, self.last
+        previous_first, previous_last = self.previous_first, self.previous_last
         for moment, row in moments:
             local = self.local(moment)
             day = local.date()
             if first <= day <= last:
                 within.append((local, day, row))
-            elif previous_first <= day < first:
+            elif previous_first <= day <= previous_last:
                 before += 1
         return before, within
 
@@ -619,11 +664,12 @@ def compute(
     labels: Mapping[str, Mapping[str, str]] | None = None,
     counted_before: Mapping[str, int] | None = None,
 ) -> Analysis:
-    """Every figure for ``filters``' range from rows covering it and the period before it
-    (rows outside both are ignored). A section whose rows are None is not for this reader.
-    Days are the school's local days; a record counts when it names at least one pupil who
-    matches every pupil filter given. ``counted_before``: records of the period before, by
-    section, counted already and not among the rows (only without pupil filters)."""
+    """Every figure for ``filters``' range from rows covering it and the trend's base
+    (``Filters.previous_first_day`` to ``previous_last_day``; rows outside both are ignored).
+    A section whose rows are None is not for this reader. Days are the school's local days; a
+    record counts when it names at least one pupil who matches every pupil filter given.
+    ``counted_before``: records of the trend's base, by section, counted already and not among
+    the rows (only without pupil filters)."""
     who = _Pupils(pupils, filters)
     days = _Days(filters, _Terms.meeting(terms, filters.first_day, filters.last_day))
     analysis = Analysis(filters, labels={k: dict(v) for k, v in (labels or {}).items()})

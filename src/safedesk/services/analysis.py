@@ -102,10 +102,12 @@ def analyse(session: Session, filters: Filters) -> Analysis:
         session.compartment(wanted, _DOING)
     began = timer.perf_counter()
     before = local_midnight(filters.previous_first_day)
+    before_end = local_midnight(filters.previous_last_day + timedelta(days=1))
     start = local_midnight(filters.first_day)
     end = local_midnight(filters.last_day + timedelta(days=1))
-    # The period before the range only gives a total: without a pupil filter it is counted
-    # in SQL; with one, its records are read to see whom they name.
+    # The trend's base (the same dates last year, or the days just before) only gives a
+    # total: without a pupil filter it is counted in SQL; with one, its records are read to
+    # see whom they name (compute counts only those in the base or the range).
     read_from = before if filters.pupil_filtered else start
     counted: dict[str, int] = {}
     labels = _labels(session)
@@ -117,10 +119,10 @@ def analyse(session: Session, filters: Filters) -> Analysis:
             interventions = rows.interventions(conn, read_from, end)
             if read_from != before:
                 counted[BEHAVIOUR] = rows.unamended_count(
-                    conn, "behaviour", "occurred_at", before, start
+                    conn, "behaviour", "occurred_at", before, before_end
                 )
                 counted[INTERVENTIONS] = rows.unamended_count(
-                    conn, "intervention", "started_at", before, start
+                    conn, "intervention", "started_at", before, before_end
                 )
     if concerns:
         intake.take_in_waiting(session, Compartment.SAFEGUARDING)
@@ -128,7 +130,7 @@ def analyse(session: Session, filters: Filters) -> Analysis:
             concern_rows = rows.concerns(conn, read_from, end)
             if read_from != before:
                 counted[CONCERNS] = rows.unamended_count(
-                    conn, "concern", "occurred_at", before, start
+                    conn, "concern", "occurred_at", before, before_end
                 )
     named = {upn for row in incidents or () for upn, _ in row.pupils}
     named.update(upn for row in interventions or () for upn in row.pupils)

@@ -99,23 +99,23 @@ class Section:
 def sections(analysis: Analysis) -> list[Section]:
     """The sections the reader may see, in the page's order."""
     found = []
-    days = analysis.filters.days
+    before = analysis.filters.previous_words
     if analysis.behaviour is not None:
-        found.append(_behaviour(analysis, analysis.behaviour, days))
+        found.append(_behaviour(analysis, analysis.behaviour, before))
     if analysis.bullying is not None:
         found.append(_bullying(analysis, analysis.bullying))
     if analysis.interventions is not None:
-        found.append(_interventions(analysis, analysis.interventions, days))
+        found.append(_interventions(analysis, analysis.interventions, before))
     if analysis.concerns is not None:
-        found.append(_concerns(analysis, analysis.concerns, days))
+        found.append(_concerns(analysis, analysis.concerns, before))
     return found
 
 
-def trend_words(total: int, previous: int, days: int, singular: str, plural: str = "") -> str:
-    """ "212 incidents, down 14% on the 91 days before (246)." """
+def trend_words(total: int, previous: int, before: str, singular: str, plural: str = "") -> str:
+    """ "212 incidents, down 14% on the same dates last year (246)." (``before``: the trend's
+    base in words, ``Filters.previous_words``)."""
     many = plural or f"{singular}s"
     now = counted(total, singular, many)
-    before = f"the {counted(days, 'day')} before"
     if not previous:
         if not total:
             return f"No {many} in these dates, nor in {before}."
@@ -238,7 +238,7 @@ def _pupils(pupils: Sequence[RepeatPupil]) -> tuple[Row, ...]:
 # --- the sections ----------------------------------------------------------------------------
 
 
-def _behaviour(analysis: Analysis, b: BehaviourFigures, days: int) -> Section:
+def _behaviour(analysis: Analysis, b: BehaviourFigures, before: str) -> Section:
     unit = "Incidents"
     total = b.total
     parts = (
@@ -323,7 +323,7 @@ def _behaviour(analysis: Analysis, b: BehaviourFigures, days: int) -> Section:
             note_heading="Year group",
         ),
     )
-    summary = trend_words(total, b.previous_total, days, "incident")
+    summary = trend_words(total, b.previous_total, before, "incident")
     return Section(Tab.BEHAVIOUR, summary, (), parts)
 
 
@@ -355,7 +355,7 @@ def _bullying(analysis: Analysis, b: BullyingFigures) -> Section:
     return Section(Tab.BULLYING, summary, (), parts)
 
 
-def _interventions(analysis: Analysis, i: InterventionFigures, days: int) -> Section:
+def _interventions(analysis: Analysis, i: InterventionFigures, before: str) -> Section:
     unit = "Interventions"
     median = "—" if i.minutes_median is None else minutes_text(round(i.minutes_median))
     facts = (
@@ -403,11 +403,11 @@ def _interventions(analysis: Analysis, i: InterventionFigures, days: int) -> Sec
             note_heading="Year group",
         ),
     )
-    summary = trend_words(i.total, i.previous_total, days, "physical intervention")
+    summary = trend_words(i.total, i.previous_total, before, "physical intervention")
     return Section(Tab.INTERVENTIONS, summary, facts, parts)
 
 
-def _concerns(analysis: Analysis, c: ConcernFigures, days: int) -> Section:
+def _concerns(analysis: Analysis, c: ConcernFigures, before: str) -> Section:
     unit = "Concerns"
     parts = (
         Breakdown(
@@ -428,5 +428,5 @@ def _concerns(analysis: Analysis, c: ConcernFigures, days: int) -> Section:
         ),
         Breakdown("concerns.by_term", "By term", "Term", unit, _terms(c.by_term), Chart.PERIODS),
     )
-    summary = trend_words(c.total, c.previous_total, days, "concern")
+    summary = trend_words(c.total, c.previous_total, before, "concern")
     return Section(Tab.CONCERNS, summary, (), parts)

@@ -169,16 +169,18 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
             trigger="adult_direction",
         ),
     )
+    # The trend's base is the same dates last year: b6 is in it; b7, in the days just
+    # before the range, is in neither.
     refs["b6"] = record(
-        teacher, Kind.BEHAVIOUR, "2026-10-26T09:30", **incident((BEN, "instigator"))
+        teacher, Kind.BEHAVIOUR, "2025-11-03T09:30", **incident((BEN, "instigator"))
     )
     refs["b7"] = record(
-        teacher, Kind.BEHAVIOUR, "2026-10-01T11:00", **incident((BEN, "instigator"))
+        teacher, Kind.BEHAVIOUR, "2026-10-26T11:00", **incident((BEN, "instigator"))
     )
-    # Moved by amendments: one into the period before, one out of both.
+    # Moved by amendments: one into the same dates last year, one out of both.
     for name, day in (("b8", "2026-11-06"), ("b9", "2026-11-07")):
         refs[name] = record(lead, Kind.BEHAVIOUR, f"{day}T11:00", **incident((BEN, "instigator")))
-    # Interventions: three in the range, one before it.
+    # Interventions: three in the range, one on the same dates last year.
     refs["i1"] = record(
         teacher,
         Kind.INTERVENTION,
@@ -211,8 +213,8 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
         injuries_pupil="nil",
         **not_informed(),
     )
-    refs["i4"] = record(teacher, Kind.INTERVENTION, "2026-10-28T10:00", pupil=CARA)
-    # Concerns: two in the range, one before it.
+    refs["i4"] = record(teacher, Kind.INTERVENTION, "2025-11-14T10:00", pupil=CARA)
+    # Concerns: two in the range, one on the same dates last year.
     refs["c1"] = record(teacher, Kind.CONCERN, "2026-11-05T08:50", pupils=[ANNA])
     refs["c2"] = record(
         teacher,
@@ -225,7 +227,7 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
     refs["c3"] = record(
         teacher,
         Kind.CONCERN,
-        "2026-10-20T09:00",
+        "2025-11-02T09:00",
         pupils=[CARA],
         category="neglect",
         urgency="routine",
@@ -233,7 +235,7 @@ def people(tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
     # Corrections: by the one who recorded it (through the inbox), and by the head.
     amend(teacher, refs["b1"], "trigger", "sensory")
     amend(head, refs["b5"], "occurred_at", "2026-11-12T10:00")
-    amend(head, refs["b8"], "occurred_at", "2026-10-22T11:00")
+    amend(head, refs["b8"], "occurred_at", "2025-11-15T11:00")
     amend(head, refs["b9"], "occurred_at", "2026-09-10T11:00")
     amend(head, refs["i2"], "ended_at", "2026-11-11T13:40")
     amend(head, refs["c2"], "urgency", "urgent")

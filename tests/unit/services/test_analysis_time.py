@@ -69,7 +69,9 @@ def lead(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         head.lock()
     head = school.sign_in()  # the program as it is now: the files are upgraded
     for when in (
-        "2026-10-18T23:30",  # Sunday before the range (22:30 UTC)
+        "2025-10-18T23:30",  # the day before the same dates last year (22:30 UTC)
+        "2025-10-19T00:30",  # the first of the same dates last year (23:30 on the 18th, UTC)
+        "2026-10-18T23:30",  # Sunday before the range (22:30 UTC): in neither
         "2026-10-19T00:30",  # Monday in the range, though 23:30 on Sunday in UTC
         "2026-10-23T09:30",  # Friday, summer time (08:30 UTC)
         "2026-10-25T01:30+01:00",  # Sunday: the first 01:30, before the clocks go back
