@@ -176,11 +176,12 @@ def _week_label(week: str) -> str:
     return date_text(date.fromisocalendar(int(year), int(number), 1))
 
 
-def _trend(total: int, previous: int, noun: str) -> str:
+def _trend(total: int, previous: int, noun: str, before: str) -> str:
+    """``before``: the trend's base in words (``Filters.previous_words``)."""
     if previous == total:
-        return f"the same as the {counted(previous, noun)} in the same length of time before"
+        return f"the same as the {counted(previous, noun)} in {before}"
     way = "up" if total > previous else "down"
-    return f"{way} from {counted(previous, noun)} in the same length of time before"
+    return f"{way} from {counted(previous, noun)} in {before}"
 
 
 def _suppressed(
@@ -208,6 +209,7 @@ def governors_content(
 ) -> GovernorsReport:
     """The report's words and figures from the analyses (pure: tested without a store)."""
     labels = whole.labels
+    before = whole.filters.previous_words
     parts: list[Part] = []
     if whole.behaviour is not None:
         parts.append(_behaviour(whole, year_groups))
@@ -253,7 +255,7 @@ def governors_content(
                 (
                     (
                         "Concerns recorded",
-                        f"{c.total:,}: {_trend(c.total, c.previous_total, 'concern')}",
+                        f"{c.total:,}: {_trend(c.total, c.previous_total, 'concern', before)}",
                     ),
                 ),
                 (
@@ -277,7 +279,7 @@ def governors_content(
                 ),
             )
         )
-    parts.append(_groups(groups))
+    parts.append(_groups(whole, groups))
     return GovernorsReport(cover, tuple(parts), tuple(timings))
 
 
@@ -285,6 +287,7 @@ def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
     b = whole.behaviour
     assert b is not None
     labels = whole.labels
+    before = whole.filters.previous_words
     years = {year: b.by_year_group.get(year, 0) for year in year_groups}
     years |= {k: n for k, n in b.by_year_group.items() if k not in years}
     repeat = suppression.pupils(len(b.repeat_pupils))
@@ -293,7 +296,10 @@ def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
         "Behaviour incidents recorded in the period (physical interventions are counted "
         "separately below).",
         (
-            ("Incidents recorded", f"{b.total:,}: {_trend(b.total, b.previous_total, 'incident')}"),
+            (
+                "Incidents recorded",
+                f"{b.total:,}: {_trend(b.total, b.previous_total, 'incident', before)}",
+            ),
             ("Pupils with 3 or more incidents", repeat),
         ),
         (
@@ -340,6 +346,7 @@ def _interventions(whole: Analysis) -> Part:
     i = whole.interventions
     assert i is not None
     labels = whole.labels
+    before = whole.filters.previous_words
     median = "—" if i.minutes_median is None else counted(round(i.minutes_median), "minute")
     same_day = f"{i.parent_informed_same_day:,} of {i.total:,}" if i.total else "0"
     return Part(
@@ -349,7 +356,7 @@ def _interventions(whole: Analysis) -> Part:
         (
             (
                 "Physical interventions",
-                f"{i.total:,}: {_trend(i.total, i.previous_total, 'intervention')}",
+                f"{i.total:,}: {_trend(i.total, i.previous_total, 'intervention', before)}",
             ),
             ("Pupils held", suppression.pupils(i.pupils)),
             (
@@ -394,25 +401,29 @@ def _interventions(whole: Analysis) -> Part:
     )
 
 
-def _groups(groups: Mapping[PupilGroup, Analysis]) -> Part:
-    """Records involving pupils of each group; small numbers not shown (rules 1 and 2)."""
-    columns: dict[str, dict[str, int]] = {"Incidents": {}, "Interventions": {}, "Concerns": {}}
+def _groups(whole: Analysis, groups: Mapping[PupilGroup, Analysis]) -> Part:
+    """Records involving pupils of each group; small numbers not shown (rule 1: the groups
+    overlap and add up to nothing printed; all 0 only when the whole school's count is)."""
+    columns: dict[str, tuple[int, dict[str, int]]] = {
+        "Incidents": (whole.behaviour.total if whole.behaviour else 0, {}),
+        "Interventions": (whole.interventions.total if whole.interventions else 0, {}),
+        "Concerns": (whole.concerns.total if whole.concerns else 0, {}),
+    }
     for group, found in groups.items():
-        columns["Incidents"][group.label] = found.behaviour.total if found.behaviour else 0
-        columns["Interventions"][group.label] = (
+        columns["Incidents"][1][group.label] = found.behaviour.total if found.behaviour else 0
+        columns["Interventions"][1][group.label] = (
             found.interventions.total if found.interventions else 0
         )
-        columns["Concerns"][group.label] = found.concerns.total if found.concerns else 0
+        columns["Concerns"][1][group.label] = found.concerns.total if found.concerns else 0
     tables = tuple(
-        _suppressed(
+        FigureTable(
             f"{name} involving pupils of each group",
             f"{name} naming at least one pupil of the group, from the school's pupil list. "
             "Small numbers are not shown: see the last page.",
-            "Pupil group",
-            counts,
-            name,
+            ("Pupil group", name),
+            tuple(suppression.groups(counts, total).items()),
         )
-        for name, counts in columns.items()
+        for name, (total, counts) in columns.items()
         if counts
     )
     return Part(
@@ -523,10 +534,13 @@ _RULES = (
     "the names of the school's own lists.",
     "Where figures are broken down by year group or pupil group, and for counts of pupils, "
     "any number below 3 (including none) is shown as “fewer than 3”, so that no child can be "
-    "recognised.",
-    "Where only one figure in such a table would be “fewer than 3”, the next smallest is "
-    "shown as “not shown” too, so that the hidden figure cannot be worked out from the total.",
-    "A part of a small count (pupils with SEN among the pupils held) is hidden in the same way.",
+    "recognised. Where the whole school had none, the groups show 0.",
+    "The year groups add up to the total shown above them. Where a hidden figure could "
+    "still be worked out from that total and the figures shown, the next smallest figures "
+    "are shown as “not shown” too, until none can be; where even that is not enough, the "
+    "whole table is “not shown”.",
+    "A part of a count of pupils (pupils with SEN among the pupils held) is shown only when "
+    "it and the rest are both 3 or more; otherwise it is “not shown”.",
 )
 
 

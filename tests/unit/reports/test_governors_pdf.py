@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,7 @@ def test_small_groups_are_fewer_than_3_and_one_hidden_cell_hides_another() -> No
     assert figures["Pupils with 3 or more incidents"] == "fewer than 3"
     held = dict(parts["Physical interventions"].figures)
     assert held["Pupils held"] == "fewer than 3"
-    assert held["Of them, pupils with SEN or an EHCP"] == "fewer than 3"
+    assert held["Of them, pupils with SEN or an EHCP"] == "not shown"
     (incidents, *_) = parts["Pupil groups"].tables
     assert dict(incidents.rows) == {
         "Pupils with SEN": "5",
@@ -173,8 +174,81 @@ def test_the_suppression_rules() -> None:
     assert suppression.breakdown({"a": 4, "b": 5}) == {"a": "4", "b": "5"}
     assert suppression.pupils(0) == "0" and suppression.pupils(2) == "fewer than 3"
     assert suppression.part_of(5, 4) == "not shown"  # the 1 without would be known
-    assert suppression.part_of(5, 1) == "fewer than 3"
+    assert suppression.part_of(5, 1) == "not shown"
     assert suppression.part_of(8, 4) == "4"
+
+
+def test_the_testers_year_groups_cannot_be_worked_out() -> None:
+    """Incidents 7; Year 3: 3; Years 5 and 6 "fewer than 3": 7 - 3 = 4 made each exactly 2."""
+    shown = suppression.breakdown({"Year 3": 3, "Year 5": 2, "Year 6": 2})
+    assert shown == {"Year 3": "not shown", "Year 5": "fewer than 3", "Year 6": "fewer than 3"}
+    every_two = suppression.breakdown({"Year 5": 2, "Year 6": 2})
+    assert every_two == {"Year 5": "not shown", "Year 6": "not shown"}
+
+
+def _consistent(printed: dict[str, str], total: int) -> dict[str, set[int]]:
+    """What a reader who knows the rules and the total can tell of each hidden cell, worked
+    out by trying every assignment (not the module's own reckoning)."""
+    exact = {k: int(v) for k, v in printed.items() if v.isdigit()}
+    hidden = [k for k in printed if k not in exact]
+    withheld = not exact and all(v == suppression.NOT_SHOWN for v in printed.values())
+    top = min(exact.values(), default=total)
+
+    def values(key: str) -> range:
+        if withheld:
+            return range(total + 1)
+        return range(3) if printed[key] == suppression.FEWER else range(3, top + 1)
+
+    found: dict[str, set[int]] = {k: set() for k in hidden}
+    for choice in product(*(values(k) for k in hidden)):
+        if sum(choice) + sum(exact.values()) == total:
+            for key, value in zip(hidden, choice, strict=True):
+                found[key].add(value)
+    return found
+
+
+def test_no_hidden_cell_of_any_small_breakdown_can_be_worked_out() -> None:
+    """Every breakdown of 1 to 4 groups with counts 0 to 6 (and a sample of 5): each hidden
+    cell could be at least two values, its own among them."""
+    cases = [c for n in range(1, 5) for c in product(range(7), repeat=n)]
+    cases += [c for c in product(range(7), repeat=5) if sum(c) % 7 == 0]
+    for counts in cases:
+        given = {f"Year {n}": count for n, count in enumerate(counts, 1)}
+        printed = suppression.breakdown(given)
+        for key, could_be in _consistent(printed, sum(counts)).items():
+            assert given[key] in could_be and len(could_be) >= 2, (given, printed, key)
+
+
+def test_one_rule_for_the_same_figure_everywhere() -> None:
+    """No pupil with SEN was held: page 3 printed 0 where the pupil groups' table hid it."""
+    interventions = InterventionFigures(total=6, pupils=4, pupils_with_sen=0)
+    whole = Analysis(Filters(date(2026, 9, 1), date(2026, 12, 18)), interventions=interventions)
+    groups = {
+        g: Analysis(whole.filters, interventions=InterventionFigures(total=n))
+        for g, n in zip(PupilGroup, (0, 5, 0), strict=True)
+    }
+    report = governors_content(_cover(), whole, groups, [], ())
+    parts = {p.title: p for p in report.parts}
+    held = dict(parts["Physical interventions"].figures)
+    assert held["Of them, pupils with SEN or an EHCP"] == "not shown"
+    by_group = next(t for t in parts["Pupil groups"].tables if t.title.startswith("Interv"))
+    assert dict(by_group.rows)["Pupils with SEN"] == "fewer than 3"
+    none = Analysis(whole.filters, interventions=InterventionFigures())
+    empty = governors_content(_cover(), none, dict.fromkeys(PupilGroup, none), [], ())
+    parts = {p.title: p for p in empty.parts}
+    assert (
+        dict(parts["Physical interventions"].figures)["Of them, pupils with SEN or an EHCP"] == "0"
+    )
+    by_group = next(t for t in parts["Pupil groups"].tables if t.title.startswith("Interv"))
+    assert set(dict(by_group.rows).values()) == {"0"}
+
+
+def test_the_trend_is_against_the_same_dates_last_year() -> None:
+    behaviour = BehaviourFigures(total=12, previous_total=35)
+    whole = Analysis(Filters(date(2026, 9, 1), date(2026, 12, 18)), behaviour=behaviour)
+    report = governors_content(_cover(), whole, {}, [], ())
+    figures = dict(report.parts[0].figures)
+    assert figures["Incidents recorded"] == "12: down from 35 incidents in the same dates last year"
 
 
 def test_each_chart_draws_the_figures_of_its_table(leaders: LeadersSchool) -> None:
