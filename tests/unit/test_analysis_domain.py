@@ -19,7 +19,9 @@ from safedesk.domain.analysis import (
     is_injury,
     term_name,
     week_key,
+    week_marks,
 )
+from safedesk.domain.calendar import SchoolCalendar, Term
 
 ANNA = PupilFacts("A1", "Anna Adams", "3", "3S", sen=True)
 BEN = PupilFacts("B2", "Ben Brown", None, None, fsm=True)
@@ -247,3 +249,48 @@ def test_the_trend_counts_the_same_dates_last_year_not_the_days_before() -> None
         "2025-09-01",
         "2025-12-18",
     )
+
+
+def test_holiday_and_part_weeks_are_marked() -> None:
+    """Autumn half-term (26 to 30 October 2026) has no school day; the range starts on a
+    Wednesday and today is Tuesday 10 November: those weeks are not whole."""
+    calendar = SchoolCalendar(
+        terms=(
+            Term(date(2026, 9, 2), date(2026, 10, 23)),
+            Term(date(2026, 11, 2), date(2026, 12, 18)),
+        )
+    )
+    rows = [incident("2026-10-21T10:00", ("A1", "instigator"))]
+    found = compute(
+        Filters(date(2026, 10, 14), date(2026, 11, 15)),
+        PUPILS,
+        incidents=rows,
+        interventions=[],
+        calendar=calendar,
+        today=date(2026, 11, 10),
+    )
+    assert found.behaviour is not None and found.interventions is not None
+    assert list(found.behaviour.by_week) == [
+        "2026-W42",
+        "2026-W43",
+        "2026-W44",
+        "2026-W45",
+        "2026-W46",
+    ]
+    assert found.behaviour.holiday_weeks == ["2026-W44"]
+    assert found.behaviour.part_weeks == ["2026-W42", "2026-W46"]
+    assert found.interventions.holiday_weeks == ["2026-W44"]
+    assert found.interventions.part_weeks == ["2026-W42", "2026-W46"]
+    shown = found.to_json()["behaviour"]
+    assert (shown["holiday_weeks"], shown["part_weeks"]) == (["2026-W44"], ["2026-W42", "2026-W46"])
+
+
+def test_without_term_dates_only_bank_holidays_and_weekends_make_a_holiday() -> None:
+    christmas = frozenset({date(2026, 12, 25), date(2026, 12, 28)})
+    calendar = SchoolCalendar(
+        closures=frozenset({date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}),
+        bank_holidays=christmas | {date(2027, 1, 1)},
+    )
+    marks = week_marks(date(2026, 12, 14), date(2027, 1, 10), calendar)
+    assert marks.holiday == ["2026-W53"]  # 28 December to 1 January: nothing open
+    assert marks.part == []  # the week of Christmas Day still has four school days, all in

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
+from safedesk.domain.calendar import SchoolCalendar
 from safedesk.domain.holds import holds_used
 from safedesk.domain.local_time import zone
 
@@ -121,6 +122,8 @@ class BehaviourFigures:
     by_year_group: dict[str, int] = field(default_factory=dict)
     by_class: dict[str, int] = field(default_factory=dict)
     by_week: dict[str, int] = field(default_factory=dict)  # ISO week "2026-W47", all present
+    holiday_weeks: list[str] = field(default_factory=list)  # by_week's weeks with no school day
+    part_weeks: list[str] = field(default_factory=list)  # and those not whole, or still going
     by_month: dict[str, int] = field(default_factory=dict)  # "2026-11", all present
     by_term: dict[str, int] = field(default_factory=dict)  # "Autumn 2026", from the calendar
     repeat_pupils: list[RepeatPupil] = field(default_factory=list)  # 3 or more, most first
@@ -148,6 +151,8 @@ class InterventionFigures:
     parent_informed_same_day: int = 0
     pupils_with_sen: int = 0  # distinct pupils with SEN support or an EHCP
     by_week: dict[str, int] = field(default_factory=dict)
+    holiday_weeks: list[str] = field(default_factory=list)  # as BehaviourFigures'
+    part_weeks: list[str] = field(default_factory=list)
     by_pupil: list[RepeatPupil] = field(default_factory=list)  # every pupil, most first
 
 
@@ -193,6 +198,8 @@ class Analysis:
                 "by_year_group": b.by_year_group,
                 "by_class": b.by_class,
                 "by_week": b.by_week,
+                "holiday_weeks": b.holiday_weeks,
+                "part_weeks": b.part_weeks,
                 "by_month": b.by_month,
                 "by_term": b.by_term,
                 "repeat_pupils": [
@@ -223,6 +230,8 @@ class Analysis:
                 "parent_informed_same_day": i.parent_informed_same_day,
                 "pupils_with_sen": i.pupils_with_sen,
                 "by_week": i.by_week,
+                "holiday_weeks": i.holiday_weeks,
+                "part_weeks": i.part_weeks,
                 "by_pupil": [
                     {"upn": p.upn, "name": p.name, "year_group": p.year_group, "count": p.count}
                     for p in i.by_pupil
@@ -366,6 +375,51 @@ def _week_keys(first: date, last: date) -> dict[str, int]:
     return found
 
 
+class WeekMarks(NamedTuple):
+    """The by-week series' weeks that are not a whole week of school: drawn as 0 or as a
+    fall, they would mislead."""
+
+    holiday: list[str]  # no school day of the week within the range (holidays, half-terms)
+    part: list[str]  # some school day of the week outside the range, or after today
+
+
+def week_marks(
+    first: date, last: date, calendar: SchoolCalendar | None = None, today: date | None = None
+) -> WeekMarks:
+    """Which of the range's ISO weeks are holidays and which part weeks, by ``calendar``'s
+    school days (with no term dates: weekdays but bank holidays and closures); ``today``'s
+    week, and any later, is a part week (so far)."""
+    calendar = calendar or SchoolCalendar()
+    monday = first - timedelta(days=first.weekday())
+    school = _school_days(calendar, monday, last + timedelta(days=6))
+    holiday: list[str] = []
+    part: list[str] = []
+    while monday <= last:
+        days = [d for d in (monday + timedelta(days=n) for n in range(7)) if d in school]
+        key = week_key(monday)
+        if not any(first <= d <= last for d in days):
+            holiday.append(key)
+        elif any(not first <= d <= last or (today is not None and d > today) for d in days):
+            part.append(key)
+        monday += timedelta(days=7)
+    return WeekMarks(holiday, part)
+
+
+def _school_days(calendar: SchoolCalendar, first: date, last: date) -> set[date]:
+    """The school days from ``first`` to ``last`` (a term's days found once, not each day
+    against every term: a range of 25 years is some 1,300 weeks)."""
+    closed = calendar.closures | calendar.bank_holidays
+    spans = [(t.first_day, t.last_day) for t in calendar.terms] or [(first, last)]
+    found: set[date] = set()
+    for a, b in spans:
+        day, end = max(a, first), min(b, last)
+        while day <= end:
+            if day.weekday() < 5 and day not in closed:
+                found.add(day)
+            day += timedelta(days=1)
+    return found
+
+
 def _month_keys(first: date, last: date) -> dict[str, int]:
     found: dict[str, int] = {}
     day = first.replace(day=1)
@@ -473,7 +527,8 @@ class _Days:
     """Where a moment falls, in the school's local time: its day, and the keys of its
     weekday, week, month and term (worked out once per day)."""
 
-    def __init__(self, filters: Filters, terms: _Terms) -> None:
+    def __init__(self, filters: Filters, terms: _Terms, marks: WeekMarks | None = None) -> None:
+        self.marks = marks or WeekMarks([], [])
         self.zone = zone()
         self.first, self.last = filters.first_day, filters.last_day
         self.previous_first = filters.previous_first_day
@@ -547,6 +602,8 @@ def _behaviour(
         by_weekday=dict.fromkeys(_WEEKDAYS, 0),
         by_hour=dict.fromkeys(_HOURS, 0),
         by_week=_week_keys(days.first, days.last),
+        holiday_weeks=list(days.marks.holiday),
+        part_weeks=list(days.marks.part),
         by_month=_month_keys(days.first, days.last),
         by_term=days.terms.keys(),
     )
@@ -609,7 +666,11 @@ def _interventions(
         (row.started_at, row) for row in rows if pupils.any_match(row.pupils)
     )
     figures = InterventionFigures(
-        total=len(within), previous_total=before, by_week=_week_keys(days.first, days.last)
+        total=len(within),
+        previous_total=before,
+        by_week=_week_keys(days.first, days.last),
+        holiday_weeks=list(days.marks.holiday),
+        part_weeks=list(days.marks.part),
     )
     holds: Counter[str] = Counter()
     per_pupil: Counter[str] = Counter()
@@ -663,15 +724,19 @@ def compute(
     concerns: Sequence[ConcernRow] | None = None,
     labels: Mapping[str, Mapping[str, str]] | None = None,
     counted_before: Mapping[str, int] | None = None,
+    calendar: SchoolCalendar | None = None,
+    today: date | None = None,
 ) -> Analysis:
     """Every figure for ``filters``' range from rows covering it and the trend's base
     (``Filters.previous_first_day`` to ``previous_last_day``; rows outside both are ignored).
     A section whose rows are None is not for this reader. Days are the school's local days; a
     record counts when it names at least one pupil who matches every pupil filter given.
     ``counted_before``: records of the trend's base, by section, counted already and not among
-    the rows (only without pupil filters)."""
+    the rows (only without pupil filters). ``calendar`` and ``today`` mark the holiday and
+    part weeks (``week_marks``)."""
     who = _Pupils(pupils, filters)
-    days = _Days(filters, _Terms.meeting(terms, filters.first_day, filters.last_day))
+    marks = week_marks(filters.first_day, filters.last_day, calendar, today)
+    days = _Days(filters, _Terms.meeting(terms, filters.first_day, filters.last_day), marks)
     analysis = Analysis(filters, labels={k: dict(v) for k, v in (labels or {}).items()})
     extra = counted_before or {}
     if incidents is not None:

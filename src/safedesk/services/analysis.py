@@ -24,10 +24,12 @@ from safedesk.domain.analysis import (
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.local_time import zone
+from safedesk.domain.local_time import to_local, zone
 from safedesk.domain.roles import Permission
 from safedesk.services import intake, lists
+from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
+from safedesk.services.settings import get_settings
 from safedesk.store import analysis as rows
 from safedesk.store import school_calendar
 
@@ -135,9 +137,11 @@ def analyse(session: Session, filters: Filters) -> Analysis:
     named = {upn for row in incidents or () for upn, _ in row.pupils}
     named.update(upn for row in interventions or () for upn in row.pupils)
     named.update(upn for row in concern_rows or () for upn in row.pupils)
+    settings = get_settings(session)
     with session.store.read() as conn:
         pupils = rows.pupil_facts(conn, named)
         terms = school_calendar.terms(conn)
+        calendar = calendar_for(conn, settings, filters.last_day)
     found = compute(
         filters,
         pupils,
@@ -147,6 +151,8 @@ def analyse(session: Session, filters: Filters) -> Analysis:
         concerns=concern_rows,
         labels=labels,
         counted_before=counted,
+        calendar=calendar,
+        today=to_local(session.clock.now()).date(),
     )
     with session.store.write() as conn:
         session.audit(

@@ -434,3 +434,14 @@ def test_a_range_that_cannot_be_is_refused_naming_the_box(
     with pytest.raises(ValidationError) as refused:
         run(people.head, Filters(first, last))
     assert list(refused.value.problems) == [label]
+
+
+def test_holiday_and_part_weeks_come_from_the_school_calendar(people: People) -> None:
+    """Half-term (26 to 30 October) is between the terms entered; today is Wednesday 18
+    November, so its week is the week so far."""
+    people.lead.clock = FixedClock(at("2026-11-18T09:00"))
+    found = analysis.analyse(people.lead, Filters(date(2026, 10, 19), date(2026, 11, 22)))
+    assert found.behaviour is not None and found.interventions is not None
+    for figures in (found.behaviour, found.interventions):
+        assert figures.holiday_weeks == ["2026-W44"]
+        assert figures.part_weeks == ["2026-W47"]
