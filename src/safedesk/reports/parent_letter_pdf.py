@@ -15,7 +15,14 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
 
 from safedesk.reports.pdf_base import BOLD, FONT, MARGIN, PAGE, styles, text
 
@@ -92,7 +99,6 @@ def _letter_styles() -> dict[str, ParagraphStyle]:
             fontSize=9.5,
             leading=13,
             spaceBefore=1,
-            keepWithNext=1,
             textColor=colors.HexColor("#1f3a5f"),
         ),
     }
@@ -153,7 +159,13 @@ def render_parent_letter(letter: ParentLetter) -> bytes:
         story.append(Paragraph(text(letter.parent_told), st["letter"]))
     story.append(Spacer(1, 2 * mm))
     for label, value in _facts(letter):
-        story += [Paragraph(text(label), st["fact_label"]), Paragraph(text(value), st["fact"])]
+        # A heading never ends a page, and a long answer starts under its heading and flows
+        # on (keepWithNext would push a whole long answer to the next page).
+        story += [
+            CondPageBreak(12 * mm),
+            Paragraph(text(label), st["fact_label"]),
+            Paragraph(text(value), st["fact"]),
+        ]
     story += [
         Spacer(1, 4 * mm),
         Paragraph(
