@@ -5,8 +5,11 @@ see."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
+
+from pytestqt.qtbot import QtBot
 
 from safedesk.domain.analysis import (
     NOT_RECORDED,
@@ -17,7 +20,7 @@ from safedesk.domain.analysis import (
     RepeatPupil,
 )
 from safedesk.ui.analysis_figures import Chart, Tab, sections, trend_words
-from safedesk.ui.analysis_panel import BreakdownModel
+from safedesk.ui.analysis_panel import AnalysisPanel, BreakdownModel
 
 LABELS = {
     "behaviour_types": {"verbal_abuse": "Verbal abuse", "bullying": "Bullying"},
@@ -174,3 +177,71 @@ def test_each_breakdown_table_is_a_sound_model(qtmodeltester: Any) -> None:
     model = BreakdownModel(repeat)
     assert model.headers == ("Pupil", "Year group", "Incidents")
     assert [model.data(model.index(0, c)) for c in range(3)] == ["Shiv O'Connor", "Year 3", "4"]
+
+
+def test_holiday_and_part_weeks_are_said_and_left_out_of_the_line() -> None:
+    figures = BehaviourFigures(
+        total=5,
+        by_week={"2026-W43": 3, "2026-W44": 0, "2026-W45": 2, "2026-W46": 0},
+        holiday_weeks=["2026-W44"],
+        part_weeks=["2026-W46"],
+    )
+    found = Analysis(Filters(date(2026, 10, 19), date(2026, 11, 11)), behaviour=figures)
+    weeks = next(b for b in sections(found)[0].breakdowns if b.key == "behaviour.by_week")
+    model = BreakdownModel(weeks)
+    assert model.headers == ("Week", "School week", "Incidents")
+    shown = [[model.data(model.index(r, c)) for c in range(3)] for r in range(4)]
+    assert shown == [
+        ["Week beginning 19/10/2026", "", "3"],
+        ["Week beginning 26/10/2026", "holiday", "0"],
+        ["Week beginning 02/11/2026", "", "2"],
+        ["Week beginning 09/11/2026", "so far", "0"],
+    ]
+    plotted = weeks.plotted()
+    assert plotted[0] == 3 and plotted[2] == 2
+    assert math.isnan(plotted[1]) and math.isnan(plotted[3])  # gaps in the line, not falls
+    assert "Week beginning 26/10/2026 0 (holiday)" in weeks.words()
+
+
+def test_week_labels_carry_the_year_over_more_than_one_calendar_year() -> None:
+    by_week = {"2026-W52": 1, "2026-W53": 0, "2027-W01": 2}
+    within = Analysis(Filters(date(2026, 12, 21), date(2026, 12, 31)))
+    across = Analysis(
+        Filters(date(2026, 12, 21), date(2027, 1, 10)), behaviour=BehaviourFigures(by_week=by_week)
+    )
+    within.behaviour = BehaviourFigures(by_week={"2026-W52": 1, "2026-W53": 0})
+    short = [r.short for r in sections(within)[0].breakdowns[0].rows]
+    assert short == ["21 Dec", "28 Dec"]
+    short = [r.short for r in sections(across)[0].breakdowns[0].rows]
+    assert short == ["21 Dec 2026", "28 Dec 2026", "4 Jan 2027"]
+
+
+def test_a_pupil_filter_says_its_rule_and_the_year_table_says_instigators() -> None:
+    plain = behaviour_only()
+    assert all(not s.rule for s in sections(plain))
+    filtered = behaviour_only()
+    filtered.filters = Filters(date(2026, 11, 2), date(2026, 11, 15), year_group="3")
+    (section,) = sections(filtered)
+    assert section.rule.startswith("Counted: every record naming a pupil in Year 3, whatever")
+    assert "instigator's" in section.rule
+    by_year = next(b for b in section.breakdowns if b.key == "behaviour.by_year_group")
+    assert (by_year.title, by_year.heading) == (
+        "By the instigator's year group",
+        "Instigator's year group",
+    )
+
+
+def test_the_panel_shows_the_rule_under_the_trend(qtbot: QtBot) -> None:
+    found = behaviour_only()
+    found.filters = Filters(date(2026, 11, 2), date(2026, 11, 15), class_name="3S")
+    panel = AnalysisPanel("Behaviour")
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.show()
+    with qtbot.waitSignal(panel.built):
+        panel.show_section(sections(found)[0])
+    assert panel.rule.isVisible()
+    assert "class 3S" in panel.rule.text()
+    assert panel.rule.geometry().top() > panel.summary.geometry().bottom()
+    panel.working()
+    assert not panel.rule.isVisible()

@@ -5,8 +5,9 @@ goes with it. Plain Python, no Qt: the page shows these, and the worker draws th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from safedesk.domain.analysis import (
     BehaviourFigures,
     BullyingFigures,
     ConcernFigures,
+    Filters,
     InterventionFigures,
     RepeatPupil,
 )
@@ -62,6 +64,7 @@ class Row:
     short: str = ""  # under a chart's bar or point, where room is short
     note: str = ""  # a second column: a pupil's year group
     upn: str = ""  # a pupil's row: Enter opens their page
+    gap: bool = False  # a holiday or a week so far: the line skips it (drawn, it misleads)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,13 @@ class Breakdown:
         shown = [r for r in self.rows if r.count or self.chart in (Chart.WEEKS, Chart.PERIODS)]
         if not shown:
             return f"{self.title}: none."
-        return f"{self.title}: " + "; ".join(f"{r.label} {r.count:,}" for r in shown) + "."
+        said = (f"{r.label} {r.count:,}" + (f" ({r.note})" if r.gap else "") for r in shown)
+        return f"{self.title}: " + "; ".join(said) + "."
+
+    def plotted(self) -> list[float]:
+        """The figures a chart draws, in order: NaN for a gap row (a holiday, a week so far),
+        which a line skips."""
+        return [math.nan if r.gap else float(r.count) for r in self.rows]
 
     def share(self, row: Row) -> str:
         if not self.share_of:
@@ -94,6 +103,7 @@ class Section:
     summary: str  # the total and its trend, in a sentence
     facts: tuple[tuple[str, str], ...]  # key figures: (what, how many)
     breakdowns: tuple[Breakdown, ...]
+    rule: str = ""  # which records a pupil filter counts, when one is set
 
 
 def sections(analysis: Analysis) -> list[Section]:
@@ -108,7 +118,26 @@ def sections(analysis: Analysis) -> list[Section]:
         found.append(_interventions(analysis, analysis.interventions, before))
     if analysis.concerns is not None:
         found.append(_concerns(analysis, analysis.concerns, before))
-    return found
+    rule = filter_rule(analysis.filters)
+    return [replace(section, rule=rule) for section in found] if rule else found
+
+
+def filter_rule(filters: Filters) -> str:
+    """The rule a pupil filter counts by, in a line (empty with none set)."""
+    who = []
+    if filters.year_group:
+        who.append(year_label(filters.year_group))
+    if filters.class_name:
+        who.append(f"class {filters.class_name}")
+    if filters.group is not None:
+        who.append(filters.group.label.lower().replace("sen", "SEN"))
+    if not who:
+        return ""
+    return (
+        f"Counted: every record naming a pupil in {', '.join(who)}, whatever their part "
+        "(instigator, target or witness). The tables by year group and class count each "
+        "record under its instigator's."
+    )
 
 
 def trend_words(total: int, previous: int, before: str, singular: str, plural: str = "") -> str:
@@ -148,14 +177,16 @@ def year_label(value: str) -> str:
     return f"Year {value}" if value.isdigit() else value
 
 
-def week_labels(key: str) -> tuple[str, str]:
-    """ "2026-W47" -> ("Week beginning 16/11/2026", "16 Nov")."""
+def week_labels(key: str, *, with_year: bool = False) -> tuple[str, str]:
+    """ "2026-W47" -> ("Week beginning 16/11/2026", "16 Nov"), or "16 Nov 2026" ``with_year``
+    (a range over more than one calendar year)."""
     try:
         year, week = key.split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         return key, key
-    return f"Week beginning {date_text(monday)}", f"{monday.day} {MONTHS[monday.month - 1][:3]}"
+    short = f"{monday.day} {MONTHS[monday.month - 1][:3]}"
+    return f"Week beginning {date_text(monday)}", f"{short} {monday.year}" if with_year else short
 
 
 def month_labels(key: str) -> tuple[str, str]:
@@ -179,12 +210,36 @@ def _listed(
     return tuple(Row(list_label(analysis, list_name, k), counts[k]) for k in keys)
 
 
-def _weeks(counts: Mapping[str, int]) -> tuple[Row, ...]:
+HOLIDAY_WORDS = "holiday"
+SO_FAR_WORDS = "so far"
+
+
+def _weeks(
+    counts: Mapping[str, int], filters: Filters, holiday: Sequence[str], part: Sequence[str]
+) -> tuple[Row, ...]:
+    """Each week, a holiday (no school day) or a part week (not whole, or still going) said
+    beside it and left out of the line."""
+    with_year = filters.first_day.year != filters.last_day.year
+    off, partial = set(holiday), set(part)
     rows = []
     for key, count in counts.items():
-        label, short = week_labels(key)
-        rows.append(Row(label, count, short))
+        label, short = week_labels(key, with_year=with_year)
+        note = HOLIDAY_WORDS if key in off else SO_FAR_WORDS if key in partial else ""
+        rows.append(Row(label, count, short, note=note, gap=bool(note)))
     return tuple(rows)
+
+
+def _by_week(
+    key: str,
+    unit: str,
+    analysis: Analysis,
+    counts: Mapping[str, int],
+    holiday: Sequence[str],
+    part: Sequence[str],
+) -> Breakdown:
+    rows = _weeks(counts, analysis.filters, holiday, part)
+    noted = "School week" if any(r.gap for r in rows) else ""
+    return Breakdown(key, "By week", "Week", unit, rows, Chart.WEEKS, note_heading=noted)
 
 
 def _months(counts: Mapping[str, int]) -> tuple[Row, ...]:
@@ -242,7 +297,7 @@ def _behaviour(analysis: Analysis, b: BehaviourFigures, before: str) -> Section:
     unit = "Incidents"
     total = b.total
     parts = (
-        Breakdown("behaviour.by_week", "By week", "Week", unit, _weeks(b.by_week), Chart.WEEKS),
+        _by_week("behaviour.by_week", unit, analysis, b.by_week, b.holiday_weeks, b.part_weeks),
         Breakdown(
             "behaviour.by_type",
             "By type of behaviour",
@@ -295,16 +350,16 @@ def _behaviour(analysis: Analysis, b: BehaviourFigures, before: str) -> Section:
         ),
         Breakdown(
             "behaviour.by_year_group",
-            "By year group",
-            "Year group",
+            "By the instigator's year group",
+            "Instigator's year group",
             unit,
             _years(b.by_year_group),
             share_of=total,
         ),
         Breakdown(
             "behaviour.by_class",
-            "By class",
-            "Class",
+            "By the instigator's class",
+            "Instigator's class",
             unit,
             _classes(b.by_class),
             share_of=total,
@@ -369,7 +424,7 @@ def _interventions(analysis: Analysis, i: InterventionFigures, before: str) -> S
         ("Parent told the same day", f"{i.parent_informed_same_day:,} of {i.total:,}"),
     )
     parts = (
-        Breakdown("interventions.by_week", "By week", "Week", unit, _weeks(i.by_week), Chart.WEEKS),
+        _by_week("interventions.by_week", unit, analysis, i.by_week, i.holiday_weeks, i.part_weeks),
         Breakdown(
             "interventions.by_hold",
             "Holds used (the main hold and each further hold)",

@@ -171,10 +171,17 @@ class AnalysisPanel(QScrollArea):
         self.summary = QLabel(WORKING)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Which records a pupil filter counts (the tables by year group count instigators).
+        self.rule = QLabel()
+        self.rule.setObjectName("Subtitle")
+        self.rule.setWordWrap(True)
+        self.rule.setTextFormat(Qt.TextFormat.PlainText)
+        self.rule.hide()
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(4, 8, 12, 8)
         self._layout.addWidget(self.summary)
+        self._layout.addWidget(self.rule)
         self._layout.addStretch(1)
         self.setWidget(self._inner)
 
@@ -182,10 +189,13 @@ class AnalysisPanel(QScrollArea):
         """Says the figures are on their way (or why there are none): the old ones go."""
         self._clear()
         self.summary.setText(text)
+        self.rule.hide()
 
     def show_section(self, section: Section) -> None:
         self._clear()
         self.summary.setText(f"<b>{rich(section.summary)}</b>")
+        self.rule.setText(section.rule)
+        self.rule.setVisible(bool(section.rule))
         if section.facts:
             facts = QWidget()
             grid = QGridLayout(facts)
@@ -245,8 +255,8 @@ class AnalysisPanel(QScrollArea):
         self.blocks.clear()
         self._queue.clear()
         self._pending.clear()
-        while self._layout.count() > 2:  # the summary first, the stretch last
-            item = self._layout.takeAt(1)
+        while self._layout.count() > 3:  # the summary and the rule first, the stretch last
+            item = self._layout.takeAt(2)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
