@@ -441,7 +441,8 @@ def intervention(
         "debrief": "Debrief with both staff the same afternoon.",
     }
     if rng.random() < 0.3:
-        more = rng.choice(["seated_hold", "guide", "single_elbow"])
+        # Another hold than the main one: the main hold's minutes are the rest of the time.
+        more = rng.choice([h for h in ("seated_hold", "guide", "single_elbow") if h != hold])
         payload["more_holds"] = [{"hold": more, "minutes": rng.randrange(1, min(4, minutes))}]
     if hurt:
         payload["body_map"] = [
