@@ -3,7 +3,9 @@
 A cover (the school, the range, who made it and when, how to check it against the store),
 then in the order inspectors ask: referrals to the DSL with a brief resolution for each;
 referrals to children's social care, the police and other agencies; the physical-intervention
-log; the bullying and prejudice log; how fast concerns were acted on. Pupils are named: the
+log; the bullying and prejudice log; police domestic-abuse notifications; how fast concerns
+were acted on; what is overdue now; how many pupils hold each safeguarding status now (counts
+only). Pupils are named: the
 pack is for the headteacher or a DSL to hand to an inspector, who is entitled to them. The
 document's metadata names no child.
 """
@@ -72,13 +74,37 @@ class InterventionLine:
     ref: str
     started_at: datetime
     minutes: int
-    pupil: str  # name, year and SEN
+    pupil: str  # name, year and SEN (from the pupil list)
     kind: str
     holds: str
     staff: str
     injuries: str
     parent_informed: str
     reviewed_by: str
+    trigger: str = "not recorded"
+    support_after: str = "not recorded"
+
+
+@dataclass(frozen=True)
+class NotificationLine:
+    """A police domestic-abuse notification (Operation Encompass) received in the period."""
+
+    ref: str
+    received_at: datetime
+    pupils: str
+    received_from: str
+    police_reference: str
+    standing: str  # acknowledged when, the decision, closed
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    """An item in the DSL's queue past its time now."""
+
+    case_ref: str
+    what: str
+    pupils: str
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,12 @@ class InspectionPack:
     interventions: tuple[InterventionLine, ...]
     bullying: tuple[BullyingLine, ...]
     timings: tuple[TimingLine, ...]
+    notifications: tuple[NotificationLine, ...] = ()
+    # How many pupils hold each status now (child protection plan, child in need, looked
+    # after): counts only.
+    statuses: tuple[tuple[str, int], ...] = ()
+    overdue: tuple[OverdueLine, ...] = ()
+    made_at: datetime | None = None  # when "now" was, for the overdue list's heading
 
 
 def _two_lines(moment: datetime) -> str:
@@ -307,7 +339,7 @@ def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flow
             f"{r.case_ref}\n{r.pupils}",
             r.agency,
             r.how,
-            r.reference,
+            one_line(r.reference),
             r.decision,
             r.made_by,
         ]
@@ -325,7 +357,7 @@ def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flow
                 "Made by",
             ],
             rows,
-            [21 * mm, 28 * mm, 24 * mm, 26 * mm, 20 * mm, None, 18 * mm],
+            [21 * mm, 26 * mm, 21 * mm, 23 * mm, 31 * mm, None, 18 * mm],
             st,
         )
         if rows
@@ -346,11 +378,11 @@ def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[
         [
             f"{i.ref}\n{_two_lines(i.started_at)}\n{counted(i.minutes, 'minute')}",
             i.pupil,
-            f"{i.kind}\n{i.holds}",
+            f"Trigger: {i.trigger}\n{i.kind}\n{i.holds}",
             i.staff,
             i.injuries,
             i.parent_informed,
-            i.reviewed_by,
+            f"{i.support_after}\nReview: {i.reviewed_by}",
         ]
         for i in pack.interventions
     ]
@@ -358,15 +390,15 @@ def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[
         log_table(
             [
                 "Reference, start and length",
-                "Pupil",
-                "Kind and holds",
+                "Pupil, year and SEN",
+                "Trigger, kind and holds",
                 "Staff",
                 "Injuries",
                 "Parent informed",
-                "Reviewed by",
+                "Support after, and review",
             ],
             rows,
-            [24 * mm, 24 * mm, 30 * mm, 20 * mm, 24 * mm, 22 * mm, None],
+            [24 * mm, 23 * mm, 28 * mm, 18 * mm, 22 * mm, 22 * mm, None],
             st,
         )
         if rows
@@ -374,8 +406,10 @@ def _interventions(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[
     )
     return section(
         "3. Physical interventions",
-        "Every time force was used in the period: the holds and for how long, the staff "
-        "involved, injuries, when the parent was told, and the leader's review.",
+        "Every time force was used in the period: what set it off, the kind and the holds and "
+        "for how long, the pupil's SEN or EHCP as on the school's pupil list, the staff "
+        "involved, injuries, when the parent was told, the support given afterwards, and the "
+        "leader's review.",
         table,
         "No physical interventions were recorded in this period.",
         st,
@@ -421,15 +455,95 @@ def _bullying(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowa
     )
 
 
+def _notifications(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [
+        [
+            f"{n.ref}\n{_two_lines(n.received_at)}",
+            n.pupils,
+            n.received_from,
+            one_line(n.police_reference),
+            n.standing,
+        ]
+        for n in pack.notifications
+    ]
+    table = (
+        log_table(
+            ["Reference and when received", "Pupil", "From", "Police reference", "Where it stands"],
+            rows,
+            [27 * mm, 30 * mm, 30 * mm, 31 * mm, None],
+            st,
+        )
+        if rows
+        else None
+    )
+    return section(
+        "5. Police domestic-abuse notifications (Operation Encompass)",
+        "Every notification from the police received in the period, and what the DSL has done.",
+        table,
+        "No notifications were received in this period.",
+        st,
+    )
+
+
 def _timings(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return section(
-        "5. Time to action",
+        "6. Time to action",
         "How fast the DSL acknowledged and acted on the concerns recorded in the period, by "
         "urgency, against the school's targets. 'Typical' is the median.",
         timing_table(pack.timings, st) if pack.timings else None,
         "No concerns were recorded in this period.",
         st,
     )
+
+
+def _overdue(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [[o.case_ref, o.what, o.pupils, moment_text(o.due_at)] for o in pack.overdue]
+    when = f" when this pack was made ({moment_text(pack.made_at)})" if pack.made_at else ""
+    table = (
+        log_table(
+            ["Case", "What is waiting", "Pupil", "Due by"],
+            rows,
+            [27 * mm, None, 40 * mm, 30 * mm],
+            st,
+        )
+        if rows
+        else None
+    )
+    return section(
+        "7. Waiting and overdue now",
+        f"Each item in the DSL's queue past its time{when}, whenever it was recorded.",
+        table,
+        f"Nothing in the DSL's queue was overdue{when}.",
+        st,
+    )
+
+
+def _statuses(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    table = (
+        log_table(
+            ["Status", "Pupils now"],
+            [[label, f"{n:,}"] for label, n in pack.statuses],
+            [70 * mm, 30 * mm],
+            st,
+        )
+        if pack.statuses
+        else None
+    )
+    return section(
+        "8. Pupils with a safeguarding status now",
+        "How many pupils are on a child protection plan, are a child in need, or are looked "
+        "after, as the DSL has recorded it, on the day this pack was made. Counts only: each "
+        "pupil's status is on their chronology.",
+        table,
+        "No statuses are recorded.",
+        st,
+    )
+
+
+def one_line(words: str) -> str:
+    """``words`` kept on one line in a table's cell (an agency's reference, "MASH-26-5 /
+    2642", is not broken at its spaces)."""
+    return words.replace(" ", "\u00a0")
 
 
 def render_inspection(pack: InspectionPack) -> bytes:
@@ -448,6 +562,8 @@ def render_inspection(pack: InspectionPack) -> bytes:
                     counted(len(pack.referrals), "referral") + " to agencies",
                     counted(len(pack.interventions), "physical intervention"),
                     counted(len(pack.bullying), "bullying or prejudice incident"),
+                    counted(len(pack.notifications), "police notification"),
+                    counted(len(pack.overdue), "overdue item") + " now",
                 ]
             ),
         ),
@@ -469,7 +585,10 @@ def render_inspection(pack: InspectionPack) -> bytes:
     story += _referrals(pack, st)
     story += _interventions(pack, st)
     story += _bullying(pack, st)
+    story += _notifications(pack, st)
     story += _timings(pack, st)
+    story += _overdue(pack, st)
+    story += _statuses(pack, st)
     return build(story, c, PDF_TITLE)
 
 

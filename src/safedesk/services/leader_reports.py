@@ -12,21 +12,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safedesk.domain.behaviour_review import StoredReview
 from safedesk.domain.casework import CASEWORK_LISTS, ActType, CaseEvent
 from safedesk.domain.chronology import SignedLogHead
-from safedesk.domain.clock import to_stored
+from safedesk.domain.clock import from_stored, to_stored
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import FIXED_LISTS, Kind, PupilRole, StoredEntry
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text, minutes_text, moment_text
 from safedesk.domain.holds import from_text as holds_from_text
 from safedesk.domain.people import PupilDetails, User
+from safedesk.domain.pupil_status import StatusKind, mis_flags
 from safedesk.domain.roles import Permission
-from safedesk.services import intake, queue
+from safedesk.domain.time_to_action import Timeliness
+from safedesk.services import intake, pupil_status, queue
 from safedesk.services.export import check_target, write_once
 from safedesk.services.session import Session
 from safedesk.store import (
@@ -39,6 +42,7 @@ from safedesk.store import (
     school,
     users,
 )
+from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
 
 if TYPE_CHECKING:
@@ -49,6 +53,8 @@ if TYPE_CHECKING:
         Cover,
         InspectionPack,
         InterventionLine,
+        NotificationLine,
+        OverdueLine,
         ReferralLine,
         TimingLine,
     )
@@ -234,7 +240,14 @@ def inspection_pack(session: Session, first_day: date, last_day: date) -> Inspec
     with session.compartment(Compartment.SAFEGUARDING).read() as conn:
         concerns = _between(conn, Kind.CONCERN, "recorded_at", start, end)
         referral_refs = _referral_cases(conn, start, end)
-        refs = list(dict.fromkeys([c.ref for c in concerns] + referral_refs))
+        notified = [
+            n
+            for n in map(partial(casework.notification_by_ref, conn), _notified(conn, start, end))
+            if n is not None
+        ]
+        refs = list(
+            dict.fromkeys([c.ref for c in concerns] + referral_refs + [n.ref for n in notified])
+        )
         timelines = casework.timelines(conn, refs)
         on_case = casework.case_pupils(conn, referral_refs)
     with session.compartment(Compartment.BEHAVIOUR).read() as conn:
@@ -245,6 +258,8 @@ def inspection_pack(session: Session, first_day: date, last_day: date) -> Inspec
     with session.store.read() as conn:
         details = {upn: p.details for upn, p in pupils.by_upns(conn, upns).items()}
     timings = timing_lines(session, first_day, last_day)
+    overdue = _overdue_now(session)
+    statuses = _status_counts(session)
     cover = _cover(session, first_day, last_day, INSPECTION)
     return InspectionPack(
         cover,
@@ -253,6 +268,78 @@ def inspection_pack(session: Session, first_day: date, last_day: date) -> Inspec
         tuple(_intervention_line(e, details, reviews, labels) for e in held),
         tuple(_bullying_line(e, labels) for e in incidents if _is_bullying(e)),
         timings,
+        tuple(_notification_line(n, timelines.get(n.ref, []), labels) for n in notified),
+        statuses,
+        overdue,
+        cover.made_at,
+    )
+
+
+def _notified(conn: Connection, start: str, end: str) -> list[str]:
+    """The police notifications received in the range, in the order received."""
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT ref FROM notification WHERE received_at >= ? AND received_at < ? "
+            "ORDER BY received_at, id",
+            (start, end),
+        )
+    ]
+
+
+def _notification_line(
+    notification: StoredNotification, events: list[CaseEvent], labels: Labels
+) -> NotificationLine:
+    from safedesk.reports.inspection_pdf import NotificationLine
+
+    v = notification.values
+    received = from_stored(str(v["received_at"]))
+    return NotificationLine(
+        notification.ref,
+        received,
+        ", ".join(name for _, name in notification.pupils) or "—",
+        v.get("received_from") or "—",
+        v.get("police_reference") or "—",
+        standing(notification.ref, events, labels),
+    )
+
+
+# The statuses an inspector asks for by number (the others are the DSL's own lists).
+_COUNTED_STATUSES = (
+    StatusKind.CHILD_PROTECTION_PLAN,
+    StatusKind.CHILD_IN_NEED,
+    StatusKind.LOOKED_AFTER,
+)
+
+
+def _status_counts(session: Session) -> tuple[tuple[str, int], ...]:
+    """How many pupils on the school's list hold each status now (counts only)."""
+    with session.store.read() as conn:
+        upns = [p.upn for p in pupils.all_pupils(conn)]
+    holding = pupil_status.current_statuses(session, upns)
+    return tuple(
+        (
+            kind.label,
+            sum(1 for periods in holding.values() if any(p.kind is kind for p in periods)),
+        )
+        for kind in _COUNTED_STATUSES
+    )
+
+
+def _overdue_now(session: Session) -> tuple[OverdueLine, ...]:
+    """Each item in the DSL's queue past its time now, oldest due first."""
+    from safedesk.reports.inspection_pdf import OverdueLine
+
+    now = queue.load_queue(session)
+    late = [item for item in now.items if item.status(now.at) is Timeliness.OVERDUE]
+    return tuple(
+        OverdueLine(
+            item.case_ref,
+            item.what,
+            ", ".join(name for _, name in item.pupils) or "—",
+            item.due_at,
+        )
+        for item in sorted(late, key=lambda item: item.due_at)
     )
 
 
@@ -311,6 +398,11 @@ def _concern_line(entry: StoredEntry, events: list[CaseEvent], labels: Labels) -
 
 def resolution(entry: StoredEntry, events: list[CaseEvent], labels: Labels) -> str:
     """Where a concern stands: its status, the DSL's latest decision, referrals, the outcome."""
+    return standing(entry.ref, events, labels)
+
+
+def standing(ref: str, events: list[CaseEvent], labels: Labels) -> str:
+    """Where a case stands: its status, the DSL's latest decision, referrals, the outcome."""
     parts: list[str] = []
     by_type: dict[ActType, list[CaseEvent]] = {}
     for event in events:
@@ -337,7 +429,7 @@ def resolution(entry: StoredEntry, events: list[CaseEvent], labels: Labels) -> s
         parts.append(f"Referred to: {', '.join(dict.fromkeys(agencies))}.")
     if closed:
         outcome = " ".join((closed[-1].values.get("outcome") or "").split())
-        outcome = brief(outcome, _BRIEF, entry.ref)
+        outcome = brief(outcome, _BRIEF, ref)
         if outcome:
             parts.append(f"Outcome: {outcome}")
     return " ".join(parts)
@@ -409,11 +501,9 @@ def _intervention_line(
     for p in entry.pupils:
         d = details.get(p.upn)
         words = p.name
-        if d is not None:
-            if d.year_group:
-                words += f", Year {d.year_group}"
-            if d.sen:
-                words += ", EHCP" if d.sen.upper() == "E" else ", SEN support"
+        if d is not None and d.year_group:
+            words += f", Year {d.year_group}"
+        words += f", {_sen_words(d)}"
         pupil_parts.append(words)
     holds = [f"{_label(labels, 'restraint_types', v.get('restraint_type'))} (main hold)"]
     holds += [
@@ -443,7 +533,18 @@ def _intervention_line(
         injuries,
         parent_informed(v),
         reviewed,
+        _label(labels, "triggers", v.get("trigger"), "not recorded"),
+        brief(v.get("support_after") or "not recorded", _LOGGED, entry.ref),
     )
+
+
+def _sen_words(details: PupilDetails | None) -> str:
+    """The pupil's SEN as the school's pupil list (the MIS) has it."""
+    if details is None:
+        return "not on the pupil list"
+    if details.sen:
+        return mis_flags(details)[0]
+    return "no SEN recorded"
 
 
 def parent_informed(v: dict[str, str | None]) -> str:
