@@ -351,7 +351,7 @@ def _thin_ticks(axes: Axes, count: int, size: ChartSize) -> None:
     """Every label when they fit across, else every n-th (the first always); room for the
     longest label (weeks over several years carry their year: "16 Nov 2026")."""
     longest = max((len(label.get_text()) for label in axes.get_xticklabels()), default=8)
-    room = size.width * 72 / (size.font_points * max(5.0, 0.6 * longest + 0.2))
+    room = size.width * 72 / (size.font_points * max(5.0, 0.7 * longest + 1.0))
     step = max(1, math.ceil(count / max(room, 1.0)))
     for index, label in enumerate(axes.get_xticklabels()):
         label.set_visible(index % step == 0)
