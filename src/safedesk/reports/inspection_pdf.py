@@ -221,20 +221,41 @@ def how_to_check(cover: Cover, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return parts
 
 
+# A page left emptier than this by a row that does not fit whole has the row split into it.
+_GAP_UP_TO = 40 * mm
+
+
+class _LogTable(LongTable):  # type: ignore[misc]  # reportlab has no types
+    """A LongTable split between whole rows where that leaves little of the page empty,
+    inside a row where it would leave more, and whose part after a split always starts a
+    new page: reportlab tried the rest in what was left of the page, and when the next row
+    did not fit whole it split it there, under a second copy of the header mid-page."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 (reportlab's names)
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        if availHeight - parts[0].wrap(availWidth, availHeight)[1] > _GAP_UP_TO:
+            inside: list[Flowable] = self._splitRows(availHeight, doInRowSplit=1)
+            if len(inside) == 2:
+                parts = inside
+        return [parts[0], PageBreak(), parts[1]]
+
+
 def log_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths: Sequence[float | None],
     st: dict[str, ParagraphStyle],
 ) -> LongTable:
-    """A table whose cells wrap, its header repeated on every page, its rows split over
-    pages when they must."""
+    """A table whose cells wrap, its header repeated at the top of every page it runs on to,
+    its rows split over pages when they must (never under a header in mid-page)."""
     if "column" not in st:
         st["column"] = ParagraphStyle("column", parent=st["label"], fontSize=7.5, leading=9.5)
     data: list[list[object]] = [[Paragraph(text(h), st["column"]) for h in header]]
     data += [[Paragraph(text(cell), st["cell"]) for cell in row] for row in rows]
     # A row may be longer than a page (an account of 20,000 characters): it splits.
-    table = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
+    table = _LogTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -357,7 +378,7 @@ def _referrals(pack: InspectionPack, st: dict[str, ParagraphStyle]) -> list[Flow
                 "Made by",
             ],
             rows,
-            [21 * mm, 26 * mm, 21 * mm, 23 * mm, 31 * mm, None, 18 * mm],
+            [21 * mm, 24 * mm, 21 * mm, 22 * mm, 34 * mm, None, 18 * mm],
             st,
         )
         if rows

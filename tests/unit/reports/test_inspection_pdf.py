@@ -77,3 +77,22 @@ def test_many_rows_repeat_the_header_on_each_page() -> None:
     for words in logged:
         assert words.count("Reference and when recorded") == 1
     assert reader.metadata is not None and reader.metadata.title == "Inspection pack"
+
+
+def test_a_header_is_repeated_only_at_the_top_of_a_page() -> None:
+    """Rows of different lengths: where the next row did not fit whole, the rest of the
+    table was tried in what was left of the page, under a second header mid-page."""
+    account = "The adults talked it through with both children at length. " * 12
+    said = ["Open. " + account[: n * 37 % 500] for n in range(30)]
+    concerns = tuple(
+        ConcernLine(f"C-2026-{n:04d}", AT, "Ana", "Neglect", "Routine", "Ms Shah", said[n])
+        for n in range(1, 30)
+    )
+    reader = PdfReader(io.BytesIO(render_inspection(_pack(concerns=concerns))))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    header = "Reference and when recorded"
+    assert sum("C-2026-" in words for words in pages) >= 3
+    for words in pages:
+        assert words.count(header) <= 1
+        if header in words and "1. Referrals" not in words:
+            assert words.index(header) < 40  # first on the page, after the marking
