@@ -333,7 +333,10 @@ def test_the_pdf_names_the_period_its_maker_and_the_signed_heads(
         "2. Referrals to children's social care, the police and other agencies",
         "3. Physical interventions",
         "4. Bullying and prejudice",
-        "5. Time to action",
+        "5. Police domestic-abuse notifications (Operation Encompass)",
+        "6. Time to action",
+        "7. Waiting and overdue now",
+        "8. Pupils with a safeguarding status now",
     ]
     places = [text.index(h) for h in headings]
     assert places == sorted(places)
