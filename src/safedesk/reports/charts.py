@@ -198,10 +198,13 @@ def series_chart(
         )
         if name:
             handles.append(line)
-        if values:
+        # The last real figure (a gap - a holiday, a week so far - is NaN and not drawn).
+        real = [(i, v) for i, v in enumerate(values) if not math.isnan(v)]
+        if real:
+            last_at, last = real[-1]
             axes.annotate(
-                _figure_text(values[-1]),
-                (len(values) - 1, values[-1]),
+                _figure_text(last),
+                (last_at, last),
                 xytext=(4, 4),
                 textcoords="offset points",
                 color=INK,
@@ -333,7 +336,7 @@ def _value_axis(
     """Whole numbers on the value axis, from 0, with room past the highest for its figure."""
     from matplotlib.ticker import MaxNLocator
 
-    highest = max([0.0, *(float(v) for v in values)])
+    highest = max([0.0, *(float(v) for v in values if not math.isnan(float(v)))])
     limit = max(1.0, highest * 1.15)
     if which == "y":
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

@@ -80,7 +80,8 @@ def draw(job: ChartJob) -> bytes:
     labels = [r.short or r.label for r in b.rows]
     values = [r.count for r in b.rows]
     if b.chart is Chart.WEEKS:
-        return charts.series_chart(labels, values, job.size, style="line")
+        # Holidays and weeks so far are gaps in the line, not falls to nothing.
+        return charts.series_chart(labels, b.plotted(), job.size, style="line")
     return charts.series_chart(labels, values, job.size, style="bars")
 
 

@@ -120,3 +120,16 @@ def test_matplotlib_is_loaded_only_when_a_chart_is_drawn() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_weekly_line_with_gaps_is_drawn_and_ends_on_its_last_real_figure() -> None:
+    """Holidays and a week so far are NaN: gaps in the line, never the axis's top or the
+    figure written at the end ("nan")."""
+    import math
+
+    from safedesk.reports import charts as chart_builders
+
+    size = chart_builders.ChartSize.from_pixels(400, 200)
+    for values in ([1.0, math.nan, 2.0], [math.nan, 3.0, math.nan], [2.0, 1.0, math.nan]):
+        png = chart_builders.series_chart(["a", "b", "c"], values, size, style="line")
+        assert png.startswith(b"\x89PNG")
