@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from safedesk.domain.analysis import Analysis, Filters, PupilGroup, compute
 from safedesk.domain.behaviour_review import StoredReview
 from safedesk.domain.casework import CASEWORK_LISTS, ActType, CaseEvent
 from safedesk.domain.chronology import SignedLogHead
@@ -30,8 +31,10 @@ from safedesk.domain.pupil_status import StatusKind, mis_flags
 from safedesk.domain.roles import Permission
 from safedesk.domain.time_to_action import Timeliness
 from safedesk.services import intake, pupil_status, queue
+from safedesk.services.analysis import analyse, local_midnight
 from safedesk.services.export import check_target, write_once
 from safedesk.services.session import Session
+from safedesk.store import analysis as analysis_rows
 from safedesk.store import (
     behaviour_review,
     casework,
@@ -626,14 +629,12 @@ def write_governors_report(
 
 def governors_report(session: Session, first_day: date, last_day: date) -> GovernorsReport:
     """The anonymised figures for the period (audited): counts and list labels only."""
-    from safedesk.domain.analysis import Filters, PupilGroup
     from safedesk.reports.governors_pdf import governors_content
-    from safedesk.services.analysis import analyse
 
     allowed(session, GOVERNORS)
     _check_days(first_day, last_day)
     whole = analyse(session, Filters(first_day, last_day))
-    groups = {g: analyse(session, Filters(first_day, last_day, group=g)) for g in PupilGroup}
+    groups = _group_figures(session, whole)
     with session.store.read() as conn:
         year_groups = sorted(
             {p.details.year_group for p in pupils.all_pupils(conn) if p.details.year_group},
@@ -642,6 +643,38 @@ def governors_report(session: Session, first_day: date, last_day: date) -> Gover
     timings = timing_lines(session, first_day, last_day)
     cover = _cover(session, first_day, last_day, GOVERNORS)
     return governors_content(cover, whole, groups, year_groups, timings)
+
+
+def _group_figures(session: Session, whole: Analysis) -> dict[PupilGroup, Analysis]:
+    """The range's figures for each pupil group (SEN, pupil premium, looked after): the
+    range's records read once more and counted for each group in memory (an analysis per
+    group read each file again, the trend's base too, which the report does not use)."""
+    first_day, last_day = whole.filters.first_day, whole.filters.last_day
+    start = local_midnight(first_day)
+    end = local_midnight(last_day + timedelta(days=1))
+    incidents = interventions = concerns = None
+    if whole.behaviour is not None:
+        with session.compartment(Compartment.BEHAVIOUR, _DOING[GOVERNORS]).read() as conn:
+            incidents = analysis_rows.incidents(conn, start, end)
+            interventions = analysis_rows.interventions(conn, start, end)
+    if whole.concerns is not None:
+        with session.compartment(Compartment.SAFEGUARDING, _DOING[GOVERNORS]).read() as conn:
+            concerns = analysis_rows.concerns(conn, start, end)
+    named = {upn for row in incidents or () for upn, _ in row.pupils}
+    named.update(upn for row in interventions or () for upn in row.pupils)
+    named.update(upn for row in concerns or () for upn in row.pupils)
+    with session.store.read() as conn:
+        facts = analysis_rows.pupil_facts(conn, named)
+    return {
+        group: compute(
+            Filters(first_day, last_day, group=group),
+            facts,
+            incidents=incidents,
+            interventions=interventions,
+            concerns=concerns,
+        )
+        for group in PupilGroup
+    }
 
 
 def _year_order(year: str) -> tuple[int, str]:
