@@ -221,7 +221,7 @@ def test_the_mark_dialog_says_what_is_missing(qtbot: QtBot, page: RecordPage) ->
     qtbot.keyClick(dialog.side, Qt.Key.Key_Return)
     assert dialog.isVisible()
     assert dialog.error.text() == "Choose where on the body the mark is."
-    choose(qtbot, dialog.area, "chest")
+    choose(qtbot, dialog.area, "chest (front)")  # no side chosen: each area says its side
     qtbot.keyClick(dialog.area, Qt.Key.Key_Return)
     assert dialog.error.text() == "Choose the kind of mark."
     qtbot.keyClick(dialog.kind, Qt.Key.Key_Escape)

@@ -211,9 +211,10 @@ def _main_hold_repeated(main: object, more: tuple[holds.Hold, ...]) -> str | Non
     assert main_spec is not None
     for number, hold in enumerate(more, start=1):
         if main and hold.hold == main:
+            # Said after the field's label: "Other holds used include the main hold again…"
             return (
-                f"other hold {number} is the same hold as “{main_spec.label}”: the main hold's "
-                "minutes are the rest of the time, so list only the other holds"
+                f"include the main hold (“{main_spec.label}”) again, as other hold {number}: "
+                "the main hold's minutes are the rest of the time, so list only the other holds"
             )
     return None
 

@@ -165,7 +165,11 @@ class MarkDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add a mark to the body map")
         self.clicked_at = clicked
+        self._whole_list = True  # every area listed, each saying its side
         self.side = QComboBox()
+        # Nothing chosen that nobody chose: no side until one is chosen, or an area is (the
+        # areas say their side, and choosing one chooses it).
+        self.side.addItem("— choose, or choose the area —", "")
         for side in Side:
             self.side.addItem(side.value.capitalize(), side.value)
         self.area = QComboBox()
@@ -208,35 +212,52 @@ class MarkDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.side.currentIndexChanged.connect(self._fill_areas)
+        self.area.currentIndexChanged.connect(self._area_chosen)
         if clicked is not None:
             self.side.setCurrentIndex(self.side.findData(clicked[0].value))
         self._fill_areas()
         (self.kind if clicked is not None else self.side).setFocus()
 
-    def chosen_side(self) -> Side:
-        return Side(self.side.currentData())
+    def chosen_side(self) -> Side | None:
+        value = self.side.currentData()
+        return Side(value) if value else None
 
     def _fill_areas(self) -> None:
         side = self.chosen_side()
+        self._whole_list = side is None
+        self.area.blockSignals(True)  # a list being filled chooses nothing
         self.area.clear()
         if self.clicked_at is not None and self.clicked_at[0] is side:
             _, x, y = self.clicked_at
             near = body_outline.nearest_area(side, x, y).name
-            self.area.addItem(f"{CLICKED_HERE} (near the {near})", (x, y))
+            self.area.addItem(f"{CLICKED_HERE} (near the {near})", (side.value, x, y))
         else:
             self.area.addItem("— choose —", None)
         for area in body_outline.AREAS:
-            if area.side is side:
-                self.area.addItem(area.name, (area.x, area.y))
+            if side is None or area.side is side:
+                # With no side chosen, each area says its side: "left forearm (front)".
+                shown = area.name if side is not None else area.label
+                self.area.addItem(shown, (area.side.value, area.x, area.y))
+        self.area.blockSignals(False)
+
+    def _area_chosen(self) -> None:
+        """An area chosen from the whole list (no side chosen first) shows its side; the list
+        stays whole, so the next area down can still be the other side."""
+        where = self.area.currentData()
+        if where is None or not self._whole_list:
+            return
+        self.side.blockSignals(True)  # the side shown, the list not narrowed under the keys
+        self.side.setCurrentIndex(self.side.findData(where[0]))
+        self.side.blockSignals(False)
 
     def mark(self) -> BodyMark | None:
         where = self.area.currentData()
         kind = self.kind.currentData()
         if where is None or not kind:
             return None
-        x, y = where
+        side, x, y = where
         size = self.size_mm.value() or None
-        return BodyMark(self.chosen_side(), x, y, MarkKind(kind), size, self.note.text().strip())
+        return BodyMark(Side(side), x, y, MarkKind(kind), size, self.note.text().strip())
 
     def problem(self) -> str | None:
         if self.area.currentData() is None:
@@ -297,8 +318,14 @@ class BodyMapEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(side, 1)
-        self.setFocusProxy(self.add_button)
+        # No focus proxy: Tab into an editor whose proxy was "Add a mark…" passed the marks
+        # by, so a mark could not be chosen to remove it with the keyboard.
         self._show()
+
+    def tab_widgets(self) -> list[QWidget]:
+        """What Tab reaches here, in order: the marks (once there are any), "Add a mark…",
+        Remove (once there is a mark)."""
+        return [self.list, self.add_button, self.remove_button]
 
     def ask_mark(self, clicked: tuple[Side, float, float] | None) -> MarkDialog | None:
         """Opens the mark's dialog (not blocking: its answer comes back by a signal)."""
@@ -343,6 +370,10 @@ class BodyMapEditor(QWidget):
         if not self.marks:
             self.list.addItem("No marks.")
         self.remove_button.setEnabled(bool(self.marks))
+        # "No marks." is nothing to choose: Tab passes the list by until there are marks.
+        policy = Qt.FocusPolicy.StrongFocus if self.marks else Qt.FocusPolicy.NoFocus
+        if self.list.focusPolicy() != policy:
+            self.list.setFocusPolicy(policy)
         self.canvas.setAccessibleDescription(
             "; ".join(body_outline.mark_words(m) for m in self.marks) or "No marks"
         )

@@ -51,7 +51,8 @@ class HoldRow(QWidget):
         row.addWidget(self.hold, 1)
         row.addWidget(self.minutes)
         row.addWidget(self.remove_button)
-        self.setFocusProxy(self.hold)
+        # No focus proxy: a row joins the window's focus chain at its end, and Tab onto a row
+        # with a proxy sent the focus from "Submit record" back up to the row's hold.
 
     def number(self, number: int) -> None:
         self.hold.setAccessibleName(f"Other hold {number}")
@@ -66,6 +67,7 @@ class HoldsEditor(QWidget):
     """The list of further holds; ``value()`` is the JSON contract's list."""
 
     changed = Signal()
+    rows_changed = Signal()  # a row added or taken away: the form orders its tabs again
 
     def __init__(self, label: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -78,6 +80,11 @@ class HoldsEditor(QWidget):
         self.total = QLabel()
         self.total.setObjectName("Subtitle")
         self.total.setAccessibleName(f"{label}: total minutes")
+        # The main hold's minutes: the intervention's length less these (the form says it).
+        self.main = QLabel()
+        self.main.setObjectName("Subtitle")
+        self.main.setAccessibleName(f"{label}: the main hold's minutes")
+        self.main.hide()
         self.rows_box = QVBoxLayout()
         self.rows_box.setContentsMargins(0, 0, 0, 0)
         self.rows_box.setSpacing(4)
@@ -89,6 +96,7 @@ class HoldsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(self.rows_box)
+        layout.addWidget(self.main)
         layout.addLayout(bottom)
         self.setFocusProxy(self.add_button)
         self._show_total()
@@ -103,6 +111,7 @@ class HoldsEditor(QWidget):
         self.rows_box.addWidget(row)
         row.show()  # at once: a child added to a shown widget is otherwise shown only later
         self._order_tabs()
+        self.rows_changed.emit()
         row.hold.setFocus()
         self._changed()
         return row
@@ -116,18 +125,35 @@ class HoldsEditor(QWidget):
         for number, other in enumerate(self.rows, start=1):
             other.number(number)
         self._order_tabs()
+        self.rows_changed.emit()
         # The focus stays in the list: on the row that took its place, else on Add.
         following = self.rows[min(at, len(self.rows) - 1)] if self.rows else None
         (following.hold if following else self.add_button).setFocus()
         self._changed()
 
-    def _order_tabs(self) -> None:
+    def tab_widgets(self) -> list[QWidget]:
+        """What Tab reaches in the list, in order: each row's hold, minutes and Remove, then
+        Add a hold."""
         widgets: list[QWidget] = []
         for row in self.rows:
             widgets += [row.hold, row.minutes, row.remove_button]
         widgets.append(self.add_button)
+        return widgets
+
+    def _order_tabs(self) -> None:
+        # A new row's boxes join the window's focus chain at its end; they are put back
+        # between the box before the list and "Add a hold" (and the form orders its whole
+        # chain again on rows_changed).
+        widgets = self.tab_widgets()
         for first, second in itertools.pairwise(widgets):
             QWidget.setTabOrder(first, second)
+
+    def show_main(self, text: str) -> None:
+        """Says the main hold's minutes under the rows ("" hides the line)."""
+        if self.main.text() != text:
+            self.main.setText(text)
+        if self.main.isHidden() == bool(text):
+            self.main.setVisible(bool(text))
 
     def _changed(self) -> None:
         self._show_total()
@@ -185,5 +211,6 @@ class HoldsEditor(QWidget):
             self.rows_box.addWidget(row)
             row.show()
         self._order_tabs()
+        self.rows_changed.emit()
         self._show_total()
         self.changed.emit()

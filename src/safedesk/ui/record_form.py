@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -28,6 +31,7 @@ from safedesk.domain.pupil_status import mis_flags
 from safedesk.services import drafts, records
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
+from safedesk.ui.body_map_widget import BodyMapEditor
 from safedesk.ui.errors import report_failure, user_message
 from safedesk.ui.field_widgets import FieldInput, list_for
 from safedesk.ui.holds_widget import HoldsEditor
@@ -36,6 +40,8 @@ from safedesk.ui.pupil_picker import PupilPicker
 DRAFT_EVERY_MS = 3000
 PARENT_INFORMED = ("parent_informed_at", "parent_informed_by", "parent_informed_how")
 NOT_INFORMED = "parent_not_informed_reason"
+# Told to the local authority when no parent can be told: asked only after "No".
+LOCAL_AUTHORITY = ("la_reported_at", "la_reported_to")
 # The form's own question (not a field of the record: the service reads the answer from which
 # of the fields below it are filled in).
 INFORMED_QUESTION = FieldSpec("parent_informed", "Parent or carer informed", "bool")
@@ -46,6 +52,28 @@ INTRODUCTIONS = {
     Kind.BEHAVIOUR: "Record the incident, what led up to it, what escalated it and what was done.",
     Kind.INTERVENTION: "Record any use of reasonable force on the same day, in full.",
 }
+
+
+def _reached_by_tab(widget: QWidget) -> bool:
+    """Shown, enabled, taking focus by Tab; of Yes/No buttons only the one chosen (or the
+    first, while neither is), as Qt's own Tab does."""
+    if not (
+        widget.isVisible()
+        and widget.isEnabled()
+        and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and widget.focusProxy() is None
+    ):
+        return False
+    if isinstance(widget, QRadioButton) and widget.autoExclusive():
+        parent = widget.parentWidget()
+        group = [
+            r
+            for r in (parent.findChildren(QRadioButton) if parent is not None else [])
+            if r.autoExclusive() and r.isVisible()
+        ]
+        chosen = [r for r in group if r.isChecked()]
+        return widget is (chosen[0] if chosen else group[0])
+    return True
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -169,12 +197,64 @@ class RecordForm(QWidget):
         buttons.setContentsMargins(24, 8, 24, 12)
         outer.addWidget(footer)
 
+        # The order Tab follows, as the form was built (rows of further holds added later are
+        # put into it by focusNextPrevChild).
+        self._tab_chain = self._focus_chain()
+
         self.autosave = QTimer(self)
         self.autosave.setInterval(DRAFT_EVERY_MS)
         self.autosave.timeout.connect(self.save_draft)
         self.autosave.start()
         self._update_visibility()
         self._dirty = False
+
+    def _focus_chain(self) -> list[QWidget]:
+        """The boxes and buttons of this form that Tab reaches, in the order it reaches them."""
+        found: list[QWidget] = []
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self and len(found) < 10_000:
+            if self.isAncestorOf(widget) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                found.append(widget)
+            widget = widget.nextInFocusChain()
+        return found
+
+    def _tab_order(self) -> list[QWidget]:
+        """Every box and button Tab may reach now, in the form's order: the list editors
+        (further holds, the body map) say their own, rows added since included."""
+        order: list[QWidget] = []
+        done: set[int] = set()  # the list editors already in the order
+        editors = self._list_editors()
+        for widget in self._tab_chain:
+            editor = next((e for e in editors if e.isAncestorOf(widget)), None)
+            if editor is None:
+                order.append(widget)
+            elif id(editor) not in done:
+                done.add(id(editor))
+                order += editor.tab_widgets()
+        return [w for w in order if _reached_by_tab(w)]
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab follow the form's order. Qt's own chain, re-linked as rows of
+        further holds came and went, sent Tab from "Add a hold" back to the top of the form
+        and left every field below the holds out of reach."""
+        order = self._tab_order()
+        here = QApplication.focusWidget()
+        if here in order:
+            at = order.index(here) + (1 if next else -1)
+            if 0 <= at < len(order):
+                order[at].setFocus(
+                    Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                )
+                return True
+        return super().focusNextPrevChild(next)
+
+    def _list_editors(self) -> list[HoldsEditor | BodyMapEditor]:
+        """The editors that say their own order of Tab (further holds, the body map)."""
+        return [
+            f.editor
+            for f in self.inputs.values()
+            if isinstance(f.editor, HoldsEditor | BodyMapEditor)
+        ]
 
     @staticmethod
     def _label(text: str) -> QLabel:
@@ -218,6 +298,7 @@ class RecordForm(QWidget):
             informed = self.parent_informed.value()  # None until Yes or No is chosen
             shown.update({name: informed is True for name in PARENT_INFORMED})
             shown[NOT_INFORMED] = informed is False
+            shown.update({name: informed is False for name in LOCAL_AUTHORITY})
         for name, visible in shown.items():
             if name in self.rows:
                 label, field = self.rows[name]
@@ -271,12 +352,17 @@ class RecordForm(QWidget):
         holds = self.inputs["more_holds"].editor if "more_holds" in self.inputs else None
         total = holds.total_minutes() if isinstance(holds, HoldsEditor) else 0
         beside = f"other holds: {minutes_text(total)} in all" if total else ""
+        main = ""
         if started is None or ended is None or backwards:
             _set_text(self.duration, beside.capitalize())
         else:
             minutes = int((ended - started).total_seconds() // 60)
             length = minutes_text(minutes) if minutes else "Less than a minute"
             _set_text(self.duration, f"{length}; {beside}" if beside else length)
+            if total and minutes > total:
+                main = self._main_hold_text(minutes - total)
+        if isinstance(holds, HoldsEditor):
+            holds.show_main(main)
         if backwards:
             ended_field.show_error(BEFORE_START)
         elif (
@@ -284,6 +370,14 @@ class RecordForm(QWidget):
             and ended_field.error.text() == f"{ended_field.spec.label} {BEFORE_START}."
         ):
             ended_field.show_error(None)
+
+    def _main_hold_text(self, minutes: int) -> str:
+        """The main hold's minutes: the intervention's length less the further holds."""
+        main = self.inputs.get("restraint_type")
+        hold = main.editor if main is not None else None
+        chosen = isinstance(hold, QComboBox) and bool(hold.currentData())
+        name = hold.currentText() if isinstance(hold, QComboBox) and chosen else "The main hold"
+        return f"{name}: {minutes_text(minutes)} (the rest of the time)"
 
     # --- checking and submitting ------------------------------------------------------------
 

@@ -71,8 +71,8 @@ def test_a_further_hold_may_not_be_the_main_hold_again() -> None:
         "more_holds": [{"hold": "other", "minutes": 1}, {"hold": "double_elbow", "minutes": 2}],
     }
     assert problems(Kind.INTERVENTION, payload) == {
-        "more_holds": "other hold 2 is the same hold as “Type of hold”: the main hold's minutes "
-        "are the rest of the time, so list only the other holds"
+        "more_holds": "include the main hold (“Type of hold”) again, as other hold 2: the main "
+        "hold's minutes are the rest of the time, so list only the other holds"
     }
 
 
