@@ -298,3 +298,18 @@ def test_holds_and_marks_come_back_with_a_draft(
 def test_the_new_lists_have_titles_staff_understand() -> None:
     assert list_title("triggers") == "What set it off (triggers)"
     assert list_title("intervention_kinds") == "Kinds of restrictive intervention"
+
+
+def test_a_letter_date_that_cannot_be_true_is_said_on_the_form(
+    qtbot: QtBot, page: RecordPage, head: Session
+) -> None:
+    form = form_of(page, Kind.INTERVENTION)
+    fill(qtbot, form, factories.intervention())
+    letter = form.inputs["parent_letter_sent_on"]
+    qtbot.keyClicks(letter.editor, "01/01/2001")
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert letter.error.text() == "Letter to the parent sent on is before the intervention."
+    letter.set_value(None)
+    qtbot.keyClicks(letter.editor, "01/01/2099")
+    assert letter.error.text() == "Letter to the parent sent on is in the future."
+    assert records.my_records(head) == []
