@@ -239,3 +239,16 @@ def test_no_label_of_the_intervention_form_is_cut_off(qtbot: QtBot, page: Record
             qtbot.waitUntil(lambda: not cut_off())
         finally:
             assert cut_off() == []
+
+
+def test_shift_tab_goes_back_up_through_the_holds(qtbot: QtBot, page: RecordPage) -> None:
+    form = form_of(page, Kind.INTERVENTION)
+    add_hold(qtbot, holds_editor(form), "Seated hold", "2")
+    form.inputs["restraint_detail"].editor.setFocus()
+    seen = []
+    for _ in range(5):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        seen.append(widget.accessibleName())
+    assert seen == ["Other holds used: add a hold", *reversed(HOLD_1), "Type of hold"]
