@@ -136,7 +136,9 @@ def test_the_parent_letter_is_saved_where_chosen(
     view.write_letter(target)
     qtbot.waitUntil(lambda: view.letter_button.isEnabled())
     assert target.read_bytes().startswith(b"%PDF")
-    assert view.letter_status.text() == f"Saved the letter to the parent as {target}."
+    assert view.letter_status.text() == (
+        f"Saved the letter to the parent as {target}. Read it before you send it."
+    )
 
 
 def test_a_letter_refused_says_why_and_writes_nothing(

@@ -16,7 +16,7 @@ from tests.unit.test_cli_records import Run, run
 
 __all__ = ["run"]  # the fixture, shared with the other record commands' tests
 
-HOLDS = [{"hold": "double_elbow", "minutes": 1}]
+HOLDS = [{"hold": "single_elbow", "minutes": 1}]
 MARKS = [
     {"side": "front", "x": 0.42, "y": 0.31, "kind": "bruise", "size_mm": 15, "note": "kneecap"},
     {"side": "back", "x": 0.5, "y": 0.25, "kind": "mark", "size_mm": None, "note": ""},
@@ -28,7 +28,7 @@ def intervention() -> dict[str, Any]:
         "more_holds": HOLDS,
         "body_map": MARKS,
         "pupil_account": "I was cross because the trampoline was closed.",
-        "parent_letter_sent_on": "2026-11-25",
+        "parent_letter_sent_on": factories.earlier(0)[:10],
         "la_reported_at": factories.earlier(1),
         "la_reported_to": "Children's services front door, Mr Adeyemi",
     }
@@ -53,7 +53,7 @@ def test_an_intervention_with_every_new_field_comes_back_from_records(run: Run) 
     assert fields["pupil_account"] == "I was cross because the trampoline was closed."
     assert fields["more_holds"] == HOLDS  # a list, not its text
     assert fields["body_map"] == MARKS
-    assert fields["parent_letter_sent_on"] == "2026-11-25"
+    assert fields["parent_letter_sent_on"] == factories.earlier(0)[:10]
     assert fields["la_reported_to"] == "Children's services front door, Mr Adeyemi"
     assert fields["la_reported_at"]
     assert entry["original"]["more_holds"] == HOLDS
@@ -87,7 +87,7 @@ def test_the_new_required_fields_are_asked_for_exit_2(run: Run) -> None:
 def test_a_list_is_amended_as_a_whole(run: Run) -> None:
     code, out, _ = run("record", "intervention", payload=intervention())
     ref = out.strip()
-    new = [{"hold": "double_elbow", "minutes": 2}]
+    new = [{"hold": "single_elbow", "minutes": 2}]
     code, _, err = run(
         "amend", ref, "--field", "more_holds", "--value", json.dumps(new), "--reason", "2 min."
     )
@@ -99,9 +99,9 @@ def test_a_list_is_amended_as_a_whole(run: Run) -> None:
     # Kept as the canonical text it is stored as.
     assert (change["field"], change["new_value"]) == (
         "more_holds",
-        '[{"hold":"double_elbow","minutes":2}]',
+        '[{"hold":"single_elbow","minutes":2}]',
     )
-    too_long = json.dumps([{"hold": "double_elbow", "minutes": 500}])
+    too_long = json.dumps([{"hold": "single_elbow", "minutes": 500}])
     code, _, err = run(
         "amend", ref, "--field", "more_holds", "--value", too_long, "--reason", "Longer."
     )

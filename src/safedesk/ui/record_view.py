@@ -26,7 +26,7 @@ from safedesk.domain import body_map, body_outline, holds, local_time
 from safedesk.domain.chronology import hold_words
 from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.formatting import date_text, moment_text, rich
+from safedesk.domain.formatting import counted, date_text, moment_text, rich
 from safedesk.domain.roles import Permission
 from safedesk.services import amendments, lists, parent_letter, records
 from safedesk.services.session import Session
@@ -288,13 +288,20 @@ class RecordView(QWidget):
             return
         self.letter_button.setEnabled(False)
         self.letter_status.setText("Writing the letter…")
-        tasks.run(
-            parent_letter.write_parent_letter, self.session, self.entry.ref, target
-        ).on_success(self._letter_done).on_error(self._letter_failed)
+        tasks.run(parent_letter.write_letter, self.session, self.entry.ref, target).on_success(
+            self._letter_done
+        ).on_error(self._letter_failed)
 
-    def _letter_done(self, written: Path) -> None:
+    def _letter_done(self, written: parent_letter.LetterWritten) -> None:
         self.letter_button.setEnabled(True)
-        self.letter_status.setText(f"Saved the letter to the parent as {written}.")
+        what = counted(
+            written.masked,
+            "name, pupil number or date of birth",
+            "names, pupil numbers or dates of birth",
+        )
+        left_out = f" Left out of staff's words: {what} of other pupils." if written.masked else ""
+        left_out += " Read it before you send it."
+        self.letter_status.setText(f"Saved the letter to the parent as {written.path}.{left_out}")
 
     def _letter_failed(self, exc: BaseException) -> None:
         self.letter_button.setEnabled(True)

@@ -27,12 +27,12 @@ def test_staff_amend_their_further_holds_through_the_inbox(
         amendments.amend(staff, ref, "more_holds", [{"hold": "seated_hold", "minutes": 90}], "x")
     assert caught.value.problems["more_holds"].startswith("add up to 1 hour 30 minutes")
     amendments.amend(
-        staff, ref, "more_holds", [{"hold": "double_elbow", "minutes": 3}], "It was 3 minutes."
+        staff, ref, "more_holds", [{"hold": "single_elbow", "minutes": 3}], "It was 3 minutes."
     )
     mine = next(e for e in records.my_records(staff) if e.ref == ref)
-    assert mine.current()["more_holds"] == '[{"hold":"double_elbow","minutes":3}]'
+    assert mine.current()["more_holds"] == '[{"hold":"single_elbow","minutes":3}]'
     report = intake.take_in(head_session, Compartment.BEHAVIOUR)
     assert (report.taken_in, report.quarantined) == (2, 0)
     stored = records.open_record(head_session, ref)
     assert stored.original["more_holds"] == '[{"hold":"seated_hold","minutes":2}]'
-    assert stored.current()["more_holds"] == '[{"hold":"double_elbow","minutes":3}]'
+    assert stored.current()["more_holds"] == '[{"hold":"single_elbow","minutes":3}]'
