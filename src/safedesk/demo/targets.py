@@ -37,7 +37,7 @@ def payloads(shape: Shape, day: date) -> list[dict[str, object]]:
             "scope": "pupil",
             "pupil": shape.frequent[0],
             "measure": "incidents_per_week",
-            "goal": 0.5,
+            "goal": 0.1,
             "goal_on": easter,
             "note": "Daily check-in with the learning mentor; agreed with parents.",
         },
