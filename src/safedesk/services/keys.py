@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlcipher3
+
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import AuthenticationError, PermissionDenied, SafedeskError
 from safedesk.paths import DataPaths
@@ -226,13 +228,19 @@ def _redo_unrecorded_upgrade(store: Store, paths: DataPaths, version: int) -> bo
     if version == 0:
         return False  # a new file: nothing to redo
     conn = store.connection()
-    recorded = _recorded_schema_version(conn)
+    try:
+        recorded = _recorded_schema_version(conn)
+    except sqlcipher3.DatabaseError:
+        return False  # a damaged file: its own checks say so, in the words they have
     if recorded is None or recorded >= version:
         return False
     aside = migrate.copy_aside_of(paths.migration_backups, store.path, recorded)
     if aside is None:
         return False
-    newest = conn.execute("SELECT max(seq) FROM main.audit_log").fetchone()[0]
+    try:
+        newest = conn.execute("SELECT max(seq) FROM main.audit_log").fetchone()[0]
+    except sqlcipher3.DatabaseError:
+        return False
     try:
         copy = connect(aside, store.key)
     except StoreDamaged:
@@ -240,6 +248,8 @@ def _redo_unrecorded_upgrade(store: Store, paths: DataPaths, version: int) -> bo
     try:
         copy_version = migrate.current_version(copy)
         copy_newest = copy.execute("SELECT max(seq) FROM main.audit_log").fetchone()[0]
+    except sqlcipher3.DatabaseError:
+        return False  # a damaged copy is never put back
     finally:
         copy.close()
     if copy_version != recorded or copy_newest != newest:
