@@ -455,7 +455,15 @@ class Store:
         the folder; from then on the copy is the file this store writes to."""
         from safedesk.store import migrate, writer_lock
 
-        with writer_lock.for_folder(self.path.parent).exclusive("finish an interrupted upgrade"):
+        folder = writer_lock.for_folder(self.path.parent)
+        # A command holding the writers' lock (shared) while it signs in already keeps
+        # restores and key changes out; a writer elsewhere finds the file replaced and stops.
+        alone = (
+            contextlib.nullcontext()
+            if folder.held_by_this_thread()
+            else folder.exclusive("finish an interrupted upgrade")
+        )
+        with alone:
             self.reset_connections()
             migrate.put_back(copy, self.path)
         self.write_guard = _write_guard(self.path)
