@@ -41,8 +41,12 @@ ANOTHER_PUPIL = "another pupil"
 NUMBER_REMOVED = "(pupil number removed)"
 DATE_REMOVED = "(date removed)"
 _LABEL = re.compile(r"(a)nother pupil \([A-Z]+(?:, [A-Z]+)*(?: or [A-Z]+)?\)", re.IGNORECASE)
-# A UPN's shape (domain.upn): a letter, 11 digits, a digit or letter; any case, whole word.
-_UPN = re.compile(r"(?<![^\W_])[A-Za-z][0-9]{11}[0-9A-Za-z](?![^\W_])")
+# A UPN's shape (domain.upn): a letter, 11 digits, a digit or letter; any case, whole word;
+# written in groups too ("P 8012 0000 0004", "P801-2000-00004").
+_UPN = re.compile(r"(?<![^\W_])[A-Za-z](?:[ \-]?[0-9]){11}[ \-]?[0-9A-Za-z](?![^\W_])")
+# Characters nobody sees that split a word (text pasted from a word processor): a name with
+# one inside would be printed whole, so they go before anything is matched.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -66,14 +70,14 @@ _MONTHS = {
 }
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:[0-9]{1,2})(?:st|nd|rd|th)?"
-# 15/09/2014, 15-9-14, 15.09.2014; 2014-09-15; 15 September 2014, 15th Sept, 2014;
-# September 15th 2014.
+# 15/09/2014, 15-9-14, 15.09.2014; 2014-09-15; 15 September 2014, 15th Sept, 2014,
+# 15-Sep-2014, 15 Sep 14, 15 Sept '14; September 15th 2014.
 _DATE = re.compile(
     r"(?<![0-9])(?:"
     r"(?P<d1>[0-9]{1,2})[/.\-](?P<m1>[0-9]{1,2})[/.\-](?P<y1>[0-9]{4}|[0-9]{2})"
     r"|(?P<y2>[0-9]{4})[/.\-](?P<m2>[0-9]{1,2})[/.\-](?P<d2>[0-9]{1,2})"
-    rf"|(?P<d3>{_DAY})\s+(?:of\s+)?(?P<m3>{_MONTH}),?\s+(?P<y3>[0-9]{{4}})"
-    rf"|(?P<m4>{_MONTH})\s+(?P<d4>{_DAY}),?\s+(?P<y4>[0-9]{{4}})"
+    rf"|(?P<d3>{_DAY})[\s/.\-]+(?:of\s+)?(?P<m3>{_MONTH})[\s/.\-,']+(?P<y3>[0-9]{{4}}|[0-9]{{2}})"
+    rf"|(?P<m4>{_MONTH})[\s/.\-]+(?P<d4>{_DAY})[\s/.\-,']+(?P<y4>[0-9]{{4}}|[0-9]{{2}})"
     r")(?![0-9])",
     re.IGNORECASE,
 )
@@ -152,6 +156,7 @@ class _Masker:
     def __call__(self, value: str | None) -> str:
         if not value:
             return ""
+        value = _INVISIBLE.sub("", value)
         value, numbers = _UPN.subn(NUMBER_REMOVED, value)
         typed = value.count(DATE_REMOVED)
         value = _DATE.sub(self._date, value)

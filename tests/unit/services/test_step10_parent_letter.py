@@ -237,3 +237,50 @@ def test_twenty_thousand_characters_flow_across_pages(head: Session, tmp_path: P
     assert pages > 3
     assert found.count("in her own words") >= 3 * 350
     assert "Yours sincerely" in found
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "15-Sep-2014",
+        "15/Sep/2014",
+        "15 Sep 14",
+        "15 Sept. 14",
+        "15 September '14",
+        "Sept 15, 14",
+    ],
+)
+def test_a_birthday_written_the_ways_an_mis_or_a_person_writes_it_is_taken_out(
+    head: Session, tmp_path: Path, written: str
+) -> None:
+    """Found by a re-tester: the spreadsheet form 14-Mar-2017 and two-digit years got through."""
+    with head.store.write() as conn:
+        for details in OTHERS:
+            pupils.insert(conn, details, head.clock.now())
+    ref = records.record(
+        head, Kind.INTERVENTION, payload() | {"cause": f"Said his friend was born {written}."}
+    )
+    found, _pages = text_of(write_letter(head, ref, tmp_path / "letter.pdf").path)
+    assert written not in found
+    assert "born (date removed)." in found
+
+
+def test_a_upn_in_groups_and_a_name_split_by_an_invisible_character_are_taken_out(
+    head: Session, tmp_path: Path
+) -> None:
+    with head.store.write() as conn:
+        for details in OTHERS:
+            pupils.insert(conn, details, head.clock.now())
+    number = OTHERS[1].upn
+    grouped = f"{number[0]} {number[1:5]} {number[5:9]} {number[9:]}"
+    dashed = f"{number[:4]}-{number[4:8]}-{number[8:]}"
+    ref = records.record(
+        head,
+        Kind.INTERVENTION,
+        payload()
+        | {"cause": f"Chi\u00addi Okon\u200bkwo ({grouped}, also {dashed}) took his ball."},
+    )
+    found, _pages = text_of(write_letter(head, ref, tmp_path / "letter.pdf").path)
+    for secret in ("Chidi", "Okonkwo", "Okon", number[1:5]):
+        assert secret not in found, secret
+    assert "(pupil number removed), also (pupil number removed)" in found
