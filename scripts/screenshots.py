@@ -33,6 +33,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
@@ -276,7 +277,7 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         [
             {
                 "side": "front",
-                "x": 0.27,
+                "x": 0.73,
                 "y": 0.45,
                 "kind": "mark",
                 "size_mm": 30,
@@ -286,9 +287,16 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     )
     settle()
     scroll = form.findChild(QScrollArea)
-    if scroll is not None:
+    if scroll is not None and scroll.widget() is not None:
+        # The holds at the top of the window, then the body map.
+        holds = form.inputs["more_holds"].editor
+        top = holds.mapTo(scroll.widget(), QPoint(0, 0)).y()  # type: ignore[arg-type]
+        scroll.verticalScrollBar().setValue(top - 160)
+        settle()
+        shots.window(window, "staff-7b-intervention-holds")
         scroll.ensureWidgetVisible(form.inputs["body_map"].editor, 0, 40)
-    shots.window(window, "staff-7b-intervention-holds-body-map")
+        settle()
+        shots.window(window, "staff-7c-intervention-body-map")
 
     window.show_page("My records")
     settle()
