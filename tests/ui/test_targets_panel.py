@@ -339,3 +339,28 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert found.stdout.strip() == "False"
+
+
+def test_the_weeks_open_at_this_week_not_the_weeks_to_come(qtbot: QtBot, lead: Session) -> None:
+    """A new user found a target for the summer opened on a column of "To come" weeks."""
+    panel = open_panel(qtbot, lead)
+    panel.resize(1366, 500)
+    panel.open_set()
+    dialog = panel.dialog
+    assert isinstance(dialog, TargetDialog)
+    dialog.measure.setCurrentIndex(dialog.measure.findText("Behaviour incidents a week"))
+    dialog.goal.setText("1")
+    dialog.goal_on.setText("16/07/2027")
+    with qtbot.waitSignal(dialog.succeeded):
+        dialog.submit()
+    settle(qtbot)
+    model = panel.weeks_model
+    rows = [model.row_of(model.index(r, 0)) for r in range(model.rowCount())]
+    this_week = next(r for r, week in enumerate(rows) if week.figure is not None)
+    assert this_week > 0  # the weeks to come are above it
+
+    def in_view() -> bool:
+        viewport = panel.weeks.viewport().height()
+        return panel.weeks.rowAt(0) <= this_week <= panel.weeks.rowAt(viewport - 1)
+
+    qtbot.waitUntil(in_view)

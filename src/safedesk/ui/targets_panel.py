@@ -385,11 +385,23 @@ class TargetsPanel(QWidget):
             self.summary.setText("")
             self._chart_for = None
             return
-        self.weeks_model.set_rows(list(reversed(view.progress.weeks)))
+        newest_first = list(reversed(view.progress.weeks))
+        self.weeks_model.set_rows(newest_first)
+        # The weeks to come are above; open at this week, the one that matters now.
+        begun = next((i for i, w in enumerate(newest_first) if w.figure is not None), None)
+        if begun is not None:
+            # After the table has its rows laid out (at once, it has no height to scroll).
+            QTimer.singleShot(0, lambda: self._scroll_weeks_to(begun))
         summary = chart_summary(view.progress)
         self.summary.setText(summary)
         self.chart.setAccessibleDescription(summary)
         self._draw(view)
+
+    def _scroll_weeks_to(self, row: int) -> None:
+        if row < self.weeks_model.rowCount():
+            self.weeks.scrollTo(
+                self.weeks_model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )
 
     def _draw(self, view: TargetView) -> None:
         width = max(self.chart.width(), 200)
