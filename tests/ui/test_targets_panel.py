@@ -356,7 +356,7 @@ def test_the_weeks_open_at_this_week_not_the_weeks_to_come(qtbot: QtBot, lead: S
     settle(qtbot)
     model = panel.weeks_model
     rows = [model.row_of(model.index(r, 0)) for r in range(model.rowCount())]
-    this_week = next(r for r, week in enumerate(rows) if week.figure is not None)
+    this_week = next(r for r, week in enumerate(rows) if week and week.figure is not None)
     assert this_week > 0  # the weeks to come are above it
 
     def in_view() -> bool:
