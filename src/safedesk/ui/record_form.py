@@ -76,13 +76,6 @@ def _reached_by_tab(widget: QWidget) -> bool:
     return True
 
 
-def _room_for(label: QLabel, field: QWidget) -> None:
-    """A one-line box beside a label that wraps to two lines is given the label's height:
-    the form gave such rows one line, cutting the label off ("Parent informed at *")."""
-    if len(label.text()) > 16:
-        field.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
-
-
 def _set_text(label: QLabel, text: str) -> None:
     if label.text() != text:
         label.setText(text)
@@ -147,17 +140,13 @@ class RecordForm(QWidget):
             if spec.name == "parent_informed_at":
                 self.parent_informed = FieldInput(INFORMED_QUESTION, [], yes_no=True)
                 self.parent_informed.changed.connect(self._changed)
-                question = self._label(INFORMED_QUESTION.label + " *")
-                _room_for(question, self.parent_informed)
-                form.addRow(question, self.parent_informed)
-                self.question = question
+                form.addRow(self._label(INFORMED_QUESTION.label + " *"), self.parent_informed)
             field = FieldInput(spec, choices.get(list_for(spec), []), yes_no=True)
             field.changed.connect(self._changed)
             self.inputs[spec.name] = field
             # A yes/no answer of the record is asked for, as every other answer is.
             required = spec.required or spec.type == "bool"
             label = self._label(spec.label + (" *" if required else ""))
-            _room_for(label, field)
             form.addRow(label, field)
             self.rows[spec.name] = (label, field)
             if spec.name == "ended_at":
