@@ -110,7 +110,7 @@ def test_the_governors_report_is_written_off_the_ui_thread(
     try:
         qtbot.mouseClick(bar.buttons[Report.GOVERNORS], Qt.MouseButton.LeftButton)
         # The click came back while the PDF is still being made: the UI thread is free.
-        qtbot.waitUntil(lambda: "thread" in seen)
+        qtbot.waitUntil(lambda: "thread" in seen, timeout=60_000)
         assert seen["thread"] is not threading.main_thread()
         assert not bar.buttons[Report.GOVERNORS].isEnabled()
         assert not bar.buttons[Report.INSPECTION].isEnabled()

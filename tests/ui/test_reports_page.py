@@ -87,7 +87,9 @@ def test_the_head_sees_every_figure_with_the_schools_labels(
     by_pupil = interventions.blocks["interventions.by_pupil"].model
     assert by_pupil.data(by_pupil.index(0, 0)) == "Shiv O'Connor-Nguyễn"
     assert page.figures is not None
-    qtbot.waitUntil(lambda: page.figures is not None and page.figures.table.rowCount() == 3)
+    qtbot.waitUntil(
+        lambda: page.figures is not None and page.figures.table.rowCount() == 3, timeout=60_000
+    )
 
 
 def test_the_behaviour_lead_has_reports_without_concerns(
