@@ -21,6 +21,9 @@ class ItemKind(StrEnum):
     ALARM = "alarm"  # something found wrong: a gap in a sequence, a changed key…
     # a behaviour incident or physical intervention waiting for a leader's review and sign-off
     BEHAVIOUR_REVIEW = "behaviour_review"
+    RISK_REVIEW = "risk_review"  # a pupil's risk assessment or behaviour plan due for review
+    RISK_MISSING = "risk_missing"  # a vulnerable pupil with no current risk assessment
+    TRAINING_DUE = "training_due"  # a DSL's refresher or a member of staff's annual update
 
     @property
     def label(self) -> str:
@@ -34,6 +37,9 @@ class ItemKind(StrEnum):
             ItemKind.REQUEST: "Access request",
             ItemKind.ALARM: "Alarm",
             ItemKind.BEHAVIOUR_REVIEW: "Behaviour review",
+            ItemKind.RISK_REVIEW: "Risk assessment review",
+            ItemKind.RISK_MISSING: "No current risk assessment",
+            ItemKind.TRAINING_DUE: "Training due",
         }[self]
 
 

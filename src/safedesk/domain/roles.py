@@ -42,6 +42,15 @@ class Permission(StrEnum):
     LISTS_MANAGE = "lists.manage"
     CASEWORK = "casework"  # the queue, triage, referrals, contacts, closure
     SET_TARGETS = "targets.set"  # behaviour targets: the behaviour lead and the head
+    # A pupil's risk assessment in the safeguarding file: DSLs and the head.
+    RISK_ASSESSMENT = "risk_assessment.write"
+    # A pupil's behaviour plan (a risk assessment in the behaviour file): the behaviour lead too.
+    BEHAVIOUR_PLAN = "behaviour_plan.write"
+    # The staff training log (add entries; see who has not confirmed): DSLs, the head, and the
+    # administrator (often the business manager keeps it). Staff confirm their own.
+    TRAINING_MANAGE = "training.manage"
+    # Publish a version of a policy and see who has not confirmed reading it: DSLs and the head.
+    POLICY_PUBLISH = "policy.publish"
 
 
 _ADMIN = {
@@ -66,15 +75,21 @@ _DSL = _STAFF | {
     Permission.READ_BEHAVIOUR,
     Permission.AMEND_ANY,
     Permission.CASEWORK,
+    Permission.RISK_ASSESSMENT,
+    Permission.BEHAVIOUR_PLAN,
+    Permission.TRAINING_MANAGE,
+    Permission.POLICY_PUBLISH,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset(_STAFF),
     Role.DSL: frozenset(_DSL),
-    Role.BEHAVIOUR_LEAD: frozenset(_STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS}),
+    Role.BEHAVIOUR_LEAD: frozenset(
+        _STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS, Permission.BEHAVIOUR_PLAN}
+    ),
     Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS}),
     # An administrator manages the system and reads no pupil's records.
-    Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE}),
+    Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
 }
 
 

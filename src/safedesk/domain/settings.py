@@ -29,6 +29,11 @@ LABELS = {
     "behaviour_review_school_days": "Review any other incident within",
     "school_day_start": "The school day starts at",
     "bank_holidays_region": "Bank holidays of",
+    "repeat_interventions": "Vulnerable after this many physical interventions",
+    "repeat_interventions_days": "Counting physical interventions over the last",
+    "dsl_training_months": "DSL training is refreshed every",
+    "staff_update_months": "Whole-staff safeguarding update every",
+    "attachment_limit_mb": "Largest attachment",
 }
 
 
@@ -66,6 +71,13 @@ class Settings:
     behaviour_review_school_days: int = 3  # every other incident
     school_day_start: str = "08:30"
     bank_holidays_region: str = "ENG"  # ENG (England and Wales), SCT, NIR
+    # A pupil with this many physical interventions in so many days needs a risk assessment.
+    repeat_interventions: int = 3
+    repeat_interventions_days: int = 180
+    # KCSIE: DSL training every two years; every member of staff an update at least yearly.
+    dsl_training_months: int = 24
+    staff_update_months: int = 12
+    attachment_limit_mb: int = 20
 
     def problems(self) -> dict[str, str]:
         found = {}
@@ -96,6 +108,16 @@ class Settings:
         ):
             if not 1 <= getattr(self, name) <= 20:
                 found[name] = "must be between 1 and 20 school days"
+        if not 1 <= self.repeat_interventions <= 50:
+            found["repeat_interventions"] = "must be between 1 and 50 interventions"
+        if not 7 <= self.repeat_interventions_days <= 730:
+            found["repeat_interventions_days"] = "must be between 7 and 730 days"
+        if not 1 <= self.dsl_training_months <= 60:
+            found["dsl_training_months"] = "must be between 1 and 60 months"
+        if not 1 <= self.staff_update_months <= 36:
+            found["staff_update_months"] = "must be between 1 and 36 months"
+        if not 1 <= self.attachment_limit_mb <= 100:
+            found["attachment_limit_mb"] = "must be between 1 and 100 MB"
         if _clock_time(self.school_day_start) is None:
             found["school_day_start"] = "must be a time like 08:30"
         if self.bank_holidays_region not in BANK_HOLIDAY_REGIONS:
