@@ -67,6 +67,8 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # safeguarding and behaviour: a record's attachments (their bytes are in the row's hash)
+    "attachment": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -96,6 +98,7 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "attachment",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
@@ -169,6 +172,8 @@ _REFERENCE = {
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
     "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
+    "attachment": "SELECT e.ref FROM main.attachment a JOIN main.entry e ON e.id = a.entry_id "
+    "WHERE a.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
 }
