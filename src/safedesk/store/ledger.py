@@ -67,6 +67,9 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # school: policy versions staff read, and their signed confirmations
+    "policy_version": ("id",),
+    "policy_confirmation": ("id",),
     # safeguarding and behaviour: a record's attachments (their bytes are in the row's hash)
     "attachment": ("id",),
 }
@@ -98,6 +101,8 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "policy_version",
+        "policy_confirmation",
         "attachment",
     }
 )
@@ -105,6 +110,7 @@ APPEND_ONLY = frozenset(
 # compartment's copy of the pupils its records name.)
 SCHOOL_ONLY = frozenset(
     {"user", "user_role", "inbox_item", "setting", "list_item", "school_term", "closure_day"}
+    | {"policy_version", "policy_confirmation"}
 )
 
 _pending: dict[int, dict[tuple[str, str], str]] = {}
@@ -176,6 +182,9 @@ _REFERENCE = {
     "WHERE a.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
+    "policy_version": "SELECT title || ', version ' || version FROM main.policy_version "
+    "WHERE id = ?",
+    "policy_confirmation": "SELECT username FROM main.policy_confirmation WHERE id = ?",
 }
 
 
