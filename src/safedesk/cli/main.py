@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from safedesk import app_log
 from safedesk.cli import admin_commands as admin
 from safedesk.cli import analysis_commands as analysis_cli
+from safedesk.cli import attachment_commands as attachment_cli
 from safedesk.cli import chronology_commands as chronology_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
@@ -267,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     got.add_argument("--confirmed-by", required=True, help="who confirmed, at the new school")
     got.add_argument("--on", required=True, help="the date they confirmed")
     got.add_argument("--note")
+    attachment_cli.register(command, acting)
 
     figures = command(
         "analysis",
