@@ -12,6 +12,7 @@ from safedesk.cli import admin_commands as admin
 from safedesk.cli import analysis_commands as analysis_cli
 from safedesk.cli import attachment_commands as attachment_cli
 from safedesk.cli import chronology_commands as chronology_cli
+from safedesk.cli import policy_commands as policy_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli import report_commands as report_cli
@@ -304,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--pdf", required=True, help=PDF_HELP)
 
     training_cli.add_parsers(command, commands, common, acting)
+    policy_cli.add_parsers(command, commands, common, acting)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
         "--head",
