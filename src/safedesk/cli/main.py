@@ -16,6 +16,7 @@ from safedesk.cli import policy_commands as policy_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli import report_commands as report_cli
+from safedesk.cli import risk_commands as risk_cli
 from safedesk.cli import training_commands as training_cli
 from safedesk.cli.common import (
     EXIT_BAD_INPUT,
@@ -194,6 +195,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recs.add_argument("--pupil", required=True, help="the pupil's UPN")
     recs.add_argument("--json", action="store_true")
+    risk = command(
+        "risk-assessment",
+        risk_cli.cmd_risk_assessment,
+        "save a pupil's risk assessment or behaviour plan (a new version if they have one)",
+        acting,
+    )
+    risk.add_argument("--pupil", required=True, help="the pupil's UPN")
+    risk.add_argument(
+        "--json",
+        required=True,
+        help='a file holding {"risks": [{"risk", "measures", "owner"}], "consulted", '
+        '"review_on", optional "kind": safeguarding or behaviour_plan} (\'-\': stdin)',
+    )
     amend = command(
         "amend", records_cli.cmd_amend, "correct one field of a record, with a reason", acting
     )

@@ -75,6 +75,8 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "policy_confirmation": ("id",),
     # safeguarding and behaviour: a record's attachments (their bytes are in the row's hash)
     "attachment": ("id",),
+    # safeguarding (RA-) and behaviour (BP-): a pupil's risk assessment, every version
+    "risk_assessment": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -109,6 +111,7 @@ APPEND_ONLY = frozenset(
         "policy_version",
         "policy_confirmation",
         "attachment",
+        "risk_assessment",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
@@ -184,6 +187,8 @@ _REFERENCE = {
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
     "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
+    "risk_assessment": "SELECT ref || ' version ' || version FROM main.risk_assessment "
+    "WHERE id = ?",
     "training_entry": "SELECT 'training ' || id || ' (' || who || ')' FROM main.training_entry "
     "WHERE id = ?",
     "training_confirmation": "SELECT 'training ' || entry_id || ' (' || username || ')' "
