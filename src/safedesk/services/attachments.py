@@ -11,7 +11,8 @@ is not done yet: an attachment is added by a member to a record already taken in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from safedesk.domain.attachments import (
@@ -21,9 +22,11 @@ from safedesk.domain.attachments import (
     too_big,
     validate_new,
 )
+from safedesk.domain.chronology import Chronology, ChronologyItem, ItemGroup
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.redaction import NO_MASK, PupilMask
 from safedesk.services import intake
 from safedesk.services.records import READ_PERMISSION, kind_of_ref
 from safedesk.services.session import Session
@@ -181,3 +184,55 @@ def contents_for(
                 detail={"attachments": [[i.info.id, i.info.sha256] for i in found]},
             )
     return found
+
+
+ATTACHMENTS_LABEL = "Attachments"
+_RECORD_GROUPS = frozenset({ItemGroup.CONCERN, ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION})
+
+
+def listed_on(
+    items: Sequence[ChronologyItem],
+    found: Mapping[str, Sequence[AttachmentInfo]],
+    mask: PupilMask = NO_MASK,
+) -> list[ChronologyItem]:
+    """The chronology's items, each record's with its attachments listed under it (one line
+    each: description, type, size, who added it and when; masked like the rest)."""
+    listed: list[ChronologyItem] = []
+    for item in items:
+        here = found.get(item.ref, ()) if item.group in _RECORD_GROUPS else ()
+        if here:
+            lines = "\n".join(mask.text(info.line) or "" for info in here)
+            item = replace(item, detail=(*item.detail, (ATTACHMENTS_LABEL, lines)))
+        listed.append(item)
+    return listed
+
+
+def append_to_pdf(session: Session, chronology: Chronology, pdf: bytes) -> bytes:
+    """``pdf`` (the chronology's) with the attachments of its records after it, in the
+    chronology's order: images on a page each, PDFs page by page (audited, with each one's
+    SHA-256, in its file)."""
+    from safedesk.reports.chronology_pdf import append_attachments  # reportlab: on use
+
+    order: list[tuple[str, list[str]]] = []  # each record with attachments, its lines
+    wanted: dict[Compartment, list[str]] = {}
+    for item in chronology.items:
+        lines = dict(item.detail).get(ATTACHMENTS_LABEL)
+        if item.group in _RECORD_GROUPS and lines:
+            order.append((item.ref, lines.split("\n")))
+            wanted.setdefault(KIND_COMPARTMENT[Kind(item.group.value)], []).append(item.ref)
+    found: dict[str, list[AttachmentContent]] = {}
+    for compartment, refs in wanted.items():
+        listed = for_refs(session, compartment, refs)
+        infos = [i for ref in refs for i in listed.get(ref, [])]
+        for content in contents_for(session, compartment, infos, "exported"):
+            found.setdefault(content.info.entry_ref, []).append(content)
+    attached = [
+        (f"Attachment to {ref}: {line}", content)
+        for ref, lines in order
+        for content, line in zip(found.get(ref, []), lines, strict=False)
+    ]
+    if not attached:
+        return pdf
+    pupil = chronology.pupil
+    footer = f"{chronology.school_name} · {pupil.details.display_name} · {pupil.upn}"
+    return append_attachments(pdf, attached, footer)

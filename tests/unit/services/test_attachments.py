@@ -240,3 +240,58 @@ def test_the_table_refuses_updates_deletes_and_a_type_its_bytes_are_not(
     with pytest.raises(sqlcipher3.dbapi2.Error, match="belongs to a record"):
         conn.execute(insert, (entry + 99, "image/png", len(png), digest, png))
     conn.rollback()
+
+
+def test_listed_in_the_chronology_and_appended_to_its_pdf_when_chosen(
+    head_session: Session, refs: dict[Kind, str], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from safedesk.services import chronology, export
+
+    attachments.attach(
+        head_session,
+        refs[Kind.CONCERN],
+        data=scanned_note(),
+        file_name="n.png",
+        description="Note from Zoë Wiśniewska's teacher",
+    )
+    attachments.attach(
+        head_session,
+        refs[Kind.INTERVENTION],
+        data=letter_pdf(["A letter 5521 from home."]),
+        file_name="l.pdf",
+        description="Letter from home",
+    )
+    found = chronology.open_chronology(head_session, factories.PUPIL_A)
+    listed = {
+        (item.ref, item.group.value): dict(item.detail).get("Attachments") for item in found.items
+    }
+    concern_line = listed[(refs[Kind.CONCERN], "concern")]
+    assert concern_line is not None
+    assert concern_line.startswith("Note from another pupil (A)")  # masked like the rest
+    assert "(PNG image, " in concern_line and "added by Ms Ada Ngozi on " in concern_line
+    assert listed[(refs[Kind.INTERVENTION], "intervention")].startswith("Letter from home (PDF, ")
+    assert listed[(refs[Kind.BEHAVIOUR], "behaviour")] is None
+    plain = export.export_chronology_pdf(head_session, factories.PUPIL_A, tmp_path / "a.pdf")
+    full = export.export_chronology_pdf(
+        head_session,
+        factories.PUPIL_A,
+        tmp_path / "b.pdf",
+        include_attachments=True,
+        password="three unrelated words here",
+    )
+    assert full.pages == plain.pages + 3  # the image's page, the letter's heading and its page
+    reader = PdfReader(tmp_path / "b.pdf")
+    assert reader.is_encrypted and reader.decrypt("three unrelated words here")
+    tail = [page.extract_text() for page in reader.pages[plain.pages :]]
+    # In the chronology's order: the intervention (3 hours ago) before the concern (2 hours).
+    assert "Attachment to " + refs[Kind.INTERVENTION] in tail[0]
+    assert "The PDF follows (1 page)." in tail[0]
+    assert "A letter 5521 from home." in tail[1]
+    assert "Attachment to " + refs[Kind.CONCERN] in tail[2]
+    assert "Zoë" not in "".join(tail)
+    assert len(reader.pages[plain.pages + 2].images) == 1  # the scan, drawn
+    with head_session.compartment(Compartment.BEHAVIOUR).read() as conn:
+        exported = [e for e in audit.events(conn) if e.action == "attachments.exported"]
+    assert [len(e.detail["attachments"]) for e in exported] == [1]
