@@ -23,6 +23,7 @@ from safedesk.services import (
     membership,
     pupil_status,
     risk_assessments,
+    training,
 )
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
@@ -70,6 +71,7 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
     items += alarm_items(session, targets, calendar) + request_items(session, calendar)
     items += force_review_items(session)
     items += risk_assessments.queue_items(session, calendar)
+    items += training.queue_items(session, calendar)
     return Queue(now, tuple(in_queue_order(with_statuses(session, items), now)))
 
 
