@@ -32,10 +32,10 @@ from safedesk.domain.policies import (
     validate_policy,
 )
 from safedesk.domain.roles import Permission
-from safedesk.services import confirmations
+from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import policies, users
+from safedesk.store import policies
 from safedesk.store.db import Connection
 
 _PUBLISHING = "publish a policy"
@@ -191,7 +191,8 @@ def standings(session: Session, *, include_old: bool = False) -> list[Standing]:
 def _standings(session: Session, *, include_old: bool = False) -> list[Standing]:
     with session.store.read() as conn:
         shown = policies.all_versions(conn) if include_old else policies.current(conn)
-        active = [u for u in users.all_users(conn) if u.active]
+        # as the program wrote them: an account re-enabled behind its back stays disabled
+        active = [u for u in genuine_accounts.as_written(conn)[0] if u.active]
         rows = policies.confirmations(conn, [p.id for p in shown])
         checker = _Checker(session, conn)
         found = []
