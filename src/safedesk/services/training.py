@@ -293,10 +293,16 @@ def _start_of(day: date) -> datetime:
 
 def queue_items(session: Session, calendar: SchoolCalendar) -> list[QueueItem]:
     """The DSL's and the head's queue: each DSL whose training is out of date or due within
-    30 days (or never recorded), and one item for the staff whose update is out of date."""
+    30 days (or never recorded), and one item for the staff whose update is out of date -
+    once the school has begun its training log."""
     del calendar  # training falls due on calendar days, not school days
     if not may_manage(session) or not session.user.can(Permission.CASEWORK):
         return []
+    with session.store.read() as conn:
+        if not training.entries(conn):
+            # Until the school records its first training, the log is not in use: the Training
+            # page says what is due, and the queue is not filled with "none recorded".
+            return []
     now = session.clock.now()
     found = due(session)
     with session.store.read() as conn:

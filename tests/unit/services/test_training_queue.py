@@ -82,3 +82,18 @@ def test_a_replaced_entry_no_longer_counts(head: Session) -> None:
         "It was the Prevent course",
     )
     assert training_items(head) == ["Ms Ada Ngozi: DSL training: none recorded"]
+
+
+def test_nothing_is_in_the_queue_until_the_log_is_begun(school: SchoolStore, head: Session) -> None:
+    factories.account_with_own_password(head, "amy.ta")
+    assert training_items(head) == []  # no training recorded for anyone yet
+    assert [(s.display_name, s.words) for s in training.due(head)] == [
+        ("Ms Ada Ngozi", "DSL training: none recorded"),
+        ("Ms Ada Ngozi", "Whole-staff safeguarding update: none recorded"),
+        ("Test amy.ta", "Whole-staff safeguarding update: none recorded"),
+    ]
+    training.add_entry(head, {"who": "amy.ta", "course": "Prevent", "on": "2026-09-01"})
+    assert sorted(training_items(head)) == [
+        "2 staff are due their annual safeguarding update",
+        "Ms Ada Ngozi: DSL training: none recorded",
+    ]
