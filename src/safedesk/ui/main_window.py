@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
 from safedesk.domain.roles import Permission, Role
-from safedesk.services import lists
+from safedesk.services import lists, risk_assessments
 from safedesk.services.analysis import may_analyse
 from safedesk.services.key_costs import KdfParams
+from safedesk.services.pupils import list_pupils
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
@@ -47,6 +48,7 @@ from safedesk.ui.queue_page import QueuePage
 from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
+from safedesk.ui.risk_page import RiskPage
 from safedesk.ui.search_page import SearchPage
 
 
@@ -159,6 +161,11 @@ class MainWindow(QMainWindow):
         if readable_kinds(user):
             self.search_page = SearchPage(session)
             self._add("Search", self.search_page)
+        # The pupils who need a risk assessment and have no current one.
+        self.risk_page: RiskPage | None = None
+        if risk_assessments.kinds_for(session):
+            self.risk_page = RiskPage(session)
+            self._add("Risk assessments", self.risk_page)
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
             # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
@@ -229,6 +236,11 @@ class MainWindow(QMainWindow):
             self.pupils_page.pupil_opened.connect(self.open_pupil)
         if self.reports_page is not None and readable_kinds(user):
             self.reports_page.pupil_opened.connect(self.open_pupil)
+        if self.risk_page is not None:
+            self.risk_page.pupil_opened.connect(self.open_pupil_upn)
+        if self.queue_page is not None:
+            self.queue_page.pupil_opened.connect(self.open_pupil_upn)
+        self.pupil_view.risk_saved.connect(lambda _saved: self._refresh_queue())
 
         body = QWidget()
         row = QHBoxLayout(body)
@@ -349,6 +361,18 @@ class MainWindow(QMainWindow):
             msgbox.warning(self, "Cannot open this pupil's records", user_message(exc))
             return
         self.pages.setCurrentWidget(self.pupil_view)
+
+    def open_pupil_upn(self, upn: str) -> None:
+        """A pupil named by UPN (a queue item, the risk assessments page)."""
+        try:
+            found = [p for p in list_pupils(self.session) if p.upn == upn]
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this pupil's records", user_message(exc))
+            return
+        if not found:
+            msgbox.warning(self, "Cannot open this pupil's records", f"No pupil has UPN {upn}.")
+            return
+        self.open_pupil(found[0])
 
     def open_record(self, entry: StoredEntry, return_to: QWidget) -> None:
         self.open_record_ref(entry.ref, return_to)
