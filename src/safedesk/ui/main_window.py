@@ -50,6 +50,7 @@ from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
 from safedesk.ui.risk_page import RiskPage
 from safedesk.ui.search_page import SearchPage
+from safedesk.ui.training_page import TrainingPage, show_waiting_training
 
 
 class MainWindow(QMainWindow):
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         if risk_assessments.kinds_for(session):
             self.risk_page = RiskPage(session)
             self._add("Risk assessments", self.risk_page)
+        self.training_page = TrainingPage(session)  # every account: its own training, to confirm
+        self._add("Training", self.training_page)
+        self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
             # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
@@ -223,6 +227,8 @@ class MainWindow(QMainWindow):
                 lambda ref: self.open_record_ref(ref, self.case_view)
             )
             self.queue_page.review_opened.connect(self.open_review)
+            self.queue_page.training_opened.connect(lambda: self.show_page("Training"))
+            self.queue_page.training_opened.connect(self.training_page.show_due)
             if self.behaviour_page is not None:
                 self.behaviour_page.reviewed.connect(lambda _ref: self._refresh_queue())
         if self.search_page is not None:
@@ -267,6 +273,7 @@ class MainWindow(QMainWindow):
             self.pupils_page.load()
         if self.my_records_page is not None:
             self.my_records_page.load()
+        self.training_page.load()
         if self.record_page is not None:
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
