@@ -41,6 +41,7 @@ from safedesk.ui.errors import user_message
 from safedesk.ui.my_records_page import MyRecordsPage
 from safedesk.ui.notification_form import NotificationForm
 from safedesk.ui.password_dialog import PasswordDialog
+from safedesk.ui.privacy_screen import SHORTCUT_TEXT, PrivacyScreen
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
 from safedesk.ui.queue_alerts import QueueNotifier, QueueTray
@@ -87,6 +88,15 @@ class MainWindow(QMainWindow):
             "Lock safedesk now, Alt+K (it also locks itself when left idle)"
         )
         self.lock_button.clicked.connect(self.lock_requested)
+        # The privacy key: blanks every window of the app at once (ui/privacy_screen.py).
+        self.privacy = PrivacyScreen(self, session, self.lock_requested.emit)
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setAccessibleName("Hide the screen")
+        self.hide_button.setToolTip(
+            f"Hide the screen at once ({SHORTCUT_TEXT}, in any window); your password shows it"
+        )
+        self.hide_button.setStyleSheet("QPushButton { padding: 6px 10px; }")  # a narrow header
+        self.hide_button.clicked.connect(self.privacy.hide_now)
         self.password_button = QPushButton("Change my pass&word…")
         self.password_button.clicked.connect(self.change_password)
         self.password_dialog: PasswordDialog | None = None
@@ -105,6 +115,7 @@ class MainWindow(QMainWindow):
         self.text_button.setMenu(text_menu)
         top.addWidget(self.text_button)
         top.addWidget(self.password_button)
+        top.addWidget(self.hide_button)
         top.addWidget(self.lock_button)
 
         self.work_text = QLabel()
@@ -144,6 +155,8 @@ class MainWindow(QMainWindow):
             self.tray = QueueTray(self.notifier, self)
             self.tray.show_requested.connect(self.bring_back)
             self.tray.lock_requested.connect(self.lock_requested)
+            if self.tray.icon is not None and (tray_menu := self.tray.icon.contextMenu()):
+                tray_menu.addAction("Hide the screen", self.privacy.hide_now)
             self.notifier.counts_changed.connect(self._show_counts)
         if can(Permission.READ_BEHAVIOUR):
             # Records waiting for a leader's review: the behaviour lead's first page (a DSL
