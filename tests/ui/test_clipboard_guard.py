@@ -11,10 +11,17 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from safedesk.domain.entries import Kind
 from safedesk.ui.clipboard import copy_secret, is_private
 from safedesk.ui.clipboard_guard import CLEAR_AFTER_MS, ClipboardGuard
+from safedesk.ui.controller import AppController
+from safedesk.ui.main_window import MainWindow
+from tests.ui.conftest import activate
+from tests.ui.test_session_watch import controller
 
 WORDS = "Said her uncle hit her with a belt"
+
+__all__ = ["controller"]  # a signed-in app, shared with test_session_watch.py
 
 
 @pytest.fixture
@@ -168,4 +175,27 @@ def test_a_password_box_copies_nothing(
     qtbot.waitUntil(box.hasFocus, timeout=60000)
     box.selectAll()
     qtbot.keyClick(box, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert qapp.clipboard().text() == ""
+
+
+def test_the_signed_in_app_takes_copied_record_text_back_at_a_lock(
+    qtbot: QtBot, qapp: QApplication, controller: AppController
+) -> None:
+    """The controller's own guard: on from sign-in, emptying the clipboard at the lock."""
+    window = controller.window
+    assert isinstance(window, MainWindow)
+    window.show_page("Record")
+    assert window.record_page is not None
+    form = window.record_page.open_form(Kind.CONCERN)
+    editor = form.inputs["description"].editor
+    assert isinstance(editor, QPlainTextEdit)
+    activate(qtbot, editor)
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus, timeout=60000)
+    qtbot.keyClicks(editor, WORDS)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert qapp.clipboard().text() == WORDS
+    assert is_private(qapp.clipboard().mimeData())
+    controller.lock(asked=True)
     assert qapp.clipboard().text() == ""

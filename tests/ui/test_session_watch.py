@@ -4,18 +4,24 @@ registered and no native event does anything."""
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from safedesk.store.crypto import FAST_KDF
 from safedesk.ui import session_watch
+from safedesk.ui.controller import AppController
+from safedesk.ui.main_window import MainWindow
 from safedesk.ui.session_watch import (
     WM_WTSSESSION_CHANGE,
     WTS_SESSION_LOCK,
     SessionWatch,
     should_lock,
 )
+from safedesk.ui.signin import SignInWindow
+from tests.conftest import HEAD_PASSWORD, SchoolStore
 
 WTS_SESSION_UNLOCK = 0x8
 WTS_SESSION_LOGON = 0x5
@@ -88,3 +94,42 @@ def test_a_lock_message_on_windows_locks_once_after_the_event(
     assert watch.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(lock)) == (False, 0)
     assert locks == []  # never inside Windows' own handling of the message
     qtbot.waitUntil(lambda: locks == ["lock"], timeout=60000)
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, school: SchoolStore) -> Iterator[AppController]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    made = AppController(app, school.paths, kdf=FAST_KDF, idle_ms=60_000)
+    made.start()
+    window = made.window
+    assert isinstance(window, SignInWindow)
+    window.username.setText("head")
+    window.password.setText(HEAD_PASSWORD)
+    window.submit()
+    qtbot.waitUntil(lambda: isinstance(made.window, MainWindow), timeout=60000)
+    yield made
+    made.shutdown()
+    if made.window is not None:
+        made.window.close()
+
+
+def test_the_signed_in_app_locks_when_windows_does(
+    qtbot: QtBot, controller: AppController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The controller's own watch, driven as Windows would drive it (here, where it is not
+    Windows, the watch is told it is, so the message is read)."""
+    from ctypes import wintypes
+
+    if not hasattr(wintypes, "MSG"):
+        monkeypatch.setattr(wintypes, "MSG", _Msg, raising=False)
+    watch = controller.session_watch
+    assert watch is not None
+    monkeypatch.setattr(watch, "windows", True)
+    lock = _Msg(None, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK)
+    watch.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(lock))
+    qtbot.waitUntil(lambda: isinstance(controller.window, SignInWindow), timeout=60000)
+    assert controller.session is None and controller.session_watch is None
+    window = controller.window
+    assert isinstance(window, SignInWindow)
+    assert "when Windows was locked" in window.notice.text()
