@@ -12,7 +12,7 @@ from safedesk.services import attachments
 from safedesk.services.session import Session
 
 # A few lines of "handwriting": strokes on lined paper, drawn as rows of grey levels.
-_NOTE_SIZE = (240, 160)
+_NOTE_SIZE = (480, 320)
 
 
 def png_bytes(width: int, height: int, rows: Sequence[bytes]) -> bytes:
@@ -38,14 +38,15 @@ def scanned_note() -> bytes:
     rows = []
     for y in range(height):
         row = bytearray(b"\xf4" * width)
-        if y % 20 == 19:
+        if y % 40 == 38:
             row[:] = b"\xc8" * width  # the paper's ruled lines
-        line = y // 20
-        if 1 <= line <= 6 and y % 20 in (12, 13, 14):
-            length = width - 30 - (line * 17) % 70
-            for x in range(16, length):
-                if (x * 7 + line * 3 + y) % 11 < 6:
-                    row[x] = 40  # pen strokes
+        line = y // 40
+        if 1 <= line <= 6 and 22 <= y % 40 <= 30:
+            length = width - 60 - (line * 37) % 140
+            for x in range(32, length):
+                # Letters: short strokes of varying height, a gap between words.
+                if (x // 6 + line) % 9 and (x * 7 + line * 3 + y) % 13 < 4 + (x // 5) % 4:
+                    row[x] = 40
         rows.append(bytes(row))
     return png_bytes(width, height, rows)
 
