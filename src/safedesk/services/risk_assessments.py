@@ -205,6 +205,15 @@ def _interventions(session: Session, today: date, days: int) -> dict[str, list[d
     return found
 
 
+def recent_interventions(session: Session) -> dict[str, int]:
+    """How many physical interventions each pupil had in the last repeat_interventions_days
+    days (those who read behaviour plans; refused and audited for others)."""
+    _allowed(session, AssessmentKind.BEHAVIOUR_PLAN, _VULNERABLE)
+    days = get_settings(session).repeat_interventions_days
+    found = _interventions(session, _today(session), days)
+    return {upn: len(found[upn]) for upn in found}
+
+
 def _vulnerable(session: Session, today: date) -> list[Vulnerable]:
     kinds = kinds_for(session)
     needs: dict[str, list[tuple[str, date]]] = {}
