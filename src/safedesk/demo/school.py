@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from safedesk.demo import history, trends
-from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
@@ -152,7 +151,6 @@ def _build(
     if with_records:
         _review_behaviour(paths, now)
         add_risk_assessments(paths, DEMO_PASSWORD, now)
-        add_attachments(paths, DEMO_PASSWORD, roll, now)
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
 
 
