@@ -168,6 +168,9 @@ class AppController(QObject):
             lambda: self._show_new_recovery_code(session, school_name)
         )
         self._show_new_recovery_code(session, school_name)
+        from safedesk.ui.policy_prompt import ask_after_sign_in
+
+        ask_after_sign_in(session, self.main_window)  # the policies still to read and confirm
         if session.password_from_administrator:
             # Until they choose their own, an administrator knows it: no reading key (and,
             # for a new headteacher, none of the first keys) is made under it.

@@ -41,6 +41,7 @@ from safedesk.ui.errors import user_message
 from safedesk.ui.my_records_page import MyRecordsPage
 from safedesk.ui.notification_form import NotificationForm
 from safedesk.ui.password_dialog import PasswordDialog
+from safedesk.ui.policies_page import PoliciesPage
 from safedesk.ui.privacy_screen import SHORTCUT_TEXT, PrivacyScreen
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
         if risk_assessments.kinds_for(session):
             self.risk_page = RiskPage(session)
             self._add("Risk assessments", self.risk_page)
+        # Every member of staff reads and confirms the school's policies here.
+        self.policies_page = PoliciesPage(session)
+        self._add("Policies", self.policies_page)
         self.training_page = TrainingPage(session)  # every account: its own training, to confirm
         self._add("Training", self.training_page)
         self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
@@ -286,6 +290,7 @@ class MainWindow(QMainWindow):
             self.pupils_page.load()
         if self.my_records_page is not None:
             self.my_records_page.load()
+        self.policies_page.load()
         self.training_page.load()
         if self.record_page is not None:
             self.record_page.refresh_drafts()
