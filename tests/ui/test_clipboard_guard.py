@@ -199,3 +199,10 @@ def test_the_signed_in_app_takes_copied_record_text_back_at_a_lock(
     assert is_private(qapp.clipboard().mimeData())
     controller.lock(asked=True)
     assert qapp.clipboard().text() == ""
+
+
+def test_closing_twice_is_harmless(qapp: QApplication) -> None:
+    """The app may say it is quitting more than once (a second shutdown)."""
+    guard = ClipboardGuard(qapp)
+    guard.close()
+    guard.close()

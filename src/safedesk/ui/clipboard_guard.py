@@ -78,6 +78,7 @@ class ClipboardGuard(QObject):
         self._copied: str | None = None  # the text this guard put on the clipboard
         self._setting = False
         self.active = False
+        self._closed = False
         app.installEventFilter(self)
         self._clipboard.dataChanged.connect(self._changed)
 
@@ -92,7 +93,11 @@ class ClipboardGuard(QObject):
         self.expire()
 
     def close(self) -> None:
+        """At exit (and only once, however often the app says it is quitting)."""
         self.stop()
+        if self._closed:
+            return
+        self._closed = True
         self._app.removeEventFilter(self)
         with contextlib.suppress(RuntimeError, TypeError):  # already gone with the app
             self._clipboard.dataChanged.disconnect(self._changed)
