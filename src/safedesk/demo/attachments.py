@@ -7,9 +7,13 @@ import io
 import struct
 import zlib
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from safedesk.services import attachments
-from safedesk.services.session import Session
+from safedesk.domain.clock import FixedClock
+from safedesk.domain.entries import Kind
+from safedesk.domain.people import PupilDetails
+from safedesk.paths import DataPaths
+from safedesk.services import attachments, records, vault
 
 # A few lines of "handwriting": strokes on lined paper, drawn as rows of grey levels.
 _NOTE_SIZE = (480, 320)
@@ -57,7 +61,7 @@ def letter_pdf(lines: Sequence[str] = ()) -> bytes:
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4)
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)  # the same bytes each time
     page.setTitle("Letter")
     y = A4[1] - 90
     for line in lines or (
@@ -77,19 +81,33 @@ def letter_pdf(lines: Sequence[str] = ()) -> bytes:
     return buffer.getvalue()
 
 
-def add_demo_attachments(session: Session, concern_ref: str, intervention_ref: str) -> None:
-    """Attach the scanned note to ``concern_ref`` and the letter to ``intervention_ref``."""
-    attachments.attach(
-        session,
-        concern_ref,
-        data=scanned_note(),
-        file_name="scanned note.png",
-        description="Handwritten note from the class teacher, scanned",
-    )
-    attachments.attach(
-        session,
-        intervention_ref,
-        data=letter_pdf(),
-        file_name="Letter from parent.pdf",
-        description="Parent's letter after the intervention",
-    )
+def add_attachments(
+    paths: DataPaths, password: str, roll: Sequence[PupilDetails], now: datetime
+) -> None:
+    """The headteacher attaches the scanned note to the story pupil's first concern and the
+    parent's letter to their first physical intervention, a little after each was recorded."""
+    from safedesk.demo.casework import rich_pupil
+
+    head = vault.sign_in(paths, "head", password)
+    try:
+        found = records.pupil_records(head, rich_pupil(roll).upn)
+        files = {
+            Kind.CONCERN: (
+                scanned_note(),
+                "scanned note.png",
+                "Class teacher's handwritten note, scanned",
+            ),
+            Kind.INTERVENTION: (
+                letter_pdf(),
+                "Letter from parent.pdf",
+                "Parent's letter after the intervention",
+            ),
+        }
+        for kind, (data, name, description) in files.items():
+            entry = next((e for e in found if e.kind is kind), None)
+            if entry is None:
+                continue
+            head.clock = FixedClock(min(now, entry.recorded_at + timedelta(hours=3)))
+            attachments.attach(head, entry.ref, data=data, file_name=name, description=description)
+    finally:
+        head.lock()
