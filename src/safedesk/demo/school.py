@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from safedesk.demo import history, trends
 from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
+from safedesk.demo.policies import add_policies
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
 from safedesk.demo.risk_assessments import add_risk_assessments
@@ -151,8 +152,9 @@ def _build(
         session.lock()
     if with_records:
         _review_behaviour(paths, now)
-        add_attachments(paths, DEMO_PASSWORD, roll, now)
         add_risk_assessments(paths, DEMO_PASSWORD, now)
+        add_policies(paths, DEMO_PASSWORD, now)
+        add_attachments(paths, DEMO_PASSWORD, roll, now)
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
 
 
