@@ -227,3 +227,40 @@ def test_the_header_button_says_its_keys_and_the_key_is_not_taken(
     cover = cover_of(qtbot, window)
     qtbot.keyClick(cover.password, Qt.Key.Key_F12)  # again: still hidden, box still ready
     assert window.privacy.hidden and cover.password.hasFocus()
+
+
+def test_a_lock_while_hidden_takes_the_cover_away_with_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The idle lock (or Windows locking) while the screen is hidden: the window closes, and
+    the cover with it, showing nothing on the way."""
+    editor = half_typed(qtbot, window)
+    qtbot.keyClick(editor, Qt.Key.Key_F12)
+    cover = cover_of(qtbot, window)
+    window.close()  # as the controller does at every lock
+    assert window.privacy.cover is None
+    assert not cover.isVisible()
+    assert central_hidden(window)
+
+
+# A popup asks the offscreen platform for what only a real desktop does.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
+def test_a_dropped_down_list_is_closed_not_brought_back(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_page("Record")
+    assert window.record_page is not None
+    form = window.record_page.open_form(Kind.CONCERN)
+    combo = form.inputs["category"].editor
+    assert hasattr(combo, "showPopup")
+    combo.showPopup()
+    popup = combo.view().window()
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT)
+    window.privacy.hide_now()
+    assert not popup.isVisible()
+    window.privacy.show_again()
+    assert not popup.isVisible()
+    assert editor_visible(window)
+
+
+def editor_visible(window: MainWindow) -> bool:
+    central = window.centralWidget()
+    return central is not None and central.isVisible()

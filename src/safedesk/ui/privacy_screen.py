@@ -219,6 +219,9 @@ class PrivacyScreen(QObject):
         for widget in QApplication.topLevelWidgets():
             if widget is self.window or not widget.isVisible() or widget.isHidden():
                 continue
+            if widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+                widget.hide()  # a menu or list dropped down, a tooltip: closed, not brought back
+                continue
             if (
                 isinstance(widget, QDialog)
                 and widget.windowModality() == Qt.WindowModality.ApplicationModal
