@@ -157,14 +157,14 @@ class RiskAssessmentsPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SAVED, QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(110)
-        self.table.activated.connect(self._view)
+        self.table.activated.connect(self.open_history)
         self.new_button = QPushButton("New risk &assessment…")
         self.new_button.clicked.connect(self.open_new)
         self.version_button = QPushButton("New &version…")
         self.version_button.setToolTip("Starts from the chosen one's last version, kept as it is")
         self.version_button.clicked.connect(self.open_version)
         self.view_button = QPushButton("View &every version…")
-        self.view_button.clicked.connect(lambda: self._view(self.table.currentIndex()))
+        self.view_button.clicked.connect(lambda: self.open_history(self.table.currentIndex()))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -248,7 +248,7 @@ class RiskAssessmentsPanel(QWidget):
                     self.table.selectRow(row)
         self.saved.emit(stored)
 
-    def _view(self, index: QModelIndex) -> HistoryDialog | None:
+    def open_history(self, index: QModelIndex) -> HistoryDialog | None:
         history = self.model.row_of(index)
         if not isinstance(history, History):
             return None
