@@ -524,6 +524,49 @@ def behaviour_lead(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+# --- policies: read and confirmed by staff; published and followed by the head -------------
+
+
+def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    from safedesk.services import policies
+    from safedesk.ui.policies_page import PolicyReader, PublishDialog
+    from safedesk.ui.policy_prompt import PolicyPrompt
+
+    session = vault.sign_in(demo_paths, "teacher", password)
+    window = main_window(session)
+    waiting = [m for m in policies.mine(session) if m.confirmed_at is None]
+    if waiting:
+        shots.dialog(window, PolicyPrompt(session, waiting, window), "policies-1-prompt")
+    else:
+        shots.skip("policies-1-prompt", "the teacher has confirmed every policy")
+    window.show_page("Policies")
+    settle()
+    shots.window(window, "policies-2-page-staff")
+    page = window.policies_page
+    found = [n for n, (m, _) in enumerate(page.model.rows()) if m.policy.has_pdf]
+    if found:
+        mine = page.model.rows()[found[0]][0]
+        pdf = policies.document(session, mine.policy.id)
+        reader = PolicyReader(session, mine.policy, pdf, confirmed_at=mine.confirmed_at)
+        shots.dialog(window, reader, "policies-3-reader")
+        reader.close()
+    close(window, session)
+
+    session = vault.sign_in(demo_paths, "head", password)
+    window = main_window(session)
+    window.show_page("Policies")
+    settle()
+    window.policies_page.table.selectRow(0)  # the behaviour policy's new version
+    shots.window(window, "policies-4-page-head")
+    dialog = PublishDialog(session, window)
+    dialog.title_box.setEditText("Behaviour policy")
+    dialog.version.setText("2026-27 (spring)")
+    dialog.note.setPlainText("Section 6 rewritten after the autumn review.")
+    shots.dialog(window, dialog, "policies-5-publish")
+    dialog.close()
+    close(window, session)
+
+
 # --- the business manager (administrator) ------------------------------------------------
 
 
@@ -680,6 +723,7 @@ def main() -> None:
             ("dsl-10", lambda: grant_in_person(shots, demo.paths, demo.password)),
             ("behaviour", lambda: behaviour_lead(shots, demo.paths, demo.password)),
             ("admin", lambda: admin(shots, demo.paths, demo.password, work)),
+            ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
         )
         for prefix, step in steps:
             if shots.wanted(prefix) or any(o.startswith(prefix) for o in shots.only):
