@@ -25,6 +25,7 @@ from safedesk.domain.roles import Role
 from safedesk.services import pupil_status, risk_assessments
 from safedesk.services.session import Session
 from safedesk.store import pupils
+from safedesk.ui.item_roles import OBJECT_ROLE
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.risk_assessment_dialog import RiskAssessmentDialog
 from safedesk.ui.risk_assessments_panel import HistoryDialog
@@ -33,7 +34,7 @@ from tests import factories
 from tests.factories import PUPIL_A, PUPIL_B
 
 NOW = datetime.fromisoformat("2026-11-16T10:00").astimezone()
-WAIT = 3_000
+WAIT = 60_000
 
 
 def pupil(session: Session, upn: str = PUPIL_A) -> Pupil:
@@ -267,3 +268,38 @@ def test_the_page_of_pupils_who_need_one_opens_the_pupil(
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert opened.args == [PUPIL_B]
     page.grab().save(str(tmp_path / "risk-page.png"))
+
+
+def test_the_queues_risk_items_open_the_pupil(qtbot: QtBot, head_session: Session) -> None:
+    from safedesk.domain.queue import ItemKind
+    from safedesk.ui.queue_alerts import QueueNotifier
+    from safedesk.ui.queue_page import QueuePage
+
+    factories.add_pupils(head_session)
+    head_session.clock = FixedClock(NOW)
+    pupil_status.start_status(head_session, PUPIL_B, StatusKind.CHILD_IN_NEED, "2026-11-02")
+    risk_assessments.make_assessment(
+        head_session,
+        PUPIL_A,
+        {
+            "risks": [{"risk": "Runs off", "measures": "Gate shut", "owner": "TA"}],
+            "consulted": "Mother",
+            "review_on": "2026-11-20",
+        },
+    )
+    page = QueuePage(head_session, QueueNotifier(watch_escalation=False))
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=WAIT)
+    opened: dict[ItemKind, str] = {}
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, 0)
+        item = index.data(OBJECT_ROLE)
+        page.table.setCurrentIndex(index)
+        page.table.setFocus()
+        with qtbot.waitSignal(page.pupil_opened, timeout=WAIT) as signal:
+            qtbot.keyClick(page.table, Qt.Key.Key_Return)
+        opened[item.kind] = signal.args[0]
+    assert opened == {ItemKind.RISK_REVIEW: PUPIL_A, ItemKind.RISK_MISSING: PUPIL_B}
