@@ -262,6 +262,7 @@ class TrainingPage(QWidget):
     def _loaded(self, found: Loaded) -> None:
         self.entries.set_rows(found.entries)
         self.table.sortByColumn(EntriesModel.TAKEN, Qt.SortOrder.DescendingOrder)
+        self._choose_one_waiting()
         self._selected()
         if self.managing:
             self._set_people(found.people)
@@ -277,6 +278,14 @@ class TrainingPage(QWidget):
             )
         self.waiting.setVisible(bool(found.waiting))
         self.waiting_changed.emit(found.waiting)
+
+    def _choose_one_waiting(self) -> None:
+        """The first entry waiting for this person's confirmation is chosen: Enter opens it."""
+        for row in range(self.entries_proxy.rowCount()):
+            index = self.entries_proxy.index(row, 0)
+            if self._mine_to_confirm(index.data(OBJECT_ROLE)):
+                self.table.selectRow(row)
+                return
 
     def _set_people(self, people: list[Person]) -> None:
         if people == self.people:
