@@ -310,6 +310,11 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
             view.value.set_value("“Mum's asleep a lot. I get my little sister ready for school.”")
         view.reason.setText("I missed out the end of what he said")
         shots.window(window, "staff-9-record-and-amend")
+    # F12 when someone walks in: every window blank, the password box over it.
+    window.privacy.hide_now()
+    if window.privacy.cover is not None:
+        shots.window(window.privacy.cover, "staff-11-screen-hidden")
+    window.privacy.show_again()
     close(window, session)
 
 
