@@ -258,7 +258,8 @@ def list_entries(
 
 def waiting_for_me(session: Session) -> int:
     """How many of this account's entries wait for its confirmation."""
-    return sum(1 for view in list_entries(session) if not view.confirmed)
+    mine = list_entries(session, session.user.username)
+    return sum(1 for view in mine if not view.confirmed)
 
 
 def standings(session: Session, on: date | None = None) -> list[Standing]:

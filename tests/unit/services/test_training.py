@@ -138,6 +138,7 @@ def test_staff_see_only_their_own_entries(head: Session, staff: Session) -> None
 def test_the_member_of_staff_confirms_their_own_entry(head: Session, staff: Session) -> None:
     number = training.add_entry(head, entry())
     assert training.waiting_for_me(staff) == 1
+    assert training.waiting_for_me(head) == 0
     (before,) = training.list_entries(staff)
     assert (before.confirmed, before.confirmed_at, before.confirmation_fails) == (
         False,
@@ -151,6 +152,7 @@ def test_the_member_of_staff_confirms_their_own_entry(head: Session, staff: Sess
     assert training.waiting_for_me(staff) == 0
     (seen_by_head,) = training.list_entries(head)
     assert seen_by_head.confirmed
+    assert training.waiting_for_me(head) == 0  # the entry is not the head's to confirm
     with pytest.raises(ValidationError):
         training.confirm(staff, number)  # once is enough
     with staff.store.read() as conn:
@@ -213,3 +215,18 @@ def test_the_tables_refuse_changes_and_deletions(head: Session, staff: Session) 
     ):
         with pytest.raises(Exception, match="append-only"), head.store.write() as conn:
             conn.execute(sql)
+
+
+def test_the_head_and_a_dsl_confirm_their_own(school: SchoolStore, head: Session) -> None:
+    password = factories.account_with_own_password(head, "dee.dsl", {Role.DSL})
+    mine = training.add_entry(head, entry(who="head", course="DSL training"))
+    theirs = training.add_entry(head, entry(who="dee.dsl", course="DSL training"))
+    training.confirm(head, mine)
+    dsl = school.sign_in("dee.dsl", password)
+    try:
+        with pytest.raises(PermissionDenied):
+            training.confirm(dsl, mine)
+        training.confirm(dsl, theirs)
+        assert all(v.confirmed for v in training.list_entries(dsl))
+    finally:
+        dsl.close()
