@@ -572,6 +572,43 @@ def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The DSL's Risk assessments page, a pupil's assessments, a new version, every version."""
+    from safedesk.services import risk_assessments
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    window.show_page("Risk assessments")
+    settle(60)
+    shots.window(window, "risk-1-page")
+    pupils = window.pupils_page
+    assert pupils is not None
+    every = [pupils.model.pupil(r) for r in range(pupils.model.rowCount())]
+    kept = next((p for p in every if risk_assessments.records_listing(session, p.upn)), None)
+    if kept is None:
+        shots.skip("risk-2-pupil", "no pupil in the demo has a risk assessment")
+        close(window, session)
+        return
+    window.open_pupil(kept)
+    settle()
+    shots.window(window, "risk-2-pupil")
+    panel = window.pupil_view.risks
+    dialog = panel.open_version()
+    if dialog is not None:
+        settle()
+        dialog.review.setText("17/07/2027")
+        shots.dialog(window, dialog, "risk-3-new-version")
+        dialog.done(0)
+        settle()
+    history = panel.open_history(panel.table.currentIndex())
+    if history is not None:
+        settle()
+        shots.dialog(window, history, "risk-4-every-version")
+        history.done(0)
+    close(window, session)
+
+
 # --- the business manager (administrator) ------------------------------------------------
 
 
@@ -729,6 +766,7 @@ def main() -> None:
             ("behaviour", lambda: behaviour_lead(shots, demo.paths, demo.password)),
             ("admin", lambda: admin(shots, demo.paths, demo.password, work)),
             ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
+            ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
         )
         for prefix, step in steps:
             if shots.wanted(prefix) or any(o.startswith(prefix) for o in shots.only):

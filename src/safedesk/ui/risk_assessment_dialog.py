@@ -56,7 +56,7 @@ def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
     box.setTabChangesFocus(True)  # Tab moves on, as everywhere else: no keyboard trap
     box.setAccessibleName(name)
     box.setPlaceholderText(placeholder)
-    box.setFixedHeight(56)
+    box.setFixedHeight(76)  # three lines of text at the normal size
     return box
 
 
@@ -75,6 +75,7 @@ class RiskRow(QWidget):
             self.risk.setPlainText(risk.risk)
             self.measures.setPlainText(risk.measures)
             self.owner.setText(risk.owner)
+            self.owner.setCursorPosition(0)  # its start shown, not its end
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.number = QLabel()
