@@ -609,6 +609,38 @@ def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+def attachments_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """A record's attachments' window, a scanned note and a parent's letter viewed."""
+    from safedesk.domain.compartments import Compartment
+    from safedesk.services import attachments
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    view = window.record_view
+    for compartment, name in (
+        (Compartment.SAFEGUARDING, "attachments-2-scanned-note"),
+        (Compartment.BEHAVIOUR, "attachments-3-letter"),
+    ):
+        refs = attachments.records_with_attachments(session, compartment)
+        if not refs:
+            shots.skip(name, "no record in the demo has an attachment there")
+            continue
+        window.open_record_ref(refs[0], window.pupil_view)
+        view.show_attachments()
+        settle()
+        if compartment is Compartment.SAFEGUARDING:
+            shots.dialog(window, view.attachments, "attachments-1-record")
+        panel = view.attachments.panel
+        panel.view_current()
+        settle()
+        if panel.viewers:
+            shots.dialog(window, panel.viewers[-1], name)
+        view.attachments.close()
+        settle()
+    close(window, session)
+
+
 # --- the business manager (administrator) ------------------------------------------------
 
 
@@ -767,6 +799,7 @@ def main() -> None:
             ("admin", lambda: admin(shots, demo.paths, demo.password, work)),
             ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
             ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
+            ("attachments", lambda: attachments_shots(shots, demo.paths, demo.password)),
         )
         for prefix, step in steps:
             if shots.wanted(prefix) or any(o.startswith(prefix) for o in shots.only):

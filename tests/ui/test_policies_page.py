@@ -114,7 +114,7 @@ def test_a_version_published_with_the_keyboard(
     assert mine.publish_button is None and mine.staff_table is None
     assert mine.status.text() == "1 of 1 still to read and confirm."
     activate(qtbot, mine)
-    qtbot.keyClick(mine, "u", Qt.KeyboardModifier.AltModifier)  # I have read and &understood it
+    qtbot.keyClick(mine, "i", Qt.KeyboardModifier.AltModifier)  # &I have read and understood it
     qtbot.waitUntil(lambda: rows(mine)[0][4].startswith("Confirmed "), timeout=WAIT)  # animated
     assert mine.status.text() == "You have confirmed every current policy."
     assert not mine.confirm_button.isEnabled()
@@ -182,7 +182,7 @@ def test_the_pdf_is_read_inside_the_app_and_confirmed_there(
         assert any("Part one: safeguarding information for all staff" in w.text() for w in shown)
     activate(qtbot, reader)
     with qtbot.waitSignal(reader.confirmed, timeout=WAIT):
-        qtbot.keyClick(reader, "u", Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(reader, "i", Qt.KeyboardModifier.AltModifier)
     assert reader.status.text().startswith("Thank you: confirmed ")
     settle(qtbot)
     assert rows(mine)[0][4].startswith("Confirmed ")

@@ -104,7 +104,7 @@ def test_confirmed_by_keyboard_and_asked_again_after_not_now(
     assert again is not None
     assert titles(again) == ["Child protection and safeguarding policy: Not yet"]
     activate(qtbot, again)
-    qtbot.keyClick(again, "u", Qt.KeyboardModifier.AltModifier)  # I have read and &understood it
+    qtbot.keyClick(again, "i", Qt.KeyboardModifier.AltModifier)  # &I have read and understood it
     qtbot.waitUntil(
         lambda: again.status.text() == "Thank you: you have confirmed them all.", timeout=WAIT
     )

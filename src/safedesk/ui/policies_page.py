@@ -252,7 +252,7 @@ class PolicyReader(QDialog):
         self.area.setAccessibleName("The policy")
         self.area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.status = label("", "Subtitle")
-        self.confirm_button = QPushButton("I have read and &understood it")
+        self.confirm_button = QPushButton("&I have read and understood it")
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
         if confirmed_at is not None:
@@ -475,7 +475,7 @@ class PoliciesPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._chosen)
         self.read_button = QPushButton("&Read the policy…")
         self.read_button.clicked.connect(self.read)
-        self.confirm_button = QPushButton("I have read and &understood it")
+        self.confirm_button = QPushButton("&I have read and understood it")
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.status = label("", "Subtitle", plain=True)

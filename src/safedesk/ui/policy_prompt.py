@@ -45,7 +45,7 @@ class PolicyPrompt(QDialog):
         self.table.doubleClicked.connect(lambda _index: self.read())
         self.read_button = QPushButton("&Read the policy…")
         self.read_button.clicked.connect(self.read)
-        self.confirm_button = QPushButton("I have read and &understood it")
+        self.confirm_button = QPushButton("&I have read and understood it")
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.later_button = QPushButton("&Not now")
