@@ -532,6 +532,38 @@ def behaviour_lead(shots: Shots, demo_paths: DataPaths, password: str) -> None:
 # --- policies: read and confirmed by staff; published and followed by the head -------------
 
 
+def training_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The teacher's own training with one to confirm; the DSL's log, what is due, the form."""
+    from safedesk.ui.training_dialog import ConfirmDialog, TrainingDialog
+
+    session = vault.sign_in(demo_paths, "teacher", password)
+    window = main_window(session)
+    window.show_page("Training")
+    settle()
+    shots.window(window, "training-1-staff")
+    waiting = window.training_page.selected()  # the entry waiting for her, chosen for her
+    if waiting is not None:
+        confirming = ConfirmDialog(session, waiting.entry, window)
+        shots.dialog(window, confirming, "training-2-confirm")
+        confirming.close()
+    else:
+        shots.skip("training-2-confirm", "the teacher has confirmed all her training")
+    close(window, session)
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    window = main_window(session)
+    window.show_page("Training")
+    settle()
+    shots.window(window, "training-3-log")
+    window.training_page.show_due()
+    settle()
+    shots.window(window, "training-4-due")
+    adding = TrainingDialog(session, window.training_page.people, window)
+    shots.dialog(window, adding, "training-5-add")
+    adding.close()
+    close(window, session)
+
+
 def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     from safedesk.services import policies
     from safedesk.ui.policies_page import PolicyReader, PublishDialog
@@ -797,6 +829,7 @@ def main() -> None:
             ("dsl-10", lambda: grant_in_person(shots, demo.paths, demo.password)),
             ("behaviour", lambda: behaviour_lead(shots, demo.paths, demo.password)),
             ("admin", lambda: admin(shots, demo.paths, demo.password, work)),
+            ("training", lambda: training_shots(shots, demo.paths, demo.password)),
             ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
             ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
             ("attachments", lambda: attachments_shots(shots, demo.paths, demo.password)),
