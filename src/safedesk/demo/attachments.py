@@ -84,8 +84,8 @@ def letter_pdf(lines: Sequence[str] = ()) -> bytes:
 def add_attachments(
     paths: DataPaths, password: str, roll: Sequence[PupilDetails], now: datetime
 ) -> None:
-    """The headteacher attaches the scanned note to the story pupil's first concern and the
-    parent's letter to their first physical intervention, a little after each was recorded."""
+    """The headteacher attaches the scanned note to the story pupil's latest concern and the
+    parent's letter to their latest physical intervention, a little after each was recorded."""
     from safedesk.demo.casework import rich_pupil
 
     head = vault.sign_in(paths, "head", password)
@@ -104,7 +104,7 @@ def add_attachments(
             ),
         }
         for kind, (data, name, description) in files.items():
-            entry = next((e for e in found if e.kind is kind), None)
+            entry = next((e for e in reversed(found) if e.kind is kind), None)  # this term's
             if entry is None:
                 continue
             head.clock = FixedClock(min(now, entry.recorded_at + timedelta(hours=3)))

@@ -113,6 +113,14 @@ def listed(session: Session, ref: str) -> list[AttachmentInfo]:
         return attachments.for_refs(conn, [wanted]).get(wanted, [])
 
 
+def records_with_attachments(session: Session, compartment: Compartment) -> list[str]:
+    """The references of this file's records that have attachments (a member's)."""
+    kinds = [k for k in Kind if KIND_COMPARTMENT[k] is compartment]
+    session.require(READ_PERMISSION[kinds[0]], _READING)
+    with session.compartment(compartment, _READING).read() as conn:
+        return attachments.refs_with_attachments(conn)
+
+
 def for_refs(
     session: Session, compartment: Compartment, refs: Iterable[str]
 ) -> dict[str, list[AttachmentInfo]]:

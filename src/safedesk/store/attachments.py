@@ -83,3 +83,12 @@ def content(conn: Connection, attachment_id: int) -> AttachmentContent | None:
         "SELECT content FROM main.attachment WHERE id = ?", (attachment_id,)
     ).fetchone()
     return AttachmentContent(_info(tuple(row)), bytes(data[0]))
+
+
+def refs_with_attachments(conn: Connection) -> list[str]:
+    """The records of this file that have attachments, in the order they were first added."""
+    rows = conn.execute(
+        "SELECT e.ref FROM main.attachment a JOIN main.entry e ON e.id = a.entry_id "
+        "GROUP BY e.ref ORDER BY min(a.id)"
+    )
+    return [str(row[0]) for row in rows]

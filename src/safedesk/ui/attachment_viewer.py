@@ -169,9 +169,10 @@ class AttachmentViewer(QDialog):
             self.pages.addWidget(label)
         self.pages.addStretch(1)
         if content.info.media_type is MediaType.PDF and not _has_qtpdf():
+            found = f"{counted(pictures, 'picture')} and the words" if pictures else "The words"
             note = QLabel(
-                f"{counted(pictures, 'picture')} and the words of each page are shown; "
-                "the page's layout is not. Save a copy to see it as printed."
+                f"{found} of each page are shown here, not the page's layout. Save a copy to "
+                "see it as printed."
             )
             note.setObjectName("Subtitle")
             note.setWordWrap(True)

@@ -37,3 +37,24 @@ def test_the_demo_has_a_scanned_note_on_a_concern_and_a_letter_on_an_interventio
         assert report.ok, report.problems
     finally:
         head.lock()
+
+
+def test_records_with_attachments_are_for_members(head_session, session_as) -> None:
+    from safedesk.demo.attachments import scanned_note as note
+    from safedesk.domain.errors import PermissionDenied
+    from safedesk.domain.roles import Role
+    from tests import factories
+
+    factories.add_pupils(head_session)
+    ref = records.record(head_session, Kind.BEHAVIOUR, factories.behaviour())
+    attachments.attach(head_session, ref, data=note(), file_name="n.png", description="N")
+    assert attachments.records_with_attachments(head_session, Compartment.BEHAVIOUR) == [ref]
+    assert attachments.records_with_attachments(head_session, Compartment.SAFEGUARDING) == []
+    lead = session_as(Role.BEHAVIOUR_LEAD)
+    assert attachments.records_with_attachments(lead, Compartment.BEHAVIOUR) == [ref]
+    try:
+        attachments.records_with_attachments(lead, Compartment.SAFEGUARDING)
+    except PermissionDenied:
+        pass
+    else:
+        raise AssertionError("a behaviour lead listed the safeguarding file's attachments")
