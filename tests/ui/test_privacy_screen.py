@@ -32,7 +32,8 @@ def window(qtbot: QtBot, head_session: Session) -> Iterator[MainWindow]:
     made.show()
     activate(qtbot, made)
     yield made
-    made.privacy.show_again() if made.privacy.hidden else None
+    if made.privacy.hidden:
+        made.privacy.show_again()  # the cover closed with the window
 
 
 def half_typed(qtbot: QtBot, window: MainWindow) -> QPlainTextEdit:
@@ -264,3 +265,25 @@ def test_a_dropped_down_list_is_closed_not_brought_back(qtbot: QtBot, window: Ma
 def editor_visible(window: MainWindow) -> bool:
     central = window.centralWidget()
     return central is not None and central.isVisible()
+
+
+def test_f12_in_a_window_of_its_own_hides_too_and_after_a_lock_does_nothing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A window with no parent (as an attachment viewer may be) is hidden with the rest, and
+    the key works there; once the window has closed (a lock) the key is nobody's."""
+    viewer = QPlainTextEdit(SECRET)
+    viewer.setReadOnly(True)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    activate(qtbot, viewer)
+    qtbot.keyClick(viewer, Qt.Key.Key_F12)
+    assert window.privacy.hidden and not viewer.isVisible()
+    cover_of(qtbot, window)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    assert viewer.isVisible() and viewer.toPlainText() == SECRET
+    window.close()
+    activate(qtbot, viewer)
+    qtbot.keyClick(viewer, Qt.Key.Key_F12)
+    assert not window.privacy.hidden and viewer.isVisible()

@@ -199,6 +199,7 @@ class PrivacyScreen(QObject):
         self._blanks: list[QLabel] = []  # over those dialogs' content
         self._focus: QWidget | None = None
         self._active: QWidget | None = None
+        self._open = True  # until the window closes (a lock, or exit)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.installEventFilter(self)
@@ -354,7 +355,10 @@ class PrivacyScreen(QObject):
         if watched is self.window:
             if kind in (QEvent.Type.Move, QEvent.Type.Resize):
                 self._place_cover()
-            elif kind == QEvent.Type.Close and self.cover is not None:
+            elif kind == QEvent.Type.Show:
+                self._open = True
+            elif kind == QEvent.Type.Close:
+                self._open = False
                 self._forget()
             return False
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
@@ -369,14 +373,6 @@ class PrivacyScreen(QObject):
         return True
 
     def _ours(self, watched: QObject) -> bool:
-        """Whether the key was pressed in the main window or a window it owns (not in the
-        sign-in window left over after a lock)."""
-        if not isinstance(watched, QWidget) or not self.window.isVisible():
-            return False
-        widget: QWidget | None = watched.window()
-        while widget is not None:
-            if widget is self.window:
-                return True
-            parent = widget.parentWidget()
-            widget = parent.window() if parent is not None else None
-        return False
+        """Whether the key was pressed in a window of the app while this main window is open
+        (any window: an attachment viewer may have no parent), not after it closed (a lock)."""
+        return self._open and isinstance(watched, QWidget)
