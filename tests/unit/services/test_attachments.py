@@ -289,6 +289,7 @@ def test_listed_in_the_chronology_and_appended_to_its_pdf_when_chosen(
     assert "Attachment to " + refs[Kind.INTERVENTION] in tail[0]
     assert "The PDF follows (1 page)." in tail[0]
     assert "A letter 5521 from home." in tail[1]
+    assert "OFFICIAL-SENSITIVE" in tail[1]  # the marking laid on the letter's own page
     assert "Attachment to " + refs[Kind.CONCERN] in tail[2]
     assert "Zoë" not in "".join(tail)
     assert len(reader.pages[plain.pages + 2].images) == 1  # the scan, drawn
