@@ -160,6 +160,10 @@ class AppController(QObject):
         self.main_window.restore_failed.connect(self._after_restore)
         self._show(self.main_window)
         self.clipboard_guard.start()
+        # The screen hidden (a child walked in): copied record text goes off the clipboard too.
+        self.main_window.privacy.hidden_changed.connect(
+            lambda hidden: self.clipboard_guard.expire() if hidden else None
+        )
         self.session_watch = SessionWatch(self._windows_locked)
         self.session_watch.start(self.main_window)
         self.main_window.begin_work("Getting the records ready…")

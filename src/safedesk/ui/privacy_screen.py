@@ -360,7 +360,6 @@ class PrivacyScreen(QObject):
             elif kind == QEvent.Type.Close:
                 self._open = False
                 self._forget()
-            return False
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         assert isinstance(event, QKeyEvent)
