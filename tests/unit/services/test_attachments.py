@@ -70,6 +70,7 @@ def test_round_trip_with_the_hash_in_the_audit_event_and_the_ledger(
     assert added.detail["entry"] == refs[Kind.CONCERN]
     assert "note" not in str(added.detail).lower()  # ids and the hash, never words
     assert events["attachment.viewed"].detail["sha256"] == digest
+    assert events["attachments.listed"].detail == {"attachments": [number]}
     # The row (bytes included) is hashed into the chain, and named by its record.
     assert ledger_rows == [["attachment", [number], "insert", stored, refs[Kind.CONCERN]]]
     report = integrity.verify(head_session)
