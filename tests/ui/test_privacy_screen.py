@@ -287,3 +287,27 @@ def test_f12_in_a_window_of_its_own_hides_too_and_after_a_lock_does_nothing(
     activate(qtbot, viewer)
     qtbot.keyClick(viewer, Qt.Key.Key_F12)
     assert not window.privacy.hidden and viewer.isVisible()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # bring_back raises the window
+def test_hidden_from_the_tray_the_cover_comes_with_the_window(
+    qtbot: QtBot, window: MainWindow, no_modal_dialogs: list[tuple[str, str]]
+) -> None:
+    """The window minimised to the tray, Hide the screen from the tray's menu: nothing shows
+    then; opened from the tray, the window comes back blank, with the cover over it."""
+    editor = half_typed(qtbot, window)
+    window.hide()  # as minimising with a tray icon does
+    window.privacy.hide_now()
+    cover = window.privacy.cover
+    assert cover is not None and not cover.isVisible()
+    window.bring_back()
+    qtbot.waitUntil(cover.isVisible, timeout=WAIT)
+    assert plain_where(window, editor)
+    cover_of(qtbot, window)
+    type_password(qtbot, "a guess")
+    qtbot.waitUntil(lambda: not cover.error.isHidden(), timeout=WAIT)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    # Told of the wrong one, in case it was not them.
+    assert [title for title, _text in no_modal_dialogs] == ["A wrong password was typed"]
+    assert "once" in no_modal_dialogs[0][1]

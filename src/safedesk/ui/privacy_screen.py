@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -246,8 +246,9 @@ class PrivacyScreen(QObject):
         cover.lock_requested.connect(self.lock_instead)
         self.cover = cover
         self._place_cover()
-        cover.show()
-        self._bring_cover_forward()
+        if window.isVisible():  # in the tray, it comes with the window when that is opened
+            cover.show()
+            self._bring_cover_forward()
         log.info("screen hidden")
         self.hidden_changed.emit(True)
 
@@ -283,8 +284,7 @@ class PrivacyScreen(QObject):
                 "A wrong password was typed",
                 "Since you last typed your password, a wrong one was typed "
                 f"{'once' if wrong == 1 else f'{wrong} times'} for your account. If that was "
-                "not you, tell the "
-                "headteacher or your administrator, and change your password.",
+                "not you, tell the headteacher or your administrator, and change your password.",
             )
 
     def _failed(self, cover: PrivacyCover, exc: BaseException) -> None:
@@ -357,6 +357,13 @@ class PrivacyScreen(QObject):
                 self._place_cover()
             elif kind == QEvent.Type.Show:
                 self._open = True
+                if self.cover is not None and not self.cover.isVisible():
+                    self._place_cover()
+                    self.cover.show()
+            elif kind == QEvent.Type.WindowActivate and self.cover is not None:
+                # The window brought back (from the tray, a click on it): the keys go to the
+                # cover's box, once the window's own activation is over.
+                QTimer.singleShot(0, self._bring_cover_forward)
             elif kind == QEvent.Type.Close:
                 self._open = False
                 self._forget()
