@@ -58,6 +58,9 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
         "My records",
         "Pupils",
         "Search",
+        "Risk assessments",
+        "Policies",
+        "Training",
         "Reports",
         "Admin",
     ]
