@@ -311,3 +311,17 @@ def test_hidden_from_the_tray_the_cover_comes_with_the_window(
     # Told of the wrong one, in case it was not them.
     assert [title for title, _text in no_modal_dialogs] == ["A wrong password was typed"]
     assert "once" in no_modal_dialogs[0][1]
+
+
+def test_closing_the_cover_does_not_uncover_or_strand_the_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Alt+F4 on the cover (someone at the desk): still hidden, the box still there."""
+    editor = half_typed(qtbot, window)
+    qtbot.keyClick(editor, Qt.Key.Key_F12)
+    cover = cover_of(qtbot, window)
+    assert not cover.close()
+    assert cover.isVisible() and window.privacy.hidden and plain_where(window, editor)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    assert editor.toPlainText() == SECRET

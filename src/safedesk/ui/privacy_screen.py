@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -158,6 +158,11 @@ class PrivacyCover(QFrame):
         self.setTabOrder(self.password, self.show_button)
         self.setTabOrder(self.show_button, self.lock_button)
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Alt+F4 on the cover would leave a blank window with no way back but a restart: the
+        # cover goes only when the screen is shown again or safedesk locks.
+        event.ignore()
+
     def submit(self) -> None:
         password = self.password.text()
         if not password:
@@ -262,6 +267,8 @@ class PrivacyScreen(QObject):
         cover = self.cover
         if cover is None:
             return
+        if not cover.isVisible() and self.window.isVisible():
+            cover.show()
         # Shown last and modal, it is above the rest (raise_ is not needed, and not offered on
         # every platform).
         cover.activateWindow()
