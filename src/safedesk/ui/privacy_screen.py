@@ -86,6 +86,7 @@ class PrivacyCover(QFrame):
 
     password_given = Signal(str)
     lock_requested = Signal()
+    closed = Signal()
 
     def __init__(self, owner: QWidget, display_name: str) -> None:
         super().__init__(owner, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
@@ -159,9 +160,10 @@ class PrivacyCover(QFrame):
         self.setTabOrder(self.show_button, self.lock_button)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Alt+F4 on the cover would leave a blank window with no way back but a restart: the
-        # cover goes only when the screen is shown again or safedesk locks.
-        event.ignore()
+        # Alt+F4 on the cover must not leave a blank window with no way back: it comes back at
+        # once (see PrivacyScreen). Never refused, so Windows shutting down is never held up.
+        super().closeEvent(event)
+        self.closed.emit()
 
     def submit(self) -> None:
         password = self.password.text()
@@ -249,6 +251,8 @@ class PrivacyScreen(QObject):
         cover = PrivacyCover(window, self.session.user.display_name)
         cover.password_given.connect(lambda password: self._check(cover, password))
         cover.lock_requested.connect(self.lock_instead)
+        # Closed by hand (Alt+F4): back, unless the window closed too (a lock, Windows ending).
+        cover.closed.connect(lambda: QTimer.singleShot(0, self._bring_cover_forward))
         self.cover = cover
         self._place_cover()
         if window.isVisible():  # in the tray, it comes with the window when that is opened
@@ -267,7 +271,8 @@ class PrivacyScreen(QObject):
         cover = self.cover
         if cover is None:
             return
-        if not cover.isVisible() and self.window.isVisible():
+        if not cover.isVisible() and self._open and self.window.isVisible():
+            self._place_cover()
             cover.show()
         # Shown last and modal, it is above the rest (raise_ is not needed, and not offered on
         # every platform).
