@@ -1,4 +1,4 @@
-"""The privacy key: F12 (or Ctrl+Shift+H, or the header's Hide screen button) blanks safedesk at
+"""The privacy key: F12 (or Ctrl+Shift+H, or Hide at the top of every page) blanks safedesk at
 once when a child or parent walks into the office, and only the signed-in person's own
 password brings it back, exactly as it was.
 
