@@ -62,21 +62,31 @@ class PdfPages:
             except pdfium.PdfiumError as exc:
                 locked = getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD
                 raise PdfUnreadable(locked) from None
-            self.count: int = len(self._document)
-            self._sizes = [PageSize(*self._document.get_page_size(i)) for i in range(self.count)]
+            try:
+                self.count: int = len(self._document)
+                self._sizes = [
+                    PageSize(*self._document.get_page_size(i)) for i in range(self.count)
+                ]
+            except pdfium.PdfiumError:
+                self._document.close()
+                raise PdfUnreadable(locked=False) from None
 
     def size(self, number: int) -> PageSize:
         """Page `number`'s size (counted from 1)."""
         return self._sizes[number - 1]
 
     def draw(self, number: int, width: int) -> DrawnPage:
-        """Page `number` (counted from 1) drawn `width` pixels wide, on white."""
+        """Page `number` (counted from 1) drawn `width` pixels wide, on white (PdfUnreadable
+        if PDFium cannot draw it)."""
         pdfium = _pdfium()
         size = self.size(number)
         scale = max(1, min(width, MAX_SIDE)) / max(size.width, 1.0)
         scale = min(scale, MAX_SIDE / max(size.height, 1.0))
         with _LOCK:
-            page = self._document[number - 1]
+            try:
+                page = self._document[number - 1]
+            except pdfium.PdfiumError:
+                raise PdfUnreadable(locked=False) from None
             try:
                 bitmap = page.render(
                     scale=scale,
@@ -86,10 +96,12 @@ class PdfPages:
                     may_draw_forms=True,
                 )
                 try:
-                    pixels = bytes(bitmap.buffer)
+                    pixels = bytes(bitmap.buffer)  # a copy: the bitmap's memory goes below
                     return DrawnPage(number, bitmap.width, bitmap.height, bitmap.stride, pixels)
                 finally:
                     bitmap.close()
+            except pdfium.PdfiumError:
+                raise PdfUnreadable(locked=False) from None
             finally:
                 page.close()
 

@@ -86,6 +86,13 @@ def test_a_damaged_pdf_is_said_to_be_unreadable_not_locked() -> None:
         PdfPages(b"")
 
 
+def test_a_pdf_whose_page_tree_is_broken_is_unreadable_not_a_crash() -> None:
+    broken = two_pages().replace(b"/Kids [", b"/Kidz [")
+    with pytest.raises(PdfUnreadable) as caught:
+        PdfPages(broken)
+    assert caught.value.locked is False
+
+
 def test_a_pdf_locked_with_a_password_is_said_to_be_locked() -> None:
     writer = PdfWriter(clone_from=io.BytesIO(letter_pdf()))
     writer.encrypt("only-the-sender-knows", algorithm="AES-256")

@@ -32,7 +32,7 @@ from safedesk.pdf_pages import DrawnPage, PdfPages, PdfUnreadable
 
 ZOOM_STEP = 1.25
 ZOOM_LIMITS = (0.25, 4.0)  # times the width that fits
-MARGIN = 24  # pixels left beside a page fitted to the width
+MARGIN = 12  # pixels left beside a page fitted to the width
 
 
 def image_of(drawn: DrawnPage) -> QImage:
@@ -155,7 +155,9 @@ class PdfPageView(QWidget):
 
     def page_width(self) -> int:
         """Pixels the page is drawn at: the width that fits, times the zoom."""
-        fits = max(self.area.viewport().width() - MARGIN, 200)
+        room = self.area.width() - 2 * self.area.frameWidth()
+        room -= self.area.verticalScrollBar().sizeHint().width()  # there or not, the same width
+        fits = max(room - MARGIN, 200)
         return max(50, int(fits * self.zoom))
 
     def show_page(self, number: int) -> None:
@@ -171,8 +173,12 @@ class PdfPageView(QWidget):
         width = self.page_width()
         if self._drawn_at == (self.page, width):
             return
-        drawn = self._pdf.draw(self.page, width)
-        self.picture.setPixmap(QPixmap.fromImage(image_of(drawn)))
+        try:
+            drawn = self._pdf.draw(self.page, width)
+        except PdfUnreadable:
+            self.picture.setText(f"Page {self.page} could not be drawn: the PDF may be damaged.")
+        else:
+            self.picture.setPixmap(QPixmap.fromImage(image_of(drawn)))
         self._drawn_at = (self.page, width)
         self._update_controls()
 
