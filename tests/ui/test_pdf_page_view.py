@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from safedesk.ui.pdf_page_view import PdfPageView
+from safedesk.ui.pdf_page_view import PdfPageView, self_test
 from tests.ui.conftest import activate
 
 WAIT = 60_000
@@ -157,3 +157,7 @@ def test_drawing_pages_writes_nothing_to_the_temporary_folder(
     qtbot.keyClick(view.area, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert list(temp.iterdir()) == []
     assert tempfile.gettempdir() == str(temp)  # where a temporary file would have gone
+
+
+def test_the_frozen_builds_check_draws_the_square_page() -> None:
+    assert self_test() == "drawn 100x100, 6400 dark pixels"

@@ -235,3 +235,47 @@ class PdfPageView(QWidget):
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
+
+
+# --- the frozen build's check ---------------------------------------------------------------
+
+
+def _square_pdf() -> bytes:
+    """A 100-point square page with an 80-point black square on it, built by hand."""
+    content = b"0 0 0 rg 10 10 80 80 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def self_test() -> str:
+    """Draw a page from memory as the viewers do, and say what came out (no record in it):
+    the frozen build's check (SAFEDESK_PDF_SELF_TEST, scripts/frozen_smoke.py)."""
+    try:
+        with PdfPages(_square_pdf()) as pdf:
+            image = image_of(pdf.draw(1, 100))
+    except (PdfUnreadable, ImportError, OSError) as exc:
+        return f"not drawn: {type(exc).__name__}"
+    dark = sum(
+        1
+        for y in range(image.height())
+        for x in range(image.width())
+        if image.pixelColor(x, y).lightness() < 64
+    )
+    return f"drawn {image.width()}x{image.height()}, {dark} dark pixels"
