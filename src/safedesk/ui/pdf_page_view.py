@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from safedesk.pdf_pages import DrawnPage, PdfPages, PdfUnreadable
 
 ZOOM_STEP = 1.25
-ZOOM_LIMITS = (0.25, 4.0)  # times the width that fits
+ZOOM_LIMITS = (0.25, 3.0)  # times the width that fits
 MARGIN = 24  # pixels left beside a page fitted to the width (the grey around it)
 AROUND = "QLabel { background: #d5dbe3; padding: 10px; }"  # the page's edge shows
 
