@@ -379,10 +379,10 @@ def append_attachments(
     pdf: bytes, attached: Sequence[tuple[str, AttachmentContent]], footer: str
 ) -> bytes:
     """``pdf`` followed by each attachment under its heading: an image scaled to fit its own
-    page; a PDF's pages after a page saying what they are. A PDF that cannot be read (damaged,
-    or locked with a password) is named on its page, and not appended."""
+    page; a PDF's pages after a page saying what they are. One that cannot be shown (changed
+    since it was added, damaged, not really a picture, or locked with a password) is named
+    on its page with the reason, and not appended: one bad file never stops the export."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
     from reportlab.platypus import Image
 
     st = styles()
@@ -402,24 +402,35 @@ def append_attachments(
             )
         )
         story.append(Spacer(1, 3 * mm))
-        if info.media_type.is_image:
-            story.append(
-                Image(io.BytesIO(item.data), frame_width, frame_height, kind="proportional")
-            )
-            continue
-        try:
-            reader = PdfReader(io.BytesIO(item.data))
-            if reader.is_encrypted:
-                raise PdfReadError("locked")
-            pages = len(reader.pages)
-        except (PdfReadError, ValueError, KeyError, OSError):
+        problem = item.problem
+        shown: Flowable | None = None
+        reader: PdfReader | None = None
+        if problem is None:
+            try:
+                if info.media_type.is_image:
+                    shown = Image(
+                        io.BytesIO(item.data), frame_width, frame_height, kind="proportional"
+                    )
+                else:
+                    reader = PdfReader(io.BytesIO(item.data))
+                    if reader.is_encrypted:
+                        reader.decrypt("")
+                    pages = len(reader.pages)
+            except Exception:  # a reader's error on a file checked when it was added
+                problem = "could not be read"
+        if problem is not None:
             story.append(
                 Paragraph(
-                    "This PDF could not be added here: it is damaged or locked with a password. "
-                    "Open it in safedesk to see it.",
+                    text(
+                        f"This attachment could not be shown here: it {problem}. "
+                        f"It is “{info.file_name}”."
+                    ),
                     st["body"],
                 )
             )
+            continue
+        if shown is not None:
+            story.append(shown)
             continue
         story.append(Paragraph(f"The PDF follows ({counted(pages, 'page')}).", st["body"]))
         story.append(_Marker(inserted, reader))
