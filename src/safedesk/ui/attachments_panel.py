@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.attachments import (
+    CHANGED,
     DESCRIPTION_LABEL,
     DESCRIPTION_LIMIT,
     FILE_LABEL,
@@ -60,7 +61,9 @@ class AttachmentsModel(RowsModel):
             return {SIZE: info.size, ADDED: info.added_at.isoformat()}.get(column, self.data(index))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return {
-                DESCRIPTION: info.description,
+                DESCRIPTION: f"{info.description} (CHANGED: it {CHANGED})"
+                if info.changed
+                else info.description,
                 KIND: info.media_type.label,
                 SIZE: size_text(info.size),
                 ADDED_BY: info.added_by_name,
