@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from safedesk.domain.clock import to_stored
-from safedesk.domain.errors import AuthenticationError, PermissionDenied
+from safedesk.domain.clock import FixedClock, to_stored
+from safedesk.domain.errors import AuthenticationError, PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.domain.training import PURPOSE
 from safedesk.services import confirmations, integrity, training, users
@@ -368,6 +368,13 @@ def test_a_backdated_confirmation_does_not_count(setup) -> None:
     and writes it in their own signed commit (and once more with a raw connection)."""
     school, number, passwords = setup
     early = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    victim = school.sign_in(VICTIM, passwords[VICTIM])
+    try:
+        victim.clock = FixedClock(early)  # the PC's clock set back: the program refuses
+        with pytest.raises(ValidationError):
+            training.confirm(victim, number)
+    finally:
+        victim.close()
 
     def write(session: Session, conn) -> None:  # type: ignore[no-untyped-def]
         from safedesk.store import training as store

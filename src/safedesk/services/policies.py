@@ -35,7 +35,7 @@ from safedesk.domain.roles import Permission
 from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import policies
+from safedesk.store import audit, policies
 from safedesk.store.db import Connection
 
 _PUBLISHING = "publish a policy"
@@ -159,6 +159,13 @@ def confirm(session: Session, policy_id: int) -> datetime:
             }
         )
     at = session.clock.now()
+    if at < policy.published_at:
+        raise ValidationError(
+            {
+                "Policy": "this computer's clock says it is before the policy was published: "
+                "check its date and time"
+            }
+        )
     with session.store.read() as conn:
         payload = _payload(conn, policy, at)
     signature = confirmations.sign_confirmation(session, PURPOSE, payload)
@@ -232,16 +239,29 @@ def document(session: Session, policy_id: int) -> bytes:
     with session.store.read() as conn:
         policy = policies.by_id(conn, policy_id)
         found = policies.pdf(conn, policy_id)
+        published = _published_hash(conn, policy_id)
+        as_written = confirmations.Checker(conn, "policy_version").as_written(policy_id)
     if policy is None:
         raise NotFound(f"There is no policy {policy_id}.")
     if found is None:
         raise NotFound(f"{policy.label} has no document attached.")
-    data, digest = found
-    if hashlib.sha256(data).hexdigest() != digest:
+    data, _digest = found
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != published or not as_written:
         raise ValidationError(
             {LABELS["pdf"]: "is not the file that was published; ask the administrator to verify"}
         )
     return data
+
+
+def _published_hash(conn: Connection, policy_id: int) -> str | None:
+    """The PDF's hash as the publishing audit event recorded it (not the row's own column,
+    which a raw connection can change with the PDF)."""
+    for event in audit.events_with_action(conn, "policy.published"):
+        if event.object_id == str(policy_id):
+            digest = event.detail.get("pdf_sha256")
+            return None if digest is None else str(digest)
+    return None
 
 
 def published_words(policy: StoredPolicy) -> str:
