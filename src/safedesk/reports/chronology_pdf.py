@@ -423,7 +423,7 @@ def append_attachments(
                 Paragraph(
                     text(
                         f"This attachment could not be shown here: it {problem}. "
-                        f"It is “{info.file_name}”."
+                        f"Its file name is “{info.file_name}”."
                     ),
                     st["body"],
                 )
