@@ -7,18 +7,23 @@ behaviour plans only; the case page opens the record's attachments."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.risk_assessment import AssessmentKind
+from safedesk.domain.roles import Role
+from safedesk.services import risk_assessments
 from safedesk.services.session import Session
 from safedesk.store import pupils
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.risk_assessment_dialog import RiskAssessmentDialog
+from safedesk.ui.risk_page import RiskPage, page_name
 from tests import factories
 from tests.factories import PUPIL_A
 
@@ -106,3 +111,47 @@ def test_a_rows_problem_is_said_at_that_row(view: PupilView, qtbot: QtBot) -> No
     qtbot.keyClicks(dialog.rows[0].owner, "Office")
     assert dialog.rows[0].error.text() == ""
     assert not dialog.rows[0].error.isVisible()
+
+
+def test_the_behaviour_lead_reads_of_behaviour_plans_only(
+    qtbot: QtBot, head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    factories.add_pupils(head_session)
+    head_session.clock = FixedClock(NOW)
+    # The pupil has a safeguarding risk assessment the behaviour lead cannot see.
+    risk_assessments.make_assessment(
+        head_session,
+        PUPIL_A,
+        {
+            "risks": [{"risk": "Leaves alone", "measures": "Collected", "owner": "Office"}],
+            "consulted": "Mother",
+            "review_on": "01/02/2027",
+        },
+        AssessmentKind.SAFEGUARDING,
+    )
+    lead = session_as(Role.BEHAVIOUR_LEAD)
+    view = pupil_view(qtbot, lead)
+    assert view.risks.heading.text() == "Behaviour plans (none yet)"
+    assert view.risks.new_button.text() == "New behaviour pl&an…"
+    shown = [view.risks.heading.text(), view.risks.new_button.text()]
+    assert not any("risk" in text.lower() for text in shown)
+    shot(view, "bl-pupil.png")
+    dialog = open_new(view, qtbot)
+    assert dialog.windowTitle() == "safedesk — New behaviour plan: Shiv O'Connor-Nguyễn"
+    dialog.reject()
+    page = RiskPage(lead)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.count.text() != "Loading…", timeout=WAIT)
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert "Pupils who may need a behaviour plan" in texts
+    assert page.count.text() == "Every pupil who may need a behaviour plan has a current one."
+    assert not any("risk assessment" in text for text in texts)
+    assert page_name(lead) == "Behaviour plans"
+    shot(page, "bl-page.png")
+    # The DSL's words are as they were.
+    assert page_name(head_session) == "Risk assessments"
+    head_view = pupil_view(qtbot, head_session)
+    assert head_view.risks.heading.text() == "Risk assessments (1)"
+    assert head_view.risks.new_button.text() == "New risk &assessment…"

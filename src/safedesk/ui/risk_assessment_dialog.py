@@ -178,10 +178,11 @@ class RiskAssessmentDialog(TaskDialog):
         previous: StoredAssessment | None = None,
         kinds: list[AssessmentKind] | None = None,
     ) -> None:
+        plan_only = kinds == [AssessmentKind.BEHAVIOUR_PLAN]
         title = (
             f"New version of {previous.ref}: {pupil.display_name}"
             if previous is not None
-            else f"New risk assessment: {pupil.display_name}"
+            else f"New {'behaviour plan' if plan_only else 'risk assessment'}: {pupil.display_name}"
         )
         super().__init__(parent, title, "&Save")
         self.setMinimumWidth(900)
