@@ -452,6 +452,7 @@ class PoliciesPage(QWidget):
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.read_first = label("", "Hint", plain=True)
+        self.read_first.setWordWrap(False)  # one line beside the button
         self.read_first.hide()
         self.status = label("", "Subtitle", plain=True)
         buttons = QHBoxLayout()

@@ -64,6 +64,7 @@ class PolicyPrompt(QDialog):
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.read_first = label("", "Hint", plain=True)
+        self.read_first.setWordWrap(False)  # one line beside the button
         self.read_first.hide()
         self.later_button = QPushButton("&Not now")
         self.later_button.clicked.connect(self.close)
