@@ -177,3 +177,60 @@ def test_an_attachment_swapped_with_its_hash_column_is_refused_flagged_and_named
         assert integrity.verify(head).problems  # and verify names it
     finally:
         head.close()
+
+
+def test_the_audit_events_sha256_rewritten_too_still_flags_it(
+    school: SchoolStore, tmp_path: Path
+) -> None:
+    """Going further: the swapped file's SHA-256 also written into its `attachment.added`
+    event, with that event's own hash recomputed. The next event no longer follows it."""
+    import json
+
+    from safedesk.store import audit
+
+    session = school.sign_in()
+    factories.add_pupils(session)
+    ref = records.record(session, Kind.CONCERN, factories.concern())
+    note = scanned_note()
+    number = attachments.attach(session, ref, data=note, file_name="n.png", description="Note")
+    attachments.listed(session, ref)  # an event after it
+    session.lock()
+    folder = school.paths.root
+    person = attacker.loot((folder / "keys.json").read_bytes(), "head", HEAD_PASSWORD)
+    key = attacker.opening_key(folder / "safeguarding.db", person.file_keys)
+    assert key is not None
+    other = letter_pdf(["Nothing happened. 88121"])
+    digest = hashlib.sha256(other).hexdigest()
+    with attacker.raw_write(folder / "safeguarding.db", key) as conn:
+        triggers = conn.execute(  # type: ignore[attr-defined]
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('attachment', 'audit_log')"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f"DROP TRIGGER {name}")  # type: ignore[attr-defined]
+        conn.execute(  # type: ignore[attr-defined]
+            "UPDATE attachment SET content = ?, sha256 = ?, size = ?, "
+            "media_type = 'application/pdf' WHERE id = ?",
+            (other, digest, len(other), number),
+        )
+        row = conn.execute(  # type: ignore[attr-defined]
+            "SELECT seq, at, actor, action, object_type, object_id, detail, prev_hash "
+            "FROM audit_log WHERE action = 'attachment.added'"
+        ).fetchone()
+        detail = json.loads(row[6])
+        detail.update(sha256=digest, size=len(other), media_type="application/pdf")
+        text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        new_hash = audit.row_hash(row[7], *row[:6], text)
+        conn.execute(  # type: ignore[attr-defined]
+            "UPDATE audit_log SET detail = ?, hash = ? WHERE seq = ?", (text, new_hash, row[0])
+        )
+        for _name, sql in triggers:
+            conn.execute(sql)  # type: ignore[attr-defined]
+    head = school.sign_in()
+    try:
+        [info] = attachments.listed(head, ref)
+        assert info.changed
+        with pytest.raises(StoreDamaged, match="changed since it was added"):
+            attachments.open_attachment(head, ref, number)
+    finally:
+        head.close()

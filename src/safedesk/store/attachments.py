@@ -66,8 +66,8 @@ class Added:
 
 def added_events(conn: Connection, ids: Sequence[int]) -> dict[int, Added]:
     """The first `attachment.added` event of each attachment, when that event is whole: its
-    own hash recomputes and it follows the event before it (a rewritten chain beyond that is
-    for `verify`, which checks every link and the signed heads)."""
+    own hash recomputes, it follows the event before it and the next follows it (a chain
+    rewritten from there on is for `verify`, which checks every link and the signed heads)."""
     found: dict[int, Added] = {}
     wanted = sorted({str(i) for i in ids})
     for start in range(0, len(wanted), 500):
@@ -75,17 +75,20 @@ def added_events(conn: Connection, ids: Sequence[int]) -> dict[int, Added]:
         marks = ", ".join("?" for _ in chunk)
         rows = conn.execute(
             "SELECT seq, at, actor, action, object_type, object_id, detail, prev_hash, hash, "
-            "coalesce((SELECT p.hash FROM main.audit_log p WHERE p.seq = a.seq - 1), ?) "
+            "coalesce((SELECT p.hash FROM main.audit_log p WHERE p.seq = a.seq - 1), ?), "
+            "(SELECT n.prev_hash FROM main.audit_log n WHERE n.seq = a.seq + 1) "
             "FROM main.audit_log a WHERE action = 'attachment.added' "
             f"AND object_type = 'attachment' AND object_id IN ({marks}) ORDER BY seq",
             (audit.GENESIS, *chunk),
         )
-        for seq, at, actor, action, otype, oid, detail, prev, digest, before in rows:
+        for seq, at, actor, action, otype, oid, detail, prev, digest, before, after in rows:
             number = int(oid)
             if number in found:
                 continue  # the first one counts
-            whole = prev == before and digest == audit.row_hash(
-                prev, seq, at, actor, action, otype, oid, detail
+            whole = (
+                prev == before
+                and after in (None, digest)
+                and digest == audit.row_hash(prev, seq, at, actor, action, otype, oid, detail)
             )
             try:
                 said = json.loads(detail) if whole else None
