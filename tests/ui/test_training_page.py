@@ -72,6 +72,7 @@ def choose_person(qtbot: QtBot, dialog: TrainingDialog, typed: str, shown: str) 
     finder = dialog.who.completer()
     assert finder is not None
     popup = finder.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=WAIT)
     matches = [finder.completionModel().index(r, 0).data() for r in range(finder.completionCount())]
     assert matches == [shown]
@@ -88,7 +89,7 @@ def test_a_person_found_by_their_surname_or_first_name(qtbot: QtBot, head_sessio
     assert dialog.who.hasFocus()
     choose_person(qtbot, dialog, "ngo", "Ms Ada Ngozi (head)")  # "Ms" first: the surname finds
     assert dialog.chosen_who() == "head"
-    dialog.who.lineEdit().clear()
+    dialog.who.setEditText("")
     choose_person(qtbot, dialog, "Ada", "Ms Ada Ngozi (head)")  # and the first name
     assert dialog.chosen_who() == "head"
 
