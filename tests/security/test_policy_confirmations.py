@@ -241,3 +241,24 @@ def test_confirming_a_policy_twice_is_refused_with_the_cli(
     assert ran.code == 2, ran.err
     assert "already" in ran.err
     assert confirmed_by(head) == [TEACHER]
+
+
+def test_a_policy_confirmed_after_a_reset_says_who_reset_it(
+    school: SchoolStore, head: Session
+) -> None:
+    """The administrator resets the teacher's password, signs in with it, chooses another and
+    confirms as the teacher: the administrator's real power, shown beside the confirmation."""
+    policy_id = policies.publish(head, POLICY)
+    confirm_as(school, OFFICE, policy_id)
+    users.reset_password(head, TEACHER, "a reset password 22")
+    posing = school.sign_in(TEACHER, "a reset password 22")
+    try:
+        users.change_own_password(posing, "a reset password 22", "the admin's choice 33")
+        policies.confirm(posing, policy_id)
+    finally:
+        posing.lock()
+    (standing,) = policies.standings(head)
+    assert {c.username: c.reset_by for c in standing.confirmed} == {
+        OFFICE: None,
+        TEACHER: "head",
+    }

@@ -126,10 +126,25 @@ def _confirmed_at(
     checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
 ) -> dict[str, datetime]:
     """Each person's first confirmation of ``policy`` that holds."""
-    found: dict[str, datetime] = {}
+    return {who: at for who, (at, _reset) in _verdicts(checker, policy, rows).items()}
+
+
+def _reset_by(reset: confirmations.Reset | None) -> str | None:
+    return None if reset is None else reset.by
+
+
+def _verdicts(
+    checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
+) -> dict[str, tuple[datetime, confirmations.Reset | None]]:
+    """Each person's first confirmation of ``policy`` that holds, with the reset (by someone
+    else) its key descends from."""
+    found: dict[str, tuple[datetime, confirmations.Reset | None]] = {}
     for row in rows:
-        if row.policy_id == policy.id and row.username not in found and checker.holds(policy, row):
-            found[row.username] = row.confirmed_at
+        if row.policy_id != policy.id or row.username in found:
+            continue
+        verdict = checker.verdict(policy, row)
+        if verdict.holds:
+            found[row.username] = (row.confirmed_at, verdict.reset)
     return found
 
 
@@ -214,9 +229,14 @@ def _standings(session: Session, *, include_old: bool = False) -> list[Standing]
         checker = _Checker(session, conn)
         found = []
         for policy in shown:
-            done = _confirmed_at(checker, policy, rows)
+            done = _verdicts(checker, policy, rows)
             confirmed = tuple(
-                Confirmed(u.username, u.display_name, done[u.username])
+                Confirmed(
+                    u.username,
+                    u.display_name,
+                    done[u.username][0],
+                    _reset_by(done[u.username][1]),
+                )
                 for u in active
                 if u.username in done
             )
