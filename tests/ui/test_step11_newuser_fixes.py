@@ -15,17 +15,21 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from safedesk.demo.attachments import scanned_note
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.entries import Kind
 from safedesk.domain.risk_assessment import AssessmentKind
 from safedesk.domain.roles import Role
-from safedesk.services import risk_assessments
+from safedesk.services import attachments, records, risk_assessments
 from safedesk.services.session import Session
 from safedesk.store import pupils
+from safedesk.ui.case_view import CaseView
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.risk_assessment_dialog import RiskAssessmentDialog
 from safedesk.ui.risk_page import RiskPage, page_name
 from tests import factories
 from tests.factories import PUPIL_A
+from tests.ui.conftest import activate
 
 NOW = datetime.fromisoformat("2026-11-16T10:00").astimezone()
 WAIT = 60_000
@@ -155,3 +159,33 @@ def test_the_behaviour_lead_reads_of_behaviour_plans_only(
     head_view = pupil_view(qtbot, head_session)
     assert head_view.risks.heading.text() == "Risk assessments (1)"
     assert head_view.risks.new_button.text() == "New risk &assessment…"
+
+
+def test_the_case_page_opens_the_concerns_attachments(
+    qtbot: QtBot, head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    factories.add_pupils(head_session)
+    staff = session_as(Role.STAFF)
+    ref = records.record(staff, Kind.CONCERN, factories.concern() | {"pupils": [PUPIL_A]})
+    dsl = session_as(Role.DSL)
+    attachments.attach(dsl, ref, data=scanned_note(), file_name="n.png", description="Note")
+    view = CaseView(dsl, {})
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_case(ref)
+    assert view.attachments_button.isVisible()
+    assert view.attachments_button.text() == "Attac&hments (1)…"
+    activate(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # Attac&hments
+    # (a mnemonic clicks its button a moment later, as a press would)
+    qtbot.waitUntil(
+        lambda: view.attachments is not None and view.attachments.isVisible(), timeout=WAIT
+    )
+    dialog = view.attachments
+    assert dialog is not None
+    assert dialog.windowTitle() == f"safedesk — Attachments of {ref}"
+    assert dialog.panel.model.rowCount() == 1
+    shot(view, "case.png")
+    dialog.close()

@@ -262,7 +262,7 @@ class AttachmentsDialog(QDialog):
         layout.addLayout(buttons)
 
     def show_record(self, ref: str) -> None:
-        self.setWindowTitle(f"Attachments of {ref}")
+        self.setWindowTitle(f"safedesk — Attachments of {ref}")
         self.panel.show_record(ref)
         self.panel.description.setFocus()
 
