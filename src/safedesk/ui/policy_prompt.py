@@ -44,13 +44,13 @@ class PolicyPrompt(QDialog):
         self.setWindowTitle("safedesk — Policies to read")
         self.setWindowModality(Qt.WindowModality.NonModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(760, 340)
+        self.resize(920, 340)  # the buttons and what they say, on one line
         heading = label("Please read these policies", "Title")
         intro = label(
             "These policies are new, or have a new version, since you last confirmed them. "
             "Read each one, then confirm you have read and understood it: your confirmation "
-            "is signed with your own sign-in. You can also do this later on the Policies page; "
-            "safedesk asks again when you next sign in.",
+            "is signed with your own sign-in. You can also do this later on the Policies page, or "
+            "with the button at the top of the window.",
             "Subtitle",
         )
         self.model = PoliciesModel(managing=False)

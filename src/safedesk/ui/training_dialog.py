@@ -124,7 +124,7 @@ class TrainingDialog(TaskDialog):
         self.who.setEditText("")
         line = self.who.lineEdit()
         if line is not None:
-            line.setPlaceholderText("Type part of their name (surname or first name) and choose")
+            line.setPlaceholderText("Type part of their name, then choose them")
         self.course = QComboBox()
         for course in Course:
             self.course.addItem(course.label, course.value)
