@@ -634,6 +634,10 @@ def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         settle()
         dialog.review.setText("17/07/2027")
         shots.dialog(window, dialog, "risk-3-new-version")
+        dialog.add_row(focus=True)  # a risk added and left empty: said at its row
+        dialog.submit()
+        settle()
+        shots.dialog(window, dialog, "risk-5-row-problem")
         dialog.done(0)
         settle()
     history = panel.open_history(panel.table.currentIndex())
