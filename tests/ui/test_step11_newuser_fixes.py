@@ -93,6 +93,11 @@ def test_the_risk_box_shows_two_whole_risks_and_scrolls_beyond(
     shown = sum(whole_in_view(row, viewport) for row in dialog.rows)
     assert shown >= 2
     shot(dialog, "five-risks.png")
+    # Every row wrong: each says so under it, and the form still fits the screen.
+    dialog.submit()
+    assert all(row.error.isVisible() for row in dialog.rows)
+    assert dialog.frameGeometry().height() <= 768
+    shot(dialog, "five-risks-wrong.png")
 
 
 def test_a_rows_problem_is_said_at_that_row(view: PupilView, qtbot: QtBot) -> None:

@@ -54,6 +54,7 @@ REVIEW_CAPTION = "&Review date"
 _ASKS = {"risk": "what the risk is", "measures": "what reduces it", "owner": "who does it"}
 ROWS_SHOWN_AT_LEAST = 2  # risks seen whole without scrolling, however small the screen
 ROWS_SHOWN_AT_MOST = 3  # beyond this the box scrolls
+ROOM_FOR_THE_REST = 500  # pixels of the screen the form's other parts take, about
 
 
 def row_problem(number: int, problems: dict[str, str]) -> str:
@@ -162,7 +163,12 @@ class RiskArea(QScrollArea):
 
     def sizeHint(self) -> QSize:
         count = max(ROWS_SHOWN_AT_LEAST, min(len(self.rows), ROWS_SHOWN_AT_MOST))
-        return QSize(super().sizeHint().width(), self._rows_height(count))
+        height = self._rows_height(count)
+        screen = self.screen()
+        if screen is not None:  # the rest of the form needs about 500 pixels of the screen
+            room = screen.availableGeometry().height() - ROOM_FOR_THE_REST
+            height = max(min(height, room), self._rows_height(ROWS_SHOWN_AT_LEAST))
+        return QSize(super().sizeHint().width(), height)
 
 
 class RiskAssessmentDialog(TaskDialog):
