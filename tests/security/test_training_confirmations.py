@@ -317,6 +317,8 @@ def test_an_administrator_with_a_kept_key_file_cannot_fork_the_members_key(setup
                       object_id=str(number), detail={"confirmation": row})  # fmt: skip
 
     program_write(school, HEAD_USER, HEAD_PASSWORD, write)
+    # verify names the second change of key from one key, as the confirmations do.
+    assert any("already been changed" in p for p in verify_problems(school))
     newcomer = school.sign_in(NEWCOMER, NEWCOMER_OWN)
     try:
         with newcomer.store.read() as conn:
