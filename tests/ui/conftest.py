@@ -23,6 +23,17 @@ _PRISTINE: list[tuple[QFont, QPalette, str]] = []  # the platform's own look, be
 
 
 @pytest.fixture(autouse=True)
+def own_text_size_setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test keeps the person's text size in its own file, never the user's settings: a
+    Ctrl++ in one test had made every later window of the run (and of the next) larger."""
+    from safedesk.ui import text_size
+
+    text_size.use_settings_file(str(tmp_path_factory.mktemp("settings") / "safedesk.ini"))
+    yield
+    text_size.use_settings_file(None)
+
+
+@pytest.fixture(autouse=True)
 def pristine_look(qapp: QApplication) -> None:
     """Each test starts with the platform's font, palette and no style sheet, whatever a test
     before it applied (a theme applied twice grows the text, and later sizes were wrong)."""

@@ -161,3 +161,26 @@ def test_drawing_pages_writes_nothing_to_the_temporary_folder(
 
 def test_the_frozen_builds_check_draws_the_square_page() -> None:
     assert self_test() == "drawn 100x100, 6400 dark pixels"
+
+
+def test_zoom_keys_zoom_the_page_not_the_text_size(qtbot: QtBot, window: QWidget) -> None:
+    """Ctrl++ changes the text size in every window of the app, except in a page view, where
+    it zooms the page (the app-wide keys had taken it first, so the page never zoomed)."""
+    from PySide6.QtWidgets import QApplication
+
+    from safedesk.ui import text_size
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    text_size.install(app)
+    before = text_size.current()
+    view = make(qtbot, window, three_pages())
+    fitted = view.picture.pixmap().width()
+    activate(qtbot, view.area)
+    view.area.setFocus()
+    qtbot.waitUntil(view.area.hasFocus, timeout=WAIT)
+    qtbot.keyClick(view.area, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.picture.pixmap().width() > fitted
+    qtbot.keyClick(view.area, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.picture.pixmap().width() == fitted
+    assert text_size.current() is before

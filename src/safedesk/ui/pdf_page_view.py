@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.pdf_pages import DrawnPage, PdfPages, PdfUnreadable
+from safedesk.ui import text_size
 
 ZOOM_STEP = 1.25
 ZOOM_LIMITS = (0.25, 3.0)  # times the width that fits
@@ -120,6 +121,7 @@ class PdfPageView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(act)
         self.setFocusProxy(self.area)
+        self.setProperty(text_size.ZOOMS_ITSELF, True)  # Ctrl++ zooms the page here
         try:
             self._pdf = PdfPages(data)
             self.count = self._pdf.count

@@ -7,7 +7,7 @@ from enum import Enum
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from safedesk.ui import theme
 
@@ -95,7 +95,7 @@ class _Keys(QObject):
             Qt.Key.Key_Minus: smaller,
             Qt.Key.Key_0: reset,
         }.get(Qt.Key(event.key()))
-        if action is None:
+        if action is None or _zooms_itself(watched):
             return False
         if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # ours: no text box or shortcut takes it first
@@ -104,6 +104,23 @@ class _Keys(QObject):
         # under the one the key is still being delivered to.
         QTimer.singleShot(0, action)
         return True
+
+
+# A widget with this property set (a PDF page view) uses Ctrl++, Ctrl+- and Ctrl+0 to zoom
+# what it shows, so within it they do not change the text size.
+ZOOMS_ITSELF = "zoomsItself"
+
+
+def _zooms_itself(watched: QObject) -> bool:
+    # A key no widget takes goes on to the focused widget's parents and its window: it is
+    # the focused widget's all the same.
+    for start in (watched, QApplication.focusWidget()):
+        widget = start if isinstance(start, QWidget) else None
+        while widget is not None:
+            if widget.property(ZOOMS_ITSELF):
+                return True
+            widget = widget.parentWidget()
+    return False
 
 
 _keys: _Keys | None = None
