@@ -76,7 +76,10 @@ def test_the_store_verifies_and_so_does_the_command_line(
 
 
 def test_nothing_from_earlier_years_waits_in_a_queue(demo: Built) -> None:
-    items = queue.load_queue(demo.head, demo.now).items
+    # Training falling due and pupils needing a risk assessment start when that began: the
+    # records and their casework are what must all be recent.
+    not_records = {ItemKind.TRAINING_DUE, ItemKind.RISK_MISSING, ItemKind.RISK_REVIEW}
+    items = [i for i in queue.load_queue(demo.head, demo.now).items if i.kind not in not_records]
     assert items
     assert min(item.started_at for item in items) > demo.now - timedelta(weeks=14)
     force = [i for i in items if i.kind is ItemKind.BEHAVIOUR_REVIEW]
