@@ -11,6 +11,8 @@ class Role(StrEnum):
     BEHAVIOUR_LEAD = "behaviour_lead"
     HEAD = "head"
     ADMIN = "admin"
+    # Holds allegations about the headteacher (the head must not read them); no pupil records.
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
 
     @property
     def label(self) -> str:
@@ -23,6 +25,7 @@ _LABELS = {
     Role.BEHAVIOUR_LEAD: "Behaviour lead",
     Role.HEAD: "Headteacher",
     Role.ADMIN: "Administrator",
+    Role.CHAIR_OF_GOVERNORS: "Chair of governors",
 }
 
 
@@ -51,6 +54,10 @@ class Permission(StrEnum):
     TRAINING_MANAGE = "training.manage"
     # Publish a version of a policy and see who has not confirmed reading it: DSLs and the head.
     POLICY_PUBLISH = "policy.publish"
+    # Allegations about staff and the low-level concerns log: the headteacher.
+    ALLEGATIONS = "allegations.manage"
+    # Allegations and low-level concerns about the headteacher: the chair of governors.
+    ALLEGATIONS_ABOUT_HEAD = "allegations.about_head"
 
 
 _ADMIN = {
@@ -87,9 +94,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BEHAVIOUR_LEAD: frozenset(
         _STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS, Permission.BEHAVIOUR_PLAN}
     ),
-    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS}),
+    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS, Permission.ALLEGATIONS}),
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
+    # A governor, not staff: reads no pupil's records, only allegations about the head.
+    Role.CHAIR_OF_GOVERNORS: frozenset({Permission.ALLEGATIONS_ABOUT_HEAD}),
 }
 
 

@@ -17,7 +17,7 @@ from safedesk.domain.time_to_action import (
     encompass_due,
     referral_chase_due,
 )
-from safedesk.services import behaviour_review, intake, membership, pupil_status
+from safedesk.services import allegations, behaviour_review, intake, membership, pupil_status
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
@@ -62,7 +62,7 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
         items = build_items(conn, targets, calendar)
         items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
     items += alarm_items(session, targets, calendar) + request_items(session, calendar)
-    items += force_review_items(session)
+    items += force_review_items(session) + lado_items(session)
     return Queue(now, tuple(in_queue_order(with_statuses(session, items), now)))
 
 
@@ -84,6 +84,24 @@ def with_statuses(session: Session, items: list[QueueItem]) -> list[QueueItem]:
         )
         found.append(replace(item, statuses=words) if words else item)
     return found
+
+
+def lado_items(session: Session) -> list[QueueItem]:
+    """The headteacher's: allegations about staff whose contact with the LADO is not yet
+    recorded (due within one working day). Named by number only: the queue may be on screen."""
+    return [
+        QueueItem(
+            f"ALLEGATION-{item.allegation_id}",
+            ItemKind.LADO,
+            item.allegation_id,
+            "Contact the LADO about this allegation (see Allegations)",
+            (),
+            Urgency.URGENT,
+            item.started_at,
+            item.due_at,
+        )
+        for item in allegations.lado_due(session)
+    ]
 
 
 def force_review_items(session: Session) -> list[QueueItem]:

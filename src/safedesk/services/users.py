@@ -141,10 +141,19 @@ def add_user(
         problems["role"] = "choose at least one role"
     if problems:
         raise ValidationError(problems)
-    asked = {r for r in role_set if is_reading_role(r)}
+    key_file = keyfile.load(session.paths.keys)
+    # The first chair of governors is given the role: nobody holds the file for allegations
+    # about the head yet to grant it, and it is made under the chair's own password at their
+    # first change of it. Once it exists, a chair is granted in person by the chair.
+    founding = {
+        r
+        for r in role_set
+        if r is Role.CHAIR_OF_GOVERNORS
+        and Compartment.ALLEGATIONS_HEAD.value not in key_file.epochs
+    }
+    asked = {r for r in role_set if is_reading_role(r)} - founding
     given = (role_set - asked) | ({Role.STAFF} if asked else set())
     now = session.clock.now()
-    key_file = keyfile.load(session.paths.keys)
     pending = key_ops.new_pending_account(
         key_file,
         username,
@@ -389,6 +398,15 @@ def change_own_password(
         school="keep",
         keeps_access=True,
     )
+    if (
+        Role.CHAIR_OF_GOVERNORS in session.user.roles
+        and Compartment.ALLEGATIONS_HEAD.value not in keyfile.load(session.paths.keys).epochs
+    ):
+        from safedesk.services.setup import make_restricted_compartment
+
+        # The chair's own password now: the file for allegations about the head is made
+        # with it, sealed to the chair alone.
+        make_restricted_compartment(session, Compartment.ALLEGATIONS_HEAD)
 
 
 def _made_before_warning(session: Session) -> str | None:

@@ -67,6 +67,10 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # allegations and allegations_head: allegations about staff, their events, low-level concerns
+    "allegation": ("id",),
+    "allegation_event": ("id",),
+    "low_level_concern": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -96,6 +100,9 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "allegation",
+        "allegation_event",
+        "low_level_concern",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
