@@ -16,7 +16,7 @@ import pytest
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
-from safedesk.services import allegations, upkeep, users, vault
+from safedesk.services import allegations, backup, upkeep, users, vault
 from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, HEAD_USER, SchoolStore, add_account
@@ -214,3 +214,60 @@ def test_a_disabled_heads_old_key_file_no_longer_opens_the_allegations_file(
     old = attacker.merge(before, attacker.loot(school.paths.keys.read_bytes(), HEAD, "x" * 12))
     assert "allegations.db" not in _readable(school.paths.root, old)
     assert not attacker.everything_readable(school.paths.root, old).any(ALLEGED)
+
+
+@pytest.mark.parametrize("maker", ["head", "dsl"])
+def test_a_backup_holds_the_allegations_files_opened_only_by_their_members(
+    school: SchoolStore, maker: str, tmp_path: Path
+) -> None:
+    """A backup (by the head, or by a DSL who copies the files as they are) keeps both
+    allegations files; each person, with their slot in the backup's key file and the live
+    one, opens only what they open live; the recovery key opens neither."""
+    name, password, _files = PEOPLE[maker]
+    session = school.sign_in(name, password)
+    try:
+        made = backup.create_backup(session, tmp_path / "usb")
+    finally:
+        session.lock()
+    unpacked = attacker.unpack_backup(made, tmp_path / "unpacked")
+    assert {"allegations.db", "allegations_head.db"} <= {p.name for p in unpacked.iterdir()}
+    for who, (person_name, person_password, may_open) in PEOPLE.items():
+        person = attacker.merge(
+            attacker.loot((unpacked / "keys.json").read_bytes(), person_name, person_password),
+            attacker.loot(school.paths.keys.read_bytes(), person_name, person_password),
+        )
+        assert set(_readable(unpacked, person)) == may_open, who
+    recovery = attacker.loot_with_recovery(
+        (unpacked / "keys.json").read_bytes(), school.recovery_key
+    )
+    assert _readable(unpacked, recovery) == {}
+
+
+def test_a_restore_puts_the_allegations_back_and_changes_their_keys(tmp_path: Path) -> None:
+    school = build(tmp_path / "data")
+    head = school.sign_in()
+    try:
+        made = backup.create_backup(head, tmp_path / "usb")
+        allegations.record_allegation(head, _payload("Made after the backup 3310"))
+    finally:
+        head.lock()
+    kept = school.paths.keys.read_bytes()
+    result = backup.restore_backup(school.paths, made, HEAD_USER, HEAD_PASSWORD)
+    assert "allegations" in result.rotated
+    assert "allegations_head" in result.pending  # the chair's, at the chair's next sign-in
+    head = school.sign_in()
+    try:
+        assert [a.alleged for a in allegations.list_allegations(head)] == [ALLEGED]
+    finally:
+        head.lock()
+    # The head's key file from before the restore no longer opens the file.
+    old = attacker.loot(kept, HEAD_USER, HEAD_PASSWORD)
+    assert "allegations.db" not in _readable(school.paths.root, old)
+    chair = school.sign_in(CHAIR, CHAIR_PASSWORD)
+    try:
+        assert Compartment.ALLEGATIONS_HEAD in chair.rotation_due
+        assert Compartment.ALLEGATIONS_HEAD in upkeep.after_sign_in(chair).rotated
+        found = allegations.list_allegations(chair, about_head=True)
+        assert [a.alleged for a in found] == [ABOUT_HEAD]
+    finally:
+        chair.lock()
