@@ -67,6 +67,16 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # school: the staff training log and each member's signed confirmation of an entry
+    "training_entry": ("id",),
+    "training_confirmation": ("id",),
+    # school: policy versions staff read, and their signed confirmations
+    "policy_version": ("id",),
+    "policy_confirmation": ("id",),
+    # safeguarding and behaviour: a record's attachments (their bytes are in the row's hash)
+    "attachment": ("id",),
+    # safeguarding (RA-) and behaviour (BP-): a pupil's risk assessment, every version
+    "risk_assessment": ("id",),
     # allegations and allegations_head: allegations about staff, their events, low-level concerns
     "allegation": ("id",),
     "allegation_event": ("id",),
@@ -100,6 +110,12 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "training_entry",
+        "training_confirmation",
+        "policy_version",
+        "policy_confirmation",
+        "attachment",
+        "risk_assessment",
         "allegation",
         "allegation_event",
         "low_level_concern",
@@ -109,6 +125,8 @@ APPEND_ONLY = frozenset(
 # compartment's copy of the pupils its records name.)
 SCHOOL_ONLY = frozenset(
     {"user", "user_role", "inbox_item", "setting", "list_item", "school_term", "closure_day"}
+    | {"training_entry", "training_confirmation"}
+    | {"policy_version", "policy_confirmation"}
 )
 
 _pending: dict[int, dict[tuple[str, str], str]] = {}
@@ -176,8 +194,19 @@ _REFERENCE = {
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
     "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
+    "risk_assessment": "SELECT ref || ' version ' || version FROM main.risk_assessment "
+    "WHERE id = ?",
+    "training_entry": "SELECT 'training ' || id || ' (' || who || ')' FROM main.training_entry "
+    "WHERE id = ?",
+    "training_confirmation": "SELECT 'training ' || entry_id || ' (' || username || ')' "
+    "FROM main.training_confirmation WHERE id = ?",
+    "attachment": "SELECT e.ref FROM main.attachment a JOIN main.entry e ON e.id = a.entry_id "
+    "WHERE a.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
+    "policy_version": "SELECT title || ', version ' || version FROM main.policy_version "
+    "WHERE id = ?",
+    "policy_confirmation": "SELECT username FROM main.policy_confirmation WHERE id = ?",
 }
 
 

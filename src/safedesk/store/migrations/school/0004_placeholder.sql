@@ -1,1 +1,0 @@
--- Placeholder for engineer work in main (school 0004); the lead drops it when merging.
