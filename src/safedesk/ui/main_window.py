@@ -32,6 +32,7 @@ from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.behaviour_inbox_page import BehaviourInboxPage
@@ -187,6 +188,11 @@ class MainWindow(QMainWindow):
         self.training_page = TrainingPage(session)  # every account: its own training, to confirm
         self._add("Training", self.training_page)
         self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
+        # Allegations about staff: the headteacher's; about the headteacher: the chair's.
+        self.allegations_page: AllegationsPage | None = None
+        if may_keep_allegations(session):
+            self.allegations_page = AllegationsPage(session)
+            self._add("Allegations", self.allegations_page)
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
             # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
@@ -292,6 +298,8 @@ class MainWindow(QMainWindow):
             self.my_records_page.load()
         self.policies_page.load()
         self.training_page.load()
+        if self.allegations_page is not None:
+            self.allegations_page.load()
         if self.record_page is not None:
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
