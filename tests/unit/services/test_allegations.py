@@ -13,7 +13,7 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.queue import ItemKind
 from safedesk.domain.roles import Role
-from safedesk.services import allegations, queue
+from safedesk.services import allegations, membership, queue
 from safedesk.services.session import Session
 from safedesk.store import keyfile
 from tests.conftest import SchoolStore, add_account
@@ -186,3 +186,31 @@ def test_the_chair_keeps_allegations_about_the_head_which_the_head_cannot_open(
     key_file = keyfile.load(school.paths.keys)
     sealed = [s for s in key_file.sealed if s.compartment == Compartment.ALLEGATIONS_HEAD.value]
     assert len(sealed) == 1  # the chair alone
+
+
+def test_a_head_granted_by_a_dsl_gets_the_pupils_files_but_never_the_allegations(
+    school: SchoolStore, head_session: Session
+) -> None:
+    """A DSL may grant the head's role (after a password reset, say): they hold safeguarding and
+    behaviour, not the allegations file, so they give only what they hold."""
+    add_account(head_session, "dee.dsl", {Role.DSL}, "dee's own long password")
+    add_account(head_session, "new.head", {Role.STAFF}, "given to the new head")
+    dsl = school.sign_in("dee.dsl", "dee's own long password")
+    try:
+        membership.grant(
+            dsl,
+            "new.head",
+            Role.HEAD,
+            "given to the new head",
+            new_password="new head's own password",
+        )
+    finally:
+        dsl.lock()
+    new_head = school.sign_in("new.head", "new head's own password")
+    try:
+        assert new_head.member_of(Compartment.SAFEGUARDING)
+        assert not new_head.member_of(Compartment.ALLEGATIONS)
+        with pytest.raises(PermissionDenied):
+            allegations.list_allegations(new_head)
+    finally:
+        new_head.lock()
