@@ -58,6 +58,10 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
         "My records",
         "Pupils",
         "Search",
+        "Risk assessments",
+        "Policies",
+        "Training",
+        "Allegations",
         "Reports",
         "Admin",
     ]

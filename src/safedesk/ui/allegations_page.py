@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -157,9 +158,13 @@ class AllegationsPage(QWidget):
         self.tabs.addTab(self.allegations_table, "Allegations")
         self.tabs.addTab(_table(self.low_level, "Low-level concerns"), "Low-level concerns")
         self.tabs.addTab(_table(self.patterns, "Patterns of low-level concerns"), "Patterns")
+        # The form in its own tab, scrolling: the page fits a laptop's screen at 125 %.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._form())
+        self.tabs.addTab(scroll, "Record one")
         layout.addWidget(self.tabs, 1)
         layout.addLayout(self._actions())
-        layout.addWidget(self._form())
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
