@@ -88,6 +88,10 @@ def test_queue_item_kinds_as_people_read_them() -> None:
         "Access request",
         "Alarm",
         "Behaviour review",
+        "Risk assessment review",
+        "No current risk assessment",
+        "Training due",
+        "Allegation: tell the LADO",
     ]
 
 
