@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-MAX_SIDE = 8000  # pixels: a page is never drawn wider or taller than this
+MAX_SIDE = 6000  # pixels: a page is never drawn wider or taller than this (memory)
 _LOCK = threading.RLock()
 
 

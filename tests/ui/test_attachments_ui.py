@@ -163,9 +163,10 @@ def test_a_pdf_page_is_shown_from_memory_and_a_copy_saved_on_request(
     qtbot.addWidget(shown)
     shown.resize(1000, 700)
     assert shown.shown == 1  # one page, drawn as printed (PDFium, from memory)
-    assert shown.pdf_view is not None and shown.pdf_view.page_label.text() == "Page 1 of 1"
-    qtbot.waitUntil(lambda: not shown.pdf_view.picture.pixmap().isNull(), timeout=WAIT)
-    page = shown.pdf_view.picture.pixmap().toImage()
+    pdf_view = shown.pdf_view
+    assert pdf_view is not None and pdf_view.page_label.text() == "Page 1 of 1"
+    qtbot.waitUntil(lambda: not pdf_view.picture.pixmap().isNull(), timeout=WAIT)
+    page = pdf_view.picture.pixmap().toImage()
     assert page.width() > 500 and page.height() > page.width()  # an A4 page, fitted
     scale = page.width() / 595
     note = page.pixelColor(int(300 * scale), int(280 * scale))  # inside the scanned note

@@ -75,7 +75,7 @@ def test_an_open_document_draws_one_page_at_a_time_and_tells_its_sizes() -> None
 
 def test_a_huge_width_is_kept_to_a_sane_size() -> None:
     page = draw_all(letter_pdf(), 10**6)[0]
-    assert page.width <= 8000 and page.height <= 8000
+    assert page.width <= 6000 and page.height <= 6000
 
 
 def test_a_damaged_pdf_is_said_to_be_unreadable_not_locked() -> None:

@@ -81,37 +81,45 @@ def publish(session: Session, payload: Mapping[str, Any], pdf: bytes | None = No
     return policy_id
 
 
-def _payload(policy: StoredPolicy, at: datetime) -> dict[str, Any]:
-    return {**signed_payload(policy), "at": to_stored(at)}
+def _payload(conn: Connection, policy: StoredPolicy, at: datetime) -> dict[str, Any]:
+    """What a confirmation signs: the version, its note and its PDF's hash (a changed policy
+    is no longer the one confirmed), and when."""
+    found = policies.pdf(conn, policy.id)
+    digest = hashlib.sha256(found[0]).hexdigest() if found else None
+    return {
+        **signed_payload(policy),
+        "note": policy.note,
+        "pdf_sha256": digest,
+        "at": to_stored(at),
+    }
 
 
 class _Checker:
-    """Whether confirmation rows hold: each person's own keys worked out once."""
+    """Whether confirmation rows count (services.confirmations.Checker), and whether each
+    version is still as it was published: a PDF or note changed behind the program's back
+    is no longer the policy anyone confirmed."""
 
     def __init__(self, session: Session, conn: Connection) -> None:
+        del session  # the answer is the same for whoever looks
+        self.rows = confirmations.Checker(conn, "policy_confirmation")
+        self.versions = confirmations.Checker(conn, "policy_version", self.rows.store_id)
         self.conn = conn
-        self.store_id = confirmations.store_id_of(conn)
-        self.anchors = confirmations.session_anchors(session)
-        self._keys: dict[str, set[bytes]] = {}
 
-    def holds(self, policy: StoredPolicy, row: StoredConfirmation) -> bool:
-        if row.policy_id != policy.id:
-            return False
-        keys = self._keys.get(row.username)
-        if keys is None:
-            keys = confirmations.own_keys(
-                self.conn, row.username, store_id=self.store_id, anchors=self.anchors
-            )
-            self._keys[row.username] = keys
-        return confirmations.confirmation_holds(
-            self.conn,
+    def verdict(self, policy: StoredPolicy, row: StoredConfirmation) -> confirmations.Verdict:
+        if row.policy_id != policy.id or not self.versions.as_written(policy.id):
+            return confirmations.Verdict(False)
+        return self.rows.check(
+            row.id,
             row.username,
             PURPOSE,
-            _payload(policy, row.confirmed_at),
+            _payload(self.conn, policy, row.confirmed_at),
             row.signature,
-            store_id=self.store_id,
-            keys=keys,
+            at=row.confirmed_at,
+            earliest=policy.published_at,
         )
+
+    def holds(self, policy: StoredPolicy, row: StoredConfirmation) -> bool:
+        return self.verdict(policy, row).holds
 
 
 def _confirmed_at(
@@ -151,7 +159,9 @@ def confirm(session: Session, policy_id: int) -> datetime:
             }
         )
     at = session.clock.now()
-    signature = confirmations.sign_confirmation(session, PURPOSE, _payload(policy, at))
+    with session.store.read() as conn:
+        payload = _payload(conn, policy, at)
+    signature = confirmations.sign_confirmation(session, PURPOSE, payload)
     with session.store.write() as conn:
         row_id = policies.insert_confirmation(
             conn, policy.id, username=session.user.username, at=at, signature=signature

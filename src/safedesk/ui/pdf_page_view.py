@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from safedesk.pdf_pages import DrawnPage, PdfPages, PdfUnreadable
 
 ZOOM_STEP = 1.25
-ZOOM_LIMITS = (0.25, 4.0)  # times the width that fits
-MARGIN = 12  # pixels left beside a page fitted to the width
+ZOOM_LIMITS = (0.25, 3.0)  # times the width that fits
+MARGIN = 24  # pixels left beside a page fitted to the width (the grey around it)
+AROUND = "QLabel { background: #d5dbe3; padding: 10px; }"  # the page's edge shows
 
 
 def image_of(drawn: DrawnPage) -> QImage:
@@ -122,6 +123,7 @@ class PdfPageView(QWidget):
         try:
             self._pdf = PdfPages(data)
             self.count = self._pdf.count
+            self.picture.setStyleSheet(AROUND)
         except PdfUnreadable as exc:
             self._show_unreadable(data, exc.locked, unreadable_hint)
         self._update_controls()
