@@ -102,6 +102,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# Roles of people who are not members of staff (governors): an account holding only these is
+# neither counted among the staff nor asked to confirm staff training or the school's policies.
+NOT_STAFF = frozenset({Role.CHAIR_OF_GOVERNORS})
+
+
+def is_staff(roles: frozenset[Role]) -> bool:
+    """Whether an account with ``roles`` is a member of staff (training, policies, the
+    governors' figures): every account but one holding only governors' roles."""
+    return not roles or not roles <= NOT_STAFF
+
+
 def permissions_for(roles: frozenset[Role]) -> frozenset[Permission]:
     granted: set[Permission] = set()
     for role in roles:
