@@ -51,6 +51,9 @@ class Permission(StrEnum):
     TRAINING_MANAGE = "training.manage"
     # Publish a version of a policy and see who has not confirmed reading it: DSLs and the head.
     POLICY_PUBLISH = "policy.publish"
+    # Retention: set how long records are kept, put and lift holds, authorise disposal. The
+    # headteacher alone (the only deletion the program makes).
+    RETENTION = "retention.manage"
 
 
 _ADMIN = {
@@ -87,7 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BEHAVIOUR_LEAD: frozenset(
         _STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS, Permission.BEHAVIOUR_PLAN}
     ),
-    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS}),
+    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS, Permission.RETENTION}),
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
 }

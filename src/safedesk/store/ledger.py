@@ -67,6 +67,13 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # safeguarding and behaviour: retention rules, holds and disposals (the head's); a
+    # `disposing` row lives only inside a disposal's transaction, so one left behind shows
+    "retention_rule": ("id",),
+    "retention_hold": ("id",),
+    "retention_hold_lifted": ("id",),
+    "disposal": ("id",),
+    "disposing": ("entry_id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -96,6 +103,32 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "retention_rule",
+        "retention_hold",
+        "retention_hold_lifted",
+        "disposal",
+    }
+)
+# Record content that an authorised disposal (and nothing else) removes: `verify` accepts its
+# removal only in the disposal's own audit event, for rows written under the disposed reference.
+DISPOSABLE = frozenset(
+    {
+        "entry",
+        "entry_pupil",
+        "concern",
+        "behaviour_incident",
+        "physical_intervention",
+        "amendment",
+        "entry_status",
+        "case_acknowledgement",
+        "case_triage",
+        "case_action",
+        "case_action_done",
+        "case_referral",
+        "case_referral_decision",
+        "case_contact",
+        "case_closure",
+        "behaviour_review",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
@@ -169,6 +202,10 @@ _REFERENCE = {
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
     "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
+    "disposal": "SELECT ref FROM main.disposal WHERE id = ?",
+    "disposing": "SELECT ref FROM main.entry WHERE id = ?",
+    "retention_hold": "SELECT coalesce(h.ref, p.upn) FROM main.retention_hold h "
+    "LEFT JOIN main.pupil p ON p.id = h.pupil_id WHERE h.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
 }
