@@ -14,6 +14,7 @@ from safedesk.cli import chronology_commands as chronology_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli import report_commands as report_cli
+from safedesk.cli import retention_commands as retention_cli
 from safedesk.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED_CHECK,
@@ -300,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
         one.add_argument("--pdf", required=True, help=PDF_HELP)
 
+    retention_cli.add_commands(commands, command, common, acting, Parser)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
         "--head",

@@ -94,19 +94,19 @@ CREATE TRIGGER disposing_no_update BEFORE UPDATE ON disposing
 BEGIN SELECT RAISE(ABORT, 'a disposal under way is not changed'); END;
 
 -- The record's own rows: deleted only while being disposed of.
-DROP TRIGGER entry_no_delete;
+DROP TRIGGER IF EXISTS entry_no_delete;
 CREATE TRIGGER entry_no_delete BEFORE DELETE ON entry
 WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.id)
 BEGIN SELECT RAISE(ABORT, 'records are append-only: they are never deleted'); END;
-DROP TRIGGER entry_pupil_no_delete;
+DROP TRIGGER IF EXISTS entry_pupil_no_delete;
 CREATE TRIGGER entry_pupil_no_delete BEFORE DELETE ON entry_pupil
 WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.entry_id)
 BEGIN SELECT RAISE(ABORT, 'records are append-only: they are never deleted'); END;
-DROP TRIGGER amendment_no_delete;
+DROP TRIGGER IF EXISTS amendment_no_delete;
 CREATE TRIGGER amendment_no_delete BEFORE DELETE ON amendment
 WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.entry_id)
 BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
-DROP TRIGGER entry_status_no_delete;
+DROP TRIGGER IF EXISTS entry_status_no_delete;
 CREATE TRIGGER entry_status_no_delete BEFORE DELETE ON entry_status
 WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.entry_id)
 BEGIN SELECT RAISE(ABORT, 'status changes are events: they are never deleted'); END;
