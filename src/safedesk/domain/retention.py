@@ -37,7 +37,8 @@ class Rule:
     years: int
 
     def describe(self) -> str:
-        return f"{self.kind.label}: kept until {self.basis.label} + {self.years} years"
+        years = "1 year" if self.years == 1 else f"{self.years} years"
+        return f"{self.kind.label}: kept until {self.basis.label} + {years}"
 
 
 # IRMS Toolkit for Schools: child protection files "date of birth of the child + 25 years,
