@@ -18,7 +18,7 @@ from safedesk.domain.errors import NotFound, SafedeskError, ValidationError
 from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule, due_on, parse_rule
 from safedesk.domain.roles import Permission
 from safedesk.services.session import Session
-from safedesk.store import pupils, retention, writer_lock
+from safedesk.store import migrate, pupils, retention, writer_lock
 from safedesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -245,3 +245,7 @@ def _scrub(session: Session, store: Store) -> None:
         for each in session.all_stores():
             each.reset_connections()
         retention.scrub(store)
+    # Copies of this file set aside before an upgrade hold the record too. They serve only to
+    # redo an upgrade interrupted before anything was written since, which this disposal has
+    # just written: they can never be put back now, so they go.
+    migrate.remove_copies_aside(session.paths.migration_backups, store.path)
