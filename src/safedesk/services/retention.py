@@ -9,6 +9,7 @@ README ("Retention and disposal")."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 
@@ -17,9 +18,10 @@ from safedesk.domain.entries import Kind
 from safedesk.domain.errors import NotFound, SafedeskError, ValidationError
 from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule, due_on, parse_rule
 from safedesk.domain.roles import Permission
+from safedesk.services import records
 from safedesk.services.session import Session
-from safedesk.store import migrate, pupils, retention, writer_lock
-from safedesk.store.db import Store
+from safedesk.store import key_chain, migrate, pupils, retention, sealed, sealed_items, writer_lock
+from safedesk.store.db import Connection, Store
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +219,7 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
                 "Lift the hold first if it no longer applies."
             )
         now = session.clock.now()
+        author = retention.author_keys(conn, ref)
         retention.dispose(
             conn,
             ref=ref,
@@ -234,9 +237,76 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
             object_id=ref,
             detail={"kind": kind.value, "due_on": day.isoformat()},
         )
+    if author is not None:
+        _tell_author(session, compartment, ref, author)
     _scrub(session, store)
     log.info("record disposed of in %s", compartment.value)
     return DisposalDone(ref, kind, now.isoformat())
+
+
+def _tell_author(
+    session: Session, compartment: Compartment, ref: str, author: tuple[bytes, bytes]
+) -> None:
+    """Seal the author a notice naming the disposed record, signed by the compartment (as a
+    receipt is): their next sign-in removes their own sealed copies of it."""
+    box_public, mailbox = author
+    keys = session.keys[compartment]
+    value: dict[str, object] = {
+        "ref": ref,
+        "status": "disposed",
+        "at": session.clock.now().isoformat(),
+        "compartment": compartment.value,
+        "epoch": keys.epoch,
+    }
+    message = key_chain.receipt_message(session.store_id, compartment.value, value)
+    value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
+    item = sealed_items.seal_for(session.store_id, "receipt", box_public, value)
+    with session.store.write() as conn:
+        retention.put_notice(conn, sealed_items.owner_tag(mailbox), item, session.clock.now())
+
+
+def forget_disposed_copies(session: Session) -> int:
+    """At sign-in: remove this account's sealed copies and receipts of records the head has
+    disposed of (named by genuine notices sealed to it). Returns how many went."""
+    account = session.account
+    if account is None:
+        return 0
+    secrets = account.secrets
+    tag = sealed_items.owner_tag(secrets.mailbox)
+    with session.store.read() as conn:
+        waiting = retention.notices(conn, tag)
+        if not waiting:
+            return 0
+        refs: set[str] = set()
+        for _id, item in waiting:
+            value = sealed_items.open_for(session.store_id, "receipt", item, secrets.box_privates)
+            if (
+                value is not None
+                and value.get("status") == "disposed"
+                and records.genuine_receipt(session, conn, value)
+            ):
+                refs.add(str(value.get("ref")))
+        copies = _owned_of(session, conn, "copy", tag, refs)
+        receipts = _owned_of(session, conn, "receipt", tag, refs)
+    with session.store.write() as conn:
+        retention.forget(conn, tag, copies, receipts, [i for i, _item in waiting])
+        session.audit(
+            conn,
+            "my_records.disposed_removed",
+            detail={"copies": len(copies), "receipts": len(receipts)},
+        )
+    return len(copies) + len(receipts)
+
+
+def _owned_of(session: Session, conn: Connection, what: str, tag: str, refs: set[str]) -> list[int]:
+    assert session.account is not None
+    privates = session.account.secrets.box_privates
+    found: list[int] = []
+    for row in sealed.owned(conn, what, [tag]):
+        value = sealed_items.open_for(session.store_id, what, row.item, privates)
+        if value is not None and str(value.get("ref")) in refs:
+            found.append(row.id)
+    return found
 
 
 def _scrub(session: Session, store: Store) -> None:

@@ -239,3 +239,56 @@ def scrub(store: Store) -> None:
         checkpoint_fully(conn, store.path)
         conn.execute("VACUUM main")
         checkpoint_fully(conn, store.path)
+
+
+# --- in `school`: the author's sealed copies of a disposed record ---------------------------
+
+
+def author_keys(conn: Connection, ref: str) -> tuple[bytes, bytes] | None:
+    """In the compartment: the record's author's public box key and mailbox (to seal them a
+    notice), or None when the file does not know them."""
+    found = conn.execute(
+        "SELECT a.box_public, a.mailbox FROM main.entry e "
+        "JOIN main.author_key a ON a.username = e.author WHERE e.ref = ?",
+        (ref,),
+    ).fetchone()
+    return None if found is None else (bytes(found[0]), bytes(found[1]))
+
+
+def put_notice(conn: Connection, owner: str, item: bytes, at: datetime) -> None:
+    conn.execute(
+        "INSERT INTO disposal_notice (owner, put_at, item) VALUES (?, ?, ?)",
+        (owner, to_stored(at), item),
+    )
+
+
+def notices(conn: Connection, owner: str) -> list[tuple[int, bytes]]:
+    """Notices sealed to ``owner`` (none, in a school file not yet upgraded)."""
+    here = conn.execute(
+        "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'disposal_notice'"
+    ).fetchone()
+    if here is None:
+        return []
+    return [
+        (int(r[0]), bytes(r[1]))
+        for r in conn.execute(
+            "SELECT id, item FROM disposal_notice WHERE owner = ? ORDER BY id", (owner,)
+        )
+    ]
+
+
+def forget(
+    conn: Connection,
+    owner: str,
+    copy_ids: list[int],
+    receipt_ids: list[int],
+    notice_ids: list[int],
+) -> None:
+    """Inside the caller's `school` transaction: remove one owner's copies and receipts of
+    disposed records (overwritten as they go) and the notices that named them."""
+    conn.execute("PRAGMA main.secure_delete = ON")
+    conn.execute("INSERT INTO copy_forgetting (owner) VALUES (?)", (owner,))
+    conn.executemany("DELETE FROM sealed_copy WHERE id = ?", [(i,) for i in copy_ids])
+    conn.executemany("DELETE FROM sealed_receipt WHERE id = ?", [(i,) for i in receipt_ids])
+    conn.executemany("DELETE FROM disposal_notice WHERE id = ?", [(i,) for i in notice_ids])
+    conn.execute("DELETE FROM copy_forgetting WHERE owner = ?", (owner,))

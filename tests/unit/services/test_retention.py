@@ -19,7 +19,10 @@ from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.services import amendments, casework, integrity, records, retention
 from safedesk.services.session import Session
+from safedesk.store import retention as store_retention
+from safedesk.store import sealed, sealed_items
 from tests import factories
+from tests.conftest import OTHER_PASSWORD, SchoolStore
 from tests.security.raw_pages import every_page, found_in
 
 # Words no other record, name or setting holds, so finding them is never chance.
@@ -239,3 +242,67 @@ def test_the_head_changes_a_rule_and_the_list_follows(head: Session) -> None:
     retention.dispose(head, ref, "Past the school's one-year rule")
     report = integrity.verify(head)
     assert report.ok, report.problems
+
+
+def _copies(session: Session) -> int:
+    assert session.account is not None
+    tag = sealed_items.owner_tag(session.account.secrets.mailbox)
+    with session.store.read() as conn:
+        return len(sealed.owned(conn, "copy", [tag]))
+
+
+def test_the_authors_sealed_copy_goes_at_their_next_sign_in(
+    school: SchoolStore, head: Session, session_as: Callable[[Role], Session]
+) -> None:
+    author = session_as(Role.STAFF)
+    username = author.user.username
+    ref = records.record(author, Kind.CONCERN, _concern(f"Saw {GONE[0]}.", "“Nothing.”"))
+    kept = records.record(author, Kind.CONCERN, _concern(f"Saw {KEPT}.", "“Nothing.”"))
+    factories.take_in_all(head)
+    assert {e.ref for e in records.my_records(author)} == {ref, kept}
+    assert _copies(author) == 2
+    author.close()
+
+    head.clock = FixedClock(AFTER_DUE)
+    retention.dispose(head, ref, "Past its date")
+
+    again = school.sign_in(username, OTHER_PASSWORD)
+    try:
+        assert {e.ref for e in records.my_records(again)} == {kept}
+        assert _copies(again) == 1
+    finally:
+        again.close()
+
+
+def test_a_notice_not_signed_by_the_file_removes_nothing(
+    school: SchoolStore, head: Session, session_as: Callable[[Role], Session]
+) -> None:
+    """Anyone can seal to an author (their public key is no secret): a forged notice, sealed
+    by another member of staff, does not make the author's copies go."""
+    author = session_as(Role.STAFF)
+    username = author.user.username
+    ref = records.record(author, Kind.CONCERN, _concern(f"Saw {GONE[0]}.", "“Nothing.”"))
+    assert author.account is not None
+    box, mailbox = author.account.secrets.box.public, author.account.secrets.mailbox
+    author.close()
+    forged = {
+        "ref": ref,
+        "status": "disposed",
+        "at": "2043-01-01T00:00:00+00:00",
+        "compartment": "safeguarding",
+        "epoch": 1,
+        "signature": "AAAA",
+    }
+    with head.store.write() as conn:
+        store_retention.put_notice(
+            conn,
+            sealed_items.owner_tag(mailbox),
+            sealed_items.seal_for(head.store_id, "receipt", box, forged),
+            head.clock.now(),
+        )
+    again = school.sign_in(username, OTHER_PASSWORD)
+    try:
+        assert {e.ref for e in records.my_records(again)} == {ref}
+        assert _copies(again) == 1
+    finally:
+        again.close()

@@ -1,0 +1,1 @@
+-- Placeholder for a migration another engineer adds in main (dropped when merging).
