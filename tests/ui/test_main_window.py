@@ -59,6 +59,7 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
         "Pupils",
         "Search",
         "Reports",
+        "Retention",
         "Admin",
     ]
 
