@@ -17,7 +17,7 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
-from safedesk.services import amendments, casework, integrity, records, retention
+from safedesk.services import amendments, backup, casework, integrity, records, retention
 from safedesk.services.session import Session
 from safedesk.store import retention as store_retention
 from safedesk.store import sealed, sealed_items
@@ -306,3 +306,14 @@ def test_a_notice_not_signed_by_the_file_removes_nothing(
         assert _copies(again) == 1
     finally:
         again.close()
+
+
+def test_a_backup_made_before_still_verifies_after_a_disposal(head: Session) -> None:
+    """The chain only grows: the heads a backup saw before the disposal stay in it."""
+    gone, _kept = _two_concerns(head)
+    backup.create_backup(head)
+    head.clock = FixedClock(AFTER_DUE)
+    retention.dispose(head, gone, "Past its date")
+    report = integrity.verify(head)
+    assert report.ok, report.problems
+    assert report.backups_checked >= 1
