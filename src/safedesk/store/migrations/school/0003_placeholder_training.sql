@@ -1,1 +1,0 @@
--- Placeholder for a migration another engineer adds in main (dropped when merging).
