@@ -310,6 +310,11 @@ def teacher(shots: Shots, demo_paths: DataPaths, password: str) -> None:
             view.value.set_value("“Mum's asleep a lot. I get my little sister ready for school.”")
         view.reason.setText("I missed out the end of what he said")
         shots.window(window, "staff-9-record-and-amend")
+    # F12 when someone walks in: every window blank, the password box over it.
+    window.privacy.hide_now()
+    if window.privacy.cover is not None:
+        shots.window(window.privacy.cover, "staff-11-screen-hidden")
+    window.privacy.show_again()
     close(window, session)
 
 
@@ -524,6 +529,150 @@ def behaviour_lead(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+# --- policies: read and confirmed by staff; published and followed by the head -------------
+
+
+def training_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The teacher's own training with one to confirm; the DSL's log, what is due, the form."""
+    from safedesk.ui.training_dialog import ConfirmDialog, TrainingDialog
+
+    session = vault.sign_in(demo_paths, "teacher", password)
+    window = main_window(session)
+    window.show_page("Training")
+    settle()
+    shots.window(window, "training-1-staff")
+    waiting = window.training_page.selected()  # the entry waiting for her, chosen for her
+    if waiting is not None:
+        confirming = ConfirmDialog(session, waiting.entry, window)
+        shots.dialog(window, confirming, "training-2-confirm")
+        confirming.close()
+    else:
+        shots.skip("training-2-confirm", "the teacher has confirmed all her training")
+    close(window, session)
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    window = main_window(session)
+    window.show_page("Training")
+    settle()
+    shots.window(window, "training-3-log")
+    window.training_page.show_due()
+    settle()
+    shots.window(window, "training-4-due")
+    adding = TrainingDialog(session, window.training_page.people, window)
+    shots.dialog(window, adding, "training-5-add")
+    adding.close()
+    close(window, session)
+
+
+def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    from safedesk.services import policies
+    from safedesk.ui.policies_page import PolicyReader, PublishDialog
+    from safedesk.ui.policy_prompt import PolicyPrompt
+
+    session = vault.sign_in(demo_paths, "teacher", password)
+    window = main_window(session)
+    waiting = [m for m in policies.mine(session) if m.confirmed_at is None]
+    if waiting:
+        shots.dialog(window, PolicyPrompt(session, waiting, window), "policies-1-prompt")
+    else:
+        shots.skip("policies-1-prompt", "the teacher has confirmed every policy")
+    window.show_page("Policies")
+    settle()
+    shots.window(window, "policies-2-page-staff")
+    page = window.policies_page
+    found = [n for n, (m, _) in enumerate(page.model.rows()) if m.policy.has_pdf]
+    if found:
+        mine = page.model.rows()[found[0]][0]
+        pdf = policies.document(session, mine.policy.id)
+        reader = PolicyReader(session, mine.policy, pdf, confirmed_at=mine.confirmed_at)
+        shots.dialog(window, reader, "policies-3-reader")
+        reader.close()
+    close(window, session)
+
+    session = vault.sign_in(demo_paths, "head", password)
+    window = main_window(session)
+    window.show_page("Policies")
+    settle()
+    window.policies_page.table.selectRow(0)  # the behaviour policy's new version
+    shots.window(window, "policies-4-page-head")
+    dialog = PublishDialog(session, window)
+    dialog.title_box.setEditText("Behaviour policy")
+    dialog.version.setText("2026-27 (spring)")
+    dialog.note.setPlainText("Section 6 rewritten after the autumn review.")
+    shots.dialog(window, dialog, "policies-5-publish")
+    dialog.close()
+    close(window, session)
+
+
+def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The DSL's Risk assessments page, a pupil's assessments, a new version, every version."""
+    from safedesk.services import risk_assessments
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    window.show_page("Risk assessments")
+    settle(60)
+    shots.window(window, "risk-1-page")
+    pupils = window.pupils_page
+    assert pupils is not None
+    every = [pupils.model.pupil(r) for r in range(pupils.model.rowCount())]
+    kept = next((p for p in every if risk_assessments.records_listing(session, p.upn)), None)
+    if kept is None:
+        shots.skip("risk-2-pupil", "no pupil in the demo has a risk assessment")
+        close(window, session)
+        return
+    window.open_pupil(kept)
+    settle()
+    shots.window(window, "risk-2-pupil")
+    panel = window.pupil_view.risks
+    dialog = panel.open_version()
+    if dialog is not None:
+        settle()
+        dialog.review.setText("17/07/2027")
+        shots.dialog(window, dialog, "risk-3-new-version")
+        dialog.done(0)
+        settle()
+    history = panel.open_history(panel.table.currentIndex())
+    if history is not None:
+        settle()
+        shots.dialog(window, history, "risk-4-every-version")
+        history.done(0)
+    close(window, session)
+
+
+def attachments_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """A record's attachments' window, a scanned note and a parent's letter viewed."""
+    from safedesk.domain.compartments import Compartment
+    from safedesk.services import attachments
+
+    session = vault.sign_in(demo_paths, "dsl", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    view = window.record_view
+    for compartment, name in (
+        (Compartment.SAFEGUARDING, "attachments-2-scanned-note"),
+        (Compartment.BEHAVIOUR, "attachments-3-letter"),
+    ):
+        refs = attachments.records_with_attachments(session, compartment)
+        if not refs:
+            shots.skip(name, "no record in the demo has an attachment there")
+            continue
+        window.open_record_ref(refs[0], window.pupil_view)
+        view.show_attachments()
+        settle()
+        if compartment is Compartment.SAFEGUARDING:
+            shots.dialog(window, view.attachments, "attachments-1-record")
+        panel = view.attachments.panel
+        panel.view_current()
+        settle()
+        if panel.viewers:
+            shots.dialog(window, panel.viewers[-1], name)
+        view.attachments.close()
+        settle()
+    close(window, session)
+
+
 # --- the business manager (administrator) ------------------------------------------------
 
 
@@ -680,6 +829,10 @@ def main() -> None:
             ("dsl-10", lambda: grant_in_person(shots, demo.paths, demo.password)),
             ("behaviour", lambda: behaviour_lead(shots, demo.paths, demo.password)),
             ("admin", lambda: admin(shots, demo.paths, demo.password, work)),
+            ("training", lambda: training_shots(shots, demo.paths, demo.password)),
+            ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
+            ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
+            ("attachments", lambda: attachments_shots(shots, demo.paths, demo.password)),
         )
         for prefix, step in steps:
             if shots.wanted(prefix) or any(o.startswith(prefix) for o in shots.only):

@@ -95,3 +95,29 @@ def intervention() -> dict[str, Any]:
 
 
 PAYLOADS = {Kind.CONCERN: concern, Kind.BEHAVIOUR: behaviour, Kind.INTERVENTION: intervention}
+
+
+OWN_PASSWORD = "a password all of my own"
+
+
+def account_with_own_password(
+    head: Session, username: str, roles: set[Any] | None = None, password: str = OWN_PASSWORD
+) -> str:
+    """An account whose holder has chosen their own password (and so holds a signing key no
+    administrator made): added by ``head``; a staff account signs in once with the password
+    it was given and changes it to ``password``. Returns the password it now has (a reading
+    role's holder chose their own when it was granted in person: OTHER_PASSWORD)."""
+    from safedesk.domain.roles import Role
+    from safedesk.services import users, vault
+    from safedesk.store.crypto import FAST_KDF
+    from tests.conftest import OTHER_PASSWORD, add_account
+
+    add_account(head, username, roles or {Role.STAFF})
+    session = vault.sign_in(head.paths, username, OTHER_PASSWORD)
+    try:
+        if not session.password_from_administrator:
+            return OTHER_PASSWORD
+        users.change_own_password(session, OTHER_PASSWORD, password, kdf=FAST_KDF)
+    finally:
+        session.close()
+    return password

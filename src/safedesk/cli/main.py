@@ -10,11 +10,15 @@ from collections.abc import Callable, Sequence
 from safedesk import app_log
 from safedesk.cli import admin_commands as admin
 from safedesk.cli import analysis_commands as analysis_cli
+from safedesk.cli import attachment_commands as attachment_cli
 from safedesk.cli import chronology_commands as chronology_cli
+from safedesk.cli import policy_commands as policy_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli import report_commands as report_cli
 from safedesk.cli import retention_commands as retention_cli
+from safedesk.cli import risk_commands as risk_cli
+from safedesk.cli import training_commands as training_cli
 from safedesk.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED_CHECK,
@@ -192,6 +196,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recs.add_argument("--pupil", required=True, help="the pupil's UPN")
     recs.add_argument("--json", action="store_true")
+    risk = command(
+        "risk-assessment",
+        risk_cli.cmd_risk_assessment,
+        "save a pupil's risk assessment or behaviour plan (a new version if they have one)",
+        acting,
+    )
+    risk.add_argument("--pupil", required=True, help="the pupil's UPN")
+    risk.add_argument(
+        "--json",
+        required=True,
+        help='a file holding {"risks": [{"risk", "measures", "owner"}], "consulted", '
+        '"review_on", optional "kind": safeguarding or behaviour_plan} (\'-\': stdin)',
+    )
     amend = command(
         "amend", records_cli.cmd_amend, "correct one field of a record, with a reason", acting
     )
@@ -267,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     got.add_argument("--confirmed-by", required=True, help="who confirmed, at the new school")
     got.add_argument("--on", required=True, help="the date they confirmed")
     got.add_argument("--note")
+    attachment_cli.register(command, acting)
 
     figures = command(
         "analysis",
@@ -301,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--to", dest="last", required=True, help="last day (inclusive)")
         one.add_argument("--pdf", required=True, help=PDF_HELP)
 
+    training_cli.add_parsers(command, commands, common, acting)
+    policy_cli.add_parsers(command, commands, common, acting)
     retention_cli.add_commands(commands, command, common, acting, Parser)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(

@@ -6,13 +6,14 @@ import argparse
 import json
 from datetime import datetime
 
+from safedesk.cli import risk_commands as risk_cli
 from safedesk.cli.common import EXIT_OK, UsageError, out, signed_in
 from safedesk.cli.json_input import read_json
 from safedesk.domain.entries import StoredEntry, spec
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, moment_text
 from safedesk.paths import DataPaths
-from safedesk.services import amendments, lists, records
+from safedesk.services import amendments, lists, records, risk_assessments
 
 
 def cmd_record(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -124,14 +125,18 @@ def local_iso(moment: datetime) -> str:
 def cmd_records(args: argparse.Namespace, paths: DataPaths) -> int:
     with signed_in(args, paths, exclusive=False) as session:
         found = records.pupil_records(session, args.pupil)
+        assessments = risk_assessments.records_listing(session, args.pupil)
     if args.json:
-        out(json.dumps([entry_json(e) for e in found], ensure_ascii=False, indent=2))
+        listed = [entry_json(e) for e in found] + [risk_cli.listed_json(a) for a in assessments]
+        out(json.dumps(listed, ensure_ascii=False, indent=2))
         return EXIT_OK
     for entry in found:
         when = moment_text(entry.occurred_at)
         note = f"  ({counted(len(entry.amendments), 'amendment')})" if entry.amendments else ""
         out(f"{entry.ref:<14} {when}  {entry.kind.label:<22} {entry.status.label}{note}")
-    out(counted(len(found), "record"))
+    for assessment in assessments:
+        out(risk_cli.listed_line(assessment))
+    out(counted(len(found) + len(assessments), "record"))
     return EXIT_OK
 
 

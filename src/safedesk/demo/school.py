@@ -7,9 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from safedesk.demo import history, trends
+from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
+from safedesk.demo.policies import add_policies
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
+from safedesk.demo.risk_assessments import add_risk_assessments
+from safedesk.demo.training import add_training
 from safedesk.domain import upn
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import is_reading_role
@@ -149,6 +153,10 @@ def _build(
         session.lock()
     if with_records:
         _review_behaviour(paths, now)
+        add_risk_assessments(paths, DEMO_PASSWORD, now)
+        add_policies(paths, DEMO_PASSWORD, now)
+        add_training(paths, DEMO_PASSWORD, now)
+        add_attachments(paths, DEMO_PASSWORD, roll, now)
     return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
 
 

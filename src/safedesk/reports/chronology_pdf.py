@@ -8,7 +8,9 @@ how other pupils are shown, and when they are named every page's footer says so 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -28,9 +30,10 @@ from reportlab.platypus import (
 )
 
 from safedesk.domain import local_time
+from safedesk.domain.attachments import AttachmentContent
 from safedesk.domain.chronology import Chronology, ChronologyItem
 from safedesk.domain.entries import BODY_MAP
-from safedesk.domain.formatting import date_text, moment_text, time_text
+from safedesk.domain.formatting import counted, date_text, moment_text, time_text
 from safedesk.domain.pupil_status import mis_flags, statuses_line
 from safedesk.domain.transfer import TransferDetails
 from safedesk.reports.body_map_drawing import body_map_flowables
@@ -38,6 +41,7 @@ from safedesk.reports.pdf_base import (
     BOLD,
     FONT,
     MARGIN,
+    MARKING,
     PAGE,
     Cancelled,
     ExportCancelled,
@@ -368,3 +372,100 @@ def render_chronology(
     if progress is not None:
         progress(total, total)
     return buffer.getvalue()
+
+
+def append_attachments(
+    pdf: bytes, attached: Sequence[tuple[str, AttachmentContent]], footer: str
+) -> bytes:
+    """``pdf`` followed by each attachment under its heading: an image scaled to fit its own
+    page; a PDF's pages after a page saying what they are. A PDF that cannot be read (damaged,
+    or locked with a password) is named on its page, and not appended."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+    from reportlab.platypus import Image
+
+    st = styles()
+    story: list[Flowable] = []
+    inserted: dict[int, PdfReader] = {}  # page of the section (0-based) -> pages after it
+    frame_width = PAGE[0] - 2 * MARGIN
+    frame_height = PAGE[1] - 2 * MARGIN - 30 * mm
+    for number, (heading, item) in enumerate(attached):
+        if number:
+            story.append(PageBreak())
+        story.append(Paragraph(text(heading), st["h3"]))
+        info = item.info
+        story.append(
+            Paragraph(
+                text(f"{info.media_type.label}, SHA-256 {info.sha256[:16]}…, as it was added."),
+                st["small"],
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
+        if info.media_type.is_image:
+            story.append(
+                Image(io.BytesIO(item.data), frame_width, frame_height, kind="proportional")
+            )
+            continue
+        try:
+            reader = PdfReader(io.BytesIO(item.data))
+            if reader.is_encrypted:
+                raise PdfReadError("locked")
+            pages = len(reader.pages)
+        except (PdfReadError, ValueError, KeyError, OSError):
+            story.append(
+                Paragraph(
+                    "This PDF could not be added here: it is damaged or locked with a password. "
+                    "Open it in safedesk to see it.",
+                    st["body"],
+                )
+            )
+            continue
+        story.append(Paragraph(f"The PDF follows ({counted(pages, 'page')}).", st["body"]))
+        story.append(_Marker(inserted, reader))
+
+    def decorate(canvas: Any, _doc: Any) -> None:
+        width, height = PAGE
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#8b0000"))
+        canvas.setFont(BOLD, 9)
+        canvas.drawCentredString(width / 2, height - 11 * mm, MARKING)
+        canvas.drawCentredString(width / 2, 8 * mm, MARKING)
+        canvas.setFillColor(colors.black)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(MARGIN, 12 * mm, f"{footer} · attachments")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+    )
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for index, page in enumerate(PdfReader(io.BytesIO(buffer.getvalue())).pages):
+        writer.add_page(page)
+        if index in inserted:
+            for extra in inserted[index].pages:
+                writer.add_page(extra)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class _Marker(Flowable):  # type: ignore[misc]
+    """Takes no room; notes the page it lands on, after which a PDF's pages go."""
+
+    def __init__(self, inserted: dict[int, Any], reader: Any) -> None:
+        super().__init__()
+        self.inserted = inserted
+        self.reader = reader
+
+    def wrap(self, _width: float, _height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.inserted[self.canv.getPageNumber() - 1] = self.reader

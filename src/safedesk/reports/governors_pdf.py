@@ -79,10 +79,21 @@ class Part:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """Training and policy sign-off as it stands on the day the report is made: counts of
+    staff only, no one named. ``training`` and ``policies`` are (what, how many) rows."""
+
+    on: date
+    training: tuple[tuple[str, str], ...]
+    policies: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class GovernorsReport:
     cover: Cover
     parts: tuple[Part, ...]
     timings: tuple[TimingLine, ...]
+    sign_off: SignOff | None = None
 
 
 # What the report holds: counts and labels only
@@ -206,6 +217,7 @@ def governors_content(
     groups: Mapping[PupilGroup, Analysis],
     year_groups: Sequence[str],
     timings: Sequence[TimingLine],
+    sign_off: SignOff | None = None,
 ) -> GovernorsReport:
     """The report's words and figures from the analyses (pure: tested without a store)."""
     labels = whole.labels
@@ -280,7 +292,7 @@ def governors_content(
             )
         )
     parts.append(_groups(whole, groups))
-    return GovernorsReport(cover, tuple(parts), tuple(timings))
+    return GovernorsReport(cover, tuple(parts), tuple(timings), sign_off)
 
 
 def _behaviour(whole: Analysis, year_groups: Sequence[str]) -> Part:
@@ -544,6 +556,43 @@ _RULES = (
 )
 
 
+def _sign_off(sign_off: SignOff | None, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Training in date and policies read, as counts of staff (no one is named)."""
+    story: list[Flowable] = [
+        CondPageBreak(60 * mm),
+        Paragraph("Training and policy sign-off", st["h2"]),
+    ]
+    if sign_off is None:
+        return [*story, Paragraph("Not available for this report.", st["body"])]
+    story += [
+        Paragraph(
+            f"As it stood on {date_text(sign_off.on)}, when this report was made (not over the "
+            "period): how many members of staff with an account have each kind of training in "
+            "date, and how many of those confirmed the entry with their own sign-in; and how "
+            "many have confirmed they read and understood the current version of each policy. "
+            "No one is named.",
+            st["body"],
+        ),
+        Spacer(1, 2 * mm),
+    ]
+    if sign_off.training:
+        story.append(_table([("Training", "Staff"), *sign_off.training], [95 * mm, None], st))
+    else:
+        story.append(Paragraph("No training is recorded in safedesk.", st["body"]))
+    story.append(Spacer(1, 3 * mm))
+    if sign_off.policies:
+        story.append(
+            _table(
+                [("Policy (current version)", "Read and confirmed"), *sign_off.policies],
+                [95 * mm, None],
+                st,
+            )
+        )
+    else:
+        story.append(Paragraph("No policy has been published in safedesk.", st["body"]))
+    return story
+
+
 def render_governors(report: GovernorsReport) -> bytes:
     """The whole PDF in memory."""
     st = styles()
@@ -578,12 +627,7 @@ def render_governors(report: GovernorsReport) -> bytes:
         ),
         Spacer(1, 2 * mm),
         timing_table(report.timings, st),
-        Paragraph("Training and policy sign-off", st["h2"]),
-        Paragraph(
-            "Not recorded in safedesk: staff training and policy sign-off are kept in the "
-            "school's other records.",
-            st["body"],
-        ),
+        *_sign_off(report.sign_off, st),
         PageBreak(),
         Paragraph("How small numbers are shown", st["h2"]),
         *[Paragraph(f"• {text(rule)}", st["body"]) for rule in _RULES],

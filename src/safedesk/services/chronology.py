@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from safedesk.domain import local_time
+from safedesk.domain.attachments import AttachmentInfo
 from safedesk.domain.casework import CaseEvent
 from safedesk.domain.chronology import (
     CASEWORK_LISTS_LABELS,
@@ -42,8 +43,9 @@ from safedesk.domain.errors import NotFound, PermissionDenied
 from safedesk.domain.people import Pupil, PupilDetails, User
 from safedesk.domain.redaction import PupilMask
 from safedesk.domain.roles import Permission
-from safedesk.services import intake, pupil_status
+from safedesk.services import attachments, intake, pupil_status
 from safedesk.services.session import Session
+from safedesk.store import attachments as attached
 from safedesk.store import casework, entries, evidence, lists, pupils, school, users
 from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
@@ -68,6 +70,7 @@ class _Found:
     notifications: list[StoredNotification] = field(default_factory=list)
     timelines: dict[str, list[CaseEvent]] = field(default_factory=dict)
     case_pupils: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    attachments: dict[str, list[AttachmentInfo]] = field(default_factory=dict)  # by record
 
 
 def open_chronology(
@@ -124,11 +127,14 @@ def open_chronology(
             pupil_id = pupils.copy_ids(conn, [pupil.upn]).get(pupil.upn)
             if pupil_id is None:
                 continue
-            stored.entries += entries.for_pupil(conn, pupil_id, here)
+            found_here = entries.for_pupil(conn, pupil_id, here)
+            stored.entries += found_here
+            stored.attachments |= attached.for_refs(conn, [e.ref for e in found_here])
             if compartment is Compartment.SAFEGUARDING:
                 _read_safeguarding(conn, pupil_id, stored, wanted)
     mask = _mask(session, pupil, stored, include_other_pupils)
     items = _items(stored, frozenset(kinds), wanted, labels, names, mask)
+    items = attachments.listed_on(items, stored.attachments, mask)
     # The DSL's and the head's: on the header whatever the filter, and their starts and ends
     # among the DSL's casework.
     statuses = pupil_status.statuses_for_chronology(session, pupil.upn)

@@ -205,9 +205,11 @@ def export_chronology_pdf(
     first_day: date | None = None,
     last_day: date | None = None,
     include_other_pupils: bool = False,
+    include_attachments: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ExportResult:
+    """With ``include_attachments``, its records' attachments follow it (audited)."""
     from safedesk.reports.chronology_pdf import render_chronology  # reportlab: loaded on use
 
     check_password(password)
@@ -224,6 +226,10 @@ def export_chronology_pdf(
     pdf = render_chronology(chronology, progress=progress, cancelled=cancelled)
     if cancelled is not None and cancelled():
         raise ExportCancelled
+    if include_attachments:
+        from safedesk.services import attachments
+
+        pdf = attachments.append_to_pdf(session, chronology, pdf)
     pages = page_count(pdf)
     if password:
         pdf = encrypt(pdf, password)

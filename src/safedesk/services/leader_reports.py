@@ -49,7 +49,7 @@ from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
 
 if TYPE_CHECKING:
-    from safedesk.reports.governors_pdf import GovernorsReport
+    from safedesk.reports.governors_pdf import GovernorsReport, SignOff
     from safedesk.reports.inspection_pdf import (
         BullyingLine,
         ConcernLine,
@@ -641,8 +641,66 @@ def governors_report(session: Session, first_day: date, last_day: date) -> Gover
             key=_year_order,
         )
     timings = timing_lines(session, first_day, last_day)
+    sign_off = governors_sign_off(session)
     cover = _cover(session, first_day, last_day, GOVERNORS)
-    return governors_content(cover, whole, groups, year_groups, timings)
+    return governors_content(cover, whole, groups, year_groups, timings, sign_off)
+
+
+def governors_sign_off(session: Session) -> SignOff:
+    """Training in date and policies confirmed, as they stand today: counts of staff (active
+    accounts) only, never a name. A training entry counts when it is current (not replaced)
+    and not run out; how many of those the member of staff confirmed is said beside it."""
+    from safedesk.domain.roles import Role
+    from safedesk.domain.training import Course
+    from safedesk.reports.governors_pdf import SignOff
+    from safedesk.services import genuine_accounts, policies, training
+
+    allowed(session, GOVERNORS)
+    day = training.today(session)
+    with session.store.read() as conn:
+        accounts = [u for u in genuine_accounts.as_written(conn)[0] if u.active]
+    views = training.list_entries(session)
+    leads = [u for u in accounts if u.roles & {Role.DSL, Role.HEAD}]
+    rows = []
+    for course, people, label, noun in (
+        (Course.STAFF_UPDATE, accounts, "Whole-staff safeguarding update in date", "staff"),
+        (
+            Course.DSL,
+            leads,
+            "DSL training in date (the DSLs and the headteacher)",
+            "DSLs and the headteacher",
+        ),
+        (Course.PREVENT, accounts, "Prevent training in date", "staff"),
+        (
+            Course.POSITIVE_HANDLING,
+            accounts,
+            "Positive handling / restraint training in date",
+            "staff",
+        ),
+    ):
+        in_date = confirmed = 0
+        for user in people:
+            held = [
+                v
+                for v in views
+                if v.entry.who == user.username
+                and v.entry.course is course
+                and (v.entry.expires_on is None or v.entry.expires_on > day)
+            ]
+            in_date += bool(held)
+            confirmed += any(v.confirmed_at is not None for v in held)
+        rows.append(
+            (label, f"{in_date:,} of {len(people):,} {noun} ({confirmed:,} confirmed by them)")
+        )
+    read = tuple(
+        (
+            f"{s.policy.title}, version {s.policy.version} "
+            f"(published {date_text(s.policy.published_on)})",
+            f"{len(s.confirmed):,} of {s.staff:,} staff",
+        )
+        for s in policies.standings(session)
+    )
+    return SignOff(day, tuple(rows), read)
 
 
 def _group_figures(session: Session, whole: Analysis) -> dict[PupilGroup, Analysis]:

@@ -17,7 +17,14 @@ from safedesk.domain.time_to_action import (
     encompass_due,
     referral_chase_due,
 )
-from safedesk.services import behaviour_review, intake, membership, pupil_status
+from safedesk.services import (
+    behaviour_review,
+    intake,
+    membership,
+    pupil_status,
+    risk_assessments,
+    training,
+)
 from safedesk.services.school_calendar import calendar_for
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
@@ -63,6 +70,8 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
         items += transfer_items(conn, settings.transfer_receipt_school_days, calendar)
     items += alarm_items(session, targets, calendar) + request_items(session, calendar)
     items += force_review_items(session)
+    items += risk_assessments.queue_items(session, calendar)
+    items += training.queue_items(session, calendar)
     return Queue(now, tuple(in_queue_order(with_statuses(session, items), now)))
 
 

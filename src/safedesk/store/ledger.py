@@ -67,6 +67,16 @@ LEDGER: dict[str, tuple[str, ...]] = {
     # behaviour: targets set by the behaviour lead or the head (versions), and their retirement
     "behaviour_target": ("id",),
     "behaviour_target_retired": ("id",),
+    # school: the staff training log and each member's signed confirmation of an entry
+    "training_entry": ("id",),
+    "training_confirmation": ("id",),
+    # school: policy versions staff read, and their signed confirmations
+    "policy_version": ("id",),
+    "policy_confirmation": ("id",),
+    # safeguarding and behaviour: a record's attachments (their bytes are in the row's hash)
+    "attachment": ("id",),
+    # safeguarding (RA-) and behaviour (BP-): a pupil's risk assessment, every version
+    "risk_assessment": ("id",),
     # safeguarding and behaviour: retention rules, holds and disposals (the head's); a
     # `disposing` row lives only inside a disposal's transaction, so one left behind shows
     "retention_rule": ("id",),
@@ -103,6 +113,12 @@ APPEND_ONLY = frozenset(
         "field_required_from",
         "behaviour_target",
         "behaviour_target_retired",
+        "training_entry",
+        "training_confirmation",
+        "policy_version",
+        "policy_confirmation",
+        "attachment",
+        "risk_assessment",
         "retention_rule",
         "retention_hold",
         "retention_hold_lifted",
@@ -129,12 +145,15 @@ DISPOSABLE = frozenset(
         "case_contact",
         "case_closure",
         "behaviour_review",
+        "attachment",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
 # compartment's copy of the pupils its records name.)
 SCHOOL_ONLY = frozenset(
     {"user", "user_role", "inbox_item", "setting", "list_item", "school_term", "closure_day"}
+    | {"training_entry", "training_confirmation"}
+    | {"policy_version", "policy_confirmation"}
 )
 
 _pending: dict[int, dict[tuple[str, str], str]] = {}
@@ -202,12 +221,23 @@ _REFERENCE = {
     "pupil_transfer_receipt": "SELECT t.ref FROM main.pupil_transfer_receipt r "
     "JOIN main.pupil_transfer t ON t.id = r.transfer_id WHERE r.id = ?",
     "behaviour_review": "SELECT entry_ref FROM main.behaviour_review WHERE id = ?",
+    "risk_assessment": "SELECT ref || ' version ' || version FROM main.risk_assessment "
+    "WHERE id = ?",
+    "training_entry": "SELECT 'training ' || id || ' (' || who || ')' FROM main.training_entry "
+    "WHERE id = ?",
+    "training_confirmation": "SELECT 'training ' || entry_id || ' (' || username || ')' "
+    "FROM main.training_confirmation WHERE id = ?",
+    "attachment": "SELECT e.ref FROM main.attachment a JOIN main.entry e ON e.id = a.entry_id "
+    "WHERE a.id = ?",
     "disposal": "SELECT ref FROM main.disposal WHERE id = ?",
     "disposing": "SELECT ref FROM main.entry WHERE id = ?",
     "retention_hold": "SELECT coalesce(h.ref, p.upn) FROM main.retention_hold h "
     "LEFT JOIN main.pupil p ON p.id = h.pupil_id WHERE h.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
+    "policy_version": "SELECT title || ', version ' || version FROM main.policy_version "
+    "WHERE id = ?",
+    "policy_confirmation": "SELECT username FROM main.policy_confirmation WHERE id = ?",
 }
 
 

@@ -220,6 +220,8 @@ def _rows_of(
             found.append((table, "id", "case_ref = ?", (ref,)))
     if "behaviour_review" in here:
         found.append(("behaviour_review", "id", "entry_ref = ?", (ref,)))
+    if "attachment" in here:
+        found.append(("attachment", "id", "entry_id = ?", (entry_id,)))
     found += [
         ("amendment", "id", "entry_id = ?", (entry_id,)),
         ("entry_status", "id", "entry_id = ?", (entry_id,)),

@@ -229,7 +229,14 @@ class ChronologyPage(QWidget):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Scans and photographs are copied as they are: names in them cannot be masked.
+        self.include_attachments = QCheckBox("Include a&ttachments")
+        self.include_attachments.setToolTip(
+            "Add each record's attachments after the chronology: pictures on a page each, PDFs "
+            "page by page. They are copied as they are: names in them are not masked."
+        )
         export_row = QHBoxLayout()
+        export_row.addWidget(self.include_attachments)
         export_row.addWidget(self.password, 1)
         export_row.addWidget(self.export_button)
         export_row.addWidget(self.cancel_button)
@@ -345,6 +352,7 @@ class ChronologyPage(QWidget):
             first_day=first,
             last_day=last,
             include_other_pupils=self.include_others.isChecked(),
+            include_attachments=self.include_attachments.isChecked(),
             progress=lambda done, total: percent.__setitem__(0, int(done * 100 / max(total, 1))),
             cancelled=self._cancel.is_set,
         ).on_success(self._exported).on_error(self._failed)

@@ -1,5 +1,6 @@
-"""Copying a secret (the recovery code): kept out of Windows clipboard history and the cloud
-clipboard, and taken back off the clipboard when the screen that showed it closes."""
+"""Copying a secret (the recovery code) or a record's text: kept out of Windows clipboard
+history and the cloud clipboard, and taken back off the clipboard when it is no longer needed
+(the screen that showed it closes, or the clipboard guard's time is up)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,22 @@ def windows_format(name: str) -> str:
     return f'application/x-qt-windows-mime;value="{name}"'
 
 
-def copy_secret(text: str) -> None:
+def private_data(text: str) -> QMimeData:
+    """``text`` as plain text, marked for Windows to keep out of history and the cloud."""
     data = QMimeData()
     data.setText(text)
     for name, value in PRIVATE_FORMATS.items():
         data.setData(windows_format(name), QByteArray(value))
-    QGuiApplication.clipboard().setMimeData(data)
+    return data
+
+
+def is_private(data: QMimeData | None) -> bool:
+    """Whether ``data`` carries the marks that keep it out of clipboard history."""
+    return data is not None and all(data.hasFormat(windows_format(n)) for n in PRIVATE_FORMATS)
+
+
+def copy_secret(text: str) -> None:
+    QGuiApplication.clipboard().setMimeData(private_data(text))
 
 
 def forget_secret(text: str) -> None:

@@ -20,8 +20,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from safedesk.domain.compartments import is_reading_role
 from safedesk.paths import DataPaths
 from safedesk.ui import msgbox, tasks
+from safedesk.ui.clipboard_guard import ClipboardGuard
 from safedesk.ui.errors import user_message
 from safedesk.ui.idle import IdleWatcher
+from safedesk.ui.session_watch import SessionWatch
 from safedesk.ui.signin import SignInWindow
 
 # The sign-in window must appear fast: what only a signed-in user needs loads later.
@@ -82,6 +84,9 @@ class AppController(QObject):
         self._preloaded = False
         self.idle = IdleWatcher(app, idle_ms or 5 * 60_000)
         self.idle.idle.connect(self.lock)
+        # Record text copied while signed in: out of clipboard history, gone after 30 s.
+        self.clipboard_guard = ClipboardGuard(app)
+        self.session_watch: SessionWatch | None = None  # locks when Windows locks
         app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> None:
@@ -154,12 +159,18 @@ class AppController(QObject):
         self.main_window.restored.connect(self._after_restore)
         self.main_window.restore_failed.connect(self._after_restore)
         self._show(self.main_window)
+        self.clipboard_guard.start()
+        self.session_watch = SessionWatch(self._windows_locked)
+        self.session_watch.start(self.main_window)
         self.main_window.begin_work("Getting the records ready…")
         self.idle.start()
         self.main_window.password_changed.connect(
             lambda: self._show_new_recovery_code(session, school_name)
         )
         self._show_new_recovery_code(session, school_name)
+        from safedesk.ui.policy_prompt import ask_after_sign_in
+
+        ask_after_sign_in(session, self.main_window)  # the policies still to read and confirm
         if session.password_from_administrator:
             # Until they choose their own, an administrator knows it: no reading key (and,
             # for a new headteacher, none of the first keys) is made under it.
@@ -307,6 +318,7 @@ class AppController(QObject):
     def _back_to_sign_in(self, session: Session, notice: str) -> Session:
         """The records out of sight at once: the sign-in window, saying ``notice``."""
         self.idle.stop()
+        self._stop_watching()
         if self.main_window is not None:
             self.main_window.stop()
         self.session = None
@@ -320,7 +332,17 @@ class AppController(QObject):
         self._closing.append(session)
         tasks.when_idle(lambda: self._close(session))
 
-    def lock(self, asked: bool = False) -> None:
+    def _stop_watching(self) -> None:
+        """Signed out: copied record text off the clipboard; no more Windows lock messages."""
+        self.clipboard_guard.stop()
+        if self.session_watch is not None:
+            self.session_watch.stop()
+            self.session_watch = None
+
+    def _windows_locked(self) -> None:
+        self.lock(why="safedesk locked when Windows was locked. Sign in again to carry on.")
+
+    def lock(self, asked: bool = False, why: str = "") -> None:
         if self.session is None:
             return
         if self.recovery_dialog is not None:
@@ -328,9 +350,12 @@ class AppController(QObject):
             return
         session = self._back_to_sign_in(
             self.session,
-            "Locked. Sign in again to carry on."
-            if asked
-            else "safedesk locked itself after a time unused. Sign in again to carry on.",
+            why
+            or (
+                "Locked. Sign in again to carry on."
+                if asked
+                else "safedesk locked itself after a time unused. Sign in again to carry on."
+            ),
         )
         self._back_up_at_sign_out(session)
         self._close_when_idle(session)
@@ -345,6 +370,8 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """On exit: wait for the work in hand, one last automatic backup, close the store."""
         self.idle.close()
+        self._stop_watching()
+        self.clipboard_guard.close()
         if self.main_window is not None:
             self.main_window.stop()
         tasks.wait_for_all()

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
 from safedesk.domain.roles import Permission, Role
-from safedesk.services import lists
+from safedesk.services import lists, risk_assessments
 from safedesk.services.analysis import may_analyse
 from safedesk.services.key_costs import KdfParams
+from safedesk.services.pupils import list_pupils
 from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
@@ -40,6 +41,8 @@ from safedesk.ui.errors import user_message
 from safedesk.ui.my_records_page import MyRecordsPage
 from safedesk.ui.notification_form import NotificationForm
 from safedesk.ui.password_dialog import PasswordDialog
+from safedesk.ui.policies_page import PoliciesPage
+from safedesk.ui.privacy_screen import SHORTCUT_TEXT, PrivacyScreen
 from safedesk.ui.pupil_view import PupilView
 from safedesk.ui.pupils_page import PupilsPage
 from safedesk.ui.queue_alerts import QueueNotifier, QueueTray
@@ -48,7 +51,9 @@ from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
 from safedesk.ui.retention_page import RetentionPage
+from safedesk.ui.risk_page import RiskPage
 from safedesk.ui.search_page import SearchPage
+from safedesk.ui.training_page import TrainingPage, show_waiting_training
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +90,15 @@ class MainWindow(QMainWindow):
             "Lock safedesk now, Alt+K (it also locks itself when left idle)"
         )
         self.lock_button.clicked.connect(self.lock_requested)
+        # The privacy key: blanks every window of the app at once (ui/privacy_screen.py).
+        self.privacy = PrivacyScreen(self, session, self.lock_requested.emit)
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setAccessibleName("Hide the screen")
+        self.hide_button.setToolTip(
+            f"Hide the screen at once ({SHORTCUT_TEXT}, in any window); your password shows it"
+        )
+        self.hide_button.setStyleSheet("QPushButton { padding: 6px 10px; }")  # a narrow header
+        self.hide_button.clicked.connect(self.privacy.hide_now)
         self.password_button = QPushButton("Change my pass&word…")
         self.password_button.clicked.connect(self.change_password)
         self.password_dialog: PasswordDialog | None = None
@@ -103,6 +117,7 @@ class MainWindow(QMainWindow):
         self.text_button.setMenu(text_menu)
         top.addWidget(self.text_button)
         top.addWidget(self.password_button)
+        top.addWidget(self.hide_button)
         top.addWidget(self.lock_button)
 
         self.work_text = QLabel()
@@ -142,6 +157,8 @@ class MainWindow(QMainWindow):
             self.tray = QueueTray(self.notifier, self)
             self.tray.show_requested.connect(self.bring_back)
             self.tray.lock_requested.connect(self.lock_requested)
+            if self.tray.icon is not None and (tray_menu := self.tray.icon.contextMenu()):
+                tray_menu.addAction("Hide the screen", self.privacy.hide_now)
             self.notifier.counts_changed.connect(self._show_counts)
         if can(Permission.READ_BEHAVIOUR):
             # Records waiting for a leader's review: the behaviour lead's first page (a DSL
@@ -160,6 +177,17 @@ class MainWindow(QMainWindow):
         if readable_kinds(user):
             self.search_page = SearchPage(session)
             self._add("Search", self.search_page)
+        # The pupils who need a risk assessment and have no current one.
+        self.risk_page: RiskPage | None = None
+        if risk_assessments.kinds_for(session):
+            self.risk_page = RiskPage(session)
+            self._add("Risk assessments", self.risk_page)
+        # Every member of staff reads and confirms the school's policies here.
+        self.policies_page = PoliciesPage(session)
+        self._add("Policies", self.policies_page)
+        self.training_page = TrainingPage(session)  # every account: its own training, to confirm
+        self._add("Training", self.training_page)
+        self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
             # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
@@ -223,6 +251,8 @@ class MainWindow(QMainWindow):
                 lambda ref: self.open_record_ref(ref, self.case_view)
             )
             self.queue_page.review_opened.connect(self.open_review)
+            self.queue_page.training_opened.connect(lambda: self.show_page("Training"))
+            self.queue_page.training_opened.connect(self.training_page.show_due)
             if self.behaviour_page is not None:
                 self.behaviour_page.reviewed.connect(lambda _ref: self._refresh_queue())
         if self.search_page is not None:
@@ -236,6 +266,11 @@ class MainWindow(QMainWindow):
             self.pupils_page.pupil_opened.connect(self.open_pupil)
         if self.reports_page is not None and readable_kinds(user):
             self.reports_page.pupil_opened.connect(self.open_pupil)
+        if self.risk_page is not None:
+            self.risk_page.pupil_opened.connect(self.open_pupil_upn)
+        if self.queue_page is not None:
+            self.queue_page.pupil_opened.connect(self.open_pupil_upn)
+        self.pupil_view.risk_saved.connect(lambda _saved: self._refresh_queue())
 
         body = QWidget()
         row = QHBoxLayout(body)
@@ -262,6 +297,8 @@ class MainWindow(QMainWindow):
             self.pupils_page.load()
         if self.my_records_page is not None:
             self.my_records_page.load()
+        self.policies_page.load()
+        self.training_page.load()
         if self.record_page is not None:
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
@@ -361,6 +398,18 @@ class MainWindow(QMainWindow):
             msgbox.warning(self, "Cannot open this pupil's records", user_message(exc))
             return
         self.pages.setCurrentWidget(self.pupil_view)
+
+    def open_pupil_upn(self, upn: str) -> None:
+        """A pupil named by UPN (a queue item, the risk assessments page)."""
+        try:
+            found = [p for p in list_pupils(self.session) if p.upn == upn]
+        except Exception as exc:
+            msgbox.warning(self, "Cannot open this pupil's records", user_message(exc))
+            return
+        if not found:
+            msgbox.warning(self, "Cannot open this pupil's records", f"No pupil has UPN {upn}.")
+            return
+        self.open_pupil(found[0])
 
     def open_record(self, entry: StoredEntry, return_to: QWidget) -> None:
         self.open_record_ref(entry.ref, return_to)

@@ -13,12 +13,14 @@ from safedesk.services import chronology, pupil_status, records
 from safedesk.services.session import Session
 from safedesk.ui.entry_list import EntryList
 from safedesk.ui.pupil_status_dialog import PupilStatusDialog
+from safedesk.ui.risk_assessments_panel import RiskAssessmentsPanel
 
 
 class PupilView(QWidget):
     back = Signal()
     chronology_requested = Signal(object)  # the Pupil
     status_changed = Signal(object)  # the StatusPeriod started or ended
+    risk_saved = Signal(object)  # a risk assessment or behaviour plan saved (a new version)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -35,6 +37,9 @@ class PupilView(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
         self.status.hide()
+        # Risk assessments and behaviour plans, for those who keep them.
+        self.risks = RiskAssessmentsPanel(session)
+        self.risks.saved.connect(self.risk_saved)
         self.count = QLabel()
         self.count.setObjectName("Subtitle")
         self.entries = EntryList(newest_first=False)
@@ -65,6 +70,7 @@ class PupilView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.status)
+        layout.addWidget(self.risks)
         layout.addWidget(self.count)
         layout.addWidget(self.entries, 1)
 
@@ -87,6 +93,7 @@ class PupilView(QWidget):
             f"From the school's MIS: <b>{rich(flags)}</b>"
         )
         self._show_status()
+        self.risks.show_pupil(pupil)
         kinds = ", ".join(k.label.lower() for k in records.readable_kinds(self.session.user))
         self.count.setText(f"{counted(len(found), 'record')} you may read ({kinds}), oldest first.")
         self.entries.set_entries(found)

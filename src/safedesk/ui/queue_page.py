@@ -89,6 +89,8 @@ def counts_text(loaded: Queue) -> str:
 class QueuePage(QWidget):
     case_opened = Signal(str)
     review_opened = Signal(str)  # a behaviour record's reference, to review and sign off
+    training_opened = Signal()  # training falling due: the Training page's due view
+    pupil_opened = Signal(str)  # a pupil's UPN: a risk assessment due for review or missing
     notification_requested = Signal()
 
     def __init__(self, session: Session, notifier: QueueNotifier) -> None:
@@ -240,6 +242,10 @@ class QueuePage(QWidget):
             self.open_alarm(item)
         elif item.kind is ItemKind.BEHAVIOUR_REVIEW:
             self.review_opened.emit(item.case_ref)
+        elif item.kind is ItemKind.TRAINING_DUE:  # training: no case to open
+            self.training_opened.emit()
+        elif item.kind in (ItemKind.RISK_REVIEW, ItemKind.RISK_MISSING) and item.pupils:
+            self.pupil_opened.emit(item.pupils[0][0])
         else:
             self.case_opened.emit(item.case_ref)
 

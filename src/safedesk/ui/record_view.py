@@ -28,9 +28,10 @@ from safedesk.domain.entries import FIELDS, FieldSpec, Kind, StoredEntry, spec
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text, moment_text, rich
 from safedesk.domain.roles import Permission
-from safedesk.services import amendments, lists, parent_letter, records
+from safedesk.services import amendments, attachments, lists, parent_letter, records
 from safedesk.services.session import Session
 from safedesk.ui import tasks
+from safedesk.ui.attachments_panel import AttachmentsDialog
 from safedesk.ui.body_map_widget import render_image
 from safedesk.ui.errors import user_message
 from safedesk.ui.field_widgets import FieldInput, list_for
@@ -160,6 +161,14 @@ class RecordView(QWidget):
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(self.letter_button)
+        # Scanned notes, letters, photographs: for members who may read the record (in a
+        # window of their own: the page has no room left at 1366x768).
+        self.attachments = AttachmentsDialog(session, self)
+        self.attachments.panel.changed.connect(self._count_attachments)
+        self.attachments_button = QPushButton("Attac&hments…")
+        self.attachments_button.clicked.connect(self.show_attachments)
+        self.attachments_button.hide()
+        top.addWidget(self.attachments_button)
         top.addWidget(self.letter_status, 1)
         self.body = QTextBrowser()
         self.amend_box = QGroupBox("Correct this record (an amendment; the original is kept)")
@@ -199,6 +208,8 @@ class RecordView(QWidget):
         self.entry = entry
         self._in_use = None
         self.body.setHtml(record_html(entry, self.labels))
+        self.attachments.close()
+        self._count_attachments()
         may_amend = entry.author == self.session.user.username or self.session.user.can(
             Permission.AMEND_ANY
         )
@@ -217,6 +228,22 @@ class RecordView(QWidget):
         self._field_chosen()
         self.reason.clear()
         self.message.clear()
+
+    def _count_attachments(self) -> None:
+        if self.entry is None:
+            return
+        shown = attachments.may_attach(self.session, self.entry.kind)
+        self.attachments_button.setVisible(shown)
+        if shown:
+            count = len(attachments.listed(self.session, self.entry.ref))
+            self.attachments_button.setText(f"Attac&hments ({count})…")
+
+    def show_attachments(self) -> None:
+        if self.entry is None:
+            return
+        self.attachments.show_record(self.entry.ref)
+        self.attachments.show()
+        self.attachments.activateWindow()
 
     def _field_chosen(self) -> None:
         """The chosen field's own box, holding what the record says now."""

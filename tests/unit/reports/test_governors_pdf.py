@@ -92,7 +92,9 @@ def test_the_governors_report_names_no_pupil_and_quotes_no_record(
     assert "Physical interventions 3" in text
     assert "Pupils held fewer than 3" in text
     assert "How small numbers are shown" in text
-    assert "Training and policy sign-off" in text and "Not recorded in safedesk" in text
+    assert "Training and policy sign-off" in text
+    assert "Whole-staff safeguarding update in date" in text
+    assert "No policy has been published in safedesk." in text
 
 
 def test_a_behaviour_lead_is_refused_in_plain_words(

@@ -17,7 +17,15 @@ from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
-from safedesk.services import amendments, backup, casework, integrity, records, retention
+from safedesk.services import (
+    amendments,
+    attachments,
+    backup,
+    casework,
+    integrity,
+    records,
+    retention,
+)
 from safedesk.services.session import Session
 from safedesk.store import retention as store_retention
 from safedesk.store import sealed, sealed_items
@@ -26,7 +34,14 @@ from tests.conftest import OTHER_PASSWORD, SchoolStore
 from tests.security.raw_pages import every_page, found_in
 
 # Words no other record, name or setting holds, so finding them is never chance.
-GONE = ("qzvorbleplatypus", "kxwimbleflounder", "jyzzocontactword", "vwumbleamendword")
+GONE = (
+    "qzvorbleplatypus",  # the concern's description
+    "kxwimbleflounder",  # the child's words
+    "jyzzocontactword",  # a contact on the case
+    "vwumbleamendword",  # an amendment
+    "wqattachedscanword",  # inside an attached scanned note (a PDF)
+    "yqattachdescription",  # the attachment's description
+)
 KEPT = "pqxkeptmarmalade"
 AFTER_DUE = datetime(2043, 1, 6, 9, 0, tzinfo=UTC)  # pupil A, born 1 May 2017: due 1 May 2042
 
@@ -61,6 +76,13 @@ def _two_concerns(head: Session) -> tuple[str, str]:
         },
     )
     amendments.amend(head, gone, "action_taken", f"Told the class teacher ({GONE[3]}).", "Left out")
+    attachments.attach(
+        head,
+        gone,
+        data=f"%PDF-1.4\n% handwritten note: {GONE[4]}\n%%EOF\n".encode(),
+        file_name="note.pdf",
+        description=f"Scanned note ({GONE[5]})",
+    )
     return gone, kept
 
 

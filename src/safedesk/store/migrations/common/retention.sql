@@ -111,6 +111,11 @@ CREATE TRIGGER entry_status_no_delete BEFORE DELETE ON entry_status
 WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.entry_id)
 BEGIN SELECT RAISE(ABORT, 'status changes are events: they are never deleted'); END;
 
+DROP TRIGGER IF EXISTS attachment_no_delete;
+CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment
+WHEN NOT EXISTS (SELECT 1 FROM disposing WHERE entry_id = OLD.entry_id)
+BEGIN SELECT RAISE(ABORT, 'attachments are append-only: they are never deleted'); END;
+
 -- Which records refer to a disposal under way, by reference.
 CREATE VIEW disposing_ref AS
     SELECT e.ref FROM disposing d JOIN entry e ON e.id = d.entry_id;

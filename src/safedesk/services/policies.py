@@ -1,0 +1,243 @@
+"""Policies staff read and confirm: a DSL or the headteacher publishes a version (a new one
+replaces the old as current); each member of staff confirms "read and understood" with their
+own signing key; leaders see who has not.
+
+A confirmation counts only when its signature holds against a key the school file's
+certificates vouch its holder made under their own password (services.confirmations): a row
+written by anyone else, with any key, counts for nothing, and `verify` reports it. Only
+active accounts are counted, as confirmed or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from safedesk.domain.clock import to_stored
+from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.formatting import date_text, moment_text
+from safedesk.domain.local_time import to_local
+from safedesk.domain.people import User
+from safedesk.domain.policies import (
+    LABELS,
+    PURPOSE,
+    Confirmed,
+    Standing,
+    StoredConfirmation,
+    StoredPolicy,
+    signed_payload,
+    validate_policy,
+)
+from safedesk.domain.roles import Permission
+from safedesk.services import confirmations, genuine_accounts
+from safedesk.services.session import Session
+from safedesk.services.settings import get_settings
+from safedesk.store import policies
+from safedesk.store.db import Connection
+
+_PUBLISHING = "publish a policy"
+_WATCHING = "see who has confirmed the school's policies"
+
+
+@dataclass(frozen=True)
+class MyPolicy:
+    """A current policy as one member of staff sees it: when they confirmed it, if they did."""
+
+    policy: StoredPolicy
+    confirmed_at: datetime | None
+
+
+def may_manage(user: User) -> bool:
+    """Whether ``user`` publishes policies and sees who has confirmed them (DSLs, the head)."""
+    return user.can(Permission.POLICY_PUBLISH)
+
+
+def publish(session: Session, payload: Mapping[str, Any], pdf: bytes | None = None) -> int:
+    """Publish a version of a policy (``pdf``: the policy itself, optional). A version of the
+    same title published before is replaced as current. Returns the version's id."""
+    session.require(Permission.POLICY_PUBLISH, _PUBLISHING)
+    limit = get_settings(session).attachment_limit_mb * 1024 * 1024
+    now = session.clock.now()
+    policy = validate_policy(payload, today=to_local(now).date(), limit_bytes=limit, pdf=pdf)
+    with session.store.write() as conn:
+        if policies.version_exists(conn, policy.title, policy.version):
+            raise ValidationError(
+                {
+                    LABELS["version"]: f"{policy.version} of {policy.title} was published "
+                    "already: give the new one another version"
+                }
+            )
+        policy_id = policies.insert_version(conn, policy, author=session.user.username, at=now)
+        session.audit(
+            conn,
+            "policy.published",
+            object_type="policy",
+            object_id=str(policy_id),
+            detail={"pdf_bytes": len(policy.pdf or b""), "pdf_sha256": policy.pdf_sha256},
+        )
+    return policy_id
+
+
+def _payload(policy: StoredPolicy, at: datetime) -> dict[str, Any]:
+    return {**signed_payload(policy), "at": to_stored(at)}
+
+
+class _Checker:
+    """Whether confirmation rows hold: each person's own keys worked out once."""
+
+    def __init__(self, session: Session, conn: Connection) -> None:
+        self.conn = conn
+        self.store_id = confirmations.store_id_of(conn)
+        self.anchors = confirmations.session_anchors(session)
+        self._keys: dict[str, set[bytes]] = {}
+
+    def holds(self, policy: StoredPolicy, row: StoredConfirmation) -> bool:
+        if row.policy_id != policy.id:
+            return False
+        keys = self._keys.get(row.username)
+        if keys is None:
+            keys = confirmations.own_keys(
+                self.conn, row.username, store_id=self.store_id, anchors=self.anchors
+            )
+            self._keys[row.username] = keys
+        return confirmations.confirmation_holds(
+            self.conn,
+            row.username,
+            PURPOSE,
+            _payload(policy, row.confirmed_at),
+            row.signature,
+            store_id=self.store_id,
+            keys=keys,
+        )
+
+
+def _confirmed_at(
+    checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
+) -> dict[str, datetime]:
+    """Each person's first confirmation of ``policy`` that holds."""
+    found: dict[str, datetime] = {}
+    for row in rows:
+        if row.policy_id == policy.id and row.username not in found and checker.holds(policy, row):
+            found[row.username] = row.confirmed_at
+    return found
+
+
+def _current(conn: Connection, policy_id: int) -> StoredPolicy:
+    policy = policies.by_id(conn, policy_id)
+    if policy is None:
+        raise NotFound(f"There is no policy {policy_id}.")
+    if not policies.is_current(conn, policy_id):
+        raise ValidationError(
+            {"Policy": f"{policy.label} has been replaced by a newer version: confirm that one"}
+        )
+    return policy
+
+
+def confirm(session: Session, policy_id: int) -> datetime:
+    """The signed-in member of staff confirms they have read and understood the current
+    version ``policy_id``, signed with their own key. Returns when."""
+    with session.store.read() as conn:
+        policy = _current(conn, policy_id)
+        rows = policies.confirmations(conn, [policy.id], session.user.username)
+        done = _confirmed_at(_Checker(session, conn), policy, rows)
+    if session.user.username in done:
+        raise ValidationError(
+            {
+                "Policy": f"you confirmed {policy.label} already, on "
+                f"{moment_text(done[session.user.username])}"
+            }
+        )
+    at = session.clock.now()
+    signature = confirmations.sign_confirmation(session, PURPOSE, _payload(policy, at))
+    with session.store.write() as conn:
+        row_id = policies.insert_confirmation(
+            conn, policy.id, username=session.user.username, at=at, signature=signature
+        )
+        session.audit(
+            conn,
+            "policy.confirmed",
+            object_type="policy",
+            object_id=str(policy.id),
+            detail={"row": row_id},
+        )
+    return at
+
+
+def mine(session: Session) -> list[MyPolicy]:
+    """Every current policy, with when the signed-in person confirmed it (None: not yet)."""
+    username = session.user.username
+    with session.store.read() as conn:
+        current = policies.current(conn)
+        rows = policies.confirmations(conn, [p.id for p in current], username)
+        checker = _Checker(session, conn)
+        return [MyPolicy(p, _confirmed_at(checker, p, rows).get(username)) for p in current]
+
+
+def outstanding(session: Session) -> list[StoredPolicy]:
+    """The current policies the signed-in person has not yet confirmed (asked at sign-in)."""
+    return [m.policy for m in mine(session) if m.confirmed_at is None]
+
+
+def standings(session: Session, *, include_old: bool = False) -> list[Standing]:
+    """Each current version (every version, with ``include_old``) and who among the active
+    accounts has and has not confirmed it. DSLs and the headteacher."""
+    session.require(Permission.POLICY_PUBLISH, _WATCHING)
+    return _standings(session, include_old=include_old)
+
+
+def _standings(session: Session, *, include_old: bool = False) -> list[Standing]:
+    with session.store.read() as conn:
+        shown = policies.all_versions(conn) if include_old else policies.current(conn)
+        # as the program wrote them: an account re-enabled behind its back stays disabled
+        active = [u for u in genuine_accounts.as_written(conn)[0] if u.active]
+        rows = policies.confirmations(conn, [p.id for p in shown])
+        checker = _Checker(session, conn)
+        found = []
+        for policy in shown:
+            done = _confirmed_at(checker, policy, rows)
+            confirmed = tuple(
+                Confirmed(u.username, u.display_name, done[u.username])
+                for u in active
+                if u.username in done
+            )
+            waiting = tuple((u.username, u.display_name) for u in active if u.username not in done)
+            found.append(Standing(policy, confirmed, waiting))
+    return found
+
+
+def figures(session: Session) -> list[tuple[str, str, int, int]]:
+    """(title, version, confirmed, staff) for each current policy: no names (the governors'
+    report). The caller checks who may ask."""
+    return [
+        (s.policy.title, s.policy.version, len(s.confirmed), s.staff) for s in _standings(session)
+    ]
+
+
+def document(session: Session, policy_id: int) -> bytes:
+    """A version's PDF, to view in the app (every account reads the school's policies).
+    Refused when its bytes are not those it was published with."""
+    with session.store.read() as conn:
+        policy = policies.by_id(conn, policy_id)
+        found = policies.pdf(conn, policy_id)
+    if policy is None:
+        raise NotFound(f"There is no policy {policy_id}.")
+    if found is None:
+        raise NotFound(f"{policy.label} has no document attached.")
+    data, digest = found
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ValidationError(
+            {LABELS["pdf"]: "is not the file that was published; ask the administrator to verify"}
+        )
+    return data
+
+
+def published_words(policy: StoredPolicy) -> str:
+    """ "Published on 01/09/2026 by Ms Ada Ngozi" """
+    return f"Published on {date_text(policy.published_on)} by {policy.author_name}"
+
+
+def today(session: Session) -> date:
+    return to_local(session.clock.now()).date()
