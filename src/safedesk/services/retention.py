@@ -50,7 +50,7 @@ def _files(session: Session, doing: str) -> dict[Compartment, Store]:
 def _reason(text: str, field: str = "reason") -> str:
     cleaned = " ".join((text or "").split())
     if not cleaned:
-        raise ValidationError({field: "say why (for example: past its date, reviewed by me)"})
+        raise ValidationError({field: "say why: it is kept with what was done"})
     if len(cleaned) > MAX_REASON:
         raise ValidationError({field: f"keep it under {MAX_REASON} characters"})
     return cleaned

@@ -339,3 +339,16 @@ def test_a_backup_made_before_still_verifies_after_a_disposal(head: Session) -> 
     report = integrity.verify(head)
     assert report.ok, report.problems
     assert report.backups_checked >= 1
+
+
+def test_a_disposal_or_a_hold_without_a_reason_is_refused(head: Session) -> None:
+    gone, _kept = _two_concerns(head)
+    head.clock = FixedClock(AFTER_DUE)
+    for call in (
+        lambda: retention.dispose(head, gone, "   "),
+        lambda: retention.add_hold(head, ref=gone, reason=""),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert set(caught.value.problems) == {"reason"}
+    assert gone in {d.ref for d in retention.due(head)}
