@@ -6,7 +6,8 @@ Runs the frozen ``safedesk-admin`` through init, pupils import (a CSV, and a CTF
 run), record concern, chronology --pdf (the bundled fonts must load), analysis --json, report
 governors (its charts need the bundled matplotlib) and verify, in a new
 temporary data folder; checks that every data file of the package is in the bundle; then
-starts the frozen ``safedesk`` offscreen and waits for its first window. Exit 0 when all
+starts the frozen ``safedesk`` offscreen and waits for its first window, and once more to
+draw a PDF page from memory with the bundled PDFium. Exit 0 when all
 pass; otherwise prints what failed, exit 1.
 """
 
@@ -142,6 +143,21 @@ def first_window(gui: Path, data: Path) -> None:
         raise SmokeFailed(f"the frozen safedesk exited without showing a window:\n{out}")
 
 
+def pdf_page_drawn(gui: Path, data: Path, work: Path) -> None:
+    """The frozen app draws a PDF page from memory with its bundled PDFium, as its viewers do
+    (the result goes to a file: a windowed Windows build has no stdout)."""
+    result = work / "pdf-self-test.txt"
+    env = {
+        "SAFEDESK_EXIT_WHEN_SHOWN": "1",
+        "QT_QPA_PLATFORM": "offscreen",
+        "SAFEDESK_PDF_SELF_TEST": str(result),
+    }
+    run([str(gui), "--data-dir", str(data)], env=env)
+    said = result.read_text("utf-8") if result.exists() else "(nothing written)"
+    if said != "drawn 100x100, 6400 dark pixels":
+        raise SmokeFailed(f"the frozen safedesk did not draw a PDF page: {said}")
+
+
 def main(argv: list[str]) -> int:
     dist = Path(argv[1]) if len(argv) > 1 else ROOT / "dist" / "safedesk"
     try:
@@ -153,6 +169,7 @@ def main(argv: list[str]) -> int:
             work = Path(tmp)
             admin_jobs(admin, work / "data", work)
             first_window(gui, work / "data")
+            pdf_page_drawn(gui, work / "data", work)
     except (SmokeFailed, subprocess.TimeoutExpired) as exc:
         print(f"FROZEN SMOKE TEST FAILED: {exc}", file=sys.stderr)
         return 1

@@ -459,6 +459,38 @@ def test_a_member_of_staff_signing_their_own_change_to_accounts(scene: Scene) ->
     assert named(problems, "school:", "under the signature of t.jones", "held no role"), problems
 
 
+def test_a_member_of_staff_signing_their_own_training_entry(scene: Scene) -> None:
+    """The teacher writes themselves a DSL training course into the log with the school
+    file's key, the ledger event the program would write and their own signature: only a
+    DSL, the head or the administrator records training, so verify names it."""
+    with raw(scene, "school") as conn:
+        conn.execute(
+            "INSERT INTO training_entry (who, course, taken_on, expires_on, added_by, added_at) "
+            "VALUES (?, 'dsl', '2026-09-01', '2028-09-01', 'head', '2026-09-02T08:00:00+00:00')",
+            (TEACHER,),
+        )
+        row_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        _append_signed(conn, scene, TEACHER, [("training_entry", [row_id], "insert")])
+    problems = scene.verify()
+    assert named(problems, "school:", "under the signature of t.jones", "held no role"), problems
+
+
+def test_a_behaviour_lead_signing_a_policy_version(scene: Scene) -> None:
+    """An account manager of another kind (here the DSL account holds both roles, so the
+    teacher is given the behaviour lead's words): publishing a policy is a DSL's or the
+    head's, and a version signed by anyone else is named."""
+    with raw(scene, "school") as conn:
+        conn.execute(
+            "INSERT INTO policy_version (title, title_key, version, published_on, note, "
+            "author, published_at) VALUES ('Behaviour policy', 'behaviour policy', '9', "
+            "'2026-09-01', 'Staff may restrain at will', 'head', '2026-09-01T08:00:00+00:00')"
+        )
+        row_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        _append_signed(conn, scene, TEACHER, [("policy_version", [row_id], "insert")])
+    problems = scene.verify()
+    assert named(problems, "school:", "under the signature of t.jones", "held no role"), problems
+
+
 @pytest.mark.parametrize(
     ("table", "sql"),
     [

@@ -162,9 +162,16 @@ def test_a_pdf_page_is_shown_from_memory_and_a_copy_saved_on_request(
     [shown] = viewers()
     qtbot.addWidget(shown)
     shown.resize(1000, 700)
-    assert shown.shown >= 1  # the page (QtPdf) or the scan on it (pypdf)
-    words = " ".join(label.text() for label in shown.findChildren(QLabel))
-    assert attachment_viewer._has_qtpdf() or "Dear Headteacher" in words
+    assert shown.shown == 1  # one page, drawn as printed (PDFium, from memory)
+    pdf_view = shown.pdf_view
+    assert pdf_view is not None and pdf_view.page_label.text() == "Page 1 of 1"
+    qtbot.waitUntil(lambda: not pdf_view.picture.pixmap().isNull(), timeout=WAIT)
+    page = pdf_view.picture.pixmap().toImage()
+    assert page.width() > 500 and page.height() > page.width()  # an A4 page, fitted
+    scale = page.width() / 595
+    note = page.pixelColor(int(300 * scale), int(280 * scale))  # inside the scanned note
+    paper = page.pixelColor(int(300 * scale), int(800 * scale))  # below it
+    assert paper.name() == "#ffffff" and note.name() != "#ffffff"
     assert files_made() == set()
     copy = tmp_path / "out" / "copy.pdf"
     copy.parent.mkdir()
@@ -225,3 +232,35 @@ def test_the_model(qtmodeltester, head_session: Session) -> None:
     model = attachments_panel.AttachmentsModel()
     model.set_rows(attachments.listed(head_session, ref))
     qtmodeltester.check(model)
+
+
+def test_the_chronology_lists_them_and_its_export_adds_them_when_ticked(
+    qtbot: QtBot, head_session: Session, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from safedesk.store import pupils
+    from safedesk.ui.chronology_page import ChronologyPage
+
+    factories.add_pupils(head_session)
+    ref = records.record(head_session, Kind.CONCERN, factories.concern())
+    attachments.attach(
+        head_session, ref, data=scanned_note(), file_name="n.png", description="Teacher's note"
+    )
+    page = ChronologyPage(head_session)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    with head_session.store.read() as conn:
+        page.show_pupil(pupils.by_upns(conn, [factories.PUPIL_A])[factories.PUPIL_A])
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    assert "Teacher's note (PNG image, " in page.detail.toPlainText()
+    plain, full = tmp_path / "plain.pdf", tmp_path / "full.pdf"
+    page.export_to(plain)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved"), timeout=WAIT)
+    activate(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # Include a&ttachments
+    qtbot.waitUntil(page.include_attachments.isChecked, timeout=WAIT)  # an animated click
+    page.export_to(full)
+    qtbot.waitUntil(lambda: full.exists() and page.status.text().startswith("Saved"), timeout=WAIT)
+    assert len(PdfReader(full).pages) == len(PdfReader(plain).pages) + 1  # the note's page

@@ -72,3 +72,33 @@ def test_one_school_day_is_not_called_days(qtbot: QtBot, head_session: Session) 
     assert editor.routine.text() == "1 school day"
     qtbot.keyClick(editor.routine, Qt.Key.Key_Up)
     assert editor.routine.text() == "2 school days"
+
+
+def test_step_11_settings_are_typed_and_saved(qtbot: QtBot, head_session: Session) -> None:
+    """Who needs a risk assessment, when training falls due and the largest attachment are
+    the school's to change, by keyboard, beside the other targets."""
+    editor = CalendarEditor(head_session)
+    qtbot.addWidget(editor)
+    typed = {
+        editor.repeat_interventions: "5",
+        editor.repeat_days: "90",
+        editor.dsl_training: "12",
+        editor.staff_update: "6",
+        editor.attachment_limit: "8",
+    }
+    for spin, text in typed.items():
+        spin.selectAll()
+        qtbot.keyClicks(spin, text)
+        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    editor.save_targets()
+    saved = settings.get_settings(head_session)
+    assert (
+        saved.repeat_interventions,
+        saved.repeat_interventions_days,
+        saved.dsl_training_months,
+        saved.staff_update_months,
+        saved.attachment_limit_mb,
+    ) == (5, 90, 12, 6, 8)
+    assert editor.repeat_interventions.accessibleName() == (
+        "Vulnerable after this many physical interventions"
+    )

@@ -206,3 +206,34 @@ def test_closing_twice_is_harmless(qapp: QApplication) -> None:
     guard = ClipboardGuard(qapp)
     guard.close()
     guard.close()
+
+
+def test_hiding_the_screen_takes_copied_record_text_off_the_clipboard(
+    qtbot: QtBot, qapp: QApplication, controller: AppController
+) -> None:
+    """A child walks in after a copy: F12 and nothing is left to paste elsewhere either."""
+    window = controller.window
+    assert isinstance(window, MainWindow)
+    guard = controller.clipboard_guard
+    guard.copy(WORDS)  # as Ctrl+C in a record does
+    assert qapp.clipboard().text() == WORDS
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.privacy.hidden
+    assert qapp.clipboard().text() == ""
+    window.privacy.show_again()
+
+
+def test_the_time_set_is_the_time_used(qtbot: QtBot, qapp: QApplication) -> None:
+    """The guard's own timer takes the text back (a short time here, waited for as an event,
+    never as a measured time)."""
+    qapp.clipboard().clear()
+    guard = ClipboardGuard(qapp, clear_after_ms=1)
+    guard.start()
+    try:
+        guard.copy(WORDS)
+        assert guard.timing
+        qtbot.waitUntil(lambda: qapp.clipboard().text() == "", timeout=60000)
+        assert not guard.timing and guard.holding is None
+    finally:
+        guard.close()

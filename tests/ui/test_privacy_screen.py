@@ -32,7 +32,8 @@ def window(qtbot: QtBot, head_session: Session) -> Iterator[MainWindow]:
     made.show()
     activate(qtbot, made)
     yield made
-    made.privacy.show_again() if made.privacy.hidden else None
+    if made.privacy.hidden:
+        made.privacy.show_again()  # the cover closed with the window
 
 
 def half_typed(qtbot: QtBot, window: MainWindow) -> QPlainTextEdit:
@@ -264,3 +265,65 @@ def test_a_dropped_down_list_is_closed_not_brought_back(qtbot: QtBot, window: Ma
 def editor_visible(window: MainWindow) -> bool:
     central = window.centralWidget()
     return central is not None and central.isVisible()
+
+
+def test_f12_in_a_window_of_its_own_hides_too_and_after_a_lock_does_nothing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A window with no parent (as an attachment viewer may be) is hidden with the rest, and
+    the key works there; once the window has closed (a lock) the key is nobody's."""
+    viewer = QPlainTextEdit(SECRET)
+    viewer.setReadOnly(True)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    activate(qtbot, viewer)
+    qtbot.keyClick(viewer, Qt.Key.Key_F12)
+    assert window.privacy.hidden and not viewer.isVisible()
+    cover_of(qtbot, window)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    assert viewer.isVisible() and viewer.toPlainText() == SECRET
+    window.close()
+    activate(qtbot, viewer)
+    qtbot.keyClick(viewer, Qt.Key.Key_F12)
+    assert not window.privacy.hidden and viewer.isVisible()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # bring_back raises the window
+def test_hidden_from_the_tray_the_cover_comes_with_the_window(
+    qtbot: QtBot, window: MainWindow, no_modal_dialogs: list[tuple[str, str]]
+) -> None:
+    """The window minimised to the tray, Hide the screen from the tray's menu: nothing shows
+    then; opened from the tray, the window comes back blank, with the cover over it."""
+    editor = half_typed(qtbot, window)
+    window.hide()  # as minimising with a tray icon does
+    window.privacy.hide_now()
+    cover = window.privacy.cover
+    assert cover is not None and not cover.isVisible()
+    window.bring_back()
+    qtbot.waitUntil(cover.isVisible, timeout=WAIT)
+    assert plain_where(window, editor)
+    cover_of(qtbot, window)
+    type_password(qtbot, "a guess")
+    qtbot.waitUntil(lambda: not cover.error.isHidden(), timeout=WAIT)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    # Told of the wrong one, in case it was not them.
+    assert [title for title, _text in no_modal_dialogs] == ["A wrong password was typed"]
+    assert "once" in no_modal_dialogs[0][1]
+
+
+def test_closing_the_cover_does_not_uncover_or_strand_the_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Alt+F4 on the cover (someone at the desk): still hidden, the box still there."""
+    editor = half_typed(qtbot, window)
+    qtbot.keyClick(editor, Qt.Key.Key_F12)
+    cover = cover_of(qtbot, window)
+    cover.close()
+    assert window.privacy.hidden and plain_where(window, editor)
+    qtbot.waitUntil(cover.isVisible, timeout=WAIT)  # back at once
+    cover_of(qtbot, window)
+    type_password(qtbot, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.privacy.hidden, timeout=WAIT)
+    assert editor.toPlainText() == SECRET

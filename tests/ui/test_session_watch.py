@@ -7,6 +7,7 @@ import ctypes
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -91,7 +92,9 @@ def test_a_lock_message_on_windows_locks_once_after_the_event(
     unlock = _Msg(None, WM_WTSSESSION_CHANGE, WTS_SESSION_UNLOCK)
     lock = _Msg(None, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK)
     assert watch.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(unlock)) == (False, 0)
-    assert watch.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(lock)) == (False, 0)
+    # Qt gives the event type as a QByteArray.
+    kind = QByteArray(b"windows_generic_MSG")
+    assert watch.nativeEventFilter(kind, ctypes.addressof(lock)) == (False, 0)
     assert locks == []  # never inside Windows' own handling of the message
     qtbot.waitUntil(lambda: locks == ["lock"], timeout=60000)
 

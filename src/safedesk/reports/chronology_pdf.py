@@ -47,6 +47,7 @@ from safedesk.reports.pdf_base import (
     ExportCancelled,
     Progress,
     numbered_canvas,
+    register_fonts,
     styles,
     text,
 )
@@ -450,10 +451,32 @@ def append_attachments(
         writer.add_page(page)
         if index in inserted:
             for extra in inserted[index].pages:
-                writer.add_page(extra)
+                added = writer.add_page(extra)
+                box = added.mediabox
+                added.merge_page(_marking(float(box.width), float(box.height), footer))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _marking(width: float, height: float, footer: str) -> Any:
+    """A page the size of an appended one bearing the marking and the footer, to lay on it."""
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas as pdf_canvas
+
+    register_fonts()
+    buffer = io.BytesIO()
+    overlay = pdf_canvas.Canvas(buffer, pagesize=(width, height))
+    overlay.setFillColor(colors.HexColor("#8b0000"))
+    overlay.setFont(BOLD, 9)
+    overlay.drawCentredString(width / 2, height - 11 * mm, MARKING)
+    overlay.drawCentredString(width / 2, 4 * mm, MARKING)
+    overlay.setFillColor(colors.black)
+    overlay.setFont(FONT, 7)
+    overlay.drawString(8 * mm, 8 * mm, f"{footer} · attachment")
+    overlay.showPage()
+    overlay.save()
+    return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
 
 
 class _Marker(Flowable):  # type: ignore[misc]

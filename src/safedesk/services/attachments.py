@@ -107,10 +107,20 @@ def attach_file(session: Session, ref: str, path: Path, description: object) -> 
 def listed(session: Session, ref: str) -> list[AttachmentInfo]:
     """Record ``ref``'s attachments (without their bytes), in the order they were added."""
     wanted, store = _file(session, ref, _READING)
+    intake.take_in_waiting(session, KIND_COMPARTMENT[kind_of_ref(wanted)])
     with store.read() as conn:
         if attachments.entry_id(conn, wanted) is None:
             raise NotFound(f"There is no record {wanted}.")
-        return attachments.for_refs(conn, [wanted]).get(wanted, [])
+        found = attachments.for_refs(conn, [wanted]).get(wanted, [])
+    with store.write() as conn:  # their descriptions are the record's words: a look is audited
+        session.audit(
+            conn,
+            "attachments.listed",
+            object_type="entry",
+            object_id=wanted,
+            detail={"attachments": [info.id for info in found]},
+        )
+    return found
 
 
 def records_with_attachments(session: Session, compartment: Compartment) -> list[str]:

@@ -403,8 +403,24 @@ def _school_signers(
 # (the head, DSLs, a behaviour lead) grant and remove reading roles and keep lists.
 ACCOUNT_MANAGERS = frozenset({"admin", "head", "dsl", "behaviour_lead"})
 PRIVILEGED_TABLES = frozenset(
-    {"user", "user_role", "pupil", "setting", "list_item", "school_term", "closure_day"}
+    {
+        "user",
+        "user_role",
+        "pupil",
+        "setting",
+        "list_item",
+        "school_term",
+        "closure_day",
+        "training_entry",
+        "policy_version",
+    }
 )
+# Tables only some of those roles write (the rest: any account manager). A member of staff's
+# own confirmation is theirs to write: its signature, not its writer, is what counts.
+TABLE_WRITERS = {
+    "training_entry": frozenset({"admin", "head", "dsl"}),
+    "policy_version": frozenset({"head", "dsl"}),
+}
 RECOVERY_SIGNER = "@recovery"
 
 
@@ -442,7 +458,9 @@ def _check_account_writers(
         covering = covered.get(event.seq)
         signer = None if covering is None else covering.signer
         allowed = signer is None or event.seq <= set_up or signer == RECOVERY_SIGNER
-        if not allowed and signer is not None and not roles_of(signer) & ACCOUNT_MANAGERS:
+        held = roles_of(signer) if signer is not None else set()
+        may_write = all(held & TABLE_WRITERS.get(str(r[0]), ACCOUNT_MANAGERS) for r in rows)
+        if not allowed and signer is not None and not may_write:
             report.unauthorised.add(event.seq)
             changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
             tables = sorted({str(r[0]) for r in rows})

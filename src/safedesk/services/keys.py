@@ -230,7 +230,7 @@ def _redo_unrecorded_upgrade(store: Store, paths: DataPaths, version: int) -> bo
     conn = store.connection()
     try:
         recorded = _recorded_schema_version(conn)
-    except sqlcipher3.DatabaseError:
+    except (sqlcipher3.DatabaseError, ValueError):  # ValueError: an event's text unreadable
         return False  # a damaged file: its own checks say so, in the words they have
     if recorded is None or recorded >= version:
         return False

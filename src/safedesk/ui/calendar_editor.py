@@ -102,6 +102,14 @@ class CalendarEditor(QGroupBox):
             1, 20, current.serious_behaviour_review_school_days, " school days"
         )
         self.other_review = self._spin(1, 20, current.behaviour_review_school_days, " school days")
+        # Who needs a risk assessment, when training falls due, the largest attachment.
+        self.repeat_interventions = self._spin(
+            1, 50, current.repeat_interventions, " interventions"
+        )
+        self.repeat_days = self._spin(7, 730, current.repeat_interventions_days, " days")
+        self.dsl_training = self._spin(1, 60, current.dsl_training_months, " months")
+        self.staff_update = self._spin(1, 36, current.staff_update_months, " months")
+        self.attachment_limit = self._spin(1, 100, current.attachment_limit_mb, " MB")
         self.day_start = QTimeEdit()
         self.day_start.setDisplayFormat("HH:mm")
         hours, minutes = current.day_start.hour, current.day_start.minute
@@ -128,6 +136,15 @@ class CalendarEditor(QGroupBox):
             targets.addRow(LABELS[name], spin)
         targets.addRow("The school day starts at", self.day_start)
         targets.addRow("Bank holidays of", self.region)
+        for name, spin in (
+            ("repeat_interventions", self.repeat_interventions),
+            ("repeat_interventions_days", self.repeat_days),
+            ("dsl_training_months", self.dsl_training),
+            ("staff_update_months", self.staff_update),
+            ("attachment_limit_mb", self.attachment_limit),
+        ):
+            spin.setAccessibleName(LABELS[name])
+            targets.addRow(LABELS[name], spin)
         targets.addRow(save)
 
         self.status = QLabel()
@@ -227,6 +244,11 @@ class CalendarEditor(QGroupBox):
                 behaviour_review_school_days=self.other_review.value(),
                 school_day_start=self.day_start.time().toString("HH:mm"),
                 bank_holidays_region=self.region.currentData(),
+                repeat_interventions=self.repeat_interventions.value(),
+                repeat_interventions_days=self.repeat_days.value(),
+                dsl_training_months=self.dsl_training.value(),
+                staff_update_months=self.staff_update.value(),
+                attachment_limit_mb=self.attachment_limit.value(),
             ),
             "Targets saved. The queue and the behaviour page use them from their next refresh.",
         )

@@ -103,6 +103,11 @@ class ClipboardGuard(QObject):
             self._clipboard.dataChanged.disconnect(self._changed)
 
     @property
+    def timing(self) -> bool:
+        """Whether copied text is waiting for its time to be up."""
+        return self._timer.isActive()
+
+    @property
     def holding(self) -> str | None:
         """The copied text the guard will take off the clipboard, if it is still there."""
         if self._copied is not None and self._clipboard.text() == self._copied:

@@ -107,6 +107,11 @@ class AppController(QObject):
             old.deleteLater()
         if os.environ.get(EXIT_WHEN_SHOWN) == "1":
             print("shown", flush=True)
+            if check_file := os.environ.get("SAFEDESK_PDF_SELF_TEST"):  # the frozen build's
+                from safedesk.ui.pdf_page_view import self_test
+
+                with open(check_file, "w", encoding="utf-8") as out:
+                    out.write(self_test())
             QTimer.singleShot(0, self.app.quit)
 
     def _setup_finished(self, username: str, backup_dir: str) -> None:
@@ -160,6 +165,10 @@ class AppController(QObject):
         self.main_window.restore_failed.connect(self._after_restore)
         self._show(self.main_window)
         self.clipboard_guard.start()
+        # The screen hidden (a child walked in): copied record text goes off the clipboard too.
+        self.main_window.privacy.hidden_changed.connect(
+            lambda hidden: self.clipboard_guard.expire() if hidden else None
+        )
         self.session_watch = SessionWatch(self._windows_locked)
         self.session_watch.start(self.main_window)
         self.main_window.begin_work("Getting the records ready…")

@@ -1,18 +1,17 @@
 """Policies: every member of staff reads the school's current policies and confirms each with
 their own sign-in; DSLs and the headteacher publish versions and see who has not confirmed.
 
-A policy's PDF is shown from memory (QtPdf's QPdfDocument read from a QBuffer where this Qt has
-it; otherwise each page's words, read with pypdf): never written decrypted to a file.
+A policy's PDF is shown page by page as printed, drawn by PDFium from the bytes in memory
+(ui/pdf_page_view.py): never written decrypted to a file.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QItemSelection, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,65 +41,11 @@ from safedesk.ui import tasks
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.page_parts import add_heading
+from safedesk.ui.pdf_page_view import PdfPageView
 from safedesk.ui.rows_model import Index, RowsModel
 from safedesk.ui.task_dialog import TaskDialog, fit, label
 
-PAGE_WIDTH = 760  # pixels a PDF page is drawn at
 NOT_YET = "Not yet"
-
-
-# --- a policy's PDF, from memory -----------------------------------------------------------
-
-
-def _qtpdf_pages(data: bytes) -> list[QImage] | None:
-    """Each page drawn by QtPdf from a QBuffer, or None where this Qt has no QtPdf."""
-    try:
-        from PySide6.QtPdf import QPdfDocument
-    except ImportError:
-        return None
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready:
-        return []
-    pages = []
-    for number in range(document.pageCount()):
-        size = document.pagePointSize(number)
-        scale = PAGE_WIDTH / max(size.width(), 1)
-        pages.append(document.render(number, QSize(PAGE_WIDTH, int(size.height() * scale))))
-    document.close()
-    return pages
-
-
-def has_qtpdf() -> bool:
-    try:
-        from PySide6 import QtPdf  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def pdf_pages(data: bytes) -> list[QImage | str]:
-    """The policy's pages as pictures (QtPdf), or each page's words (pypdf, in memory)."""
-    drawn = _qtpdf_pages(data)
-    if drawn:
-        return list(drawn)
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    shown: list[QImage | str] = []
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            return ["This PDF is locked with a password, so safedesk cannot show it."]
-        for number, page in enumerate(reader.pages, start=1):
-            words = (page.extract_text() or "").strip()
-            shown.append(f"Page {number}\n\n{words or '(no words on this page)'}")
-    except (PyPdfError, ValueError, KeyError, OSError):
-        return ["This PDF could not be read: it may be damaged."]
-    return shown
 
 
 # --- the lists ---------------------------------------------------------------------------
@@ -214,7 +159,7 @@ class PolicyReader(QDialog):
         self.policy = policy
         self.setWindowTitle(f"safedesk — {policy.title}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(860, 560)
+        self.resize(*((900, 700) if pdf else (860, 560)))  # a page needs the room
         heading = label(policy.title, "Title", plain=True)
         about = label(
             f"Version {policy.version}. {policies.published_words(policy)}.", "Subtitle", plain=True
@@ -227,30 +172,23 @@ class PolicyReader(QDialog):
             note = label(policy.note, plain=True)
             note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
             parts.addWidget(note)
-        if pdf and not has_qtpdf():
-            parts.addWidget(
-                label(
-                    "The words of each page are shown here, not the page as printed: ask the "
-                    "person who published it for a paper copy if you need one.",
-                    "Hint",
-                )
-            )
-        for part in pdf_pages(pdf) if pdf else []:
-            shown = QLabel()
-            if isinstance(part, QImage):
-                shown.setPixmap(QPixmap.fromImage(part))
-                shown.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            else:
-                shown.setText(part)
-                shown.setTextFormat(Qt.TextFormat.PlainText)
-                shown.setWordWrap(True)
-            parts.addWidget(shown)
         parts.addStretch(1)
         self.area = QScrollArea()
         self.area.setWidget(holder)
         self.area.setWidgetResizable(True)
         self.area.setAccessibleName("The policy")
         self.area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pdf_view: PdfPageView | None = None
+        if pdf:
+            self.pdf_view = PdfPageView(
+                pdf,
+                unreadable_hint="Ask the person who published it for a paper copy if you need one.",
+            )
+            self.pdf_view.area.setAccessibleName("The policy")
+            if policy.note:
+                self.area.setMaximumHeight(110)  # the note above, the pages below
+            else:
+                self.area.hide()
         self.status = label("", "Subtitle")
         self.confirm_button = QPushButton("&I have read and understood it")
         self.confirm_button.setObjectName("Primary")
@@ -268,7 +206,10 @@ class PolicyReader(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(about)
-        layout.addWidget(self.area, 1)
+        layout.addWidget(self.area, 0 if self.pdf_view else 1)
+        if self.pdf_view is not None:
+            layout.addWidget(self.pdf_view, 1)
+            self.area = self.pdf_view.area  # where the keys go: Page Up, Page Down
         layout.addLayout(buttons)
         self.area.setFocus()
 

@@ -1,4 +1,4 @@
-"""The privacy key: F12 (or Ctrl+Shift+H, or the header's Hide screen button) blanks safedesk at
+"""The privacy key: F12 (or Ctrl+Shift+H, or Hide at the top of every page) blanks safedesk at
 once when a child or parent walks into the office, and only the signed-in person's own
 password brings it back, exactly as it was.
 
@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -86,6 +86,7 @@ class PrivacyCover(QFrame):
 
     password_given = Signal(str)
     lock_requested = Signal()
+    closed = Signal()
 
     def __init__(self, owner: QWidget, display_name: str) -> None:
         super().__init__(owner, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
@@ -158,6 +159,12 @@ class PrivacyCover(QFrame):
         self.setTabOrder(self.password, self.show_button)
         self.setTabOrder(self.show_button, self.lock_button)
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Alt+F4 on the cover must not leave a blank window with no way back: it comes back at
+        # once (see PrivacyScreen). Never refused, so Windows shutting down is never held up.
+        super().closeEvent(event)
+        self.closed.emit()
+
     def submit(self) -> None:
         password = self.password.text()
         if not password:
@@ -199,6 +206,7 @@ class PrivacyScreen(QObject):
         self._blanks: list[QLabel] = []  # over those dialogs' content
         self._focus: QWidget | None = None
         self._active: QWidget | None = None
+        self._open = True  # until the window closes (a lock, or exit)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.installEventFilter(self)
@@ -243,10 +251,13 @@ class PrivacyScreen(QObject):
         cover = PrivacyCover(window, self.session.user.display_name)
         cover.password_given.connect(lambda password: self._check(cover, password))
         cover.lock_requested.connect(self.lock_instead)
+        # Closed by hand (Alt+F4): back, unless the window closed too (a lock, Windows ending).
+        cover.closed.connect(lambda: QTimer.singleShot(0, self._bring_cover_forward))
         self.cover = cover
         self._place_cover()
-        cover.show()
-        self._bring_cover_forward()
+        if window.isVisible():  # in the tray, it comes with the window when that is opened
+            cover.show()
+            self._bring_cover_forward()
         log.info("screen hidden")
         self.hidden_changed.emit(True)
 
@@ -260,6 +271,9 @@ class PrivacyScreen(QObject):
         cover = self.cover
         if cover is None:
             return
+        if not cover.isVisible() and self._open and self.window.isVisible():
+            self._place_cover()
+            cover.show()
         # Shown last and modal, it is above the rest (raise_ is not needed, and not offered on
         # every platform).
         cover.activateWindow()
@@ -282,8 +296,7 @@ class PrivacyScreen(QObject):
                 "A wrong password was typed",
                 "Since you last typed your password, a wrong one was typed "
                 f"{'once' if wrong == 1 else f'{wrong} times'} for your account. If that was "
-                "not you, tell the "
-                "headteacher or your administrator, and change your password.",
+                "not you, tell the headteacher or your administrator, and change your password.",
             )
 
     def _failed(self, cover: PrivacyCover, exc: BaseException) -> None:
@@ -354,9 +367,18 @@ class PrivacyScreen(QObject):
         if watched is self.window:
             if kind in (QEvent.Type.Move, QEvent.Type.Resize):
                 self._place_cover()
-            elif kind == QEvent.Type.Close and self.cover is not None:
+            elif kind == QEvent.Type.Show:
+                self._open = True
+                if self.cover is not None and not self.cover.isVisible():
+                    self._place_cover()
+                    self.cover.show()
+            elif kind == QEvent.Type.WindowActivate and self.cover is not None:
+                # The window brought back (from the tray, a click on it): the keys go to the
+                # cover's box, once the window's own activation is over.
+                QTimer.singleShot(0, self._bring_cover_forward)
+            elif kind == QEvent.Type.Close:
+                self._open = False
                 self._forget()
-            return False
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         assert isinstance(event, QKeyEvent)
@@ -369,14 +391,6 @@ class PrivacyScreen(QObject):
         return True
 
     def _ours(self, watched: QObject) -> bool:
-        """Whether the key was pressed in the main window or a window it owns (not in the
-        sign-in window left over after a lock)."""
-        if not isinstance(watched, QWidget) or not self.window.isVisible():
-            return False
-        widget: QWidget | None = watched.window()
-        while widget is not None:
-            if widget is self.window:
-                return True
-            parent = widget.parentWidget()
-            widget = parent.window() if parent is not None else None
-        return False
+        """Whether the key was pressed in a window of the app while this main window is open
+        (any window: an attachment viewer may have no parent), not after it closed (a lock)."""
+        return self._open and isinstance(watched, QWidget)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -131,8 +131,26 @@ class TaskDialog(QDialog):
         fit(self)
 
     def showEvent(self, event: QShowEvent) -> None:
+        for button in self.findChildren(QPushButton):
+            if button is not self.action_button:
+                button.setAutoDefault(False)
         super().showEvent(event)
         fit(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in a field does the dialog's action, and on a button presses that button. Qt's
+        # own "default button" follows the buttons Tab passes over: after Cancel or "Add a
+        # row" had had the focus, Enter in a field threw away or doubled what was typed.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and plain:
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton):  # a tick box or option: Enter still acts
+                focused.click()
+            elif self.action_button.isEnabled() and self.action_button.isVisible():
+                self.action_button.click()
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
         if not self.working:  # Esc or Cancel cannot walk away from work half done

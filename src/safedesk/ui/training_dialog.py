@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain import training as rules
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.formatting import date_text
+from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.training import Course, TrainingEntry
 from safedesk.services import training
 from safedesk.services.session import Session
+from safedesk.services.settings import get_settings
 from safedesk.services.training import Person
 from safedesk.ui.field_widgets import DayBox
 from safedesk.ui.task_dialog import TaskDialog, label
@@ -125,9 +126,12 @@ class TrainingDialog(TaskDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("What was wrong with the entry this replaces")
         self.course.currentIndexChanged.connect(self._course_chosen)
+        months = get_settings(session)
         settings_hint = label(
-            "Leave Expires empty and DSL training runs out after the months set in Settings "
-            "(24 by default), the whole-staff update after 12; other courses do not run out.",
+            f"Leave Expires empty and DSL training runs out after "
+            f"{counted(months.dsl_training_months, 'month')}, the whole-staff update after "
+            f"{counted(months.staff_update_months, 'month')} (the school's settings); other "
+            "courses do not run out.",
             "Hint",
         )
         self.form = QGridLayout()

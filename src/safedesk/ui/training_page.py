@@ -273,8 +273,8 @@ class TrainingPage(QWidget):
         if found.waiting:
             self.waiting.setText(
                 f"{counted(found.waiting, 'entry', 'entries')} "
-                f"{'waits' if found.waiting == 1 else 'wait'} for your confirmation: choose "
-                "one and then Confirm…"
+                f"{'waits' if found.waiting == 1 else 'wait'} for your confirmation: check "
+                "what it says, then press Confirm…"
             )
         self.waiting.setVisible(bool(found.waiting))
         self.waiting_changed.emit(found.waiting)

@@ -70,6 +70,7 @@ def test_round_trip_with_the_hash_in_the_audit_event_and_the_ledger(
     assert added.detail["entry"] == refs[Kind.CONCERN]
     assert "note" not in str(added.detail).lower()  # ids and the hash, never words
     assert events["attachment.viewed"].detail["sha256"] == digest
+    assert events["attachments.listed"].detail == {"attachments": [number]}
     # The row (bytes included) is hashed into the chain, and named by its record.
     assert ledger_rows == [["attachment", [number], "insert", stored, refs[Kind.CONCERN]]]
     report = integrity.verify(head_session)
@@ -289,6 +290,7 @@ def test_listed_in_the_chronology_and_appended_to_its_pdf_when_chosen(
     assert "Attachment to " + refs[Kind.INTERVENTION] in tail[0]
     assert "The PDF follows (1 page)." in tail[0]
     assert "A letter 5521 from home." in tail[1]
+    assert "OFFICIAL-SENSITIVE" in tail[1]  # the marking laid on the letter's own page
     assert "Attachment to " + refs[Kind.CONCERN] in tail[2]
     assert "Zoë" not in "".join(tail)
     assert len(reader.pages[plain.pages + 2].images) == 1  # the scan, drawn

@@ -175,3 +175,18 @@ def test_the_tables_refuse_updates_and_deletes(head: Session, teacher: Session) 
             "published_at) VALUES ('T', 't', '1', '2026-09-01', 'head', "
             "'2026-09-07T08:00:00+00:00')"
         )  # nothing to read: no note and no PDF
+
+
+def test_a_pdf_changed_behind_the_programs_back_is_not_shown(
+    head: Session, teacher: Session
+) -> None:
+    policy = policies.publish(head, CHILD_PROTECTION, PDF)
+    with head.store.write() as conn:
+        conn.execute("DROP TRIGGER policy_version_no_update")
+        conn.execute(
+            "UPDATE policy_version SET pdf = ? WHERE id = ?", (PDF.replace(b"1.4", b"1.7"), policy)
+        )
+    with pytest.raises(ValidationError, match="not the file that was published"):
+        policies.document(teacher, policy)
+    problems = integrity.verify(head).problems
+    assert any("policy_version" in p for p in problems), problems
