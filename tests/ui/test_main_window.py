@@ -63,6 +63,7 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
         "Training",
         "Allegations",
         "Reports",
+        "Retention",
         "Admin",
     ]
 

@@ -58,6 +58,9 @@ class Permission(StrEnum):
     ALLEGATIONS = "allegations.manage"
     # Allegations and low-level concerns about the headteacher: the chair of governors.
     ALLEGATIONS_ABOUT_HEAD = "allegations.about_head"
+    # Retention: set how long records are kept, put and lift holds, authorise disposal. The
+    # headteacher alone (the only deletion the program makes).
+    RETENTION = "retention.manage"
 
 
 _ADMIN = {
@@ -94,7 +97,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BEHAVIOUR_LEAD: frozenset(
         _STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS, Permission.BEHAVIOUR_PLAN}
     ),
-    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS, Permission.ALLEGATIONS}),
+    Role.HEAD: frozenset(
+        _DSL | {Permission.SET_TARGETS, Permission.ALLEGATIONS, Permission.RETENTION}
+    ),
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
     # A governor, not staff: reads no pupil's records, only allegations about the head.

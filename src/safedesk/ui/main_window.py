@@ -51,6 +51,7 @@ from safedesk.ui.queue_page import QueuePage
 from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
+from safedesk.ui.retention_page import RetentionPage
 from safedesk.ui.risk_page import RiskPage
 from safedesk.ui.search_page import SearchPage
 from safedesk.ui.training_page import TrainingPage, show_waiting_training
@@ -199,6 +200,12 @@ class MainWindow(QMainWindow):
             # the head those, concerns and time to action.
             self.reports_page = ReportsPage(session)
             self._add("Reports", self.reports_page)
+        self.retention_page: RetentionPage | None = None
+        if can(Permission.RETENTION):
+            # The headteacher's: records past their retention date, holds and disposal.
+            self.retention_page = RetentionPage(session)
+            self._add("Retention", self.retention_page)
+            self.pages.currentChanged.connect(self._retention_shown)
         self.admin_page: AdminPage | None = None
         if any(can(p) for p in (Permission.USER_LIST, Permission.BACKUP, Permission.PUPIL_IMPORT)):
             self.admin_page = AdminPage(session, kdf=kdf)
@@ -351,6 +358,11 @@ class MainWindow(QMainWindow):
         self.navigation.addItem(name)
         self.pages.addWidget(page)
         self.page_names.append(name)
+
+    def _retention_shown(self, index: int) -> None:
+        page = self.retention_page
+        if page is not None and self.pages.widget(index) is page:
+            page.load()
 
     def focus_page(self) -> None:
         """Keyboard focus where the page's work starts (its list, or the box to type in), not

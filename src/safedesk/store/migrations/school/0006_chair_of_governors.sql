@@ -1,4 +1,4 @@
--- safedesk `school` file, schema 5: the chair of governors' role (allegations about the
+-- safedesk `school` file, schema 6: the chair of governors' role (allegations about the
 -- headteacher are kept in a file only the chair opens). SQLite cannot change a CHECK, so the
 -- two tables naming roles are made again with the same rows.
 
