@@ -36,7 +36,7 @@ from safedesk.domain.roles import Permission, is_staff
 from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import policies
+from safedesk.store import audit, policies
 from safedesk.store.db import Connection
 
 _PUBLISHING = "publish a policy"
@@ -127,10 +127,25 @@ def _confirmed_at(
     checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
 ) -> dict[str, datetime]:
     """Each person's first confirmation of ``policy`` that holds."""
-    found: dict[str, datetime] = {}
+    return {who: at for who, (at, _reset) in _verdicts(checker, policy, rows).items()}
+
+
+def _reset_by(reset: confirmations.Reset | None) -> str | None:
+    return None if reset is None else reset.by
+
+
+def _verdicts(
+    checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
+) -> dict[str, tuple[datetime, confirmations.Reset | None]]:
+    """Each person's first confirmation of ``policy`` that holds, with the reset (by someone
+    else) its key descends from."""
+    found: dict[str, tuple[datetime, confirmations.Reset | None]] = {}
     for row in rows:
-        if row.policy_id == policy.id and row.username not in found and checker.holds(policy, row):
-            found[row.username] = row.confirmed_at
+        if row.policy_id != policy.id or row.username in found:
+            continue
+        verdict = checker.verdict(policy, row)
+        if verdict.holds:
+            found[row.username] = (row.confirmed_at, verdict.reset)
     return found
 
 
@@ -160,6 +175,13 @@ def confirm(session: Session, policy_id: int) -> datetime:
             }
         )
     at = session.clock.now()
+    if at < policy.published_at:
+        raise ValidationError(
+            {
+                "Policy": "this computer's clock says it is before the policy was published: "
+                "check its date and time"
+            }
+        )
     with session.store.read() as conn:
         payload = _payload(conn, policy, at)
     signature = confirmations.sign_confirmation(session, PURPOSE, payload)
@@ -211,9 +233,14 @@ def _standings(session: Session, *, include_old: bool = False) -> list[Standing]
         checker = _Checker(session, conn)
         found = []
         for policy in shown:
-            done = _confirmed_at(checker, policy, rows)
+            done = _verdicts(checker, policy, rows)
             confirmed = tuple(
-                Confirmed(u.username, u.display_name, done[u.username])
+                Confirmed(
+                    u.username,
+                    u.display_name,
+                    done[u.username][0],
+                    _reset_by(done[u.username][1]),
+                )
                 for u in active
                 if u.username in done
             )
@@ -236,16 +263,29 @@ def document(session: Session, policy_id: int) -> bytes:
     with session.store.read() as conn:
         policy = policies.by_id(conn, policy_id)
         found = policies.pdf(conn, policy_id)
+        published = _published_hash(conn, policy_id)
+        as_written = confirmations.Checker(conn, "policy_version").as_written(policy_id)
     if policy is None:
         raise NotFound(f"There is no policy {policy_id}.")
     if found is None:
         raise NotFound(f"{policy.label} has no document attached.")
-    data, digest = found
-    if hashlib.sha256(data).hexdigest() != digest:
+    data, _digest = found
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != published or not as_written:
         raise ValidationError(
             {LABELS["pdf"]: "is not the file that was published; ask the administrator to verify"}
         )
     return data
+
+
+def _published_hash(conn: Connection, policy_id: int) -> str | None:
+    """The PDF's hash as the publishing audit event recorded it (not the row's own column,
+    which a raw connection can change with the PDF)."""
+    for event in audit.events_with_action(conn, "policy.published"):
+        if event.object_id == str(policy_id):
+            digest = event.detail.get("pdf_sha256")
+            return None if digest is None else str(digest)
+    return None
 
 
 def published_words(policy: StoredPolicy) -> str:

@@ -189,6 +189,13 @@ def confirm(session: Session, entry_id: int) -> datetime:
     if _view(session, [entry])[0].confirmed:
         raise ValidationError({"Training": f"you have already confirmed entry {entry_id}"})
     now = session.clock.now()
+    if now < entry.added_at:
+        raise ValidationError(
+            {
+                "Training": "this computer's clock says it is before the entry was added: "
+                "check its date and time"
+            }
+        )
     at = to_stored(now)
     signature = confirmations.sign_confirmation(session, PURPOSE, _signed(entry, me, at))
     with session.store.write() as conn:
