@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlcipher3
 
+from safedesk.demo.attachments import letter_pdf
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
@@ -79,7 +80,9 @@ def _two_concerns(head: Session) -> tuple[str, str]:
     attachments.attach(
         head,
         gone,
-        data=f"%PDF-1.4\n% handwritten note: {GONE[4]}\n%%EOF\n".encode(),
+        # a PDF that opens with a page (attachments refuse one that does not), the word in a
+        # comment after its end, in the clear
+        data=letter_pdf() + f"% handwritten note: {GONE[4]}\n".encode(),
         file_name="note.pdf",
         description=f"Scanned note ({GONE[5]})",
     )
