@@ -183,6 +183,7 @@ def _raw(path: Any, key: bytes) -> Any:
         "DELETE FROM amendment",
         "DELETE FROM entry_status",
         "DELETE FROM case_contact",
+        "DELETE FROM attachment",
         "DELETE FROM entry",
     ],
 )
