@@ -442,6 +442,15 @@ def test_a_confirmation_after_a_reset_says_so(setup) -> None:
     (listed,) = [e for e in json.loads(ran.out) if e["id"] == number]
     assert listed["confirmed_at"] is not None
     assert (listed["confirmed_after_reset"], listed["reset_by"]) == (True, HEAD_USER)
+    # The Training page says so beside the confirmation, too.
+    from safedesk.ui.training_page import confirmed_words
+
+    head = school.sign_in()
+    try:
+        (view,) = [v for v in training.list_entries(head) if v.entry.id == number]
+    finally:
+        head.close()
+    assert f"after a password reset by {HEAD_USER}" in confirmed_words(view)
 
 
 def test_trust_does_not_depend_on_who_looks_and_twice_is_refused(setup) -> None:

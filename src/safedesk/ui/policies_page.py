@@ -538,7 +538,10 @@ class PoliciesPage(QWidget):
         )
         self.staff_model.set_rows(
             [(name, None) for _u, name in standing.not_confirmed]
-            + [(c.name, c.at) for c in standing.confirmed]
+            + [
+                (c.name + (f" (after a password reset by {c.reset_by})" * bool(c.reset_by)), c.at)
+                for c in standing.confirmed
+            ]
         )
 
     # actions

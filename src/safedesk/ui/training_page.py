@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.formatting import counted, date_text, moment_text
 from safedesk.domain.training import DUE_SOON_DAYS, Standing
-from safedesk.services import training
+from safedesk.services import confirmations, training
 from safedesk.services.session import Session
 from safedesk.services.training import EntryView, Person
 from safedesk.ui import tasks
@@ -42,7 +42,8 @@ EVERYONE = "Everyone"
 
 def confirmed_words(view: EntryView) -> str:
     if view.confirmed_at is not None:
-        return f"Confirmed {moment_text(view.confirmed_at)}"
+        after = confirmations.reset_words(view.reset)
+        return f"Confirmed {moment_text(view.confirmed_at)}" + (f" ({after})" if after else "")
     return DOES_NOT_CHECK_OUT if view.confirmation_fails else NOT_YET
 
 
