@@ -567,10 +567,11 @@ def training_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
 def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     from safedesk.services import policies
     from safedesk.ui.policies_page import PolicyReader, PublishDialog
-    from safedesk.ui.policy_prompt import PolicyPrompt
+    from safedesk.ui.policy_prompt import PolicyPrompt, ask_after_sign_in
 
     session = vault.sign_in(demo_paths, "teacher", password)
     window = main_window(session)
+    ask_after_sign_in(session, window)  # the header's "2 policies to read", in the page's shot
     waiting = [m for m in policies.mine(session) if m.confirmed_at is None]
     if waiting:
         shots.dialog(window, PolicyPrompt(session, waiting, window), "policies-1-prompt")
@@ -598,6 +599,8 @@ def policies_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     dialog = PublishDialog(session, window)
     dialog.title_box.setEditText("Behaviour policy")
     dialog.version.setText("2026-27 (spring)")
+    typed = policies.today(session).strftime("%d/%m/%Y")  # typed: the form fills in no date
+    dialog.published_on.setText(typed)
     dialog.note.setPlainText("Section 6 rewritten after the autumn review.")
     shots.dialog(window, dialog, "policies-5-publish")
     dialog.close()
@@ -631,6 +634,10 @@ def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         settle()
         dialog.review.setText("17/07/2027")
         shots.dialog(window, dialog, "risk-3-new-version")
+        dialog.add_row(focus=True)  # a risk added and left empty: said at its row
+        dialog.submit()
+        settle()
+        shots.dialog(window, dialog, "risk-5-row-problem")
         dialog.done(0)
         settle()
     history = panel.open_history(panel.table.currentIndex())

@@ -8,14 +8,16 @@ is counted as a confirmation, and `verify` reports the rows written behind the p
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from safedesk.domain.clock import to_stored
-from safedesk.domain.errors import AuthenticationError
+from safedesk.domain.clock import FixedClock, to_stored
+from safedesk.domain.errors import AuthenticationError, ValidationError
 from safedesk.domain.policies import PURPOSE, signed_payload
 from safedesk.domain.roles import Role
 from safedesk.services import confirmations, integrity, policies, users
@@ -136,3 +138,127 @@ def test_a_disabled_account_is_not_counted_and_its_password_confirms_nothing(
     assert standing.figure == "0 of 2"
     with pytest.raises(AuthenticationError):
         school.sign_in(OFFICE, OWN[OFFICE])
+
+
+# --- After the break-it pass (issue 13) ------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+OTHER_PDF = b"%PDF-1.4\n% everything is fine\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def confirm_as(school: SchoolStore, name: str, policy_id: int) -> None:
+    person = school.sign_in(name, OWN[name])
+    try:
+        policies.confirm(person, policy_id)
+    finally:
+        person.lock()
+
+
+def test_a_policy_swapped_behind_the_programs_back_is_no_longer_confirmed(
+    school: SchoolStore, head: Session
+) -> None:
+    """A member of staff with the school file's key drops the triggers, replaces the PDF, its
+    hash and the note, and puts the triggers back: nobody confirmed that."""
+    policy_id = policies.publish(head, POLICY, pdf=PDF)
+    confirm_as(school, TEACHER, policy_id)
+    assert confirmed_by(head) == [TEACHER]
+    loot = attacker.loot(school.paths.keys.read_bytes(), OFFICE, OWN[OFFICE])
+    key = attacker.school_key(loot, school.paths.root)
+    with attacker.raw_write(school.paths.root / "school.db", key) as conn:
+        triggers = conn.execute(  # type: ignore[attr-defined]
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'policy_version'"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f"DROP TRIGGER {name}")  # type: ignore[attr-defined]
+        conn.execute(  # type: ignore[attr-defined]
+            "UPDATE policy_version SET pdf = ?, pdf_sha256 = ?, note = 'Everything is fine' "
+            "WHERE id = ?",
+            (OTHER_PDF, hashlib.sha256(OTHER_PDF).hexdigest(), policy_id),
+        )
+        for _name, sql in triggers:
+            conn.execute(sql)  # type: ignore[attr-defined]
+    assert confirmed_by(head) == []
+    with pytest.raises(ValidationError):
+        policies.document(head, policy_id)
+
+
+def test_a_backdated_policy_confirmation_does_not_count(school: SchoolStore, head: Session) -> None:
+    """The office signs, with their own key, a confirmation dated before the version was
+    published: written in their own signed commit, and again with a raw connection."""
+    policy_id = policies.publish(head, POLICY, pdf=PDF)
+    early = datetime(2020, 1, 5, 9, tzinfo=UTC)
+    office = school.sign_in(OFFICE, OWN[OFFICE])
+    try:
+        office.clock = FixedClock(early)  # the PC's clock set back: the program refuses
+        with pytest.raises(ValidationError):
+            policies.confirm(office, policy_id)
+        assert confirmed_by(head) == []
+        (policy,) = [m.policy for m in policies.mine(office)]
+        payload = {
+            **signed_payload(policy),
+            "note": policy.note,
+            "pdf_sha256": hashlib.sha256(PDF).hexdigest(),
+            "at": to_stored(early),
+        }
+        assert office.account is not None
+        signature = office.account.secrets.sign.sign(
+            confirmations.message(office.store_id, OFFICE, PURPOSE, payload)
+        )
+        with office.store.write() as conn:
+            from safedesk.store import policies as store
+
+            row = store.insert_confirmation(
+                conn, policy_id, username=OFFICE, at=early, signature=signature
+            )
+            office.audit(conn, "policy.confirmed", object_type="policy",
+                         object_id=str(policy_id), detail={"row": row})  # fmt: skip
+    finally:
+        office.lock()
+    assert confirmed_by(head) == []
+    loot = attacker.loot(school.paths.keys.read_bytes(), OFFICE, OWN[OFFICE])
+    key = attacker.school_key(loot, school.paths.root)
+    with attacker.raw_write(school.paths.root / "school.db", key) as conn:
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO policy_confirmation (policy_id, username, confirmed_at, signature) "
+            "VALUES (?, ?, ?, ?)",
+            (policy_id, OFFICE, to_stored(early), signature),
+        )
+    assert confirmed_by(head) == []
+    confirm_as(school, OFFICE, policy_id)  # the office's own, now, still counts
+    assert confirmed_by(head) == [OFFICE]
+
+
+def test_confirming_a_policy_twice_is_refused_with_the_cli(
+    school: SchoolStore, head: Session
+) -> None:
+    policy_id = policies.publish(head, POLICY)
+    ran = attacker.admin(school.paths.root, "policy", "confirm", str(policy_id), "--user",
+                         TEACHER, password=OWN[TEACHER])  # fmt: skip
+    assert ran.code == 0, ran.err
+    ran = attacker.admin(school.paths.root, "policy", "confirm", str(policy_id), "--user",
+                         TEACHER, password=OWN[TEACHER])  # fmt: skip
+    assert ran.code == 2, ran.err
+    assert "already" in ran.err
+    assert confirmed_by(head) == [TEACHER]
+
+
+def test_a_policy_confirmed_after_a_reset_says_who_reset_it(
+    school: SchoolStore, head: Session
+) -> None:
+    """The administrator resets the teacher's password, signs in with it, chooses another and
+    confirms as the teacher: the administrator's real power, shown beside the confirmation."""
+    policy_id = policies.publish(head, POLICY)
+    confirm_as(school, OFFICE, policy_id)
+    users.reset_password(head, TEACHER, "a reset password 22")
+    posing = school.sign_in(TEACHER, "a reset password 22")
+    try:
+        users.change_own_password(posing, "a reset password 22", "the admin's choice 33")
+        policies.confirm(posing, policy_id)
+    finally:
+        posing.lock()
+    (standing,) = policies.standings(head)
+    assert {c.username: c.reset_by for c in standing.confirmed} == {
+        OFFICE: None,
+        TEACHER: "head",
+    }

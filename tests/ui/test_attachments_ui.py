@@ -264,3 +264,64 @@ def test_the_chronology_lists_them_and_its_export_adds_them_when_ticked(
     page.export_to(full)
     qtbot.waitUntil(lambda: full.exists() and page.status.text().startswith("Saved"), timeout=WAIT)
     assert len(PdfReader(full).pages) == len(PdfReader(plain).pages) + 1  # the note's page
+
+
+def test_a_picture_in_name_only_is_refused_and_a_swapped_file_is_flagged_not_shown(
+    qtbot: QtBot,
+    view: RecordView,
+    head_session: Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hashlib
+
+    from safedesk.domain.compartments import Compartment
+
+    ref = records.record(head_session, Kind.CONCERN, factories.concern())
+    fake = tmp_path / "body map.png"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n<html><body>not a picture</body></html>")
+    monkeypatch.setattr(attachments_panel, "choose_file", lambda _parent: fake)
+    attachments.attach(
+        head_session, ref, data=scanned_note(), file_name="n.png", description="Teacher's note"
+    )
+    # Someone with the file key swaps the note for another file, and its hash column with it.
+    other = letter_pdf(["Not the note."])
+    conn = head_session.compartment(Compartment.SAFEGUARDING).connection()
+    kept = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'attachment_no_update'")
+    trigger = kept.fetchone()[0]
+    conn.execute("DROP TRIGGER attachment_no_update")
+    conn.execute(
+        "UPDATE attachment SET content = ?, sha256 = ?, size = ?, media_type = 'application/pdf'",
+        (other, hashlib.sha256(other).hexdigest(), len(other)),
+    )
+    conn.execute(trigger)
+    conn.commit()
+    view.show_entry(ref)
+    panel = open_attachments(qtbot, view)
+    assert panel.message.text() == (
+        "An attachment marked CHANGED is not the file that was added: run Verify, and tell "
+        "the headteacher."
+    )
+    qtbot.keyClicks(panel.description, "Photo of the body map")
+    qtbot.keyClick(panel.description, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.message.text().startswith("Not attached."), timeout=WAIT)
+    assert panel.message.text() == (
+        "Not attached. File: is not a picture safedesk can read (it may be damaged, or only "
+        "named like one)."
+    )
+    assert panel.model.rowCount() == 1
+    first = panel.model.index(0, attachments_panel.DESCRIPTION)
+    assert panel.model.data(first) == "CHANGED: Teacher's note"
+    assert panel.model.data(first, Qt.ItemDataRole.ToolTipRole) == (
+        "Teacher's note: this file has been changed since it was added: run Verify, and tell "
+        "the headteacher."
+    )
+    panel.window().grab().save(str(tmp_path / "changed.png"))  # looked at while written
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "changed since it was added" in panel.message.text(), timeout=WAIT)
+    assert panel.message.text() == (
+        "Attachment 1 of " + ref + " has been changed since it was added: run Verify, and tell "
+        "the headteacher."
+    )  # Enter on the list viewed it, and attached nothing
+    assert viewers() == []  # never shown as if it were the note

@@ -91,7 +91,9 @@ def test_a_version_published_with_the_keyboard(
     qtbot.keyClicks(dialog.version, "2026-27")
     qtbot.keyClick(dialog.version, Qt.Key.Key_Tab)
     assert dialog.published_on.hasFocus()
-    assert dialog.published_on.text()  # today, said on the form
+    assert dialog.published_on.text() == ""  # nothing filled in that nobody typed
+    assert "dd/mm/yyyy" in dialog.published_on.placeholderText()
+    qtbot.keyClicks(dialog.published_on, "01/09/2026")
     qtbot.keyClick(dialog.published_on, Qt.Key.Key_Tab)
     assert dialog.note.hasFocus()
     qtbot.keyClicks(dialog.note, "Rewards on page 2 are new. Paper copy in the staff room.")
@@ -101,7 +103,7 @@ def test_a_version_published_with_the_keyboard(
         qtbot.keyClick(dialog.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot)
     assert [r[:4] for r in rows(page)] == [
-        ["Behaviour policy", "2026-27", dialog.published_on.text(), "Note only"]
+        ["Behaviour policy", "2026-27", "01/09/2026", "Note only"]
     ]
     assert rows(page)[0][4:] == ["Not yet", "0 of 2 staff"]
     assert page.staff_heading is not None
@@ -113,6 +115,24 @@ def test_a_version_published_with_the_keyboard(
     assert mine.publish_button is None and mine.staff_table is None
     assert mine.status.text() == "1 of 1 still to read and confirm."
     activate(qtbot, mine)
+    # Not before it was opened: the button waits, and says why beside it.
+    assert not mine.confirm_button.isEnabled()
+    assert mine.read_first.isVisible()
+    assert mine.read_first.text() == "Open it and read it first."
+    qtbot.keyClick(mine, "i", Qt.KeyboardModifier.AltModifier)
+    mine.confirm()  # nor by the button's slot
+    settle(qtbot)
+    assert [m.confirmed_at for m in policies.mine(teacher)] == [None]
+    qtbot.keyClick(mine, "r", Qt.KeyboardModifier.AltModifier)  # &Read the policy…
+    qtbot.waitUntil(lambda: mine.reader is not None and mine.reader.isVisible(), timeout=WAIT)
+    reader = mine.reader
+    assert reader is not None
+    activate(qtbot, reader)
+    qtbot.keyClick(reader, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not reader.isVisible(), timeout=WAIT)
+    activate(qtbot, mine)
+    assert mine.confirm_button.isEnabled()
+    assert not mine.read_first.isVisible()
     qtbot.keyClick(mine, "i", Qt.KeyboardModifier.AltModifier)  # &I have read and understood it
     qtbot.waitUntil(lambda: rows(mine)[0][4].startswith("Confirmed "), timeout=WAIT)  # animated
     assert mine.status.text() == "You have confirmed every current policy."
@@ -135,7 +155,7 @@ def test_what_is_missing_is_said_under_its_field(qtbot: QtBot, head_session: Ses
     dialog = page.dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
-    dialog.published_on.clear()
+    assert dialog.published_on.text() == ""  # nothing filled in that nobody typed
     dialog.submit()
     settle(qtbot)
     shown = {name: e.text() for name, e in dialog.errors.items() if e.isVisible()}
@@ -162,6 +182,7 @@ def test_the_pdf_is_read_inside_the_app_and_confirmed_there(
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
     dialog.title_box.setEditText("Keeping children safe in education, Part 1")
     dialog.version.setText("2026")
+    dialog.published_on.setText("01/09/2026")
     dialog.attach(pdf)
     assert dialog.pdf_words.text().startswith("kcsie.pdf (")
     with qtbot.waitSignal(dialog.succeeded, timeout=WAIT):

@@ -159,9 +159,8 @@ def test_problems_are_named_by_their_labels_and_a_row_can_go(view: PupilView, qt
     qtbot.keyClicks(dialog.rows[0].risk, "Climbs the fence")
     qtbot.keyClick(dialog.rows[0].risk, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.isVisible()
-    assert dialog.risks_error.text() == (
-        "Risks 1: What reduces it: is required.\nRisks 1: Who does it: is required."
-    )
+    assert dialog.rows[0].error.text() == "Risk 1: say what reduces it and who does it."
+    assert not dialog.risks_error.isVisible()
     assert dialog.errors["consulted"].text() == "Who was consulted: is required."
     assert dialog.errors["review_on"].text() == "Review date: is required."
     assert dialog.rows[0].measures.hasFocus()  # the first field to put right

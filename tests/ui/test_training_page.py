@@ -6,7 +6,7 @@ confirming their own entry, nobody else offered to, and the count in the navigat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,7 +17,7 @@ from safedesk.services import training
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.training_dialog import ConfirmDialog, TrainingDialog
-from safedesk.ui.training_page import NOT_YET, TrainingPage
+from safedesk.ui.training_page import NOT_YET, TrainingPage, name_key
 from tests import factories
 from tests.conftest import SchoolStore
 from tests.ui.conftest import activate
@@ -66,6 +66,35 @@ def open_dialog(qtbot: QtBot, page: TrainingPage) -> TrainingDialog:
     return dialog
 
 
+def choose_person(qtbot: QtBot, dialog: TrainingDialog, typed: str, shown: str) -> None:
+    """Part of a name typed in Member of staff; the one match chosen from the list with Enter."""
+    qtbot.keyClicks(dialog.who, typed)
+    finder = dialog.who.completer()
+    assert finder is not None
+    popup = finder.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT)
+    matches = [finder.completionModel().index(r, 0).data() for r in range(finder.completionCount())]
+    assert matches == [shown]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=WAIT)
+    assert dialog.who.currentText() == shown
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen
+def test_a_person_found_by_their_surname_or_first_name(qtbot: QtBot, head_session: Session) -> None:
+    page = open_page(qtbot, head_session)
+    dialog = open_dialog(qtbot, page)
+    assert dialog.who.hasFocus()
+    choose_person(qtbot, dialog, "ngo", "Ms Ada Ngozi (head)")  # "Ms" first: the surname finds
+    assert dialog.chosen_who() == "head"
+    dialog.who.setEditText("")
+    choose_person(qtbot, dialog, "Ada", "Ms Ada Ngozi (head)")  # and the first name
+    assert dialog.chosen_who() == "head"
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen
 def test_training_added_with_the_keyboard(
     qtbot: QtBot, head_session: Session, staff: Session, qtmodeltester: ModelTester
 ) -> None:
@@ -76,8 +105,8 @@ def test_training_added_with_the_keyboard(
     # Nothing is chosen or filled in for the person.
     assert (dialog.who.currentIndex(), dialog.course.currentIndex()) == (-1, -1)
     assert dialog.taken_on.text() == dialog.expires_on.text() == ""
-    qtbot.keyClicks(dialog.who, "Test")  # (a space would open the list)
-    assert dialog.who.currentData() == STAFF
+    choose_person(qtbot, dialog, "amy", "Test amy.ta (amy.ta)")  # the username finds her
+    assert dialog.chosen_who() == STAFF
     qtbot.keyClick(dialog.who, Qt.Key.Key_Tab)
     assert dialog.course.hasFocus()
     qtbot.keyClicks(dialog.course, "Pr")
@@ -108,7 +137,7 @@ def test_training_added_with_the_keyboard(
             NOT_YET,
         ]
     ]
-    assert "saved" in page.notice.text()
+    assert page.notice.text() == "Saved: Prevent for Test amy.ta, taken 02/09/2026."
     qtmodeltester.check(page.entries)
     qtmodeltester.check(page.due)
     (view,) = training.list_entries(staff)
@@ -153,8 +182,19 @@ def test_what_is_missing_is_said_under_its_field(qtbot: QtBot, head_session: Ses
     dialog.submit()
     settle(qtbot)
     shown = {name: e.text() for name, e in dialog.errors.items() if e.isVisible()}
-    assert shown == {"Date taken": "Date taken needs a real date, typed like 24/11/2026."}
-    assert dialog.taken_on.box.hasFocus()
+    # Every problem at once: not the person only after the date is put right.
+    assert shown == {
+        "Member of staff": "Member of staff is required.",
+        "Course name": "Course name is required for another course: say which.",
+        "Date taken": "Date taken needs a real date, typed like 24/11/2026.",
+    }
+    assert dialog.who.hasFocus()
+    dialog.who.setEditText("Nobody here")
+    dialog.submit()
+    settle(qtbot)
+    assert dialog.errors["Member of staff"].text() == (
+        "Member of staff is not in the list: type part of their name and choose them."
+    )
     assert dialog.isVisible()
     assert training.list_entries(head_session) == []
 
@@ -263,3 +303,44 @@ def test_the_window_counts_what_waits_and_the_queue_opens_the_due_view(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.training_page, timeout=WAIT)
     assert window.training_page.tabs.currentIndex() == 1
     assert window.navigation.currentRow() == window.page_names.index("Training")
+
+
+def test_the_due_list_by_surname_and_its_count(
+    qtbot: QtBot, head_session: Session, staff: Session
+) -> None:
+    page = open_page(qtbot, head_session)
+    page.show_due()
+    settle(qtbot)
+    due = page.due_proxy
+    names = [due.index(r, 0).data() for r in range(due.rowCount())]
+    assert due.rowCount() >= 3
+    assert names == sorted(names, key=name_key)
+    assert names[0] == "Test amy.ta"  # amy.ta before Ngozi: not "Ms" before "Test"
+    assert page.status.text() == f"{due.rowCount()} due or out of date"  # what the list shows
+    page.tabs.setCurrentIndex(0)
+    assert page.status.text() == "0 entries"
+
+
+def test_out_of_date_training_stands_out_in_words(
+    qtbot: QtBot, head_session: Session, staff: Session
+) -> None:
+    today = training.today(staff)
+    ran_out = today - timedelta(days=120)
+    soon = today + timedelta(days=21)
+    for taken, expires in ((ran_out - timedelta(days=365), ran_out), (today, soon)):
+        training.add_entry(
+            head_session,
+            {
+                "who": STAFF,
+                "course": "other",
+                "course_text": f"First aid {taken.year}",
+                "on": taken.isoformat(),
+                "expires": expires.isoformat(),
+            },
+        )
+    page = open_page(qtbot, staff)
+    expiry = sorted(r[4] for r in rows(page))
+    assert expiry == [
+        f"Out of date since {ran_out.strftime('%d/%m/%Y')}",
+        f"Runs out in 3 weeks ({soon.strftime('%d/%m/%Y')})",
+    ]

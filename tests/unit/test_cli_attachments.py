@@ -62,7 +62,17 @@ def test_attach_prints_the_id_and_attachments_lists_the_json_fields(
     assert code == 0, err
     listed = json.loads(out)
     assert [set(item) for item in listed] == [
-        {"id", "file_name", "media_type", "size", "sha256", "description", "added_by", "added_at"}
+        {
+            "id",
+            "file_name",
+            "media_type",
+            "size",
+            "sha256",
+            "description",
+            "added_by",
+            "added_at",
+            "changed",
+        }
     ] * 2
     first = listed[0]
     assert (first["id"], first["file_name"], first["media_type"], first["size"]) == (
@@ -73,6 +83,7 @@ def test_attach_prints_the_id_and_attachments_lists_the_json_fields(
     )
     assert first["sha256"] == hashlib.sha256(scanned_note()).hexdigest()
     assert (first["description"], first["added_by"]) == ("Scanned note", "head")
+    assert [item["changed"] for item in listed] == [False, False]
     assert listed[1]["media_type"] == "application/pdf"
     code, out, _ = run("attachments", ref)
     assert code == 0 and out.strip().endswith("2 attachments")

@@ -18,7 +18,7 @@ def test_core_imports_without_qt() -> None:
         "safedesk." + ".".join(p.relative_to(SOURCE).with_suffix("").parts)
         for package in CORE
         for p in (SOURCE / package).rglob("*.py")
-    ] + ["safedesk.cli", "safedesk.cli.main"]
+    ] + ["safedesk.cli", "safedesk.cli.main", "safedesk.pdf_pages", "safedesk.paths"]
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

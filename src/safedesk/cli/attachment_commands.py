@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from safedesk.cli.common import EXIT_OK, out, signed_in
-from safedesk.domain.attachments import AttachmentInfo, size_text
+from safedesk.domain.attachments import CHANGED, AttachmentInfo, size_text
 from safedesk.domain.formatting import counted, moment_text
 from safedesk.paths import DataPaths
 from safedesk.services import attachments
@@ -24,6 +24,9 @@ def listed_json(info: AttachmentInfo) -> dict[str, object]:
         "description": info.description,
         "added_by": info.added_by,
         "added_at": info.added_at.astimezone().isoformat(timespec="seconds"),
+        # True: not the file that was added (its bytes or its hash differ from the audit
+        # chain's record); `sha256` is always the one recorded when it was added.
+        "changed": info.changed,
     }
 
 
@@ -43,7 +46,8 @@ def cmd_attachments(args: argparse.Namespace, paths: DataPaths) -> int:
         return EXIT_OK
     for info in found:
         kind = f"{info.media_type.label}, {size_text(info.size)}"
-        out(f"{info.id:>4}  {moment_text(info.added_at)}  {info.description} ({kind})")
+        flag = f"  CHANGED: it {CHANGED}" if info.changed else ""
+        out(f"{info.id:>4}  {moment_text(info.added_at)}  {info.description} ({kind}){flag}")
     out(counted(len(found), "attachment"))
     return EXIT_OK
 

@@ -120,7 +120,13 @@ def cmd_policy_list(args: argparse.Namespace, paths: DataPaths) -> int:
             | {
                 "confirmed_at": local_iso(at) if at else None,
                 "confirmed_by": [
-                    {"username": c.username, "name": c.name, "confirmed_at": local_iso(c.at)}
+                    {
+                        "username": c.username,
+                        "name": c.name,
+                        "confirmed_at": local_iso(c.at),
+                        "confirmed_after_reset": c.reset_by is not None,
+                        "reset_by": c.reset_by,
+                    }
                     for c in standing.confirmed
                 ],
                 "not_confirmed": [

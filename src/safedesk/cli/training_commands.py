@@ -93,6 +93,11 @@ def entry_json(view: EntryView) -> dict[str, Any]:
         "added_at": local_iso(entry.added_at),
         "confirmed_at": local_iso(view.confirmed_at) if view.confirmed_at else None,
         "confirmation_fails": view.confirmation_fails,
+        # an administrator who resets a password can act as that person until they choose
+        # their own: a confirmation made under a key descending from a reset says so
+        "confirmed_after_reset": view.confirmed_after_reset,
+        "reset_by": view.reset.by if view.reset else None,
+        "reset_on": local_iso(view.reset.on) if view.reset else None,
         "replaces": entry.replaces,
         "replaced_by": view.replaced_by,
     }
@@ -108,6 +113,8 @@ def cmd_training_list(args: argparse.Namespace, paths: DataPaths) -> int:
         entry = view.entry
         if view.confirmed_at:
             state = "confirmed"
+            if view.reset is not None:
+                state += f" (after a password reset by {view.reset.by})"
         elif view.confirmation_fails:
             state = "a confirmation that does not check out"
         else:

@@ -88,6 +88,9 @@ class Confirmed:
     username: str
     name: str
     at: datetime
+    # who reset this person's password, when the confirming key descends from that reset (an
+    # administrator who resets a password can act as that person until they choose their own)
+    reset_by: str | None = None
 
 
 @dataclass(frozen=True)

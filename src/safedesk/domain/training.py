@@ -112,6 +112,7 @@ class Confirmation:
     username: str
     at: datetime
     signature: bytes
+    id: int = 0  # the row's number (the ledger's key for it)
 
 
 def add_months(day: date, months: int) -> date:

@@ -8,6 +8,7 @@ how other pupils are shown, and when they are named every page's footer says so 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -379,10 +380,10 @@ def append_attachments(
     pdf: bytes, attached: Sequence[tuple[str, AttachmentContent]], footer: str
 ) -> bytes:
     """``pdf`` followed by each attachment under its heading: an image scaled to fit its own
-    page; a PDF's pages after a page saying what they are. A PDF that cannot be read (damaged,
-    or locked with a password) is named on its page, and not appended."""
+    page; a PDF's pages after a page saying what they are. One that cannot be shown (changed
+    since it was added, damaged, not really a picture, or locked with a password) is named
+    on its page with the reason, and not appended: one bad file never stops the export."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
     from reportlab.platypus import Image
 
     st = styles()
@@ -402,24 +403,35 @@ def append_attachments(
             )
         )
         story.append(Spacer(1, 3 * mm))
-        if info.media_type.is_image:
-            story.append(
-                Image(io.BytesIO(item.data), frame_width, frame_height, kind="proportional")
-            )
-            continue
-        try:
-            reader = PdfReader(io.BytesIO(item.data))
-            if reader.is_encrypted:
-                raise PdfReadError("locked")
-            pages = len(reader.pages)
-        except (PdfReadError, ValueError, KeyError, OSError):
+        problem = item.problem
+        shown: Flowable | None = None
+        reader: PdfReader | None = None
+        if problem is None:
+            try:
+                if info.media_type.is_image:
+                    shown = Image(
+                        io.BytesIO(item.data), frame_width, frame_height, kind="proportional"
+                    )
+                else:
+                    reader = PdfReader(io.BytesIO(item.data))
+                    if reader.is_encrypted:
+                        reader.decrypt("")
+                    pages = len(reader.pages)
+            except Exception:  # a reader's error on a file checked when it was added
+                problem = "could not be read"
+        if problem is not None:
             story.append(
                 Paragraph(
-                    "This PDF could not be added here: it is damaged or locked with a password. "
-                    "Open it in safedesk to see it.",
+                    text(
+                        f"This attachment could not be shown here: it {problem}. "
+                        f"Its file name is “{info.file_name}”."
+                    ),
                     st["body"],
                 )
             )
+            continue
+        if shown is not None:
+            story.append(shown)
             continue
         story.append(Paragraph(f"The PDF follows ({counted(pages, 'page')}).", st["body"]))
         story.append(_Marker(inserted, reader))
@@ -447,13 +459,17 @@ def append_attachments(
     )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    chronology_pages = len(writer.pages)
+    appended: set[int] = set()  # the pages of PDF attachments, as they were added
     for index, page in enumerate(PdfReader(io.BytesIO(buffer.getvalue())).pages):
         writer.add_page(page)
         if index in inserted:
             for extra in inserted[index].pages:
                 added = writer.add_page(extra)
+                appended.add(len(writer.pages) - 1)
                 box = added.mediabox
                 added.merge_page(_marking(float(box.width), float(box.height), footer))
+    _number_pages(writer, chronology_pages, appended)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -474,6 +490,55 @@ def _marking(width: float, height: float, footer: str) -> Any:
     overlay.setFillColor(colors.black)
     overlay.setFont(FONT, 7)
     overlay.drawString(8 * mm, 8 * mm, f"{footer} · attachment")
+    overlay.showPage()
+    overlay.save()
+    return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+
+
+_PAGE_NUMBER = re.compile(r"Page \d+ of \d+")
+
+
+def _number_pages(writer: Any, chronology_pages: int, appended: set[int]) -> None:
+    """Every page "Page n of N" over the whole file, attachments included: the chronology's
+    own pages lose the "of" they were drawn with (counting only themselves) for the whole
+    count; the attachments' pages gain theirs, where the chronology has it (a PDF
+    attachment's own page: in its corner, beside the footer laid on it)."""
+    from pypdf.generic import ContentStream
+
+    total = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        if index < chronology_pages:
+            content = ContentStream(page.get_contents(), writer)
+            content.operations = _without_page_number(content.operations)
+            page.replace_contents(content)
+        at = (width - 8 * mm, 8 * mm) if index in appended else (width - MARGIN, 12 * mm)
+        page.merge_page(_page_number(width, height, at, f"Page {index + 1} of {total}"))
+
+
+def _without_page_number(operations: list[Any]) -> list[Any]:
+    """The text object that drew "Page x of y" taken out (the last one: the canvas draws the
+    page number last)."""
+    for end in range(len(operations) - 1, -1, -1):
+        operands, operator = operations[end]
+        if operator == b"Tj" and operands and _PAGE_NUMBER.fullmatch(str(operands[0])):
+            start = max(i for i in range(end) if operations[i][1] == b"BT")
+            stop = min(i for i in range(end, len(operations)) if operations[i][1] == b"ET")
+            return operations[:start] + operations[stop + 1 :]
+    return operations
+
+
+def _page_number(width: float, height: float, at: tuple[float, float], words: str) -> Any:
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas as pdf_canvas
+
+    register_fonts()
+    buffer = io.BytesIO()
+    overlay = pdf_canvas.Canvas(buffer, pagesize=(width, height))
+    overlay.setFillColor(colors.black)
+    overlay.setFont(FONT, 7.5)
+    overlay.drawRightString(at[0], at[1], words)
     overlay.showPage()
     overlay.save()
     return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]

@@ -10,12 +10,12 @@ is not done yet: an attachment is added by a member to a record already taken in
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from safedesk.domain.attachments import (
+    CHANGED,
     FILE_LABEL,
     AttachmentContent,
     AttachmentInfo,
@@ -146,12 +146,10 @@ def _content(session: Session, ref: str, attachment_id: int, action: str) -> Att
         found = attachments.content(conn, attachment_id)
     if found is None or found.info.entry_ref != wanted:
         raise NotFound(f"{wanted} has no attachment {attachment_id}.")
-    if hashlib.sha256(found.data).hexdigest() != found.info.sha256:
-        # Changed behind the program's back: say so rather than show it as the original.
-        raise StoreDamaged(
-            f"Attachment {attachment_id} of {wanted} is not the file that was added: it has "
-            "been changed since. Run Verify, and tell the headteacher."
-        )
+    if not found.intact:
+        # Changed behind the program's back (the bytes, or the hash beside them, no longer
+        # what the audit chain recorded when it was added): say so, never show it as the file.
+        raise StoreDamaged(f"Attachment {attachment_id} of {wanted} {CHANGED}.")
     with store.write() as conn:
         session.audit(
             conn,
@@ -182,25 +180,23 @@ def contents_for(
     session: Session, compartment: Compartment, infos: Sequence[AttachmentInfo], purpose: str
 ) -> list[AttachmentContent]:
     """The bytes of ``infos`` (of one file this session opened), audited once as ``purpose``
-    with each one's SHA-256 (the chronology PDF that appends them)."""
+    with each one's SHA-256 as recorded when it was added (the chronology PDF that appends
+    them). One changed behind the program's back is returned as it is, for the PDF to name
+    as changed (``intact`` is False), and listed in the event as such."""
     store = session.compartment(compartment, _READING)
     found: list[AttachmentContent] = []
     with store.read() as conn:
         for info in infos:
             item = attachments.content(conn, info.id)
-            if item is None or hashlib.sha256(item.data).hexdigest() != item.info.sha256:
-                raise StoreDamaged(
-                    f"Attachment {info.id} of {info.entry_ref} is not the file that was added. "
-                    "Run Verify, and tell the headteacher."
-                )
+            if item is None:
+                raise NotFound(f"{info.entry_ref} has no attachment {info.id}.")
             found.append(item)
     if found:
+        detail: dict[str, object] = {"attachments": [[i.info.id, i.info.sha256] for i in found]}
+        if changed := [i.info.id for i in found if not i.intact]:
+            detail["changed"] = changed
         with store.write() as conn:
-            session.audit(
-                conn,
-                f"attachments.{purpose}",
-                detail={"attachments": [[i.info.id, i.info.sha256] for i in found]},
-            )
+            session.audit(conn, f"attachments.{purpose}", detail=detail)
     return found
 
 

@@ -352,6 +352,7 @@ def _school_signers(
     Without every authority (not ``strict``), a chain from an administrator this account
     cannot know of is noted, not failed."""
     registered: dict[str, set[bytes]] = {}
+    successors: dict[str, dict[bytes, bytes]] = {}
     disabled: set[str] = set()
     valid: list[SignedHead] = []
     changes = [e for e in events if e.action in ACCOUNT_EVENTS]
@@ -368,7 +369,13 @@ def _school_signers(
             else:
                 key = _b64(event.detail.get("sign_public"))
                 chain = [identity.Cert.from_json(c) for c in event.detail.get("identity", [])]
-                if identity.problem(store_id, chain, anchors, name, key) is None:
+                if _forks(chain, name, successors.setdefault(name, {})):
+                    report.problems.append(
+                        f"{name} registered a signing key (audit row {event.seq}) made from a key "
+                        "that had already been changed: a kept copy of an old key file was used "
+                        "(or a password change was interrupted and done again)"
+                    )
+                elif identity.problem(store_id, chain, anchors, name, key) is None:
                     registered.setdefault(name, set()).add(key)
                 elif not strict:
                     registered.setdefault(name, set()).add(key)
@@ -396,6 +403,17 @@ def _school_signers(
                 "registered"
             )
     return valid
+
+
+def _forks(chain: list[identity.Cert], name: str, successors: dict[bytes, bytes]) -> bool:
+    """Whether ``chain`` changes one of ``name``'s keys to a second successor: a key is
+    changed once, by its holder, and the first change recorded wins."""
+    for cert in chain:
+        if cert.subject == name and cert.kind in identity.ISSUED_BY_SELF:
+            first = successors.setdefault(cert.issuer_key, cert.subject_key)
+            if first != cert.subject_key:
+                return True
+    return False
 
 
 # Roles whose holders change accounts, roles and the school's configuration: administrators

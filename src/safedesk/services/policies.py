@@ -35,7 +35,7 @@ from safedesk.domain.roles import Permission
 from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import policies
+from safedesk.store import audit, policies
 from safedesk.store.db import Connection
 
 _PUBLISHING = "publish a policy"
@@ -81,47 +81,70 @@ def publish(session: Session, payload: Mapping[str, Any], pdf: bytes | None = No
     return policy_id
 
 
-def _payload(policy: StoredPolicy, at: datetime) -> dict[str, Any]:
-    return {**signed_payload(policy), "at": to_stored(at)}
+def _payload(conn: Connection, policy: StoredPolicy, at: datetime) -> dict[str, Any]:
+    """What a confirmation signs: the version, its note and its PDF's hash (a changed policy
+    is no longer the one confirmed), and when."""
+    found = policies.pdf(conn, policy.id)
+    digest = hashlib.sha256(found[0]).hexdigest() if found else None
+    return {
+        **signed_payload(policy),
+        "note": policy.note,
+        "pdf_sha256": digest,
+        "at": to_stored(at),
+    }
 
 
 class _Checker:
-    """Whether confirmation rows hold: each person's own keys worked out once."""
+    """Whether confirmation rows count (services.confirmations.Checker), and whether each
+    version is still as it was published: a PDF or note changed behind the program's back
+    is no longer the policy anyone confirmed."""
 
     def __init__(self, session: Session, conn: Connection) -> None:
+        del session  # the answer is the same for whoever looks
+        self.rows = confirmations.Checker(conn, "policy_confirmation")
+        self.versions = confirmations.Checker(conn, "policy_version", self.rows.store_id)
         self.conn = conn
-        self.store_id = confirmations.store_id_of(conn)
-        self.anchors = confirmations.session_anchors(session)
-        self._keys: dict[str, set[bytes]] = {}
 
-    def holds(self, policy: StoredPolicy, row: StoredConfirmation) -> bool:
-        if row.policy_id != policy.id:
-            return False
-        keys = self._keys.get(row.username)
-        if keys is None:
-            keys = confirmations.own_keys(
-                self.conn, row.username, store_id=self.store_id, anchors=self.anchors
-            )
-            self._keys[row.username] = keys
-        return confirmations.confirmation_holds(
-            self.conn,
+    def verdict(self, policy: StoredPolicy, row: StoredConfirmation) -> confirmations.Verdict:
+        if row.policy_id != policy.id or not self.versions.as_written(policy.id):
+            return confirmations.Verdict(False)
+        return self.rows.check(
+            row.id,
             row.username,
             PURPOSE,
-            _payload(policy, row.confirmed_at),
+            _payload(self.conn, policy, row.confirmed_at),
             row.signature,
-            store_id=self.store_id,
-            keys=keys,
+            at=row.confirmed_at,
+            earliest=policy.published_at,
         )
+
+    def holds(self, policy: StoredPolicy, row: StoredConfirmation) -> bool:
+        return self.verdict(policy, row).holds
 
 
 def _confirmed_at(
     checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
 ) -> dict[str, datetime]:
     """Each person's first confirmation of ``policy`` that holds."""
-    found: dict[str, datetime] = {}
+    return {who: at for who, (at, _reset) in _verdicts(checker, policy, rows).items()}
+
+
+def _reset_by(reset: confirmations.Reset | None) -> str | None:
+    return None if reset is None else reset.by
+
+
+def _verdicts(
+    checker: _Checker, policy: StoredPolicy, rows: Sequence[StoredConfirmation]
+) -> dict[str, tuple[datetime, confirmations.Reset | None]]:
+    """Each person's first confirmation of ``policy`` that holds, with the reset (by someone
+    else) its key descends from."""
+    found: dict[str, tuple[datetime, confirmations.Reset | None]] = {}
     for row in rows:
-        if row.policy_id == policy.id and row.username not in found and checker.holds(policy, row):
-            found[row.username] = row.confirmed_at
+        if row.policy_id != policy.id or row.username in found:
+            continue
+        verdict = checker.verdict(policy, row)
+        if verdict.holds:
+            found[row.username] = (row.confirmed_at, verdict.reset)
     return found
 
 
@@ -151,7 +174,16 @@ def confirm(session: Session, policy_id: int) -> datetime:
             }
         )
     at = session.clock.now()
-    signature = confirmations.sign_confirmation(session, PURPOSE, _payload(policy, at))
+    if at < policy.published_at:
+        raise ValidationError(
+            {
+                "Policy": "this computer's clock says it is before the policy was published: "
+                "check its date and time"
+            }
+        )
+    with session.store.read() as conn:
+        payload = _payload(conn, policy, at)
+    signature = confirmations.sign_confirmation(session, PURPOSE, payload)
     with session.store.write() as conn:
         row_id = policies.insert_confirmation(
             conn, policy.id, username=session.user.username, at=at, signature=signature
@@ -197,9 +229,14 @@ def _standings(session: Session, *, include_old: bool = False) -> list[Standing]
         checker = _Checker(session, conn)
         found = []
         for policy in shown:
-            done = _confirmed_at(checker, policy, rows)
+            done = _verdicts(checker, policy, rows)
             confirmed = tuple(
-                Confirmed(u.username, u.display_name, done[u.username])
+                Confirmed(
+                    u.username,
+                    u.display_name,
+                    done[u.username][0],
+                    _reset_by(done[u.username][1]),
+                )
                 for u in active
                 if u.username in done
             )
@@ -222,16 +259,29 @@ def document(session: Session, policy_id: int) -> bytes:
     with session.store.read() as conn:
         policy = policies.by_id(conn, policy_id)
         found = policies.pdf(conn, policy_id)
+        published = _published_hash(conn, policy_id)
+        as_written = confirmations.Checker(conn, "policy_version").as_written(policy_id)
     if policy is None:
         raise NotFound(f"There is no policy {policy_id}.")
     if found is None:
         raise NotFound(f"{policy.label} has no document attached.")
-    data, digest = found
-    if hashlib.sha256(data).hexdigest() != digest:
+    data, _digest = found
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != published or not as_written:
         raise ValidationError(
             {LABELS["pdf"]: "is not the file that was published; ask the administrator to verify"}
         )
     return data
+
+
+def _published_hash(conn: Connection, policy_id: int) -> str | None:
+    """The PDF's hash as the publishing audit event recorded it (not the row's own column,
+    which a raw connection can change with the PDF)."""
+    for event in audit.events_with_action(conn, "policy.published"):
+        if event.object_id == str(policy_id):
+            digest = event.detail.get("pdf_sha256")
+            return None if digest is None else str(digest)
+    return None
 
 
 def published_words(policy: StoredPolicy) -> str:

@@ -38,7 +38,7 @@ from safedesk.domain.training import (
 from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
-from safedesk.store import crypto, training, users
+from safedesk.store import training, users
 from safedesk.store.db import Connection
 
 _MANAGING = "record training for other members of staff"
@@ -57,10 +57,17 @@ class EntryView:
     # a confirmation row is there but does not check out (so it counts as not confirmed)
     confirmation_fails: bool
     replaced_by: int | None
+    # the password reset by someone else the confirming key descends from (None: none): an
+    # administrator who resets a password can act as that person until they choose their own
+    reset: confirmations.Reset | None = None
 
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def confirmed_after_reset(self) -> bool:
+        return self.reset is not None
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,13 @@ def confirm(session: Session, entry_id: int) -> datetime:
     if _view(session, [entry])[0].confirmed:
         raise ValidationError({"Training": f"you have already confirmed entry {entry_id}"})
     now = session.clock.now()
+    if now < entry.added_at:
+        raise ValidationError(
+            {
+                "Training": "this computer's clock says it is before the entry was added: "
+                "check its date and time"
+            }
+        )
     at = to_stored(now)
     signature = confirmations.sign_confirmation(session, PURPOSE, _signed(entry, me, at))
     with session.store.write() as conn:
@@ -197,45 +211,46 @@ def confirm(session: Session, entry_id: int) -> datetime:
 
 
 def _view(session: Session, entries: list[TrainingEntry]) -> list[EntryView]:
-    """Each entry with whether a confirmation of it checks out."""
+    """Each entry with whether a confirmation of it counts (services.confirmations.Checker:
+    the same answer for whoever looks)."""
     with session.store.read() as conn:
         names = users.display_names(conn)
         found = training.confirmations(conn)
         everything = training.entries(conn)
-        anchors = confirmations.session_anchors(session)
-        store_id = session.store_id or confirmations.store_id_of(conn)
-        keys = {
-            who: confirmations.own_keys(conn, who, store_id=store_id, anchors=anchors)
-            for who in {e.who for e in entries}
-        }
-    by_entry: dict[int, list[Confirmation]] = {}
-    for item in found:
-        by_entry.setdefault(item.entry_id, []).append(item)
-    replaced = {e.replaces: e.id for e in everything if e.replaces is not None}
-    views = []
-    for entry in entries:
-        confirmed_at: datetime | None = None
-        fails = False
-        for item in by_entry.get(entry.id, []):
-            signed = _signed(entry, item.username, to_stored(item.at))
-            holds = item.username == entry.who and any(
-                crypto.verify(
-                    key, confirmations.message(store_id, entry.who, PURPOSE, signed), item.signature
+        checker = confirmations.Checker(conn, "training_confirmation", session.store_id or None)
+        by_entry: dict[int, list[Confirmation]] = {}
+        for item in found:
+            by_entry.setdefault(item.entry_id, []).append(item)
+        replaced = {e.replaces: e.id for e in everything if e.replaces is not None}
+        views = []
+        for entry in entries:
+            confirmed_at: datetime | None = None
+            reset: confirmations.Reset | None = None
+            fails = False
+            for item in by_entry.get(entry.id, []):
+                verdict = checker.check(
+                    item.id,
+                    entry.who,
+                    PURPOSE,
+                    _signed(entry, item.username, to_stored(item.at)),
+                    item.signature,
+                    at=item.at,
+                    earliest=entry.added_at,
                 )
-                for key in keys.get(entry.who, set())
+                holds = item.username == entry.who and verdict.holds
+                if holds and confirmed_at is None:
+                    confirmed_at, reset = item.at, verdict.reset
+                fails = fails or not holds
+            views.append(
+                EntryView(
+                    entry,
+                    names.get(entry.who, entry.who),
+                    confirmed_at,
+                    fails and confirmed_at is None,
+                    replaced.get(entry.id),
+                    reset,
+                )
             )
-            if holds and confirmed_at is None:
-                confirmed_at = item.at
-            fails = fails or not holds
-        views.append(
-            EntryView(
-                entry,
-                names.get(entry.who, entry.who),
-                confirmed_at,
-                fails and confirmed_at is None,
-                replaced.get(entry.id),
-            )
-        )
     return views
 
 

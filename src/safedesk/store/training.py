@@ -101,10 +101,13 @@ def confirm(conn: Connection, entry_id: int, username: str, at: datetime, signat
 
 def confirmations(conn: Connection, who: str | None = None) -> list[Confirmation]:
     """Every confirmation row as it stands (whether it checks out is the service's to say)."""
-    sql = "SELECT entry_id, username, confirmed_at, signature FROM main.training_confirmation"
+    sql = "SELECT entry_id, username, confirmed_at, signature, id FROM main.training_confirmation"
     rows = (
         conn.execute(sql + " ORDER BY id").fetchall()
         if who is None
         else conn.execute(sql + " WHERE username = ? ORDER BY id", (who,)).fetchall()
     )
-    return [Confirmation(int(r[0]), str(r[1]), from_stored(str(r[2])), bytes(r[3])) for r in rows]
+    return [
+        Confirmation(int(r[0]), str(r[1]), from_stored(str(r[2])), bytes(r[3]), int(r[4]))
+        for r in rows
+    ]

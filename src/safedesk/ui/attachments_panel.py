@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.attachments import (
+    CHANGED,
     DESCRIPTION_LABEL,
     DESCRIPTION_LIMIT,
     FILE_LABEL,
@@ -58,9 +59,11 @@ class AttachmentsModel(RowsModel):
             return info
         if role == SORT_ROLE:
             return {SIZE: info.size, ADDED: info.added_at.isoformat()}.get(column, self.data(index))
+        if role == Qt.ItemDataRole.ToolTipRole and info.changed and column == DESCRIPTION:
+            return f"{info.description}: this file {CHANGED}."
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return {
-                DESCRIPTION: info.description,
+                DESCRIPTION: f"CHANGED: {info.description}" if info.changed else info.description,
                 KIND: info.media_type.label,
                 SIZE: size_text(info.size),
                 ADDED_BY: info.added_by_name,
@@ -98,6 +101,9 @@ class AttachmentsPanel(QWidget):
         )
         self.table.activated.connect(lambda _index: self.view_current())
         self.view_button = QPushButton("&View")
+        # Enter belongs to the list (view) and the description (attach), never to a button
+        # Qt makes the default (Enter on the list also attached a file).
+        self.view_button.setAutoDefault(False)
         self.view_button.clicked.connect(self.view_current)
         self.description = QLineEdit()
         self.description.setMaxLength(DESCRIPTION_LIMIT)
@@ -109,6 +115,7 @@ class AttachmentsPanel(QWidget):
         self.attach_button.setToolTip(
             "A PDF, PNG or JPEG: a scanned note or letter, or a photograph of a body map"
         )
+        self.attach_button.setAutoDefault(False)
         self.attach_button.clicked.connect(self.choose_and_attach)
         self.description.returnPressed.connect(self.choose_and_attach)
         self.message = QLabel()
@@ -145,6 +152,13 @@ class AttachmentsPanel(QWidget):
             return
         found = attachments.listed(self.session, self.ref)
         self.model.set_rows(found)
+        if changed := sum(1 for info in found if info.changed):
+            self.message.setText(
+                "An attachment marked CHANGED is not the file that was added"
+                if changed == 1
+                else f"{changed} attachments marked CHANGED are not the files that were added"
+            )
+            self.message.setText(f"{self.message.text()}: run Verify, and tell the headteacher.")
         self.view_button.setEnabled(bool(found))
         if found:
             for column in (KIND, SIZE, ADDED_BY, ADDED):
@@ -237,6 +251,7 @@ class AttachmentsDialog(QDialog):
         self.resize(900, 420)
         self.panel = AttachmentsPanel(session)
         close = QPushButton("C&lose")
+        close.setAutoDefault(False)
         close.clicked.connect(self.close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         buttons = QHBoxLayout()
@@ -247,7 +262,7 @@ class AttachmentsDialog(QDialog):
         layout.addLayout(buttons)
 
     def show_record(self, ref: str) -> None:
-        self.setWindowTitle(f"Attachments of {ref}")
+        self.setWindowTitle(f"safedesk — Attachments of {ref}")
         self.panel.show_record(ref)
         self.panel.description.setFocus()
 

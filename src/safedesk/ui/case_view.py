@@ -40,11 +40,12 @@ from safedesk.domain.formatting import moment_text, rich, time_text
 from safedesk.domain.local_time import to_local
 from safedesk.domain.queue import ItemKind, QueueItem
 from safedesk.domain.time_to_action import Timeliness
-from safedesk.services import casework
+from safedesk.services import attachments, casework
 from safedesk.services.casework import CaseFile
 from safedesk.services.session import Session
 from safedesk.ui import tasks
 from safedesk.ui.act_form import ActForm
+from safedesk.ui.attachments_panel import AttachmentsDialog
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.record_view import record_html
@@ -192,9 +193,15 @@ class CaseView(QWidget):
         self.title.setWordWrap(True)
         self.open_record = QPushButton("Open the concern to a&mend it")
         self.open_record.clicked.connect(self._open_record)
+        # The concern's attachments, in the same window the record's page opens.
+        self.attachments: AttachmentsDialog | None = None
+        self.attachments_button = QPushButton("Attac&hments…")
+        self.attachments_button.clicked.connect(self.show_attachments)
+        self.attachments_button.hide()
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(self.title, 1)
+        top.addWidget(self.attachments_button)
         top.addWidget(self.open_record)
         self.summary = QLabel()
         self.summary.setObjectName("Subtitle")
@@ -278,6 +285,8 @@ class CaseView(QWidget):
         if self.form is not None and not self.form.may_leave():
             return
         self._close_form()
+        if self.attachments is not None:
+            self.attachments.close()  # another case's attachments never stay open beside it
         self._fill(casework.open_case(self.session, ref))
         if self.due_act is not None and self.act_buttons[self.due_act].isEnabled():
             self.act_buttons[self.due_act].setFocus()
@@ -295,6 +304,7 @@ class CaseView(QWidget):
         kind = "Concern" if head.kind == "concern" else "Police notification"
         self.title.setText(f"{head.ref} — {kind} ({urgency_label(head.urgency)})")
         self.open_record.setVisible(case.entry is not None)
+        self._count_attachments(case)
         if case.entry is not None:
             self.concern.setHtml(record_html(case.entry, self.labels))
         else:
@@ -429,6 +439,28 @@ class CaseView(QWidget):
             form.deleteLater()
             self.form_pane.hide()
             self._share([*WITHOUT_FORM, 0])
+
+    def _count_attachments(self, case: CaseFile) -> None:
+        shown = case.entry is not None and attachments.may_attach(self.session, case.entry.kind)
+        self.attachments_button.setVisible(shown)
+        if shown:
+            count = len(attachments.listed(self.session, case.head.ref))
+            self.attachments_button.setText(f"Attac&hments ({count})…")
+
+    def show_attachments(self) -> AttachmentsDialog | None:
+        if self.case is None or not self.attachments_button.isVisible():
+            return None
+        if self.attachments is None:
+            self.attachments = AttachmentsDialog(self.session, self)
+            self.attachments.panel.changed.connect(self._attachments_changed)
+        self.attachments.show_record(self.case.head.ref)
+        self.attachments.show()
+        self.attachments.activateWindow()
+        return self.attachments
+
+    def _attachments_changed(self, *_: object) -> None:
+        if self.case is not None:
+            self._count_attachments(self.case)
 
     def _open_record(self) -> None:
         if self.case is not None:

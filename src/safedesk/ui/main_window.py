@@ -51,7 +51,7 @@ from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
 from safedesk.ui.retention_page import RetentionPage
-from safedesk.ui.risk_page import RiskPage
+from safedesk.ui.risk_page import RiskPage, page_name
 from safedesk.ui.search_page import SearchPage
 from safedesk.ui.training_page import TrainingPage, show_waiting_training
 
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         self.risk_page: RiskPage | None = None
         if risk_assessments.kinds_for(session):
             self.risk_page = RiskPage(session)
-            self._add("Risk assessments", self.risk_page)
+            self._add(page_name(session), self.risk_page)  # "Behaviour plans" for some
         # Every member of staff reads and confirms the school's policies here.
         self.policies_page = PoliciesPage(session)
         self._add("Policies", self.policies_page)

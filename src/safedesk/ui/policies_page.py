@@ -7,6 +7,7 @@ A policy's PDF is shown page by page as printed, drawn by PDFium from the bytes 
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,34 @@ from safedesk.ui.rows_model import Index, RowsModel
 from safedesk.ui.task_dialog import TaskDialog, fit, label
 
 NOT_YET = "Not yet"
+READ_FIRST = "Open it and read it first"
+
+# The versions each session has opened in the reader: "I have read and understood it" is for
+# those only (a confirmation given without opening the policy is not one).
+_OPENED: dict[int, set[int]] = {}
+
+
+def mark_opened(session: Session, policy_id: int) -> None:
+    """This person opened this version in the reader, in this session."""
+    key = id(session)
+    if key not in _OPENED:
+        _OPENED[key] = set()
+        weakref.finalize(session, _OPENED.pop, key, None)
+    _OPENED[key].add(policy_id)
+
+
+def has_opened(session: Session, policy_id: int) -> bool:
+    return policy_id in _OPENED.get(id(session), set())
+
+
+def confirm_state(session: Session, mine: MyPolicy | None) -> tuple[bool, str]:
+    """Whether "I have read and understood it" may be pressed for ``mine``, and the words
+    beside the button when it may not because the policy was not opened yet."""
+    if mine is None or mine.confirmed_at is not None:
+        return False, ""
+    if not has_opened(session, mine.policy.id):
+        return False, READ_FIRST + "."
+    return True, ""
 
 
 # --- the lists ---------------------------------------------------------------------------
@@ -157,6 +186,7 @@ class PolicyReader(QDialog):
         super().__init__(parent)
         self.session = session
         self.policy = policy
+        mark_opened(session, policy.id)
         self.setWindowTitle(f"safedesk — {policy.title}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(*((900, 700) if pdf else (860, 560)))  # a page needs the room
@@ -273,8 +303,10 @@ class PublishDialog(TaskDialog):
             line.setPlaceholderText("Choose one, or type the title of another policy")
         self.version = QLineEdit()
         self.version.setPlaceholderText("for example 2026-27, or 3")
-        self.published_on = QLineEdit(date_text(policies.today(session)))
-        self.published_on.setPlaceholderText("dd/mm/yyyy")
+        self.published_on = QLineEdit()  # nothing filled in that nobody typed
+        self.published_on.setPlaceholderText(
+            f"dd/mm/yyyy, for example {date_text(policies.today(session))} for today"
+        )
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(72)
@@ -419,10 +451,14 @@ class PoliciesPage(QWidget):
         self.confirm_button = QPushButton("&I have read and understood it")
         self.confirm_button.setObjectName("Primary")
         self.confirm_button.clicked.connect(self.confirm)
+        self.read_first = label("", "Hint", plain=True)
+        self.read_first.setWordWrap(False)  # one line beside the button
+        self.read_first.hide()
         self.status = label("", "Subtitle", plain=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_button)
         buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.read_first)
         buttons.addWidget(self.status, 1)
         self.publish_button: QPushButton | None = None
         if self.managing:
@@ -485,7 +521,10 @@ class PoliciesPage(QWidget):
     def _chosen(self, *_args: QItemSelection) -> None:
         row = self.current()
         self.read_button.setEnabled(row is not None)
-        self.confirm_button.setEnabled(row is not None and row[0].confirmed_at is None)
+        may, why_not = confirm_state(self.session, None if row is None else row[0])
+        self.confirm_button.setEnabled(may)
+        self.read_first.setText(why_not)
+        self.read_first.setVisible(bool(why_not))
         if self.staff_heading is None:
             return
         if row is None or row[1] is None:
@@ -499,7 +538,10 @@ class PoliciesPage(QWidget):
         )
         self.staff_model.set_rows(
             [(name, None) for _u, name in standing.not_confirmed]
-            + [(c.name, c.at) for c in standing.confirmed]
+            + [
+                (c.name + (f" (after a password reset by {c.reset_by})" * bool(c.reset_by)), c.at)
+                for c in standing.confirmed
+            ]
         )
 
     # actions
@@ -518,12 +560,18 @@ class PoliciesPage(QWidget):
             self.session, mine.policy, pdf, confirmed_at=mine.confirmed_at, parent=self
         )
         reader.confirmed.connect(lambda _id: self._after_change())
+        reader.finished.connect(lambda _result: self._read_closed())
         self.reader = reader
         reader.show()
+        self._chosen()  # opened: it may be confirmed here too now
+
+    def _read_closed(self) -> None:
+        self._chosen()
+        self.table.setFocus()
 
     def confirm(self) -> None:
         row = self.current()
-        if row is None or row[0].confirmed_at is not None:
+        if row is None or not confirm_state(self.session, row[0])[0]:
             return
         self.confirm_button.setEnabled(False)
         tasks.run(policies.confirm, self.session, row[0].policy.id).on_success(

@@ -6,14 +6,14 @@ test can move time by loading the queue at another moment.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from safedesk.domain.entries import Urgency
-from safedesk.domain.formatting import moment_text
+from safedesk.domain.formatting import date_text, moment_text
 from safedesk.domain.local_time import to_local
 from safedesk.domain.people import RoleRequest
 from safedesk.domain.pupil_search import fold
@@ -28,7 +28,15 @@ PUPILS, WHAT, URGENCY, WAITING, TIME_LEFT, STATUS, REF = range(7)
 HEADERS = ("Pupil", "What", "Urgency", "Waiting", "Time left", "Status", "Reference")
 # Items whose reference is not a record's: the Reference column says what they are instead
 # (an access request's is a username, which nobody should have to read).
-NOT_RECORDS = {ItemKind.REQUEST: "Access request"}
+# A pupil needing an assessment is named by the Pupil column; the reference held is a UPN,
+# which nobody reads (and the column cut it off).
+NOT_RECORDS = {
+    ItemKind.REQUEST: "Access request",
+    ItemKind.RISK_MISSING: "Assessment needed",
+    ItemKind.TRAINING_DUE: "Training",
+}
+# A moment this close to the queue's own is "now": training with none recorded is due now.
+_NOW_SLACK = timedelta(minutes=1)
 
 STATUS_WORDS = {
     Timeliness.ON_TIME: "On time",
@@ -44,6 +52,21 @@ URGENCY_WORDS = {
 }
 # Soft fills that keep dark text readable; the Status column says it in words too.
 FILLS = {Timeliness.DUE_SOON: QColor("#fde7b0"), Timeliness.OVERDUE: QColor("#f8c9c4")}
+
+
+def waiting_words(item: QueueItem, at: datetime) -> str:
+    """The Waiting column. A record waits from when its clock started ("9 days"); items that
+    are not records say the date that matters instead ("Runs out 21/12/2026")."""
+    if item.kind is ItemKind.TRAINING_DUE:
+        if item.started_at == item.due_at and abs(item.due_at - at) < _NOW_SLACK:
+            return "None recorded"  # the service dates training never recorded "now"
+        day = date_text(to_local(item.due_at).date())
+        return f"Ran out {day}" if item.due_at <= at else f"Runs out {day}"
+    if item.kind is ItemKind.RISK_REVIEW:
+        return f"Review date {date_text(to_local(item.due_at).date())}"
+    if item.kind is ItemKind.RISK_MISSING:
+        return f"Needed since {date_text(to_local(item.started_at).date())}"
+    return age(item.started_at, at)
 
 
 def status_words(item: QueueItem, at: datetime) -> str:
@@ -129,7 +152,7 @@ class QueueModel(RowsModel):
             "\n".join([", ".join(name for _, name in item.pupils) or "—", *item.statuses]),
             what,
             URGENCY_WORDS[item.urgency],
-            age(item.started_at, at),
+            waiting_words(item, at),
             item.time_left(at),
             status_words(item, at),
             NOT_RECORDS.get(item.kind, item.case_ref),

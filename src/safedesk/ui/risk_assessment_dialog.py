@@ -11,7 +11,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -42,13 +42,41 @@ from safedesk.domain.risk_assessment import (
 from safedesk.services import risk_assessments
 from safedesk.services.session import Session
 from safedesk.ui.field_widgets import parse_day_text
-from safedesk.ui.task_dialog import TaskDialog, label
+from safedesk.ui.task_dialog import TaskDialog, fit, label
 
 # Captions with their Alt+letters (unique in the dialog: its buttons are &Save and Cancel).
 KIND_CAPTION = "&Kind"
 ADD_CAPTION = "&Add a risk"
 CONSULTED_CAPTION = "&Who was consulted"
 REVIEW_CAPTION = "&Review date"
+
+# What each of a row's fields asks for, in a row's error: "Risk 2: say who does it."
+_ASKS = {"risk": "what the risk is", "measures": "what reduces it", "owner": "who does it"}
+ROWS_SHOWN_AT_LEAST = 2  # risks seen whole without scrolling, however small the screen
+ROWS_SHOWN_AT_MOST = 3  # beyond this the box scrolls
+ROOM_FOR_THE_REST = 500  # pixels of the screen the form's other parts take, about
+
+
+def row_problem(number: int, problems: dict[str, str]) -> str:
+    """A row's problems as the person reads them at that row: "Risk 1: say who does it."
+    (the service names them "Risks 1: Who does it": "is required")."""
+    missing: list[str] = []
+    others: list[str] = []
+    for name, ask in _ASKS.items():
+        problem = problems.get(f"{LABELS['risks']} {number}: {LABELS[name]}")
+        if problem == "is required":
+            missing.append(ask)
+        elif problem:
+            others.append(f"{LABELS[name]} {problem}")
+    whole = problems.get(f"{LABELS['risks']} {number}")
+    if whole:
+        others.append(whole)
+    parts: list[str] = []
+    if missing:
+        asks = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        parts.append(f"say {asks}")
+    parts += others
+    return f"{LABELS['risk']} {number}: {'; '.join(parts)}." if parts else ""
 
 
 def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
@@ -76,8 +104,15 @@ class RiskRow(QWidget):
             self.measures.setPlainText(risk.measures)
             self.owner.setText(risk.owner)
             self.owner.setCursorPosition(0)  # its start shown, not its end
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
+        self.error = label("", "FieldError", plain=True)
+        self.error.setContentsMargins(28, 0, 0, 0)
+        self.error.hide()
+        outer.addWidget(self.error)
         self.number = QLabel()
         self.number.setFixedWidth(22)
         layout.addWidget(self.number)
@@ -105,6 +140,37 @@ class RiskRow(QWidget):
         }
 
 
+class RiskArea(QScrollArea):
+    """The box holding the rows: tall enough for two whole risks at least, as tall as its
+    rows up to three, scrolling beyond (it was a row and a half, however much room)."""
+
+    def __init__(self, rows: list[RiskRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def _rows_height(self, count: int) -> int:
+        shown = self.rows[:count]
+        spacing = 6
+        height = sum(row.sizeHint().height() for row in shown) + spacing * max(len(shown), 1)
+        missing = count - len(shown)
+        if missing > 0:
+            one = self.rows[0].sizeHint().height() if self.rows else 82
+            height += missing * (one + spacing)
+        return height + 2
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._rows_height(ROWS_SHOWN_AT_LEAST))
+
+    def sizeHint(self) -> QSize:
+        count = max(ROWS_SHOWN_AT_LEAST, min(len(self.rows), ROWS_SHOWN_AT_MOST))
+        height = self._rows_height(count)
+        screen = self.screen()
+        if screen is not None:  # the rest of the form needs about 500 pixels of the screen
+            room = screen.availableGeometry().height() - ROOM_FOR_THE_REST
+            height = max(min(height, room), self._rows_height(ROWS_SHOWN_AT_LEAST))
+        return QSize(super().sizeHint().width(), height)
+
+
 class RiskAssessmentDialog(TaskDialog):
     """Emits ``succeeded`` with the StoredAssessment saved. ``previous``: the version a "New
     version…" starts from (its kind is kept); None for a new assessment."""
@@ -118,10 +184,11 @@ class RiskAssessmentDialog(TaskDialog):
         previous: StoredAssessment | None = None,
         kinds: list[AssessmentKind] | None = None,
     ) -> None:
+        plan_only = kinds == [AssessmentKind.BEHAVIOUR_PLAN]
         title = (
             f"New version of {previous.ref}: {pupil.display_name}"
             if previous is not None
-            else f"New risk assessment: {pupil.display_name}"
+            else f"New {'behaviour plan' if plan_only else 'risk assessment'}: {pupil.display_name}"
         )
         super().__init__(parent, title, "&Save")
         self.setMinimumWidth(900)
@@ -173,12 +240,10 @@ class RiskAssessmentDialog(TaskDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(self.rows_box)
         column.addStretch(1)
-        self.risk_area = QScrollArea()
+        self.risk_area = RiskArea(self.rows)
         self.risk_area.setWidgetResizable(True)
         self.risk_area.setFrameShape(QFrame.Shape.NoFrame)
         self.risk_area.setWidget(holder)
-        self.risk_area.setMinimumHeight(140)
-        self.risk_area.setMaximumHeight(260)
         self.risk_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.addWidget(self.risk_area)
         self.add_button = QPushButton(ADD_CAPTION)
@@ -190,6 +255,7 @@ class RiskAssessmentDialog(TaskDialog):
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addWidget(self.risks_error, 1)
+        add_row.addStretch(0)  # the button stays at the left when there is nothing to say
         self.body.addLayout(add_row)
 
         self.consulted = _text_box(
@@ -244,11 +310,18 @@ class RiskAssessmentDialog(TaskDialog):
         self.rows_box.addWidget(row)
         row.show()  # now, not at the next turn of the event loop: Tab must reach it at once
         self._order()
+        self._refit()
         if focus:
             row.risk.setFocus()
             self.risk_area.ensureWidgetVisible(row)
             self._changed()
         return row
+
+    def _refit(self) -> None:
+        """The box and the dialog follow the rows (up to the rows shown at most)."""
+        self.risk_area.updateGeometry()
+        if self.isVisible():
+            fit(self)
 
     def remove_row(self, row: RiskRow) -> None:
         at = self.rows.index(row)
@@ -259,6 +332,7 @@ class RiskAssessmentDialog(TaskDialog):
         for number, other in enumerate(self.rows, start=1):
             other.renumber(number)
         self._order()
+        self._refit()
         # Focus stays near: the row that took its place, or the button to add one.
         (self.rows[min(at, len(self.rows) - 1)].risk if self.rows else self.add_button).setFocus()
         self._changed()
@@ -312,13 +386,14 @@ class RiskAssessmentDialog(TaskDialog):
             problem = problems.get(LABELS[field])
             error.setText(f"{LABELS[field]}: {problem}." if problem else "")
             error.setVisible(problem is not None)
-        risky = [
-            f"{field}: {problem}."
-            for field, problem in problems.items()
-            if field.startswith(LABELS["risks"])
-        ]
-        self.risks_error.setText("\n".join(risky))
-        self.risks_error.setVisible(bool(risky))
+        for number, row in enumerate(self.rows, start=1):
+            said = row_problem(number, problems)
+            row.error.setText(said)
+            row.error.setVisible(bool(said))
+        whole = problems.get(LABELS["risks"])
+        self.risks_error.setText(f"{LABELS['risks']}: {whole}." if whole else "")
+        self.risks_error.setVisible(bool(whole))
+        self._refit()
         shown = {LABELS[f] for f in self.errors} | {f for f in problems if f.startswith("Risks")}
         others = [f"{f}: {p}" for f, p in problems.items() if f not in shown]
         if problems:

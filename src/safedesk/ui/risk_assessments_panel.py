@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from safedesk.domain.formatting import date_text, moment_text, rich
 from safedesk.domain.local_time import to_local
 from safedesk.domain.people import Pupil
-from safedesk.domain.risk_assessment import LABELS, StoredAssessment
+from safedesk.domain.risk_assessment import LABELS, AssessmentKind, StoredAssessment
 from safedesk.services import risk_assessments
 from safedesk.services.risk_assessments import History
 from safedesk.services.session import Session
@@ -137,15 +137,19 @@ class RiskAssessmentsPanel(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        # Someone who keeps behaviour plans only reads of behaviour plans: "Risk assessments
+        # (none yet)" would tell them there is no safeguarding one, which they cannot see.
+        self.plans_only = risk_assessments.kinds_for(session) == [AssessmentKind.BEHAVIOUR_PLAN]
+        self.noun = "Behaviour plans" if self.plans_only else "Risk assessments"
         self.pupil: Pupil | None = None
         self.histories: list[History] = []
         self.dialog: QDialog | None = None
-        self.heading = QLabel("Risk assessments")
+        self.heading = QLabel(self.noun)
         self.heading.setObjectName("Subtitle")
         self.model = AssessmentsModel()
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Risk assessments")
+        self.table.setAccessibleName(self.noun)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -158,7 +162,9 @@ class RiskAssessmentsPanel(QWidget):
         header.setSectionResizeMode(SAVED, QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(110)
         self.table.activated.connect(self.open_history)
-        self.new_button = QPushButton("New risk &assessment…")
+        self.new_button = QPushButton(
+            "New behaviour pl&an…" if self.plans_only else "New risk &assessment…"
+        )
         self.new_button.clicked.connect(self.open_new)
         self.version_button = QPushButton("New &version…")
         self.version_button.setToolTip("Starts from the chosen one's last version, kept as it is")
@@ -195,7 +201,7 @@ class RiskAssessmentsPanel(QWidget):
         words = "none yet" if not self.histories else f"{len(self.histories)}"
         if overdue:
             words += f"; review overdue: {', '.join(h.current.ref for h in overdue)}"
-        self.heading.setText(f"Risk assessments ({words})")
+        self.heading.setText(f"{self.noun} ({words})")
         if self.histories:
             self.table.selectRow(0)
         self._enable()

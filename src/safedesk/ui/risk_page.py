@@ -57,6 +57,17 @@ class VulnerableModel(RowsModel):
         return None
 
 
+def plans_only(session: Session) -> bool:
+    """The person keeps behaviour plans and cannot see safeguarding risk assessments: the page
+    speaks of behaviour plans only, never implying a pupil has no risk assessment."""
+    return risk_assessments.kinds_for(session) == [AssessmentKind.BEHAVIOUR_PLAN]
+
+
+def page_name(session: Session) -> str:
+    """The page's name in the side bar."""
+    return "Behaviour plans" if plans_only(session) else "Risk assessments"
+
+
 def load(session: Session) -> list[Vulnerable]:
     return risk_assessments.vulnerable_pupils(session)
 
@@ -67,13 +78,19 @@ class RiskPage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        title = QLabel("Pupils who need a risk assessment")
+        self.plans_only = plans_only(session)
+        heading = (
+            "Pupils who may need a behaviour plan"
+            if self.plans_only
+            else "Pupils who need a risk assessment"
+        )
+        title = QLabel(heading)
         title.setObjectName("Title")
         explain = QLabel(
             "Pupils with a child protection plan, a child in need or looked-after status, or "
             "repeated physical interventions, and no risk assessment or behaviour plan whose "
             "review date is today or later. Press Enter on a pupil to open their page."
-            if AssessmentKind.SAFEGUARDING in risk_assessments.kinds_for(session)
+            if not self.plans_only
             else "Pupils with repeated physical interventions and no behaviour plan whose "
             "review date is today or later. Press Enter on a pupil to open their page."
         )
@@ -83,7 +100,7 @@ class RiskPage(QWidget):
         self.model = VulnerableModel()
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Pupils who need a risk assessment")
+        self.table.setAccessibleName(heading)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -120,11 +137,18 @@ class RiskPage(QWidget):
     def _loaded(self, found: list[Vulnerable]) -> None:
         self.loading = False
         self.model.set_rows(found)
-        self.count.setText(
-            f"{counted(len(found), 'pupil')} without a current risk assessment."
-            if found
-            else "Every pupil who needs a risk assessment has a current one."
-        )
+        if self.plans_only:
+            self.count.setText(
+                f"{counted(len(found), 'pupil')} without a current behaviour plan."
+                if found
+                else "Every pupil who may need a behaviour plan has a current one."
+            )
+        else:
+            self.count.setText(
+                f"{counted(len(found), 'pupil')} without a current risk assessment."
+                if found
+                else "Every pupil who needs a risk assessment has a current one."
+            )
         if found:
             self.table.selectRow(0)
 

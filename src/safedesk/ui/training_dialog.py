@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
+    QCompleter,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -106,12 +107,24 @@ class TrainingDialog(TaskDialog):
         self.session = session
         self.replacing = replacing
         self.setMinimumWidth(600)
+        self.people = people
         self.who = QComboBox()
         for person in people:
             if person.active:
-                self.who.addItem(person.display_name, person.username)
+                self.who.addItem(person_text(person), person.username)
+        # Typed into: any part of the name (surname, first name) or the username finds them.
+        self.who.setEditable(True)
+        self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        finder = QCompleter(self.who.model(), self.who)
+        finder.setFilterMode(Qt.MatchFlag.MatchContains)
+        finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        finder.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.who.setCompleter(finder)
         self.who.setCurrentIndex(-1)  # nobody is chosen for the person
-        self.who.setPlaceholderText("Choose who took it (type the first letters)")
+        self.who.setEditText("")
+        line = self.who.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Type part of their name, then choose them")
         self.course = QComboBox()
         for course in Course:
             self.course.addItem(course.label, course.value)
@@ -199,9 +212,25 @@ class TrainingDialog(TaskDialog):
             self.reason,
         ]
 
+    def chosen_who(self) -> str:
+        """The username of the person whose name is in the box ("" when none is)."""
+        typed = self.who.currentText().strip()
+        found = self.who.findText(typed, Qt.MatchFlag.MatchFixedString) if typed else -1
+        return str(self.who.itemData(found)) if found >= 0 else ""
+
+    def saved_words(self) -> str:
+        """ "Saved: Prevent for Miss Priya Shah, taken 01/09/2026." """
+        course = (
+            self.course_text.text().strip()
+            if self.course.currentData() == Course.OTHER.value
+            else self.course.currentText()
+        )
+        name = next((p.display_name for p in self.people if p.username == self.chosen_who()), "")
+        return f"Saved: {course} for {name}, taken {self.taken_on.text()}."
+
     def payload(self) -> dict[str, Any]:
         return {
-            "who": self.who.currentData() or "",
+            "who": self.chosen_who(),
             "course": self.course.currentData() or "",
             "course_text": self.course_text.text(),
             "provider": self.provider.text(),
@@ -210,14 +239,31 @@ class TrainingDialog(TaskDialog):
         }
 
     def _problems_here(self) -> dict[str, str]:
-        """What the form can say before asking the service: a date that is not one."""
+        """What the form can say before asking the service: a date that is not one, and then
+        every other problem together with it (the school's rules, checked here too)."""
         found = {}
         for name, picker in ((rules.TAKEN_ON, self.taken_on), (rules.EXPIRES_ON, self.expires_on)):
             problem = picker.box.problem()
             if problem:
                 found[name] = problem
+        if self.who.currentText().strip() and not self.chosen_who():
+            found[rules.WHO] = "is not in the list: type part of their name and choose them"
         if self.replacing and not self.reason.text().strip():
             found[rules.REASON] = "is required: say what was wrong"
+        if not found:
+            return found
+        payload = self.payload()
+        for field, picker in (("on", self.taken_on), ("expires", self.expires_on)):
+            day = picker.box.day()
+            payload[field] = day.isoformat() if day else ""
+        try:
+            rules.validate_training(
+                payload,
+                today=training.today(self.session),
+                accounts={p.username: p.active for p in self.people},
+            )
+        except ValidationError as exc:
+            found = {**exc.problems, **found}
         return found
 
     def submit(self) -> None:
@@ -318,3 +364,8 @@ class ConfirmDialog(TaskDialog):
     def submit(self) -> None:
         if not self.working:
             self.run("Confirming…", training.confirm, self.session, self.entry.id)
+
+
+def person_text(person: Person) -> str:
+    """ "Miss Priya Shah (priya.shah)": the name, and the username that also finds them."""
+    return f"{person.display_name} ({person.username})"

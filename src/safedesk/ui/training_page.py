@@ -5,6 +5,7 @@ entry (by person) and what is due or out of date."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.formatting import counted, date_text, moment_text
-from safedesk.domain.training import Standing
-from safedesk.services import training
+from safedesk.domain.training import DUE_SOON_DAYS, Standing
+from safedesk.services import confirmations, training
 from safedesk.services.session import Session
 from safedesk.services.training import EntryView, Person
 from safedesk.ui import tasks
@@ -41,8 +42,28 @@ EVERYONE = "Everyone"
 
 def confirmed_words(view: EntryView) -> str:
     if view.confirmed_at is not None:
-        return f"Confirmed {moment_text(view.confirmed_at)}"
+        after = confirmations.reset_words(view.reset)
+        return f"Confirmed {moment_text(view.confirmed_at)}" + (f" ({after})" if after else "")
     return DOES_NOT_CHECK_OUT if view.confirmation_fails else NOT_YET
+
+
+def name_key(display_name: str) -> str:
+    """Sorted by surname, then the rest: "Miss Priya Shah" files under S."""
+    words = display_name.casefold().split()
+    return " ".join(words[-1:] + words[:-1])
+
+
+def expiry_words(expires_on: date | None, today: date) -> str:
+    """ "Out of date since 02/08/2026", "Runs out in 3 weeks (23/08/2026)", or the date."""
+    if expires_on is None:
+        return "Does not run out"
+    if expires_on <= today:
+        return f"Out of date since {date_text(expires_on)}"
+    days = (expires_on - today).days
+    if days <= DUE_SOON_DAYS:
+        left = counted(days, "day") if days < 14 else counted(days // 7, "week")
+        return f"Runs out in {left} ({date_text(expires_on)})"
+    return date_text(expires_on)
 
 
 class EntriesModel(RowsModel):
@@ -50,6 +71,13 @@ class EntriesModel(RowsModel):
 
     WHO, COURSE, PROVIDER, TAKEN, EXPIRES, CONFIRMED = range(6)
     headers = ("Member of staff", "Course", "Provider", "Taken", "Expires", "Confirmed")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.today = date.min  # set with the rows: the school's today
+
+    def set_today(self, today: date) -> None:
+        self.today = today
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         view: EntryView | None = self.row_of(index)
@@ -65,13 +93,15 @@ class EntriesModel(RowsModel):
                 return entry.expires_on.isoformat() if entry.expires_on else "9999"
             if column == self.CONFIRMED:
                 return view.confirmed_at.isoformat() if view.confirmed_at else ""
+            if column == self.WHO:
+                return name_key(view.display_name)
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return {
                 self.WHO: view.display_name,
                 self.COURSE: entry.course_name,
                 self.PROVIDER: entry.provider or "",
                 self.TAKEN: date_text(entry.taken_on),
-                self.EXPIRES: date_text(entry.expires_on, "Does not run out"),
+                self.EXPIRES: expiry_words(entry.expires_on, self.today),
                 self.CONFIRMED: confirmed_words(view),
             }.get(column)
         if role == Qt.ItemDataRole.ToolTipRole and entry.replaces is not None:
@@ -93,6 +123,8 @@ class DueModel(RowsModel):
         column = index.column()
         if role == SORT_ROLE and column == 2:
             return row.expires_on.isoformat() if row.expires_on else ""
+        if role == SORT_ROLE and column == 0:
+            return f"{name_key(row.display_name)} {row.course.label}"
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             if column == 0:
                 return row.display_name
@@ -101,8 +133,7 @@ class DueModel(RowsModel):
             if column == 2:
                 if row.latest is None:
                     return "None recorded"
-                verb = "Ran out on" if row.out_of_date else "Runs out on"
-                return f"{verb} {date_text(row.expires_on)}"
+                return expiry_words(row.expires_on, row.today)
         return None
 
 
@@ -134,6 +165,7 @@ def sorted_proxy(model: RowsModel) -> QSortFilterProxyModel:
 class Loaded:
     entries: list[EntryView]
     waiting: int
+    today: date
     people: list[Person] = field(default_factory=list)
     due: list[Standing] = field(default_factory=list)
 
@@ -144,9 +176,10 @@ def load(session: Session, who: str | None) -> Loaded:
     entries = training.list_entries(session, who if managing else None)
     mine = training.list_entries(session, session.user.username) if managing else entries
     waiting = sum(1 for v in mine if not v.confirmed)
+    today = training.today(session)
     if not managing:
-        return Loaded(entries, waiting)
-    return Loaded(entries, waiting, training.people(session), training.due(session))
+        return Loaded(entries, waiting, today)
+    return Loaded(entries, waiting, today, training.people(session), training.due(session))
 
 
 class TrainingPage(QWidget):
@@ -240,6 +273,7 @@ class TrainingPage(QWidget):
             self.tabs = QTabWidget()
             self.tabs.addTab(entries_page, "&Entries")
             self.tabs.addTab(due_page, "&Due or out of date")
+            self.tabs.currentChanged.connect(lambda _i: self._count())
             layout.addWidget(self.tabs, 1)
         else:
             layout.addWidget(entries_page, 1)
@@ -260,6 +294,7 @@ class TrainingPage(QWidget):
         )
 
     def _loaded(self, found: Loaded) -> None:
+        self.entries.set_today(found.today)
         self.entries.set_rows(found.entries)
         self.table.sortByColumn(EntriesModel.TAKEN, Qt.SortOrder.DescendingOrder)
         self._choose_one_waiting()
@@ -269,7 +304,7 @@ class TrainingPage(QWidget):
             self.due.set_rows(found.due)
             self.due_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             self.tabs.setTabText(1, f"&Due or out of date ({len(found.due)})")
-        self.status.setText(counted(len(found.entries), "entry", "entries"))
+        self._count()
         if found.waiting:
             self.waiting.setText(
                 f"{counted(found.waiting, 'entry', 'entries')} "
@@ -278,6 +313,13 @@ class TrainingPage(QWidget):
             )
         self.waiting.setVisible(bool(found.waiting))
         self.waiting_changed.emit(found.waiting)
+
+    def _count(self) -> None:
+        """The line under the list counts what the list shows."""
+        if self.managing and self.tabs.currentIndex() == 1:
+            self.status.setText(f"{self.due_proxy.rowCount()} due or out of date")
+            return
+        self.status.setText(counted(self.entries_proxy.rowCount(), "entry", "entries"))
 
     def _choose_one_waiting(self) -> None:
         """The first entry waiting for this person's confirmation is chosen: Enter opens it."""
@@ -340,7 +382,7 @@ class TrainingPage(QWidget):
     def add(self) -> None:
         if self.dialog is None:
             dialog = TrainingDialog(self.session, self.people, self)
-            dialog.succeeded.connect(lambda number: self._done(f"Training entry {number} saved."))
+            dialog.succeeded.connect(lambda _number: self._done(dialog.saved_words()))
             self._show(dialog)
 
     def correct(self) -> None:
@@ -349,8 +391,9 @@ class TrainingPage(QWidget):
             return
         dialog = TrainingDialog(self.session, self.people, self, replacing=view.entry)
         dialog.succeeded.connect(
-            lambda number: self._done(
-                f"Training entry {number} saved; it replaces entry {view.entry.id}."
+            lambda _number: self._done(
+                f"{dialog.saved_words()} It replaces the entry taken "
+                f"{date_text(view.entry.taken_on)}, which stays on record."
             )
         )
         self._show(dialog)

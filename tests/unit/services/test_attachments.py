@@ -5,6 +5,9 @@ type, description), who may add and open them, and the append-only table."""
 from __future__ import annotations
 
 import hashlib
+import struct
+import unicodedata
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,12 +15,14 @@ import pytest
 import sqlcipher3
 
 from safedesk.demo.attachments import letter_pdf, scanned_note
+from safedesk.domain.attachments import MediaType, NewAttachment
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.services import attachments, integrity, records, settings
 from safedesk.services.session import Session
+from safedesk.store import attachments as stored_attachments
 from safedesk.store import audit, ledger
 from safedesk.store.db import StoreDamaged
 from tests import factories
@@ -297,3 +302,134 @@ def test_listed_in_the_chronology_and_appended_to_its_pdf_when_chosen(
     with head_session.compartment(Compartment.BEHAVIOUR).read() as conn:
         exported = [e for e in audit.events(conn) if e.action == "attachments.exported"]
     assert [len(e.detail["attachments"]) for e in exported] == [1]
+
+
+# --- found by the Step 11 break-it pass ------------------------------------------------------
+
+
+def _png_header_then(rest: bytes) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + rest
+
+
+def test_a_file_that_only_starts_like_a_picture_or_a_pdf_is_refused(
+    head_session: Session, refs: dict[Kind, str]
+) -> None:
+    ref = refs[Kind.CONCERN]
+    html = _png_header_then(b"<html><script>alert(1)</script></html>" * 20)
+    for data, name in (
+        (html, "scan.png"),
+        (b"\xff\xd8\xff\xe0" + b"not really a photograph" * 50, "photo.jpg"),
+        (scanned_note()[:200], "cut short.png"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attachments.attach(head_session, ref, data=data, file_name=name, description="Scan")
+        assert refused.value.problems == {
+            "File": "is not a picture safedesk can read (it may be damaged, or only named like one)"
+        }
+    with pytest.raises(ValidationError) as refused:
+        attachments.attach(
+            head_session, ref, data=b"%PDF-1.4\n%%EOF\n", file_name="a.pdf", description="A"
+        )
+    assert refused.value.problems == {
+        "File": "is not a PDF safedesk can read (it may be damaged, or only named like one)"
+    }
+    # A small file that would unpack to 400 million pixels is refused before it is decoded.
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
+    bomb = _png_header_then(_chunk(b"IHDR", header) + _chunk(b"IDAT", b"") + _chunk(b"IEND", b""))
+    with pytest.raises(ValidationError, match="larger than safedesk can show"):
+        attachments.attach(head_session, ref, data=bomb, file_name="b.png", description="B")
+    assert attachments.listed(head_session, ref) == []
+    # Real ones are taken.
+    assert attachments.attach(
+        head_session, ref, data=scanned_note(), file_name="n.png", description="N"
+    )
+    assert attachments.attach(
+        head_session, ref, data=letter_pdf(), file_name="l.pdf", description="L"
+    )
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def _as_the_old_code_did(session: Session, ref: str, data: bytes, kind: MediaType) -> int:
+    """An attachment written exactly as the code before this check wrote it (row, ledger and
+    `attachment.added` event), without the check: what a school's file may already hold."""
+    new = NewAttachment(data, kind, f"old{kind.suffix}", "Accepted by the old version")
+    with session.compartment(Compartment.SAFEGUARDING, "test").write() as conn:
+        entry = stored_attachments.entry_id(conn, ref)
+        assert entry is not None
+        number = stored_attachments.insert(
+            conn, entry, new, author=session.user.username, at=session.clock.now()
+        )
+        session.audit(
+            conn,
+            "attachment.added",
+            object_type="attachment",
+            object_id=str(number),
+            detail={"entry": ref, "sha256": new.sha256, "size": new.size, "media_type": kind},
+        )
+    return number
+
+
+def test_the_export_names_a_bad_attachment_on_its_page_and_goes_on(
+    head_session: Session, refs: dict[Kind, str], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from safedesk.services import export
+
+    ref = refs[Kind.CONCERN]
+    _as_the_old_code_did(head_session, ref, _png_header_then(b"<html>hello</html>"), MediaType.PNG)
+    _as_the_old_code_did(head_session, ref, b"%PDF-1.4\n%%EOF\n", MediaType.PDF)
+    attachments.attach(
+        head_session,
+        ref,
+        data=letter_pdf(["A good letter 6613."]),
+        file_name="g.pdf",
+        description="Good",
+    )
+    assert integrity.verify(head_session).ok  # the old code's rows are not tampering
+    out = tmp_path / "c.pdf"
+    export.export_chronology_pdf(head_session, factories.PUPIL_A, out, include_attachments=True)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages]
+    said = " ".join(pages)
+    assert "could not be shown here: it is not a picture safedesk can read" in said
+    assert "could not be shown here: it is not a PDF safedesk can read" in said
+    assert "A good letter 6613." in said  # the good one still follows
+
+
+def test_invisible_formatting_characters_never_show_in_names_or_descriptions(
+    head_session: Session, refs: dict[Kind, str]
+) -> None:
+    ref = refs[Kind.CONCERN]
+    number = attachments.attach(
+        head_session,
+        ref,
+        data=scanned_note(),
+        file_name="C:\\Scans\\\u202egnp.exe",  # shows as "exe.png" where bidi is honoured
+        description="Note \u2066from\u2069 class\u200b 3",
+    )
+    with pytest.raises(ValidationError) as refused:
+        attachments.attach(
+            head_session, ref, data=scanned_note(), file_name="\u202e\u200b", description="x"
+        )
+    assert refused.value.problems == {"File": "has no name"}
+    with pytest.raises(ValidationError) as refused:
+        attachments.attach(
+            head_session, ref, data=scanned_note(), file_name="n.png", description="\u200b\u202e"
+        )
+    assert refused.value.problems == {"Description": "is required: say what the file is"}
+    # A row already holding them (written before this check) is shown without them too.
+    old = _as_the_old_code_did(head_session, ref, scanned_note(), MediaType.PNG)
+    conn = head_session.compartment(Compartment.SAFEGUARDING).connection()
+    stored = conn.execute("SELECT file_name FROM attachment WHERE id = ?", (number,)).fetchone()
+    assert stored[0] == "gnp.exe"
+    listed = {info.id: info for info in attachments.listed(head_session, ref)}
+    assert listed[number].file_name == "gnp.exe"
+    assert listed[number].description == "Note from class 3"
+    assert not any(unicodedata.category(ch) == "Cf" for info in listed.values() for ch in info.line)
+    assert listed[old].file_name == "old.png"
+    opened = attachments.open_attachment(head_session, ref, number)
+    assert opened.info.file_name == "gnp.exe"
