@@ -32,6 +32,7 @@ from safedesk.store import sealed, sealed_items
 from tests import factories
 from tests.conftest import OTHER_PASSWORD, SchoolStore
 from tests.security.raw_pages import every_page, found_in
+from tests.security.test_attachments_at_rest import plain_pdf
 
 # Words no other record, name or setting holds, so finding them is never chance.
 GONE = (
@@ -79,7 +80,7 @@ def _two_concerns(head: Session) -> tuple[str, str]:
     attachments.attach(
         head,
         gone,
-        data=f"%PDF-1.4\n% handwritten note: {GONE[4]}\n%%EOF\n".encode(),
+        data=plain_pdf(f"Handwritten note: {GONE[4]}"),
         file_name="note.pdf",
         description=f"Scanned note ({GONE[5]})",
     )
