@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import sqlcipher3
 
-from safedesk.demo.attachments import letter_pdf
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
@@ -33,6 +32,7 @@ from safedesk.store import sealed, sealed_items
 from tests import factories
 from tests.conftest import OTHER_PASSWORD, SchoolStore
 from tests.security.raw_pages import every_page, found_in
+from tests.security.test_attachments_at_rest import plain_pdf
 
 # Words no other record, name or setting holds, so finding them is never chance.
 GONE = (
@@ -80,9 +80,7 @@ def _two_concerns(head: Session) -> tuple[str, str]:
     attachments.attach(
         head,
         gone,
-        # a PDF that opens with a page (attachments refuse one that does not), the word in a
-        # comment after its end, in the clear
-        data=letter_pdf() + f"% handwritten note: {GONE[4]}\n".encode(),
+        data=plain_pdf(f"Handwritten note: {GONE[4]}"),
         file_name="note.pdf",
         description=f"Scanned note ({GONE[5]})",
     )
