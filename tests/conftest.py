@@ -16,6 +16,7 @@ from safedesk.paths import DataPaths
 from safedesk.services import membership, users, vault
 from safedesk.services.session import Session
 from safedesk.store import crypto
+from safedesk.store import users as users_store
 from safedesk.store.crypto import FAST_KDF
 
 # Qt must never need a display in tests (pytest-qt makes the QApplication later).
@@ -67,9 +68,22 @@ def add_account(
         password=first,
         kdf=FAST_KDF,
     )
+    with head.store.read() as conn:
+        added = users_store.by_username(conn, username)
+    assert added is not None
+    if Role.CHAIR_OF_GOVERNORS in added.roles:
+        # The first chair of governors is given the role (nobody holds their file yet): the
+        # file is made when they choose their own password, at their first sign-in.
+        reading.remove(Role.CHAIR_OF_GOVERNORS)
+        chair = vault.sign_in(head.paths, username, first, kdf=FAST_KDF)
+        try:
+            users.change_own_password(chair, first, password, kdf=FAST_KDF)
+        finally:
+            chair.lock()
+        first = password
     for number, role in enumerate(reading):
         # The first grant makes their keys under their own password; later ones find them.
-        typed, new = (first, password) if number == 0 else (password, None)
+        typed, new = (first, password) if number == 0 and first != password else (password, None)
         membership.grant(head, username, role, typed, new_password=new, kdf=FAST_KDF)
     if Role.ADMIN in roles:
         membership.confirm(head, username, password)  # an administrator, confirmed in person

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from safedesk.domain.compartments import READING
+from safedesk.domain.compartments import READING, RESTRICTED
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.errors import SafedeskError
 from safedesk.paths import DataPaths
@@ -318,10 +318,14 @@ def assert_old_copy_opens_nothing(
 
 
 def recovery_opens_current(paths: DataPaths, recovery_code: str) -> None:
-    """The recovery key still holds the current keys of every file, and they open it."""
+    """The recovery key still holds the current keys of every file but the allegations files
+    (never its), and they open it."""
     key_file = keyfile.load(paths.keys)
     recovery = open_recovery(key_file, recovery_code)
     for name, epochs in key_file.epochs.items():
+        if name in {c.value for c in RESTRICTED}:
+            assert open_keys(key_file, name, epochs.current, [recovery.box.private]) is None
+            continue
         keys = open_keys(key_file, name, epochs.current, [recovery.box.private])
         assert keys is not None, f"the recovery key lost the {name} keys"
         connect(paths.database(name), keys.file_key).close()

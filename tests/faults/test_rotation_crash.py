@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from safedesk.domain.compartments import Compartment
+from safedesk.domain.compartments import READING, Compartment
 from safedesk.domain.entries import Kind, StoredEntry
 from safedesk.domain.errors import AuthenticationError
 from safedesk.domain.roles import Role
@@ -276,7 +276,9 @@ def pending_rotations(paths: DataPaths) -> set[str]:
 def assert_rotated(paths: DataPaths, before: dict[str, Epochs]) -> None:
     """Every file has new keys, no rotation is half-done or still asked for."""
     after = keyfile.load(paths.keys).epochs
-    for compartment in Compartment:
+    # The DSL's files (each scenario takes a DSL's access away): the allegations files are
+    # the head's and the chair's, whose keys these rotations do not touch.
+    for compartment in (Compartment.SCHOOL, *READING):
         name = compartment.value
         assert after[name].next is None, f"{name}: a next key is still waiting"
         assert after[name].current > before[name].current, f"{name} was not rotated"

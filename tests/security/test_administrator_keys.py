@@ -301,7 +301,8 @@ def test_administrator_who_signs_in_as_the_head_first_holds_no_reading_key(
 
     head = vault.sign_in(paths, HEAD, HEAD_ONE_TIME_PASSWORD, kdf=FAST_KDF)
     try:
-        assert len(head.compartments) == 2  # it all works; nothing asks the head anything
+        # It all works (safeguarding, behaviour, allegations); nothing asks the head anything.
+        assert len(head.compartments) == 3
         users.change_own_password(head, HEAD_ONE_TIME_PASSWORD, PASSWORDS[HEAD], kdf=FAST_KDF)
         shown_to_head = head.new_recovery_code
         warned = head.warning or ""

@@ -61,7 +61,9 @@ def test_sign_in_shows_the_pupil_list(qtbot: QtBot, controller: AppController) -
         "Risk assessments",
         "Policies",
         "Training",
+        "Allegations",
         "Reports",
+        "Retention",
         "Admin",
     ]
 

@@ -19,6 +19,7 @@ from safedesk.domain.entries import Kind
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
 from safedesk.services import (
+    allegations,
     amendments,
     analysis,
     backup,
@@ -46,12 +47,13 @@ from tests import factories
 from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
 from tests.factories import PUPIL_A
 
-STAFF, DSL, LEAD, HEAD, ADMIN = (
+STAFF, DSL, LEAD, HEAD, ADMIN, CHAIR = (
     Role.STAFF,
     Role.DSL,
     Role.BEHAVIOUR_LEAD,
     Role.HEAD,
     Role.ADMIN,
+    Role.CHAIR_OF_GOVERNORS,
 )
 CSV = b"UPN,Surname,Forename,DOB\r\n" + f"{PUPIL_A},O'Connor,Siobhan,01/05/2017\r\n".encode()
 
@@ -78,6 +80,19 @@ class World:
 
 
 Attempt = Callable[[Session, World], Any]
+
+
+def _about_staff(**more: Any) -> dict[str, Any]:
+    return {
+        "subject_name": "Mr Yondu Udonta",
+        "subject_role": "Supply teacher",
+        "happened_at": factories.earlier(1),
+        "alleged": "Slapped a pupil's hand",
+        "what": "Called a pupil a rude name",
+        "raised_by": "Teaching assistant",
+        **more,
+    }
+
 
 ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     "record a concern": (
@@ -224,6 +239,24 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
     "start a pupil's safeguarding status": (
         lambda s, w: pupil_status.start_status(s, PUPIL_A, "child_in_need", date(2026, 9, 3)),
         {DSL, HEAD},
+    ),
+    # Allegations about staff: the headteacher; about the headteacher: the chair of governors.
+    "record an allegation about a member of staff": (
+        lambda s, w: allegations.record_allegation(s, _about_staff()),
+        {HEAD},
+    ),
+    "see allegations about staff": (lambda s, w: allegations.list_allegations(s), {HEAD}),
+    "record a low-level concern about a member of staff": (
+        lambda s, w: allegations.record_low_level(s, _about_staff()),
+        {HEAD},
+    ),
+    "record an allegation about the headteacher": (
+        lambda s, w: allegations.record_allegation(s, _about_staff(), about_head=True),
+        {CHAIR},
+    ),
+    "see low-level concerns about the headteacher": (
+        lambda s, w: allegations.low_level_patterns(s, about_head=True),
+        {CHAIR},
     ),
 }
 

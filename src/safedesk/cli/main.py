@@ -16,6 +16,7 @@ from safedesk.cli import policy_commands as policy_cli
 from safedesk.cli import queue_commands as queue_cli
 from safedesk.cli import record_commands as records_cli
 from safedesk.cli import report_commands as report_cli
+from safedesk.cli import retention_commands as retention_cli
 from safedesk.cli import risk_commands as risk_cli
 from safedesk.cli import training_commands as training_cli
 from safedesk.cli.common import (
@@ -320,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     training_cli.add_parsers(command, commands, common, acting)
     policy_cli.add_parsers(command, commands, common, acting)
+    retention_cli.add_commands(commands, command, common, acting, Parser)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
         "--head",

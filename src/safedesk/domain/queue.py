@@ -24,6 +24,7 @@ class ItemKind(StrEnum):
     RISK_REVIEW = "risk_review"  # a pupil's risk assessment or behaviour plan due for review
     RISK_MISSING = "risk_missing"  # a vulnerable pupil with no current risk assessment
     TRAINING_DUE = "training_due"  # a DSL's refresher or a member of staff's annual update
+    LADO = "lado"  # an allegation about staff: the LADO to be told within one working day
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ class ItemKind(StrEnum):
             ItemKind.RISK_REVIEW: "Risk assessment review",
             ItemKind.RISK_MISSING: "No current risk assessment",
             ItemKind.TRAINING_DUE: "Training due",
+            ItemKind.LADO: "Allegation: tell the LADO",
         }[self]
 
 

@@ -11,6 +11,8 @@ class Role(StrEnum):
     BEHAVIOUR_LEAD = "behaviour_lead"
     HEAD = "head"
     ADMIN = "admin"
+    # Holds allegations about the headteacher (the head must not read them); no pupil records.
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
 
     @property
     def label(self) -> str:
@@ -23,6 +25,7 @@ _LABELS = {
     Role.BEHAVIOUR_LEAD: "Behaviour lead",
     Role.HEAD: "Headteacher",
     Role.ADMIN: "Administrator",
+    Role.CHAIR_OF_GOVERNORS: "Chair of governors",
 }
 
 
@@ -51,6 +54,13 @@ class Permission(StrEnum):
     TRAINING_MANAGE = "training.manage"
     # Publish a version of a policy and see who has not confirmed reading it: DSLs and the head.
     POLICY_PUBLISH = "policy.publish"
+    # Allegations about staff and the low-level concerns log: the headteacher.
+    ALLEGATIONS = "allegations.manage"
+    # Allegations and low-level concerns about the headteacher: the chair of governors.
+    ALLEGATIONS_ABOUT_HEAD = "allegations.about_head"
+    # Retention: set how long records are kept, put and lift holds, authorise disposal. The
+    # headteacher alone (the only deletion the program makes).
+    RETENTION = "retention.manage"
 
 
 _ADMIN = {
@@ -87,10 +97,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BEHAVIOUR_LEAD: frozenset(
         _STAFF | {Permission.READ_BEHAVIOUR, Permission.SET_TARGETS, Permission.BEHAVIOUR_PLAN}
     ),
-    Role.HEAD: frozenset(_DSL | {Permission.SET_TARGETS}),
+    Role.HEAD: frozenset(
+        _DSL | {Permission.SET_TARGETS, Permission.ALLEGATIONS, Permission.RETENTION}
+    ),
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
+    # A governor, not staff: reads no pupil's records, only allegations about the head.
+    Role.CHAIR_OF_GOVERNORS: frozenset({Permission.ALLEGATIONS_ABOUT_HEAD}),
 }
+
+
+# Roles of people who are not members of staff (governors): an account holding only these is
+# neither counted among the staff nor asked to confirm staff training or the school's policies.
+NOT_STAFF = frozenset({Role.CHAIR_OF_GOVERNORS})
+
+
+def is_staff(roles: frozenset[Role]) -> bool:
+    """Whether an account with ``roles`` is a member of staff (training, policies, the
+    governors' figures): every account but one holding only governors' roles."""
+    return not roles or not roles <= NOT_STAFF
 
 
 def permissions_for(roles: frozenset[Role]) -> frozenset[Permission]:

@@ -30,6 +30,7 @@ from safedesk.domain.backup_rotation import Policy
 from safedesk.domain.clock import Clock, SystemClock, from_stored, to_stored
 from safedesk.domain.compartments import (
     READING,
+    RESTRICTED,
     Compartment,
     compartments_for,
     is_reading_role,
@@ -68,7 +69,8 @@ from safedesk.store.keyfile import DISABLED, AccountSlot, KeyFile, fsync_dir
 PREFIX = cleanup.BACKUP_PREFIX
 RESTORED = "restored from a backup"
 RESTORER = "@restore"  # who asks for the rotations that follow a restore
-ORDER = (Compartment.SCHOOL, *READING)
+# Every file, the allegations files too (copied as they are by anyone but their member).
+ORDER = (Compartment.SCHOOL, *READING, *RESTRICTED)
 
 
 @dataclass(frozen=True)
@@ -928,7 +930,7 @@ def _rotate_after_restore(
         rotation.rotate(session, Compartment.SCHOOL, reason=why)
         rotated = [Compartment.SCHOOL.value]
         pending = []
-        for compartment in READING:
+        for compartment in (*READING, *RESTRICTED):
             if session.member_of(compartment):
                 rotation.rotate(session, compartment, reason=why)
                 rotated.append(compartment.value)

@@ -246,6 +246,8 @@ def _check_append_only(events: list[AuditEvent], current: int, report: FileRepor
                     f"{table} row {pk}{on} was written a second time (audit row {event.seq}, "
                     f"by {who}): a record is written once"
                 )
+            elif op == ledger.DELETE and _disposed(event, str(table), names.get(key)):
+                pass  # removed by the head's authorised disposal of the record it belongs to
             elif op == ledger.DELETE:
                 report.problems.append(
                     f"{table} row {pk}{on} was removed (audit row {event.seq}, by {who}): "
@@ -258,6 +260,20 @@ def _check_append_only(events: list[AuditEvent], current: int, report: FileRepor
                     "an amendment"
                 )
             written.add(key)
+
+
+def _disposed(event: AuditEvent, table: str, written_under: str | None) -> bool:
+    """A row removed by a disposal: in the disposal's own event, which also writes the
+    disposal record, and written under the reference that event disposes of."""
+    if event.action != DISPOSAL_EVENT or table not in ledger.DISPOSABLE:
+        return False
+    disposal_written = any(
+        row[0] == "disposal" and row[2] == ledger.INSERT for row in event.detail.get("rows", [])
+    )
+    return disposal_written and bool(written_under) and written_under == event.object_id
+
+
+DISPOSAL_EVENT = "record.disposed"
 
 
 def _b64(text: Any) -> bytes:

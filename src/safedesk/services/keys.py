@@ -302,13 +302,14 @@ def create_compartment(
     paths: DataPaths,
     compartment: Compartment,
     creator: UnlockedAccount,
-    recovery_public: bytes,
+    recovery_public: bytes | None,
     school: Store,
     at: datetime,
     prepare: Callable[[Store], None],
 ) -> tuple[Store, CompartmentKeys]:
-    """A reading compartment's first keys, sealed to its creator (the head) and the recovery
-    key; its file, members and key history; its public keys published in `school`."""
+    """A compartment's first keys, sealed to its creator (the head, or the chair of governors)
+    and the recovery key (None for the allegations compartments, which it never opens); its
+    file, members and key history; its public keys published in `school`."""
     path = paths.database(compartment.value)
     key_file = keyfile.load(paths.keys)
     if compartment.value in key_file.epochs:
@@ -322,7 +323,10 @@ def create_compartment(
     link = key_chain.make_link(key_file.store_id, keys, None)
 
     def change(current: KeyFile) -> KeyFile:
-        sealed = seal_to_all(current, keys, [creator.secrets.box.public, recovery_public])
+        publics = [creator.secrets.box.public]
+        if recovery_public is not None:
+            publics.append(recovery_public)
+        sealed = seal_to_all(current, keys, publics)
         return sealed.with_epochs(compartment.value, Epochs(1))
 
     keyfile.update(paths.keys, change)

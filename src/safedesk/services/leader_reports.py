@@ -648,9 +648,10 @@ def governors_report(session: Session, first_day: date, last_day: date) -> Gover
 
 def governors_sign_off(session: Session) -> SignOff:
     """Training in date and policies confirmed, as they stand today: counts of staff (active
-    accounts) only, never a name. A training entry counts when it is current (not replaced)
-    and not run out; how many of those the member of staff confirmed is said beside it."""
-    from safedesk.domain.roles import Role
+    accounts, not governors) only, never a name. A training entry counts when it is current
+    (not replaced) and not run out; how many of those the member of staff confirmed is said
+    beside it."""
+    from safedesk.domain.roles import Role, is_staff
     from safedesk.domain.training import Course
     from safedesk.reports.governors_pdf import SignOff
     from safedesk.services import genuine_accounts, policies, training
@@ -658,7 +659,9 @@ def governors_sign_off(session: Session) -> SignOff:
     allowed(session, GOVERNORS)
     day = training.today(session)
     with session.store.read() as conn:
-        accounts = [u for u in genuine_accounts.as_written(conn)[0] if u.active]
+        accounts = [
+            u for u in genuine_accounts.as_written(conn)[0] if u.active and is_staff(u.roles)
+        ]
     views = training.list_entries(session)
     leads = [u for u in accounts if u.roles & {Role.DSL, Role.HEAD}]
     rows = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from safedesk.domain.compartments import (
     READING,
+    RESTRICTED,
     ROLE_COMPARTMENTS,
     Compartment,
     compartments_for,
@@ -43,12 +44,33 @@ class OwnPasswordNeeded(PermissionDenied):
     """The grantee's password was chosen by an administrator: they choose their own first."""
 
 
+def _existing(session: Session, role: Role) -> list[Compartment]:
+    made = keyfile.load(session.paths.keys).epochs
+    return sorted(c for c in ROLE_COMPARTMENTS[role] if c.value in made)
+
+
+def _needed(session: Session, role: Role) -> list[Compartment]:
+    """The compartments a grant of ``role`` seals to the grantee: those that exist and the
+    granter holds. An allegations file goes only from its member (a head granting a head);
+    a DSL granting the head's role gives safeguarding and behaviour, never allegations."""
+    return [c for c in _existing(session, role) if session.member_of(c)]
+
+
 def _may_grant(session: Session, role: Role) -> None:
     needed = ROLE_COMPARTMENTS[role]
     if not needed:
         session.require(Permission.USER_MANAGE, f"give the {role.label} role")
         return
-    missing = [c for c in sorted(needed) if not session.member_of(c)]
+    existing = _existing(session, role)
+    if role is Role.CHAIR_OF_GOVERNORS and not existing:
+        raise SafedeskError(
+            "The chair of governors' file for allegations about the headteacher is made when "
+            "the first chair chooses their own password. The administrator adds the chair's "
+            "account with this role; nobody grants it until then."
+        )
+    # The pupils' files the role reads; for the chair, their allegations file (all it has).
+    must_hold = [c for c in existing if c not in RESTRICTED] or existing
+    missing = [c for c in must_hold if not session.member_of(c)]
     if missing:
         session.refuse(f"grant the {role.label} role", role=role.value)
 
@@ -102,8 +124,8 @@ def grant(
     elif grantee.slot.state == PENDING:
         grantee = key_ops.activate(session.paths, grantee)
     now = session.clock.now()
-    needed = sorted(ROLE_COMPARTMENTS[role])
-    for compartment in READING:
+    needed = _needed(session, role)
+    for compartment in (*READING, *RESTRICTED):
         # The granter's own keys, for every file it holds: pins that came with the slot
         # (from whoever made it) are not trusted where the granter can say better.
         if session.member_of(compartment):

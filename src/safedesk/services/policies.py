@@ -5,7 +5,8 @@ own signing key; leaders see who has not.
 A confirmation counts only when its signature holds against a key the school file's
 certificates vouch its holder made under their own password (services.confirmations): a row
 written by anyone else, with any key, counts for nothing, and `verify` reports it. Only
-active accounts are counted, as confirmed or not.
+active members of staff are counted, as confirmed or not, and asked: an account whose only
+role is a governor's (the chair of governors) is neither.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from safedesk.domain.policies import (
     signed_payload,
     validate_policy,
 )
-from safedesk.domain.roles import Permission
+from safedesk.domain.roles import Permission, is_staff
 from safedesk.services import confirmations, genuine_accounts
 from safedesk.services.session import Session
 from safedesk.services.settings import get_settings
@@ -209,7 +210,10 @@ def mine(session: Session) -> list[MyPolicy]:
 
 
 def outstanding(session: Session) -> list[StoredPolicy]:
-    """The current policies the signed-in person has not yet confirmed (asked at sign-in)."""
+    """The current policies the signed-in person has not yet confirmed (asked at sign-in; a
+    governor is not asked)."""
+    if not is_staff(session.user.roles):
+        return []
     return [m.policy for m in mine(session) if m.confirmed_at is None]
 
 
@@ -224,7 +228,7 @@ def _standings(session: Session, *, include_old: bool = False) -> list[Standing]
     with session.store.read() as conn:
         shown = policies.all_versions(conn) if include_old else policies.current(conn)
         # as the program wrote them: an account re-enabled behind its back stays disabled
-        active = [u for u in genuine_accounts.as_written(conn)[0] if u.active]
+        active = [u for u in genuine_accounts.as_written(conn)[0] if u.active and is_staff(u.roles)]
         rows = policies.confirmations(conn, [p.id for p in shown])
         checker = _Checker(session, conn)
         found = []

@@ -18,6 +18,7 @@ from safedesk.domain.time_to_action import (
     referral_chase_due,
 )
 from safedesk.services import (
+    allegations,
     behaviour_review,
     intake,
     membership,
@@ -72,6 +73,7 @@ def load_queue(session: Session, at: datetime | None = None) -> Queue:
     items += force_review_items(session)
     items += risk_assessments.queue_items(session, calendar)
     items += training.queue_items(session, calendar)
+    items += lado_items(session)
     return Queue(now, tuple(in_queue_order(with_statuses(session, items), now)))
 
 
@@ -93,6 +95,24 @@ def with_statuses(session: Session, items: list[QueueItem]) -> list[QueueItem]:
         )
         found.append(replace(item, statuses=words) if words else item)
     return found
+
+
+def lado_items(session: Session) -> list[QueueItem]:
+    """The headteacher's: allegations about staff whose contact with the LADO is not yet
+    recorded (due within one working day). Named by number only: the queue may be on screen."""
+    return [
+        QueueItem(
+            f"ALLEGATION-{item.allegation_id}",
+            ItemKind.LADO,
+            item.allegation_id,
+            "Contact the LADO about this allegation (see Allegations)",
+            (),
+            Urgency.URGENT,
+            item.started_at,
+            item.due_at,
+        )
+        for item in allegations.lado_due(session)
+    ]
 
 
 def force_review_items(session: Session) -> list[QueueItem]:

@@ -213,6 +213,12 @@ def my_records(session: Session) -> list[StoredEntry]:
     return sorted(by_ref.values(), key=lambda e: e.recorded_at, reverse=True)
 
 
+def genuine_receipt(session: Session, conn: Connection, receipt: dict[str, Any]) -> bool:
+    """Whether a receipt (or a disposal notice) sealed to this account was signed by the
+    compartment it names."""
+    return _genuine_receipt(session, conn, receipt)
+
+
 def _genuine_receipt(session: Session, conn: Connection, receipt: dict[str, Any]) -> bool:
     """Signed by the compartment, with keys this account's pin leads to: a receipt sealed by
     anyone else (an author's public key is no secret) is not shown."""

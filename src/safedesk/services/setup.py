@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 
 from safedesk.domain.clock import Clock, SystemClock
-from safedesk.domain.compartments import READING, Compartment
+from safedesk.domain.compartments import READING, RESTRICTED, Compartment
 from safedesk.domain.errors import SafedeskError, ValidationError
 from safedesk.domain.people import validate_password, validate_username
 from safedesk.domain.roles import Role
@@ -263,7 +263,7 @@ def _create(
         session.keys[Compartment.SCHOOL] = school_keys
         key_ops.attach_evidence(session, Compartment.SCHOOL, store)
         key_ops.record_schema_if_changed(session, store)
-        for compartment in READING:
+        for compartment in (*READING, Compartment.ALLEGATIONS):
             created.append(paths.database(compartment.value).name)
         code = make_reading_compartments(session, kdf)
         for opened in session.compartments.values():
@@ -330,7 +330,61 @@ def make_reading_compartments(session: Session, kdf: KdfParams) -> str:
             action="recovery_key.created",
         )
     session.new_recovery_code = code
+    if Compartment.ALLEGATIONS.value not in keyfile.load(paths.keys).epochs:
+        make_restricted_compartment(session, Compartment.ALLEGATIONS)
     return code
+
+
+def make_restricted_compartment(session: Session, compartment: Compartment) -> None:
+    """An allegations compartment, made in its founder's own session under their own password
+    (the head's `allegations`; the chair of governors' `allegations_head`): sealed to them
+    alone, never to the recovery key, so nobody else ever held its keys."""
+    assert session.account is not None
+    if compartment not in RESTRICTED:
+        raise ValueError(f"{compartment.value} is not an allegations compartment")
+    paths, now = session.paths, session.clock.now()
+    root = session.account.secrets.identity[0]
+    store, keys = key_ops.create_compartment(
+        paths,
+        compartment,
+        session.account,
+        None,
+        session.store,
+        now,
+        functools.partial(key_ops.attach_evidence, session, compartment),
+    )
+    try:
+        with store.write() as conn:
+            # Writers' keys are vouched for by chains from the first administrator.
+            members.add_authority(conn, root.issuer, root.issuer_key, SET_UP, now)
+    except BaseException:
+        store.close()
+        raise
+    session.compartments[compartment] = store
+    session.keys[compartment] = keys
+    key_ops.follow(session, compartment, store)
+    key_ops.record_schema_if_changed(session, store)
+    session.account = key_ops.save_account(paths, session.account)
+    with session.store.write() as conn:
+        session.audit(
+            conn, "compartment.created", object_type="compartment", object_id=compartment.value
+        )
+
+
+def make_missing_restricted(session: Session) -> list[Compartment]:
+    """Allegations compartments this person founds and nobody has made yet: the head's, once
+    the head holds the safeguarding file (their keys were made under their own password: a
+    school set up before allegations existed gets it at the head's next sign-in); the
+    chair's, only at their own password change (``users.change_own_password``)."""
+    if (
+        Role.HEAD not in session.user.roles
+        or session.account is None
+        or not session.member_of(Compartment.SAFEGUARDING)
+        or Compartment.ALLEGATIONS.value in keyfile.load(session.paths.keys).epochs
+    ):
+        return []
+    make_restricted_compartment(session, Compartment.ALLEGATIONS)
+    return [Compartment.ALLEGATIONS]
 
 
 __all__ = [
@@ -338,6 +392,8 @@ __all__ = [
     "Headteacher",
     "NewSchool",
     "create_school",
+    "make_missing_restricted",
     "make_reading_compartments",
+    "make_restricted_compartment",
     "validate_new_user",
 ]

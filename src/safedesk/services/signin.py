@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from safedesk.domain.clock import Clock, SystemClock, from_stored
 from safedesk.domain.compartments import Compartment, compartments_for
 from safedesk.domain.errors import (
@@ -18,9 +20,11 @@ from safedesk.services import rotation, signin_backoff
 from safedesk.services.session import Session
 from safedesk.store import access, audit, keyfile, members, school, users
 from safedesk.store.crypto import KdfParams
-from safedesk.store.db import Connection, Gate, Store, StoreDamaged
+from safedesk.store.db import Connection, Gate, Store, StoreDamaged, StoreError
 from safedesk.store.key_material import WRONG_PASSWORD, AccountSecrets, UnlockedAccount
 from safedesk.store.keyfile import PENDING, KeyFile
+
+log = logging.getLogger(__name__)
 
 
 def require_store(paths: DataPaths) -> KeyFile:
@@ -81,6 +85,7 @@ def sign_in(
         key_file = keyfile.load(paths.keys)
     session = _open(paths, key_file, unlocked, clock, kdf, failures)
     signin_backoff.flushed(paths.signin_failures, failures)
+    _forget_disposed(session)
     if tried > 0 and last_tried:
         tried_at = to_local(from_stored(last_tried))
         when = f"{time_text(tried_at)} on {date_text(tried_at.date())}"
@@ -91,6 +96,17 @@ def sign_in(
             "administrator, and change your password."
         )
     return session
+
+
+def _forget_disposed(session: Session) -> None:
+    """This account's own sealed copies of records the head has disposed of go now. A busy
+    or full store only postpones it to the next sign-in."""
+    from safedesk.services import retention  # it imports the record services
+
+    try:
+        retention.forget_disposed_copies(session)
+    except StoreError:
+        log.warning("removing copies of disposed records waits for the next sign-in")
 
 
 def _open(

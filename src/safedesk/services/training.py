@@ -21,7 +21,7 @@ from safedesk.domain.formatting import counted
 from safedesk.domain.local_time import to_local, zone
 from safedesk.domain.people import User
 from safedesk.domain.queue import ItemKind, QueueItem
-from safedesk.domain.roles import Permission, Role
+from safedesk.domain.roles import Permission, Role, is_staff
 from safedesk.domain.training import (
     DUE_SOON_DAYS,
     PURPOSE,
@@ -278,12 +278,13 @@ def waiting_for_me(session: Session) -> int:
 
 
 def standings(session: Session, on: date | None = None) -> list[Standing]:
-    """Managers: each DSL's (and the head's) DSL training, and every active account's
+    """Managers: each DSL's (and the head's) DSL training, and every active member of staff's
     whole-staff update, as they stand ``on`` (today)."""
     session.require(Permission.TRAINING_MANAGE, _SEEING)
     day = on or today(session)
     with session.store.read() as conn:
-        accounts = [u for u in _accounts(conn) if u.active]
+        # members of staff only: a chair of governors is not asked for staff training
+        accounts = [u for u in _accounts(conn) if u.active and is_staff(u.roles)]
         current = current_only(training.entries(conn))
     found = []
     for user in sorted(accounts, key=lambda u: u.display_name.casefold()):

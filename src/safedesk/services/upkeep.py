@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safedesk.domain.clock import from_stored
-from safedesk.domain.compartments import Compartment
+from safedesk.domain.compartments import RESTRICTED, Compartment
 from safedesk.domain.formatting import date_text, time_text
 from safedesk.domain.local_time import to_local
 from safedesk.services import intake, rotation
@@ -54,9 +54,15 @@ def after_sign_in(session: Session, progress: Progress | None = None) -> UpkeepR
                     progress=progress,
                 )
                 report.rotated.append(compartment)
+        from safedesk.services.setup import make_missing_restricted
+
+        # After the checks above and before any record is written: a school set up before
+        # allegations were kept gets the head's allegations file now.
+        make_missing_restricted(session)
         for compartment in list(session.compartments):
             _repair_published_keys(session, compartment)
-            _refresh_pupil_copies(session, compartment)
+            if compartment not in RESTRICTED:  # they keep no copy of pupils
+                _refresh_pupil_copies(session, compartment)
             taken = intake.take_in(session, compartment)
             report.taken_in += taken.taken_in
             report.quarantined += taken.quarantined

@@ -141,10 +141,19 @@ def add_user(
         problems["role"] = "choose at least one role"
     if problems:
         raise ValidationError(problems)
-    asked = {r for r in role_set if is_reading_role(r)}
+    key_file = keyfile.load(session.paths.keys)
+    # The first chair of governors is given the role: nobody holds the file for allegations
+    # about the head yet to grant it, and it is made under the chair's own password at their
+    # first change of it. Once it exists, a chair is granted in person by the chair.
+    founding = {
+        r
+        for r in role_set
+        if r is Role.CHAIR_OF_GOVERNORS
+        and Compartment.ALLEGATIONS_HEAD.value not in key_file.epochs
+    }
+    asked = {r for r in role_set if is_reading_role(r)} - founding
     given = (role_set - asked) | ({Role.STAFF} if asked else set())
     now = session.clock.now()
-    key_file = keyfile.load(session.paths.keys)
     pending = key_ops.new_pending_account(
         key_file,
         username,
@@ -360,6 +369,11 @@ def change_own_password(
         kdf or KdfParams(),
     )
     made_before = all(c.value in key_file.epochs for c in READING)
+    # The file for allegations about the head, made before from this account's slot: by its
+    # owner, or by whoever used a password an administrator gave it before they did.
+    chair_file_before = session.password_from_administrator and (
+        Compartment.ALLEGATIONS_HEAD.value in key_file.epochs
+    )
     why = f"{session.user.username} changed their password"
     with session.store.write() as conn:  # asked first: a crash part-way leaves them asked for
         _ask_rotations(session, conn, session.user.username, session.compartments, why, True)
@@ -381,6 +395,10 @@ def change_own_password(
         make_reading_compartments(session, kdf or KdfParams())
     elif made_before:
         session.warning = _made_before_warning(session)
+    if chair_file_before and (chair_warning := _chair_file_warning(session)):
+        session.warning = (
+            f"{session.warning}\n\n{chair_warning}" if session.warning else chair_warning
+        )
     _end_access(
         session,
         session.user.username,
@@ -389,6 +407,15 @@ def change_own_password(
         school="keep",
         keeps_access=True,
     )
+    if (
+        Role.CHAIR_OF_GOVERNORS in session.user.roles
+        and Compartment.ALLEGATIONS_HEAD.value not in keyfile.load(session.paths.keys).epochs
+    ):
+        from safedesk.services.setup import make_restricted_compartment
+
+        # The chair's own password now: the file for allegations about the head is made
+        # with it, sealed to the chair alone.
+        make_restricted_compartment(session, Compartment.ALLEGATIONS_HEAD)
 
 
 def _made_before_warning(session: Session) -> str | None:
@@ -409,6 +436,30 @@ def _made_before_warning(session: Session) -> str | None:
         "administrator gave this account saw it: record nothing more in safedesk, tell the "
         "Designated Safeguarding Lead and the school's data protection lead, and set "
         "safedesk up again."
+    )
+
+
+def _chair_file_warning(session: Session) -> str | None:
+    """As ``_made_before_warning``, for the chair of governors: the file for allegations about
+    the headteacher is made at the first chair's first own password. Leaving a password an
+    administrator gave, its owner is told when the file was made from this account, so they
+    know whether it was them."""
+    with session.store.read() as conn:
+        made = [
+            e
+            for e in audit.events_with_action(conn, "compartment.created")
+            if e.object_id == Compartment.ALLEGATIONS_HEAD.value
+        ]
+    if not made or made[0].actor != session.user.username:
+        return None
+    made_at = to_local(from_stored(made[0].at))
+    when = f"{date_text(made_at.date())} at {time_text(made_at)}"
+    return (
+        f"Please check: the file for allegations about the headteacher was made on {when}, "
+        f"when someone signed in as {session.user.username} chose their own password. If that "
+        "was not you, someone who knew a password an administrator gave this account made it "
+        "and may hold its keys: record nothing more in it, and tell the vice-chair of "
+        "governors and the school's data protection lead."
     )
 
 

@@ -77,6 +77,17 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "attachment": ("id",),
     # safeguarding (RA-) and behaviour (BP-): a pupil's risk assessment, every version
     "risk_assessment": ("id",),
+    # safeguarding and behaviour: retention rules, holds and disposals (the head's); a
+    # `disposing` row lives only inside a disposal's transaction, so one left behind shows
+    "retention_rule": ("id",),
+    "retention_hold": ("id",),
+    "retention_hold_lifted": ("id",),
+    "disposal": ("id",),
+    "disposing": ("entry_id",),
+    # allegations and allegations_head: allegations about staff, their events, low-level concerns
+    "allegation": ("id",),
+    "allegation_event": ("id",),
+    "low_level_concern": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -112,6 +123,36 @@ APPEND_ONLY = frozenset(
         "policy_confirmation",
         "attachment",
         "risk_assessment",
+        "allegation",
+        "allegation_event",
+        "low_level_concern",
+        "retention_rule",
+        "retention_hold",
+        "retention_hold_lifted",
+        "disposal",
+    }
+)
+# Record content that an authorised disposal (and nothing else) removes: `verify` accepts its
+# removal only in the disposal's own audit event, for rows written under the disposed reference.
+DISPOSABLE = frozenset(
+    {
+        "entry",
+        "entry_pupil",
+        "concern",
+        "behaviour_incident",
+        "physical_intervention",
+        "amendment",
+        "entry_status",
+        "case_acknowledgement",
+        "case_triage",
+        "case_action",
+        "case_action_done",
+        "case_referral",
+        "case_referral_decision",
+        "case_contact",
+        "case_closure",
+        "behaviour_review",
+        "attachment",
     }
 )
 # (`pupil` is in both: the school's MIS data, corrected by each import, and each
@@ -195,6 +236,10 @@ _REFERENCE = {
     "FROM main.training_confirmation WHERE id = ?",
     "attachment": "SELECT e.ref FROM main.attachment a JOIN main.entry e ON e.id = a.entry_id "
     "WHERE a.id = ?",
+    "disposal": "SELECT ref FROM main.disposal WHERE id = ?",
+    "disposing": "SELECT ref FROM main.entry WHERE id = ?",
+    "retention_hold": "SELECT coalesce(h.ref, p.upn) FROM main.retention_hold h "
+    "LEFT JOIN main.pupil p ON p.id = h.pupil_id WHERE h.id = ?",
     "pupil_status": "SELECT p.upn FROM main.pupil_status s JOIN main.pupil p ON p.id = s.pupil_id "
     "WHERE s.id = ?",
     "policy_version": "SELECT title || ', version ' || version FROM main.policy_version "

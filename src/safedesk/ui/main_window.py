@@ -32,6 +32,7 @@ from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
 from safedesk.ui.behaviour_inbox_page import BehaviourInboxPage
@@ -50,6 +51,7 @@ from safedesk.ui.queue_page import QueuePage
 from safedesk.ui.record_page import RecordPage
 from safedesk.ui.record_view import RecordView
 from safedesk.ui.reports_page import ReportsPage
+from safedesk.ui.retention_page import RetentionPage
 from safedesk.ui.risk_page import RiskPage, page_name
 from safedesk.ui.search_page import SearchPage
 from safedesk.ui.training_page import TrainingPage, show_waiting_training
@@ -187,12 +189,23 @@ class MainWindow(QMainWindow):
         self.training_page = TrainingPage(session)  # every account: its own training, to confirm
         self._add("Training", self.training_page)
         self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
+        # Allegations about staff: the headteacher's; about the headteacher: the chair's.
+        self.allegations_page: AllegationsPage | None = None
+        if may_keep_allegations(session):
+            self.allegations_page = AllegationsPage(session)
+            self._add("Allegations", self.allegations_page)
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
             # Leaders: the behaviour lead sees behaviour, bullying and interventions; DSLs and
             # the head those, concerns and time to action.
             self.reports_page = ReportsPage(session)
             self._add("Reports", self.reports_page)
+        self.retention_page: RetentionPage | None = None
+        if can(Permission.RETENTION):
+            # The headteacher's: records past their retention date, holds and disposal.
+            self.retention_page = RetentionPage(session)
+            self._add("Retention", self.retention_page)
+            self.pages.currentChanged.connect(self._retention_shown)
         self.admin_page: AdminPage | None = None
         if any(can(p) for p in (Permission.USER_LIST, Permission.BACKUP, Permission.PUPIL_IMPORT)):
             self.admin_page = AdminPage(session, kdf=kdf)
@@ -292,6 +305,8 @@ class MainWindow(QMainWindow):
             self.my_records_page.load()
         self.policies_page.load()
         self.training_page.load()
+        if self.allegations_page is not None:
+            self.allegations_page.load()
         if self.record_page is not None:
             self.record_page.refresh_drafts()
             if self.record_page.drafts_note.isVisible():
@@ -343,6 +358,11 @@ class MainWindow(QMainWindow):
         self.navigation.addItem(name)
         self.pages.addWidget(page)
         self.page_names.append(name)
+
+    def _retention_shown(self, index: int) -> None:
+        page = self.retention_page
+        if page is not None and self.pages.widget(index) is page:
+            page.load()
 
     def focus_page(self) -> None:
         """Keyboard focus where the page's work starts (its list, or the box to type in), not

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.formatting import counted
+from safedesk.domain.roles import is_staff
 from safedesk.services import policies
 from safedesk.services.policies import MyPolicy
 from safedesk.services.session import Session
@@ -228,8 +229,8 @@ def ask_after_sign_in(session: Session, window: QWidget) -> None:
     policies wait for this person's confirmation: it never takes the keyboard from what they
     started (not while their password is one an administrator set: they choose their
     own first, and only then can they sign)."""
-    if session.password_from_administrator:
-        return
+    if session.password_from_administrator or not is_staff(session.user.roles):
+        return  # a governor (the chair) is not asked to confirm the staff's policies
 
     def show(found: list[MyPolicy]) -> None:
         if not any(m.confirmed_at is None for m in found):

@@ -35,7 +35,7 @@ def test_the_behaviour_lead_needs_only_the_behaviour_file() -> None:
 def test_the_dsl_and_head_need_both_reading_files_never_the_school_file() -> None:
     both = {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
     assert compartments_for([Role.DSL]) == both
-    assert compartments_for([Role.HEAD]) == both
+    assert compartments_for([Role.HEAD]) == both | {Compartment.ALLEGATIONS}
     assert compartments_for([Role.BEHAVIOUR_LEAD, Role.DSL, Role.ADMIN]) == both
     assert Compartment.SCHOOL not in compartments_for(list(Role))
     assert is_reading_role(Role.DSL) and is_reading_role(Role.HEAD)
@@ -45,3 +45,11 @@ def test_compartment_labels() -> None:
     assert Compartment.SCHOOL.label == "school"
     assert Compartment.SAFEGUARDING.label == "safeguarding records"
     assert Compartment.BEHAVIOUR.label == "behaviour records"
+
+
+def test_only_the_head_needs_allegations_and_only_the_chair_allegations_about_the_head() -> None:
+    for role in Role:
+        needs = compartments_for([role])
+        assert (Compartment.ALLEGATIONS in needs) == (role is Role.HEAD)
+        assert (Compartment.ALLEGATIONS_HEAD in needs) == (role is Role.CHAIR_OF_GOVERNORS)
+    assert compartments_for([Role.CHAIR_OF_GOVERNORS]) == {Compartment.ALLEGATIONS_HEAD}

@@ -91,6 +91,7 @@ def test_queue_item_kinds_as_people_read_them() -> None:
         "Risk assessment review",
         "No current risk assessment",
         "Training due",
+        "Allegation: tell the LADO",
     ]
 
 

@@ -77,7 +77,8 @@ def test_an_unknown_role_lists_the_choices() -> None:
     with pytest.raises(ValueError, match="unknown role") as caught:
         parse_role("governor")
     assert str(caught.value) == (
-        "unknown role 'governor'; choose one of staff, dsl, behaviour_lead, head, admin"
+        "unknown role 'governor'; choose one of staff, dsl, behaviour_lead, head, admin, "
+        "chair_of_governors"
     )
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
@@ -86,3 +87,14 @@ def test_role_labels_as_people_read_them() -> None:
     assert Role.DSL.label == "Designated Safeguarding Lead"
     assert Role.HEAD.label == "Headteacher"
     assert Role.ADMIN.label == "Administrator"
+
+
+def test_only_the_head_keeps_allegations_and_only_the_chair_those_about_the_head() -> None:
+    for role in Role:
+        held = permissions_for(frozenset({role}))
+        assert (Permission.ALLEGATIONS in held) == (role is Role.HEAD)
+        assert (Permission.ALLEGATIONS_ABOUT_HEAD in held) == (role is Role.CHAIR_OF_GOVERNORS)
+    # A governor reads no pupil's records and records none.
+    assert permissions_for(frozenset({Role.CHAIR_OF_GOVERNORS})) == {
+        Permission.ALLEGATIONS_ABOUT_HEAD
+    }

@@ -83,12 +83,13 @@ def test_round_trip_restores_identical_content(
 
     assert result.set_aside is not None
     assert sorted(p.name for p in result.set_aside.iterdir() if p.suffix in (".db", ".json")) == [
+        "allegations.db",
         "behaviour.db",
         "keys.json",
         "safeguarding.db",
         "school.db",
     ]
-    assert set(result.rotated) == {"school", "safeguarding", "behaviour"}
+    assert set(result.rotated) == {"school", "safeguarding", "behaviour", "allegations"}
     session = school.sign_in()
     with session.store.read() as conn:
         assert _content(conn, manifest_head) == before

@@ -216,7 +216,7 @@ def test_wrong_recovery_key_is_refused(school: SchoolStore) -> None:
 
 def test_lock_closes_every_file_and_wipes_every_key(head_session: Session) -> None:
     held = [head_session.store._key] + [s._key for s in head_session.compartments.values()]
-    assert len(held) == 3
+    assert len(held) == 4  # school, safeguarding, behaviour, allegations
     assert head_session.account is not None
     kek = head_session.account.kek
     head_session.lock()
@@ -228,9 +228,10 @@ def test_lock_closes_every_file_and_wipes_every_key(head_session: Session) -> No
         head_session.store.connection()
 
 
-def test_init_makes_three_files_and_a_key_file_naming_nobody(school: SchoolStore) -> None:
+def test_init_makes_four_files_and_a_key_file_naming_nobody(school: SchoolStore) -> None:
     names = sorted(p.name for p in school.paths.root.iterdir() if p.is_file())
     assert [n for n in names if n.endswith(".db")] == [
+        "allegations.db",
         "behaviour.db",
         "safeguarding.db",
         "school.db",
@@ -276,7 +277,11 @@ def test_a_head_who_is_not_the_administrator_makes_the_keys_with_their_own_passw
         assert (head.compartments, head.new_recovery_code) == ({}, None)  # (not narrowed)
         users.change_own_password(head, "one time password", "the head's own one", FAST_KDF)
         assert head.new_recovery_code is not None
-        assert set(head.compartments) == {Compartment.SAFEGUARDING, Compartment.BEHAVIOUR}
+        assert set(head.compartments) == {
+            Compartment.SAFEGUARDING,
+            Compartment.BEHAVIOUR,
+            Compartment.ALLEGATIONS,
+        }
     finally:
         head.close()
     head = vault.sign_in(paths, "head", "the head's own one")

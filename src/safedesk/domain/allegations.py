@@ -1,0 +1,248 @@
+"""Allegations about staff and low-level concerns: what is recorded, checked, and counted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from safedesk.domain.entry_validation import FUTURE_TOLERANCE, parse_day, parse_moment
+from safedesk.domain.errors import ValidationError
+from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
+
+
+class Outcome(StrEnum):
+    """The outcomes Keeping Children Safe in Education names for an allegation."""
+
+    SUBSTANTIATED = "substantiated"
+    FALSE = "false"
+    MALICIOUS = "malicious"
+    UNSUBSTANTIATED = "unsubstantiated"
+    UNFOUNDED = "unfounded"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Fields of an allegation a correction may change (never who recorded it, nor when).
+AMENDABLE = {
+    "subject_name": "name of the person it is about",
+    "subject_role": "their role",
+    "happened_at": "when it happened",
+    "alleged": "what is alleged",
+    "raised_by": "who raised it",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom an allegation or concern is about: an account, or a name and role."""
+
+    username: str | None
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class NewAllegation:
+    subject: Subject
+    happened_at: datetime
+    alleged: str
+    raised_by: str
+
+
+@dataclass(frozen=True)
+class NewLowLevelConcern:
+    subject: Subject
+    happened_at: datetime
+    what: str
+    raised_by: str
+
+
+@dataclass(frozen=True)
+class AllegationEvent:
+    id: int
+    kind: str  # lado_contacted, action, outcome, amendment
+    at: datetime
+    lado_name: str | None
+    outcome: Outcome | None
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    text: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Allegation:
+    id: int
+    subject: Subject
+    happened_at: datetime
+    alleged: str
+    raised_by: str
+    recorded_by: str
+    recorded_at: datetime
+    events: tuple[AllegationEvent, ...] = ()
+
+    def current(self, field: str) -> str:
+        """A field's value now: as recorded, or its latest correction."""
+        value = {
+            "subject_name": self.subject.name,
+            "subject_role": self.subject.role,
+            "happened_at": self.happened_at.isoformat(),
+            "alleged": self.alleged,
+            "raised_by": self.raised_by,
+        }[field]
+        for event in self.events:
+            if event.kind == "amendment" and event.field == field and event.new_value:
+                value = event.new_value
+        return value
+
+    @property
+    def lado_contacted(self) -> AllegationEvent | None:
+        return next((e for e in self.events if e.kind == "lado_contacted"), None)
+
+    @property
+    def outcome(self) -> AllegationEvent | None:
+        return next((e for e in self.events if e.kind == "outcome"), None)
+
+
+@dataclass(frozen=True)
+class LowLevelConcern:
+    id: int
+    subject: Subject
+    happened_at: datetime
+    what: str
+    raised_by: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Low-level concerns about one person, counted by month (the log's purpose: a pattern)."""
+
+    subject: Subject
+    total: int
+    by_month: tuple[tuple[str, int], ...]  # ("2026-11", 2), oldest first
+    last: datetime
+
+
+def _text(payload: Mapping[str, Any], name: str, limit: int, problems: dict[str, str]) -> str:
+    value = payload.get(name)
+    if is_blank(value):
+        problems[name] = "is required"
+        return ""
+    if problem := text_problem(value, limit=limit):
+        problems[name] = problem
+        return ""
+    return str(value).strip()
+
+
+def _when(
+    payload: Mapping[str, Any], name: str, now: datetime, problems: dict[str, str]
+) -> datetime:
+    value = payload.get(name)
+    if is_blank(value):
+        problems[name] = "is required"
+        return now
+    moment = parse_moment(value)
+    if isinstance(moment, str):
+        problems[name] = moment
+        return now
+    if moment > now + FUTURE_TOLERANCE:
+        problems[name] = "cannot be in the future"
+    return moment
+
+
+def subject_from(payload: Mapping[str, Any], problems: dict[str, str]) -> Subject:
+    """``subject_username`` (an account), and always ``subject_name`` and ``subject_role``
+    as written now (a supply teacher or volunteer has no account)."""
+    username = payload.get("subject_username")
+    if not is_blank(username) and (problem := text_problem(username, limit=SHORT_TEXT_LIMIT)):
+        problems["subject_username"] = problem
+    name = _text(payload, "subject_name", SHORT_TEXT_LIMIT, problems)
+    role = _text(payload, "subject_role", SHORT_TEXT_LIMIT, problems)
+    return Subject(None if is_blank(username) else str(username).strip(), name, role)
+
+
+def validate_allegation(payload: Mapping[str, Any], now: datetime) -> NewAllegation:
+    problems: dict[str, str] = {}
+    subject = subject_from(payload, problems)
+    happened = _when(payload, "happened_at", now, problems)
+    alleged = _text(payload, "alleged", LONG_TEXT_LIMIT, problems)
+    raised_by = _text(payload, "raised_by", SHORT_TEXT_LIMIT, problems)
+    if problems:
+        raise ValidationError(problems)
+    return NewAllegation(subject, happened, alleged, raised_by)
+
+
+def validate_low_level(payload: Mapping[str, Any], now: datetime) -> NewLowLevelConcern:
+    problems: dict[str, str] = {}
+    subject = subject_from(payload, problems)
+    happened = _when(payload, "happened_at", now, problems)
+    what = _text(payload, "what", LONG_TEXT_LIMIT, problems)
+    raised_by = _text(payload, "raised_by", SHORT_TEXT_LIMIT, problems)
+    if problems:
+        raise ValidationError(problems)
+    return NewLowLevelConcern(subject, happened, what, raised_by)
+
+
+def validate_lado(payload: Mapping[str, Any], now: datetime) -> tuple[datetime, str]:
+    problems: dict[str, str] = {}
+    at = _when(payload, "contacted_at", now, problems)
+    name = _text(payload, "lado_name", SHORT_TEXT_LIMIT, problems)
+    if problems:
+        raise ValidationError(problems)
+    return at, name
+
+
+def validate_outcome(payload: Mapping[str, Any], today: date) -> tuple[Outcome, date]:
+    problems: dict[str, str] = {}
+    outcome = Outcome.SUBSTANTIATED
+    raw = payload.get("outcome")
+    if is_blank(raw):
+        problems["outcome"] = "is required"
+    else:
+        try:
+            outcome = Outcome(str(raw).strip().lower())
+        except ValueError:
+            problems["outcome"] = "must be one of " + ", ".join(o.value for o in Outcome)
+    decided = today
+    value = payload.get("decided_on")
+    if is_blank(value):
+        problems["decided_on"] = "is required"
+    else:
+        day = parse_day(value)
+        if isinstance(day, str):
+            problems["decided_on"] = day
+        elif day > today:
+            problems["decided_on"] = "cannot be in the future"
+        else:
+            decided = day
+    if problems:
+        raise ValidationError(problems)
+    return outcome, decided
+
+
+def patterns(concerns: list[LowLevelConcern]) -> list[Pattern]:
+    """Per person (their account, else their name and role), most concerns first."""
+    grouped: dict[tuple[str, ...], list[LowLevelConcern]] = {}
+    for concern in concerns:
+        s = concern.subject
+        key = ("account", s.username) if s.username else ("name", s.name.casefold(), s.role)
+        grouped.setdefault(key, []).append(concern)
+    found = []
+    for items in grouped.values():
+        months: dict[str, int] = {}
+        for item in sorted(items, key=lambda c: c.happened_at):
+            month = item.happened_at.strftime("%Y-%m")
+            months[month] = months.get(month, 0) + 1
+        latest = max(items, key=lambda c: c.happened_at)
+        found.append(Pattern(latest.subject, len(items), tuple(months.items()), latest.happened_at))
+    found.sort(key=lambda p: (-p.total, p.subject.name.casefold()))
+    return found

@@ -1,0 +1,270 @@
+"""Allegations about staff and the low-level concerns log, kept where only the head (or, for
+allegations about the head, only the chair of governors) can open them.
+
+Only members record them, for now: a member of staff tells the head (or the chair) in person,
+and the head records it here. Every call checks the permission and opens the compartment's
+own file; the audit events (ids, never content) stay inside that file, so nobody else learns
+even that an allegation exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from safedesk.domain.allegations import (
+    AMENDABLE,
+    Allegation,
+    LowLevelConcern,
+    Pattern,
+    Subject,
+    patterns,
+    validate_allegation,
+    validate_lado,
+    validate_low_level,
+    validate_outcome,
+)
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.entry_validation import parse_moment
+from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.roles import Permission, Role
+from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
+from safedesk.services.school_calendar import get_calendar
+from safedesk.services.session import Session
+from safedesk.store import allegations as repo
+from safedesk.store import users
+from safedesk.store.db import Store
+
+LADO_WORKING_DAYS = 1  # the LADO is told within one working day of an allegation
+
+
+def _file(session: Session, about_head: bool, doing: str) -> Store:
+    """The file these records live in, for a person allowed to keep them (else refused)."""
+    if about_head:
+        session.require(Permission.ALLEGATIONS_ABOUT_HEAD, doing)
+        return session.compartment(Compartment.ALLEGATIONS_HEAD, doing)
+    session.require(Permission.ALLEGATIONS, doing)
+    return session.compartment(Compartment.ALLEGATIONS, doing)
+
+
+def _check_subject(session: Session, subject: Subject, about_head: bool) -> None:
+    if subject.username is None:
+        return
+    if subject.username == session.user.username:
+        raise ValidationError(
+            {
+                "subject_username": "is you: an allegation about yourself is recorded by someone "
+                "else (the chair of governors, for the headteacher)"
+            }
+        )
+    with session.store.read() as conn:
+        found = users.by_username(conn, subject.username)
+    if found is None:
+        raise ValidationError({"subject_username": "is not an account here; give a name instead"})
+    if not about_head and Role.HEAD in found.roles:
+        raise ValidationError(
+            {
+                "subject_username": "is a headteacher: allegations about the headteacher are "
+                "recorded by the chair of governors, in their own file"
+            }
+        )
+
+
+def record_allegation(
+    session: Session, payload: Mapping[str, Any], *, about_head: bool = False
+) -> int:
+    """Record an allegation about a member of staff (``about_head``: the headteacher)."""
+    store = _file(session, about_head, "record allegations about staff")
+    now = session.clock.now()
+    new = validate_allegation(payload, now)
+    _check_subject(session, new.subject, about_head)
+    with store.write() as conn:
+        row_id = repo.insert_allegation(conn, new, by=session.user.username, at=now)
+        session.audit(conn, "allegation.recorded", object_type="allegation", object_id=str(row_id))
+    return row_id
+
+
+def _allegation(store: Store, allegation_id: int) -> Allegation:
+    with store.read() as conn:
+        found = repo.get_allegation(conn, allegation_id)
+    if found is None:
+        raise NotFound(f"There is no allegation number {allegation_id}.")
+    return found
+
+
+def _event(session: Session, store: Store, allegation_id: int, kind: str, **values: Any) -> int:
+    with store.write() as conn:
+        row_id = repo.insert_event(
+            conn,
+            allegation_id,
+            kind,
+            by=session.user.username,
+            recorded_at=session.clock.now(),
+            **values,
+        )
+        session.audit(
+            conn,
+            f"allegation.{kind}",
+            object_type="allegation",
+            object_id=str(allegation_id),
+            detail={"event": row_id},
+        )
+    return row_id
+
+
+def record_lado_contact(
+    session: Session, allegation_id: int, payload: Mapping[str, Any], *, about_head: bool = False
+) -> int:
+    """When the local authority designated officer (LADO) was contacted, and their name."""
+    store = _file(session, about_head, "record contact with the LADO")
+    found = _allegation(store, allegation_id)
+    at, name = validate_lado(payload, session.clock.now())
+    if at < found.happened_at:
+        raise ValidationError({"contacted_at": "is before what is alleged happened"})
+    return _event(session, store, allegation_id, "lado_contacted", at=at, lado_name=name)
+
+
+def record_action(
+    session: Session, allegation_id: int, text: str, *, about_head: bool = False
+) -> int:
+    """An action taken (suspension considered, a strategy meeting, the person told, ...)."""
+    store = _file(session, about_head, "record actions on allegations")
+    _allegation(store, allegation_id)
+    if is_blank(text):
+        raise ValidationError({"action": "is required"})
+    if problem := text_problem(text, limit=LONG_TEXT_LIMIT):
+        raise ValidationError({"action": problem})
+    return _event(session, store, allegation_id, "action", at=session.clock.now(), text=text)
+
+
+def record_outcome(
+    session: Session, allegation_id: int, payload: Mapping[str, Any], *, about_head: bool = False
+) -> int:
+    """The outcome (substantiated, false, malicious, unsubstantiated, unfounded) and its date."""
+    store = _file(session, about_head, "record the outcome of allegations")
+    found = _allegation(store, allegation_id)
+    if found.outcome is not None:
+        raise ValidationError({"outcome": "has already been recorded for this allegation"})
+    outcome, decided = validate_outcome(payload, session.clock.now().date())
+    at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
+    return _event(session, store, allegation_id, "outcome", at=at, outcome=outcome)
+
+
+def amend_allegation(
+    session: Session,
+    allegation_id: int,
+    field: str,
+    new_value: str,
+    reason: str,
+    *,
+    about_head: bool = False,
+) -> int:
+    """A correction: the field, its old and new value and why; the record itself never changes."""
+    store = _file(session, about_head, "correct allegations")
+    found = _allegation(store, allegation_id)
+    problems: dict[str, str] = {}
+    if field not in AMENDABLE:
+        problems["field"] = "must be one of " + ", ".join(AMENDABLE)
+    limit = LONG_TEXT_LIMIT if field == "alleged" else SHORT_TEXT_LIMIT
+    if is_blank(new_value):
+        problems["new value"] = "is required"
+    elif problem := text_problem(new_value, limit=limit):
+        problems["new value"] = problem
+    if is_blank(reason):
+        problems["reason"] = "is required"
+    elif problem := text_problem(reason, limit=LONG_TEXT_LIMIT):
+        problems["reason"] = problem
+    value = new_value.strip() if isinstance(new_value, str) else ""
+    if field == "happened_at" and "new value" not in problems:
+        moment = parse_moment(value)
+        if isinstance(moment, str):
+            problems["new value"] = moment
+        else:
+            value = moment.isoformat()
+    if problems:
+        raise ValidationError(problems)
+    old = found.current(field)
+    return _event(
+        session,
+        store,
+        allegation_id,
+        "amendment",
+        at=session.clock.now(),
+        field=field,
+        old_value=old,
+        new_value=value,
+        text=reason.strip(),
+    )
+
+
+def list_allegations(session: Session, *, about_head: bool = False) -> list[Allegation]:
+    store = _file(session, about_head, "see allegations about staff")
+    with store.read() as conn:
+        found = repo.all_allegations(conn)
+    with store.write() as conn:
+        session.audit(conn, "allegations.viewed", detail={"count": len(found)})
+    return found
+
+
+def record_low_level(
+    session: Session, payload: Mapping[str, Any], *, about_head: bool = False
+) -> int:
+    """A low-level concern: about whom, what, who raised it and when."""
+    store = _file(session, about_head, "record low-level concerns")
+    now = session.clock.now()
+    new = validate_low_level(payload, now)
+    _check_subject(session, new.subject, about_head)
+    with store.write() as conn:
+        row_id = repo.insert_low_level(conn, new, by=session.user.username, at=now)
+        session.audit(
+            conn, "low_level_concern.recorded", object_type="low_level", object_id=str(row_id)
+        )
+    return row_id
+
+
+def list_low_level(session: Session, *, about_head: bool = False) -> list[LowLevelConcern]:
+    store = _file(session, about_head, "see low-level concerns")
+    with store.read() as conn:
+        found = repo.all_low_level(conn)
+    with store.write() as conn:
+        session.audit(conn, "low_level_concerns.viewed", detail={"count": len(found)})
+    return found
+
+
+def low_level_patterns(session: Session, *, about_head: bool = False) -> list[Pattern]:
+    """Low-level concerns counted per person and month, most first."""
+    return patterns(list_low_level(session, about_head=about_head))
+
+
+@dataclass(frozen=True)
+class LadoDue:
+    allegation_id: int
+    subject_name: str
+    started_at: datetime
+    due_at: datetime
+
+
+def lado_due(session: Session, *, about_head: bool = False) -> list[LadoDue]:
+    """Allegations whose LADO contact is not yet recorded, with when it is due (one working
+    day after the allegation was recorded). Empty for anyone who does not keep them."""
+    compartment = Compartment.ALLEGATIONS_HEAD if about_head else Compartment.ALLEGATIONS
+    permission = Permission.ALLEGATIONS_ABOUT_HEAD if about_head else Permission.ALLEGATIONS
+    if not session.user.can(permission) or not session.member_of(compartment):
+        return []
+    store = session.compartments[compartment]
+    with store.read() as conn:
+        waiting = [a for a in repo.all_allegations(conn) if a.lado_contacted is None]
+    if not waiting:
+        return []
+    calendar = get_calendar(session)
+    return [
+        LadoDue(
+            a.id,
+            a.current("subject_name"),
+            a.recorded_at,
+            calendar.add_working_days(a.recorded_at, LADO_WORKING_DAYS),
+        )
+        for a in waiting
+    ]

@@ -1,0 +1,321 @@
+"""Retention and disposal, the headteacher's: how long each kind of record is kept, the list of
+records past their date, holds (an inquiry) and the disposal of chosen records.
+
+Disposal is the only deletion the program ever makes. The record's rows are deleted in one
+transaction with its disposal record (what, whose by internal pupil id, when, authorised by
+whom) and one audit event carrying each deletion, so ``verify`` matches them; then the file is
+rebuilt so nothing of it stays in free pages or the WAL. What it does not reach is in the
+README ("Retention and disposal")."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+
+from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
+from safedesk.domain.entries import Kind
+from safedesk.domain.errors import NotFound, SafedeskError, ValidationError
+from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule, due_on, parse_rule
+from safedesk.domain.roles import Permission
+from safedesk.services import records
+from safedesk.services.session import Session
+from safedesk.store import key_chain, migrate, pupils, retention, sealed, sealed_items, writer_lock
+from safedesk.store.db import Connection, Store
+
+log = logging.getLogger(__name__)
+
+KINDS_IN = {
+    Compartment.SAFEGUARDING: (Kind.CONCERN,),
+    Compartment.BEHAVIOUR: (Kind.BEHAVIOUR, Kind.INTERVENTION),
+}
+MAX_REASON = 2000
+
+
+class CannotDispose(SafedeskError):
+    """The record may not be disposed of now (held, not yet due, not found)."""
+
+
+@dataclass(frozen=True)
+class DisposalDone:
+    ref: str
+    kind: Kind
+    at: str
+
+
+def _files(session: Session, doing: str) -> dict[Compartment, Store]:
+    return {c: session.compartment(c, doing) for c in KINDS_IN}
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise ValidationError({field: "say why: it is kept with what was done"})
+    if len(cleaned) > MAX_REASON:
+        raise ValidationError({field: f"keep it under {MAX_REASON} characters"})
+    return cleaned
+
+
+def rules(session: Session) -> list[Rule]:
+    """The rule in force for each kind of record."""
+    session.require(Permission.RETENTION, "see how long records are kept")
+    found: list[Rule] = []
+    for compartment, store in _files(session, "see how long records are kept").items():
+        with store.read() as conn:
+            found += retention.rules(conn, KINDS_IN[compartment]).values()
+    return found
+
+
+def set_rule(session: Session, kind: str, basis: str, years: object) -> Rule:
+    """The head changes how long one kind of record is kept (a new rule row; audited)."""
+    session.require(Permission.RETENTION, "change how long records are kept")
+    rule = parse_rule(kind, basis, years)
+    store = session.compartment(KIND_COMPARTMENT[rule.kind], "change how long records are kept")
+    with store.write() as conn:
+        rule_id = retention.set_rule(conn, rule, session.user.username, session.clock.now())
+        session.audit(
+            conn,
+            "retention.rule_set",
+            object_type="retention_rule",
+            object_id=str(rule_id),
+            detail={"kind": rule.kind.value, "basis": rule.basis.value, "years": rule.years},
+        )
+    return rule
+
+
+def due(session: Session) -> list[DueRecord]:
+    """Records past their date, oldest due first (held ones included, marked held)."""
+    session.require(Permission.RETENTION, "see records past their retention date")
+    today = session.clock.now().date()
+    found: list[DueRecord] = []
+    for compartment, store in _files(session, "see records past their retention date").items():
+        with store.read() as conn:
+            in_force = retention.rules(conn, KINDS_IN[compartment])
+            held = retention.held_refs(conn)
+            for ref, kind, occurred, named in retention.candidates(conn):
+                day = due_on(in_force[kind], occurred, [born for _id, born in named])
+                if day <= today:
+                    found.append(
+                        DueRecord(
+                            ref, kind, occurred, day, tuple(i for i, _b in named), ref in held
+                        )
+                    )
+        with session.store.write() as conn:
+            session.audit(conn, "retention.listed", detail={"compartment": compartment.value})
+    return sorted(found, key=lambda d: (d.due_on, d.ref))
+
+
+def _compartment_of(ref: str) -> Compartment:
+    prefix = ref.split("-", 1)[0].upper()
+    for kind in Kind:
+        if kind.ref_prefix == prefix:
+            return KIND_COMPARTMENT[kind]
+    raise NotFound(f"There is no record {ref}. Check the reference (for example C-2001-0042).")
+
+
+def add_hold(
+    session: Session, *, reason: str, upn: str | None = None, ref: str | None = None
+) -> list[Hold]:
+    """Stop disposal of one record, or of every record of a pupil (in each file holding them)."""
+    session.require(Permission.RETENTION, "put a hold on records")
+    why = _reason(reason)
+    if (upn is None) == (ref is None):
+        raise ValidationError({"hold": "name either a pupil (UPN) or a record (reference)"})
+    now = session.clock.now()
+    made: list[Hold] = []
+    targets = {_compartment_of(ref.strip().upper())} if ref is not None else set(KINDS_IN)
+    for compartment in sorted(targets):
+        store = session.compartment(compartment, "put a hold on records")
+        with store.write() as conn:
+            pupil_id: int | None = None
+            record: str | None = None
+            if ref is not None:
+                record = ref.strip().upper()
+                if conn.execute("SELECT 1 FROM entry WHERE ref = ?", (record,)).fetchone() is None:
+                    raise NotFound(f"There is no record {record} to hold.")
+            else:
+                assert upn is not None
+                ids = pupils.copy_ids(conn, [upn.strip().upper()])
+                if not ids:
+                    continue  # no record of this pupil here: nothing to hold
+                pupil_id = next(iter(ids.values()))
+            hold_id = retention.add_hold(
+                conn,
+                pupil_id=pupil_id,
+                ref=record,
+                reason=why,
+                author=session.user.username,
+                at=now,
+            )
+            session.audit(
+                conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
+            )
+            made += [h for h in retention.open_holds(conn, compartment.value) if h.id == hold_id]
+    if upn is not None and not made:
+        raise NotFound("This pupil has no records to hold. Check the UPN.")
+    return made
+
+
+def holds(session: Session) -> list[Hold]:
+    session.require(Permission.RETENTION, "see holds on records")
+    found: list[Hold] = []
+    for compartment, store in _files(session, "see holds on records").items():
+        with store.read() as conn:
+            found += retention.open_holds(conn, compartment.value)
+    return found
+
+
+def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> None:
+    session.require(Permission.RETENTION, "lift a hold on records")
+    why = _reason(reason)
+    try:
+        where = Compartment(compartment)
+    except ValueError:
+        raise NotFound(f"There is no hold {compartment}:{hold_id}.") from None
+    if where not in KINDS_IN:
+        raise NotFound(f"There is no hold {compartment}:{hold_id}.")
+    store = session.compartment(where, "lift a hold on records")
+    with store.write() as conn:
+        if not any(h.id == hold_id for h in retention.open_holds(conn, where.value)):
+            raise NotFound(f"There is no hold {compartment}:{hold_id} in force.")
+        retention.lift_hold(conn, hold_id, why, session.user.username, session.clock.now())
+        session.audit(
+            conn, "retention.hold_lifted", object_type="retention_hold", object_id=str(hold_id)
+        )
+
+
+def disposals(session: Session) -> list[Disposal]:
+    session.require(Permission.RETENTION, "see what was disposed of")
+    found: list[Disposal] = []
+    for store in _files(session, "see what was disposed of").values():
+        with store.read() as conn:
+            found += retention.disposals(conn)
+    return found
+
+
+def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
+    """Destroy one record past its date that no hold covers, keeping its disposal record."""
+    session.require(Permission.RETENTION, "dispose of records")
+    why = _reason(reason)
+    ref = (ref or "").strip().upper()
+    compartment = _compartment_of(ref)
+    store = session.compartment(compartment, "dispose of records")
+    today = session.clock.now().date()
+    with store.write() as conn:
+        listed = [c for c in retention.candidates(conn) if c[0] == ref]
+        if not listed:
+            raise NotFound(f"There is no record {ref}. It may have been disposed of already.")
+        _ref, kind, occurred, named = listed[0]
+        rule = retention.rules(conn, KINDS_IN[compartment])[kind]
+        day = due_on(rule, occurred, [born for _id, born in named])
+        if day > today:
+            raise CannotDispose(
+                f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
+                "disposed of before then."
+            )
+        if ref in retention.held_refs(conn):
+            raise CannotDispose(
+                f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
+                "Lift the hold first if it no longer applies."
+            )
+        now = session.clock.now()
+        author = retention.author_keys(conn, ref)
+        retention.dispose(
+            conn,
+            ref=ref,
+            due=day,
+            rule=rule.describe(),
+            reason=why,
+            authorised_by=session.user.username,
+            at=now,
+        )
+        # One event for the disposal and every row it removed (verify matches them).
+        session.audit(
+            conn,
+            "record.disposed",
+            object_type="entry",
+            object_id=ref,
+            detail={"kind": kind.value, "due_on": day.isoformat()},
+        )
+    if author is not None:
+        _tell_author(session, compartment, ref, author)
+    _scrub(session, store)
+    log.info("record disposed of in %s", compartment.value)
+    return DisposalDone(ref, kind, now.isoformat())
+
+
+def _tell_author(
+    session: Session, compartment: Compartment, ref: str, author: tuple[bytes, bytes]
+) -> None:
+    """Seal the author a notice naming the disposed record, signed by the compartment (as a
+    receipt is): their next sign-in removes their own sealed copies of it."""
+    box_public, mailbox = author
+    keys = session.keys[compartment]
+    value: dict[str, object] = {
+        "ref": ref,
+        "status": "disposed",
+        "at": session.clock.now().isoformat(),
+        "compartment": compartment.value,
+        "epoch": keys.epoch,
+    }
+    message = key_chain.receipt_message(session.store_id, compartment.value, value)
+    value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
+    item = sealed_items.seal_for(session.store_id, "receipt", box_public, value)
+    with session.store.write() as conn:
+        retention.put_notice(conn, sealed_items.owner_tag(mailbox), item, session.clock.now())
+
+
+def forget_disposed_copies(session: Session) -> int:
+    """At sign-in: remove this account's sealed copies and receipts of records the head has
+    disposed of (named by genuine notices sealed to it). Returns how many went."""
+    account = session.account
+    if account is None:
+        return 0
+    secrets = account.secrets
+    tag = sealed_items.owner_tag(secrets.mailbox)
+    with session.store.read() as conn:
+        waiting = retention.notices(conn, tag)
+        if not waiting:
+            return 0
+        refs: set[str] = set()
+        for _id, item in waiting:
+            value = sealed_items.open_for(session.store_id, "receipt", item, secrets.box_privates)
+            if (
+                value is not None
+                and value.get("status") == "disposed"
+                and records.genuine_receipt(session, conn, value)
+            ):
+                refs.add(str(value.get("ref")))
+        copies = _owned_of(session, conn, "copy", tag, refs)
+        receipts = _owned_of(session, conn, "receipt", tag, refs)
+    with session.store.write() as conn:
+        retention.forget(conn, tag, copies, receipts, [i for i, _item in waiting])
+        session.audit(
+            conn,
+            "my_records.disposed_removed",
+            detail={"copies": len(copies), "receipts": len(receipts)},
+        )
+    return len(copies) + len(receipts)
+
+
+def _owned_of(session: Session, conn: Connection, what: str, tag: str, refs: set[str]) -> list[int]:
+    assert session.account is not None
+    privates = session.account.secrets.box_privates
+    found: list[int] = []
+    for row in sealed.owned(conn, what, [tag]):
+        value = sealed_items.open_for(session.store_id, what, row.item, privates)
+        if value is not None and str(value.get("ref")) in refs:
+            found.append(row.id)
+    return found
+
+
+def _scrub(session: Session, store: Store) -> None:
+    writers = writer_lock.for_folder(session.paths.root)
+    with session.gate.exclusive(), writers.exclusive("finish removing a disposed record"):
+        for each in session.all_stores():
+            each.reset_connections()
+        retention.scrub(store)
+    # Copies of this file set aside before an upgrade hold the record too. They serve only to
+    # redo an upgrade interrupted before anything was written since, which this disposal has
+    # just written: they can never be put back now, so they go.
+    migrate.remove_copies_aside(session.paths.migration_backups, store.path)

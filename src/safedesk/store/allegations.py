@@ -1,0 +1,166 @@
+"""Repository for allegations about staff, their events, and low-level concerns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from safedesk.domain.allegations import (
+    Allegation,
+    AllegationEvent,
+    LowLevelConcern,
+    NewAllegation,
+    NewLowLevelConcern,
+    Outcome,
+    Subject,
+)
+from safedesk.domain.clock import from_stored, to_stored
+from safedesk.store import ledger
+from safedesk.store.db import Connection
+
+
+def insert_allegation(conn: Connection, new: NewAllegation, *, by: str, at: datetime) -> int:
+    cursor = conn.execute(
+        "INSERT INTO allegation (subject_username, subject_name, subject_role, happened_at, "
+        "alleged, raised_by, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.subject.username,
+            new.subject.name,
+            new.subject.role,
+            to_stored(new.happened_at),
+            new.alleged,
+            new.raised_by,
+            by,
+            to_stored(at),
+        ),
+    )
+    row_id = int(cursor.lastrowid)
+    ledger.touched(conn, "allegation", [row_id])
+    return row_id
+
+
+def insert_event(
+    conn: Connection,
+    allegation_id: int,
+    kind: str,
+    *,
+    at: datetime,
+    by: str,
+    recorded_at: datetime,
+    lado_name: str | None = None,
+    outcome: Outcome | None = None,
+    field: str | None = None,
+    old_value: str | None = None,
+    new_value: str | None = None,
+    text: str | None = None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO allegation_event (allegation_id, kind, at, lado_name, outcome, field, "
+        "old_value, new_value, text, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            allegation_id,
+            kind,
+            to_stored(at),
+            lado_name,
+            None if outcome is None else outcome.value,
+            field,
+            old_value,
+            new_value,
+            text,
+            by,
+            to_stored(recorded_at),
+        ),
+    )
+    row_id = int(cursor.lastrowid)
+    ledger.touched(conn, "allegation_event", [row_id])
+    return row_id
+
+
+def insert_low_level(conn: Connection, new: NewLowLevelConcern, *, by: str, at: datetime) -> int:
+    cursor = conn.execute(
+        "INSERT INTO low_level_concern (subject_username, subject_name, subject_role, "
+        "happened_at, what, raised_by, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.subject.username,
+            new.subject.name,
+            new.subject.role,
+            to_stored(new.happened_at),
+            new.what,
+            new.raised_by,
+            by,
+            to_stored(at),
+        ),
+    )
+    row_id = int(cursor.lastrowid)
+    ledger.touched(conn, "low_level_concern", [row_id])
+    return row_id
+
+
+def _events(conn: Connection) -> dict[int, list[AllegationEvent]]:
+    found: dict[int, list[AllegationEvent]] = {}
+    rows = conn.execute(
+        "SELECT id, allegation_id, kind, at, lado_name, outcome, field, old_value, new_value, "
+        "text, recorded_by, recorded_at FROM allegation_event ORDER BY id"
+    )
+    for row in rows:
+        found.setdefault(int(row[1]), []).append(
+            AllegationEvent(
+                int(row[0]),
+                str(row[2]),
+                from_stored(row[3]),
+                row[4],
+                None if row[5] is None else Outcome(row[5]),
+                row[6],
+                row[7],
+                row[8],
+                row[9],
+                str(row[10]),
+                from_stored(row[11]),
+            )
+        )
+    return found
+
+
+def all_allegations(conn: Connection) -> list[Allegation]:
+    events = _events(conn)
+    rows = conn.execute(
+        "SELECT id, subject_username, subject_name, subject_role, happened_at, alleged, "
+        "raised_by, recorded_by, recorded_at FROM allegation ORDER BY id"
+    )
+    return [
+        Allegation(
+            int(r[0]),
+            Subject(r[1], str(r[2]), str(r[3])),
+            from_stored(r[4]),
+            str(r[5]),
+            str(r[6]),
+            str(r[7]),
+            from_stored(r[8]),
+            tuple(events.get(int(r[0]), ())),
+        )
+        for r in rows
+    ]
+
+
+def get_allegation(conn: Connection, allegation_id: int) -> Allegation | None:
+    return next((a for a in all_allegations(conn) if a.id == allegation_id), None)
+
+
+def all_low_level(conn: Connection) -> list[LowLevelConcern]:
+    rows = conn.execute(
+        "SELECT id, subject_username, subject_name, subject_role, happened_at, what, "
+        "raised_by, recorded_by, recorded_at FROM low_level_concern ORDER BY happened_at, id"
+    )
+    return [
+        LowLevelConcern(
+            int(r[0]),
+            Subject(r[1], str(r[2]), str(r[3])),
+            from_stored(r[4]),
+            str(r[5]),
+            str(r[6]),
+            str(r[7]),
+            from_stored(r[8]),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,9 @@
+-- safedesk `allegations` file, schema 1: opened by the headteacher only; never by
+-- the recovery key. Allegations about staff, low-level concerns, their events; its members
+-- and key history; its audit log.
+
+-- @include keys.sql
+
+-- @include allegations.sql
+
+-- @include audit.sql
