@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from safedesk.demo import history, trends
+from safedesk.demo.allegations import CHAIR, CHAIR_NAME, add_allegations
 from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.policies import add_policies
@@ -50,6 +51,8 @@ ACCOUNTS = (
     DemoAccount("behaviour", "Mr Dan Kowalski", frozenset({Role.BEHAVIOUR_LEAD})),
     DemoAccount("office", "Mrs Sue Bennett", frozenset({Role.ADMIN})),
 )
+# Made by demo.allegations: the first chair of governors is given the role, never granted.
+GOVERNORS = (DemoAccount(CHAIR, CHAIR_NAME, frozenset({Role.CHAIR_OF_GOVERNORS})),)
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,9 @@ def _build(
         add_policies(paths, DEMO_PASSWORD, now)
         add_training(paths, DEMO_PASSWORD, now)
         add_attachments(paths, DEMO_PASSWORD, roll, now)
-    return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
+    add_allegations(paths, DEMO_PASSWORD, now, kdf=kdf, with_records=with_records)
+    accounts = ACCOUNTS + GOVERNORS
+    return DemoSchool(paths, DEMO_PASSWORD, accounts, created.recovery_key or "", pupils, made)
 
 
 def _own_passwords(paths: DataPaths, kdf: KdfParams) -> None:
