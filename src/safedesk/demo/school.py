@@ -13,6 +13,7 @@ from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.policies import add_policies
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
+from safedesk.demo.retention import add_retention
 from safedesk.demo.risk_assessments import add_risk_assessments
 from safedesk.demo.training import add_training
 from safedesk.domain import upn
@@ -160,6 +161,7 @@ def _build(
         add_policies(paths, DEMO_PASSWORD, now)
         add_training(paths, DEMO_PASSWORD, now)
         add_attachments(paths, DEMO_PASSWORD, roll, now)
+        add_retention(paths, DEMO_PASSWORD, roll, now, with_paper_book=years > 0)
     add_allegations(paths, DEMO_PASSWORD, now, kdf=kdf, with_records=with_records)
     accounts = ACCOUNTS + GOVERNORS
     return DemoSchool(paths, DEMO_PASSWORD, accounts, created.recovery_key or "", pupils, made)
