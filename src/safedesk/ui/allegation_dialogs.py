@@ -11,6 +11,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from safedesk.domain.allegations import (
@@ -103,7 +104,10 @@ class AllegationDialog(TaskDialog):
         chain += [self.action_button, self.cancel_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
-        next(iter(self.grid.fields.values())).setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        next(iter(self.grid.fields.values())).setFocus()  # the typing starts at the first field
 
     def inputs(self) -> list[QWidget]:
         return list(self.grid.fields.values())

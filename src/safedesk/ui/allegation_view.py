@@ -68,9 +68,9 @@ def allegation_html(allegation: Allegation, due: datetime | None, now: datetime)
     if due is not None:
         colour = "#b42318" if now > due else "#1f3a5f"
         parts.append(f'<p style="color:{colour}"><b>{rich(due_text(due, now))}</b></p>')
-    events = sorted(allegation.events, key=lambda e: (e.at, e.id))
+    events = sorted(allegation.events, key=lambda e: e.id)
     if events:
-        parts.append("<p><b><u>What has happened since, in order</u></b></p>")
+        parts.append("<p><b><u>What has happened since, in the order recorded</u></b></p>")
         parts += [event_html(event) for event in events]
     else:
         parts.append("<p>Nothing recorded since.</p>")
