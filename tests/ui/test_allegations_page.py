@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -33,6 +34,7 @@ from safedesk.ui.allegation_dialogs import (
 from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
 
 WAIT = 60_000
+D = TypeVar("D", bound=AllegationDialog)
 NOW = datetime.fromisoformat("2026-11-16T10:00").astimezone()  # a Monday, in term
 
 
@@ -214,24 +216,24 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     assert page.allegations.data(page.allegations.index(0, page.allegations.LADO)) == "Told"
 
     # An action.
-    dialog = open_dialog(qtbot, page, page.action_button, ActionDialog)
-    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert errors_shown(dialog) == {"action": "What was done is required."}
+    action = open_dialog(qtbot, page, page.action_button, ActionDialog)
+    qtbot.keyClick(action.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert errors_shown(action) == {"action": "What was done is required."}
     type_in(qtbot, "Strategy meeting held; the member of staff told")
-    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(action.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
 
     # The outcome, chosen in words, with the day it was decided typed.
-    dialog = open_dialog(qtbot, page, page.outcome_button, OutcomeDialog)
-    assert dialog.outcome.currentData() == "" and dialog.decided_on.text() == ""
-    words = [dialog.outcome.itemText(i) for i in range(1, dialog.outcome.count())]
+    outcome = open_dialog(qtbot, page, page.outcome_button, OutcomeDialog)
+    assert outcome.outcome.currentData() == "" and outcome.decided_on.text() == ""
+    words = [outcome.outcome.itemText(i) for i in range(1, outcome.outcome.count())]
     assert words[3] == "Unsubstantiated: not enough evidence to prove or disprove it"
     for _ in range(4):
-        qtbot.keyClick(dialog.outcome, Qt.Key.Key_Down)
-    assert tab(qtbot) is dialog.decided_on
+        qtbot.keyClick(outcome.outcome, Qt.Key.Key_Down)
+    assert tab(qtbot) is outcome.decided_on
     type_in(qtbot, "16/11/2026")
-    qtbot.keyClick(dialog.decided_on, Qt.Key.Key_Return)
+    qtbot.keyClick(outcome.decided_on, Qt.Key.Key_Return)
     settle(qtbot)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
     cell = page.allegations.data(page.allegations.index(0, page.allegations.OUTCOME))
@@ -239,18 +241,18 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     assert not page.outcome_button.isEnabled()  # recorded once
 
     # A correction, with its reason: the old value kept and shown.
-    dialog = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
+    correct = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
     for _ in range(5):
-        qtbot.keyClick(dialog.field, Qt.Key.Key_Down)
-    assert dialog.field.currentData() == "raised_by"
-    assert dialog.old.text() == "Now: Mrs Mantis, Year 2 teacher"
-    assert tab(qtbot) is dialog.new_text
+        qtbot.keyClick(correct.field, Qt.Key.Key_Down)
+    assert correct.field.currentData() == "raised_by"
+    assert correct.old.text() == "Now: Mrs Mantis, Year 2 teacher"
+    assert tab(qtbot) is correct.new_text
     type_in(qtbot, "Mrs Mantis, Year 3 teacher")
-    qtbot.keyClick(dialog.new_text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert errors_shown(dialog) == {"reason": "Reason for the correction is required."}
-    assert focused() is dialog.reason  # the first thing wrong
+    qtbot.keyClick(correct.new_text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert errors_shown(correct) == {"reason": "Reason for the correction is required."}
+    assert focused() is correct.reason  # the first thing wrong
     type_in(qtbot, "She moved to Year 3 in September")
-    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(correct.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot)
     qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
 
@@ -269,16 +271,14 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     qtmodeltester.check(page.allegations)
 
 
-def open_dialog(
-    qtbot: QtBot, page: AllegationsPage, button: QWidget, kind: type[AllegationDialog]
-) -> AllegationDialog:
+def open_dialog(qtbot: QtBot, page: AllegationsPage, button: QWidget, kind: type[D]) -> D:
     page.table.setFocus()
     page.table.selectRow(0)
     button.setFocus()
     qtbot.keyClick(button, Qt.Key.Key_Space)
     dialog = page.dialog
     assert isinstance(dialog, kind) and dialog.isVisible()
-    qtbot.waitUntil(lambda: dialog.isAncestorOf(focused()), timeout=WAIT)
+    qtbot.waitUntil(lambda: (f := focused()) is not None and dialog.isAncestorOf(f), timeout=WAIT)
     return dialog
 
 
