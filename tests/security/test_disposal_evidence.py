@@ -9,6 +9,7 @@ signed the commit, and what its rows say, can show it."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from safedesk.domain.retention import DEFAULT_RULES, parse_rule
 from safedesk.domain.roles import Role
 from safedesk.services import integrity, membership, records, retention
 from safedesk.services.session import Session
+from safedesk.store import key_chain, ledger, sealed_items
 from safedesk.store import retention as store_retention
 from tests import factories
 from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
@@ -56,7 +58,14 @@ def _concern(head: Session) -> str:
     return ref
 
 
-def _dispose_as(person: Session, compartment: Compartment, ref: str, kind: Kind) -> None:
+def _dispose_as(
+    person: Session,
+    compartment: Compartment,
+    ref: str,
+    kind: Kind,
+    due: date = date(2020, 1, 1),
+    authorised_by: str = "head",
+) -> None:
     """What the tester did: the store's disposal, the program's event, then the scrub, in a
     commit the person's own session signs. The rows say the headteacher authorised it."""
     store = person.compartment(compartment)
@@ -64,10 +73,10 @@ def _dispose_as(person: Session, compartment: Compartment, ref: str, kind: Kind)
         store_retention.dispose(
             conn,
             ref=ref,
-            due=date(2020, 1, 1),
+            due=due,
             rule=DEFAULT_RULES[kind].describe(),
             reason="Past its date",
-            authorised_by="head",
+            authorised_by=authorised_by,
             at=person.clock.now(),
         )
         person.audit(
@@ -75,7 +84,7 @@ def _dispose_as(person: Session, compartment: Compartment, ref: str, kind: Kind)
             "record.disposed",
             object_type="entry",
             object_id=ref,
-            detail={"kind": kind.value, "due_on": "2020-01-01"},
+            detail={"kind": kind.value, "due_on": due.isoformat()},
         )
     for each in person.all_stores():
         each.reset_connections()
@@ -211,3 +220,72 @@ def test_the_heads_own_rules_holds_and_disposals_are_not_named(head: Session) ->
     retention.dispose(head, behaviour, "Past the school's one-year rule")
     report = integrity.verify(head)
     assert report.ok, report.problems
+
+
+# --- a disposal notice sealed to an author (their next sign-in removes their own copies) ----
+
+
+def _author(person: Session, ref: str) -> tuple[bytes, bytes]:
+    with person.compartment(Compartment.SAFEGUARDING).read() as conn:
+        found = store_retention.author_keys(conn, ref)
+    assert found is not None
+    return found
+
+
+def _notice(person: Session, ref: str, author: tuple[bytes, bytes]) -> None:
+    """A notice that ``ref`` was disposed of, sealed to its author and signed with the
+    safeguarding file's key (which every member holds), written as the program writes it
+    once the notice is a ledger row with its own event (services.retention._tell_author)."""
+    box_public, mailbox = author
+    keys = person.keys[Compartment.SAFEGUARDING]
+    value: dict[str, object] = {
+        "ref": ref,
+        "status": "disposed",
+        "at": person.clock.now().isoformat(),
+        "compartment": "safeguarding",
+        "epoch": keys.epoch,
+    }
+    message = key_chain.receipt_message(person.store_id, "safeguarding", value)
+    value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
+    item = sealed_items.seal_for(person.store_id, "receipt", box_public, value)
+    with person.store.write() as conn:
+        store_retention.put_notice(conn, sealed_items.owner_tag(mailbox), item, person.clock.now())
+        (notice_id,) = conn.execute("SELECT max(id) FROM disposal_notice").fetchone()
+        ledger.touched(conn, "disposal_notice", [notice_id])
+        person.audit(conn, "record.disposal_notice", object_type="disposal_notice")
+
+
+@pytest.fixture
+def notices_in_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until the notice is a ledger row of the school file (see docs/evidence.md)."""
+    monkeypatch.setitem(ledger.LEDGER, "disposal_notice", ("id",))
+    monkeypatch.setattr(ledger, "SCHOOL_ONLY", ledger.SCHOOL_ONLY | {"disposal_notice"})
+
+
+@pytest.mark.usefixtures("notices_in_ledger")
+def test_a_notice_for_a_live_record_sealed_by_a_dsl_is_named(
+    school: SchoolStore, head: Session, dsl: Session
+) -> None:
+    add_account(head, "staff1", {Role.STAFF})
+    author = school.sign_in("staff1", OTHER_PASSWORD)
+    try:
+        live = records.record(author, Kind.CONCERN, factories.concern())
+        gone = records.record(author, Kind.CONCERN, factories.concern())
+    finally:
+        author.close()
+    factories.take_in_all(head)
+    head.clock = FixedClock(AFTER_DUE)
+    # The head's disposal and its notice, as the program writes them once the notice is a
+    # ledger row (today's service writes it outside the ledger: see docs/evidence.md).
+    keys = _author(head, gone)
+    _dispose_as(head, Compartment.SAFEGUARDING, gone, Kind.CONCERN, date(2042, 5, 1), "head")
+    _notice(head, gone, keys)
+
+    _notice(dsl, live, _author(dsl, live))  # the DSL's, for a record nobody disposed of
+
+    school_check = integrity.school_report(head)
+    assert len(school_check.head_notices) == 1
+    report = integrity.verify(head)
+    named = _named(report, "school: audit row", "disposal_notice", "under the signature of dsl1")
+    assert len(named) == 1 and "held no role that may do that" in named[0], report.problems
+    assert report.problems == named  # the head's disposal and notice are not named

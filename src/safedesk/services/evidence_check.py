@@ -508,10 +508,10 @@ def _check_account_writers(
             report.unauthorised.add(event.seq)
             changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
             tables = sorted({str(r[0]) for r in rows})
+            on = f" ({', '.join(changed)})" if changed else ""
             report.problems.append(
-                f"audit row {event.seq} changed {', '.join(tables)} "
-                f"({', '.join(changed)}) under the signature of {signer}, who held no "
-                "role that may do that"
+                f"audit row {event.seq} changed {', '.join(tables)}{on} under the signature "
+                f"of {signer}, who held no role that may do that"
             )
         if signer is None or event.seq in report.unauthorised:
             continue  # what nobody (or nobody allowed) signed gives no one a role
