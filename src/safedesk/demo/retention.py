@@ -43,10 +43,14 @@ def add_retention(
 ) -> None:
     """The head's hold on the story pupil; with ``with_paper_book``, the transcribed record."""
     head = vault.sign_in(paths, "head", password)
+    clock = head.clock
     try:
-        head.clock = FixedClock(now)
         if with_paper_book:
+            head.clock = FixedClock(now)  # nothing recorded after the demo's "now"
             _transcribe_from_the_paper_book(head)
+            head.clock = clock
+        # On the real clock: after the school was set up with its headteacher, as verify
+        # requires of a hold (only the headteacher then places one).
         retention.add_hold(head, upn=rich_pupil(roll).upn, reason=HOLD_REASON)
     finally:
         head.lock()
