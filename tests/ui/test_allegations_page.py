@@ -9,8 +9,8 @@ concerns with their patterns; the chair of governors' page works on their own fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
@@ -32,6 +32,7 @@ from safedesk.ui.allegation_dialogs import (
     OutcomeDialog,
 )
 from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
+from safedesk.ui.main_window import MainWindow
 
 WAIT = 60_000
 D = TypeVar("D", bound=AllegationDialog)
@@ -390,3 +391,48 @@ def test_only_the_head_and_the_chair_have_the_page(
 
 def test_the_chair_has_the_page(session_as: Callable[[Role], Session]) -> None:
     assert may_keep_allegations(session_as(Role.CHAIR_OF_GOVERNORS))
+
+
+def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
+    """For the walks over every window (test_windows_fit.py, test_accessibility.py): the
+    Allegations page with one chosen (its LADO due), its other tabs, the form showing every
+    problem, and each dialog showing its problems: (what is seen, the window it is in)."""
+    page = window.allegations_page
+    if page is None:
+        return
+    window.show_page("Allegations")
+    session = page.session
+    yesterday = (session.clock.now() - timedelta(days=1)).astimezone(UTC).isoformat()
+    about = {"subject_name": "Mr Kraglin Obfonteri", "subject_role": "Midday supervisor"}
+    number = allegations.record_allegation(
+        session,
+        {**about, "happened_at": yesterday, "alleged": "Pulled a pupil", "raised_by": "A TA"},
+        about_head=page.about_head,
+    )
+    allegations.record_low_level(
+        session,
+        {**about, "happened_at": yesterday, "what": "Ate in the toilets", "raised_by": "A TA"},
+        about_head=page.about_head,
+    )
+    page.load(choose=number)
+    QApplication.processEvents()
+    yield "Allegations, one chosen", window
+    page.tabs.setCurrentIndex(1)
+    yield "Allegations, low-level concerns", window
+    page.tabs.setCurrentIndex(2)
+    page.form.submit()
+    yield "Allegations, the form with its problems", window
+    page.tabs.setCurrentIndex(0)
+    for what, opens in (
+        ("LADO contacted", page.open_lado),
+        ("Add an action", page.open_action),
+        ("Record the outcome", page.open_outcome),
+        ("Correct", page.open_correct),
+    ):
+        opens()
+        dialog = page.dialog
+        assert dialog is not None
+        dialog.submit()
+        yield f"Allegations, {what} with its problems", dialog
+        dialog.reject()
+        QApplication.processEvents()
