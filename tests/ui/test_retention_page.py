@@ -128,7 +128,7 @@ def test_a_pupil_held_and_the_hold_lifted_by_keyboard(qtbot: QtBot, page: Retent
     settle(qtbot)
     qtbot.waitUntil(lambda: page.holds.model.rowCount() == 1, timeout=WAIT)
     cells = _cells(page.holds.model, 0)
-    assert cells[HoldsModel.ON] == f"Every record of pupil {factories.PUPIL_C}"
+    assert cells[HoldsModel.ON] == f"Pupil {factories.PUPIL_C}"
     assert cells[HoldsModel.FILES] == "Safeguarding, Behaviour"
     assert page.tabs.tabText(1) == "H&olds (1)"
     assert {h.compartment for h in retention.holds(session)} == {"safeguarding", "behaviour"}

@@ -105,7 +105,7 @@ class HoldsModel(RowsModel):
         if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         hold = row.first
-        on = f"Every record of pupil {hold.on[6:]}" if hold.on.startswith("pupil ") else hold.on
+        on = f"Pupil {hold.on[6:]}" if hold.on.startswith("pupil ") else f"Record {hold.on}"
         return {
             self.ON: on,
             self.REASON: hold.reason,
@@ -127,6 +127,11 @@ class HoldsTab(QWidget):
         self.reload = reload
         self.model = HoldsModel()
         self.table = table_for(self.model, "Holds in force")
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for column in (HoldsModel.ON, HoldsModel.BY, HoldsModel.AT, HoldsModel.FILES):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.upn = QLineEdit()
         self.upn.setAccessibleName("Pupil's UPN")
         self.upn.setPlaceholderText("e.g. A123456789012")
@@ -367,6 +372,11 @@ class DisposalsTab(QWidget):
         super().__init__()
         self.model = DisposalsModel()
         self.table = table_for(self.model, "Disposal records")
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for column in range(DisposalsModel.REASON):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(
