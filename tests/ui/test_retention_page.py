@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -227,3 +228,24 @@ def test_the_models_pass_the_model_tester(
     qtbot.waitUntil(lambda: page.holds.model.rowCount() == 1, timeout=WAIT)
     qtmodeltester.check(page.holds.model)
     qtmodeltester.check(page.disposals.model)
+
+
+def test_each_alt_letter_belongs_to_one_thing_on_every_tab(
+    qtbot: QtBot, page: RetentionPage
+) -> None:
+    """Alt+K, Alt+W and Alt+X are the window header's (Lock, password, Text size)."""
+    from tests.ui.test_accessibility import mnemonic
+
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        texts = [page.tabs.tabBar().tabText(i) for i in range(page.tabs.count())]
+        for widget in page.findChildren(QWidget):
+            if not widget.isVisibleTo(page):
+                continue
+            if isinstance(widget, QAbstractButton) or (
+                isinstance(widget, QLabel) and widget.buddy() is not None
+            ):
+                texts.append(widget.text())
+        letters = [m for m in map(mnemonic, texts) if m is not None]
+        assert len(letters) == len(set(letters)), (index, texts)
+        assert not {"k", "w", "x"} & set(letters), (index, texts)
