@@ -1,9 +1,9 @@
 """The demo's allegations about staff and low-level concerns, recorded through the services as
 a head (and the chair of governors) would: an allegation about a teaching assistant, the LADO
-told the next working day and found unsubstantiated; one recorded this morning still waiting
-for the LADO (so the head's queue shows "Allegation: tell the LADO"); three low-level concerns,
-two about the same sports coach (so the patterns show); and, in the chair's own file, one
-allegation about the headteacher, the LADO told."""
+told the next working day and found unsubstantiated; one recorded on the last school afternoon
+still waiting for the LADO (so the head's queue shows "Allegation: tell the LADO"); three
+low-level concerns, two about the same sports coach (so the patterns show); and, in the
+chair's own file, one allegation about the headteacher, the LADO told."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def _next_weekday(day: date) -> date:
     day += timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
+    return day
+
+
+def _previous_weekday(day: date) -> date:
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
     return day
 
 
@@ -123,8 +130,11 @@ def _heads_file(head: Session, now: datetime) -> None:
             ),
         )
     )
-    # This morning: a pupil's account about a midday supervisor, the LADO not yet told.
-    recorded = now - timedelta(hours=2)
+    # The last school afternoon (today's, once it is over): a pupil's account about a midday
+    # supervisor at lunchtime, the LADO not yet told.
+    local = to_local(now)
+    latest = today if local.hour >= 16 and today.weekday() < 5 else _previous_weekday(today)
+    recorded = _at(latest, 15, 40, now)
     steps.append(
         (
             recorded,
@@ -133,9 +143,7 @@ def _heads_file(head: Session, now: datetime) -> None:
                 {
                     "subject_name": "Mr Steve Pratt",
                     "subject_role": "Midday supervisor",
-                    "happened_at": (recorded - timedelta(hours=20))
-                    .replace(microsecond=0)
-                    .isoformat(),
+                    "happened_at": _at(latest, 12, 35, now).isoformat(),
                     "alleged": "A Year 4 pupil told her teacher he grabbed her wrist and pulled "
                     "her off the climbing frame at lunchtime, and that it hurt.",
                     "raised_by": "Miss Priya Shah (class teacher), told by the pupil",
@@ -196,7 +204,7 @@ def _chairs_file(chair: Session, now: datetime) -> None:
             "subject_name": HEAD_NAME,
             "subject_role": "Headteacher",
             "happened_at": _at(happened, 8, 45, now).isoformat(),
-            "alleged": "A parent wrote that the headteacher held her son by both shoulders and "
+            "alleged": "A parent wrote that the headteacher held his son by both shoulders and "
             "shouted at him in the office.",
             "raised_by": "The boy's father, by letter to the chair of governors",
         },
