@@ -648,6 +648,26 @@ def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+def retention_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The head's Retention page: a former pupil's record past its date (from the paper book),
+    the hold on the story pupil for a review, and the rules."""
+    session = vault.sign_in(demo_paths, "head", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    window.show_page("Retention")
+    settle(60)
+    shots.window(window, "retention-1-past-date")
+    page = window.retention_page
+    if page is not None:
+        page.tabs.setCurrentWidget(page.holds)
+        settle()
+        shots.window(window, "retention-2-holds")
+        page.tabs.setCurrentWidget(page.rules_tab)
+        settle()
+        shots.window(window, "retention-3-rules")
+    close(window, session)
+
+
 def attachments_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     """A record's attachments' window, a scanned note and a parent's letter viewed."""
     from safedesk.domain.compartments import Compartment
@@ -880,6 +900,7 @@ def main() -> None:
             ("training", lambda: training_shots(shots, demo.paths, demo.password)),
             ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
             ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
+            ("retention", lambda: retention_shots(shots, demo.paths, demo.password)),
             ("attachments", lambda: attachments_shots(shots, demo.paths, demo.password)),
             ("allegations", lambda: allegations_shots(shots, demo.paths, demo.password)),
         )
