@@ -49,7 +49,12 @@ class RoleChange:
 
 
 def held(history: Sequence[RoleChange], username: str, role: str, at: str) -> bool:
-    """Whether ``username`` held ``role`` at ``at``, by the school file's role history."""
+    """Whether ``username`` held ``role`` at ``at``, by the school file's role history. A
+    time before the school was set up counts as its set-up (the first headteacher's roles):
+    a file written on a clock behind the one that set the school up (the demo dates its
+    school's history) is not thereby someone else's."""
+    if history:
+        at = max(at, history[0].at)
     holds = False
     for change in history:
         if change.at > at:

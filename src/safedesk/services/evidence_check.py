@@ -8,7 +8,9 @@
   of certificates from a trusted administrator proves, and not disabled); the chain after the
   newest trusted head must be empty (nobody signed it);
 - every head of this file seen elsewhere (in another file, a backup, a printed PDF) is still in
-  its chain, unless a restore signed by an administrator set it aside.
+  its chain, unless a restore signed by an administrator set it aside;
+- in a records file, that retention rules, holds and disposals were signed by whoever was
+  the headteacher then, by the school file's role history (services.disposal_evidence).
 """
 
 from __future__ import annotations
