@@ -194,8 +194,17 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     assert "Tell the LADO by Tuesday 17/11/2026 10:00" in text
     assert "Nothing recorded since." in text
 
-    # LADO contacted: both fields empty; Enter on them says what is missing, by label.
-    dialog = open_dialog(qtbot, page, page.lado_button, LadoDialog)
+    # From the list, Tab goes through the allegation shown to what can be done on it.
+    page.table.setFocus()
+    buttons = [page.lado_button, page.action_button, page.outcome_button, page.correct_button]
+    assert [tab(qtbot) for _ in range(5)] == [page.view, *buttons]
+
+    # LADO contacted (Alt+C): both fields empty; Enter on them says what is missing, by label.
+    qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=WAIT)  # a button's Alt clicks late
+    dialog = page.dialog
+    assert isinstance(dialog, LadoDialog)
+    qtbot.waitUntil(lambda: (f := focused()) is not None and dialog.isAncestorOf(f), timeout=WAIT)
     assert dialog.contacted_at.is_empty() and dialog.lado_name.text() == ""
     assert focused() is dialog.contacted_at.day
     qtbot.keyClick(dialog.contacted_at.day, Qt.Key.Key_Return)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -202,6 +203,7 @@ def _table(model: RowsModel, name: str, stretch: int) -> QTableView:
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # arrows move in the list; Tab moves on from it
     table.setWordWrap(False)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
@@ -302,6 +304,11 @@ class AllegationsPage(QWidget):
         self.tabs.addTab(concerns, "&Low-level concerns")
         self.tabs.addTab(self.form, "Record &new")
         self.tabs.currentChanged.connect(self._tab_changed)
+        # Tab: the list, the chosen allegation (read-only: Tab moves on), then its buttons.
+        self.view.setTabChangesFocus(True)
+        chain = [self.table, self.view, self.lado_button, self.action_button]
+        for first, second in pairwise([*chain, self.outcome_button, self.correct_button]):
+            QWidget.setTabOrder(first, second)
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         self.status.setObjectName("Subtitle")
