@@ -164,9 +164,20 @@ def test_a_dsl_setting_a_rule_or_placing_a_hold_is_named(head: Session, dsl: Ses
         dsl.audit(
             conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
         )
+    with store.write() as conn:  # a hold on the pupil, in the head's name
+        (pupil_id,) = store_retention.pupil_upns(conn)
+        hold_id = store_retention.add_hold(
+            conn, pupil_id=pupil_id, ref=None, reason="x", author="head", at=dsl.clock.now()
+        )
+        dsl.audit(
+            conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
+        )
     report = integrity.verify(head)
     assert _named(report, "wrote retention_rule", "dsl1", "not the headteacher")
-    assert _named(report, "wrote retention_hold", "dsl1", "not the headteacher")
+    assert _named(report, f"wrote retention_hold ({ref})", "dsl1", "not the headteacher")
+    assert _named(report, "retention_hold row [2] says it was written by head, but dsl1")
+    assert _named(report, "wrote retention_hold under the signature of dsl1")
+    assert not any(factories.PUPIL_A in p for p in report.problems)  # rows, not pupils
 
 
 def test_a_behaviour_lead_disposing_in_the_behaviour_file_is_named(
