@@ -276,7 +276,7 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     ]
     assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
     assert "Was: Mrs Mantis, Year 2 teacher" in text and "Why: She moved to Year 3" in text
-    assert text.count("Recorded by head on 16/11/2026 10:00") == 5  # the allegation and four
+    assert text.count("Recorded by Ms Ada Ngozi on 16/11/2026 10:00") == 5  # it, and four
     assert "Raised by: Mrs Mantis, Year 3 teacher" in text
     qtmodeltester.check(page.allegations)
 

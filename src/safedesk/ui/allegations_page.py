@@ -162,6 +162,7 @@ class Loaded:
     patterns: list[Spread]
     due: list[LadoDue]
     now: datetime
+    names: dict[str, str]
 
 
 def _key(concern: LowLevelConcern) -> tuple[str, ...]:
@@ -191,6 +192,7 @@ def load(session: Session, about_head: bool) -> Loaded:
         spreads(low_level),
         allegations.lado_due(session, about_head=about_head),
         session.clock.now(),
+        allegations.names(session, about_head=about_head),
     )
 
 
@@ -403,6 +405,7 @@ class AllegationsPage(QWidget):
 
     def _loaded(self, found: Loaded, keep: int | None = None) -> None:
         self.found = found
+        self.view.names = found.names
         self.allegations.due = {d.allegation_id: d.due_at for d in found.due}
         self.allegations.now = found.now
         self.allegations.set_rows(found.allegations)
