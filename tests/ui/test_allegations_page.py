@@ -20,6 +20,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
 from safedesk.services import allegations
 from safedesk.services.session import Session
@@ -31,7 +32,7 @@ from safedesk.ui.allegation_dialogs import (
     LadoDialog,
     OutcomeDialog,
 )
-from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
+from safedesk.ui.allegations_page import AllegationsPage, load, may_keep_allegations
 from safedesk.ui.main_window import MainWindow
 
 WAIT = 60_000
@@ -400,6 +401,17 @@ def test_only_the_head_and_the_chair_have_the_page(
 
 def test_the_chair_has_the_page(session_as: Callable[[Role], Session]) -> None:
     assert may_keep_allegations(session_as(Role.CHAIR_OF_GOVERNORS))
+
+
+def test_what_the_page_loads_is_refused_to_anyone_else(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    """A DSL with the program's code and their own password calls what the page calls: the
+    services refuse, as they refuse the head the chair's file."""
+    with pytest.raises(PermissionDenied):
+        load(session_as(Role.DSL), False)
+    with pytest.raises(PermissionDenied):
+        load(head_session, True)
 
 
 def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
