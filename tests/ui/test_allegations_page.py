@@ -457,3 +457,43 @@ def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
         yield f"Allegations, {what} with its problems", dialog
         dialog.reject()
         QApplication.processEvents()
+
+
+def test_a_time_is_corrected_as_a_time_and_shown_written_out(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(NOW)
+    allegations.record_allegation(
+        head_session,
+        {
+            "subject_name": "Mr Kraglin Obfonteri",
+            "subject_role": "Midday supervisor",
+            "happened_at": "2026-11-13T12:40",
+            "alleged": "Pulled a pupil off the climbing frame by the hood",
+            "raised_by": "Mrs Mantis",
+        },
+    )
+    page = make_page(qtbot, head_session)
+    correct = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
+    for _ in range(3):
+        qtbot.keyClick(correct.field, Qt.Key.Key_Down)
+    assert correct.field.currentData() == "happened_at"
+    assert correct.old.text() == "Now: 13/11/2026 12:40"
+    assert not correct.new_text.isVisible() and correct.new_when.is_empty()
+    assert tab(qtbot) is correct.new_when.day
+    type_in(qtbot, "12/11/2026")
+    qtbot.keyClick(correct.new_when.day, Qt.Key.Key_Return)
+    assert errors_shown(correct) == {
+        "new value": "New value needs the time as well as the date.",
+        "reason": "Reason for the correction is required.",
+    }
+    assert tab(qtbot) is correct.new_when.clock
+    type_in(qtbot, "1240")
+    assert tab(qtbot) is correct.reason
+    type_in(qtbot, "It was the Thursday, not the Friday")
+    qtbot.keyClick(correct.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    text = page.view.toPlainText()
+    assert "When it happened: 12/11/2026 12:40" in text
+    assert "Was: 13/11/2026 12:40" in text and "Now: 12/11/2026 12:40" in text
