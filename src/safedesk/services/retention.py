@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import Kind
@@ -242,28 +243,17 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
     ref = (ref or "").strip().upper()
     compartment = _compartment_of(ref)
     store = session.compartment(compartment, "dispose of records")
-    today = session.clock.now().date()
     held_pupils = _held_pupils(session, "dispose of records")
-    with store.write() as conn:
-        listed = [c for c in retention.candidates(conn) if c[0] == ref]
-        if not listed:
-            raise NotFound(f"There is no record {ref}. It may have been disposed of already.")
-        _ref, kind, occurred, named = listed[0]
-        rule = retention.rules(conn, KINDS_IN[compartment])[kind]
-        day = due_on(rule, occurred, [born for _id, born in named])
-        if day > today:
-            raise CannotDispose(
-                f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
-                "disposed of before then."
-            )
-        upns = retention.pupil_upns(conn)
-        if ref in retention.held_refs(conn) or any(upns.get(i) in held_pupils for i, _b in named):
-            raise CannotDispose(
-                f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
-                "Lift the hold first if it no longer applies."
-            )
-        now = session.clock.now()
+    with store.read() as conn:
+        _may_dispose(session, conn, compartment, ref, held_pupils)
         author = retention.author_keys(conn, ref)
+    # The author is told first: a disposal cut short after this leaves the record (disposed
+    # of when asked again), never the author's own copy of a record already destroyed.
+    if author is not None:
+        _tell_author(session, compartment, ref, author)
+    with store.write() as conn:
+        kind, day, rule = _may_dispose(session, conn, compartment, ref, held_pupils)
+        now = session.clock.now()
         retention.dispose(
             conn,
             ref=ref,
@@ -281,11 +271,34 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
             object_id=ref,
             detail={"kind": kind.value, "due_on": day.isoformat()},
         )
-    if author is not None:
-        _tell_author(session, compartment, ref, author)
     _scrub(session, store)
     log.info("record disposed of in %s", compartment.value)
     return DisposalDone(ref, kind, now.isoformat())
+
+
+def _may_dispose(
+    session: Session, conn: Connection, compartment: Compartment, ref: str, held_pupils: set[str]
+) -> tuple[Kind, date, Rule]:
+    """The record's kind, due date and rule, once it is known to be past its date and held
+    by nothing (CannotDispose or NotFound otherwise)."""
+    listed = [c for c in retention.candidates(conn) if c[0] == ref]
+    if not listed:
+        raise NotFound(f"There is no record {ref}. It may have been disposed of already.")
+    _ref, kind, occurred, named = listed[0]
+    rule = retention.rules(conn, KINDS_IN[compartment])[kind]
+    day = due_on(rule, occurred, [born for _id, born in named])
+    if day > session.clock.now().date():
+        raise CannotDispose(
+            f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
+            "disposed of before then."
+        )
+    upns = retention.pupil_upns(conn)
+    if ref in retention.held_refs(conn) or any(upns.get(i) in held_pupils for i, _b in named):
+        raise CannotDispose(
+            f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
+            "Lift the hold first if it no longer applies."
+        )
+    return kind, day, rule
 
 
 def _tell_author(

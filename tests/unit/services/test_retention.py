@@ -433,3 +433,45 @@ def test_a_disposal_or_a_hold_without_a_reason_is_refused(head: Session) -> None
             call()
         assert set(caught.value.problems) == {"reason"}
     assert gone in {d.ref for d in retention.due(head)}
+
+
+def test_a_disposal_cut_short_after_the_author_was_told_leaves_no_copy_behind(
+    school: SchoolStore,
+    head: Session,
+    session_as: Callable[[Role], Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The author is told before the record goes: a disposal that dies between the two
+    leaves the record (disposed of when asked again), never the author's own copy of a
+    record already destroyed (the break-it pass killed it after the commit)."""
+    author = session_as(Role.STAFF)
+    username = author.user.username
+    ref = records.record(author, Kind.CONCERN, _concern(f"Saw {GONE[0]}.", "“Nothing.”"))
+    factories.take_in_all(head)
+    author.close()
+    head.clock = FixedClock(AFTER_DUE)
+
+    told: list[int] = []
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        with head.store.read() as conn:
+            told.append(len(conn.execute("SELECT id FROM disposal_notice").fetchall()))
+        raise KeyboardInterrupt  # the process dies as the record goes
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_retention, "dispose", killed)
+        with pytest.raises(KeyboardInterrupt):
+            retention.dispose(head, ref, "Past its date")
+    assert told == [1]  # the author was told before the record went
+    assert ref in {r.ref for r in retention.due(head)}  # the record is still there
+
+    retention.dispose(head, ref, "Past its date")
+    again = school.sign_in(username, OTHER_PASSWORD)
+    try:
+        assert ref not in {e.ref for e in records.my_records(again)}
+        assert _copies(again) == 0
+    finally:
+        again.close()
+    assert not any(GONE[0].encode() in page for page in _pages(head))
+    report = integrity.verify(head)
+    assert report.ok, report.problems
