@@ -251,6 +251,10 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
     # of when asked again), never the author's own copy of a record already destroyed.
     if author is not None:
         _tell_author(session, compartment, ref, author)
+    # Copies of this file set aside before an upgrade hold the record too. They serve only to
+    # redo an upgrade left unrecorded, and this session opened the file after its upgrade was
+    # recorded: they go first, so a disposal cut short leaves none behind.
+    migrate.remove_copies_aside(session.paths.migration_backups, store.path)
     with store.write() as conn:
         kind, day, rule = _may_dispose(session, conn, compartment, ref, held_pupils)
         now = session.clock.now()
@@ -387,7 +391,3 @@ def _scrub(session: Session, store: Store) -> None:
         for each in session.all_stores():
             each.reset_connections()
         retention.scrub(store)
-    # Copies of this file set aside before an upgrade hold the record too. They serve only to
-    # redo an upgrade interrupted before anything was written since, which this disposal has
-    # just written: they can never be put back now, so they go.
-    migrate.remove_copies_aside(session.paths.migration_backups, store.path)

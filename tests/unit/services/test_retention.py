@@ -451,18 +451,24 @@ def test_a_disposal_cut_short_after_the_author_was_told_leaves_no_copy_behind(
     author.close()
     head.clock = FixedClock(AFTER_DUE)
 
+    store = head.compartment(Compartment.SAFEGUARDING)
+    aside = head.paths.migration_backups / f"{store.path.stem}-schema5-20260101-000000.db"
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    store.checkpoint()
+    shutil.copy2(store.path, aside)  # a copy set aside before an upgrade holds it too
     told: list[int] = []
 
     def killed(*_args: object, **_kwargs: object) -> None:
         with head.store.read() as conn:
             told.append(len(conn.execute("SELECT id FROM disposal_notice").fetchall()))
+        told.append(int(aside.exists()))
         raise KeyboardInterrupt  # the process dies as the record goes
 
     with monkeypatch.context() as patched:
         patched.setattr(store_retention, "dispose", killed)
         with pytest.raises(KeyboardInterrupt):
             retention.dispose(head, ref, "Past its date")
-    assert told == [1]  # the author was told before the record went
+    assert told == [1, 0]  # the author told and the copy aside gone before the record went
     assert ref in {r.ref for r in retention.due(head)}  # the record is still there
 
     retention.dispose(head, ref, "Past its date")
