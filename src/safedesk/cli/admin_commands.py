@@ -89,7 +89,10 @@ def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
             new_password=new_password,
             kdf=kdf_params(),
         )
+        warning, session.warning = session.warning, None
     out(f"Granted {role.label} to {granted.username} ({granted.display_name})")
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
