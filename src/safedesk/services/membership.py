@@ -281,6 +281,10 @@ def revoke(session: Session, username: str, role: Role) -> list[Compartment]:
         raise SafedeskError("You cannot remove your own administrator role while signed in.")
     remaining = target.roles - {role}
     losing = compartments_for(target.roles) - compartments_for(remaining)
+    from safedesk.services import restricted_files
+
+    last = [c for c in restricted_files.losing_last(session, username) if c in losing]
+    restricted_files.record_orphaned(session, last, username)
     with session.store.write() as conn:
         access.remove_role(conn, target.id, role)
         session.audit(
