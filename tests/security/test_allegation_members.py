@@ -15,7 +15,14 @@ import pytest
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, SafedeskError
 from safedesk.domain.roles import Role
-from safedesk.services import allegations, membership, restricted_files, upkeep, users
+from safedesk.services import (
+    allegations,
+    integrity,
+    membership,
+    restricted_files,
+    upkeep,
+    users,
+)
 from safedesk.store.crypto import FAST_KDF
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, HEAD_USER, SchoolStore
@@ -212,6 +219,9 @@ def test_resetting_the_only_heads_password_is_warned_then_a_new_file_is_made(
         allegations.record_allegation(head, _about(DSL, "Dee Lead", "A new one 2288"))
         kept = restricted_files.kept_aside(head, Compartment.ALLEGATIONS)
         assert len(kept) == 1 and "allegations-unopened-" in kept[0]
+        report = integrity.verify(head)
+        assert report.ok, report.problems
+        assert report.notes == tuple(kept)
     finally:
         head.lock()
     aside = list(school.paths.root.glob("allegations-unopened-*.db"))
@@ -338,5 +348,8 @@ def test_a_key_file_edit_never_makes_the_chairs_file_anew(tmp_path: Path) -> Non
         assert not (school.paths.root / "allegations_head.db").exists()  # nothing made anew
         with pytest.raises(PermissionDenied, match="Restore the safedesk folder"):
             allegations.list_allegations(chair, about_head=True)
+        report = integrity.verify(chair)
+        assert not report.ok
+        assert any("allegations_head.db" in p and "missing" in p for p in report.problems)
     finally:
         chair.lock()

@@ -38,6 +38,7 @@ class VerifyReport:
     waiting: tuple[Compartment, ...] = ()  # files this account cannot open
     newest: dict[Compartment, SignedHead | None] = field(default_factory=dict)
     trusted: dict[Compartment, set[int]] = field(default_factory=dict)  # signed heads trusted
+    notes: tuple[str, ...] = ()  # said, not failed: e.g. an earlier allegations file kept aside
 
     @property
     def head(self) -> AuditHead:
@@ -187,8 +188,20 @@ def verify(session: Session) -> VerifyReport:
         trusted[compartment] = report.trusted
         rows += report.rows
     _raise_alarms(session, failed)
+    from safedesk.services import restricted_files
+
+    missing, notes = restricted_files.verify_findings(session)
+    problems += missing
     return VerifyReport(
-        not problems, heads, rows, checked, problems, not_opened(session), newest, trusted
+        not problems,
+        heads,
+        rows,
+        checked,
+        problems,
+        not_opened(session),
+        newest,
+        trusted,
+        tuple(notes),
     )
 
 
@@ -251,6 +264,11 @@ def _heads_seen(
             seen["school"] += [
                 (f"the {compartment.label}", h) for h in evidence.seen_heads(conn, "school")
             ]
+    from safedesk.services.restricted_files import set_aside_at
+
+    # An allegations file made anew: the heads of the one kept aside are not its heads.
+    for file, cutoff in set_aside_at(session).items():
+        seen[file] = [(where, h) for where, h in seen.get(file, []) if h.at > cutoff]
     return seen
 
 

@@ -16,7 +16,7 @@ from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import RESTRICTED, Compartment
 from safedesk.domain.formatting import date_text
 from safedesk.domain.local_time import to_local
-from safedesk.domain.roles import Role
+from safedesk.domain.roles import Permission, Role
 from safedesk.services.session import Session
 from safedesk.store import access, audit, crypto, key_chain, keyfile, users
 from safedesk.store.keyfile import DISABLED, KeyFile
@@ -167,6 +167,14 @@ def set_aside(session: Session, compartment: Compartment) -> Path | None:
     return aside
 
 
+def set_aside_at(session: Session) -> dict[str, str]:
+    """When each allegations file was last set aside (stored time), for verify: heads seen
+    of the file before then belong to the old file."""
+    with session.store.read() as conn:
+        found = audit.events_with_action(conn, SET_ASIDE)
+    return {str(e.object_id): e.at for e in found if e.object_id}
+
+
 def kept_aside(session: Session, compartment: Compartment) -> list[str]:
     """What the Allegations page and verify say about earlier files kept aside."""
     with session.store.read() as conn:
@@ -201,3 +209,20 @@ def how_to_get(compartment: Compartment) -> str:
         f"of the {who} role). If nobody holds it any more, safedesk keeps the old file aside "
         f"and starts a new one at a {who}'s next sign-in."
     )
+
+
+def verify_findings(session: Session) -> tuple[list[str], list[str]]:
+    """For verify: (problems, notes). A problem: an allegations file the school file shows
+    was made is missing, or unknown to the key file, and nobody recorded losing it. A note:
+    an earlier file kept aside, and why."""
+    problems, notes = [], []
+    known = keyfile.load(session.paths.keys).epochs
+    for compartment in RESTRICTED:
+        if not ever_made(session, compartment) or orphaned(session, compartment):
+            continue
+        path = session.paths.database(compartment.value)
+        if compartment.value not in known or not path.exists():
+            problems.append(f"{compartment.value}: {missing_message(compartment)}")
+        if compartment in session.compartments or session.user.can(Permission.USER_MANAGE):
+            notes += kept_aside(session, compartment)
+    return problems, notes
