@@ -29,6 +29,7 @@ from safedesk.domain.allegations import (
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entry_validation import parse_moment
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
 from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
 from safedesk.services.school_calendar import get_calendar
@@ -147,7 +148,8 @@ def record_outcome(
     found = _allegation(store, allegation_id)
     if found.outcome is not None:
         raise ValidationError({"outcome": "has already been recorded for this allegation"})
-    outcome, decided = validate_outcome(payload, session.clock.now().date())
+    # "Today" is the school's day (just after midnight in summer, UTC's is still yesterday).
+    outcome, decided = validate_outcome(payload, to_local(session.clock.now()).date())
     at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
     return _event(session, store, allegation_id, "outcome", at=at, outcome=outcome)
 

@@ -152,7 +152,9 @@ def verify(session: Session) -> VerifyReport:
     checked, in_backups = _backup_heads(folders, session.store_id)
     seen = _heads_seen(session, in_backups)
 
-    def check(compartment: Compartment, set_aside: set[tuple[str, int, str]]) -> FileCheck:
+    def check(
+        compartment: Compartment, set_aside: set[tuple[str, int, str]], roles: Any = None
+    ) -> FileCheck:
         with opened[compartment].read() as conn:
             found = check_database(conn)
             report = evidence_check.check_file(
@@ -163,6 +165,7 @@ def verify(session: Session) -> VerifyReport:
                 strict=bool(session.compartments),
                 seen_elsewhere=seen.get(compartment.value, []),
                 set_aside=set_aside,
+                school_roles=roles,  # who was the headteacher when (retention rows)
             )
         return found, report
 
@@ -179,7 +182,7 @@ def verify(session: Session) -> VerifyReport:
     rows = 0
     failed: dict[Compartment, list[str]] = {}
     for compartment in opened:
-        found, report = check(compartment, set_aside)
+        found, report = check(compartment, set_aside, school.role_changes)
         if found + report.problems:
             failed[compartment] = found + report.problems
         problems += [f"{compartment.value}: {p}" for p in found + report.problems]
