@@ -353,3 +353,51 @@ def test_a_key_file_edit_never_makes_the_chairs_file_anew(tmp_path: Path) -> Non
         assert any("allegations_head.db" in p and "missing" in p for p in report.problems)
     finally:
         chair.lock()
+
+
+def test_an_orphaning_written_behind_the_programs_back_sets_nothing_aside(
+    tmp_path: Path,
+) -> None:
+    """A member of staff, with the school file's key from their own slot, appends a well-chained
+    'compartment.orphaned' row; a head who does not hold the file then signs in."""
+    from safedesk.domain.clock import SystemClock
+    from safedesk.store import audit
+
+    school = build_school(tmp_path / "data")
+    head = school.sign_in()
+    try:
+        allegations.record_allegation(head, _about(DSL, "Dee Lead"))
+    finally:
+        head.lock()
+    dsl = school.sign_in(DSL, PASSWORDS[DSL])
+    try:  # a head granted by a DSL: the pupils' files, never the allegations file
+        membership.grant(
+            dsl, XAVIER, Role.HEAD, PASSWORDS[XAVIER], new_password=XAVIER_NEW, kdf=FAST_KDF
+        )
+    finally:
+        dsl.lock()
+    staff = attacker.loot(school.paths.keys.read_bytes(), STAFF, XAVIER_NEW)
+    with attacker.raw_write(
+        school.paths.root / "school.db", attacker.school_key(staff, school.paths.root)
+    ) as conn:
+        audit.append(
+            conn,  # type: ignore[arg-type]
+            at=SystemClock().now(),
+            actor=ADMIN,
+            action="compartment.orphaned",
+            object_type="compartment",
+            object_id="allegations",
+            detail={"last_holder": HEAD_USER},
+        )
+    xavier = school.sign_in(XAVIER, XAVIER_NEW)
+    try:
+        upkeep.after_sign_in(xavier)
+        assert Compartment.ALLEGATIONS not in xavier.compartments
+    finally:
+        xavier.lock()
+    assert not list(school.paths.root.glob("allegations-unopened-*"))
+    head = school.sign_in()
+    try:
+        assert [a.alleged for a in allegations.list_allegations(head)] == [ALLEGED]
+    finally:
+        head.lock()

@@ -173,6 +173,12 @@ def verify(session: Session) -> VerifyReport:
     # elsewhere were knowingly set aside, in every file.
     _, school = check(Compartment.SCHOOL, set())
     set_aside = _set_aside(session, school)
+    from safedesk.services.restricted_files import set_aside_at
+
+    # An allegations file made anew: the heads of the one kept aside are not its heads (only
+    # a setting aside the school file's signed chain vouches for counts).
+    for file, cutoff in set_aside_at(session, school.vouched).items():
+        seen[file] = [(where, h) for where, h in seen.get(file, []) if h.at > cutoff]
     for file, head in _own_heads(session, _restores(session, school)):
         seen.setdefault(file, []).append(("your own key slot (the newest head you signed)", head))
     problems: list[str] = []
@@ -267,11 +273,6 @@ def _heads_seen(
             seen["school"] += [
                 (f"the {compartment.label}", h) for h in evidence.seen_heads(conn, "school")
             ]
-    from safedesk.services.restricted_files import set_aside_at
-
-    # An allegations file made anew: the heads of the one kept aside are not its heads.
-    for file, cutoff in set_aside_at(session).items():
-        seen[file] = [(where, h) for where, h in seen.get(file, []) if h.at > cutoff]
     return seen
 
 

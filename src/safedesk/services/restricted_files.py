@@ -10,6 +10,7 @@ role taken away): the old file is kept aside, still encrypted, never overwritten
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from safedesk.domain.clock import from_stored
@@ -36,7 +37,11 @@ WHO = {
 
 
 def _events(session: Session, compartment: Compartment) -> list[str]:
-    """The school file's record of this file's life, oldest first."""
+    """The school file's record of this file's life, oldest first: only rows its signed
+    chain vouches for (a row appended behind the program's back, by anyone holding the
+    school file's key, neither orphans a file nor sets one aside)."""
+    from safedesk.services.integrity import school_report
+
     with session.store.read() as conn:
         found = [
             e
@@ -44,7 +49,10 @@ def _events(session: Session, compartment: Compartment) -> list[str]:
             for e in audit.events_with_action(conn, action)
             if e.object_id == compartment.value
         ]
-    return [e.action for e in sorted(found, key=lambda e: e.seq)]
+    if not found:
+        return []
+    vouched = school_report(session).vouched
+    return [e.action for e in sorted(found, key=lambda e: e.seq) if vouched(e.seq)]
 
 
 def ever_made(session: Session, compartment: Compartment) -> bool:
@@ -167,12 +175,13 @@ def set_aside(session: Session, compartment: Compartment) -> Path | None:
     return aside
 
 
-def set_aside_at(session: Session) -> dict[str, str]:
+def set_aside_at(session: Session, vouched: Callable[[int], bool]) -> dict[str, str]:
     """When each allegations file was last set aside (stored time), for verify: heads seen
-    of the file before then belong to the old file."""
+    of the file before then belong to the old file. Only rows ``vouched`` (signed by the
+    program's commits) count: a row appended behind its back excuses nothing."""
     with session.store.read() as conn:
         found = audit.events_with_action(conn, SET_ASIDE)
-    return {str(e.object_id): e.at for e in found if e.object_id}
+    return {str(e.object_id): e.at for e in found if e.object_id and vouched(e.seq)}
 
 
 def kept_aside(session: Session, compartment: Compartment) -> list[str]:
