@@ -20,6 +20,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
+from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
 from safedesk.services import allegations
 from safedesk.services.session import Session
@@ -31,7 +32,7 @@ from safedesk.ui.allegation_dialogs import (
     LadoDialog,
     OutcomeDialog,
 )
-from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
+from safedesk.ui.allegations_page import AllegationsPage, load, may_keep_allegations
 from safedesk.ui.main_window import MainWindow
 
 WAIT = 60_000
@@ -194,8 +195,17 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     assert "Tell the LADO by Tuesday 17/11/2026 10:00" in text
     assert "Nothing recorded since." in text
 
-    # LADO contacted: both fields empty; Enter on them says what is missing, by label.
-    dialog = open_dialog(qtbot, page, page.lado_button, LadoDialog)
+    # From the list, Tab goes through the allegation shown to what can be done on it.
+    page.table.setFocus()
+    buttons = [page.lado_button, page.action_button, page.outcome_button, page.correct_button]
+    assert [tab(qtbot) for _ in range(5)] == [page.view, *buttons]
+
+    # LADO contacted (Alt+C): both fields empty; Enter on them says what is missing, by label.
+    qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=WAIT)  # a button's Alt clicks late
+    dialog = page.dialog
+    assert isinstance(dialog, LadoDialog)
+    qtbot.waitUntil(lambda: (f := focused()) is not None and dialog.isAncestorOf(f), timeout=WAIT)
     assert dialog.contacted_at.is_empty() and dialog.lado_name.text() == ""
     assert focused() is dialog.contacted_at.day
     qtbot.keyClick(dialog.contacted_at.day, Qt.Key.Key_Return)
@@ -267,7 +277,7 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     ]
     assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
     assert "Was: Mrs Mantis, Year 2 teacher" in text and "Why: She moved to Year 3" in text
-    assert text.count("Recorded by head on 16/11/2026 10:00") == 5  # the allegation and four
+    assert text.count("Recorded by Ms Ada Ngozi on 16/11/2026 10:00") == 5  # it, and four
     assert "Raised by: Mrs Mantis, Year 3 teacher" in text
     qtmodeltester.check(page.allegations)
 
@@ -393,6 +403,17 @@ def test_the_chair_has_the_page(session_as: Callable[[Role], Session]) -> None:
     assert may_keep_allegations(session_as(Role.CHAIR_OF_GOVERNORS))
 
 
+def test_what_the_page_loads_is_refused_to_anyone_else(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    """A DSL with the program's code and their own password calls what the page calls: the
+    services refuse, as they refuse the head the chair's file."""
+    with pytest.raises(PermissionDenied):
+        load(session_as(Role.DSL), False)
+    with pytest.raises(PermissionDenied):
+        load(head_session, True)
+
+
 def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
     """For the walks over every window (test_windows_fit.py, test_accessibility.py): the
     Allegations page with one chosen (its LADO due), its other tabs, the form showing every
@@ -436,3 +457,43 @@ def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
         yield f"Allegations, {what} with its problems", dialog
         dialog.reject()
         QApplication.processEvents()
+
+
+def test_a_time_is_corrected_as_a_time_and_shown_written_out(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(NOW)
+    allegations.record_allegation(
+        head_session,
+        {
+            "subject_name": "Mr Kraglin Obfonteri",
+            "subject_role": "Midday supervisor",
+            "happened_at": "2026-11-13T12:40",
+            "alleged": "Pulled a pupil off the climbing frame by the hood",
+            "raised_by": "Mrs Mantis",
+        },
+    )
+    page = make_page(qtbot, head_session)
+    correct = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
+    for _ in range(3):
+        qtbot.keyClick(correct.field, Qt.Key.Key_Down)
+    assert correct.field.currentData() == "happened_at"
+    assert correct.old.text() == "Now: 13/11/2026 12:40"
+    assert not correct.new_text.isVisible() and correct.new_when.is_empty()
+    assert tab(qtbot) is correct.new_when.day
+    type_in(qtbot, "12/11/2026")
+    qtbot.keyClick(correct.new_when.day, Qt.Key.Key_Return)
+    assert errors_shown(correct) == {
+        "new value": "New value needs the time as well as the date.",
+        "reason": "Reason for the correction is required.",
+    }
+    assert tab(qtbot) is correct.new_when.clock
+    type_in(qtbot, "1240")
+    assert tab(qtbot) is correct.reason
+    type_in(qtbot, "It was the Thursday, not the Friday")
+    qtbot.keyClick(correct.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    text = page.view.toPlainText()
+    assert "When it happened: 12/11/2026 12:40" in text
+    assert "Was: 13/11/2026 12:40" in text and "Now: 12/11/2026 12:40" in text

@@ -240,6 +240,13 @@ def low_level_patterns(session: Session, *, about_head: bool = False) -> list[Pa
     return patterns(list_low_level(session, about_head=about_head))
 
 
+def names(session: Session, *, about_head: bool = False) -> dict[str, str]:
+    """Each account's name as people know it, by username: who recorded what, on the page."""
+    _file(session, about_head, "see allegations about staff")
+    with session.store.read() as conn:
+        return users.display_names(conn)
+
+
 @dataclass(frozen=True)
 class LadoDue:
     allegation_id: int

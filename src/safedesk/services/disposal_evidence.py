@@ -90,7 +90,7 @@ def check(
             continue  # nobody signed it: named as such by the file's own check
         signer = by.signer
         tables = sorted({str(r[0]) for r in rows})
-        refs = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4] and not str(r[4]).isdigit()})
+        refs = sorted({_record(r) for r in rows} - {""})
         on = f" ({', '.join(refs)})" if refs else ""
         if not held(history, signer, Role.HEAD.value, event.at):
             unauthorised.add(event.seq)
@@ -103,12 +103,20 @@ def check(
             table, pk = str(row[0]), row[1]
             named = authors.get((table, json.dumps(pk)))
             if HEAD_TABLES[table] is not None and named is not None and named != signer:
+                own = f" ({_record(row)})" if _record(row) else ""
                 problems.append(
-                    f"audit row {event.seq}: {table} row {pk}{on} says it was written by "
+                    f"audit row {event.seq}: {table} row {pk}{own} says it was written by "
                     f"{named}, but {signer} signed it"
                 )
     problems += _due_dates(conn, events)
     return problems, unauthorised
+
+
+def _record(row: Sequence[object]) -> str:
+    """The record reference a ledger row names (C-2026-0042), if any: a hold on a pupil is
+    named by its row number only, never by the pupil's UPN."""
+    ref = str(row[4]) if len(row) > 4 and row[4] else ""
+    return ref if "-" in ref else ""
 
 
 def _has_retention(conn: Connection) -> bool:

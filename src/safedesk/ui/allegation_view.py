@@ -4,6 +4,7 @@ reason), each with who recorded it and when."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from PySide6.QtWidgets import QTextBrowser
@@ -22,14 +23,15 @@ def due_text(due: datetime, now: datetime) -> str:
     return f"Tell the LADO by {when}."
 
 
-def _recorded(event: AllegationEvent | Allegation) -> str:
+def _recorded(event: AllegationEvent | Allegation, names: Mapping[str, str]) -> str:
+    who = names.get(event.recorded_by, event.recorded_by)
     return (
-        f'<br><span style="color:#52606d">Recorded by {rich(event.recorded_by)} on '
+        f'<br><span style="color:#52606d">Recorded by {rich(who)} on '
         f"{moment_text(event.recorded_at)}</span>"
     )
 
 
-def event_html(event: AllegationEvent) -> str:
+def event_html(event: AllegationEvent, names: Mapping[str, str]) -> str:
     """One event: what it was, when, and who recorded it and when."""
     if event.kind == "lado_contacted":
         head = f"{moment_text(event.at)}: the LADO contacted"
@@ -51,10 +53,12 @@ def event_html(event: AllegationEvent) -> str:
         )
     else:
         head, body = f"{moment_text(event.at)}: {rich(event.kind)}", rich(event.text or "")
-    return f"<p><b>{head}</b><br>{body}{_recorded(event)}</p>"
+    return f"<p><b>{head}</b><br>{body}{_recorded(event, names)}</p>"
 
 
-def allegation_html(allegation: Allegation, due: datetime | None, now: datetime) -> str:
+def allegation_html(
+    allegation: Allegation, due: datetime | None, now: datetime, names: Mapping[str, str]
+) -> str:
     name = rich(allegation.current("subject_name"))
     role = rich(allegation.current("subject_role"))
     happened = shown_value("happened_at", allegation.current("happened_at"))
@@ -63,7 +67,7 @@ def allegation_html(allegation: Allegation, due: datetime | None, now: datetime)
         f"<p><b>When it happened:</b> {rich(happened)}<br>"
         f"<b>Raised by:</b> {rich(allegation.current('raised_by'))}</p>",
         f"<p><b>What is alleged:</b><br>{rich(allegation.current('alleged'))}"
-        f"{_recorded(allegation)}</p>",
+        f"{_recorded(allegation, names)}</p>",
     ]
     if due is not None:
         colour = "#b42318" if now > due else "#1f3a5f"
@@ -71,7 +75,7 @@ def allegation_html(allegation: Allegation, due: datetime | None, now: datetime)
     events = sorted(allegation.events, key=lambda e: e.id)
     if events:
         parts.append("<p><b><u>What has happened since, in the order recorded</u></b></p>")
-        parts += [event_html(event) for event in events]
+        parts += [event_html(event, names) for event in events]
     else:
         parts.append("<p>Nothing recorded since.</p>")
     if allegation.outcome is None:
@@ -88,6 +92,7 @@ class AllegationView(QTextBrowser):
         super().__init__()
         self.setAccessibleName("The chosen allegation")
         self.setOpenLinks(False)
+        self.names: Mapping[str, str] = {}  # who recorded what: usernames to names
         self.show_allegation(None, None, None)
 
     def show_allegation(
@@ -96,4 +101,4 @@ class AllegationView(QTextBrowser):
         if allegation is None or now is None:
             self.setHtml(f"<p style='color:#52606d'>{rich(self.EMPTY)}</p>")
             return
-        self.setHtml(allegation_html(allegation, due, now))
+        self.setHtml(allegation_html(allegation, due, now, self.names))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -161,6 +162,7 @@ class Loaded:
     patterns: list[Spread]
     due: list[LadoDue]
     now: datetime
+    names: dict[str, str]
 
 
 def _key(concern: LowLevelConcern) -> tuple[str, ...]:
@@ -190,6 +192,7 @@ def load(session: Session, about_head: bool) -> Loaded:
         spreads(low_level),
         allegations.lado_due(session, about_head=about_head),
         session.clock.now(),
+        allegations.names(session, about_head=about_head),
     )
 
 
@@ -202,6 +205,7 @@ def _table(model: RowsModel, name: str, stretch: int) -> QTableView:
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # arrows move in the list; Tab moves on from it
     table.setWordWrap(False)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
@@ -302,6 +306,11 @@ class AllegationsPage(QWidget):
         self.tabs.addTab(concerns, "&Low-level concerns")
         self.tabs.addTab(self.form, "Record &new")
         self.tabs.currentChanged.connect(self._tab_changed)
+        # Tab: the list, the chosen allegation (read-only: Tab moves on), then its buttons.
+        self.view.setTabChangesFocus(True)
+        chain = [self.table, self.view, self.lado_button, self.action_button]
+        for first, second in pairwise([*chain, self.outcome_button, self.correct_button]):
+            QWidget.setTabOrder(first, second)
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         self.status.setObjectName("Subtitle")
@@ -396,6 +405,7 @@ class AllegationsPage(QWidget):
 
     def _loaded(self, found: Loaded, keep: int | None = None) -> None:
         self.found = found
+        self.view.names = found.names
         self.allegations.due = {d.allegation_id: d.due_at for d in found.due}
         self.allegations.now = found.now
         self.allegations.set_rows(found.allegations)

@@ -444,6 +444,12 @@ class MainWindow(QMainWindow):
             self.open_record_ref(ref, return_to)
 
     def open_case(self, ref: str) -> None:
+        page = self.allegations_page
+        if ref.startswith("ALLEGATION-") and page is not None:  # the queue's "tell the LADO"
+            self.show_page("Allegations")
+            page.tabs.setCurrentIndex(0)
+            page.load(choose=int(ref.removeprefix("ALLEGATION-")))
+            return
         try:
             self.case_view.show_case(ref)
         except Exception as exc:

@@ -100,7 +100,7 @@ class RetentionPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(due_tab, "&Past their date")
         self.tabs.addTab(self.holds, "H&olds")
-        self.tabs.addTab(self.rules_tab, "R&ules")
+        self.tabs.addTab(self.rules_tab, "Rul&es")
         self.tabs.addTab(self.disposals, "Disposa&ls")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)

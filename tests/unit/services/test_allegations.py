@@ -3,6 +3,7 @@ the chair of governors), append-only, with the LADO's one-working-day target in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -231,3 +232,11 @@ def test_an_outcome_decided_today_is_taken_just_after_midnight_in_summer(
     )
     [found] = allegations.list_allegations(head_session)
     assert found.outcome is not None and found.outcome.outcome is Outcome.UNFOUNDED
+
+
+def test_the_page_names_who_recorded_by_their_names_for_members_only(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    assert allegations.names(head_session)[head_session.user.username] == "Ms Ada Ngozi"
+    with pytest.raises(PermissionDenied):
+        allegations.names(session_as(Role.DSL))
