@@ -228,10 +228,15 @@ def alarm_text(compartment: Compartment, problems: list[str]) -> str:
     and number only) and how many more, and what to do."""
     more = len(problems) - 1
     also = f" (and {counted(more, 'more problem')})" if more else ""
+    # The chair of governors has no Admin page: their Allegations page checks their file.
+    where = (
+        "Use Verify this file on the Allegations page"
+        if compartment is Compartment.ALLEGATIONS_HEAD
+        else "Run Admin → Verify"
+    )
     return (
         f"Verify found the {compartment.label} file changed outside safedesk: {problems[0]}"
-        f"{also}. Run Admin → Verify to see every problem, and restore from a backup if it "
-        "still fails."
+        f"{also}. {where} to see every problem, and restore from a backup if it still fails."
     )
 
 
