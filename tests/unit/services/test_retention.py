@@ -481,3 +481,41 @@ def test_a_disposal_cut_short_after_the_author_was_told_leaves_no_copy_behind(
     assert not any(GONE[0].encode() in page for page in _pages(head))
     report = integrity.verify(head)
     assert report.ok, report.problems
+
+
+def test_holds_and_disposals_name_the_pupil_and_the_person(head: Session) -> None:
+    gone, _kept = _two_concerns(head)
+    head.clock = FixedClock(AFTER_DUE)
+    retention.add_hold(head, upn=factories.PUPIL_C, reason="Inquiry: keep every record")
+    shown = retention.holds(head)
+    assert {h.held_text for h in shown} == {f"Mateo De la Cruz ({factories.PUPIL_C})"}
+    # The stored fields (the command line's contract) stay as they were.
+    assert {(h.on, h.author, h.author_name) for h in shown} == {
+        (f"pupil {factories.PUPIL_C}", "head", "Ms Ada Ngozi")
+    }
+    retention.dispose(head, gone, "Past its date")
+    (record,) = retention.disposals(head)
+    assert (record.authorised_by, record.authorised_by_name) == ("head", "Ms Ada Ngozi")
+
+
+def test_a_second_hold_on_the_same_pupil_or_record_is_refused(head: Session) -> None:
+    gone, _kept = _two_concerns(head)
+    retention.add_hold(head, upn=factories.PUPIL_A, reason="LCSPR: keep all")
+    with pytest.raises(ValidationError) as refused:
+        retention.add_hold(head, upn=factories.PUPIL_A.lower(), reason="Again")
+    said = refused.value.problems["hold"]
+    assert f"O'Connor-Nguyễn ({factories.PUPIL_A}) is already held" in said
+    assert "is already held (placed on " in said and "by Ms Ada Ngozi, reason: LCSPR" in said
+    retention.add_hold(head, ref=gone, reason="Police asked us to keep it")
+    with pytest.raises(ValidationError, match=f"Record {gone} is already held"):
+        retention.add_hold(head, ref=gone.lower(), reason="Twice")
+    # One hold on the pupil (in each file) and one on the record: nothing more was written.
+    assert sorted(h.on for h in retention.holds(head)) == [
+        gone,
+        f"pupil {factories.PUPIL_A}",
+        f"pupil {factories.PUPIL_A}",
+    ]
+    # Once lifted, the pupil may be held again.
+    first = next(h for h in retention.holds(head) if h.on.startswith("pupil "))
+    retention.lift_hold(head, first.compartment, first.id, "Review reported")
+    retention.add_hold(head, upn=factories.PUPIL_A, reason="A new inquiry")
