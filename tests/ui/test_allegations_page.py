@@ -513,7 +513,7 @@ def test_the_chair_sees_an_alarm_in_their_file_and_deals_with_it_by_keyboard(
     page = make_page(qtbot, chair)
     qtbot.waitUntil(lambda: page.alarm_box.isVisible(), timeout=WAIT)
     assert "allegation row [1] changed" in page.alarm_label.text()
-    qtbot.keyClick(page, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(page, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: page.alarm_dialog is not None, timeout=WAIT)
     dialog = page.alarm_dialog
     assert dialog is not None

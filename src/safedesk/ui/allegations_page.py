@@ -272,7 +272,7 @@ class AllegationsPage(QWidget):
         self.alarm_label.setObjectName("Error")
         self.alarm_label.setWordWrap(True)
         self.alarm_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.alarm_button = QPushButton("Deal with the ala&rm…")
+        self.alarm_button = QPushButton("Deal &with the alarm…")
         self.alarm_button.clicked.connect(self.open_alarm)
         alarm_row = QHBoxLayout()
         alarm_row.addWidget(self.alarm_label, 1)
