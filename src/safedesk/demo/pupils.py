@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from safedesk.demo.names import BOYS, CLASS_NAMES, GIRLS, PREFERRED, SURNAMES
@@ -62,6 +64,29 @@ def generate_pupils(count: int, *, seed: int = 7, today: date | None = None) -> 
             )
         )
     return pupils
+
+
+def year_group_born(year_group: str, today: date) -> tuple[date, date]:
+    """The first and last dates of birth of a pupil in ``year_group`` ("R", "1" … "6") in the
+    English school year ``today`` falls in: Year N pupils turn N + 5 during it (born
+    1 September to 31 August), Reception children turn 5."""
+    offset = YEAR_GROUPS.index(year_group)
+    first = date(school_year_start(today) - 5 - offset, 9, 1)
+    return first, date(first.year + 1, 8, 31)
+
+
+def as_imported(rolls: Sequence[Sequence[PupilDetails]]) -> dict[str, PupilDetails]:
+    """Every pupil of ``rolls`` (index 0: on roll now) by UPN, as the school's list holds them
+    now: those on roll with this year's year group and class; a leaver with neither (the year
+    group they left from would not fit their date of birth now)."""
+    now = {p.upn for p in rolls[0]} if rolls else set()
+    found: dict[str, PupilDetails] = {}
+    for year in reversed(rolls):  # the latest of each
+        for pupil in year:
+            found[pupil.upn] = (
+                pupil if pupil.upn in now else replace(pupil, year_group=None, class_name=None)
+            )
+    return found
 
 
 def to_mis_csv(pupils: list[PupilDetails]) -> bytes:

@@ -12,7 +12,13 @@ from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.policies import add_policies
 from safedesk.demo.pupil_statuses import give_statuses
-from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
+from safedesk.demo.pupils import (
+    YEAR_GROUPS,
+    as_imported,
+    generate_pupils,
+    school_year_start,
+    to_mis_csv,
+)
 from safedesk.demo.retention import add_retention
 from safedesk.demo.risk_assessments import add_risk_assessments
 from safedesk.demo.training import add_training
@@ -206,7 +212,7 @@ def _record_years(
     weeks through the services, with the stories and the open items.
 
     Each pupil is imported once, before the first year they are on roll, as they stand now
-    (leavers as they left): importing each year's roll would move every pupil up a year
+    (leavers with no year group): importing each year's roll would move every pupil up a year
     group, and the audit event of each change made the school file's every check (as taking
     in does) ten times as long."""
     from safedesk.demo.casework import record_and_work
@@ -214,7 +220,7 @@ def _record_years(
     first = school_year_start(today)
     rolls = rolls_by_year(roll, years, seed=seed, today=today)
     shape = trends.shape_for(roll, first)
-    everyone = {p.upn: p for year in reversed(rolls) for p in year}  # the latest of each
+    everyone = as_imported(rolls)  # leavers with no year group: none would fit them now
     imported: set[str] = set()
     made = 0
     clock = head.clock
