@@ -64,6 +64,14 @@ def _check_subject(session: Session, subject: Subject, about_head: bool) -> None
         found = users.by_username(conn, subject.username)
     if found is None:
         raise ValidationError({"subject_username": "is not an account here; give a name instead"})
+    if about_head and Role.HEAD not in found.roles:
+        raise ValidationError(
+            {
+                "subject_username": "is not a headteacher: the chair of governors' file is for "
+                "allegations about the headteacher; those about other staff go to the "
+                "headteacher"
+            }
+        )
     if not about_head and Role.HEAD in found.roles:
         raise ValidationError(
             {

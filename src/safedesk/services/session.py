@@ -87,7 +87,7 @@ class Session:
             self.audit(conn, "permission.refused", detail=detail)
         raise PermissionDenied(
             f"Your account ({self.user.roles_label or 'no role'}) is not allowed to {doing}. "
-            "Ask your Designated Safeguarding Lead or administrator if you need this."
+            + _who_to_ask(self.user, detail.get("permission"))
         )
 
     @property
@@ -224,3 +224,23 @@ class Session:
         if self.account is not None:
             self.account.wipe()
         self.keys.clear()
+
+
+# Things only one person does: the refusal names them, never "ask your DSL" (a DSL is kept
+# out of allegations about staff, and should not be sent to themselves).
+_ONLY = {
+    Permission.ALLEGATIONS.value: "Only the headteacher keeps allegations about staff: a "
+    "concern about an adult working in the school goes to the headteacher (or, when it is "
+    "about the headteacher, to the chair of governors).",
+    Permission.ALLEGATIONS_ABOUT_HEAD.value: "Only the chair of governors keeps allegations "
+    "about the headteacher.",
+    Permission.RETENTION.value: "Only the headteacher decides what is kept and disposed of.",
+}
+
+
+def _who_to_ask(user: User, permission: str | None) -> str:
+    if permission in _ONLY:
+        return _ONLY[permission]
+    if user.can(Permission.CASEWORK):  # a DSL: asking the DSL is asking themselves
+        return "Ask your headteacher or administrator if you need this."
+    return "Ask your Designated Safeguarding Lead or administrator if you need this."

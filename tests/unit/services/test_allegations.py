@@ -179,6 +179,16 @@ def test_the_chair_keeps_allegations_about_the_head_which_the_head_cannot_open(
         )
         assert [a.id for a in allegations.list_allegations(chair, about_head=True)] == [number]
         assert [d.allegation_id for d in allegations.lado_due(chair, about_head=True)] == [number]
+        # An account that is not a headteacher does not belong in the chair's file (the head
+        # would never see an allegation about one of their own staff).
+        add_account(head_session, "t.class", {Role.STAFF})
+        with pytest.raises(ValidationError) as refused:
+            allegations.record_allegation(
+                chair,
+                _allegation(subject_username="t.class", subject_role="Class teacher"),
+                about_head=True,
+            )
+        assert "not a headteacher" in str(refused.value.problems["subject_username"])
         with pytest.raises(PermissionDenied):
             allegations.list_allegations(chair)
     finally:
@@ -240,3 +250,17 @@ def test_the_page_names_who_recorded_by_their_names_for_members_only(
     assert allegations.names(head_session)[head_session.user.username] == "Ms Ada Ngozi"
     with pytest.raises(PermissionDenied):
         allegations.names(session_as(Role.DSL))
+
+
+@pytest.mark.parametrize("role", [Role.DSL, Role.STAFF, Role.ADMIN])
+def test_a_refusal_names_who_keeps_them_never_the_dsl(
+    role: Role, session_as: Callable[[Role], Session]
+) -> None:
+    """A DSL told to "ask your DSL", or staff sent to the DSL with a concern about an adult,
+    is sent to the very people kept out of these records (new-user pass)."""
+    with pytest.raises(PermissionDenied) as refused:
+        allegations.list_allegations(session_as(role))
+    said = str(refused.value)
+    assert "Only the headteacher keeps allegations about staff" in said
+    assert "chair of governors" in said
+    assert "Designated Safeguarding Lead or administrator" not in said
