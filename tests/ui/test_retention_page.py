@@ -101,6 +101,7 @@ def test_a_pupil_held_already_is_not_held_twice(qtbot: QtBot, page: RetentionPag
     problem = page.holds.upn_problem
     qtbot.waitUntil(lambda: "is already held" in problem.text(), timeout=WAIT)
     assert problem.isVisible() and page.holds.upn.hasFocus()
+    assert page.holds.status.text() == ""  # said once, where it belongs
     assert f"({factories.PUPIL_A}) is already held (placed on " in problem.text()
     assert "by Ms Ada Ngozi, reason: Review asked us to keep all)" in problem.text()
     # Under the field it is about, above the reason.

@@ -253,11 +253,12 @@ class HoldsTab(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.hold_button.setEnabled(True)
         self.lift_button.setEnabled(True)
-        text = problems_text(exc, HOLD_LABELS)
-        self.status.setText(text)
         if isinstance(exc, ValidationError) and "hold" in exc.problems:
-            self._upn_problem(exc.problems["hold"])  # under the field it is about
+            self.status.clear()
+            self._upn_problem(exc.problems["hold"])  # under the field it is about, once
             self.upn.setFocus()
+            return
+        self.status.setText(problems_text(exc, HOLD_LABELS))
 
 
 def _held_of(made: list[NamedHold], upn: str) -> str:
