@@ -72,3 +72,17 @@ def test_items_that_are_not_records_say_what_they_are_and_the_date_that_matters(
     assert found["Test dee.dsl: DSL training: none recorded"][1:] == ("Training", "None recorded")
     staff = next(what for what in found if "annual safeguarding update" in what)
     assert found[staff][1:] == ("Training", "Ran out 01/09/2026")
+
+
+def test_the_waiting_column_shows_a_whole_date(head_session: Session, qtbot: Any) -> None:
+    """ "Ran out 02/08/2026" wraps at its space; the date itself was cut to "02/08/202"
+    (new-user pass): the column is at least a date wide, at any text size."""
+    from safedesk.ui.queue_alerts import QueueNotifier
+    from safedesk.ui.queue_page import QueuePage
+
+    page = QueuePage(head_session, QueueNotifier(watch_escalation=False))
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    metrics = page.table.fontMetrics()
+    assert page.table.columnWidth(WAITING) > metrics.horizontalAdvance("30/12/2026")

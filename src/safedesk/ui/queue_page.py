@@ -175,7 +175,7 @@ class QueuePage(QWidget):
         samples = {
             PUPILS: "Siobhán O'Connor",  # longer names wrap
             URGENCY: "Immediate",
-            WAITING: "10 days",
+            WAITING: "30/12/2026",  # "Ran out 02/08/2026" wraps, its date whole
             TIME_LEFT: "9 days 23 h",
             STATUS: "Overdue",  # "escalated" wraps beneath
             REF: "C-2026-0000",
