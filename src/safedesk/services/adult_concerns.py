@@ -137,3 +137,20 @@ def raise_concern(session: Session, payload: Mapping[str, Any]) -> Raised:
         "you will not see it again in safedesk. If a child is at immediate risk, also speak "
         "to the Designated Safeguarding Lead now.",
     )
+
+
+@dataclass(frozen=True)
+class Colleague:
+    username: str
+    display_name: str
+    is_head: bool
+
+
+def colleagues(session: Session) -> list[Colleague]:
+    """The active accounts a concern may name (the person's own too: self-reporting), by name."""
+    with session.store.read() as conn:
+        found = users.all_users(conn)
+    return sorted(
+        (Colleague(u.username, u.display_name, Role.HEAD in u.roles) for u in found if u.active),
+        key=lambda c: c.display_name.casefold(),
+    )

@@ -32,6 +32,7 @@ from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.adult_concern_dialog import AdultConcernDialog
 from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
@@ -103,6 +104,14 @@ class MainWindow(QMainWindow):
         self.password_button = QPushButton("Change my pass&word…")
         self.password_button.clicked.connect(self.change_password)
         self.password_dialog: PasswordDialog | None = None
+        # Every account may pass on a concern about an adult, sealed to the head (or chair).
+        self.adult_button = QPushButton("Concern about an a&dult…")
+        self.adult_button.setToolTip(
+            "Pass on a worry about an adult working in the school (Alt+D): only the "
+            "headteacher, or the chair of governors, can read it"
+        )
+        self.adult_button.clicked.connect(self.raise_adult_concern)
+        self.adult_dialog: AdultConcernDialog | None = None
         top = QHBoxLayout(header)
         top.setContentsMargins(20, 10, 20, 10)
         top.addWidget(school)
@@ -116,6 +125,7 @@ class MainWindow(QMainWindow):
         for size in text_size.TextSize:
             text_menu.addAction(size.label, partial(text_size.choose, size))
         self.text_button.setMenu(text_menu)
+        top.addWidget(self.adult_button)
         top.addWidget(self.text_button)
         top.addWidget(self.password_button)
         top.addWidget(self.hide_button)
@@ -339,6 +349,22 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._password_dialog_closed(dialog))
         self.password_dialog = dialog
         dialog.open()
+
+    def raise_adult_concern(self) -> None:
+        if self.adult_dialog is not None:
+            return  # already open
+        dialog = AdultConcernDialog(self.session, self)
+        dialog.succeeded.connect(
+            lambda raised: msgbox.information(self, "Concern passed on", raised.message)
+        )
+        dialog.finished.connect(lambda _result: self._adult_dialog_closed(dialog))
+        self.adult_dialog = dialog
+        dialog.open()
+
+    def _adult_dialog_closed(self, dialog: AdultConcernDialog) -> None:
+        if self.adult_dialog is dialog:
+            self.adult_dialog = None
+        dialog.deleteLater()
 
     def _password_dialog_closed(self, dialog: PasswordDialog) -> None:
         if self.password_dialog is dialog:
