@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -105,12 +106,14 @@ class MainWindow(QMainWindow):
         self.password_button.clicked.connect(self.change_password)
         self.password_dialog: PasswordDialog | None = None
         # Every account may pass on a concern about an adult, sealed to the head (or chair).
-        self.adult_button = QPushButton("Concern about an a&dult…")
+        # No Alt+letter: each letter of its words is taken on some page; Ctrl+Shift+A instead.
+        self.adult_button = QPushButton("Concern about an adult…")
         self.adult_button.setToolTip(
-            "Pass on a worry about an adult working in the school (Alt+D): only the "
+            "Pass on a worry about an adult working in the school (Ctrl+Shift+A): only the "
             "headteacher, or the chair of governors, can read it"
         )
         self.adult_button.clicked.connect(self.raise_adult_concern)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self).activated.connect(self.raise_adult_concern)
         self.adult_dialog: AdultConcernDialog | None = None
         top = QHBoxLayout(header)
         top.setContentsMargins(20, 10, 20, 10)
