@@ -648,6 +648,26 @@ def risk_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     close(window, session)
 
 
+def retention_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The head's Retention page: a former pupil's record past its date (from the paper book),
+    the hold on the story pupil for a review, and the rules."""
+    session = vault.sign_in(demo_paths, "head", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    window.show_page("Retention")
+    settle(60)
+    shots.window(window, "retention-1-past-date")
+    page = window.retention_page
+    if page is not None:
+        page.tabs.setCurrentWidget(page.holds)
+        settle()
+        shots.window(window, "retention-2-holds")
+        page.tabs.setCurrentWidget(page.rules_tab)
+        settle()
+        shots.window(window, "retention-3-rules")
+    close(window, session)
+
+
 def attachments_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
     """A record's attachments' window, a scanned note and a parent's letter viewed."""
     from safedesk.domain.compartments import Compartment
@@ -677,6 +697,47 @@ def attachments_shots(shots: Shots, demo_paths: DataPaths, password: str) -> Non
             shots.dialog(window, panel.viewers[-1], name)
         view.attachments.close()
         settle()
+    close(window, session)
+
+
+def allegations_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
+    """The head's queue with an allegation to tell the LADO about, the head's Allegations page,
+    and the chair of governors' (allegations about the head)."""
+    session = vault.sign_in(demo_paths, "head", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    settle(60)
+    queue = window.queue_page
+    if queue is not None:
+        for row in range(queue.proxy.rowCount()):
+            if str(queue.proxy.index(row, 0).data(REF_ROLE)).startswith("ALLEGATION-"):
+                queue.table.selectRow(row)
+                queue.table.scrollTo(queue.proxy.index(row, 0))
+    shots.window(window, "allegations-1-head-queue")
+    window.show_page("Allegations")
+    settle(60)
+    page = window.allegations_page
+    choose = getattr(page, "choose", None)
+    if callable(choose):
+        choose(1)  # the one dealt with: the LADO told, an action, the outcome
+        settle(60)
+    shots.window(window, "allegations-2-page")
+    tabs = getattr(page, "tabs", None)
+    if tabs is not None:
+        tabs.setCurrentIndex(1)  # the low-level concerns and their patterns
+        settle(60)
+        shots.window(window, "allegations-4-low-level")
+    close(window, session)
+    session = vault.sign_in(demo_paths, "chair", password)
+    upkeep.after_sign_in(session)
+    window = main_window(session)
+    window.show_page("Allegations")
+    settle(60)
+    choose = getattr(window.allegations_page, "choose", None)
+    if callable(choose):
+        choose(1)
+        settle(60)
+    shots.window(window, "allegations-3-chair")
     close(window, session)
 
 
@@ -839,7 +900,9 @@ def main() -> None:
             ("training", lambda: training_shots(shots, demo.paths, demo.password)),
             ("policies", lambda: policies_shots(shots, demo.paths, demo.password)),
             ("risk", lambda: risk_shots(shots, demo.paths, demo.password)),
+            ("retention", lambda: retention_shots(shots, demo.paths, demo.password)),
             ("attachments", lambda: attachments_shots(shots, demo.paths, demo.password)),
+            ("allegations", lambda: allegations_shots(shots, demo.paths, demo.password)),
         )
         for prefix, step in steps:
             if shots.wanted(prefix) or any(o.startswith(prefix) for o in shots.only):

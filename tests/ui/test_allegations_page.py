@@ -1,72 +1,459 @@
 # mypy: disallow-untyped-calls=False
-"""Allegations page: the head records an allegation and a low-level concern with the form, sees
-them listed and counted, is told the LADO is due until the contact is recorded, and is told
-by label what is missing; the page is the head's and the chair's only."""
+# (pytest-qt's QtBot methods carry no annotations.)
+"""The Allegations page from the keyboard at 1366x768, against a real school: the head records
+an allegation (nothing filled in that nobody typed; Tab through every field in order; Enter in
+a field saves nothing; every problem under its field by the label seen, all at once), reads it
+in full with every event in order, records the LADO contacted, an action, the outcome in words
+and a correction in dialogs; the LADO due line per allegation, overdue in words; low-level
+concerns with their patterns; the chair of governors' page works on their own file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from safedesk.domain.clock import FixedClock
+from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.roles import Role
+from safedesk.services import allegations
 from safedesk.services.session import Session
 from safedesk.ui import tasks
-from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
+from safedesk.ui.allegation_dialogs import (
+    ActionDialog,
+    AllegationDialog,
+    CorrectDialog,
+    LadoDialog,
+    OutcomeDialog,
+)
+from safedesk.ui.allegations_page import AllegationsPage, load, may_keep_allegations
+from safedesk.ui.main_window import MainWindow
 
 WAIT = 60_000
+D = TypeVar("D", bound=AllegationDialog)
+NOW = datetime.fromisoformat("2026-11-16T10:00").astimezone()  # a Monday, in term
 
 
 def settle(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: tasks.running() == 0, timeout=WAIT)
 
 
-def _fill(page: AllegationsPage, kind: int, what: str) -> None:
-    page.kind.setCurrentIndex(kind)
-    page.subject_name.setText("Mr Kraglin Obfonteri")
-    page.subject_role.setText("Midday supervisor")
-    page.what.setPlainText(what)
-    page.raised_by.setText("Year 2 teacher")
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
 
 
-def test_the_head_records_and_follows_an_allegation(
-    qtbot: QtBot, qtmodeltester: ModelTester, head_session: Session
-) -> None:
-    page = AllegationsPage(head_session)
+def make_page(qtbot: QtBot, session: Session) -> AllegationsPage:
+    session.clock = FixedClock(NOW)
+    page = AllegationsPage(session)
     qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page, timeout=WAIT)
+    page.activateWindow()
     page.load()
     settle(qtbot)
-    page.save()  # nothing filled in
+    return page
+
+
+def tab(qtbot: QtBot) -> QWidget | None:
+    widget = focused()
+    assert widget is not None
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    return focused()
+
+
+def type_in(qtbot: QtBot, text: str) -> None:
+    widget = focused()
+    assert widget is not None
+    qtbot.keyClicks(widget, text)
+
+
+def errors_shown(where: AllegationsPage | AllegationDialog) -> dict[str, str]:
+    """The problems shown under the fields, by field."""
+    grid = where.form.grid if isinstance(where, AllegationsPage) else where.grid
+    return {k: e.text() for k, e in grid.errors.items() if not e.isHidden()}
+
+
+def open_form(qtbot: QtBot, page: AllegationsPage) -> None:
+    qtbot.keyClick(page.tabs, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.tabs.currentWidget() is page.form, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.form.kind.hasFocus(), timeout=WAIT)
+
+
+def record_by_keyboard(
+    qtbot: QtBot, page: AllegationsPage, downs: int, name: str, what: str, when: str
+) -> None:
+    """The whole form typed, field by field with Tab, then Ctrl+Enter."""
+    open_form(qtbot, page)
+    for _ in range(downs):
+        qtbot.keyClick(page.form.kind, Qt.Key.Key_Down)
+    tab(qtbot)
+    type_in(qtbot, name)
+    tab(qtbot)
+    type_in(qtbot, "Midday supervisor")
+    day, clock = when.split(" ")
+    tab(qtbot)
+    type_in(qtbot, day)
+    tab(qtbot)
+    type_in(qtbot, clock)
+    tab(qtbot)
+    type_in(qtbot, what)
+    tab(qtbot)
+    type_in(qtbot, "Mrs Mantis, Year 2 teacher")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot)
-    for label in ("subject_name", "subject_role", "alleged", "raised_by"):
-        assert label in page.status.text()
-    _fill(page, 0, "Pulled a pupil off the climbing frame by the hood")
-    page.save()
+
+
+def test_the_form_starts_empty_tabs_in_order_and_names_every_problem_by_its_label(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    page = make_page(qtbot, head_session)
+    open_form(qtbot, page)
+    form = page.form
+    # Nothing filled in that nobody typed: no kind chosen, no time.
+    assert form.kind.currentData() == ""
+    assert form.happened_at.day.text() == "" and form.happened_at.clock.text() == ""
+    order = [
+        form.subject_name,
+        form.subject_role,
+        form.happened_at.day,
+        form.happened_at.clock,
+        form.what,
+        form.raised_by,
+        form.save_button,
+    ]
+    assert [tab(qtbot) for _ in order] == order
+    # Enter in a field saves nothing (and says nothing either: it was not asked to save).
+    form.subject_name.setFocus()
+    type_in(qtbot, "Mr Kraglin Obfonteri")
+    qtbot.keyClick(form.subject_name, Qt.Key.Key_Return)
     settle(qtbot)
-    assert page.allegations.rowCount() == 1
-    assert "waiting for contact with the LADO" in page.due_label.text()
-    _fill(page, 1, "Ate his lunch in the pupils' toilets")
-    page.save()
+    assert allegations.list_allegations(head_session) == []
+    assert errors_shown(page) == {}
+    # Saving half a form: every problem at once, under its field, by the label seen.
+    qtbot.keyClick(form.subject_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot)
-    assert page.low_level.rowCount() == 1 and page.patterns.rowCount() == 1
-    for model in (page.allegations, page.low_level, page.patterns):
-        qtmodeltester.check(model)
-    page.allegations_table.selectRow(0)
-    page.lado_contacted()  # no name given
-    settle(qtbot)
-    assert "lado_name" in page.status.text()
-    page.lado_name.setText("Mr Stakar Ogord")
-    page.lado_contacted()
-    settle(qtbot)
-    assert page.due_label.text() == ""
-    page.allegations_table.selectRow(0)
-    page.record_outcome()
-    settle(qtbot)
-    assert "Substantiated" in page.allegations.data(
-        page.allegations.index(0, page.allegations.OUTCOME)
+    assert errors_shown(page) == {
+        "kind": "Type of record needs a choice: an allegation or a low-level concern.",
+        "subject_role": "Their role is required.",
+        "happened_at": "When it happened is required.",
+        "what": "What is alleged is required.",
+        "raised_by": "Raised by is required.",
+    }
+    assert form.status.text() == "5 things to put right before saving."
+    assert form.kind.hasFocus()  # the first thing wrong
+    assert allegations.list_allegations(head_session) == []
+    # Put right as typed; a half-typed time is named as such, and a time to come refused.
+    qtbot.keyClick(form.kind, Qt.Key.Key_Down)
+    form.happened_at.clock.setFocus()
+    type_in(qtbot, "0915")
+    shown = errors_shown(page)
+    assert "kind" not in shown
+    assert shown["happened_at"] == "When it happened needs the date as well as the time."
+    form.happened_at.day.setFocus()
+    type_in(qtbot, "17/11/2026")
+    assert errors_shown(page)["happened_at"] == "When it happened cannot be in the future."
+    # A low-level concern's words are asked for by their own label.
+    qtbot.keyClick(form.kind, Qt.Key.Key_Down)
+    assert errors_shown(page)["what"] == "What the concern is is required."
+
+
+def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
+    qtbot: QtBot, qtmodeltester: ModelTester, head_session: Session
+) -> None:
+    page = make_page(qtbot, head_session)
+    record_by_keyboard(
+        qtbot,
+        page,
+        1,
+        "Mr Kraglin Obfonteri",
+        "Pulled a pupil off the climbing frame by the hood",
+        "13/11/2026 12:40",
     )
+    [saved] = allegations.list_allegations(head_session)
+    assert saved.current("subject_name") == "Mr Kraglin Obfonteri"
+    assert saved.alleged == "Pulled a pupil off the climbing frame by the hood"
+    assert page.tabs.currentIndex() == 0 and page.allegations.rowCount() == 1
+    assert page.tabs.tabText(0) == "&Allegations (1)"
+    # The LADO due: one working day after it was recorded (Monday 10:00 -> Tuesday 10:00).
+    assert page.due_label.isVisible() and not page.overdue_label.isVisible()
+    assert page.due_label.text() == (
+        f"Allegation {saved.id} (about Mr Kraglin Obfonteri): "
+        "Tell the LADO by Tuesday 17/11/2026 10:00."
+    )
+    # The chosen allegation in full.
+    assert page.chosen() is not None
+    text = page.view.toPlainText()
+    assert "Pulled a pupil off the climbing frame by the hood" in text
+    assert "Raised by: Mrs Mantis, Year 2 teacher" in text
+    assert "Tell the LADO by Tuesday 17/11/2026 10:00" in text
+    assert "Nothing recorded since." in text
+
+    # From the list, Tab goes through the allegation shown to what can be done on it.
+    page.table.setFocus()
+    buttons = [page.lado_button, page.action_button, page.outcome_button, page.correct_button]
+    assert [tab(qtbot) for _ in range(5)] == [page.view, *buttons]
+
+    # LADO contacted (Alt+C): both fields empty; Enter on them says what is missing, by label.
+    qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=WAIT)  # a button's Alt clicks late
+    dialog = page.dialog
+    assert isinstance(dialog, LadoDialog)
+    qtbot.waitUntil(lambda: (f := focused()) is not None and dialog.isAncestorOf(f), timeout=WAIT)
+    assert dialog.contacted_at.is_empty() and dialog.lado_name.text() == ""
+    assert focused() is dialog.contacted_at.day
+    qtbot.keyClick(dialog.contacted_at.day, Qt.Key.Key_Return)
+    assert errors_shown(dialog) == {
+        "contacted_at": "When the LADO was contacted is required.",
+        "lado_name": "The LADO's name is required.",
+    }
+    assert dialog.isVisible()
+    type_in(qtbot, "16/11/2026")
+    tab(qtbot)
+    type_in(qtbot, "0930")
+    assert tab(qtbot) is dialog.lado_name
+    type_in(qtbot, "Mr Stakar Ogord")
+    qtbot.keyClick(dialog.lado_name, Qt.Key.Key_Return)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    assert not page.due_label.isVisible() and not page.overdue_label.isVisible()
+    assert "Mr Stakar Ogord" in page.view.toPlainText()
+    assert page.allegations.data(page.allegations.index(0, page.allegations.LADO)) == "Told"
+
+    # An action.
+    action = open_dialog(qtbot, page, page.action_button, ActionDialog)
+    qtbot.keyClick(action.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert errors_shown(action) == {"action": "What was done is required."}
+    type_in(qtbot, "Strategy meeting held; the member of staff told")
+    qtbot.keyClick(action.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+
+    # The outcome, chosen in words, with the day it was decided typed.
+    outcome = open_dialog(qtbot, page, page.outcome_button, OutcomeDialog)
+    assert outcome.outcome.currentData() == "" and outcome.decided_on.text() == ""
+    words = [outcome.outcome.itemText(i) for i in range(1, outcome.outcome.count())]
+    assert words[3] == "Unsubstantiated: not enough evidence to prove or disprove it"
+    for _ in range(4):
+        qtbot.keyClick(outcome.outcome, Qt.Key.Key_Down)
+    assert tab(qtbot) is outcome.decided_on
+    type_in(qtbot, "16/11/2026")
+    qtbot.keyClick(outcome.decided_on, Qt.Key.Key_Return)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    cell = page.allegations.data(page.allegations.index(0, page.allegations.OUTCOME))
+    assert cell == "Unsubstantiated"
+    assert not page.outcome_button.isEnabled()  # recorded once
+
+    # A correction, with its reason: the old value kept and shown.
+    correct = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
+    for _ in range(5):
+        qtbot.keyClick(correct.field, Qt.Key.Key_Down)
+    assert correct.field.currentData() == "raised_by"
+    assert correct.old.text() == "Now: Mrs Mantis, Year 2 teacher"
+    assert tab(qtbot) is correct.new_text
+    type_in(qtbot, "Mrs Mantis, Year 3 teacher")
+    qtbot.keyClick(correct.new_text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert errors_shown(correct) == {"reason": "Reason for the correction is required."}
+    assert focused() is correct.reason  # the first thing wrong
+    type_in(qtbot, "She moved to Year 3 in September")
+    qtbot.keyClick(correct.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+
+    # Every event in order, each with who recorded it and when.
+    text = page.view.toPlainText()
+    order = [
+        "16/11/2026 09:30: the LADO contacted",
+        "16/11/2026 10:00: an action",
+        "16/11/2026: the outcome",
+        "16/11/2026 10:00: a correction to “Raised by”",
+    ]
+    assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
+    assert "Was: Mrs Mantis, Year 2 teacher" in text and "Why: She moved to Year 3" in text
+    assert text.count("Recorded by Ms Ada Ngozi on 16/11/2026 10:00") == 5  # it, and four
+    assert "Raised by: Mrs Mantis, Year 3 teacher" in text
+    qtmodeltester.check(page.allegations)
 
 
-def test_only_the_head_and_the_chair_have_the_page(session_as: object) -> None:
-    for role in (Role.STAFF, Role.DSL, Role.BEHAVIOUR_LEAD, Role.ADMIN):
-        assert not may_keep_allegations(session_as(role))  # type: ignore[operator]
-    assert may_keep_allegations(session_as(Role.CHAIR_OF_GOVERNORS))  # type: ignore[operator]
+def open_dialog(qtbot: QtBot, page: AllegationsPage, button: QWidget, kind: type[D]) -> D:
+    page.table.setFocus()
+    page.table.selectRow(0)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    dialog = page.dialog
+    assert isinstance(dialog, kind) and dialog.isVisible()
+    qtbot.waitUntil(lambda: (f := focused()) is not None and dialog.isAncestorOf(f), timeout=WAIT)
+    return dialog
+
+
+def test_a_lado_contact_left_past_its_time_is_overdue_in_words(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(NOW)
+    number = allegations.record_allegation(
+        head_session,
+        {
+            "subject_name": "Ms Nebula Luphomoid",
+            "subject_role": "Supply teacher",
+            "happened_at": "2026-11-16T08:50",
+            "alleged": "Messaged a pupil on social media",
+            "raised_by": "A parent",
+        },
+    )
+    head_session.clock = FixedClock(NOW + timedelta(days=2))
+    page = AllegationsPage(head_session)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.load()
+    settle(qtbot)
+    assert page.overdue_label.isVisible() and not page.due_label.isVisible()
+    assert page.overdue_label.text() == (
+        f"Allegation {number} (about Ms Nebula Luphomoid): OVERDUE: the LADO should have been "
+        "told by Tuesday 17/11/2026 10:00. Tell them now."
+    )
+    lado = page.allegations.data(page.allegations.index(0, page.allegations.LADO))
+    assert lado == "OVERDUE"
+
+
+def test_low_level_concerns_show_each_persons_pattern_at_a_glance(
+    qtbot: QtBot, qtmodeltester: ModelTester, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(NOW)
+    for when in ("2026-10-05T12:30", "2026-10-19T12:30", "2026-11-09T12:30"):
+        allegations.record_low_level(
+            head_session,
+            {
+                "subject_name": "Mr Kraglin Obfonteri",
+                "subject_role": "Midday supervisor",
+                "happened_at": when,
+                "what": "Ate his lunch in the pupils' toilets",
+                "raised_by": "Year 2 teacher",
+            },
+        )
+    page = make_page(qtbot, head_session)
+    record_by_keyboard(
+        qtbot, page, 2, "Mr Rocket Raccoon", "Shouted across the hall", "12/11/2026 14:05"
+    )
+    assert page.tabs.currentIndex() == 1
+    assert page.tabs.tabText(1) == "&Low-level concerns (4)"
+    assert page.low_level.rowCount() == 4
+    rows = [
+        [page.patterns.data(page.patterns.index(r, c)) for c in range(5)]
+        for r in range(page.patterns.rowCount())
+    ]
+    assert rows == [
+        [
+            "Mr Kraglin Obfonteri",
+            "Midday supervisor",
+            "3",
+            "3 in 5 weeks (05/10/2026 to 09/11/2026)",
+            "Oct 2026: 2, Nov 2026: 1",
+        ],
+        ["Mr Rocket Raccoon", "Midday supervisor", "1", "1, on 12/11/2026", "Nov 2026: 1"],
+    ]
+    assert allegations.list_allegations(head_session) == []  # a concern is not an allegation
+    for model in (page.low_level, page.patterns):
+        qtmodeltester.check(model)
+
+
+def test_the_chairs_page_keeps_allegations_about_the_head_in_the_chairs_file(
+    qtbot: QtBot, head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    chair = session_as(Role.CHAIR_OF_GOVERNORS)
+    page = make_page(qtbot, chair)
+    assert page.about_head
+    record_by_keyboard(
+        qtbot, page, 1, "Ms Ada Ngozi", "Shouted at a pupil in the corridor", "13/11/2026 09:00"
+    )
+    [saved] = allegations.list_allegations(chair, about_head=True)
+    assert "Tell the LADO by Tuesday 17/11/2026 10:00." in page.due_label.text()
+    dialog = open_dialog(qtbot, page, page.lado_button, LadoDialog)
+    type_in(qtbot, "16/11/2026")
+    tab(qtbot)
+    type_in(qtbot, "0945")
+    tab(qtbot)
+    type_in(qtbot, "Mr Stakar Ogord")
+    qtbot.keyClick(dialog.lado_name, Qt.Key.Key_Return)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    [contacted] = allegations.list_allegations(chair, about_head=True)
+    assert contacted.lado_contacted is not None
+    assert contacted.lado_contacted.lado_name == "Mr Stakar Ogord"
+    # Not in the head's file, which the head's page shows.
+    head_page = make_page(qtbot, head_session)
+    assert head_page.allegations.rowCount() == 0 and saved.id == contacted.id
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.DSL, Role.BEHAVIOUR_LEAD, Role.ADMIN])
+def test_only_the_head_and_the_chair_have_the_page(
+    role: Role, session_as: Callable[[Role], Session]
+) -> None:
+    assert not may_keep_allegations(session_as(role))
+
+
+def test_the_chair_has_the_page(session_as: Callable[[Role], Session]) -> None:
+    assert may_keep_allegations(session_as(Role.CHAIR_OF_GOVERNORS))
+
+
+def test_what_the_page_loads_is_refused_to_anyone_else(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    """A DSL with the program's code and their own password calls what the page calls: the
+    services refuse, as they refuse the head the chair's file."""
+    with pytest.raises(PermissionDenied):
+        load(session_as(Role.DSL), False)
+    with pytest.raises(PermissionDenied):
+        load(head_session, True)
+
+
+def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
+    """For the walks over every window (test_windows_fit.py, test_accessibility.py): the
+    Allegations page with one chosen (its LADO due), its other tabs, the form showing every
+    problem, and each dialog showing its problems: (what is seen, the window it is in)."""
+    page = window.allegations_page
+    if page is None:
+        return
+    window.show_page("Allegations")
+    session = page.session
+    yesterday = (session.clock.now() - timedelta(days=1)).astimezone(UTC).isoformat()
+    about = {"subject_name": "Mr Kraglin Obfonteri", "subject_role": "Midday supervisor"}
+    number = allegations.record_allegation(
+        session,
+        {**about, "happened_at": yesterday, "alleged": "Pulled a pupil", "raised_by": "A TA"},
+        about_head=page.about_head,
+    )
+    allegations.record_low_level(
+        session,
+        {**about, "happened_at": yesterday, "what": "Ate in the toilets", "raised_by": "A TA"},
+        about_head=page.about_head,
+    )
+    page.load(choose=number)
+    QApplication.processEvents()
+    yield "Allegations, one chosen", window
+    page.tabs.setCurrentIndex(1)
+    yield "Allegations, low-level concerns", window
+    page.tabs.setCurrentIndex(2)
+    page.form.submit()
+    yield "Allegations, the form with its problems", window
+    page.tabs.setCurrentIndex(0)
+    for what, opens in (
+        ("LADO contacted", page.open_lado),
+        ("Add an action", page.open_action),
+        ("Record the outcome", page.open_outcome),
+        ("Correct", page.open_correct),
+    ):
+        opens()
+        dialog = page.dialog
+        assert dialog is not None
+        dialog.submit()
+        yield f"Allegations, {what} with its problems", dialog
+        dialog.reject()
+        QApplication.processEvents()

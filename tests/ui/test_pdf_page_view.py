@@ -184,3 +184,11 @@ def test_zoom_keys_zoom_the_page_not_the_text_size(qtbot: QtBot, window: QWidget
     qtbot.keyClick(view.area, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.picture.pixmap().width() == fitted
     assert text_size.current() is before
+
+
+def test_the_document_is_closed_when_the_view_goes(qtbot: QtBot, window: QWidget) -> None:
+    view = make(qtbot, window, three_pages())
+    pdf = view._pdf
+    assert pdf is not None and pdf._document.raw
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not pdf._document.raw, timeout=WAIT)

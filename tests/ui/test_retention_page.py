@@ -1,21 +1,28 @@
-"""The headteacher's Retention page: the list of records past their date, a hold, a disposal."""
+"""The headteacher's Retention page, by keyboard: the list of records past their date, a hold, a
+disposal; holds on a pupil placed and lifted; a rule changed; the disposal records."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.entries import Kind
-from safedesk.services import records
+from safedesk.services import records, retention
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.retention_page import RetentionModel, RetentionPage
+from safedesk.ui.retention_tabs import DisposalsModel, HoldsModel
 from tests import factories
+from tests.ui.conftest import activate
+
+WAIT = 60000
 
 AFTER_DUE = datetime(2043, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -29,10 +36,25 @@ def page(qtbot: QtBot, head_session: Session) -> RetentionPage:
     head_session.clock = FixedClock(AFTER_DUE)
     made = RetentionPage(head_session)
     qtbot.addWidget(made)
+    made.resize(1366, 768)
     made.show()
     made.load()
-    qtbot.waitUntil(lambda: made.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: made.model.rowCount() == 2, timeout=WAIT)
+    activate(qtbot, made)
     return made
+
+
+def alt(qtbot: QtBot, page: RetentionPage, letter: str) -> None:
+    """Alt + the underlined letter, as the keyboard would."""
+    qtbot.keyClick(page.window(), letter, Qt.KeyboardModifier.AltModifier)
+
+
+def settle(qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=WAIT)
+
+
+def _cells(model: Any, row: int) -> list[str]:
+    return [str(model.index(row, c).data()) for c in range(model.columnCount())]
 
 
 def _choose(page: RetentionPage, ref_prefix: str) -> str:
@@ -85,3 +107,145 @@ def test_a_reason_is_asked_for(qtbot: QtBot, page: RetentionPage) -> None:
     qtbot.mouseClick(page.dispose_button, Qt.MouseButton.LeftButton)
     assert page.status.text() == "Say why in Reason first."
     assert page.model.rowCount() == 2
+
+
+def test_a_pupil_held_and_the_hold_lifted_by_keyboard(qtbot: QtBot, page: RetentionPage) -> None:
+    session = page.session
+    alt(qtbot, page, "o")  # H&olds
+    assert page.tabs.currentWidget() is page.holds
+    alt(qtbot, page, "h")  # &Hold this pupil's records, nothing typed yet
+    qtbot.waitUntil(
+        lambda: page.holds.status.text() == "Pupil's UPN: type the UPN of the pupil to hold.",
+        timeout=WAIT,
+    )
+    alt(qtbot, page, "n")  # Pupil's UP&N
+    qtbot.keyClicks(page.holds.upn, factories.PUPIL_C)  # no record of theirs yet
+    alt(qtbot, page, "h")
+    qtbot.waitUntil(lambda: page.holds.status.text().startswith("Reason:"), timeout=WAIT)
+    assert page.holds.reason.hasFocus()
+    alt(qtbot, page, "s")  # Rea&son
+    qtbot.keyClicks(page.holds.reason, "Local inquiry asked us to keep everything")
+    alt(qtbot, page, "h")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.holds.model.rowCount() == 1, timeout=WAIT)
+    cells = _cells(page.holds.model, 0)
+    assert cells[HoldsModel.ON] == f"Pupil {factories.PUPIL_C}"
+    assert cells[HoldsModel.FILES] == "Safeguarding, Behaviour"
+    assert page.tabs.tabText(1) == "H&olds (1)"
+    assert {h.compartment for h in retention.holds(session)} == {"safeguarding", "behaviour"}
+
+    page.holds.table.setFocus()
+    qtbot.keyClick(page.holds.table, Qt.Key.Key_Home)
+    page.holds.status.clear()
+    alt(qtbot, page, "f")  # Li&ft the hold chosen, no reason
+    qtbot.waitUntil(lambda: page.holds.status.text().startswith("Reason:"), timeout=WAIT)
+    assert page.holds.model.rowCount() == 1
+    alt(qtbot, page, "s")
+    qtbot.keyClicks(page.holds.reason, "The inquiry has ended")
+    alt(qtbot, page, "f")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.holds.model.rowCount() == 0, timeout=WAIT)
+    assert retention.holds(session) == []
+    assert page.tabs.tabText(1) == "H&olds (0)"
+
+
+def test_a_pupil_the_school_does_not_have_is_named(qtbot: QtBot, page: RetentionPage) -> None:
+    alt(qtbot, page, "o")
+    alt(qtbot, page, "n")
+    qtbot.keyClicks(page.holds.upn, "Z999999999999")
+    alt(qtbot, page, "s")
+    qtbot.keyClicks(page.holds.reason, "Inquiry")
+    alt(qtbot, page, "h")
+    qtbot.waitUntil(
+        lambda: "There is no pupil with UPN Z999999999999" in page.holds.status.text(),
+        timeout=WAIT,
+    )
+    assert retention.holds(page.session) == []
+
+
+def test_a_rule_changed_by_keyboard(qtbot: QtBot, page: RetentionPage) -> None:
+    alt(qtbot, page, "u")  # R&ules
+    assert page.tabs.currentWidget() is page.rules_tab
+    tab = page.rules_tab
+    assert "Behaviour incident: kept until the pupil's date of birth + 25 years" in (
+        tab.in_force.text()
+    )
+    alt(qtbot, page, "v")  # the rule in force already: nothing to save
+    qtbot.waitUntil(
+        lambda: tab.status.text().startswith("Years: that is the rule in force already"),
+        timeout=WAIT,
+    )
+    alt(qtbot, page, "c")  # Kind of re&cord
+    qtbot.keyClick(tab.kind, Qt.Key.Key_Down)
+    assert tab.kind.currentText() == "Behaviour incident"
+    alt(qtbot, page, "f")  # Counted &from
+    qtbot.keyClick(tab.basis, Qt.Key.Key_Down)
+    assert tab.basis.currentText() == "The date it happened"
+    alt(qtbot, page, "y")  # &Years
+    tab.years.selectAll()
+    qtbot.keyClicks(tab.years, "3")
+    alt(qtbot, page, "v")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: tab.status.text().startswith("Saved."), timeout=WAIT)
+    assert (
+        tab.status.text() == "Saved. Behaviour incident: kept until the date it happened + 3 years."
+    )
+    rules = {r.kind: r for r in retention.rules(page.session)}
+    assert (rules[Kind.BEHAVIOUR].basis.value, rules[Kind.BEHAVIOUR].years) == ("occurred", 3)
+    assert rules[Kind.CONCERN].years == 25  # the others as they were
+    assert "Behaviour incident: kept until the date it happened + 3 years" in tab.in_force.text()
+
+
+def test_the_disposal_records_name_the_reference_never_the_pupil(
+    qtbot: QtBot, page: RetentionPage
+) -> None:
+    gone = _choose(page, "B-")
+    page.table.setFocus()
+    alt(qtbot, page, "s")
+    qtbot.keyClicks(page.reason, "Past its date; reviewed")
+    alt(qtbot, page, "d")  # &Dispose of…
+    settle(qtbot)
+    qtbot.waitUntil(lambda: f"{gone} was disposed of." in page.status.text(), timeout=WAIT)
+    alt(qtbot, page, "l")  # Disposa&ls
+    assert page.tabs.currentWidget() is page.disposals
+    qtbot.waitUntil(lambda: page.disposals.model.rowCount() == 1, timeout=WAIT)
+    cells = _cells(page.disposals.model, 0)
+    assert cells[DisposalsModel.REF] == gone
+    assert cells[DisposalsModel.BY] == "head"
+    assert cells[DisposalsModel.REASON] == "Past its date; reviewed"
+    words = " ".join(cells)
+    for name in ("Siobhán", "Zoë", "O'Connor", factories.PUPIL_A, factories.PUPIL_B):
+        assert name not in words
+    assert page.disposals.status.text() == "1 disposal record."
+
+
+def test_the_models_pass_the_model_tester(
+    qtbot: QtBot, page: RetentionPage, qtmodeltester: ModelTester
+) -> None:
+    retention.add_hold(page.session, upn=factories.PUPIL_A, reason="Inquiry")
+    page.load()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.holds.model.rowCount() == 1, timeout=WAIT)
+    qtmodeltester.check(page.holds.model)
+    qtmodeltester.check(page.disposals.model)
+
+
+def test_each_alt_letter_belongs_to_one_thing_on_every_tab(
+    qtbot: QtBot, page: RetentionPage
+) -> None:
+    """Alt+K, Alt+W and Alt+X are the window header's (Lock, password, Text size)."""
+    from tests.ui.test_accessibility import mnemonic
+
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        texts = [page.tabs.tabBar().tabText(i) for i in range(page.tabs.count())]
+        for widget in page.findChildren(QWidget):
+            if not widget.isVisibleTo(page):
+                continue
+            if isinstance(widget, QAbstractButton) or (
+                isinstance(widget, QLabel) and widget.buddy() is not None
+            ):
+                texts.append(widget.text())
+        letters = [m for m in map(mnemonic, texts) if m is not None]
+        assert len(letters) == len(set(letters)), (index, texts)
+        assert not {"k", "w", "x"} & set(letters), (index, texts)

@@ -47,6 +47,7 @@ from safedesk.ui.setup_wizard import SetupWizard
 from safedesk.ui.signin import SignInWindow
 from tests import factories
 from tests.conftest import SCHOOL_NAME, SchoolStore
+from tests.ui.test_allegations_page import allegation_screens
 
 SCREEN = QSize(1093, 576)  # 1366x768 at 125 %, less the taskbar
 PUPILS_CSV = Path(__file__).parents[1] / "fixtures" / "pupils_sims_utf8_bom.csv"
@@ -55,6 +56,7 @@ ROLES = {
     "DSL": Role.DSL,
     "behaviour lead": Role.BEHAVIOUR_LEAD,
     "administrator": Role.ADMIN,
+    "chair": Role.CHAIR_OF_GOVERNORS,
 }
 
 
@@ -188,6 +190,12 @@ def main_window_screens(qtbot: QtBot, session: Session, who: str) -> Iterator[Sc
         window.pages.setCurrentWidget(window.notification_form)
         settle()
         yield Screen(f"{who}: Queue, a police notification", window, opened)
+    for what, seen in allegation_screens(window):
+        yield (
+            Screen(f"{who}: {what}", window, opened)
+            if seen is window
+            else shown(qtbot, f"{who}: {what}", seen)
+        )
     window.change_password()
     if window.password_dialog is not None:
         yield shown(qtbot, f"{who}: Change my password", window.password_dialog)
@@ -307,7 +315,7 @@ def screens(
     return walk
 
 
-WHO = ["sign-in", "staff", "DSL", "behaviour lead", "head", "administrator"]
+WHO = ["sign-in", "staff", "DSL", "behaviour lead", "head", "administrator", "chair"]
 
 
 # --- the checks ------------------------------------------------------------------------------

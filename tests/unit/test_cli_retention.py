@@ -75,3 +75,21 @@ def test_list_rules_hold_and_dispose(run, old_incident: str) -> None:
     assert json.loads(out) == []
     code, out, err = run("verify")
     assert code == EXIT_OK, out + err
+
+
+def test_a_hold_on_a_pupil_is_in_every_file_and_lifted_in_each(run, old_incident: str) -> None:
+    code, out, _err = run("hold", "add", "--pupil", factories.PUPIL_C, "--reason", "Inquiry")
+    assert code == EXIT_OK
+    placed = sorted(line.split()[1] for line in out.splitlines())
+    assert [h.split(":")[0] for h in placed] == ["behaviour", "safeguarding"]
+    assert all(line.endswith(f"on pupil {factories.PUPIL_C}") for line in out.splitlines())
+    code, out, _err = run("hold", "list", "--json")
+    assert sorted(h["hold"] for h in json.loads(out)) == placed
+    code, out, _err = run("hold", "remove", placed[1], "--reason", "Inquiry over")
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == f"hold {placed[1]} lifted"
+    assert f"hold {placed[0]} lifted with it" in out
+    code, out, _err = run("hold", "list", "--json")
+    assert json.loads(out) == []
+    code, _out, err = run("hold", "add", "--pupil", "Z999999999999", "--reason", "Inquiry")
+    assert code != EXIT_OK and "no pupil with UPN Z999999999999" in err

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from safedesk import app_log
 from safedesk.cli import admin_commands as admin
+from safedesk.cli import allegation_commands as allegation_cli
 from safedesk.cli import analysis_commands as analysis_cli
 from safedesk.cli import attachment_commands as attachment_cli
 from safedesk.cli import chronology_commands as chronology_cli
@@ -322,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     training_cli.add_parsers(command, commands, common, acting)
     policy_cli.add_parsers(command, commands, common, acting)
     retention_cli.add_commands(commands, command, common, acting, Parser)
+    allegation_cli.add_parsers(command, commands, common, acting)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
         "--head",

@@ -73,8 +73,11 @@ def cmd_hold_remove(args: argparse.Namespace, paths: DataPaths) -> int:
     if not number.isdigit():
         raise ValueError("name the hold as shown by 'hold list', e.g. safeguarding:3")
     with signed_in(args, paths, exclusive=False) as session:
-        retention.lift_hold(session, compartment, int(number), args.reason)
+        lifted = retention.lift_hold(session, compartment, int(number), args.reason)
     out(f"hold {args.hold} lifted")
+    for hold in lifted:  # a hold on a pupil is in every file: lifted in each
+        if f"{hold.compartment}:{hold.id}" != args.hold:
+            out(f"hold {hold.compartment}:{hold.id} lifted with it (the same hold on {hold.on})")
     return EXIT_OK
 
 

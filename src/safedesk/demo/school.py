@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from safedesk.demo import history, trends
+from safedesk.demo.allegations import CHAIR, CHAIR_NAME, add_allegations
 from safedesk.demo.attachments import add_attachments
 from safedesk.demo.behaviour_reviews import add_reviews
 from safedesk.demo.policies import add_policies
 from safedesk.demo.pupil_statuses import give_statuses
 from safedesk.demo.pupils import YEAR_GROUPS, generate_pupils, school_year_start, to_mis_csv
+from safedesk.demo.retention import add_retention
 from safedesk.demo.risk_assessments import add_risk_assessments
 from safedesk.demo.training import add_training
 from safedesk.domain import upn
@@ -50,6 +52,8 @@ ACCOUNTS = (
     DemoAccount("behaviour", "Mr Dan Kowalski", frozenset({Role.BEHAVIOUR_LEAD})),
     DemoAccount("office", "Mrs Sue Bennett", frozenset({Role.ADMIN})),
 )
+# Made by demo.allegations: the first chair of governors is given the role, never granted.
+GOVERNORS = (DemoAccount(CHAIR, CHAIR_NAME, frozenset({Role.CHAIR_OF_GOVERNORS})),)
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,10 @@ def _build(
         add_policies(paths, DEMO_PASSWORD, now)
         add_training(paths, DEMO_PASSWORD, now)
         add_attachments(paths, DEMO_PASSWORD, roll, now)
-    return DemoSchool(paths, DEMO_PASSWORD, ACCOUNTS, created.recovery_key or "", pupils, made)
+        add_retention(paths, DEMO_PASSWORD, roll, now, with_paper_book=years > 0)
+    add_allegations(paths, DEMO_PASSWORD, now, kdf=kdf, with_records=with_records)
+    accounts = ACCOUNTS + GOVERNORS
+    return DemoSchool(paths, DEMO_PASSWORD, accounts, created.recovery_key or "", pupils, made)
 
 
 def _own_passwords(paths: DataPaths, kdf: KdfParams) -> None:

@@ -398,7 +398,10 @@ def append_attachments(
         info = item.info
         story.append(
             Paragraph(
-                text(f"{info.media_type.label}, SHA-256 {info.sha256[:16]}…, as it was added."),
+                text(
+                    f"File “{info.file_name}” ({info.media_type.label}); SHA-256 as it was "
+                    f"added: {info.sha256}"
+                ),
                 st["small"],
             )
         )

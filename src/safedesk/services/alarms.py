@@ -1,12 +1,18 @@
-"""Alarms in the queue (a gap in an author's numbering, a changed key…): marked as dealt with.
+"""Alarms (a gap in an author's numbering, a changed key, a file that failed verify…): listed
+for whoever deals with them, and marked as dealt with.
 
 An alarm lives in the compartment where it was found and is never deleted; dealing with it
-records who, when and the note they wrote, and an audit event in that compartment.
+records who, when and the note they wrote, and an audit event in that compartment. The
+pupils' files' alarms are the DSL's (casework); an allegations file's are its own members':
+the headteacher's for allegations about staff, the chair of governors' for those about the
+headteacher, so nobody else learns even that such a file raised one.
 """
 
 from __future__ import annotations
 
-from safedesk.domain.compartments import READING, Compartment
+from dataclasses import dataclass
+
+from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Permission
 from safedesk.domain.text import LONG_TEXT_LIMIT, is_blank, text_problem
@@ -14,9 +20,36 @@ from safedesk.services.session import Session
 from safedesk.store import members
 
 _DOING = "deal with alarms in the queue"
-# The queue names an alarm ALARM-<first letter of its compartment><id>, as in ALARM-S12.
-_BY_LETTER = {c.value[0].upper(): c for c in READING}
+# Who deals with each file's alarms.
+PERMISSION = {
+    Compartment.SAFEGUARDING: Permission.CASEWORK,
+    Compartment.BEHAVIOUR: Permission.CASEWORK,
+    Compartment.ALLEGATIONS: Permission.ALLEGATIONS,
+    Compartment.ALLEGATIONS_HEAD: Permission.ALLEGATIONS_ABOUT_HEAD,
+}
+# The queue names an alarm ALARM-<its file's letter><id>, as in ALARM-S12.
+LETTER = {
+    Compartment.SAFEGUARDING: "S",
+    Compartment.BEHAVIOUR: "B",
+    Compartment.ALLEGATIONS: "A",
+    Compartment.ALLEGATIONS_HEAD: "H",
+}
+_BY_LETTER = {letter: c for c, letter in LETTER.items()}
 _PREFIX = "ALARM-"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One open alarm, with the reference people use for it."""
+
+    ref: str
+    compartment: Compartment
+    alarm: members.Alarm
+
+
+def alarm_ref(compartment: Compartment, alarm_id: int) -> str:
+    """The reference of an alarm in ``compartment`` (ALARM-S12, ALARM-A3)."""
+    return f"{_PREFIX}{LETTER[compartment]}{alarm_id}"
 
 
 def alarm_from_ref(ref: str) -> tuple[Compartment, int]:
@@ -29,10 +62,30 @@ def alarm_from_ref(ref: str) -> tuple[Compartment, int]:
     return compartment, int(rest[1:])
 
 
+def alarm_files(session: Session) -> list[Compartment]:
+    """The files whose alarms this session deals with: those it opens and its roles allow
+    (nothing refused or audited: a session simply has no others)."""
+    return [
+        c
+        for c, permission in PERMISSION.items()
+        if session.user.can(permission) and session.member_of(c)
+    ]
+
+
+def open_alarms(session: Session) -> list[Listed]:
+    """Every open alarm in the files this session deals with, oldest first in each file."""
+    found = []
+    for compartment in alarm_files(session):
+        with session.compartments[compartment].read() as conn:
+            here = members.open_alarms(conn)
+        found += [Listed(alarm_ref(compartment, a.id), compartment, a) for a in here]
+    return found
+
+
 def resolve_alarm(session: Session, compartment: Compartment, alarm_id: int, note: str) -> None:
     """Mark the alarm as dealt with, saying what was done (``note`` is required)."""
-    session.require(Permission.CASEWORK, _DOING)
-    if compartment not in READING:
+    session.require(PERMISSION.get(compartment, Permission.CASEWORK), _DOING)
+    if compartment not in PERMISSION:
         raise NotFound(f"There are no alarms in the {compartment.label} file.")
     if is_blank(note):
         raise ValidationError({"note": "say what was done about it"})

@@ -29,6 +29,7 @@ from safedesk.domain.allegations import (
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entry_validation import parse_moment
 from safedesk.domain.errors import NotFound, ValidationError
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
 from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
 from safedesk.services import intake
@@ -153,7 +154,8 @@ def record_outcome(
     found = _allegation(store, allegation_id)
     if found.outcome is not None:
         raise ValidationError({"outcome": "has already been recorded for this allegation"})
-    outcome, decided = validate_outcome(payload, session.clock.now().date())
+    # "Today" is the school's day (just after midnight in summer, UTC's is still yesterday).
+    outcome, decided = validate_outcome(payload, to_local(session.clock.now()).date())
     at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
     return _event(session, store, allegation_id, "outcome", at=at, outcome=outcome)
 
@@ -242,6 +244,13 @@ def list_low_level(session: Session, *, about_head: bool = False) -> list[LowLev
 def low_level_patterns(session: Session, *, about_head: bool = False) -> list[Pattern]:
     """Low-level concerns counted per person and month, most first."""
     return patterns(list_low_level(session, about_head=about_head))
+
+
+def names(session: Session, *, about_head: bool = False) -> dict[str, str]:
+    """Each account's name as people know it, by username: who recorded what, on the page."""
+    _file(session, about_head, "see allegations about staff")
+    with session.store.read() as conn:
+        return users.display_names(conn)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ concern form asks for "the pupil this is about"; a police notification names the
 of one household), and leaving them out would strip a child's own referral from her
 transfer whenever a second pupil was named. On a case that names others too, each act
 says so ("Case also names: another pupil (A)"), with their names masked in it.
+
+Her risk assessments are on it too, each version on the day it was saved, for those who may
+read that kind (``risk_assessments.kinds_for``): a safeguarding one among the DSL's casework,
+a behaviour plan among the behaviour records (so the behaviour lead sees the plans only).
 """
 
 from __future__ import annotations
@@ -40,17 +44,26 @@ from safedesk.domain.chronology import Chronology as Chronology  # where callers
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIXED_LISTS, Kind, StoredEntry
 from safedesk.domain.errors import NotFound, PermissionDenied
+from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.people import Pupil, PupilDetails, User
 from safedesk.domain.redaction import PupilMask
+from safedesk.domain.risk_assessment import LABELS as ASSESSMENT_LABELS
+from safedesk.domain.risk_assessment import AssessmentKind, StoredAssessment
 from safedesk.domain.roles import Permission
-from safedesk.services import attachments, intake, pupil_status
+from safedesk.services import attachments, intake, pupil_status, risk_assessments
 from safedesk.services.session import Session
 from safedesk.store import attachments as attached
 from safedesk.store import casework, entries, evidence, lists, pupils, school, users
+from safedesk.store import risk_assessments as assessments_store
 from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
 
 _BEHAVIOUR_GROUPS = frozenset({ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.AMENDMENT})
+# Where each kind of risk assessment is listed (and filtered) in the chronology.
+ASSESSMENT_GROUP = {
+    AssessmentKind.SAFEGUARDING: ItemGroup.CASEWORK,
+    AssessmentKind.BEHAVIOUR_PLAN: ItemGroup.BEHAVIOUR,
+}
 
 
 def allowed_groups(user: User) -> frozenset[ItemGroup]:
@@ -71,6 +84,7 @@ class _Found:
     timelines: dict[str, list[CaseEvent]] = field(default_factory=dict)
     case_pupils: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     attachments: dict[str, list[AttachmentInfo]] = field(default_factory=dict)  # by record
+    assessments: list[StoredAssessment] = field(default_factory=list)  # every version
 
 
 def open_chronology(
@@ -119,6 +133,11 @@ def open_chronology(
     # asked for, so that a pupil is the same letter, and masked, whatever the filter.
     loaded = [k for k in Kind if ItemGroup(k.value) in allowed]
     stored = _Found()
+    assessed = [
+        kind
+        for kind in risk_assessments.kinds_for(session)
+        if ASSESSMENT_GROUP[kind] in wanted and kind.compartment in read
+    ]
     for compartment in read:
         store = session.compartment(compartment, "open this chronology")
         intake.take_in_waiting(session, compartment)
@@ -132,8 +151,12 @@ def open_chronology(
             stored.attachments |= attached.for_refs(conn, [e.ref for e in found_here])
             if compartment is Compartment.SAFEGUARDING:
                 _read_safeguarding(conn, pupil_id, stored, wanted)
+            for kind in assessed:
+                if kind.compartment is compartment:
+                    stored.assessments += assessments_store.versions(conn, kind, pupil.upn)
     mask = _mask(session, pupil, stored, include_other_pupils)
     items = _items(stored, frozenset(kinds), wanted, labels, names, mask)
+    items += [assessment_item(version, mask) for version in stored.assessments]
     items = attachments.listed_on(items, stored.attachments, mask)
     # The DSL's and the head's: on the header whatever the filter, and their starts and ends
     # among the DSL's casework.
@@ -142,12 +165,14 @@ def open_chronology(
         items += status_items(statuses, mask)
     in_range = [i for i in items if _within(i.happened_at, first_day, last_day)]
     now = session.clock.now()
-    detail = {
+    detail: dict[str, object] = {
         "groups": sorted(g.value for g in wanted),
         "from": first_day.isoformat() if first_day else None,
         "to": last_day.isoformat() if last_day else None,
         "other_pupils": "named" if include_other_pupils else "masked",
     }
+    if stored.assessments:
+        detail["risk_assessments"] = sorted({v.ref for v in stored.assessments})
     heads = []
     for compartment in read:
         with session.compartment(compartment).write() as conn:
@@ -191,6 +216,36 @@ def open_chronology(
         include_other_pupils and mask.count > 0,
         tuple(signed),
         statuses,
+    )
+
+
+def assessment_item(version: StoredAssessment, mask: PupilMask) -> ChronologyItem:
+    """One version of a risk assessment, on the day it was saved: "RA-2026-0001 version 2:
+    3 risks, review by 01/03/2027", and in full (other pupils masked, as in records)."""
+    content = version.content
+    review = date_text(content.review_on)
+    replaces = f"{version.version} (replaces version {version.version - 1})"
+    detail = [("Version", replaces if version.version > 1 else "1 (the first)")]
+    for number, risk in enumerate(content.risks, start=1):
+        detail.append(
+            (
+                f"{ASSESSMENT_LABELS['risk']} {number}",
+                f"{mask.text(risk.risk)}\n{ASSESSMENT_LABELS['measures']}: "
+                f"{mask.text(risk.measures)}\n{ASSESSMENT_LABELS['owner']}: "
+                f"{mask.text(risk.owner)}",
+            )
+        )
+    detail.append((ASSESSMENT_LABELS["consulted"], mask.text(content.consulted) or ""))
+    detail.append((ASSESSMENT_LABELS["review_on"], review))
+    return ChronologyItem(
+        version.made_at,
+        version.made_at,
+        ASSESSMENT_GROUP[version.kind],
+        version.ref,
+        version.kind.label,
+        f"{version.reference}: {counted(len(content.risks), 'risk')}, review by {review}",
+        version.author_name,
+        tuple(detail),
     )
 
 

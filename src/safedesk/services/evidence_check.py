@@ -8,7 +8,9 @@
   of certificates from a trusted administrator proves, and not disabled); the chain after the
   newest trusted head must be empty (nobody signed it);
 - every head of this file seen elsewhere (in another file, a backup, a printed PDF) is still in
-  its chain, unless a restore signed by an administrator set it aside.
+  its chain, unless a restore signed by an administrator set it aside;
+- in a records file, that retention rules, holds and disposals were signed by whoever was
+  the headteacher then, by the school file's role history (services.disposal_evidence).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from safedesk.services import disposal_evidence
+from safedesk.services.disposal_evidence import RoleChange
 from safedesk.store import audit, evidence, identity, ledger
 from safedesk.store.audit import AuditEvent
 from safedesk.store.db import Connection
@@ -44,6 +48,11 @@ class FileReport:
     trusted: set[int] = field(default_factory=set)  # the signed heads this check trusts
     anonymous: set[int] = field(default_factory=set)  # inbox puts nobody signs, by design
     unauthorised: set[int] = field(default_factory=set)  # ...signed by one who may not
+    # School file: each role granted or removed, as this check accepted it (in order); a
+    # compartment's check asks it who was the headteacher when a disposal was signed.
+    role_changes: list[RoleChange] = field(default_factory=list)
+    # School file: the disposal notices a headteacher's signed commit wrote (ids still here).
+    head_notices: set[int] = field(default_factory=set)
 
     def vouched(self, seq: int) -> bool:
         """Whether audit row ``seq`` was written, signed, by someone who may write it."""
@@ -66,11 +75,13 @@ def check_file(
     strict: bool = True,
     seen_elsewhere: Sequence[tuple[str, SignedHead]] = (),
     set_aside: set[tuple[str, int, str]] | frozenset[tuple[str, int, str]] = frozenset(),
+    school_roles: Sequence[RoleChange] | None = None,
 ) -> FileReport:
     """``anchors``: administrators whose certificates this account trusts (school file), and
     ``strict`` whether they are all of them (a member knows every compartment's list);
     ``seen_elsewhere``: (where, head) pairs; ``set_aside``: (file, seq, hash) of heads a
-    restore knowingly rolled back."""
+    restore knowingly rolled back; ``school_roles``: the school file's role history (its
+    report's ``role_changes``), against which a compartment's retention rows are checked."""
     report = FileReport(file)
     chain = audit.walk_chain(conn)
     report.rows, report.head = chain.rows, chain.head
@@ -88,6 +99,10 @@ def check_file(
     trusted = [h for h in valid if hashes.get(h.seq) == h.hash and h.valid(store_id)]
     if file == evidence.SCHOOL:
         _check_account_writers(events, trusted, report)
+    elif school_roles is not None:
+        found, unauthorised = disposal_evidence.check(conn, events, coverage(trusted), school_roles)
+        report.problems += found
+        report.unauthorised |= unauthorised
     for head in heads:
         if hashes.get(head.seq) != head.hash:
             report.problems.append(
@@ -431,6 +446,7 @@ PRIVILEGED_TABLES = frozenset(
         "closure_day",
         "training_entry",
         "policy_version",
+        "disposal_notice",
     }
 )
 # Tables only some of those roles write (the rest: any account manager). A member of staff's
@@ -438,7 +454,12 @@ PRIVILEGED_TABLES = frozenset(
 TABLE_WRITERS = {
     "training_entry": frozenset({"admin", "head", "dsl"}),
     "policy_version": frozenset({"head", "dsl"}),
+    # A notice that a record was disposed of: its author's next sign-in removes their own
+    # copies of it. Only the headteacher disposes of records.
+    "disposal_notice": frozenset({"head"}),
 }
+# Rows of these tables whose removal is their owner's (only writing them is privileged).
+OWNER_REMOVES = frozenset({"disposal_notice"})
 RECOVERY_SIGNER = "@recovery"
 
 
@@ -470,7 +491,14 @@ def _check_account_writers(
                     f"audit row {event.seq} records a restore under the signature of "
                     f"{by.signer}, who was not an administrator"
                 )
-        rows = [r for r in event.detail.get("rows", []) if r and r[0] in PRIVILEGED_TABLES]
+        rows = [
+            r
+            for r in event.detail.get("rows", [])
+            if r
+            and r[0] in PRIVILEGED_TABLES
+            and not (r[0] in OWNER_REMOVES and len(r) > 2 and r[2] == ledger.DELETE)
+        ]
+        _note_notices(event, report)
         if not rows:
             continue
         covering = covered.get(event.seq)
@@ -482,10 +510,10 @@ def _check_account_writers(
             report.unauthorised.add(event.seq)
             changed = sorted({str(r[4]) for r in rows if len(r) > 4 and r[4]})
             tables = sorted({str(r[0]) for r in rows})
+            on = f" ({', '.join(changed)})" if changed else ""
             report.problems.append(
-                f"audit row {event.seq} changed {', '.join(tables)} "
-                f"({', '.join(changed)}) under the signature of {signer}, who held no "
-                "role that may do that"
+                f"audit row {event.seq} changed {', '.join(tables)}{on} under the signature "
+                f"of {signer}, who held no role that may do that"
             )
         if signer is None or event.seq in report.unauthorised:
             continue  # what nobody (or nobody allowed) signed gives no one a role
@@ -499,3 +527,22 @@ def _check_account_writers(
                     held_roles.discard(str(pk[1]))
                 else:
                     held_roles.add(str(pk[1]))
+                who = names.get(int(pk[0]), "")
+                report.role_changes.append(RoleChange(event.at, who, str(pk[1]), op != "delete"))
+            elif table == "disposal_notice" and op == ledger.INSERT and "head" in held:
+                report.head_notices.add(int(pk[0]))
+
+
+def _note_notices(event: AuditEvent, report: FileReport) -> None:
+    """A disposal notice removed (at its owner's sign-in) that no headteacher's signed commit
+    wrote was slipped in behind the program's back, and may have removed their copies."""
+    for row in event.detail.get("rows", []):
+        if len(row) > 2 and row[0] == "disposal_notice" and row[2] == ledger.DELETE:
+            if int(row[1][0]) in report.head_notices:
+                report.head_notices.discard(int(row[1][0]))
+            else:
+                report.problems.append(
+                    f"audit row {event.seq} removed disposal_notice row {row[1]}, which no "
+                    "headteacher's signed commit wrote: the notice was added behind the "
+                    "program's back, and may have removed someone's own copies of a record"
+                )

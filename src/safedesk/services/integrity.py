@@ -3,6 +3,10 @@ against the ledger, the signed heads and who signed them, and the heads seen els
 
 It checks every file the signed-in account can open and names the ones it cannot: those are
 checked by a member (at their next sign-in, before any key rotation). See evidence_check.
+A file of records it opens that fails (the allegations files too) also gets an alarm, for
+the member who deals with that file's alarms; the alarm names rows by table and number, as
+the report does, never their content. A file it cannot open is named only when it exists
+(the allegations files are made at their first member's sign-in): its contents are not.
 """
 
 from __future__ import annotations
@@ -11,15 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from safedesk.domain.compartments import READING, Compartment
+from safedesk.domain.compartments import READING, RESTRICTED, Compartment
 from safedesk.domain.errors import ValidationError
+from safedesk.domain.formatting import counted
 from safedesk.domain.roles import Permission
 from safedesk.services import evidence_check
 from safedesk.services.session import Session
 from safedesk.services.settings import backup_folder
 from safedesk.store import audit, backup_file, evidence, members
 from safedesk.store.audit import AuditHead
-from safedesk.store.db import Connection, StoreDamaged
+from safedesk.store.db import Connection, StoreDamaged, StoreError
 from safedesk.store.evidence import SignedHead
 
 
@@ -135,7 +140,9 @@ def _backup_heads(
 
 
 def verify(session: Session) -> VerifyReport:
-    session.require(Permission.AUDIT_VERIFY, "verify the store")
+    if not session.user.can(Permission.ALLEGATIONS_ABOUT_HEAD):
+        # The chair of governors verifies too: nobody else can check their file.
+        session.require(Permission.AUDIT_VERIFY, "verify the store")
     with session.store.write() as conn:
         session.audit(conn, "store.verified")
     folders = list(dict.fromkeys([backup_folder(session), session.paths.backups]))
@@ -144,7 +151,9 @@ def verify(session: Session) -> VerifyReport:
     checked, in_backups = _backup_heads(folders, session.store_id)
     seen = _heads_seen(session, in_backups)
 
-    def check(compartment: Compartment, set_aside: set[tuple[str, int, str]]) -> FileCheck:
+    def check(
+        compartment: Compartment, set_aside: set[tuple[str, int, str]], roles: Any = None
+    ) -> FileCheck:
         with opened[compartment].read() as conn:
             found = check_database(conn)
             report = evidence_check.check_file(
@@ -155,6 +164,7 @@ def verify(session: Session) -> VerifyReport:
                 strict=bool(session.compartments),
                 seen_elsewhere=seen.get(compartment.value, []),
                 set_aside=set_aside,
+                school_roles=roles,  # who was the headteacher when (retention rows)
             )
         return found, report
 
@@ -169,15 +179,59 @@ def verify(session: Session) -> VerifyReport:
     newest: dict[Compartment, SignedHead | None] = {}
     trusted: dict[Compartment, set[int]] = {}
     rows = 0
+    failed: dict[Compartment, list[str]] = {}
     for compartment in opened:
-        found, report = check(compartment, set_aside)
+        found, report = check(compartment, set_aside, school.role_changes)
+        if found + report.problems:
+            failed[compartment] = found + report.problems
         problems += [f"{compartment.value}: {p}" for p in found + report.problems]
         heads[compartment] = report.head
         newest[compartment] = report.newest
         trusted[compartment] = report.trusted
         rows += report.rows
-    waiting = tuple(c for c in READING if c not in session.compartments)
-    return VerifyReport(not problems, heads, rows, checked, problems, waiting, newest, trusted)
+    _raise_alarms(session, failed)
+    return VerifyReport(
+        not problems, heads, rows, checked, problems, not_opened(session), newest, trusted
+    )
+
+
+def not_opened(session: Session) -> tuple[Compartment, ...]:
+    """The files of records this account cannot open, so did not check: the pupils' files
+    always; an allegations file only once it exists (nothing of what it holds is named)."""
+    return tuple(
+        c
+        for c in (*READING, *RESTRICTED)
+        if c not in session.compartments
+        and (c in READING or session.paths.database(c.value).exists())
+    )
+
+
+def alarm_text(compartment: Compartment, problems: list[str]) -> str:
+    """The alarm a failed check raises in the file: the first problem (rows named by table
+    and number only) and how many more, and what to do."""
+    more = len(problems) - 1
+    also = f" (and {counted(more, 'more problem')})" if more else ""
+    return (
+        f"Verify found the {compartment.label} file changed outside safedesk: {problems[0]}"
+        f"{also}. Run Admin → Verify to see every problem, and restore from a backup if it "
+        "still fails."
+    )
+
+
+def _raise_alarms(session: Session, failed: dict[Compartment, list[str]]) -> None:
+    """An alarm in each file of records that failed, for whoever deals with its alarms (the
+    DSL's queue; the headteacher's or the chair's for an allegations file). Raised once
+    while the same one is open. A file too damaged to write to keeps only the report."""
+    now = session.clock.now()
+    for compartment, found in failed.items():
+        store = session.compartments.get(compartment)
+        if store is None:  # the school file: its problems are in the report
+            continue
+        try:
+            with store.write() as conn:
+                members.raise_alarm(conn, "verify_failed", alarm_text(compartment, found), now)
+        except StoreError:
+            continue
 
 
 FileCheck = tuple[list[str], evidence_check.FileReport]

@@ -88,21 +88,32 @@ def due(session: Session) -> list[DueRecord]:
     session.require(Permission.RETENTION, "see records past their retention date")
     today = session.clock.now().date()
     found: list[DueRecord] = []
+    held_pupils = _held_pupils(session, "see records past their retention date")
     for compartment, store in _files(session, "see records past their retention date").items():
         with store.read() as conn:
             in_force = retention.rules(conn, KINDS_IN[compartment])
             held = retention.held_refs(conn)
+            upns = retention.pupil_upns(conn)
             for ref, kind, occurred, named in retention.candidates(conn):
                 day = due_on(in_force[kind], occurred, [born for _id, born in named])
                 if day <= today:
-                    found.append(
-                        DueRecord(
-                            ref, kind, occurred, day, tuple(i for i, _b in named), ref in held
-                        )
-                    )
+                    ids = tuple(i for i, _b in named)
+                    on_hold = ref in held or any(upns.get(i) in held_pupils for i in ids)
+                    found.append(DueRecord(ref, kind, occurred, day, ids, on_hold))
         with session.store.write() as conn:
             session.audit(conn, "retention.listed", detail={"compartment": compartment.value})
     return sorted(found, key=lambda d: (d.due_on, d.ref))
+
+
+def _held_pupils(session: Session, doing: str) -> set[str]:
+    """UPNs of pupils held in any file. A hold on a pupil is written into every file (so each
+    file's triggers refuse the disposal of their records there); this also honours a hold
+    written, before that, only into the files that then had records of the pupil."""
+    found: set[str] = set()
+    for store in _files(session, doing).values():
+        with store.read() as conn:
+            found |= retention.held_upns(conn)
+    return found
 
 
 def _compartment_of(ref: str) -> Compartment:
@@ -116,13 +127,21 @@ def _compartment_of(ref: str) -> Compartment:
 def add_hold(
     session: Session, *, reason: str, upn: str | None = None, ref: str | None = None
 ) -> list[Hold]:
-    """Stop disposal of one record, or of every record of a pupil (in each file holding them)."""
+    """Stop disposal of one record, or of every record of a pupil: those recorded already and
+    those recorded later, in every file (the pupil's copy is made in a file that has none)."""
     session.require(Permission.RETENTION, "put a hold on records")
     why = _reason(reason)
     if (upn is None) == (ref is None):
         raise ValidationError({"hold": "name either a pupil (UPN) or a record (reference)"})
     now = session.clock.now()
     made: list[Hold] = []
+    pupil = None
+    if upn is not None:
+        wanted = upn.strip().upper()
+        with session.store.read() as conn:
+            pupil = pupils.by_upns(conn, [wanted]).get(wanted)
+        if pupil is None:
+            raise NotFound(f"There is no pupil with UPN {upn.strip()}. Check the UPN.")
     targets = {_compartment_of(ref.strip().upper())} if ref is not None else set(KINDS_IN)
     for compartment in sorted(targets):
         store = session.compartment(compartment, "put a hold on records")
@@ -134,11 +153,10 @@ def add_hold(
                 if conn.execute("SELECT 1 FROM entry WHERE ref = ?", (record,)).fetchone() is None:
                     raise NotFound(f"There is no record {record} to hold.")
             else:
-                assert upn is not None
-                ids = pupils.copy_ids(conn, [upn.strip().upper()])
-                if not ids:
-                    continue  # no record of this pupil here: nothing to hold
-                pupil_id = next(iter(ids.values()))
+                assert pupil is not None
+                # Held here too when nothing of theirs is here yet: a record written later
+                # names this same copy, so the file's own triggers refuse its disposal.
+                pupil_id = pupils.upsert_copy(conn, pupil.details)
             hold_id = retention.add_hold(
                 conn,
                 pupil_id=pupil_id,
@@ -151,8 +169,6 @@ def add_hold(
                 conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
             )
             made += [h for h in retention.open_holds(conn, compartment.value) if h.id == hold_id]
-    if upn is not None and not made:
-        raise NotFound("This pupil has no records to hold. Check the UPN.")
     return made
 
 
@@ -165,7 +181,10 @@ def holds(session: Session) -> list[Hold]:
     return found
 
 
-def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> None:
+def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> list[Hold]:
+    """The head lifts a hold (a new row, audited). A hold on a pupil was placed in every file
+    at once: lifting it lifts it in each (the same pupil, reason, author and time). Returns
+    the holds lifted."""
     session.require(Permission.RETENTION, "lift a hold on records")
     why = _reason(reason)
     try:
@@ -174,14 +193,37 @@ def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> 
         raise NotFound(f"There is no hold {compartment}:{hold_id}.") from None
     if where not in KINDS_IN:
         raise NotFound(f"There is no hold {compartment}:{hold_id}.")
-    store = session.compartment(where, "lift a hold on records")
-    with store.write() as conn:
-        if not any(h.id == hold_id for h in retention.open_holds(conn, where.value)):
-            raise NotFound(f"There is no hold {compartment}:{hold_id} in force.")
-        retention.lift_hold(conn, hold_id, why, session.user.username, session.clock.now())
-        session.audit(
-            conn, "retention.hold_lifted", object_type="retention_hold", object_id=str(hold_id)
-        )
+    files = _files(session, "lift a hold on records")
+    with files[where].read() as conn:
+        chosen = [h for h in retention.open_holds(conn, where.value) if h.id == hold_id]
+    if not chosen:
+        raise NotFound(f"There is no hold {compartment}:{hold_id} in force.")
+    hold = chosen[0]
+    lifted: list[Hold] = []
+    for other, store in files.items():
+        if other is not where and not hold.on.startswith("pupil "):
+            continue
+        with store.write() as conn:
+            for each in retention.open_holds(conn, other.value):
+                placed_together = (each.on, each.reason, each.author, each.at) == (
+                    hold.on,
+                    hold.reason,
+                    hold.author,
+                    hold.at,
+                )
+                this_one = each.id == hold_id if other is where else placed_together
+                if this_one:
+                    retention.lift_hold(
+                        conn, each.id, why, session.user.username, session.clock.now()
+                    )
+                    session.audit(
+                        conn,
+                        "retention.hold_lifted",
+                        object_type="retention_hold",
+                        object_id=str(each.id),
+                    )
+                    lifted.append(each)
+    return lifted
 
 
 def disposals(session: Session) -> list[Disposal]:
@@ -201,6 +243,7 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
     compartment = _compartment_of(ref)
     store = session.compartment(compartment, "dispose of records")
     today = session.clock.now().date()
+    held_pupils = _held_pupils(session, "dispose of records")
     with store.write() as conn:
         listed = [c for c in retention.candidates(conn) if c[0] == ref]
         if not listed:
@@ -213,7 +256,8 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
                 f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
                 "disposed of before then."
             )
-        if ref in retention.held_refs(conn):
+        upns = retention.pupil_upns(conn)
+        if ref in retention.held_refs(conn) or any(upns.get(i) in held_pupils for i, _b in named):
             raise CannotDispose(
                 f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
                 "Lift the hold first if it no longer applies."

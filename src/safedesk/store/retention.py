@@ -72,6 +72,21 @@ def held_refs(conn: Connection) -> set[str]:
     }
 
 
+def held_upns(conn: Connection) -> set[str]:
+    """UPNs of the pupils a hold in force in this file covers (every record of theirs)."""
+    return {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT p.upn FROM main.retention_hold_open h JOIN main.pupil p ON p.id = h.pupil_id"
+        )
+    }
+
+
+def pupil_upns(conn: Connection) -> dict[int, str]:
+    """This file's pupil ids and their UPNs (to match a hold placed in another file)."""
+    return {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, upn FROM main.pupil")}
+
+
 def add_hold(
     conn: Connection,
     *,

@@ -1,41 +1,52 @@
 """Allegations about staff and low-level concerns: the headteacher's page (or, for those about
-the headteacher, the chair of governors'). Two lists, the patterns, the LADO due, a form."""
+the headteacher, the chair of governors'). The LADO due line, the allegations with the chosen
+one in full and what is done on it, the low-level concerns with their patterns, a form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
+    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from safedesk.domain.allegations import Allegation, LowLevelConcern, Outcome, Pattern
-from safedesk.domain.errors import ValidationError
+from safedesk.domain.allegations import Allegation, LowLevelConcern, Pattern, patterns
 from safedesk.domain.formatting import counted, date_text, moment_text
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission
 from safedesk.services import allegations
 from safedesk.services.allegations import LadoDue
 from safedesk.services.session import Session
 from safedesk.ui import tasks
+from safedesk.ui.allegation_dialogs import (
+    ActionDialog,
+    AllegationDialog,
+    CorrectDialog,
+    LadoDialog,
+    OutcomeDialog,
+)
+from safedesk.ui.allegation_form import ALLEGATION, AllegationForm
+from safedesk.ui.allegation_view import AllegationView, due_text
 from safedesk.ui.errors import user_message
+from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.page_parts import add_heading
 from safedesk.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
+DUE_SHOWN = 3  # waiting allegations named in the line above the tabs; the rest counted
 
 
 def may_keep_allegations(session: Session) -> bool:
@@ -45,59 +56,102 @@ def may_keep_allegations(session: Session) -> bool:
 
 
 class AllegationsModel(RowsModel):
-    NUMBER, ABOUT, ROLE, WHEN, LADO, OUTCOME = range(6)
-    headers = ("No.", "About", "Their role", "When", "LADO contacted", "Outcome")
+    NUMBER, ABOUT, LADO, OUTCOME = range(4)
+    headers = ("No.", "About", "LADO", "Outcome")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.due: dict[int, datetime] = {}
+        self.now: datetime | None = None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row: Allegation | None = self.row_of(index)
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+        if row is None:
+            return None
+        if role == OBJECT_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return row.id
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         lado, outcome = row.lado_contacted, row.outcome
         return {
             self.NUMBER: str(row.id),
-            self.ABOUT: row.current("subject_name"),
-            self.ROLE: row.current("subject_role"),
-            self.WHEN: moment_text(row.happened_at),
-            self.LADO: (f"{moment_text(lado.at)} ({lado.lado_name})" if lado else "Not yet"),
-            self.OUTCOME: (
-                f"{outcome.outcome.label}, {date_text(outcome.at.date())}"
-                if outcome and outcome.outcome
-                else "Open"
-            ),
+            self.ABOUT: f"{row.current('subject_name')} ({row.current('subject_role')})",
+            self.LADO: "Told" if lado else self._waiting(row.id),
+            self.OUTCOME: outcome.outcome.label if outcome and outcome.outcome else "Open",
         }.get(index.column())
+
+    def _waiting(self, number: int) -> str:
+        due = self.due.get(number)
+        if due is None or self.now is None:
+            return "Not yet"
+        local = to_local(due)
+        return "OVERDUE" if self.now > due else f"Due {local:%d/%m %H:%M}"
 
 
 class LowLevelModel(RowsModel):
-    ABOUT, ROLE, WHEN, WHAT, RAISED_BY = range(5)
-    headers = ("About", "Their role", "When", "What", "Raised by")
+    WHEN, ABOUT, ROLE, WHAT, RAISED_BY = range(5)
+    headers = ("When", "About", "Their role", "What", "Raised by")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row: LowLevelConcern | None = self.row_of(index)
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.WHAT:
+            return row.what
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         return {
+            self.WHEN: moment_text(row.happened_at),
             self.ABOUT: row.subject.name,
             self.ROLE: row.subject.role,
-            self.WHEN: moment_text(row.happened_at),
             self.WHAT: row.what.splitlines()[0] if row.what else "",
             self.RAISED_BY: row.raised_by,
         }.get(index.column())
 
 
+@dataclass(frozen=True)
+class Spread:
+    """A pattern with the first concern's time: how many, and over what span."""
+
+    pattern: Pattern
+    first: datetime
+
+
+def span_text(first: datetime, last: datetime, total: int) -> str:
+    """ "3 in 5 weeks (02/10/2026 to 06/11/2026)"; one alone: "1, on 02/10/2026"."""
+    if total == 1:
+        return f"1, on {date_text(first.date())}"
+    days = (last.date() - first.date()).days
+    if days < 14:
+        length = counted(days + 1, "day")
+    elif days < 63:
+        length = counted(round(days / 7), "week")
+    else:
+        length = counted(round(days / 30.4), "month")
+    return f"{total} in {length} ({date_text(first.date())} to {date_text(last.date())})"
+
+
+def month_text(month: str) -> str:
+    return datetime.strptime(month, "%Y-%m").strftime("%b %Y")
+
+
 class PatternsModel(RowsModel):
-    ABOUT, ROLE, TOTAL, MONTHS, LAST = range(5)
-    headers = ("About", "Their role", "Concerns", "By month", "Latest")
+    ABOUT, ROLE, TOTAL, SPAN, MONTHS = range(5)
+    headers = ("About", "Their role", "How many", "Over what span", "By month")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: Pattern | None = self.row_of(index)
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+        row: Spread | None = self.row_of(index)
+        if row is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        found = row.pattern
         return {
-            self.ABOUT: row.subject.name,
-            self.ROLE: row.subject.role,
-            self.TOTAL: str(row.total),
-            self.MONTHS: ", ".join(f"{month}: {n}" for month, n in row.by_month),
-            self.LAST: moment_text(row.last),
+            self.ABOUT: found.subject.name,
+            self.ROLE: found.subject.role,
+            self.TOTAL: str(found.total),
+            self.SPAN: span_text(row.first, found.last, found.total),
+            self.MONTHS: ", ".join(f"{month_text(m)}: {n}" for m, n in found.by_month),
         }.get(index.column())
 
 
@@ -105,29 +159,66 @@ class PatternsModel(RowsModel):
 class Loaded:
     allegations: list[Allegation]
     low_level: list[LowLevelConcern]
-    patterns: list[Pattern]
+    patterns: list[Spread]
     due: list[LadoDue]
+    now: datetime
+    names: dict[str, str]
+
+
+def _key(concern: LowLevelConcern) -> tuple[str, ...]:
+    s = concern.subject
+    return ("account", s.username) if s.username else ("name", s.name.casefold(), s.role)
+
+
+def spreads(low_level: list[LowLevelConcern]) -> list[Spread]:
+    """Each person's pattern with when their first concern happened."""
+    first: dict[tuple[str, ...], datetime] = {}
+    for concern in low_level:
+        key = _key(concern)
+        first[key] = min(first.get(key, concern.happened_at), concern.happened_at)
+    found = []
+    for pattern in patterns(low_level):
+        key = next(_key(c) for c in low_level if c.subject == pattern.subject)
+        found.append(Spread(pattern, first[key]))
+    return found
 
 
 def load(session: Session, about_head: bool) -> Loaded:
     low_level = allegations.list_low_level(session, about_head=about_head)
+    low_level.sort(key=lambda c: c.happened_at, reverse=True)
     return Loaded(
         allegations.list_allegations(session, about_head=about_head),
         low_level,
-        allegations.low_level_patterns(session, about_head=about_head),
+        spreads(low_level),
         allegations.lado_due(session, about_head=about_head),
+        session.clock.now(),
+        allegations.names(session, about_head=about_head),
     )
 
 
-def _table(model: RowsModel, name: str) -> QTableView:
+def _table(model: RowsModel, name: str, stretch: int) -> QTableView:
+    """A list whose columns fit their words, ``stretch`` taking what is left (cut short, with
+    the whole in its tooltip, where the page is narrow: never a sideways scroll)."""
     table = QTableView()
     table.setAccessibleName(name)
     table.setModel(model)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # arrows move in the list; Tab moves on from it
+    table.setWordWrap(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     return table
+
+
+def _caption(text: str) -> QLabel:
+    made = QLabel(text)
+    made.setObjectName("Section")
+    return made
 
 
 class AllegationsPage(QWidget):
@@ -137,7 +228,10 @@ class AllegationsPage(QWidget):
         super().__init__()
         self.session = session
         self.about_head = not session.user.can(Permission.ALLEGATIONS)
+        self.dialog: AllegationDialog | None = None
+        self.found: Loaded | None = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 12)
         whose = (
             "Allegations and low-level concerns about the headteacher. Only you, as chair of "
             "governors, can open them."
@@ -146,167 +240,198 @@ class AllegationsPage(QWidget):
             "open them; those about the headteacher are kept by the chair of governors."
         )
         add_heading(layout, "Allegations", whose)
+        self.overdue_label = QLabel()
+        self.overdue_label.setObjectName("Error")
+        self.overdue_label.setWordWrap(True)
+        self.overdue_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.overdue_label.hide()
         self.due_label = QLabel()
-        self.due_label.setObjectName("FieldError")
+        self.due_label.setObjectName("Note")
         self.due_label.setWordWrap(True)
+        self.due_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.due_label.hide()
+        layout.addWidget(self.overdue_label)
         layout.addWidget(self.due_label)
+
         self.allegations = AllegationsModel()
         self.low_level = LowLevelModel()
         self.patterns = PatternsModel()
-        self.allegations_table = _table(self.allegations, "Allegations")
+        self.table = _table(self.allegations, "Allegations", AllegationsModel.ABOUT)
+        self.table.selectionModel().selectionChanged.connect(self._chosen)
+        self.view = AllegationView()
+        self.lado_button = QPushButton("LADO &contacted…")
+        self.action_button = QPushButton("Add an ac&tion…")
+        self.outcome_button = QPushButton("Record the &outcome…")
+        self.correct_button = QPushButton("Co&rrect…")
+        buttons = QGridLayout()
+        for number, (button, opens) in enumerate(
+            (
+                (self.lado_button, self.open_lado),
+                (self.action_button, self.open_action),
+                (self.outcome_button, self.open_outcome),
+                (self.correct_button, self.open_correct),
+            )
+        ):
+            button.clicked.connect(opens)
+            buttons.addWidget(button, number // 2, number % 2)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self.view, 1)
+        right_column.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+
+        self.low_level_table = _table(self.low_level, "Low-level concerns", LowLevelModel.WHAT)
+        self.patterns_table = _table(
+            self.patterns, "Patterns of low-level concerns", PatternsModel.MONTHS
+        )
+        concerns = QWidget()
+        concerns_column = QVBoxLayout(concerns)
+        concerns_column.setContentsMargins(0, 6, 0, 0)
+        concerns_column.addWidget(_caption("Patterns: each person's low-level concerns"))
+        concerns_column.addWidget(self.patterns_table, 2)
+        concerns_column.addWidget(_caption("Every low-level concern, newest first"))
+        concerns_column.addWidget(self.low_level_table, 3)
+
+        self.form = AllegationForm(session, self.about_head)
+        self.form.saved.connect(self._recorded)
+
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.allegations_table, "Allegations")
-        self.tabs.addTab(_table(self.low_level, "Low-level concerns"), "Low-level concerns")
-        self.tabs.addTab(_table(self.patterns, "Patterns of low-level concerns"), "Patterns")
-        # The form in its own tab, scrolling: the page fits a laptop's screen at 125 %.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self._form())
-        self.tabs.addTab(scroll, "Record one")
+        self.tabs.addTab(split, "&Allegations")
+        self.tabs.addTab(concerns, "&Low-level concerns")
+        self.tabs.addTab(self.form, "Record &new")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        # Tab: the list, the chosen allegation (read-only: Tab moves on), then its buttons.
+        self.view.setTabChangesFocus(True)
+        chain = [self.table, self.view, self.lado_button, self.action_button]
+        for first, second in pairwise([*chain, self.outcome_button, self.correct_button]):
+            QWidget.setTabOrder(first, second)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(self._actions())
         self.status = QLabel()
+        self.status.setObjectName("Subtitle")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
+        self._chosen()
 
-    # --- the form ---------------------------------------------------------------------------
-
-    def _form(self) -> QWidget:
-        box = QWidget()
-        form = QFormLayout(box)
-        self.kind = QComboBox()
-        self.kind.addItem("An allegation", "allegation")
-        self.kind.addItem("A low-level concern", "low_level")
-        self.subject_name = QLineEdit()
-        self.subject_role = QLineEdit()
-        self.happened_at = QDateTimeEdit(QDateTime.currentDateTime())
-        self.happened_at.setCalendarPopup(True)
-        self.what = QPlainTextEdit()
-        self.what.setFixedHeight(70)
-        self.raised_by = QLineEdit()
-        form.addRow("Record", self.kind)
-        form.addRow("About (name) *", self.subject_name)
-        form.addRow("Their role *", self.subject_role)
-        form.addRow("When it happened *", self.happened_at)
-        form.addRow("What is alleged or the concern *", self.what)
-        form.addRow("Raised by *", self.raised_by)
-        save = QPushButton("Save")
-        save.setObjectName("Primary")
-        save.clicked.connect(self.save)
-        form.addRow("", save)
-        return box
-
-    def _payload(self) -> dict[str, str]:
-        words = self.what.toPlainText()
-        moment = self.happened_at.dateTime().toString("yyyy-MM-ddTHH:mm")
-        return {
-            "subject_name": self.subject_name.text(),
-            "subject_role": self.subject_role.text(),
-            "happened_at": moment,
-            "alleged" if self.kind.currentData() == "allegation" else "what": words,
-            "raised_by": self.raised_by.text(),
-        }
-
-    def save(self) -> None:
-        payload = self._payload()
-        if self.kind.currentData() == "allegation":
-            call = allegations.record_allegation
-        else:
-            call = allegations.record_low_level
-        tasks.run(call, self.session, payload, about_head=self.about_head).on_success(
-            self._saved
-        ).on_error(self._failed)
-
-    def _saved(self, _number: int) -> None:
-        for field in (self.subject_name, self.subject_role, self.raised_by):
-            field.clear()
-        self.what.clear()
-        self.status.setText("Saved.")
-        self.load()
-
-    # --- actions on the chosen allegation ----------------------------------------------------
-
-    def _actions(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.lado_name = QLineEdit()
-        self.lado_name.setPlaceholderText("LADO's name")
-        self.lado_name.setAccessibleName("The LADO's name")
-        lado = QPushButton("LADO contacted now")
-        lado.clicked.connect(self.lado_contacted)
-        self.outcome = QComboBox()
-        self.outcome.setAccessibleName("Outcome")
-        for outcome in Outcome:
-            self.outcome.addItem(outcome.label, outcome.value)
-        decide = QPushButton("Record outcome today")
-        decide.clicked.connect(self.record_outcome)
-        for widget in (self.lado_name, lado, self.outcome, decide):
-            row.addWidget(widget)
-        return row
+    # --- the chosen allegation -------------------------------------------------------------
 
     def chosen(self) -> Allegation | None:
-        rows = self.allegations_table.selectionModel().selectedRows()
+        rows = self.table.selectionModel().selectedRows()
         return self.allegations.row_of(rows[0]) if rows else None
 
-    def lado_contacted(self) -> None:
+    def _chosen(self) -> None:
         found = self.chosen()
-        if found is None:
-            self.status.setText("Choose an allegation first.")
-            return
-        payload = {
-            "contacted_at": self.session.clock.now().isoformat(),
-            "lado_name": self.lado_name.text(),
-        }
-        tasks.run(
-            allegations.record_lado_contact,
-            self.session,
-            found.id,
-            payload,
-            about_head=self.about_head,
-        ).on_success(self._saved).on_error(self._failed)
-
-    def record_outcome(self) -> None:
-        found = self.chosen()
-        if found is None:
-            self.status.setText("Choose an allegation first.")
-            return
-        payload = {
-            "outcome": str(self.outcome.currentData()),
-            "decided_on": self.session.clock.now().date().isoformat(),
-        }
-        tasks.run(
-            allegations.record_outcome,
-            self.session,
-            found.id,
-            payload,
-            about_head=self.about_head,
-        ).on_success(self._saved).on_error(self._failed)
-
-    # --- loading ----------------------------------------------------------------------------
-
-    def load(self) -> None:
-        tasks.run(load, self.session, self.about_head).on_success(self._loaded).on_error(
-            self._failed
+        for button in (self.lado_button, self.action_button, self.correct_button):
+            button.setEnabled(found is not None)
+        self.outcome_button.setEnabled(found is not None and found.outcome is None)
+        self.outcome_button.setToolTip(
+            "The outcome is recorded: correct it with a reason if it is wrong"
+            if found is not None and found.outcome is not None
+            else ""
         )
+        due = self.allegations.due.get(found.id) if found is not None else None
+        self.view.show_allegation(found, due, self.allegations.now)
 
-    def _loaded(self, found: Loaded) -> None:
+    def choose(self, number: int) -> None:
+        for row in range(self.allegations.rowCount()):
+            if self.allegations.data(self.allegations.index(row, 0), OBJECT_ROLE).id == number:
+                self.table.selectRow(row)
+                return
+
+    def _open(self, make: Callable[..., AllegationDialog]) -> None:
+        found = self.chosen()
+        if found is None or self.dialog is not None:
+            return
+        dialog = make(self.session, found, self.about_head, self.window())
+        dialog.succeeded.connect(lambda _result: self._done(found.id))
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _closed(self, dialog: AllegationDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.table.setFocus()
+
+    def open_lado(self) -> None:
+        self._open(LadoDialog)
+
+    def open_action(self) -> None:
+        self._open(ActionDialog)
+
+    def open_outcome(self) -> None:
+        self._open(OutcomeDialog)
+
+    def open_correct(self) -> None:
+        self._open(CorrectDialog)
+
+    def _done(self, number: int) -> None:
+        self.status.setText(f"Allegation {number}: saved.")
+        self.load(choose=number)
+
+    def _recorded(self, kind: str, number: int) -> None:
+        if kind == ALLEGATION:
+            self.status.setText(
+                f"Allegation {number} recorded. Tell the LADO within one working day, then "
+                "record it here with LADO contacted…"
+            )
+            self.load(choose=number)
+            self.tabs.setCurrentIndex(0)
+        else:
+            self.status.setText(f"Low-level concern {number} recorded.")
+            self.load()
+            self.tabs.setCurrentIndex(1)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 2:
+            self.form.start()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(self, choose: int | None = None) -> None:
+        keep = choose
+        if keep is None and (current := self.chosen()) is not None:
+            keep = current.id
+        tasks.run(load, self.session, self.about_head).on_success(
+            lambda found: self._loaded(found, keep)
+        ).on_error(self._failed)
+
+    def _loaded(self, found: Loaded, keep: int | None = None) -> None:
+        self.found = found
+        self.view.names = found.names
+        self.allegations.due = {d.allegation_id: d.due_at for d in found.due}
+        self.allegations.now = found.now
         self.allegations.set_rows(found.allegations)
         self.low_level.set_rows(found.low_level)
         self.patterns.set_rows(found.patterns)
-        self.tabs.setTabText(0, f"Allegations ({len(found.allegations)})")
-        self.tabs.setTabText(1, f"Low-level concerns ({len(found.low_level)})")
-        if found.due:
-            first = min(d.due_at for d in found.due)
-            self.due_label.setText(
-                f"{counted(len(found.due), 'allegation')} waiting for contact with the LADO "
-                f"(the first due by {moment_text(first)})."
-            )
-        else:
-            self.due_label.setText("")
+        self.tabs.setTabText(0, f"&Allegations ({len(found.allegations)})")
+        self.tabs.setTabText(1, f"&Low-level concerns ({len(found.low_level)})")
+        self._show_due(found)
+        if keep is not None:
+            self.choose(keep)
+        self._chosen()
+
+    def _show_due(self, found: Loaded) -> None:
+        waiting = sorted(found.due, key=lambda d: d.due_at)
+        late = [d for d in waiting if found.now > d.due_at]
+        soon = [d for d in waiting if found.now <= d.due_at]
+        for label, items in ((self.overdue_label, late), (self.due_label, soon)):
+            lines = [
+                f"Allegation {d.allegation_id} (about {d.subject_name}): "
+                f"{due_text(d.due_at, found.now)}"
+                for d in items[:DUE_SHOWN]
+            ]
+            if len(items) > DUE_SHOWN:
+                lines.append(f"… and {len(items) - DUE_SHOWN} more.")
+            label.setText("\n".join(lines))
+            label.setVisible(bool(lines))
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self.status.setText(
-                "Please correct: " + "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
-            )
-            return
         self.status.setText(user_message(exc))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from safedesk.domain.entries import StoredEntry
 from safedesk.domain.people import Pupil
-from safedesk.domain.roles import Permission, Role
+from safedesk.domain.roles import Permission, Role, is_staff
 from safedesk.services import lists, risk_assessments
 from safedesk.services.analysis import may_analyse
 from safedesk.services.key_costs import KdfParams
@@ -196,16 +196,21 @@ class MainWindow(QMainWindow):
         if risk_assessments.kinds_for(session):
             self.risk_page = RiskPage(session)
             self._add(page_name(session), self.risk_page)  # "Behaviour plans" for some
+        # Allegations about staff: the headteacher's; about the headteacher: the chair's, whose
+        # one piece of work it is (a governor reads no pupil's records): their first page.
+        self.allegations_page: AllegationsPage | None = None
+        if may_keep_allegations(session):
+            self.allegations_page = AllegationsPage(session)
+        governor = not is_staff(user.roles)
+        if governor and self.allegations_page is not None:
+            self._add("Allegations", self.allegations_page)
         # Every member of staff reads and confirms the school's policies here.
         self.policies_page = PoliciesPage(session)
         self._add("Policies", self.policies_page)
         self.training_page = TrainingPage(session)  # every account: its own training, to confirm
         self._add("Training", self.training_page)
         self.training_page.waiting_changed.connect(partial(show_waiting_training, self.navigation))
-        # Allegations about staff: the headteacher's; about the headteacher: the chair's.
-        self.allegations_page: AllegationsPage | None = None
-        if may_keep_allegations(session):
-            self.allegations_page = AllegationsPage(session)
+        if not governor and self.allegations_page is not None:
             self._add("Allegations", self.allegations_page)
         self.reports_page: ReportsPage | None = None
         if may_analyse(session):
@@ -468,6 +473,12 @@ class MainWindow(QMainWindow):
             self.open_record_ref(ref, return_to)
 
     def open_case(self, ref: str) -> None:
+        page = self.allegations_page
+        if ref.startswith("ALLEGATION-") and page is not None:  # the queue's "tell the LADO"
+            self.show_page("Allegations")
+            page.tabs.setCurrentIndex(0)
+            page.load(choose=int(ref.removeprefix("ALLEGATION-")))
+            return
         try:
             self.case_view.show_case(ref)
         except Exception as exc:

@@ -125,6 +125,9 @@ class PdfPageView(QWidget):
         try:
             self._pdf = PdfPages(data)
             self.count = self._pdf.count
+            # PDFium keeps its own copy of the bytes until the document is closed: close it
+            # when the widget goes, not when the garbage collector gets round to it.
+            self.destroyed.connect(self._pdf.close)
             self.picture.setStyleSheet(AROUND)
         except PdfUnreadable as exc:
             self._show_unreadable(data, exc.locked, unreadable_hint)

@@ -1,30 +1,39 @@
-"""Retention (the headteacher's): records past their retention date, holds, and disposal."""
+"""Retention (the headteacher's): records past their retention date, holds, rules, and the
+records of disposals; a hold or a disposal from the list."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from safedesk.domain.formatting import counted, date_text
-from safedesk.domain.retention import DueRecord, Rule
+from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule
 from safedesk.services import retention
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
-from safedesk.ui.errors import user_message
 from safedesk.ui.page_parts import add_heading
+from safedesk.ui.retention_tabs import (
+    DisposalsTab,
+    HoldsTab,
+    RulesTab,
+    problems_text,
+    selected_row,
+    table_for,
+)
 from safedesk.ui.rows_model import Index, RowsModel
+
+REASON_LABELS = {"reason": "Reason"}
 
 
 class RetentionModel(RowsModel):
@@ -44,6 +53,14 @@ class RetentionModel(RowsModel):
         }.get(index.column())
 
 
+@dataclass(frozen=True)
+class Found:
+    rules: list[Rule]
+    due: list[DueRecord]
+    holds: list[Hold]
+    disposals: list[Disposal]
+
+
 class RetentionPage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -51,13 +68,7 @@ class RetentionPage(QWidget):
         self.rules = QLabel()
         self.rules.setWordWrap(True)
         self.model = RetentionModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Records past their retention date")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = table_for(self.model, "Records past their retention date")
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("Why (kept with the hold or the disposal record)")
@@ -69,12 +80,28 @@ class RetentionPage(QWidget):
         self.dispose_button.clicked.connect(self.dispose_selected)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        reason_label = QLabel("Rea&son")
+        reason_label.setBuddy(self.reason)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Reason"))
+        buttons.addWidget(reason_label)
         buttons.addWidget(self.reason, 1)
         buttons.addWidget(self.hold_button)
         buttons.addWidget(self.dispose_button)
         buttons.addWidget(self.refresh_button)
+        due_tab = QWidget()
+        due_layout = QVBoxLayout(due_tab)
+        due_layout.addWidget(self.rules)
+        due_layout.addWidget(self.table, 1)
+        due_layout.addLayout(buttons)
+        due_layout.addWidget(self.status)
+        self.holds = HoldsTab(session, self.load)
+        self.rules_tab = RulesTab(session, self.load)
+        self.disposals = DisposalsTab()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(due_tab, "&Past their date")
+        self.tabs.addTab(self.holds, "H&olds")
+        self.tabs.addTab(self.rules_tab, "R&ules")
+        self.tabs.addTab(self.disposals, "Disposa&ls")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         add_heading(
@@ -85,31 +112,29 @@ class RetentionPage(QWidget):
             "disposal record (reference, kind, when, by whom) stays. A hold, for example for "
             "an inquiry, stops disposal. Backups made before keep the record.",
         )
-        layout.addWidget(self.rules)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
 
     def load(self, done: str = "") -> None:
-        """Fetch the rules and the list again; ``done`` (what was just done) leads the status."""
+        """Fetch everything again; ``done`` (what was just done) leads the status."""
         tasks.run(_fetch, self.session).on_success(
             lambda found: self._loaded(found, done)
         ).on_error(self._failed)
 
-    def _loaded(self, found: tuple[list[Rule], list[DueRecord]], done: str = "") -> None:
-        rules, due = found
-        self.rules.setText("\n".join(rule.describe() for rule in rules))
-        self.model.set_rows(due)
-        count = f"{counted(len(due), 'record')} past the retention date."
+    def _loaded(self, found: Found, done: str = "") -> None:
+        self.rules.setText("\n".join(rule.describe() for rule in found.rules))
+        self.model.set_rows(found.due)
+        count = f"{counted(len(found.due), 'record')} past the retention date."
         self.status.setText(f"{done} {count}" if done else count)
+        self.holds.show_holds(found.holds)
+        self.rules_tab.show_rules(found.rules)
+        self.disposals.show_disposals(found.disposals)
+        self.tabs.setTabText(1, f"H&olds ({self.holds.model.rowCount()})")
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(user_message(exc))
+        self.status.setText(problems_text(exc, REASON_LABELS))
 
     def selected(self) -> DueRecord | None:
-        rows = self.table.selectionModel().selectedRows()
-        index = rows[0] if rows else QModelIndex()
-        found: DueRecord | None = self.model.row_of(index)
+        found: DueRecord | None = selected_row(self.table, self.model)
         return found
 
     def _chosen_with_reason(self) -> tuple[DueRecord, str] | None:
@@ -163,5 +188,10 @@ class RetentionPage(QWidget):
         self.load(text)
 
 
-def _fetch(session: Session) -> tuple[list[Rule], list[DueRecord]]:
-    return retention.rules(session), retention.due(session)
+def _fetch(session: Session) -> Found:
+    return Found(
+        retention.rules(session),
+        retention.due(session),
+        retention.holds(session),
+        retention.disposals(session),
+    )

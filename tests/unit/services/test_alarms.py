@@ -102,3 +102,37 @@ def test_other_references_are_not_alarms(ref: str) -> None:
 
 def test_references_read_either_case() -> None:
     assert alarms.alarm_from_ref("alarm-b12") == (Compartment.BEHAVIOUR, 12)
+
+
+@pytest.mark.parametrize(
+    ("compartment", "ref"),
+    [
+        (Compartment.SAFEGUARDING, "ALARM-S7"),
+        (Compartment.BEHAVIOUR, "ALARM-B7"),
+        (Compartment.ALLEGATIONS, "ALARM-A7"),
+        (Compartment.ALLEGATIONS_HEAD, "ALARM-H7"),
+    ],
+)
+def test_each_file_has_its_own_letter(compartment: Compartment, ref: str) -> None:
+    assert alarms.alarm_ref(compartment, 7) == ref
+    assert alarms.alarm_from_ref(ref) == (compartment, 7)
+
+
+def test_the_head_deals_with_the_allegations_files_alarms_and_a_dsl_never_sees_them(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    with head_session.compartment(Compartment.ALLEGATIONS).write() as conn:
+        members.raise_alarm(conn, "sequence_gap", TEXT, datetime.now().astimezone())
+    [listed] = alarms.open_alarms(head_session)
+    assert (listed.compartment, listed.alarm.detail) == (Compartment.ALLEGATIONS, TEXT)
+    dsl = session_as(Role.DSL)
+    assert alarms.alarm_files(dsl) == [Compartment.SAFEGUARDING, Compartment.BEHAVIOUR]
+    assert alarms.open_alarms(dsl) == []
+    _where, alarm_id = alarms.alarm_from_ref(listed.ref)
+    with pytest.raises(PermissionDenied):
+        alarms.resolve_alarm(dsl, Compartment.ALLEGATIONS, alarm_id, "Not the DSL's.")
+    alarms.resolve_alarm(head_session, Compartment.ALLEGATIONS, alarm_id, "Looked into it.")
+    assert alarms.open_alarms(head_session) == []
+    with head_session.compartment(Compartment.ALLEGATIONS).read() as conn:
+        [event] = audit.events_with_action(conn, "alarm.resolved")
+    assert event.object_id == str(alarm_id)

@@ -3,12 +3,14 @@ the chair of governors), append-only, with the LADO's one-working-day target in 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 import sqlcipher3
 
 from safedesk.domain.allegations import Outcome
+from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied, ValidationError
 from safedesk.domain.queue import ItemKind
@@ -214,3 +216,27 @@ def test_a_head_granted_by_a_dsl_gets_the_pupils_files_but_never_the_allegations
             allegations.list_allegations(new_head)
     finally:
         new_head.lock()
+
+
+def test_an_outcome_decided_today_is_taken_just_after_midnight_in_summer(
+    head_session: Session,
+) -> None:
+    """At 00:30 on 1 June in London it is still 31 May in UTC: the school's today is 1 June."""
+    head_session.clock = FixedClock(datetime.fromisoformat("2026-05-31T12:00+00:00"))
+    number = allegations.record_allegation(
+        head_session, _allegation(happened_at="2026-05-30T10:00")
+    )
+    head_session.clock = FixedClock(datetime.fromisoformat("2026-05-31T23:30+00:00"))
+    allegations.record_outcome(
+        head_session, number, {"outcome": "unfounded", "decided_on": "2026-06-01"}
+    )
+    [found] = allegations.list_allegations(head_session)
+    assert found.outcome is not None and found.outcome.outcome is Outcome.UNFOUNDED
+
+
+def test_the_page_names_who_recorded_by_their_names_for_members_only(
+    head_session: Session, session_as: Callable[[Role], Session]
+) -> None:
+    assert allegations.names(head_session)[head_session.user.username] == "Ms Ada Ngozi"
+    with pytest.raises(PermissionDenied):
+        allegations.names(session_as(Role.DSL))

@@ -32,7 +32,12 @@ def test_an_administrator_checks_what_they_can_open_and_names_the_rest(
         office.close()
     assert report.ok
     assert set(report.heads) == {Compartment.SCHOOL}
-    assert report.waiting == (Compartment.SAFEGUARDING, Compartment.BEHAVIOUR)
+    # The head's allegations file exists: named as not checked, nothing of it read.
+    assert report.waiting == (
+        Compartment.SAFEGUARDING,
+        Compartment.BEHAVIOUR,
+        Compartment.ALLEGATIONS,
+    )
 
 
 def test_a_tampered_compartment_is_named(head_session: Session) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ import sqlcipher3
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Kind
-from safedesk.domain.errors import PermissionDenied, ValidationError
+from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safedesk.domain.roles import Role
 from safedesk.services import (
     amendments,
@@ -130,13 +130,92 @@ def test_disposal_leaves_no_word_of_the_record_in_any_page(head: Session) -> Non
 def test_a_held_record_and_a_held_pupil_cannot_be_disposed_of(head: Session) -> None:
     gone, kept = _two_concerns(head)
     head.clock = FixedClock(AFTER_DUE)
-    (hold,) = retention.add_hold(head, upn=factories.PUPIL_A, reason="IICSA asked us to keep all")
+    placed = retention.add_hold(head, upn=factories.PUPIL_A, reason="IICSA asked us to keep all")
+    # One hold, placed in every file that could ever hold a record of the pupil.
+    assert sorted(h.compartment for h in placed) == ["behaviour", "safeguarding"]
+    assert {h.on for h in placed} == {f"pupil {factories.PUPIL_A}"}
     for ref in (gone, kept):
         with pytest.raises(retention.CannotDispose, match="on hold"):
             retention.dispose(head, ref, "Past its date")
-    retention.lift_hold(head, hold.compartment, hold.id, "The inquiry has ended")
+    hold = next(h for h in placed if h.compartment == "safeguarding")
+    lifted = retention.lift_hold(head, hold.compartment, hold.id, "The inquiry has ended")
+    assert sorted(h.compartment for h in lifted) == ["behaviour", "safeguarding"]
+    assert retention.holds(head) == []
     retention.dispose(head, gone, "Past its date")
     assert integrity.verify(head).ok
+
+
+def _later_incident(head: Session, upn: str) -> str:
+    """A behaviour incident naming only ``upn``, recorded (and taken in) now."""
+    ref = records.record(
+        head,
+        Kind.BEHAVIOUR,
+        factories.behaviour() | {"pupils": [{"upn": upn, "role": "instigator"}]},
+    )
+    factories.take_in_all(head)
+    return ref
+
+
+def test_a_hold_on_a_pupil_holds_records_written_later_in_another_file(head: Session) -> None:
+    """The pupil has only a safeguarding record when held; a behaviour incident recorded
+    afterwards is held too: listed as held, and its disposal refused by the program and by
+    the behaviour file's own trigger (someone with that file's key writing the rows)."""
+    records.record(head, Kind.CONCERN, factories.concern() | {"pupils": [factories.PUPIL_C]})
+    factories.take_in_all(head)
+    retention.add_hold(head, upn=factories.PUPIL_C, reason="Inquiry: keep every record")
+    later = _later_incident(head, factories.PUPIL_C)
+    retention.set_rule(head, "behaviour", "occurred", 1)
+    head.clock = FixedClock(datetime.now(UTC) + timedelta(days=800))
+
+    listed = {d.ref: d for d in retention.due(head)}
+    assert listed[later].held
+    with pytest.raises(retention.CannotDispose, match="on hold"):
+        retention.dispose(head, later, "Past its date")
+
+    store = head.compartment(Compartment.BEHAVIOUR)
+    conn = _raw(store.path, store.key)
+    conn.execute(
+        "INSERT INTO disposal (ref, kind, pupil_ids, recorded_on, due_on, rule, reason, "
+        "authorised_by, at) VALUES (?, 'behaviour', '[]', '2026-01-01', '2026-01-01', 'r', "
+        "'r', 'head', '2026-01-01T00:00:00')",
+        (later,),
+    )
+    with pytest.raises(sqlcipher3.DatabaseError, match="on hold"):
+        conn.execute(
+            "INSERT INTO disposing (entry_id, disposal_id) SELECT e.id, d.id FROM entry e "
+            "JOIN disposal d ON d.ref = e.ref WHERE e.ref = ?",
+            (later,),
+        )
+    conn.close()
+
+
+def test_a_hold_written_only_into_one_file_still_holds_the_pupil_in_the_other(
+    head: Session,
+) -> None:
+    """A hold placed before holds went into every file (only where the pupil had records):
+    the program still refuses to dispose of the pupil's records in the other file."""
+    records.record(head, Kind.CONCERN, factories.concern() | {"pupils": [factories.PUPIL_C]})
+    factories.take_in_all(head)
+    store = head.compartment(Compartment.SAFEGUARDING)
+    with store.write() as conn:  # as the earlier version wrote it: this file only
+        (pupil_id,) = store_retention.pupil_upns(conn)
+        hold_id = store_retention.add_hold(
+            conn, pupil_id=pupil_id, ref=None, reason="Inquiry", author="head", at=head.clock.now()
+        )
+        head.audit(
+            conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
+        )
+    later = _later_incident(head, factories.PUPIL_C)
+    retention.set_rule(head, "behaviour", "occurred", 1)
+    head.clock = FixedClock(datetime.now(UTC) + timedelta(days=800))
+    assert {d.ref: d.held for d in retention.due(head)}[later]
+    with pytest.raises(retention.CannotDispose, match="on hold"):
+        retention.dispose(head, later, "Past its date")
+
+
+def test_a_hold_on_a_pupil_unknown_to_the_school_is_refused(head: Session) -> None:
+    with pytest.raises(NotFound, match="no pupil with UPN"):
+        retention.add_hold(head, upn="A123456789012", reason="Inquiry")
 
 
 def test_the_trigger_refuses_a_held_record_even_beside_a_disposal_row(head: Session) -> None:
