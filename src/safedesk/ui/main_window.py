@@ -128,7 +128,6 @@ class MainWindow(QMainWindow):
         for size in text_size.TextSize:
             text_menu.addAction(size.label, partial(text_size.choose, size))
         self.text_button.setMenu(text_menu)
-        top.addWidget(self.adult_button)
         top.addWidget(self.text_button)
         top.addWidget(self.password_button)
         top.addWidget(self.hide_button)
@@ -300,7 +299,13 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.navigation)
+        # Under the pages' list, on every page (the header has no room left at 1366x768).
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(6)
+        side.addWidget(self.navigation, 1)
+        side.addWidget(self.adult_button)
+        row.addLayout(side)
         row.addWidget(self.pages, 1)
         central = QWidget()
         column = QVBoxLayout(central)
