@@ -727,6 +727,20 @@ def allegations_shots(shots: Shots, demo_paths: DataPaths, password: str) -> Non
         tabs.setCurrentIndex(1)  # the low-level concerns and their patterns
         settle(60)
         shots.window(window, "allegations-4-low-level")
+    if page is not None:  # what is done on one allegation: each in its own dialog
+        page.tabs.setCurrentIndex(0)
+        waiting = page.found.due if page.found is not None else []
+        page.choose(waiting[0].allegation_id if waiting else 1)
+        for name, opens in (
+            ("allegations-5-lado-contacted", page.open_lado),
+            ("allegations-6-outcome", page.open_outcome),
+            ("allegations-7-correct", page.open_correct),
+        ):
+            opens()
+            if page.dialog is not None:
+                shots.dialog(window, page.dialog, name)
+                page.dialog.reject()
+                settle()
     close(window, session)
     session = vault.sign_in(demo_paths, "chair", password)
     upkeep.after_sign_in(session)

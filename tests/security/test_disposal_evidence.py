@@ -22,7 +22,7 @@ from safedesk.domain.retention import DEFAULT_RULES, parse_rule
 from safedesk.domain.roles import Role
 from safedesk.services import integrity, membership, records, retention
 from safedesk.services.session import Session
-from safedesk.store import key_chain, ledger, sealed_items
+from safedesk.store import key_chain, sealed_items
 from safedesk.store import retention as store_retention
 from tests import factories
 from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
@@ -260,20 +260,14 @@ def _notice(person: Session, ref: str, author: tuple[bytes, bytes]) -> None:
     value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
     item = sealed_items.seal_for(person.store_id, "receipt", box_public, value)
     with person.store.write() as conn:
-        store_retention.put_notice(conn, sealed_items.owner_tag(mailbox), item, person.clock.now())
-        (notice_id,) = conn.execute("SELECT max(id) FROM disposal_notice").fetchone()
-        ledger.touched(conn, "disposal_notice", [notice_id])
-        person.audit(conn, "record.disposal_notice", object_type="disposal_notice")
+        notice_id = store_retention.put_notice(
+            conn, sealed_items.owner_tag(mailbox), item, person.clock.now()
+        )
+        person.audit(
+            conn, "record.disposal_notice", object_type="disposal_notice", object_id=str(notice_id)
+        )
 
 
-@pytest.fixture
-def notices_in_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the notice is a ledger row of the school file (see docs/evidence.md)."""
-    monkeypatch.setitem(ledger.LEDGER, "disposal_notice", ("id",))
-    monkeypatch.setattr(ledger, "SCHOOL_ONLY", ledger.SCHOOL_ONLY | {"disposal_notice"})
-
-
-@pytest.mark.usefixtures("notices_in_ledger")
 def test_a_notice_for_a_live_record_sealed_by_a_dsl_is_named(
     school: SchoolStore, head: Session, dsl: Session
 ) -> None:
@@ -286,8 +280,7 @@ def test_a_notice_for_a_live_record_sealed_by_a_dsl_is_named(
         author.close()
     factories.take_in_all(head)
     head.clock = FixedClock(AFTER_DUE)
-    # The head's disposal and its notice, as the program writes them once the notice is a
-    # ledger row (today's service writes it outside the ledger: see docs/evidence.md).
+    # The head's disposal and its notice, as the program writes them.
     keys = _author(head, gone)
     _dispose_as(head, Compartment.SAFEGUARDING, gone, Kind.CONCERN, date(2042, 5, 1), "head")
     _notice(head, gone, keys)
@@ -300,3 +293,15 @@ def test_a_notice_for_a_live_record_sealed_by_a_dsl_is_named(
     named = _named(report, "school: audit row", "disposal_notice", "under the signature of dsl1")
     assert len(named) == 1 and "held no role that may do that" in named[0], report.problems
     assert report.problems == named  # the head's disposal and notice are not named
+
+    # The author's own sign-in honours the head's notice only: their copy of the live record
+    # stays, and the DSL's notice stays too, for verify to go on naming.
+    author = school.sign_in("staff1", OTHER_PASSWORD)
+    try:
+        mine = {e.ref for e in records.my_records(author)}
+        with author.store.read() as conn:
+            left = store_retention.notices(conn, sealed_items.owner_tag(keys[1]))
+    finally:
+        author.close()
+    assert live in mine and gone not in mine
+    assert len(left) == 1

@@ -146,6 +146,21 @@ def test_each_alt_letter_belongs_to_one_thing(
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
+# --- no keyboard trap: Tab leaves every list ---------------------------------------------------
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_tab_leaves_every_list(who: str, screens: Callable[[str], Iterator[Screen]]) -> None:
+    """A table that takes Tab moves from cell to cell and wraps round, never letting go
+    (the new-user pass was stuck in the queue): arrows move in a list, Tab moves on."""
+    trapped: list[str] = []
+    for screen in screens(who):
+        for view in screen.window.findChildren(QAbstractItemView):
+            if view.isVisibleTo(screen.window) and view.tabKeyNavigation():
+                trapped.append(f"{screen.name}: {view.accessibleName() or type(view).__name__}")
+    assert not trapped, "\n".join(dict.fromkeys(trapped))
+
+
 # --- contrast (WCAG 2.1: 4.5:1 for text, 3:1 for the edges of inputs) --------------------------
 
 

@@ -585,3 +585,40 @@ def test_the_accounts_model_passes_the_model_tester(
     model.set_rows(users.list_accounts(head_session))
     assert model.rowCount() == 2
     qtmodeltester.check(model)
+
+
+def test_resetting_or_disabling_the_only_head_asks_first_and_no_changes_nothing(
+    qtbot: QtBot, school: SchoolStore, head_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head is the only account holding the allegations file: the office is told that
+    nobody could open it again, and saying No changes nothing."""
+    users.add_user(
+        head_session,
+        username="office",
+        display_name="Mrs Pat Office",
+        roles={Role.ADMIN},
+        password=OTHER_PASSWORD,
+        kdf=FAST_KDF,
+    )
+    membership.confirm(head_session, "office", OTHER_PASSWORD)
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    office = school.sign_in("office", OTHER_PASSWORD)
+    try:
+        panel = make_panel(qtbot, office)
+        choose(qtbot, panel, "head")
+        press(qtbot, panel.reset_button)
+        qtbot.waitUntil(lambda: bool(asked))
+        assert "only headteacher who can open the file for allegations about staff" in asked[0]
+        assert panel.dialog is None  # no reset dialog: nothing changed
+        press(qtbot, panel.disable_button)
+        qtbot.waitUntil(lambda: len(asked) == 2)
+        assert "nobody can ever open the records in it again" in asked[1]
+        assert not panel.working
+    finally:
+        office.close()
+    head = school.sign_in()
+    try:
+        assert head.member_of(Compartment.ALLEGATIONS)
+    finally:
+        head.close()

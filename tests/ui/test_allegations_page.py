@@ -34,6 +34,7 @@ from safedesk.ui.allegation_dialogs import (
 )
 from safedesk.ui.allegations_page import AllegationsPage, load, may_keep_allegations
 from safedesk.ui.main_window import MainWindow
+from tests.conftest import OTHER_PASSWORD, SchoolStore
 
 WAIT = 60_000
 D = TypeVar("D", bound=AllegationDialog)
@@ -457,3 +458,102 @@ def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
         yield f"Allegations, {what} with its problems", dialog
         dialog.reject()
         QApplication.processEvents()
+
+
+def test_a_time_is_corrected_as_a_time_and_shown_written_out(
+    qtbot: QtBot, head_session: Session
+) -> None:
+    head_session.clock = FixedClock(NOW)
+    allegations.record_allegation(
+        head_session,
+        {
+            "subject_name": "Mr Kraglin Obfonteri",
+            "subject_role": "Midday supervisor",
+            "happened_at": "2026-11-13T12:40",
+            "alleged": "Pulled a pupil off the climbing frame by the hood",
+            "raised_by": "Mrs Mantis",
+        },
+    )
+    page = make_page(qtbot, head_session)
+    correct = open_dialog(qtbot, page, page.correct_button, CorrectDialog)
+    for _ in range(3):
+        qtbot.keyClick(correct.field, Qt.Key.Key_Down)
+    assert correct.field.currentData() == "happened_at"
+    assert correct.old.text() == "Now: 13/11/2026 12:40"
+    assert not correct.new_text.isVisible() and correct.new_when.is_empty()
+    assert tab(qtbot) is correct.new_when.day
+    type_in(qtbot, "12/11/2026")
+    qtbot.keyClick(correct.new_when.day, Qt.Key.Key_Return)
+    assert errors_shown(correct) == {
+        "new value": "New value needs the time as well as the date.",
+        "reason": "Reason for the correction is required.",
+    }
+    assert tab(qtbot) is correct.new_when.clock
+    type_in(qtbot, "1240")
+    assert tab(qtbot) is correct.reason
+    type_in(qtbot, "It was the Thursday, not the Friday")
+    qtbot.keyClick(correct.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=WAIT)
+    text = page.view.toPlainText()
+    assert "When it happened: 12/11/2026 12:40" in text
+    assert "Was: 13/11/2026 12:40" in text and "Now: 12/11/2026 12:40" in text
+
+
+def test_the_chair_sees_an_alarm_in_their_file_and_deals_with_it_by_keyboard(
+    qtbot: QtBot, session_as: Callable[[Role], Session]
+) -> None:
+    """The chair has no queue: an alarm in their file (verify found a row changed, say)
+    waits on their page, and nobody else's."""
+    from safedesk.domain.compartments import Compartment
+    from safedesk.services import alarms, integrity
+
+    chair = session_as(Role.CHAIR_OF_GOVERNORS)
+    integrity._raise_alarms(chair, {Compartment.ALLEGATIONS_HEAD: ["allegation row [1] changed"]})
+    page = make_page(qtbot, chair)
+    qtbot.waitUntil(lambda: page.alarm_box.isVisible(), timeout=WAIT)
+    assert "allegation row [1] changed" in page.alarm_label.text()
+    qtbot.keyClick(page, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.alarm_dialog is not None, timeout=WAIT)
+    dialog = page.alarm_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: focused() is dialog.note, timeout=WAIT)
+    type_in(qtbot, "Restored last night's backup.")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.alarm_dialog is None, timeout=WAIT)
+    settle(qtbot)
+    assert alarms.open_alarms(chair) == []
+    qtbot.waitUntil(lambda: not page.alarm_box.isVisible(), timeout=WAIT)
+    assert "marked as dealt with" in page.status.text()
+
+
+def test_the_chair_checks_their_file_from_the_page_and_finds_it_changed(
+    qtbot: QtBot, school: SchoolStore, session_as: Callable[[Role], Session]
+) -> None:
+    """Someone with the chair's password and the key file changes an allegation behind the
+    program's back: the chair's own check on the page names it and raises the alarm."""
+    from tests.unit.services.test_allegations_verify import _change_behind_the_back
+
+    chair = session_as(Role.CHAIR_OF_GOVERNORS)
+    allegations.record_allegation(
+        chair,
+        {
+            "subject_name": "Ms Ada Ngozi",
+            "subject_role": "Headteacher",
+            "happened_at": "2026-11-13T09:00",
+            "alleged": "Shouted at a pupil in the corridor",
+            "raised_by": "A teaching assistant",
+        },
+        about_head=True,
+    )
+    page = make_page(qtbot, chair)
+    qtbot.keyClick(page, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "The file is sound" in page.status.text(), timeout=WAIT)
+    assert not page.alarm_box.isVisible()
+
+    _change_behind_the_back(school, "allegations_head", chair.user.username, OTHER_PASSWORD)
+    qtbot.keyClick(page, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "PROBLEM FOUND" in page.status.text(), timeout=WAIT)
+    assert "allegation row [1]" in page.status.text()
+    qtbot.waitUntil(lambda: page.alarm_box.isVisible(), timeout=WAIT)
+    assert "Use Verify this file on the Allegations page" in page.alarm_label.text()

@@ -75,6 +75,50 @@ def test_the_list_passes_the_model_tester(page: RetentionPage, qtmodeltester: Mo
     )
 
 
+def test_every_rule_shows_from_the_first_load(qtbot: QtBot, page: RetentionPage) -> None:
+    lines = page.rules.text().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "Safeguarding concern",
+        "Behaviour incident",
+        "Physical intervention",
+    ]
+    # Laid out tall enough for every line (not one line high with the rest cut off).
+    qtbot.waitUntil(
+        lambda: page.rules.height() >= 3 * page.rules.fontMetrics().lineSpacing(), timeout=WAIT
+    )
+    assert page.rules.width() >= page.rules.fontMetrics().horizontalAdvance(max(lines, key=len))
+
+
+def test_a_pupil_held_already_is_not_held_twice(qtbot: QtBot, page: RetentionPage) -> None:
+    retention.add_hold(page.session, upn=factories.PUPIL_A, reason="Review asked us to keep all")
+    alt(qtbot, page, "o")
+    alt(qtbot, page, "n")
+    qtbot.keyClicks(page.holds.upn, factories.PUPIL_A)
+    alt(qtbot, page, "s")
+    qtbot.keyClicks(page.holds.reason, "Inquiry")
+    alt(qtbot, page, "h")
+    settle(qtbot)
+    problem = page.holds.upn_problem
+    qtbot.waitUntil(lambda: "is already held" in problem.text(), timeout=WAIT)
+    assert problem.isVisible() and page.holds.upn.hasFocus()
+    assert f"({factories.PUPIL_A}) is already held (placed on " in problem.text()
+    assert "by Ms Ada Ngozi, reason: Review asked us to keep all)" in problem.text()
+    # Under the field it is about, above the reason.
+    assert page.holds.upn.y() < problem.y() < page.holds.reason.y()
+    assert len(retention.holds(page.session)) == 2  # the first hold, in each file: no more
+
+
+def test_a_record_held_already_is_not_held_twice(qtbot: QtBot, page: RetentionPage) -> None:
+    held = _choose(page, "C-")
+    retention.add_hold(page.session, ref=held, reason="Police asked us to keep it")
+    qtbot.keyClicks(page.reason, "Again")
+    qtbot.mouseClick(page.hold_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: "is already held" in page.status.text(), timeout=WAIT)
+    assert page.status.text().startswith(f"Record {held} is already held (placed on ")
+    assert len(retention.holds(page.session)) == 1
+
+
 def test_a_hold_then_a_disposal(qtbot: QtBot, page: RetentionPage) -> None:
     held = _choose(page, "C-")
     qtbot.keyClicks(page.reason, "Inquiry asked us to keep it")
@@ -129,7 +173,11 @@ def test_a_pupil_held_and_the_hold_lifted_by_keyboard(qtbot: QtBot, page: Retent
     settle(qtbot)
     qtbot.waitUntil(lambda: page.holds.model.rowCount() == 1, timeout=WAIT)
     cells = _cells(page.holds.model, 0)
-    assert cells[HoldsModel.ON] == f"Pupil {factories.PUPIL_C}"
+    assert cells[HoldsModel.ON] == f"Mateo De la Cruz ({factories.PUPIL_C})"
+    assert cells[HoldsModel.BY] == "Ms Ada Ngozi"  # the person, not the username
+    assert page.holds.status.text().startswith(
+        f"Every record of Mateo De la Cruz ({factories.PUPIL_C}) is on hold."
+    )
     assert cells[HoldsModel.FILES] == "Safeguarding, Behaviour"
     assert page.tabs.tabText(1) == "H&olds (1)"
     assert {h.compartment for h in retention.holds(session)} == {"safeguarding", "behaviour"}
@@ -164,7 +212,7 @@ def test_a_pupil_the_school_does_not_have_is_named(qtbot: QtBot, page: Retention
 
 
 def test_a_rule_changed_by_keyboard(qtbot: QtBot, page: RetentionPage) -> None:
-    alt(qtbot, page, "u")  # R&ules
+    alt(qtbot, page, "e")  # Rul&es
     assert page.tabs.currentWidget() is page.rules_tab
     tab = page.rules_tab
     assert "Behaviour incident: kept until the pupil's date of birth + 25 years" in (
@@ -211,7 +259,7 @@ def test_the_disposal_records_name_the_reference_never_the_pupil(
     qtbot.waitUntil(lambda: page.disposals.model.rowCount() == 1, timeout=WAIT)
     cells = _cells(page.disposals.model, 0)
     assert cells[DisposalsModel.REF] == gone
-    assert cells[DisposalsModel.BY] == "head"
+    assert cells[DisposalsModel.BY] == "Ms Ada Ngozi"  # the person, not the username
     assert cells[DisposalsModel.REASON] == "Past its date; reviewed"
     words = " ".join(cells)
     for name in ("Siobhán", "Zoë", "O'Connor", factories.PUPIL_A, factories.PUPIL_B):
@@ -233,7 +281,8 @@ def test_the_models_pass_the_model_tester(
 def test_each_alt_letter_belongs_to_one_thing_on_every_tab(
     qtbot: QtBot, page: RetentionPage
 ) -> None:
-    """Alt+K, Alt+W and Alt+X are the window header's (Lock, password, Text size)."""
+    """Alt+K, Alt+W and Alt+X are the window header's (Lock, password, Text size), Alt+U the
+    backup banner's (Back up now)."""
     from tests.ui.test_accessibility import mnemonic
 
     for index in range(page.tabs.count()):
@@ -248,4 +297,4 @@ def test_each_alt_letter_belongs_to_one_thing_on_every_tab(
                 texts.append(widget.text())
         letters = [m for m in map(mnemonic, texts) if m is not None]
         assert len(letters) == len(set(letters)), (index, texts)
-        assert not {"k", "w", "x"} & set(letters), (index, texts)
+        assert not {"k", "w", "x", "u"} & set(letters), (index, texts)

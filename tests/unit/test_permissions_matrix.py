@@ -187,7 +187,7 @@ ATTEMPTS: dict[str, tuple[Attempt, set[Role]]] = {
         {DSL, HEAD},
     ),
     "back up": (lambda s, w: backup.create_backup(s, w.tmp), {DSL, HEAD, ADMIN}),
-    "verify the store": (lambda s, w: integrity.verify(s), {DSL, HEAD, ADMIN}),
+    "verify the store": (lambda s, w: integrity.verify(s), {DSL, HEAD, ADMIN, CHAIR}),
     "see the behaviour records waiting for review": (
         lambda s, w: behaviour_review.load_inbox(s),
         {DSL, LEAD, HEAD},

@@ -26,10 +26,12 @@ from safedesk.cli.common import (
 )
 from safedesk.domain.clock import from_stored
 from safedesk.domain.compartments import Compartment
+from safedesk.domain.errors import SafedeskError
 from safedesk.domain.formatting import counted
 from safedesk.domain.roles import parse_role
 from safedesk.paths import DataPaths
 from safedesk.services import backup, integrity, membership, pupil_import, pupils, users, vault
+from safedesk.services.session import Session
 from safedesk.store.evidence import SignedHead
 from safedesk.store.instance_lock import InstanceLock
 
@@ -89,7 +91,10 @@ def cmd_user_grant(args: argparse.Namespace, paths: DataPaths) -> int:
             new_password=new_password,
             kdf=kdf_params(),
         )
+        warning, session.warning = session.warning, None
     out(f"Granted {role.label} to {granted.username} ({granted.display_name})")
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -169,9 +174,23 @@ def cmd_user_disable(args: argparse.Namespace, paths: DataPaths) -> int:
     if not target:
         raise UsageError("Name the account to disable (user disable NAME).")
     with signed_in(args, paths, exclusive=True) as session:
+        _unless_last_holder(session, target, args)
         users.disable_user(session, target)
     out(f"Disabled {target}; its password no longer unlocks anything.")
     return EXIT_OK
+
+
+def _unless_last_holder(session: Session, username: str, args: argparse.Namespace) -> None:
+    """Before a reset or a disabling that would leave an allegations file with nobody able
+    to open it: said, and done only when asked again with --even-if-last."""
+    warning = users.last_holder_warning(session, username)
+    if warning and not getattr(args, "even_if_last", False):
+        raise SafedeskError(
+            f"{warning}\n\nNothing has been changed. To go on anyway, run the same command "
+            "again with --even-if-last."
+        )
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr)
 
 
 def cmd_passwd(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -186,6 +205,7 @@ def cmd_passwd(args: argparse.Namespace, paths: DataPaths) -> int:
         return EXIT_OK
     with signed_in(args, paths, exclusive=True) as session:
         if args.target and args.target != session.user.username:
+            _unless_last_holder(session, args.target, args)
             users.reset_password(session, args.target, new_password, kdf_params())
             out(f"Password for {args.target} reset.")
         else:
@@ -287,6 +307,8 @@ def cmd_verify(args: argparse.Namespace, paths: DataPaths) -> int:
             f"Not checked ({compartment.label}): your account cannot open them; they are "
             "checked at a member's next sign-in."
         )
+    for note in report.notes:
+        out(f"Note: {note}")
     head_ok = _print_head_search(args.head, found_head, report)
     if report.ok and head_ok:
         checked = ", ".join(c.value for c in report.heads)

@@ -65,6 +65,9 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
+EVEN_IF_LAST_HELP = "go on even though this is the last account able to open an allegations file"
+
+
 def build_parser() -> argparse.ArgumentParser:
     data_dir_help = (
         "the school's data folder (default: on Windows the machine's, C:\\ProgramData\\safedesk; "
@@ -129,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disable.add_argument("name", nargs="?")
     disable.add_argument("--target")
+    disable.add_argument("--even-if-last", action="store_true", help=EVEN_IF_LAST_HELP)
     grant = command(
         "grant",
         admin.cmd_user_grant,
@@ -154,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     passwd = command("passwd", admin.cmd_passwd, "change or reset a password", acting)
     passwd.add_argument("--target", help="reset this user's password (administrators)")
+    passwd.add_argument("--even-if-last", action="store_true", help=EVEN_IF_LAST_HELP)
     passwd.add_argument(
         "--recovery",
         action="store_true",

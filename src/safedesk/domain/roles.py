@@ -103,7 +103,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # An administrator manages the system and reads no pupil's records.
     Role.ADMIN: frozenset(_ADMIN | {Permission.LISTS_MANAGE, Permission.TRAINING_MANAGE}),
     # A governor, not staff: reads no pupil's records, only allegations about the head.
-    Role.CHAIR_OF_GOVERNORS: frozenset({Permission.ALLEGATIONS_ABOUT_HEAD}),
+    # Verify too: nobody else can check the chair's file.
+    Role.CHAIR_OF_GOVERNORS: frozenset(
+        {Permission.ALLEGATIONS_ABOUT_HEAD, Permission.AUDIT_VERIFY}
+    ),
 }
 
 

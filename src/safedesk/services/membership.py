@@ -28,6 +28,7 @@ from safedesk.services import keys as key_ops
 from safedesk.services.session import Session
 from safedesk.services.users import _end_access, _name, _target, require_confirmed
 from safedesk.store import access, crypto, keyfile, members
+from safedesk.store import allegations as allegations_store
 from safedesk.store.crypto import KdfParams
 from safedesk.store.key_material import (
     UnlockedAccount,
@@ -99,6 +100,16 @@ def grant(
     target = _target(session, username)
     if not target.active:
         raise SafedeskError(f"{target.display_name}'s account is disabled; enable it again first.")
+    # An allegations file never goes to someone an allegation in it is about.
+    needed = _needed(session, role)
+    withheld = [c for c in needed if c in RESTRICTED and _is_subject(session, c, target)]
+    if withheld and all(c in RESTRICTED for c in needed):
+        _audit_withheld(session, withheld, username, role)
+        raise SafedeskError(
+            f"{target.display_name} cannot be given the {role.label} role: an allegation about "
+            "them is in the file that role opens. Nothing has been changed."
+        )
+    needed = [c for c in needed if c not in withheld]
     key_file = keyfile.load(session.paths.keys)
     slot = key_file.account(username)
     try:
@@ -124,7 +135,6 @@ def grant(
     elif grantee.slot.state == PENDING:
         grantee = key_ops.activate(session.paths, grantee)
     now = session.clock.now()
-    needed = _needed(session, role)
     for compartment in (*READING, *RESTRICTED):
         # The granter's own keys, for every file it holds: pins that came with the slot
         # (from whoever made it) are not trusted where the granter can say better.
@@ -172,7 +182,37 @@ def grant(
             object_id=username,
             detail={"role": role.value},
         )
+    if withheld:
+        _audit_withheld(session, withheld, username, role)
+        session.warning = (
+            f"{target.display_name} has been given the {role.label} role and the pupils' "
+            "files, but not the allegations file: an allegation about them is in that file, "
+            "so they cannot hold it. You keep it, as does any other headteacher who holds it."
+        )
     return _target(session, username)
+
+
+def _is_subject(session: Session, compartment: Compartment, target: User) -> bool:
+    """Whether an allegation or low-level concern in this allegations file is about
+    ``target`` (the granter holds the file, so can look)."""
+    with session.compartment(compartment).read() as conn:
+        return allegations_store.is_subject(conn, target.username, target.display_name)
+
+
+def _audit_withheld(
+    session: Session, withheld: list[Compartment], username: str, role: Role
+) -> None:
+    """Audited inside the file itself: the school file must not show that an allegation
+    about this person exists."""
+    for compartment in withheld:
+        with session.compartment(compartment).write() as conn:
+            session.audit(
+                conn,
+                "member.withheld",
+                object_type="user",
+                object_id=username,
+                detail={"role": role.value, "why": "subject"},
+            )
 
 
 def _member_already(session: Session, grantee: UnlockedAccount) -> bool:
@@ -241,6 +281,10 @@ def revoke(session: Session, username: str, role: Role) -> list[Compartment]:
         raise SafedeskError("You cannot remove your own administrator role while signed in.")
     remaining = target.roles - {role}
     losing = compartments_for(target.roles) - compartments_for(remaining)
+    from safedesk.services import restricted_files
+
+    last = [c for c in restricted_files.losing_last(session, username) if c in losing]
+    restricted_files.record_orphaned(session, last, username)
     with session.store.write() as conn:
         access.remove_role(conn, target.id, role)
         session.audit(

@@ -18,6 +18,7 @@ from safedesk.domain.time_to_action import (
     referral_chase_due,
 )
 from safedesk.services import (
+    alarms,
     allegations,
     behaviour_review,
     intake,
@@ -142,16 +143,14 @@ def force_review_items(session: Session) -> list[QueueItem]:
 def alarm_items(session: Session, targets: Targets, calendar: SchoolCalendar) -> list[QueueItem]:
     """Alarms from every compartment this member opens: gaps, changed keys, items kept back."""
     found = []
-    for compartment in READING:
-        if not session.member_of(compartment):
-            continue
+    for compartment in alarms.alarm_files(session):
         with session.compartments[compartment].read() as conn:
-            alarms = members.open_alarms(conn)
-        for alarm in alarms:
+            waiting = members.open_alarms(conn)
+        for alarm in waiting:
             started = alarm.raised_at.astimezone()
             found.append(
                 QueueItem(
-                    f"ALARM-{compartment.value[0].upper()}{alarm.id}",
+                    alarms.alarm_ref(compartment, alarm.id),
                     ItemKind.ALARM,
                     alarm.id,
                     alarm.detail,

@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import NotFound, SafedeskError, ValidationError
+from safedesk.domain.formatting import date_text
 from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule, due_on, parse_rule
 from safedesk.domain.roles import Permission
-from safedesk.services import records
+from safedesk.services import integrity, records
 from safedesk.services.session import Session
-from safedesk.store import key_chain, migrate, pupils, retention, sealed, sealed_items, writer_lock
+from safedesk.store import (
+    key_chain,
+    migrate,
+    pupils,
+    retention,
+    sealed,
+    sealed_items,
+    users,
+    writer_lock,
+)
 from safedesk.store.db import Connection, Store
 
 log = logging.getLogger(__name__)
@@ -34,6 +45,30 @@ MAX_REASON = 2000
 
 class CannotDispose(SafedeskError):
     """The record may not be disposed of now (held, not yet due, not found)."""
+
+
+@dataclass(frozen=True)
+class NamedHold(Hold):
+    """A hold as the head reads it: the pupil's name (the head holds pupils' files) and the
+    name of who placed it. ``on`` and ``author`` stay as stored (the command line's fields)."""
+
+    pupil_name: str = ""  # "" for a hold on one record
+    author_name: str = ""
+
+    @property
+    def held_text(self) -> str:
+        """What is held, in words: "Kai Müller (UPN …)" or "record C-2001-0042"."""
+        if self.on.startswith("pupil "):
+            upn = self.on[6:]
+            return f"{self.pupil_name} ({upn})" if self.pupil_name else f"pupil {upn}"
+        return f"record {self.on}"
+
+
+@dataclass(frozen=True)
+class NamedDisposal(Disposal):
+    """A disposal record with the name of who authorised it (``authorised_by`` as stored)."""
+
+    authorised_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +161,7 @@ def _compartment_of(ref: str) -> Compartment:
 
 def add_hold(
     session: Session, *, reason: str, upn: str | None = None, ref: str | None = None
-) -> list[Hold]:
+) -> list[NamedHold]:
     """Stop disposal of one record, or of every record of a pupil: those recorded already and
     those recorded later, in every file (the pupil's copy is made in a file that has none)."""
     session.require(Permission.RETENTION, "put a hold on records")
@@ -142,6 +177,10 @@ def add_hold(
             pupil = pupils.by_upns(conn, [wanted]).get(wanted)
         if pupil is None:
             raise NotFound(f"There is no pupil with UPN {upn.strip()}. Check the UPN.")
+    on = f"pupil {pupil.upn}" if pupil is not None else (ref or "").strip().upper()
+    already = [h for h in holds(session) if h.on == on]
+    if already:
+        raise ValidationError({"hold": _already_held(already[0])})
     targets = {_compartment_of(ref.strip().upper())} if ref is not None else set(KINDS_IN)
     for compartment in sorted(targets):
         store = session.compartment(compartment, "put a hold on records")
@@ -169,16 +208,44 @@ def add_hold(
                 conn, "retention.hold_added", object_type="retention_hold", object_id=str(hold_id)
             )
             made += [h for h in retention.open_holds(conn, compartment.value) if h.id == hold_id]
-    return made
+    return _named(session, made)
 
 
-def holds(session: Session) -> list[Hold]:
+def _already_held(hold: NamedHold) -> str:
+    try:
+        placed = date_text(datetime.fromisoformat(hold.at).date())
+    except ValueError:
+        placed = hold.at
+    what = hold.held_text
+    return (
+        f"{what[0].upper()}{what[1:]} is already held (placed on {placed} by "
+        f"{hold.author_name}, reason: {hold.reason}). Lift that hold first to place another."
+    )
+
+
+def holds(session: Session) -> list[NamedHold]:
+    """Holds in force, with the pupil's and the placer's names."""
     session.require(Permission.RETENTION, "see holds on records")
     found: list[Hold] = []
     for compartment, store in _files(session, "see holds on records").items():
         with store.read() as conn:
             found += retention.open_holds(conn, compartment.value)
-    return found
+    return _named(session, found)
+
+
+def _named(session: Session, found: list[Hold]) -> list[NamedHold]:
+    upns = [h.on[6:] for h in found if h.on.startswith("pupil ")]
+    with session.store.read() as conn:
+        people = users.display_names(conn)
+        held = pupils.by_upns(conn, upns) if upns else {}
+    return [
+        NamedHold(
+            **asdict(h),
+            pupil_name=held[h.on[6:]].display_name if h.on[6:] in held else "",
+            author_name=people.get(h.author, h.author),
+        )
+        for h in found
+    ]
 
 
 def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> list[Hold]:
@@ -226,13 +293,29 @@ def lift_hold(session: Session, compartment: str, hold_id: int, reason: str) -> 
     return lifted
 
 
-def disposals(session: Session) -> list[Disposal]:
+def disposals(session: Session) -> list[NamedDisposal]:
+    """Disposal records, with the name of who authorised each."""
     session.require(Permission.RETENTION, "see what was disposed of")
     found: list[Disposal] = []
     for store in _files(session, "see what was disposed of").values():
         with store.read() as conn:
             found += retention.disposals(conn)
-    return found
+    with session.store.read() as conn:
+        people = users.display_names(conn)
+    return [
+        NamedDisposal(
+            d.ref,
+            d.kind,
+            d.pupil_ids,
+            d.due_on,
+            d.rule,
+            d.reason,
+            d.authorised_by,
+            d.at,
+            authorised_by_name=people.get(d.authorised_by, d.authorised_by),
+        )
+        for d in found
+    ]
 
 
 def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
@@ -242,28 +325,21 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
     ref = (ref or "").strip().upper()
     compartment = _compartment_of(ref)
     store = session.compartment(compartment, "dispose of records")
-    today = session.clock.now().date()
     held_pupils = _held_pupils(session, "dispose of records")
-    with store.write() as conn:
-        listed = [c for c in retention.candidates(conn) if c[0] == ref]
-        if not listed:
-            raise NotFound(f"There is no record {ref}. It may have been disposed of already.")
-        _ref, kind, occurred, named = listed[0]
-        rule = retention.rules(conn, KINDS_IN[compartment])[kind]
-        day = due_on(rule, occurred, [born for _id, born in named])
-        if day > today:
-            raise CannotDispose(
-                f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
-                "disposed of before then."
-            )
-        upns = retention.pupil_upns(conn)
-        if ref in retention.held_refs(conn) or any(upns.get(i) in held_pupils for i, _b in named):
-            raise CannotDispose(
-                f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
-                "Lift the hold first if it no longer applies."
-            )
-        now = session.clock.now()
+    with store.read() as conn:
+        _may_dispose(session, conn, compartment, ref, held_pupils)
         author = retention.author_keys(conn, ref)
+    # The author is told first: a disposal cut short after this leaves the record (disposed
+    # of when asked again), never the author's own copy of a record already destroyed.
+    if author is not None:
+        _tell_author(session, compartment, ref, author)
+    # Copies of this file set aside before an upgrade hold the record too. They serve only to
+    # redo an upgrade left unrecorded, and this session opened the file after its upgrade was
+    # recorded: they go first, so a disposal cut short leaves none behind.
+    migrate.remove_copies_aside(session.paths.migration_backups, store.path)
+    with store.write() as conn:
+        kind, day, rule = _may_dispose(session, conn, compartment, ref, held_pupils)
+        now = session.clock.now()
         retention.dispose(
             conn,
             ref=ref,
@@ -281,11 +357,34 @@ def dispose(session: Session, ref: str, reason: str) -> DisposalDone:
             object_id=ref,
             detail={"kind": kind.value, "due_on": day.isoformat()},
         )
-    if author is not None:
-        _tell_author(session, compartment, ref, author)
     _scrub(session, store)
     log.info("record disposed of in %s", compartment.value)
     return DisposalDone(ref, kind, now.isoformat())
+
+
+def _may_dispose(
+    session: Session, conn: Connection, compartment: Compartment, ref: str, held_pupils: set[str]
+) -> tuple[Kind, date, Rule]:
+    """The record's kind, due date and rule, once it is known to be past its date and held
+    by nothing (CannotDispose or NotFound otherwise)."""
+    listed = [c for c in retention.candidates(conn) if c[0] == ref]
+    if not listed:
+        raise NotFound(f"There is no record {ref}. It may have been disposed of already.")
+    _ref, kind, occurred, named = listed[0]
+    rule = retention.rules(conn, KINDS_IN[compartment])[kind]
+    day = due_on(rule, occurred, [born for _id, born in named])
+    if day > session.clock.now().date():
+        raise CannotDispose(
+            f"{ref} is kept until {day:%d %B %Y} ({rule.describe()}). It cannot be "
+            "disposed of before then."
+        )
+    upns = retention.pupil_upns(conn)
+    if ref in retention.held_refs(conn) or any(upns.get(i) in held_pupils for i, _b in named):
+        raise CannotDispose(
+            f"{ref} is on hold (for example for an inquiry), so it cannot be disposed of. "
+            "Lift the hold first if it no longer applies."
+        )
+    return kind, day, rule
 
 
 def _tell_author(
@@ -306,7 +405,15 @@ def _tell_author(
     value["signature"] = base64.b64encode(keys.sign.sign(message)).decode("ascii")
     item = sealed_items.seal_for(session.store_id, "receipt", box_public, value)
     with session.store.write() as conn:
-        retention.put_notice(conn, sealed_items.owner_tag(mailbox), item, session.clock.now())
+        notice_id = retention.put_notice(
+            conn, sealed_items.owner_tag(mailbox), item, session.clock.now()
+        )
+        session.audit(
+            conn,
+            "record.disposal_notice",
+            object_type="disposal_notice",
+            object_id=str(notice_id),
+        )
 
 
 def forget_disposed_copies(session: Session) -> int:
@@ -319,8 +426,15 @@ def forget_disposed_copies(session: Session) -> int:
     tag = sealed_items.owner_tag(secrets.mailbox)
     with session.store.read() as conn:
         waiting = retention.notices(conn, tag)
-        if not waiting:
-            return 0
+    if not waiting:
+        return 0
+    # Every member of a records file holds the key that signs a notice: only one a
+    # headteacher's signed commit wrote counts (and one that does not stays, for verify).
+    honoured = integrity.school_report(session).head_notices
+    waiting = [(i, item) for i, item in waiting if i in honoured]
+    if not waiting:
+        return 0
+    with session.store.read() as conn:
         refs: set[str] = set()
         for _id, item in waiting:
             value = sealed_items.open_for(session.store_id, "receipt", item, secrets.box_privates)
@@ -359,7 +473,3 @@ def _scrub(session: Session, store: Store) -> None:
         for each in session.all_stores():
             each.reset_connections()
         retention.scrub(store)
-    # Copies of this file set aside before an upgrade hold the record too. They serve only to
-    # redo an upgrade interrupted before anything was written since, which this disposal has
-    # just written: they can never be put back now, so they go.
-    migrate.remove_copies_aside(session.paths.migration_backups, store.path)

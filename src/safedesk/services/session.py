@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safedesk.domain.clock import Clock
-from safedesk.domain.compartments import Compartment, compartments_for
+from safedesk.domain.compartments import RESTRICTED, Compartment, compartments_for
 from safedesk.domain.errors import PermissionDenied
 from safedesk.domain.people import User
 from safedesk.domain.roles import Permission
@@ -46,6 +46,8 @@ class Session:
     # Heads this account's key slot remembers signing that a file's chain no longer holds
     # (file -> [seq, hash, at]): the log was cut back or rewritten since (see upkeep).
     heads_broken: dict[str, list[Any]] = field(default_factory=dict)
+    # An allegations file this person should hold that is missing (services.setup).
+    restricted_notes: dict[Compartment, str] = field(default_factory=dict)
     _heads_checked: set[str] = field(default_factory=set)
     # The school file's evidence check at a given head (services.integrity.school_report).
     evidence_cache: tuple[str, Any] | None = field(default=None, repr=False)
@@ -105,10 +107,16 @@ class Session:
                 self.audit(conn, "permission.refused", detail={"compartment": compartment.value})
             # A role that needs these records, on a password an administrator set: the keys
             # come once its holder chooses their own (say so, not who grants access).
-            if self.password_from_administrator and compartment in compartments_for(
+            if compartment in self.restricted_notes:
+                how = self.restricted_notes[compartment]
+            elif self.password_from_administrator and compartment in compartments_for(
                 self.user.roles
             ):
                 how = "Choose your own password (Change my password, at the top) to get your keys."
+            elif compartment in RESTRICTED:
+                from safedesk.services.restricted_files import how_to_get
+
+                how = how_to_get(compartment)
             else:
                 how = (
                     "Access is granted in person by the Designated Safeguarding Lead or the "

@@ -372,19 +372,40 @@ def make_restricted_compartment(session: Session, compartment: Compartment) -> N
 
 
 def make_missing_restricted(session: Session) -> list[Compartment]:
-    """Allegations compartments this person founds and nobody has made yet: the head's, once
-    the head holds the safeguarding file (their keys were made under their own password: a
-    school set up before allegations existed gets it at the head's next sign-in); the
-    chair's, only at their own password change (``users.change_own_password``)."""
-    if (
-        Role.HEAD not in session.user.roles
-        or session.account is None
-        or not session.member_of(Compartment.SAFEGUARDING)
-        or Compartment.ALLEGATIONS.value in keyfile.load(session.paths.keys).epochs
-    ):
+    """Allegations compartments this person founds now. The head's, once the head holds the
+    safeguarding file (their keys were made under their own password): a school set up
+    before allegations existed gets it at the head's next sign-in. The chair's first file is
+    made at their own password change (``users.change_own_password``).
+
+    Whether a file was ever made is what the school file shows, never the key file. One the
+    program recorded as held by nobody any more is kept aside and made anew; one that is
+    missing otherwise is never made anew silently: the person is told to restore a backup."""
+    from safedesk.services import restricted_files
+
+    if session.account is None:
         return []
-    make_restricted_compartment(session, Compartment.ALLEGATIONS)
-    return [Compartment.ALLEGATIONS]
+    made: list[Compartment] = []
+    founders = {
+        Compartment.ALLEGATIONS: Role.HEAD in session.user.roles
+        and session.member_of(Compartment.SAFEGUARDING),
+        Compartment.ALLEGATIONS_HEAD: Role.CHAIR_OF_GOVERNORS in session.user.roles
+        and not session.password_from_administrator,
+    }
+    for compartment, founder in founders.items():
+        if not founder or session.member_of(compartment):
+            continue
+        known = compartment.value in keyfile.load(session.paths.keys).epochs
+        if not restricted_files.ever_made(session, compartment):
+            if compartment is Compartment.ALLEGATIONS and not known:
+                make_restricted_compartment(session, compartment)
+                made.append(compartment)
+        elif restricted_files.orphaned(session, compartment):
+            restricted_files.set_aside(session, compartment)
+            make_restricted_compartment(session, compartment)
+            made.append(compartment)
+        elif not known or not session.paths.database(compartment.value).exists():
+            session.restricted_notes[compartment] = restricted_files.missing_message(compartment)
+    return made
 
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from safedesk.domain.clock import Clock, SystemClock, from_stored
-from safedesk.domain.compartments import Compartment, compartments_for
+from safedesk.domain.compartments import RESTRICTED, Compartment, compartments_for
 from safedesk.domain.errors import (
     AccountDisabled,
     AuthenticationError,
@@ -192,6 +192,9 @@ def _open_compartments(session: Session, key_file: KeyFile) -> None:
             continue
         opened = key_ops.compartment_keys(key_file, compartment, secrets.box_privates)
         if opened is None:
+            continue
+        if compartment in RESTRICTED and not session.paths.database(compartment.value).exists():
+            # Moved or deleted: never made anew here (services.setup says so after sign-in).
             continue
         store, keys = key_ops.open_file(
             session.paths,

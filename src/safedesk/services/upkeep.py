@@ -59,6 +59,7 @@ def after_sign_in(session: Session, progress: Progress | None = None) -> UpkeepR
         # After the checks above and before any record is written: a school set up before
         # allegations were kept gets the head's allegations file now.
         make_missing_restricted(session)
+        report.problems += list(session.restricted_notes.values())
         for compartment in list(session.compartments):
             _repair_published_keys(session, compartment)
             if compartment not in RESTRICTED:  # they keep no copy of pupils

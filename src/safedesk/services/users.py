@@ -145,12 +145,13 @@ def add_user(
     # The first chair of governors is given the role: nobody holds the file for allegations
     # about the head yet to grant it, and it is made under the chair's own password at their
     # first change of it. Once it exists, a chair is granted in person by the chair.
-    founding = {
-        r
-        for r in role_set
-        if r is Role.CHAIR_OF_GOVERNORS
-        and Compartment.ALLEGATIONS_HEAD.value not in key_file.epochs
-    }
+    # Given to one account only, while no file exists (as the school file shows) and no
+    # enabled account holds the role: a second chair is granted in person by the first.
+    founding = (
+        {Role.CHAIR_OF_GOVERNORS}
+        if Role.CHAIR_OF_GOVERNORS in role_set and _chair_may_be_given(session)
+        else set()
+    )
     asked = {r for r in role_set if is_reading_role(r)} - founding
     given = (role_set - asked) | ({Role.STAFF} if asked else set())
     now = session.clock.now()
@@ -191,6 +192,19 @@ def add_user(
         added = users.by_username(conn, username)
     assert added is not None
     return added
+
+
+def _chair_may_be_given(session: Session) -> bool:
+    from safedesk.services import restricted_files
+
+    chair_file = Compartment.ALLEGATIONS_HEAD
+    if restricted_files.ever_made(session, chair_file) and not restricted_files.orphaned(
+        session, chair_file
+    ):
+        return False
+    with session.store.read() as conn:
+        found = users.all_users(conn)
+    return not any(u.active and Role.CHAIR_OF_GOVERNORS in u.roles for u in found)
 
 
 def _add_slot(session: Session, slot: AccountSlot, box_public: bytes) -> None:
@@ -278,12 +292,16 @@ def disable_user(session: Session, username: str) -> None:
     if not target.active:
         return
     why = f"{username} disabled by {session.user.username}"
+    from safedesk.services import restricted_files
+
+    losing = restricted_files.losing_last(session, username)
     # One `school` transaction marks the account and asks for every rotation, so a crash
     # after it leaves the rotations asked for (any member's next sign-in does them).
     with session.store.write() as conn:
         users.set_active(conn, target.id, False)
         session.audit(conn, "user.disabled", object_type="user", object_id=username)
         _ask_rotations(session, conn, username, compartments_for(target.roles), why, True)
+    restricted_files.record_orphaned(session, losing, username)
     _cut_off(session, username)
     _end_access(
         session,
@@ -407,15 +425,20 @@ def change_own_password(
         school="keep",
         keeps_access=True,
     )
-    if (
-        Role.CHAIR_OF_GOVERNORS in session.user.roles
-        and Compartment.ALLEGATIONS_HEAD.value not in keyfile.load(session.paths.keys).epochs
+    if Role.CHAIR_OF_GOVERNORS in session.user.roles and not session.member_of(
+        Compartment.ALLEGATIONS_HEAD
     ):
-        from safedesk.services.setup import make_restricted_compartment
+        from safedesk.services import restricted_files
+        from safedesk.services.setup import make_missing_restricted, make_restricted_compartment
 
         # The chair's own password now: the file for allegations about the head is made
-        # with it, sealed to the chair alone.
-        make_restricted_compartment(session, Compartment.ALLEGATIONS_HEAD)
+        # with it, sealed to the chair alone (first made only if the school file shows none
+        # ever was; otherwise as at any sign-in: made anew only once nobody holds it).
+        if not restricted_files.ever_made(session, Compartment.ALLEGATIONS_HEAD):
+            if Compartment.ALLEGATIONS_HEAD.value not in keyfile.load(session.paths.keys).epochs:
+                make_restricted_compartment(session, Compartment.ALLEGATIONS_HEAD)
+        else:
+            make_missing_restricted(session)
 
 
 def _made_before_warning(session: Session) -> str | None:
@@ -511,7 +534,11 @@ def reset_password(
     target = _target(session, username)
     if not target.active:
         raise SafedeskError(f"{username!r} is disabled; re-enable the account instead.")
+    from safedesk.services import restricted_files
+
+    losing = restricted_files.losing_last(session, username)
     _new_pending_slot(session, username, new_password, kdf, origin="reset")
+    restricted_files.record_orphaned(session, losing, username)
     when = date_text(to_local(session.clock.now()).date())
     why = f"password reset by {session.user.username} on {when}"
     with session.store.write() as conn:
@@ -523,3 +550,12 @@ def reset_password(
 def _check_password(password: str) -> None:
     if reason := validate_password(password):
         raise ValidationError({"password": reason})
+
+
+def last_holder_warning(session: Session, username: str) -> str | None:
+    """What to say, and ask to confirm, before resetting the password of (or disabling)
+    ``username``: they are the last enabled account holding an allegations file."""
+    session.require(Permission.USER_MANAGE, "change staff accounts")
+    from safedesk.services import restricted_files
+
+    return restricted_files.last_member_warning(session, _name(username))

@@ -164,3 +164,18 @@ def all_low_level(conn: Connection) -> list[LowLevelConcern]:
         )
         for r in rows
     ]
+
+
+def is_subject(conn: Connection, username: str, display_name: str) -> bool:
+    """Whether an allegation or a low-level concern in this file is about this person: by
+    their account, or by their name as recorded or as corrected since."""
+    name = display_name.strip()
+    found = conn.execute(
+        "SELECT 1 FROM allegation WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
+        "UNION ALL SELECT 1 FROM low_level_concern "
+        "WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
+        "UNION ALL SELECT 1 FROM allegation_event WHERE kind = 'amendment' "
+        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE LIMIT 1",
+        (username, name, username, name, name),
+    ).fetchone()
+    return found is not None

@@ -84,6 +84,8 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "retention_hold_lifted": ("id",),
     "disposal": ("id",),
     "disposing": ("entry_id",),
+    # school: a notice sealed to a disposed record's author (the head's; its owner removes it)
+    "disposal_notice": ("id",),
     # allegations and allegations_head: allegations about staff, their events, low-level concerns
     "allegation": ("id",),
     "allegation_event": ("id",),
@@ -161,6 +163,7 @@ SCHOOL_ONLY = frozenset(
     {"user", "user_role", "inbox_item", "setting", "list_item", "school_term", "closure_day"}
     | {"training_entry", "training_confirmation"}
     | {"policy_version", "policy_confirmation"}
+    | {"disposal_notice"}
 )
 
 _pending: dict[int, dict[tuple[str, str], str]] = {}

@@ -272,11 +272,16 @@ def author_keys(conn: Connection, ref: str) -> tuple[bytes, bytes] | None:
     return None if found is None else (bytes(found[0]), bytes(found[1]))
 
 
-def put_notice(conn: Connection, owner: str, item: bytes, at: datetime) -> None:
-    conn.execute(
+def put_notice(conn: Connection, owner: str, item: bytes, at: datetime) -> int:
+    """Inside the caller's `school` transaction: the notice's row, in the ledger (verify names
+    one no headteacher's commit wrote)."""
+    cursor = conn.execute(
         "INSERT INTO disposal_notice (owner, put_at, item) VALUES (?, ?, ?)",
         (owner, to_stored(at), item),
     )
+    notice_id = int(cursor.lastrowid or 0)
+    ledger.touched(conn, "disposal_notice", [notice_id])
+    return notice_id
 
 
 def notices(conn: Connection, owner: str) -> list[tuple[int, bytes]]:
@@ -308,4 +313,6 @@ def forget(
     conn.executemany("DELETE FROM sealed_copy WHERE id = ?", [(i,) for i in copy_ids])
     conn.executemany("DELETE FROM sealed_receipt WHERE id = ?", [(i,) for i in receipt_ids])
     conn.executemany("DELETE FROM disposal_notice WHERE id = ?", [(i,) for i in notice_ids])
+    for notice_id in notice_ids:
+        ledger.touched(conn, "disposal_notice", [notice_id], ledger.DELETE)
     conn.execute("DELETE FROM copy_forgetting WHERE owner = ?", (owner,))

@@ -391,6 +391,8 @@ class AccountsPanel(QGroupBox):
         account = self.selected()
         if account is None:
             return
+        if not self._last_holder_ok(account.user.username):
+            return
         dialog = ResetPasswordDialog(self.session, account, self, self.kdf)
         who = account.user.display_name
         reading = any(is_reading_role(r) for r in account.user.roles)
@@ -429,6 +431,8 @@ class AccountsPanel(QGroupBox):
         if account is None:
             return
         who, username = account.user.display_name, account.user.username
+        if not self._last_holder_ok(username):
+            return
         if not msgbox.confirm(
             self,
             "Disable this account?",
@@ -444,6 +448,13 @@ class AccountsPanel(QGroupBox):
             (self.session, username),
             f"Disabled {who}'s account: their password no longer opens anything.",
             username,
+        )
+
+    def _last_holder_ok(self, username: str) -> bool:
+        """Asked first when this account is the last one able to open an allegations file."""
+        warning = users.last_holder_warning(self.session, username)
+        return warning is None or msgbox.confirm(
+            self, "Nobody else can open this file", f"{warning}\n\nGo on anyway?"
         )
 
     # -- plumbing --------------------------------------------------------------------------

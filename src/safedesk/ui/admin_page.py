@@ -234,6 +234,7 @@ class AdminPage(QWidget):
             if report.waiting
             else ""
         )
+        waiting += "".join(f" {note}" for note in report.notes)
         if report.ok:
             opened = ", ".join(c.label for c in report.heads)
             verdict = "Sound, in the files your account opens" if report.waiting else "All sound"

@@ -104,6 +104,12 @@ class AllegationDialog(TaskDialog):
         chain += [self.action_button, self.cancel_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
+        # A minimum width set by hand overrides the layout's own: never narrower than the
+        # fields need (the outcomes' words), or Qt squeezes the boxes' height as well.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            self.setMinimumWidth(max(self.minimumWidth(), layout.minimumSize().width()))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -291,6 +297,7 @@ class CorrectDialog(AllegationDialog):
             self.field.addItem(FIELD_LABELS[key], key)
         self.old = label("", "Subtitle", plain=True)
         self.old.setAccessibleName("Its value now")
+        self.old.hide()  # until a field is chosen
         self.new_text = text_box(74)
         self.new_when = WhenBox("New value")
         self.new_when.hide()
@@ -318,6 +325,7 @@ class CorrectDialog(AllegationDialog):
         self.grid.fields["new value"] = self.new_when if timed else self.new_text
         now = shown_value(key, self.allegation.current(key)) if key else ""
         self.old.setText(f"Now: {now}" if key else "")
+        self.old.setVisible(bool(key))
 
     def new_value(self) -> str:
         if self.field.currentData() == "happened_at":

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,13 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from safedesk.domain.allegations import Allegation, LowLevelConcern, Pattern, patterns
+from safedesk.domain.compartments import Compartment
+from safedesk.domain.entries import Urgency
 from safedesk.domain.formatting import counted, date_text, moment_text
 from safedesk.domain.local_time import to_local
+from safedesk.domain.queue import ItemKind, QueueItem
 from safedesk.domain.roles import Permission
-from safedesk.services import allegations
+from safedesk.services import alarms, allegations, integrity, restricted_files
 from safedesk.services.allegations import LadoDue
 from safedesk.services.session import Session
 from safedesk.ui import tasks
+from safedesk.ui.alarm_dialog import AlarmDialog
 from safedesk.ui.allegation_dialogs import (
     ActionDialog,
     AllegationDialog,
@@ -163,6 +168,9 @@ class Loaded:
     due: list[LadoDue]
     now: datetime
     names: dict[str, str]
+    # Earlier files kept aside (nobody could open them any more), and the file's open alarms.
+    notes: list[str]
+    alarms: list[alarms.Listed]
 
 
 def _key(concern: LowLevelConcern) -> tuple[str, ...]:
@@ -183,7 +191,12 @@ def spreads(low_level: list[LowLevelConcern]) -> list[Spread]:
     return found
 
 
+def file_of(about_head: bool) -> Compartment:
+    return Compartment.ALLEGATIONS_HEAD if about_head else Compartment.ALLEGATIONS
+
+
 def load(session: Session, about_head: bool) -> Loaded:
+    compartment = file_of(about_head)
     low_level = allegations.list_low_level(session, about_head=about_head)
     low_level.sort(key=lambda c: c.happened_at, reverse=True)
     return Loaded(
@@ -193,6 +206,8 @@ def load(session: Session, about_head: bool) -> Loaded:
         allegations.lado_due(session, about_head=about_head),
         session.clock.now(),
         allegations.names(session, about_head=about_head),
+        restricted_files.kept_aside(session, compartment),
+        [a for a in alarms.open_alarms(session) if a.compartment is compartment],
     )
 
 
@@ -252,6 +267,40 @@ class AllegationsPage(QWidget):
         self.due_label.hide()
         layout.addWidget(self.overdue_label)
         layout.addWidget(self.due_label)
+        # An alarm in this file (verify found it changed, say): nobody else is told of it.
+        self.alarm_label = QLabel()
+        self.alarm_label.setObjectName("Error")
+        self.alarm_label.setWordWrap(True)
+        self.alarm_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.alarm_button = QPushButton("Deal &with the alarm…")
+        self.alarm_button.clicked.connect(self.open_alarm)
+        alarm_row = QHBoxLayout()
+        alarm_row.addWidget(self.alarm_label, 1)
+        alarm_row.addWidget(self.alarm_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.alarm_box = QWidget()
+        self.alarm_box.setLayout(alarm_row)
+        alarm_row.setContentsMargins(0, 0, 0, 0)
+        self.alarm_box.hide()
+        self.alarm_dialog: AlarmDialog | None = None
+        # The chair has no Admin page: their file is checked here.
+        self.check_button = QPushButton("&Verify this file")
+        self.check_button.setToolTip(
+            "Check every page of this file and its audit chain (as Verify does)"
+        )
+        self.check_button.clicked.connect(self.check_file)
+        self.check_button.setVisible(self.about_head)
+        self.notes_label = QLabel()
+        self.notes_label.setObjectName("Note")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.hide()
+        checking = QHBoxLayout()
+        checking.addStretch(1)
+        checking.addWidget(self.check_button)
+        if self.about_head:
+            layout.addLayout(checking)
+        layout.addWidget(self.alarm_box)
+        layout.addWidget(self.notes_label)
 
         self.allegations = AllegationsModel()
         self.low_level = LowLevelModel()
@@ -414,6 +463,9 @@ class AllegationsPage(QWidget):
         self.tabs.setTabText(0, f"&Allegations ({len(found.allegations)})")
         self.tabs.setTabText(1, f"&Low-level concerns ({len(found.low_level)})")
         self._show_due(found)
+        self._show_alarms(found)
+        self.notes_label.setText("\n".join(found.notes))
+        self.notes_label.setVisible(bool(found.notes))
         if keep is not None:
             self.choose(keep)
         self._chosen()
@@ -432,6 +484,64 @@ class AllegationsPage(QWidget):
                 lines.append(f"… and {len(items) - DUE_SHOWN} more.")
             label.setText("\n".join(lines))
             label.setVisible(bool(lines))
+
+    def _show_alarms(self, found: Loaded) -> None:
+        lines = [
+            f"Alarm {a.ref}, raised {moment_text(a.alarm.raised_at)}: {a.alarm.detail}"
+            for a in found.alarms
+        ]
+        self.alarm_label.setText("\n".join(lines))
+        self.alarm_box.setVisible(bool(lines))
+
+    def open_alarm(self) -> None:
+        """The oldest open alarm of this file, to say what was done about it."""
+        if self.found is None or not self.found.alarms or self.alarm_dialog is not None:
+            return
+        first = self.found.alarms[0]
+        raised = first.alarm.raised_at
+        item = QueueItem(
+            first.ref,
+            ItemKind.ALARM,
+            first.alarm.id,
+            first.alarm.detail,
+            (),
+            Urgency.URGENT,
+            raised,
+            raised,
+        )
+        dialog = AlarmDialog(self.session, item, self.window())
+        dialog.succeeded.connect(lambda _result: self._alarm_done(first.ref))
+        dialog.finished.connect(lambda _result: self._alarm_closed(dialog))
+        self.alarm_dialog = dialog
+        dialog.open()
+
+    def check_file(self) -> None:
+        self.check_button.setEnabled(False)
+        self.status.setText("Checking every page of the file and its audit chain…")
+        tasks.run(integrity.verify, self.session).on_success(self._checked).on_error(
+            self._check_failed
+        )
+
+    def _checked(self, report: integrity.VerifyReport) -> None:
+        self.check_button.setEnabled(True)
+        if report.ok:
+            self.status.setText("The file is sound: every page and the audit chain checked.")
+        else:
+            self.status.setText("PROBLEM FOUND: " + "; ".join(report.problems))
+        self.load()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.check_button.setEnabled(True)
+        self._failed(exc)
+
+    def _alarm_done(self, ref: str) -> None:
+        self.status.setText(f"Alarm {ref}: marked as dealt with.")
+        self.load()
+
+    def _alarm_closed(self, dialog: AlarmDialog) -> None:
+        if self.alarm_dialog is dialog:
+            self.alarm_dialog = None
+        dialog.deleteLater()
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(user_message(exc))

@@ -90,6 +90,7 @@ class AttachmentsPanel(QWidget):
         self.viewers: list[AttachmentViewer] = []
         self.model = AttachmentsModel()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Attachments of this record")
         self.table.verticalHeader().hide()

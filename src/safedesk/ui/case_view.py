@@ -227,6 +227,7 @@ class CaseView(QWidget):
 
         self.timeline_model = TimelineModel()
         self.timeline = QTableView()
+        self.timeline.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.timeline.setModel(self.timeline_model)
         self.timeline.setAccessibleName("What has been done on this case")
         self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

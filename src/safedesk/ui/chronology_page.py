@@ -177,6 +177,7 @@ class ChronologyPage(QWidget):
 
         self.model = ChronologyModel()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Chronology items")
         self.table.setWordWrap(False)

@@ -28,6 +28,7 @@ class EntryList(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         order = Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder

@@ -79,6 +79,7 @@ class FiguresPanel(QGroupBox):
         row.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Time to action figures")
         self.table.verticalHeader().hide()

@@ -13,6 +13,7 @@ from safedesk.domain.people import RoleRequest
 from safedesk.domain.queue import QueueItem
 from safedesk.services import membership
 from safedesk.services.session import Session
+from safedesk.ui import msgbox
 from safedesk.ui.task_dialog import TaskDialog, label
 
 
@@ -126,6 +127,13 @@ class GrantDialog(TaskDialog):
             self.request.role,
             typed,
         )
+
+    def _succeeded(self, result: object) -> None:
+        # What the grant could not give (an allegations file, to someone it is about).
+        warning, self.session.warning = self.session.warning, None
+        super()._succeeded(result)
+        if warning:
+            msgbox.warning(self.parentWidget(), "Please read this", warning)
 
     def failed(self, exc: BaseException) -> None:
         super().failed(exc)

@@ -45,6 +45,7 @@ class PupilsPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("Subtitle")
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)

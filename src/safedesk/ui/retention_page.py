@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text
-from safedesk.domain.retention import Disposal, DueRecord, Hold, Rule
+from safedesk.domain.retention import DueRecord, Rule
 from safedesk.services import retention
+from safedesk.services.retention import NamedDisposal, NamedHold
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.page_parts import add_heading
@@ -57,16 +59,17 @@ class RetentionModel(RowsModel):
 class Found:
     rules: list[Rule]
     due: list[DueRecord]
-    holds: list[Hold]
-    disposals: list[Disposal]
+    holds: list[NamedHold]
+    disposals: list[NamedDisposal]
 
 
 class RetentionPage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        # One short line per rule, never wrapped: a wrapped label was laid out, at the first
+        # load, one line high (only the first rule showed).
         self.rules = QLabel()
-        self.rules.setWordWrap(True)
         self.model = RetentionModel()
         self.table = table_for(self.model, "Records past their retention date")
         self.reason = QLineEdit()
@@ -100,7 +103,7 @@ class RetentionPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(due_tab, "&Past their date")
         self.tabs.addTab(self.holds, "H&olds")
-        self.tabs.addTab(self.rules_tab, "R&ules")
+        self.tabs.addTab(self.rules_tab, "Rul&es")
         self.tabs.addTab(self.disposals, "Disposa&ls")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -156,7 +159,14 @@ class RetentionPage(QWidget):
         chosen, reason = picked
         tasks.run(retention.add_hold, self.session, ref=chosen.ref, reason=reason).on_success(
             lambda _made: self._done(f"{chosen.ref} is on hold.")
-        ).on_error(self._failed)
+        ).on_error(self._hold_failed)
+
+    def _hold_failed(self, exc: BaseException) -> None:
+        """A record held already: the service's words say when, by whom and why."""
+        if isinstance(exc, ValidationError) and "hold" in exc.problems:
+            self.status.setText(exc.problems["hold"])
+            return
+        self._failed(exc)
 
     def dispose_selected(self) -> None:
         picked = self._chosen_with_reason()

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from safedesk.domain.entries import Kind
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text, moment_text
-from safedesk.domain.retention import MAX_YEARS, MIN_YEARS, Basis, Disposal, Hold, Rule
+from safedesk.domain.retention import MAX_YEARS, MIN_YEARS, Basis, Rule
 from safedesk.services import retention
+from safedesk.services.retention import NamedDisposal, NamedHold
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, tasks
 from safedesk.ui.errors import user_message
@@ -78,19 +79,25 @@ def selected_row(table: QTableView, model: RowsModel) -> Any | None:
 class HoldShown:
     """One hold as the head placed it: a hold on a pupil is in every file, shown once."""
 
-    holds: tuple[Hold, ...]
+    holds: tuple[NamedHold, ...]
 
     @property
-    def first(self) -> Hold:
+    def first(self) -> NamedHold:
         return self.holds[0]
+
+    @property
+    def held(self) -> str:
+        """ "Mateo De la Cruz (A123…)" for a pupil, "Record C-2001-0042" for a record."""
+        text = self.first.held_text
+        return text[:1].upper() + text[1:]
 
     @property
     def files(self) -> str:
         return ", ".join(h.compartment.capitalize() for h in self.holds)
 
 
-def shown_holds(holds: list[Hold]) -> list[HoldShown]:
-    grouped: dict[tuple[str, str, str, str], list[Hold]] = {}
+def shown_holds(holds: list[NamedHold]) -> list[HoldShown]:
+    grouped: dict[tuple[str, str, str, str], list[NamedHold]] = {}
     for hold in holds:
         grouped.setdefault((hold.on, hold.reason, hold.author, hold.at), []).append(hold)
     return [HoldShown(tuple(group)) for group in grouped.values()]
@@ -105,11 +112,10 @@ class HoldsModel(RowsModel):
         if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         hold = row.first
-        on = f"Pupil {hold.on[6:]}" if hold.on.startswith("pupil ") else f"Record {hold.on}"
         return {
-            self.ON: on,
+            self.ON: row.held,
             self.REASON: hold.reason,
-            self.BY: hold.author,
+            self.BY: hold.author_name,
             self.AT: when(hold.at),
             self.FILES: row.files,
         }.get(index.column())
@@ -135,6 +141,11 @@ class HoldsTab(QWidget):
         self.upn = QLineEdit()
         self.upn.setAccessibleName("Pupil's UPN")
         self.upn.setPlaceholderText("e.g. A123456789012")
+        self.upn_problem = QLabel()  # under the field: what is wrong with the UPN typed
+        self.upn_problem.setObjectName("FieldError")
+        self.upn_problem.setWordWrap(True)
+        self.upn_problem.setAccessibleName("Problem with the pupil's UPN")
+        self.upn_problem.hide()
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("Why (kept with the hold, or with its lifting)")
@@ -150,6 +161,7 @@ class HoldsTab(QWidget):
         reason_label = QLabel("Rea&son")
         reason_label.setBuddy(self.reason)
         form.addRow(upn_label, self.upn)
+        form.addRow("", self.upn_problem)
         form.addRow(reason_label, self.reason)
         buttons = QHBoxLayout()
         buttons.addWidget(self.hold_button)
@@ -172,7 +184,7 @@ class HoldsTab(QWidget):
         QWidget.setTabOrder(self.reason, self.hold_button)
         QWidget.setTabOrder(self.hold_button, self.lift_button)
 
-    def show_holds(self, holds: list[Hold]) -> None:
+    def show_holds(self, holds: list[NamedHold]) -> None:
         self.model.set_rows(shown_holds(holds))
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -189,7 +201,12 @@ class HoldsTab(QWidget):
             return None
         return reason
 
+    def _upn_problem(self, text: str) -> None:
+        self.upn_problem.setText(text)
+        self.upn_problem.setVisible(bool(text))
+
     def hold_pupil(self) -> None:
+        self._upn_problem("")
         upn = self.upn.text().strip()
         if not upn:
             self.status.setText("Pupil's UPN: type the UPN of the pupil to hold.")
@@ -200,7 +217,7 @@ class HoldsTab(QWidget):
             return
         self.hold_button.setEnabled(False)
         tasks.run(retention.add_hold, self.session, upn=upn, reason=reason).on_success(
-            lambda _made: self._done(f"Every record of pupil {upn.upper()} is on hold.")
+            lambda made: self._done(f"Every record of {_held_of(made, upn)} is on hold.")
         ).on_error(self._failed)
 
     def lift_selected(self) -> None:
@@ -216,13 +233,13 @@ class HoldsTab(QWidget):
         if not msgbox.confirm(
             self,
             "Lift this hold?",
-            f"The hold on {hold.on} will be lifted. What it covered can then be disposed of "
+            f"The hold on {hold.held_text} will be lifted. What it covered can then be disposed of "
             "once past its date.",
         ):
             return
         self.lift_button.setEnabled(False)
         tasks.run(retention.lift_hold, self.session, hold.compartment, hold.id, reason).on_success(
-            lambda _lifted: self._done(f"The hold on {hold.on} was lifted.")
+            lambda _lifted: self._done(f"The hold on {hold.held_text} was lifted.")
         ).on_error(self._failed)
 
     def _done(self, text: str) -> None:
@@ -236,7 +253,16 @@ class HoldsTab(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.hold_button.setEnabled(True)
         self.lift_button.setEnabled(True)
-        self.status.setText(problems_text(exc, HOLD_LABELS))
+        text = problems_text(exc, HOLD_LABELS)
+        self.status.setText(text)
+        if isinstance(exc, ValidationError) and "hold" in exc.problems:
+            self._upn_problem(exc.problems["hold"])  # under the field it is about
+            self.upn.setFocus()
+
+
+def _held_of(made: list[NamedHold], upn: str) -> str:
+    """The pupil just held, by name: "Mateo De la Cruz (A123…)"."""
+    return made[0].held_text if made else f"pupil {upn.upper()}"
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -348,7 +374,7 @@ class DisposalsModel(RowsModel):
     headers = ("Reference", "Kind", "Due for review", "Disposed of", "Authorised by", "Reason")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: Disposal | None = self.row_of(index)
+        row: NamedDisposal | None = self.row_of(index)
         if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         try:
@@ -360,7 +386,7 @@ class DisposalsModel(RowsModel):
             self.KIND: row.kind.label,
             self.DUE: due,
             self.AT: when(row.at),
-            self.BY: row.authorised_by,
+            self.BY: row.authorised_by_name,
             self.REASON: row.reason,
         }.get(index.column())
 
@@ -388,7 +414,7 @@ class DisposalsTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
-    def show_disposals(self, found: list[Disposal]) -> None:
+    def show_disposals(self, found: list[NamedDisposal]) -> None:
         self.model.set_rows(sorted(found, key=lambda d: d.at, reverse=True))
         self.status.setText(f"{counted(len(found), 'disposal record')}.")
 

@@ -148,6 +148,7 @@ class RiskAssessmentsPanel(QWidget):
         self.heading.setObjectName("Subtitle")
         self.model = AssessmentsModel()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.noun)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -99,6 +99,7 @@ class RiskPage(QWidget):
         self.count.setObjectName("Subtitle")
         self.model = VulnerableModel()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap)
         self.table.setModel(self.model)
         self.table.setAccessibleName(heading)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -94,7 +94,8 @@ def test_only_the_head_keeps_allegations_and_only_the_chair_those_about_the_head
         held = permissions_for(frozenset({role}))
         assert (Permission.ALLEGATIONS in held) == (role is Role.HEAD)
         assert (Permission.ALLEGATIONS_ABOUT_HEAD in held) == (role is Role.CHAIR_OF_GOVERNORS)
-    # A governor reads no pupil's records and records none.
+    # A governor reads no pupil's records and records none; they verify their own file.
     assert permissions_for(frozenset({Role.CHAIR_OF_GOVERNORS})) == {
-        Permission.ALLEGATIONS_ABOUT_HEAD
+        Permission.ALLEGATIONS_ABOUT_HEAD,
+        Permission.AUDIT_VERIFY,
     }

@@ -18,8 +18,9 @@ import pytest
 from safedesk import cli
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import PermissionDenied
+from safedesk.domain.queue import ItemKind
 from safedesk.domain.roles import Role
-from safedesk.services import alarms, allegations, integrity
+from safedesk.services import alarms, allegations, integrity, queue
 from safedesk.services.session import Session
 from tests import factories
 from tests.conftest import HEAD_PASSWORD, HEAD_USER, OTHER_PASSWORD, SchoolStore, add_account
@@ -100,6 +101,9 @@ def test_the_heads_verify_names_the_changed_allegation_and_raises_an_alarm(
         assert "allegations about staff" in listed.alarm.detail
         for words in (ALLEGED, FORGED, "Peter Quill", "4471"):
             assert words not in listed.alarm.detail
+        # It waits in the head's queue, named by its reference only.
+        [waiting] = [i for i in queue.load_queue(head).items if i.kind is ItemKind.ALARM]
+        assert waiting.case_ref == listed.ref
         # Verify again: the same alarm, not a second one.
         integrity.verify(head)
         assert [a.ref for a in alarms.open_alarms(head)] == [listed.ref]

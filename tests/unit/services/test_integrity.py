@@ -6,7 +6,7 @@ from pathlib import Path
 
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.roles import Role
-from safedesk.services import backup, integrity
+from safedesk.services import alarms, backup, integrity
 from safedesk.services.session import Session
 from safedesk.services.settings import update_settings
 from tests.conftest import OTHER_PASSWORD, SchoolStore, add_account
@@ -48,6 +48,12 @@ def test_a_tampered_compartment_is_named(head_session: Session) -> None:
     assert "behaviour: audit row 1 has been altered" in report.problems
     assert any(p.startswith("behaviour: the file's structure") for p in report.problems)
     assert all(p.startswith("behaviour: ") for p in report.problems), report.problems
+    # An alarm waits in the behaviour file for the DSL's queue, once however often it is run.
+    integrity.verify(head_session)
+    [listed] = alarms.open_alarms(head_session)
+    assert listed.compartment is Compartment.BEHAVIOUR
+    assert listed.alarm.detail.startswith("Verify found the behaviour records file changed")
+    assert "audit row 1 has been altered (and 1 more problem)" in listed.alarm.detail
 
 
 def test_tampered_audit_row_is_detected(head_session: Session) -> None:

@@ -433,3 +433,89 @@ def test_a_disposal_or_a_hold_without_a_reason_is_refused(head: Session) -> None
             call()
         assert set(caught.value.problems) == {"reason"}
     assert gone in {d.ref for d in retention.due(head)}
+
+
+def test_a_disposal_cut_short_after_the_author_was_told_leaves_no_copy_behind(
+    school: SchoolStore,
+    head: Session,
+    session_as: Callable[[Role], Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The author is told before the record goes: a disposal that dies between the two
+    leaves the record (disposed of when asked again), never the author's own copy of a
+    record already destroyed (the break-it pass killed it after the commit)."""
+    author = session_as(Role.STAFF)
+    username = author.user.username
+    ref = records.record(author, Kind.CONCERN, _concern(f"Saw {GONE[0]}.", "“Nothing.”"))
+    factories.take_in_all(head)
+    author.close()
+    head.clock = FixedClock(AFTER_DUE)
+
+    store = head.compartment(Compartment.SAFEGUARDING)
+    aside = head.paths.migration_backups / f"{store.path.stem}-schema5-20260101-000000.db"
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    store.checkpoint()
+    shutil.copy2(store.path, aside)  # a copy set aside before an upgrade holds it too
+    told: list[int] = []
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        with head.store.read() as conn:
+            told.append(len(conn.execute("SELECT id FROM disposal_notice").fetchall()))
+        told.append(int(aside.exists()))
+        raise KeyboardInterrupt  # the process dies as the record goes
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_retention, "dispose", killed)
+        with pytest.raises(KeyboardInterrupt):
+            retention.dispose(head, ref, "Past its date")
+    assert told == [1, 0]  # the author told and the copy aside gone before the record went
+    assert ref in {r.ref for r in retention.due(head)}  # the record is still there
+
+    retention.dispose(head, ref, "Past its date")
+    again = school.sign_in(username, OTHER_PASSWORD)
+    try:
+        assert ref not in {e.ref for e in records.my_records(again)}
+        assert _copies(again) == 0
+    finally:
+        again.close()
+    assert not any(GONE[0].encode() in page for page in _pages(head))
+    report = integrity.verify(head)
+    assert report.ok, report.problems
+
+
+def test_holds_and_disposals_name_the_pupil_and_the_person(head: Session) -> None:
+    gone, _kept = _two_concerns(head)
+    head.clock = FixedClock(AFTER_DUE)
+    retention.add_hold(head, upn=factories.PUPIL_C, reason="Inquiry: keep every record")
+    shown = retention.holds(head)
+    assert {h.held_text for h in shown} == {f"Mateo De la Cruz ({factories.PUPIL_C})"}
+    # The stored fields (the command line's contract) stay as they were.
+    assert {(h.on, h.author, h.author_name) for h in shown} == {
+        (f"pupil {factories.PUPIL_C}", "head", "Ms Ada Ngozi")
+    }
+    retention.dispose(head, gone, "Past its date")
+    (record,) = retention.disposals(head)
+    assert (record.authorised_by, record.authorised_by_name) == ("head", "Ms Ada Ngozi")
+
+
+def test_a_second_hold_on_the_same_pupil_or_record_is_refused(head: Session) -> None:
+    gone, _kept = _two_concerns(head)
+    retention.add_hold(head, upn=factories.PUPIL_A, reason="LCSPR: keep all")
+    with pytest.raises(ValidationError) as refused:
+        retention.add_hold(head, upn=factories.PUPIL_A.lower(), reason="Again")
+    said = refused.value.problems["hold"]
+    assert f"O'Connor-Nguyễn ({factories.PUPIL_A}) is already held" in said
+    assert "is already held (placed on " in said and "by Ms Ada Ngozi, reason: LCSPR" in said
+    retention.add_hold(head, ref=gone, reason="Police asked us to keep it")
+    with pytest.raises(ValidationError, match=f"Record {gone} is already held"):
+        retention.add_hold(head, ref=gone.lower(), reason="Twice")
+    # One hold on the pupil (in each file) and one on the record: nothing more was written.
+    assert sorted(h.on for h in retention.holds(head)) == [
+        gone,
+        f"pupil {factories.PUPIL_A}",
+        f"pupil {factories.PUPIL_A}",
+    ]
+    # Once lifted, the pupil may be held again.
+    first = next(h for h in retention.holds(head) if h.on.startswith("pupil "))
+    retention.lift_hold(head, first.compartment, first.id, "Review reported")
+    retention.add_hold(head, upn=factories.PUPIL_A, reason="A new inquiry")
