@@ -246,3 +246,27 @@ def patterns(concerns: list[LowLevelConcern]) -> list[Pattern]:
         found.append(Pattern(latest.subject, len(items), tuple(months.items()), latest.happened_at))
     found.sort(key=lambda p: (-p.total, p.subject.name.casefold()))
     return found
+
+
+# A concern about an adult raised by any member of staff (sealed to the head's or the chair's
+# file): the kinds of item, and the fields its sealed body carries.
+ADULT_CONCERN_KINDS = ("allegation", "low_level_concern")
+ADULT_CONCERN_FIELDS = ("subject_username", "subject_name", "subject_role", "happened_at", "what")
+
+
+def adult_concern_from(
+    kind: str, body: Mapping[str, Any], *, raised_by: str, now: datetime
+) -> NewAllegation | NewLowLevelConcern:
+    """The allegation (or low-level concern) a member of staff's concern about an adult is
+    filed as; problems are named by the fields the member of staff filled in."""
+    fields = {name: body.get(name) for name in ADULT_CONCERN_FIELDS}
+    if kind == "allegation":
+        payload = {**fields, "alleged": fields.pop("what"), "raised_by": raised_by}
+        try:
+            return validate_allegation(payload, now)
+        except ValidationError as exc:
+            problems = {("what" if k == "alleged" else k): v for k, v in exc.problems.items()}
+            raise ValidationError(problems) from None
+    if kind == "low_level_concern":
+        return validate_low_level({**fields, "raised_by": raised_by}, now)
+    raise ValidationError({"kind": f"{kind!r} is not a concern about an adult"})

@@ -1,10 +1,10 @@
 """Allegations about staff and the low-level concerns log, kept where only the head (or, for
 allegations about the head, only the chair of governors) can open them.
 
-Only members record them, for now: a member of staff tells the head (or the chair) in person,
-and the head records it here. Every call checks the permission and opens the compartment's
-own file; the audit events (ids, never content) stay inside that file, so nobody else learns
-even that an allegation exists.
+Members record them here; any member of staff raises one sealed (services/adult_concerns.py),
+taken in from the file's inbox when the head (or the chair) next looks. Every call checks the
+permission and opens the compartment's own file; the audit events (ids, never content) stay
+inside that file, so nobody else learns even that an allegation exists.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
 from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
+from safedesk.services import intake
 from safedesk.services.school_calendar import get_calendar
 from safedesk.services.session import Session
 from safedesk.store import allegations as repo
@@ -42,12 +43,17 @@ LADO_WORKING_DAYS = 1  # the LADO is told within one working day of an allegatio
 
 
 def _file(session: Session, about_head: bool, doing: str) -> Store:
-    """The file these records live in, for a person allowed to keep them (else refused)."""
+    """The file these records live in, for a person allowed to keep them (else refused);
+    what staff have raised since (sealed in its inbox) is taken in first."""
     if about_head:
         session.require(Permission.ALLEGATIONS_ABOUT_HEAD, doing)
-        return session.compartment(Compartment.ALLEGATIONS_HEAD, doing)
+        store = session.compartment(Compartment.ALLEGATIONS_HEAD, doing)
+        intake.take_in_waiting(session, Compartment.ALLEGATIONS_HEAD)
+        return store
     session.require(Permission.ALLEGATIONS, doing)
-    return session.compartment(Compartment.ALLEGATIONS, doing)
+    store = session.compartment(Compartment.ALLEGATIONS, doing)
+    intake.take_in_waiting(session, Compartment.ALLEGATIONS)
+    return store
 
 
 def _check_subject(session: Session, subject: Subject, about_head: bool) -> None:
@@ -270,6 +276,7 @@ def lado_due(session: Session, *, about_head: bool = False) -> list[LadoDue]:
     permission = Permission.ALLEGATIONS_ABOUT_HEAD if about_head else Permission.ALLEGATIONS
     if not session.user.can(permission) or not session.member_of(compartment):
         return []
+    intake.take_in_waiting(session, compartment)  # an allegation staff raised a moment ago
     store = session.compartments[compartment]
     with store.read() as conn:
         waiting = [a for a in repo.all_allegations(conn) if a.lado_contacted is None]

@@ -18,14 +18,16 @@ from datetime import datetime
 
 import sqlcipher3
 
+from safedesk.domain.allegations import NewAllegation, adult_concern_from
 from safedesk.domain.amendment_rules import validated_amendment
-from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
+from safedesk.domain.compartments import KIND_COMPARTMENT, RESTRICTED, Compartment
 from safedesk.domain.entries import FIXED_LISTS, Amendment, Kind
 from safedesk.domain.entry_validation import pupil_problems, validate_new_entry
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import moment_text
 from safedesk.services.session import Session
 from safedesk.store import (
+    allegations,
     entries,
     identity,
     key_chain,
@@ -86,7 +88,8 @@ def take_in(
     changed = set() if own_just_put and len(rows) == 1 else _changed_while_waiting(session, rows)
     with store.write() as conn:
         privates = key_chain.box_privates(conn)
-        values = all_list_values(conn)
+        # The allegations files keep no lists (nor pupils): a concern about an adult uses none.
+        values = {} if compartment in RESTRICTED else all_list_values(conn)
         for row in rows:
             conn.execute("SAVEPOINT take_in_item")
             try:
@@ -217,7 +220,10 @@ def _take_one(
         )
         return "keys"
     try:
-        ref = _apply(conn, compartment, item, values)
+        if compartment in RESTRICTED:
+            ref = _apply_adult_concern(session, conn, item)
+        else:
+            ref = _apply(conn, compartment, item, values)
         outcome = "in"
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
@@ -342,6 +348,25 @@ def _apply(
     return item.ref
 
 
+def _apply_adult_concern(session: Session, conn: Connection, item: Item) -> str:
+    """A concern about an adult raised by any member of staff, filed as an allegation or a
+    low-level concern with its author as who raised (and recorded) it, audited in this file."""
+    if item.op != "record":
+        raise ValidationError({"op": f"{item.op!r} is not something a concern can be"})
+    recorded_at = datetime.fromisoformat(item.recorded_at)
+    new = adult_concern_from(item.kind, item.body, raised_by=item.author, now=recorded_at)
+    if isinstance(new, NewAllegation):
+        row_id = allegations.insert_allegation(conn, new, by=item.author, at=recorded_at)
+        action, object_type = "allegation.recorded", "allegation"
+    else:
+        row_id = allegations.insert_low_level(conn, new, by=item.author, at=recorded_at)
+        action, object_type = "low_level_concern.recorded", "low_level"
+    session.audit(
+        conn, action, object_type=object_type, object_id=str(row_id), detail={"item": item.hash}
+    )
+    return item.ref
+
+
 def _apply_amendment(
     conn: Connection,
     kind: Kind,
@@ -406,6 +431,8 @@ def gap_text(author: str, first: int, last: int) -> str:
 
 def send_receipts(session: Session, compartment: Compartment) -> int:
     """Tell authors, sealed to them alone, the status of what they recorded (not the detail)."""
+    if compartment in RESTRICTED:
+        return 0  # a concern about an adult has no status an author is told of
     store = session.compartments[compartment]
     with store.read() as conn:
         due = members.receipts_due(conn)

@@ -337,8 +337,12 @@ def confirm(session: Session, username: str, password: str) -> None:
     username = _name(username)
     if username == session.user.username:
         raise PermissionDenied("Another member confirms your account, with you present.")
-    missing = [c for c in READING if not session.member_of(c)]
-    if missing or session.account is None:
+    # The head (or the chair of governors) also passes on the keys of the allegations file
+    # they hold, so that anyone can raise a concern about an adult into it, sealed. The chair,
+    # who holds no pupils' file, confirms only that.
+    holds_reading = all(session.member_of(c) for c in READING)
+    restricted = [c for c in RESTRICTED if session.member_of(c)]
+    if (not holds_reading and not restricted) or session.account is None:
         session.refuse("confirm accounts", action="confirm")
     assert session.account is not None
     target = _target(session, username)
@@ -351,12 +355,12 @@ def confirm(session: Session, username: str, password: str) -> None:
         raise AuthenticationError(
             f"That is not {target.display_name}'s password. They type it themselves, in person."
         ) from None
-    for compartment in READING:
+    for compartment in (*READING, *restricted) if holds_reading else restricted:
         account.secrets.pins[compartment.value] = session.keys[compartment].pin
     recovery = session.account.secrets.pins.get("recovery")
-    if recovery is not None:
+    if recovery is not None and holds_reading:
         account.secrets.pins["recovery"] = recovery
-    is_admin = Role.ADMIN in target.roles
+    is_admin = Role.ADMIN in target.roles and holds_reading
     if is_admin:
         from safedesk.services.integrity import school_file_problems
 
@@ -374,7 +378,7 @@ def confirm(session: Session, username: str, password: str) -> None:
     account.secrets.authority = account.secrets.authority or is_admin
     if is_admin:
         now = session.clock.now()
-        for compartment in READING:
+        for compartment in (*READING, *restricted):
             with session.compartment(compartment).write() as conn:
                 members.add_authority(
                     conn, username, account.secrets.sign.public, session.user.username, now

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -32,6 +33,7 @@ from safedesk.services.records import readable_kinds
 from safedesk.services.session import Session
 from safedesk.ui import msgbox, text_size
 from safedesk.ui.admin_page import AdminPage
+from safedesk.ui.adult_concern_dialog import AdultConcernDialog
 from safedesk.ui.allegations_page import AllegationsPage, may_keep_allegations
 from safedesk.ui.backup_banner import BackupWatch
 from safedesk.ui.backup_panel import BackupPanel
@@ -103,6 +105,16 @@ class MainWindow(QMainWindow):
         self.password_button = QPushButton("Change my pass&word…")
         self.password_button.clicked.connect(self.change_password)
         self.password_dialog: PasswordDialog | None = None
+        # Every account may pass on a concern about an adult, sealed to the head (or chair).
+        # No Alt+letter: each letter of its words is taken on some page; Ctrl+Shift+A instead.
+        self.adult_button = QPushButton("Concern about an adult…")
+        self.adult_button.setToolTip(
+            "Pass on a worry about an adult working in the school (Ctrl+Shift+A): only the "
+            "headteacher, or the chair of governors, can read it"
+        )
+        self.adult_button.clicked.connect(self.raise_adult_concern)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self).activated.connect(self.raise_adult_concern)
+        self.adult_dialog: AdultConcernDialog | None = None
         top = QHBoxLayout(header)
         top.setContentsMargins(20, 10, 20, 10)
         top.addWidget(school)
@@ -287,7 +299,13 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.navigation)
+        # Under the pages' list, on every page (the header has no room left at 1366x768).
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(6)
+        side.addWidget(self.navigation, 1)
+        side.addWidget(self.adult_button)
+        row.addLayout(side)
         row.addWidget(self.pages, 1)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -344,6 +362,22 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._password_dialog_closed(dialog))
         self.password_dialog = dialog
         dialog.open()
+
+    def raise_adult_concern(self) -> None:
+        if self.adult_dialog is not None:
+            return  # already open
+        dialog = AdultConcernDialog(self.session, self)
+        dialog.succeeded.connect(
+            lambda raised: msgbox.information(self, "Concern passed on", raised.message)
+        )
+        dialog.finished.connect(lambda _result: self._adult_dialog_closed(dialog))
+        self.adult_dialog = dialog
+        dialog.open()
+
+    def _adult_dialog_closed(self, dialog: AdultConcernDialog) -> None:
+        if self.adult_dialog is dialog:
+            self.adult_dialog = None
+        dialog.deleteLater()
 
     def _password_dialog_closed(self, dialog: PasswordDialog) -> None:
         if self.password_dialog is dialog:
