@@ -49,6 +49,7 @@ from safedesk.services import (
     leader_reports,
     membership,
     records,
+    retention,
     settings,
     upkeep,
     users,
@@ -665,6 +666,15 @@ def retention_shots(shots: Shots, demo_paths: DataPaths, password: str) -> None:
         page.tabs.setCurrentWidget(page.rules_tab)
         settle()
         shots.window(window, "retention-3-rules")
+        # The head, having reviewed it, disposes of the former pupil's record: its disposal
+        # record stays (the last shot of the demo that needs that record).
+        due = [d for d in retention.due(session) if not d.held]
+        if due:
+            retention.dispose(session, due[0].ref, "Reviewed: past its date, nothing ongoing")
+            page.load()
+            page.tabs.setCurrentWidget(page.disposals)
+            settle()
+            shots.window(window, "retention-4-disposals")
     close(window, session)
 
 
