@@ -15,7 +15,7 @@ from safedesk.domain.clock import FixedClock
 from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Role
 from safedesk.paths import DataPaths
-from safedesk.services import allegations, users, vault
+from safedesk.services import allegations, membership, users, vault
 from safedesk.services.session import Session
 from safedesk.store.crypto import KdfParams
 
@@ -57,6 +57,7 @@ def add_chair(paths: DataPaths, password: str, kdf: KdfParams) -> None:
     head = vault.sign_in(paths, HEAD, password)
     given = f"given {password}"
     try:
+        colleagues = [u.username for u in users.list_users(head) if u.active]
         users.add_user(
             head,
             username=CHAIR,
@@ -70,6 +71,14 @@ def add_chair(paths: DataPaths, password: str, kdf: KdfParams) -> None:
     chair = vault.sign_in(paths, CHAIR, given, kdf=kdf)
     try:
         users.change_own_password(chair, given, password, kdf=kdf)
+    finally:
+        chair.lock()
+    # At the first governors' meeting in school, each colleague types their own password
+    # at the chair's side: their accounts can then pass on a concern about the head, sealed.
+    chair = vault.sign_in(paths, CHAIR, password, kdf=kdf)
+    try:
+        for username in colleagues:
+            membership.confirm(chair, username, password)
     finally:
         chair.lock()
 

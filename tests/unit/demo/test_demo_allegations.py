@@ -73,3 +73,40 @@ def test_the_demo_has_allegations_for_the_head_and_one_about_the_head_for_the_ch
         assert not [i for i in queue.load_queue(dsl).items if i.kind is ItemKind.LADO]
     finally:
         dsl.lock()
+
+
+def test_in_the_demo_a_teacher_passes_a_concern_about_the_head_to_the_chair_alone(
+    tmp_path: Path,
+) -> None:
+    """The chair confirmed the demo's accounts in person, so a member of staff's concern
+    about the headteacher reaches the chair's file, sealed; the head never sees it."""
+    from safedesk.services import adult_concerns
+
+    now = datetime.now().astimezone()
+    demo = build_demo_school(DataPaths(tmp_path / "demo"), pupils=20, years=0, now=now)
+    teacher = vault.sign_in(demo.paths, "teacher", DEMO_PASSWORD)
+    try:
+        adult_concerns.raise_concern(
+            teacher,
+            {
+                "subject_name": "Mrs Adaeze Okonkwo",
+                "subject_role": "Headteacher",
+                "happened_at": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+                "what": "Marked a pupil's test 4492 after the deadline",
+                "low_level": True,
+                "about_head": True,
+            },
+        )
+    finally:
+        teacher.lock()
+    chair = vault.sign_in(demo.paths, "chair", DEMO_PASSWORD)
+    try:
+        found = allegations.list_low_level(chair, about_head=True)
+        assert any("4492" in c.what for c in found)
+    finally:
+        chair.lock()
+    head = vault.sign_in(demo.paths, "head", DEMO_PASSWORD)
+    try:
+        assert not any("4492" in c.what for c in allegations.list_low_level(head))
+    finally:
+        head.lock()
