@@ -557,3 +557,44 @@ def test_the_chair_checks_their_file_from_the_page_and_finds_it_changed(
     assert "allegation row [1]" in page.status.text()
     qtbot.waitUntil(lambda: page.alarm_box.isVisible(), timeout=WAIT)
     assert "Use Verify this file on the Allegations page" in page.alarm_label.text()
+
+
+def test_the_chair_confirms_a_colleague_who_can_then_pass_on_a_concern_about_the_head(
+    qtbot: QtBot, school: SchoolStore, session_as: Callable[[Role], Session]
+) -> None:
+    """By keyboard at the chair's side: the colleague types their own username and
+    password; their account can then seal a concern about the head to the chair's file."""
+    from safedesk.services import adult_concerns
+
+    chair = session_as(Role.CHAIR_OF_GOVERNORS)
+    colleague = session_as(Role.STAFF).user.username
+    page = make_page(qtbot, chair)
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.confirm_dialog is not None, timeout=WAIT)
+    dialog = page.confirm_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: focused() is dialog.username, timeout=WAIT)
+    type_in(qtbot, colleague)
+    tab(qtbot)
+    assert focused() is dialog.password
+    type_in(qtbot, OTHER_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.confirm_dialog is None, timeout=WAIT)
+    assert "Confirmed" in page.status.text()
+
+    again = school.sign_in(colleague, OTHER_PASSWORD)
+    try:
+        adult_concerns.raise_concern(
+            again,
+            {
+                "subject_name": "Ms Ada Ngozi",
+                "subject_role": "Headteacher",
+                "happened_at": "2026-11-13T09:00",
+                "what": "Left a pupil 5531 alone in the office",
+                "low_level": True,
+                "about_head": True,
+            },
+        )
+    finally:
+        again.close()
+    assert any("5531" in c.what for c in allegations.list_low_level(chair, about_head=True))

@@ -45,6 +45,7 @@ from safedesk.ui.allegation_dialogs import (
 )
 from safedesk.ui.allegation_form import ALLEGATION, AllegationForm
 from safedesk.ui.allegation_view import AllegationView, due_text
+from safedesk.ui.colleague_confirm_dialog import ColleagueConfirmDialog
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
 from safedesk.ui.page_parts import add_heading
@@ -289,6 +290,13 @@ class AllegationsPage(QWidget):
         )
         self.check_button.clicked.connect(self.check_file)
         self.check_button.setVisible(self.about_head)
+        self.confirm_button = QPushButton("Confirm a colleague in &person…")
+        self.confirm_button.setToolTip(
+            "So that their account can pass on a concern about the headteacher to you, sealed"
+        )
+        self.confirm_button.clicked.connect(self.confirm_colleague)
+        self.confirm_button.setVisible(self.about_head)
+        self.confirm_dialog: ColleagueConfirmDialog | None = None
         self.notes_label = QLabel()
         self.notes_label.setObjectName("Note")
         self.notes_label.setWordWrap(True)
@@ -296,6 +304,7 @@ class AllegationsPage(QWidget):
         self.notes_label.hide()
         checking = QHBoxLayout()
         checking.addStretch(1)
+        checking.addWidget(self.confirm_button)
         checking.addWidget(self.check_button)
         if self.about_head:
             layout.addLayout(checking)
@@ -514,6 +523,24 @@ class AllegationsPage(QWidget):
         dialog.finished.connect(lambda _result: self._alarm_closed(dialog))
         self.alarm_dialog = dialog
         dialog.open()
+
+    def confirm_colleague(self) -> None:
+        if self.confirm_dialog is not None:
+            return
+        dialog = ColleagueConfirmDialog(self.session, self.window())
+        dialog.succeeded.connect(
+            lambda _none: self.status.setText(
+                "Confirmed: that account can now pass on a concern about the headteacher to you."
+            )
+        )
+        dialog.finished.connect(lambda _result: self._confirm_closed(dialog))
+        self.confirm_dialog = dialog
+        dialog.open()
+
+    def _confirm_closed(self, dialog: ColleagueConfirmDialog) -> None:
+        if self.confirm_dialog is dialog:
+            self.confirm_dialog = None
+        dialog.deleteLater()
 
     def check_file(self) -> None:
         self.check_button.setEnabled(False)
