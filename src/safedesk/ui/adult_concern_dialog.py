@@ -46,9 +46,9 @@ NAMES = {WHO: "Who it is about", JOB: "Their job", WHEN: "When it happened", WHA
 INTRO = (
     "For any worry about an adult who works or volunteers in the school, including yourself, "
     "however small. It is sealed so that only the headteacher can read it, or the chair of "
-    "governors if it is about the headteacher. Once passed on, you cannot read it again and "
-    "nor can anyone else. If a child is in danger now, tell the Designated Safeguarding Lead "
-    "straight away as well."
+    "governors if it is about the headteacher. Once passed on, you cannot read it again: "
+    "write it fully first. If a child is in danger now, tell the Designated Safeguarding "
+    "Lead straight away as well."
 )
 
 
@@ -93,10 +93,7 @@ class AdultConcernDialog(TaskDialog):
         self.what.setTabChangesFocus(True)  # Tab moves on; the words never hold a tab
         self.what.setPlaceholderText("What you saw or heard, in plain words")
         self.what.setMinimumHeight(90)
-        self.low_level = QCheckBox(
-            "This is a &low-level concern: not harm, but not in line with how staff should "
-            "behave (for example, being over-friendly with a pupil)"
-        )
+        self.low_level = QCheckBox("This is a &low-level concern")
         self.about_head = QCheckBox(
             "It is about the head&teacher (it goes to the chair of governors)"
         )
@@ -127,6 +124,13 @@ class AdultConcernDialog(TaskDialog):
         self.low_level.setAccessibleName("This is a low-level concern")
         self.about_head.setAccessibleName("It is about the headteacher")
         self.body.addWidget(self.low_level)
+        self.body.addWidget(
+            label(
+                "Not harm, but not in line with how staff should behave: for example, being "
+                "over-friendly with a pupil.",
+                "Subtitle",
+            )
+        )
         self.body.addWidget(self.about_head)
         self.who.setFocus()
 
