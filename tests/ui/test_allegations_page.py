@@ -182,6 +182,7 @@ def test_the_head_records_an_allegation_and_follows_it_to_its_outcome(
     assert saved.alleged == "Pulled a pupil off the climbing frame by the hood"
     assert page.tabs.currentIndex() == 0 and page.allegations.rowCount() == 1
     assert page.tabs.tabText(0) == "&Allegations (1)"
+    qtbot.waitUntil(lambda: focused() is page.table, timeout=WAIT)  # on the new one
     # The LADO due: one working day after it was recorded (Monday 10:00 -> Tuesday 10:00).
     assert page.due_label.isVisible() and not page.overdue_label.isVisible()
     assert page.due_label.text() == (

@@ -442,10 +442,12 @@ class AllegationsPage(QWidget):
             )
             self.load(choose=number)
             self.tabs.setCurrentIndex(0)
+            self.table.setFocus()  # on the new allegation, not wherever Qt puts it
         else:
             self.status.setText(f"Low-level concern {number} recorded.")
             self.load()
             self.tabs.setCurrentIndex(1)
+            self.low_level_table.setFocus()
 
     def _tab_changed(self, index: int) -> None:
         if index == 2:
