@@ -179,10 +179,21 @@ def reset_over(
     """Who reset ``author``'s password between the key last seen and ``sign_key``, when the
     author's own certificates do not lead from one to the other (None: they do). An
     administrator can make a reset certificate for anyone: a reset is for people to check."""
-    if last_seen is None or last_seen == sign_key:
+    if last_seen == sign_key:
         return None
     found = vouched_keys(store_id, chain, authorities).get(author)
-    if found is None or found.leads(last_seen, sign_key):
+    if found is None:
+        return None
+    if last_seen is None:
+        # The first item this file sees from them (an allegations file sees few authors):
+        # a key their own certificates lead to from how the account was made is theirs; one
+        # that only a reset leads to may be an administrator writing in their name.
+        made = {key for before, key, how in found.edges if before is None and how != "reset"}
+        if any(found.leads(start, sign_key) for start in made) or not found.leads(
+            None, sign_key, via="reset"
+        ):
+            return None
+    elif found.leads(last_seen, sign_key):
         return None
     resets = [c.issuer for c in chain if c.kind == "reset" and c.subject == author]
     return resets[-1] if resets else "an administrator"
