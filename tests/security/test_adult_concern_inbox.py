@@ -286,3 +286,32 @@ def test_nothing_readable_in_a_plain_sqlite_open(built: Built) -> None:
 
 def test_refusal_is_a_safedesk_error() -> None:
     assert issubclass(NobodyToReceive, SafedeskError)
+
+
+@pytest.mark.parametrize("by", ["their job", "their name"])
+def test_a_concern_typed_about_the_head_by_name_never_goes_to_the_head(
+    tmp_path: Path, by: str
+) -> None:
+    """No account picked, the box not ticked (break-it pass): the job "Head teacher", or the
+    head's own name however written, still sends it to the chair; with no chair yet it is
+    refused and nothing kept."""
+    school = build_school(tmp_path / "data")
+    head = school.sign_in()
+    try:
+        head_name = head.user.display_name
+    finally:
+        head.lock()
+    payload = (
+        concern(ABOUT_HEAD, subject_name="Someone", subject_role="Head Teacher")
+        if by == "their job"
+        else concern(ABOUT_HEAD, subject_name=f"  {head_name.upper()} ", subject_role="Teacher")
+    )
+    session = school.sign_in(STAFF, PASSWORDS[STAFF])
+    try:
+        with pytest.raises(NobodyToReceive):
+            adult_concerns.raise_concern(session, payload)
+        # A colleague who is not the head still goes to the head's file.
+        adult_concerns.raise_concern(session, concern("About a colleague 1188"))
+    finally:
+        session.lock()
+    assert not attacker.leaks(attacker.files_under(school.paths.root), [ABOUT_HEAD])

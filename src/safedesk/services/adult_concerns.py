@@ -58,7 +58,7 @@ def _route(session: Session, payload: Mapping[str, Any]) -> tuple[dict[str, Any]
     username = body.get("subject_username")
     if is_blank(username):
         body["subject_username"] = None
-        return body, about_head
+        return body, about_head or _names_the_head(session, body)
     username = str(username).strip()
     with session.store.read() as conn:
         found = users.by_username(conn, username)
@@ -70,6 +70,28 @@ def _route(session: Session, payload: Mapping[str, Any]) -> tuple[dict[str, Any]
     if is_blank(body.get("subject_name")):
         body["subject_name"] = found.display_name
     return body, about_head or Role.HEAD in found.roles
+
+
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"}
+
+
+def _words(text: object) -> list[str]:
+    cleaned = "".join(c if c.isalnum() else " " for c in str(text or "").casefold())
+    return [w for w in cleaned.split() if w not in _TITLES]
+
+
+def _names_the_head(session: Session, body: Mapping[str, Any]) -> bool:
+    """A concern typed about the headteacher by name (no account picked, the box not
+    ticked) still never reaches the head: their job says so, or their name is a head's."""
+    job = " ".join(_words(body.get("subject_role")))
+    if "headteacher" in job or "head teacher" in job or job in {"head", "the head"}:
+        return True
+    named = _words(body.get("subject_name"))
+    if not named:
+        return False
+    with session.store.read() as conn:
+        heads = [u for u in users.all_users(conn) if u.active and Role.HEAD in u.roles]
+    return any(_words(u.display_name) == named for u in heads)
 
 
 def raise_concern(session: Session, payload: Mapping[str, Any]) -> Raised:
