@@ -207,6 +207,12 @@ def test_audited_in_the_files_own_log_and_school_learns_only_that_something_was_
     in_school = _actions(folder, "school.db", head)
     assert in_school.count((None, "inbox.item_put")) >= 4
     assert not [a for a in in_school if "allegation" in a[1] or "low_level" in a[1]]
+    # No counter in `school` under a tag the head or a DSL could match to an author (their
+    # mailbox is in the pupils' files): who passed one on, and to whose file, stays unknown.
+    key = attacker.school_key(head, folder)
+    with attacker.raw_open(folder / "school.db", key) as conn:
+        owners = [str(r[0]) for r in conn.execute("SELECT owner FROM author_sequence")]  # type: ignore[attr-defined]
+    assert not [o for o in owners if o.endswith((":allegations", ":allegations_head"))], owners
 
 
 def test_the_heads_verify_passes_over_the_file_that_took_them_in(built: Built) -> None:
