@@ -325,9 +325,10 @@ def test_administrator_who_signs_in_as_the_head_first_holds_no_reading_key(
 SECRET = "Mum's boyfriend locks her in the shed 4471"
 
 
+@pytest.mark.parametrize("where", ["same-epoch", "on-top"])
 @pytest.mark.parametrize("how", ["new-account", "password-reset"])
 def test_administrator_who_edits_the_pins_it_hands_out_reads_nothing_they_record(
-    tmp_path: Path, how: str
+    tmp_path: Path, how: str, where: str
 ) -> None:
     """A confirmed administrator opens its own key slot and swaps the compartment keys pinned
     there for key pairs it made. The accounts it then makes (or whose password it resets,
@@ -338,7 +339,25 @@ def test_administrator_who_edits_the_pins_it_hands_out_reads_nothing_they_record
     genuine = attacker.loot(school.paths.keys.read_bytes(), ADMIN, PASSWORDS[ADMIN])
     assert genuine.account is not None
     real_pins = {c: genuine.account.pins[c] for c in READING}
-    fake = {c: CompartmentKeys.generate(c, real_pins[c].epoch) for c in READING}
+    # "on-top": the fake keys published in `school` as the next epoch (signed by nobody who
+    # held the file), so the pin matches a published row (break-it pass, step 11).
+    above = 1 if where == "on-top" else 0
+    fake = {c: CompartmentKeys.generate(c, real_pins[c].epoch + above) for c in READING}
+    if above:
+        with attacker.raw_write(root / "school.db", attacker.school_key(genuine, root)) as conn:
+            for compartment, keys in fake.items():
+                conn.execute(  # type: ignore[attr-defined]
+                    "INSERT INTO compartment_key (compartment, epoch, box_public, sign_public, "
+                    "signature, published_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        compartment,
+                        keys.pin.epoch,
+                        keys.pin.box_public,
+                        keys.pin.sign_public,
+                        b"x" * 64,
+                        "2026-11-30T08:00:00+00:00",
+                    ),
+                )
 
     def swap(secrets: AccountSecrets) -> None:
         for compartment, keys in fake.items():

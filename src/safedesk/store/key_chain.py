@@ -67,6 +67,14 @@ def newest_trusted(store_id: str, pin: Pin, links: list[Link]) -> Pin | None:
     mine = by_epoch.get(pin.epoch)
     if mine is None or mine.pin != pin:
         return None
+    # The pin must also follow from every key published before it, each signed by the one
+    # before: an account handed a pin to a key someone added on top of the chain (signed by
+    # nobody who held the file) would otherwise seal to it (break-it pass, step 11).
+    later = mine
+    while (before := by_epoch.get(later.epoch - 1)) is not None:
+        if not follows(store_id, before.pin, later):
+            return None
+        later = before
     current = pin
     while (nxt := by_epoch.get(current.epoch + 1)) is not None and follows(store_id, current, nxt):
         current = nxt.pin
