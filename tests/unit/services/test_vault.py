@@ -315,7 +315,13 @@ def test_a_head_who_is_not_the_administrator_makes_the_keys_with_their_own_passw
     staff = vault.sign_in(paths, "t.a", "ta long password")
     try:  # trusts the genuine keys from the start: what it records, the DSL reads
         assert staff.account is not None
-        assert set(staff.account.secrets.pins) == {"safeguarding", "behaviour", "recovery"}
+        # The head's allegations file too: a concern about an adult is sealed to the head.
+        assert set(staff.account.secrets.pins) == {
+            "safeguarding",
+            "behaviour",
+            "allegations",
+            "recovery",
+        }
     finally:
         staff.close()
 
