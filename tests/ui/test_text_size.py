@@ -24,7 +24,11 @@ def app(tmp_path: Path) -> Iterator[QApplication]:
     """The application with a system font of 12 pt, put back as it was afterwards."""
     made = QApplication.instance()
     assert isinstance(made, QApplication)
-    # Widgets earlier tests closed go now, not while every widget is being restyled.
+    # Widgets earlier tests left go now, not while every widget is being restyled: after the
+    # whole UI suite, restyling what they leaked took minutes per key press (a CI hang).
+    for leftover in QApplication.topLevelWidgets():
+        leftover.close()
+        leftover.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     font, palette, sheet = QFont(made.font()), made.palette(), made.styleSheet()
     text_size.use_settings_file(str(tmp_path / "settings.ini"))
