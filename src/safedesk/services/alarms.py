@@ -72,10 +72,13 @@ def alarm_files(session: Session) -> list[Compartment]:
     ]
 
 
-def open_alarms(session: Session) -> list[Listed]:
-    """Every open alarm in the files this session deals with, oldest first in each file."""
+def open_alarms(session: Session, only: Compartment | None = None) -> list[Listed]:
+    """Every open alarm in the files this session deals with (or in ``only`` of them),
+    oldest first in each file."""
     found = []
     for compartment in alarm_files(session):
+        if only is not None and compartment is not only:
+            continue
         with session.compartments[compartment].read() as conn:
             here = members.open_alarms(conn)
         found += [Listed(alarm_ref(compartment, a.id), compartment, a) for a in here]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from safedesk.domain.allegations import (
     Allegation,
@@ -122,25 +123,29 @@ def _events(conn: Connection) -> dict[int, list[AllegationEvent]]:
     return found
 
 
+# The columns an allegation and a low-level concern share, in their dataclasses' order.
+_COLUMNS = (
+    "id, subject_username, subject_name, subject_role, happened_at, {what}, raised_by, "
+    "recorded_by, recorded_at"
+)
+
+
+def _common(r: Any) -> tuple[int, Subject, datetime, str, str, str, datetime]:
+    return (
+        int(r[0]),
+        Subject(r[1], str(r[2]), str(r[3])),
+        from_stored(r[4]),
+        str(r[5]),
+        str(r[6]),
+        str(r[7]),
+        from_stored(r[8]),
+    )
+
+
 def all_allegations(conn: Connection) -> list[Allegation]:
     events = _events(conn)
-    rows = conn.execute(
-        "SELECT id, subject_username, subject_name, subject_role, happened_at, alleged, "
-        "raised_by, recorded_by, recorded_at FROM allegation ORDER BY id"
-    )
-    return [
-        Allegation(
-            int(r[0]),
-            Subject(r[1], str(r[2]), str(r[3])),
-            from_stored(r[4]),
-            str(r[5]),
-            str(r[6]),
-            str(r[7]),
-            from_stored(r[8]),
-            tuple(events.get(int(r[0]), ())),
-        )
-        for r in rows
-    ]
+    rows = conn.execute(f"SELECT {_COLUMNS.format(what='alleged')} FROM allegation ORDER BY id")
+    return [Allegation(*_common(r), tuple(events.get(int(r[0]), ()))) for r in rows]
 
 
 def get_allegation(conn: Connection, allegation_id: int) -> Allegation | None:
@@ -149,21 +154,9 @@ def get_allegation(conn: Connection, allegation_id: int) -> Allegation | None:
 
 def all_low_level(conn: Connection) -> list[LowLevelConcern]:
     rows = conn.execute(
-        "SELECT id, subject_username, subject_name, subject_role, happened_at, what, "
-        "raised_by, recorded_by, recorded_at FROM low_level_concern ORDER BY happened_at, id"
+        f"SELECT {_COLUMNS.format(what='what')} FROM low_level_concern ORDER BY happened_at, id"
     )
-    return [
-        LowLevelConcern(
-            int(r[0]),
-            Subject(r[1], str(r[2]), str(r[3])),
-            from_stored(r[4]),
-            str(r[5]),
-            str(r[6]),
-            str(r[7]),
-            from_stored(r[8]),
-        )
-        for r in rows
-    ]
+    return [LowLevelConcern(*_common(r)) for r in rows]
 
 
 def is_subject(conn: Connection, username: str, display_name: str) -> bool:

@@ -208,7 +208,7 @@ def load(session: Session, about_head: bool) -> Loaded:
         session.clock.now(),
         allegations.names(session, about_head=about_head),
         restricted_files.kept_aside(session, compartment),
-        [a for a in alarms.open_alarms(session) if a.compartment is compartment],
+        alarms.open_alarms(session, only=compartment),
     )
 
 
