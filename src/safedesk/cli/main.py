@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from safedesk import app_log
 from safedesk.cli import admin_commands as admin
+from safedesk.cli import adult_concern_commands as adult_concern_cli
 from safedesk.cli import allegation_commands as allegation_cli
 from safedesk.cli import analysis_commands as analysis_cli
 from safedesk.cli import attachment_commands as attachment_cli
@@ -329,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy_cli.add_parsers(command, commands, common, acting)
     retention_cli.add_commands(commands, command, common, acting, Parser)
     allegation_cli.add_parsers(command, commands, common, acting)
+    adult_concern_cli.add_parser(command, acting)
     check = command("verify", admin.cmd_verify, "check integrity and the audit chain", acting)
     check.add_argument(
         "--head",

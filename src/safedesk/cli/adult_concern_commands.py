@@ -1,0 +1,108 @@
+"""safedesk-admin adult-concern: any member of staff passes on a concern about an adult working
+in the school, sealed to the headteacher (or, about the headteacher, the chair of governors),
+as the app's "Concern about an adult…" does. Nothing of the concern is printed or logged; the
+author keeps no copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from safedesk.cli.common import EXIT_NOT_ALLOWED, EXIT_OK, out, signed_in
+from safedesk.cli.json_input import read_json
+from safedesk.domain.errors import ValidationError
+from safedesk.paths import DataPaths
+from safedesk.services import adult_concerns, inbox
+from safedesk.services.session import Session
+
+FIELDS = ("subject", "subject_role", "what", "occurred_at")
+SWITCHES = ("low_level", "about_head")
+
+# The service's field names, as this command's users see them.
+SAID_AS = {"subject_name": "subject", "subject_username": "subject", "happened_at": "occurred_at"}
+
+
+def _payload(source: str) -> dict[str, Any]:
+    """The JSON object, checked for its shape before the password is asked for."""
+    payload = read_json(source)
+    names = ", ".join(f'"{f}"' for f in FIELDS)
+    if not isinstance(payload, dict):
+        raise ValidationError({"json": f"must be one JSON object with {names}"})
+    problems = {
+        str(key): f'is not a field here (the fields are {names}, "low_level" and "about_head")'
+        for key in payload
+        if key not in (*FIELDS, *SWITCHES)
+    }
+    for switch in SWITCHES:
+        if switch in payload and not isinstance(payload[switch], bool):
+            problems[switch] = "must be true or false"
+    if problems:
+        raise ValidationError(problems)
+    return payload
+
+
+def _subject(session: Session, given: object) -> dict[str, Any]:
+    """``subject``: a colleague's username (their account is named with it), else a name."""
+    if isinstance(given, str):
+        wanted = given.strip().casefold()
+        if any(c.username == wanted for c in adult_concerns.colleagues(session)):
+            return {"subject_username": wanted, "subject_name": ""}
+    return {"subject_username": None, "subject_name": given}
+
+
+@contextmanager
+def _said_as_here() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for field, problem in exc.problems.items():
+            problems.setdefault(SAID_AS.get(field, field), problem)
+        raise ValidationError(problems) from None
+
+
+def cmd_adult_concern(args: argparse.Namespace, paths: DataPaths) -> int:
+    payload = _payload(args.json)
+    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+        try:
+            raised = adult_concerns.raise_concern(
+                session,
+                {
+                    **_subject(session, payload.get("subject")),
+                    "subject_role": payload.get("subject_role"),
+                    "what": payload.get("what"),
+                    "happened_at": payload.get("occurred_at"),
+                    "low_level": payload.get("low_level", False),
+                    "about_head": payload.get("about_head", False),
+                },
+            )
+        except (adult_concerns.NobodyToReceive, inbox.NotConfirmed) as refused:
+            # Not a mistake in the input: this account cannot pass it on here yet.
+            print(str(refused), file=sys.stderr)
+            return EXIT_NOT_ALLOWED
+    out(raised.message)
+    return EXIT_OK
+
+
+def add_parser(
+    command: Callable[..., argparse.ArgumentParser], acting: argparse.ArgumentParser
+) -> None:
+    """``adult-concern``; ``command`` is cli.main's helper (name, handler, help, *parents)."""
+    concern = command(
+        "adult-concern",
+        cmd_adult_concern,
+        "pass on a concern about an adult working in the school, sealed to the headteacher "
+        "(or, about the headteacher, the chair of governors)",
+        acting,
+    )
+    concern.add_argument(
+        "--json",
+        required=True,
+        help='a file holding {"subject", "subject_role", "what", "occurred_at"}, optional '
+        '"low_level": true (a low-level concern) and "about_head": true (to the chair of '
+        "governors) ('-': stdin)",
+    )
