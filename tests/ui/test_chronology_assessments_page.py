@@ -55,3 +55,24 @@ def test_the_behaviour_lead_sees_the_plan_only(
 ) -> None:
     view = _page(qtbot, session_as(Role.BEHAVIOUR_LEAD))
     assert _whats(view) == ["Behaviour incident", "Behaviour plan"]
+
+
+def test_they_have_their_own_filter_reached_with_the_keyboard(qtbot: QtBot, dsl: Session) -> None:
+    from safedesk.domain.chronology import ItemGroup
+    from tests.ui.conftest import activate
+
+    view = _page(qtbot, dsl)
+    activate(qtbot, view)
+    boxes = view.group_boxes
+    assert boxes[ItemGroup.RISK_ASSESSMENT].text() == "Risk assessments"
+    # Tab goes along the first row (three kinds, then the dates), then the second.
+    boxes[ItemGroup.INTERVENTION].setFocus()
+    qtbot.keyClick(boxes[ItemGroup.INTERVENTION], Qt.Key.Key_Tab)
+    assert view.use_dates.hasFocus()
+    boxes[ItemGroup.CASEWORK].setFocus()
+    qtbot.keyClick(boxes[ItemGroup.CASEWORK], Qt.Key.Key_Tab)
+    assert boxes[ItemGroup.RISK_ASSESSMENT].hasFocus()
+    qtbot.keyClick(boxes[ItemGroup.RISK_ASSESSMENT], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _whats(view) == ["Behaviour incident"], timeout=60000)
+    qtbot.keyClick(boxes[ItemGroup.RISK_ASSESSMENT], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(_whats(view)) == 4, timeout=60000)

@@ -33,6 +33,7 @@ class ItemGroup(StrEnum):
     INTERVENTION = "intervention"
     NOTIFICATION = "notification"
     CASEWORK = "casework"
+    RISK_ASSESSMENT = "risk_assessment"  # safeguarding risk assessments and behaviour plans
     AMENDMENT = "amendment"
 
     @property
@@ -43,6 +44,7 @@ class ItemGroup(StrEnum):
             ItemGroup.INTERVENTION: "Physical interventions",
             ItemGroup.NOTIFICATION: "Police notifications",
             ItemGroup.CASEWORK: "DSL casework",
+            ItemGroup.RISK_ASSESSMENT: "Risk assessments",
             ItemGroup.AMENDMENT: "Amendments",
         }[self]
 

@@ -15,8 +15,8 @@ transfer whenever a second pupil was named. On a case that names others too, eac
 says so ("Case also names: another pupil (A)"), with their names masked in it.
 
 Her risk assessments are on it too, each version on the day it was saved, for those who may
-read that kind (``risk_assessments.kinds_for``): a safeguarding one among the DSL's casework,
-a behaviour plan among the behaviour records (so the behaviour lead sees the plans only).
+read that kind (``risk_assessments.kinds_for``; the behaviour lead, the plans only), under
+their own filter, "Risk assessments".
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from safedesk.domain.formatting import counted, date_text
 from safedesk.domain.people import Pupil, PupilDetails, User
 from safedesk.domain.redaction import PupilMask
 from safedesk.domain.risk_assessment import LABELS as ASSESSMENT_LABELS
-from safedesk.domain.risk_assessment import AssessmentKind, StoredAssessment
+from safedesk.domain.risk_assessment import StoredAssessment
 from safedesk.domain.roles import Permission
 from safedesk.services import attachments, intake, pupil_status, risk_assessments
 from safedesk.services.session import Session
@@ -58,12 +58,10 @@ from safedesk.store import risk_assessments as assessments_store
 from safedesk.store.casework import StoredNotification
 from safedesk.store.db import Connection
 
-_BEHAVIOUR_GROUPS = frozenset({ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.AMENDMENT})
-# Where each kind of risk assessment is listed (and filtered) in the chronology.
-ASSESSMENT_GROUP = {
-    AssessmentKind.SAFEGUARDING: ItemGroup.CASEWORK,
-    AssessmentKind.BEHAVIOUR_PLAN: ItemGroup.BEHAVIOUR,
-}
+# A behaviour lead's risk assessments are the behaviour plans (risk_assessments.kinds_for).
+_BEHAVIOUR_GROUPS = frozenset(
+    {ItemGroup.BEHAVIOUR, ItemGroup.INTERVENTION, ItemGroup.RISK_ASSESSMENT, ItemGroup.AMENDMENT}
+)
 
 
 def allowed_groups(user: User) -> frozenset[ItemGroup]:
@@ -121,11 +119,16 @@ def open_chronology(
         school_name = school.get(conn).name
     # Amendments come with the entries they amend, so only of the kinds asked for.
     kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
+    assessed = (
+        risk_assessments.kinds_for(session) if ItemGroup.RISK_ASSESSMENT in wanted else []
+    )
     read: list[Compartment] = []
     needs_safeguarding = bool(
         wanted & {ItemGroup.CONCERN, ItemGroup.NOTIFICATION, ItemGroup.CASEWORK}
-    )
-    if any(KIND_COMPARTMENT[k] is Compartment.BEHAVIOUR for k in kinds):
+    ) or any(kind.compartment is Compartment.SAFEGUARDING for kind in assessed)
+    if any(KIND_COMPARTMENT[k] is Compartment.BEHAVIOUR for k in kinds) or any(
+        kind.compartment is Compartment.BEHAVIOUR for kind in assessed
+    ):
         read.append(Compartment.BEHAVIOUR)
     if needs_safeguarding:
         read.insert(0, Compartment.SAFEGUARDING)
@@ -133,11 +136,6 @@ def open_chronology(
     # asked for, so that a pupil is the same letter, and masked, whatever the filter.
     loaded = [k for k in Kind if ItemGroup(k.value) in allowed]
     stored = _Found()
-    assessed = [
-        kind
-        for kind in risk_assessments.kinds_for(session)
-        if ASSESSMENT_GROUP[kind] in wanted and kind.compartment in read
-    ]
     for compartment in read:
         store = session.compartment(compartment, "open this chronology")
         intake.take_in_waiting(session, compartment)
@@ -240,7 +238,7 @@ def assessment_item(version: StoredAssessment, mask: PupilMask) -> ChronologyIte
     return ChronologyItem(
         version.made_at,
         version.made_at,
-        ASSESSMENT_GROUP[version.kind],
+        ItemGroup.RISK_ASSESSMENT,
         version.ref,
         version.kind.label,
         f"{version.reference}: {counted(len(content.risks), 'risk')}, review by {review}",

@@ -145,15 +145,21 @@ class ChronologyPage(QWidget):
 
         allowed = chronology.allowed_groups(session.user)
         self.group_boxes: dict[ItemGroup, QCheckBox] = {}
-        filters = QHBoxLayout()
         for group in ItemGroup:
             if group in allowed:
                 box = QCheckBox(group.label)
                 box.setChecked(True)
                 box.toggled.connect(self.reload)
                 self.group_boxes[group] = box
-                filters.addWidget(box)
-        filters.addStretch(1)
+        # Two rows, each ending with the other filters, so that the page fits a laptop at 125%.
+        boxes = list(self.group_boxes.values())
+        first_row, second_row = QHBoxLayout(), QHBoxLayout()
+        for box in boxes[:3]:
+            first_row.addWidget(box)
+        for box in boxes[3:]:
+            second_row.addWidget(box)
+        first_row.addStretch(1)
+        second_row.addStretch(1)
         self.use_dates = QCheckBox("Only &from")
         self.use_dates.toggled.connect(self.reload)
         self.first_day = QDateEdit(QDate.currentDate().addYears(-1))
@@ -164,16 +170,14 @@ class ChronologyPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.dateChanged.connect(self.reload)
-        dates = QHBoxLayout()
-        dates.addWidget(self.use_dates)
-        dates.addWidget(self.first_day)
-        dates.addWidget(QLabel("to"))
-        dates.addWidget(self.last_day)
-        dates.addStretch(1)
+        first_row.addWidget(self.use_dates)
+        first_row.addWidget(self.first_day)
+        first_row.addWidget(QLabel("to"))
+        first_row.addWidget(self.last_day)
         self.include_others = QCheckBox("Include other pupils' &names")
         self.include_others.setToolTip(OTHER_PUPILS_HELP)
         self.include_others.toggled.connect(self.reload)
-        dates.addWidget(self.include_others)
+        second_row.addWidget(self.include_others)
 
         self.model = ChronologyModel()
         self.table = QTableView()
@@ -247,8 +251,12 @@ class ChronologyPage(QWidget):
         layout.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
         layout.addWidget(self.needs)
-        layout.addLayout(filters)
-        layout.addLayout(dates)
+        layout.addLayout(first_row)
+        layout.addLayout(second_row)
+        # Tab goes along each row in turn, as it reads.
+        in_order = [*boxes[:3], self.use_dates, self.first_day, self.last_day, *boxes[3:]]
+        for before, after in zip(in_order, [*in_order[1:], self.include_others], strict=True):
+            QWidget.setTabOrder(before, after)
         layout.addWidget(split, 1)
         layout.addLayout(export_row)
         layout.addWidget(self.password_problem)

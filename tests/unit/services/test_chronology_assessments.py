@@ -85,19 +85,19 @@ def test_each_version_on_its_day_for_the_dsl(dsl: Session) -> None:
         (
             "05 09:00",
             "Safeguarding risk assessment",
-            ItemGroup.CASEWORK,
+            ItemGroup.RISK_ASSESSMENT,
             "RA-2026-0001 version 1: 2 risks, review by 15/01/2027",
         ),
         (
             "07 10:00",
             "Behaviour plan",
-            ItemGroup.BEHAVIOUR,
+            ItemGroup.RISK_ASSESSMENT,
             "BP-2026-0001 version 1: 1 risk, review by 01/02/2027",
         ),
         (
             "12 14:00",
             "Safeguarding risk assessment",
-            ItemGroup.CASEWORK,
+            ItemGroup.RISK_ASSESSMENT,
             "RA-2026-0001 version 2: 3 risks, review by 01/03/2027",
         ),
     ]
@@ -125,9 +125,12 @@ def test_the_behaviour_lead_sees_the_behaviour_plans_only(
 ) -> None:
     lead = session_as(Role.BEHAVIOUR_LEAD)
     assert risk_assessments.kinds_for(lead) == [AssessmentKind.BEHAVIOUR_PLAN]
+    assert ItemGroup.RISK_ASSESSMENT in chronology.allowed_groups(lead.user)
+    only_plans = chronology.open_chronology(lead, PUPIL_A, groups={ItemGroup.RISK_ASSESSMENT})
+    assert [i.ref for i in only_plans.items] == ["BP-2026-0001"]
     found = chronology.open_chronology(lead, PUPIL_A)
     assert [(s, g) for _d, _t, g, s in _assessments(found)] == [
-        ("BP-2026-0001 version 1: 1 risk, review by 01/02/2027", ItemGroup.BEHAVIOUR)
+        ("BP-2026-0001 version 1: 1 risk, review by 01/02/2027", ItemGroup.RISK_ASSESSMENT)
     ]
     assert not any("RA-" in i.ref or "Risk number 2" in str(i.detail) for i in found.items)
 
@@ -143,13 +146,17 @@ def test_others_still_may_not_open_it(
 
 
 def test_filters_by_group_and_date(dsl: Session) -> None:
-    casework_only = chronology.open_chronology(dsl, PUPIL_A, groups={ItemGroup.CASEWORK})
-    assert [s for _d, _t, _g, s in _assessments(casework_only)] == [
-        "RA-2026-0001 version 1: 2 risks, review by 15/01/2027",
-        "RA-2026-0001 version 2: 3 risks, review by 01/03/2027",
+    # Risk assessments and behaviour plans have their own filter (a new user looked for one).
+    assessments_only = chronology.open_chronology(dsl, PUPIL_A, groups={ItemGroup.RISK_ASSESSMENT})
+    assert [i.ref for i in assessments_only.items] == [
+        "RA-2026-0001",
+        "BP-2026-0001",
+        "RA-2026-0001",
     ]
+    casework_only = chronology.open_chronology(dsl, PUPIL_A, groups={ItemGroup.CASEWORK})
+    assert _assessments(casework_only) == []
     behaviour_only = chronology.open_chronology(dsl, PUPIL_A, groups={ItemGroup.BEHAVIOUR})
-    assert [i.ref for i in behaviour_only.items] == ["B-2026-0001", "BP-2026-0001"]
+    assert [i.ref for i in behaviour_only.items] == ["B-2026-0001"]
     ranged = chronology.open_chronology(
         dsl, PUPIL_A, first_day=date(2026, 11, 6), last_day=date(2026, 11, 20)
     )
