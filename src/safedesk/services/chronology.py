@@ -119,9 +119,7 @@ def open_chronology(
         school_name = school.get(conn).name
     # Amendments come with the entries they amend, so only of the kinds asked for.
     kinds = [k for k in Kind if ItemGroup(k.value) in wanted]
-    assessed = (
-        risk_assessments.kinds_for(session) if ItemGroup.RISK_ASSESSMENT in wanted else []
-    )
+    assessed = risk_assessments.kinds_for(session) if ItemGroup.RISK_ASSESSMENT in wanted else []
     read: list[Compartment] = []
     needs_safeguarding = bool(
         wanted & {ItemGroup.CONCERN, ItemGroup.NOTIFICATION, ItemGroup.CASEWORK}
