@@ -19,6 +19,7 @@ from safedesk.domain.compartments import KIND_COMPARTMENT, Compartment
 from safedesk.domain.entries import FIELDS, Kind
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.roles import Role
+from safedesk.domain.text import is_blank
 from safedesk.services import casework, intake, pupil_import, records, search
 from safedesk.services import settings as school_settings
 from safedesk.services.intake import TakeInReport
@@ -137,7 +138,7 @@ def test_records_accept_exactly_or_refuse(
     stored = records.open_record(session, ref).current()
     for spec in FIELDS[kind]:
         sent = payload.get(spec.name)
-        if spec.type in ("text", "long_text") and isinstance(sent, str) and sent.strip():
+        if spec.type in ("text", "long_text") and isinstance(sent, str) and not is_blank(sent):
             assert stored[spec.name] == sent  # kept exactly, whitespace and all
     # The author's own copy says just what the compartment does (a field left empty is
     # absent from one and None in the other).

@@ -25,4 +25,10 @@ def text_problem(value: object, *, limit: int) -> str | None:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Nothing, or nothing a reader would see: spaces, and invisible format characters such as
+    a zero-width space (a required field of only those was accepted as written)."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    return not "".join(ch for ch in value if unicodedata.category(ch) != "Cf").strip()

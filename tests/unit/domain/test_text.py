@@ -58,11 +58,13 @@ def test_control_characters_are_named_by_code(value: str, code: str) -> None:
     )
 
 
-@pytest.mark.parametrize("value", [None, "", " ", "\t\n  "])
-def test_blank_is_nothing_or_only_spaces(value: object) -> None:
+@pytest.mark.parametrize("value", [None, "", " ", "\t\n  ", " \u200b ", "\u200d\ufeff\u2060"])
+def test_blank_is_nothing_or_only_spaces_and_invisible_characters(value: object) -> None:
     assert is_blank(value)
 
 
-@pytest.mark.parametrize("value", ["x", "  x  ", 0, False, []])
+@pytest.mark.parametrize(
+    "value", ["x", "  x  ", "x\u200b", "\U0001f469\u200d\U0001f467", 0, False, []]
+)
 def test_anything_else_is_not_blank(value: object) -> None:
     assert not is_blank(value)
