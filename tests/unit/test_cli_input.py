@@ -47,3 +47,17 @@ def test_bad_json_is_bad_input_with_a_plain_message(
     assert code == 2
     assert says in err
     assert "Traceback" not in err and "sys.set_int_max_str_digits" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="a device that never ends")
+def test_a_file_that_never_ends_is_refused_after_twenty_megabytes(run) -> None:
+    # A device or a pipe has no size to check first: it is read only up to the limit.
+    code, err = run("adult-concern", "--user", "admin", "--json", "/dev/zero")
+    assert code == 2
+    assert "larger than 20 MB" in err
+
+
+def test_a_folder_is_refused_plainly(run, tmp_path: Path) -> None:
+    code, err = run("adult-concern", "--user", "admin", "--json", str(tmp_path))
+    assert code == 2
+    assert err.startswith(f"Cannot read {tmp_path}") and "Traceback" not in err

@@ -36,10 +36,12 @@ def read_json(source: str) -> object:
         if source == "-":
             text = sys.stdin.read(MAX_BYTES + 1)
         else:
-            path = Path(source)
-            if path.stat().st_size > MAX_BYTES:
+            # Read no more than the limit: a pipe or a device (/dev/zero) has no size to check.
+            with Path(source).open("rb") as file:
+                raw = file.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
                 raise ValidationError({"json": "is larger than 20 MB; no record is that long"})
-            text = path.read_text("utf-8-sig")
+            text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise UsageError(f"Cannot read {source}: {exc.strerror}.") from None
     except UnicodeDecodeError:
