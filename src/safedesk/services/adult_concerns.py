@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from safedesk.domain import head_routing
 from safedesk.domain.allegations import ADULT_CONCERN_FIELDS, adult_concern_from
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import SafedeskError, ValidationError
@@ -72,26 +73,16 @@ def _route(session: Session, payload: Mapping[str, Any]) -> tuple[dict[str, Any]
     return body, about_head or Role.HEAD in found.roles
 
 
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"}
-
-
-def _words(text: object) -> list[str]:
-    cleaned = "".join(c if c.isalnum() else " " for c in str(text or "").casefold())
-    return [w for w in cleaned.split() if w not in _TITLES]
-
-
 def _names_the_head(session: Session, body: Mapping[str, Any]) -> bool:
-    """A concern typed about the headteacher by name (no account picked, the box not
-    ticked) still never reaches the head: their job says so, or their name is a head's."""
-    job = " ".join(_words(body.get("subject_role")))
-    if "headteacher" in job or "head teacher" in job or job in {"head", "the head"}:
+    """A concern typed about the headteacher by name or job (no account picked, the box not
+    ticked) still never reaches the head (domain/head_routing.py says how it is read)."""
+    if head_routing.is_head_job(body.get("subject_role")):
         return True
-    named = _words(body.get("subject_name"))
-    if not named:
+    if not head_routing.words(body.get("subject_name")):
         return False
     with session.store.read() as conn:
-        heads = [u for u in users.all_users(conn) if u.active and Role.HEAD in u.roles]
-    return any(_words(u.display_name) == named for u in heads)
+        heads = [u.display_name for u in users.all_users(conn) if u.active and Role.HEAD in u.roles]
+    return head_routing.names_a_head(body.get("subject_name"), heads)
 
 
 def raise_concern(session: Session, payload: Mapping[str, Any]) -> Raised:
