@@ -147,16 +147,29 @@ def test_about_the_head_it_reaches_the_chair_and_never_the_head(
         "adult-concern", user="tia.ta", payload=concern(subject="head", subject_role="Head")
     )
     assert (code, err) == (EXIT_OK, "") and "passed to the chair of governors" in out
+    # The head (Ms Ada Ngozi) named as staff name her, with an everyday job: still the chair's.
+    for subject, job in (("Ms Ngozi", "Teacher"), ("Mrs O", "Acting Head")):
+        code, out, _err = run(
+            "adult-concern", user="tia.ta", payload=concern(subject=subject, subject_role=job)
+        )
+        assert code == EXIT_OK and "passed to the chair of governors" in out
     assert listed(run, "allegation") == []
-    (found,) = listed(run, "allegation", user=CHAIR)
-    assert found["alleged"] == WORDS and found["about_head"] is True
-    assert found["reference"] == "ALLEGATION-HEAD-1"
+    found = listed(run, "allegation", user=CHAIR)
+    assert [a["alleged"] for a in found] == [WORDS] * 3
+    assert all(a["about_head"] is True for a in found)
+    assert found[0]["reference"] == "ALLEGATION-HEAD-1"
+    # A deputy head is not the head: that one goes to the head.
+    payload = concern(subject="Mr Deputy", subject_role="Deputy Headteacher")
+    code, out, _err = run("adult-concern", user="tia.ta", payload=payload)
+    assert code == EXIT_OK and "passed to the headteacher" in out
+    assert [a["subject"] for a in listed(run, "allegation")] == ["Mr Deputy"]
 
 
 @pytest.mark.parametrize(
     ("payload", "named"),
     [
         (concern(what=""), "what"),
+        (concern(what=" \u200b "), "what"),  # only an invisible character
         (concern(occurred_at="yesterday-ish"), "occurred_at"),
         (concern(subject=""), "subject"),
         (concern(colour="red"), "colour"),
@@ -187,4 +200,13 @@ def test_a_wrong_password_passes_nothing_on(
     )
     assert code == EXIT_NOT_ALLOWED
     assert "Wrong username or password" in capsys.readouterr().err
+    assert listed(run, "allegation") == []
+
+
+def test_every_problem_is_named_at_once(run: Run) -> None:
+    payload = {"raised_by": "head", "what": "X", "about_head": "yes"}
+    code, out, err = run("adult-concern", user="tia.ta", payload=payload)
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    for named in ("raised_by", "about_head", "subject", "subject_role", "occurred_at"):
+        assert named in err, named
     assert listed(run, "allegation") == []

@@ -10,10 +10,12 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from safedesk.cli.common import EXIT_NOT_ALLOWED, EXIT_OK, out, signed_in
 from safedesk.cli.json_input import read_json
+from safedesk.domain.allegations import adult_concern_from
 from safedesk.domain.errors import ValidationError
 from safedesk.paths import DataPaths
 from safedesk.services import adult_concerns, inbox
@@ -41,6 +43,22 @@ def _payload(source: str) -> dict[str, Any]:
         if switch in payload and not isinstance(payload[switch], bool):
             problems[switch] = "must be true or false"
     if problems:
+        # Every problem at once: the fields' own too, as the service would name them.
+        try:
+            adult_concern_from(
+                "low_level_concern" if payload.get("low_level") is True else "allegation",
+                {
+                    "subject_name": payload.get("subject"),
+                    "subject_role": payload.get("subject_role"),
+                    "what": payload.get("what"),
+                    "happened_at": payload.get("occurred_at"),
+                },
+                raised_by="you",
+                now=datetime.now().astimezone(),
+            )
+        except ValidationError as exc:
+            for field, problem in exc.problems.items():
+                problems.setdefault(SAID_AS.get(field, field), problem)
         raise ValidationError(problems)
     return payload
 
