@@ -152,8 +152,19 @@ def insert_outcome_correction(
     return row_id
 
 
+def corrections_kept(conn: Connection) -> bool:
+    """Whether this file's schema keeps corrections (a file made before schema 2, not yet
+    upgraded, does not: it has none to read)."""
+    found = conn.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'low_level_amendment'"
+    ).fetchone()
+    return found is not None
+
+
 def _outcome_corrections(conn: Connection) -> dict[int, list[OutcomeCorrection]]:
     found: dict[int, list[OutcomeCorrection]] = {}
+    if not corrections_kept(conn):
+        return found
     rows = conn.execute(
         "SELECT id, allegation_id, outcome, decided_on, old_outcome, old_decided_on, reason, "
         "recorded_by, recorded_at FROM allegation_outcome_correction ORDER BY id"
@@ -176,6 +187,8 @@ def _outcome_corrections(conn: Connection) -> dict[int, list[OutcomeCorrection]]
 
 def _low_level_amendments(conn: Connection) -> dict[int, list[LowLevelAmendment]]:
     found: dict[int, list[LowLevelAmendment]] = {}
+    if not corrections_kept(conn):
+        return found
     rows = conn.execute(
         "SELECT id, concern_id, field, old_value, new_value, reason, recorded_by, recorded_at "
         "FROM low_level_amendment ORDER BY id"
@@ -268,14 +281,18 @@ def is_subject(conn: Connection, username: str, display_name: str) -> bool:
     """Whether an allegation or a low-level concern in this file is about this person: by
     their account, or by their name as recorded or as corrected since."""
     name = display_name.strip()
-    found = conn.execute(
+    sql = (
         "SELECT 1 FROM allegation WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
         "UNION ALL SELECT 1 FROM low_level_concern "
         "WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
         "UNION ALL SELECT 1 FROM allegation_event WHERE kind = 'amendment' "
-        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE "
-        "UNION ALL SELECT 1 FROM low_level_amendment "
-        "WHERE field = 'subject_name' AND new_value = ? COLLATE NOCASE LIMIT 1",
-        (username, name, username, name, name, name),
-    ).fetchone()
-    return found is not None
+        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+    )
+    params = [username, name, username, name, name]
+    if corrections_kept(conn):
+        sql += (
+            " UNION ALL SELECT 1 FROM low_level_amendment "
+            "WHERE field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+        )
+        params.append(name)
+    return conn.execute(sql + " LIMIT 1", params).fetchone() is not None

@@ -14,6 +14,7 @@ from safedesk.domain.allegations import Outcome
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import NotFound, PermissionDenied, ValidationError
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Role
 from safedesk.services import allegations
 from safedesk.services.session import Session
@@ -47,7 +48,7 @@ def _allegation() -> dict[str, object]:
 
 
 def _decided(head: Session, number: int, *, about_head: bool = False) -> str:
-    today = head.clock.now().date().isoformat()
+    today = to_local(head.clock.now()).date().isoformat()
     allegations.record_outcome(
         head, number, {"outcome": "unfounded", "decided_on": today}, about_head=about_head
     )
