@@ -163,7 +163,12 @@ def record_outcome(
     store = _file(session, about_head, "record the outcome of allegations")
     found = _allegation(store, allegation_id)
     if found.outcome is not None:
-        raise ValidationError({"outcome": "has already been recorded for this allegation"})
+        raise ValidationError(
+            {
+                "outcome": "has already been recorded for this allegation: if it is wrong, "
+                "correct it and give the reason (what was first recorded is kept)"
+            }
+        )
     # "Today" is the school's day (just after midnight in summer, UTC's is still yesterday).
     outcome, decided = validate_outcome(payload, to_local(session.clock.now()).date())
     at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
