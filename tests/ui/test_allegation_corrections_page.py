@@ -139,7 +139,7 @@ def test_the_head_corrects_a_recorded_outcome_by_keyboard(
     settle(qtbot)
     assert not page.outcome_button.isEnabled() and page.correct_outcome_button.isEnabled()
 
-    qtbot.keyClick(page.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(page.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: page.dialog is not None, timeout=WAIT)
     dialog = page.dialog
     assert isinstance(dialog, OutcomeCorrectDialog)

@@ -13,6 +13,7 @@ import pytest
 from safedesk import cli
 from safedesk.cli.common import EXIT_BAD_INPUT, EXIT_NOT_ALLOWED, EXIT_OK
 from safedesk.domain.roles import Role
+from safedesk.services import allegations
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore, add_account
 from tests.factories import earlier
 
@@ -306,7 +307,9 @@ def test_the_log_holds_no_word_of_an_allegation(run: Run, school: SchoolStore) -
         assert "sleeve" not in text and "mother" not in text
 
 
-def test_the_head_corrects_a_low_level_concern_and_a_recorded_outcome(run: Run) -> None:
+def test_the_head_corrects_a_low_level_concern_and_a_recorded_outcome(
+    run: Run, school: SchoolStore
+) -> None:
     assert run("low-level", "add", payload=low_level(subject="Mr Ray Ston"))[0] == EXIT_OK
     assert run("low-level", "add", payload=low_level())[0] == EXIT_OK
     code, out, err = run(
@@ -375,6 +378,16 @@ def test_the_head_corrects_a_low_level_concern_and_a_recorded_outcome(run: Run) 
     )  # fmt: skip
     code, out, _err = run("allegation", "list")
     assert "False" in out and "(corrected)" in out
+    # A time corrected in the app is listed as corrected, like every other field.
+    head = school.sign_in()
+    try:
+        allegations.amend_allegation(head, 1, "happened_at", moved, "It was the day before")
+    finally:
+        head.lock()
+    (found,) = listed(run)
+    assert (
+        datetime.fromisoformat(found["occurred_at"]) == datetime.fromisoformat(moved).astimezone()
+    )
 
 
 @pytest.mark.parametrize("who", ["dee.dsl", "office", "tia.ta", CHAIR])

@@ -220,7 +220,7 @@ def allegation_json(found: Allegation, *, about_head: bool, due: datetime) -> di
         "subject_role": found.current("subject_role"),
         "alleged": found.current("alleged"),
         "raised_by": found.current("raised_by"),
-        "occurred_at": local_iso(found.happened_at),
+        "occurred_at": local_iso(datetime.fromisoformat(found.current("happened_at"))),
         "recorded_by": found.recorded_by,
         "recorded_at": local_iso(found.recorded_at),
         "lado_due": local_iso(due),
@@ -265,7 +265,8 @@ def cmd_allegation_list(args: argparse.Namespace, paths: DataPaths) -> int:
         out(
             f"{reference(one.id, about_head=about_head):<18} "
             f"{one.current('subject_name')} ({one.current('subject_role')}); "
-            f"{moment_text(one.happened_at)}; {told}; {decided}"
+            f"{moment_text(datetime.fromisoformat(one.current('happened_at')))}; {told}; "
+            f"{decided}"
         )
     return EXIT_OK
 

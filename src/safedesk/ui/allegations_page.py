@@ -336,7 +336,7 @@ class AllegationsPage(QWidget):
         self.action_button = QPushButton("Add an ac&tion…")
         self.outcome_button = QPushButton("Record the &outcome…")
         self.correct_button = QPushButton("Co&rrect…")
-        self.correct_outcome_button = QPushButton("Correct the o&utcome…")
+        self.correct_outcome_button = QPushButton("Correct the outco&me…")
         self.correct_outcome_button.setToolTip(
             "The outcome recorded is wrong: say what it should be and why (the first is kept)"
         )
@@ -351,7 +351,7 @@ class AllegationsPage(QWidget):
             )
         ):
             button.clicked.connect(opens)
-            buttons.addWidget(button, number // 2, number % 2)
+            buttons.addWidget(button, number // 3, number % 3)
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
