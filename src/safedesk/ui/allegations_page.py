@@ -371,6 +371,9 @@ class AllegationsPage(QWidget):
         self.low_level_table.selectionModel().selectionChanged.connect(self._concern_chosen)
         self.low_level_view = LowLevelView()
         self.low_level_view.setTabChangesFocus(True)
+        # Beside the list, never taller than it at its smallest: with its button, the tab must
+        # still fit a laptop at 125% (it grows with the window).
+        self.low_level_view.setMinimumHeight(32)
         self.correct_concern_button = QPushButton("Corr&ect this concern…")
         self.correct_concern_button.setToolTip(
             "Correct a field of the chosen concern, with the reason (what was recorded is kept)"
