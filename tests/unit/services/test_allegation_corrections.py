@@ -18,6 +18,7 @@ from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Role
 from safedesk.services import allegations
 from safedesk.services.session import Session
+from safedesk.store import allegations as allegations_store
 from tests.conftest import HEAD_USER, OTHER_PASSWORD, SchoolStore, add_account
 from tests.factories import earlier
 
@@ -281,3 +282,20 @@ def test_the_chair_corrects_in_their_file_and_the_head_is_refused(
         dsl.lock()
     finally:
         chair.lock()
+
+
+def test_a_name_corrected_to_a_colleagues_makes_them_the_subject_of_the_file(
+    head_session: Session,
+) -> None:
+    """Whom the file is about is never given its key: a low-level concern whose name is
+    corrected to an account's name counts, as an allegation's corrected name does."""
+    add_account(head_session, "p.quill", {Role.STAFF})
+    number = allegations.record_low_level(head_session, _low_level(subject_name="Mr Someone"))
+    store = head_session.compartments[Compartment.ALLEGATIONS]
+    with store.read() as conn:
+        assert not allegations_store.is_subject(conn, "p.quill", "Test p.quill")
+    allegations.correct_low_level(
+        head_session, number, "subject_name", "Test p.quill", "Wrong person named"
+    )
+    with store.read() as conn:
+        assert allegations_store.is_subject(conn, "p.quill", "Test p.quill")
