@@ -348,6 +348,8 @@ def validate_low_level_correction(
             problems["new value"] = moment
         elif moment > now + FUTURE_TOLERANCE:
             problems["new value"] = "cannot be in the future"
+        elif moment > concern.recorded_at:
+            problems["new value"] = "cannot be after the concern was recorded"
         elif moment == datetime.fromisoformat(old):
             problems["new value"] = "is the same as it is now: give the time it should be"
         else:

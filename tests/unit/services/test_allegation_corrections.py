@@ -5,7 +5,7 @@ are kept; the corrected values are what the log, the patterns and the list show.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlcipher3
@@ -114,6 +114,12 @@ def test_a_low_level_correction_names_what_is_wrong(head_session: Session) -> No
     assert "same" in problems("subject_role", "Year 4 teacher", "Why")["new value"]
     assert set(problems("recorded_by", "someone", "Why")) == {"field"}
     assert "future" in problems("happened_at", "2100-01-01T10:00", "Why")["new value"]
+    # Recorded a moment ago, so it cannot have happened since.
+    after = head_session.clock.now() + timedelta(minutes=1)
+    assert (
+        "after the concern was recorded"
+        in (problems("happened_at", after.isoformat(), "Why")["new value"])
+    )
     assert "date and time" in problems("happened_at", "last Tuesday", "Why")["new value"]
     with pytest.raises(NotFound):
         allegations.correct_low_level(head_session, 999, "what", "x", "y")
