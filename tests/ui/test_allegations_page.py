@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from safedesk.domain.clock import FixedClock
 from safedesk.domain.errors import PermissionDenied
+from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Role
 from safedesk.services import allegations
 from safedesk.services.session import Session
@@ -455,6 +456,29 @@ def allegation_screens(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
         opens()
         dialog = page.dialog
         assert dialog is not None
+        dialog.submit()
+        yield f"Allegations, {what} with its problems", dialog
+        dialog.reject()
+        QApplication.processEvents()
+    # An outcome recorded, then corrected; a low-level concern chosen, then corrected.
+    today = to_local(session.clock.now()).date().isoformat()
+    allegations.record_outcome(
+        session, number, {"outcome": "unfounded", "decided_on": today}, about_head=page.about_head
+    )
+    page.load(choose=number)
+    QApplication.processEvents()
+    page.tabs.setCurrentIndex(1)
+    page.low_level_table.selectRow(0)
+    QApplication.processEvents()
+    yield "Allegations, a low-level concern chosen", window
+    page.tabs.setCurrentIndex(0)
+    for what, opens in (
+        ("Correct the outcome", page.open_correct_outcome),
+        ("Correct a low-level concern", page.open_correct_concern),
+    ):
+        opens()
+        dialog = page.dialog
+        assert dialog is not None, what
         dialog.submit()
         yield f"Allegations, {what} with its problems", dialog
         dialog.reject()

@@ -13,6 +13,7 @@ import pytest
 from safedesk import cli
 from safedesk.cli.common import EXIT_BAD_INPUT, EXIT_NOT_ALLOWED, EXIT_OK
 from safedesk.domain.roles import Role
+from safedesk.services import allegations
 from tests.conftest import HEAD_PASSWORD, OTHER_PASSWORD, SchoolStore, add_account
 from tests.factories import earlier
 
@@ -34,6 +35,21 @@ FIELDS = {
     "lado_officer",
     "outcome",
     "outcome_on",
+    "outcome_corrections",  # added with corrections of a recorded outcome
+}
+# `low-level list --json`: the fields it had, and the one added with corrections.
+LOW_LEVEL_FIELDS = {
+    "id",
+    "about_head",
+    "subject",
+    "subject_username",
+    "subject_role",
+    "what",
+    "raised_by",
+    "occurred_at",
+    "recorded_by",
+    "recorded_at",
+    "corrections",
 }
 CHAIR = "cleo.chair"
 Run = Callable[..., tuple[int, str, str]]
@@ -289,3 +305,109 @@ def test_the_log_holds_no_word_of_an_allegation(run: Run, school: SchoolStore) -
     for log in logs:
         text = log.read_text("utf-8", errors="replace")
         assert "sleeve" not in text and "mother" not in text
+
+
+def test_the_head_corrects_a_low_level_concern_and_a_recorded_outcome(
+    run: Run, school: SchoolStore
+) -> None:
+    assert run("low-level", "add", payload=low_level(subject="Mr Ray Ston"))[0] == EXIT_OK
+    assert run("low-level", "add", payload=low_level())[0] == EXIT_OK
+    code, out, err = run(
+        "low-level", "correct", "1", "--field", "subject", "--value", "Mr Ray Stone",
+        "--reason", "Surname mistyped",
+    )  # fmt: skip
+    assert (code, out, err) == (EXIT_OK, "Low-level concern 1: subject corrected.\n", "")
+    moved = earlier(60)
+    code, _out, err = run(
+        "low-level", "correct", "1", "--field", "occurred_at", "--value", moved,
+        "--reason", "It was the day before",
+    )  # fmt: skip
+    assert (code, err) == (EXIT_OK, "")
+    code, out, _err = run("low-level", "list", "--json")
+    first, second = json.loads(out)  # by when it happened, as corrected
+    assert set(first) == LOW_LEVEL_FIELDS
+    assert (first["id"], first["subject"]) == (1, "Mr Ray Stone")
+    assert (
+        datetime.fromisoformat(first["occurred_at"]) == datetime.fromisoformat(moved).astimezone()
+    )
+    assert [(c["field"], c["was"], c["now"], c["reason"]) for c in first["corrections"][:1]] == [(
+        "subject", "Mr Ray Ston", "Mr Ray Stone", "Surname mistyped"
+    )]  # fmt: skip
+    assert len(first["corrections"]) == 2 and second["corrections"] == []
+    code, out, _err = run("low-level", "list", "--patterns", "--json")
+    [pattern] = json.loads(out)  # one person now: the corrected name
+    assert (pattern["subject"], pattern["total"]) == ("Mr Ray Stone", 2)
+
+    # bad corrections are named by the flag, and nothing is kept
+    for args, said in (
+        (("--field", "recorded_by", "--value", "x", "--reason", "y"), "--field: must be one of"),
+        (("--field", "what", "--value", "x", "--reason", " "), "--reason: is required"),
+        (
+            ("--field", "subject", "--value", "Mr Ray Stone", "--reason", "y"),
+            "--value: is the same",
+        ),
+        (("--field", "occurred_at", "--value", "2100-01-01T09:00", "--reason", "y"), "future"),
+    ):
+        code, _out, err = run("low-level", "correct", "1", *args)
+        assert code == EXIT_BAD_INPUT and said in err, err
+    code, out, _err = run("low-level", "list", "--json")
+    assert len(json.loads(out)[0]["corrections"]) == 2
+
+    assert run("allegation", "add", payload=allegation())[0] == EXIT_OK
+    today = date.today().isoformat()
+    # no outcome yet: nothing to correct
+    code, _out, err = run(
+        "allegation", "outcome", "1", "--outcome", "false", "--on", today, "--reason", "x"
+    )
+    assert code == EXIT_BAD_INPUT and "--outcome: has not been recorded yet" in err
+    assert run("allegation", "outcome", "1", "--outcome", "unfounded", "--on", today)[0] == 0
+    # without a reason, a second outcome is refused as before
+    code, _out, err = run("allegation", "outcome", "1", "--outcome", "false", "--on", today)
+    assert code == EXIT_BAD_INPUT and "--outcome: has already been recorded" in err
+    code, out, err = run(
+        "allegation", "outcome", "ALLEGATION-1", "--outcome", "false", "--on", today,
+        "--reason", "The LADO's letter says false",
+    )  # fmt: skip
+    assert (code, out, err) == (EXIT_OK, "ALLEGATION-1: the outcome is corrected.\n", "")
+    (found,) = listed(run)
+    assert set(found) == FIELDS
+    assert (found["outcome"], found["outcome_on"]) == ("false", today)
+    [correction] = found["outcome_corrections"]
+    assert (correction["was"], correction["outcome"], correction["reason"]) == (
+        "unfounded", "false", "The LADO's letter says false"
+    )  # fmt: skip
+    code, out, _err = run("allegation", "list")
+    assert "False" in out and "(corrected)" in out
+    # A time corrected in the app is listed as corrected, like every other field.
+    head = school.sign_in()
+    try:
+        allegations.amend_allegation(head, 1, "happened_at", moved, "It was the day before")
+    finally:
+        head.lock()
+    (found,) = listed(run)
+    assert (
+        datetime.fromisoformat(found["occurred_at"]) == datetime.fromisoformat(moved).astimezone()
+    )
+
+
+@pytest.mark.parametrize("who", ["dee.dsl", "office", "tia.ta", CHAIR])
+def test_nobody_but_the_head_corrects_the_heads_file(run: Run, who: str) -> None:
+    """Refused (exit 3), nothing printed of the content. A bare number is in the chair's own
+    file for the chair, where there is no such concern (exit 2): they cannot reach the head's."""
+    assert run("low-level", "add", payload=low_level())[0] == EXIT_OK
+    assert run("allegation", "add", payload=allegation())[0] == EXIT_OK
+    today = date.today().isoformat()
+    assert run("allegation", "outcome", "1", "--outcome", "unfounded", "--on", today)[0] == 0
+    for args in (
+        ("low-level", "correct", "1", "--field", "what", "--value", "Nothing", "--reason", "x"),
+        ("allegation", "outcome", "ALLEGATION-1", "--outcome", "false", "--on", today,
+         "--reason", "x"),
+    ):  # fmt: skip
+        code, out, err = run(*args, user=who)
+        own_file = who == CHAIR and args[0] == "low-level"
+        refused = EXIT_BAD_INPUT if own_file else EXIT_NOT_ALLOWED
+        assert (code, out) == (refused, ""), (args, err)
+        assert "lift home" not in err and ALLEGED not in err
+    code, out, _err = run("low-level", "list", "--json")
+    assert json.loads(out)[0]["corrections"] == []
+    assert listed(run)[0]["outcome_corrections"] == []

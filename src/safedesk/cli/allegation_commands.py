@@ -41,7 +41,20 @@ SAID_AS = {
     "contacted_at": "--at",
     "outcome": "--outcome",
     "decided_on": "--on",
+    "reason": "--reason",
+    "field": "--field",
+    "new value": "--value",
 }
+
+# ``low-level correct --field``: the names `low-level add --json` uses, as the service's.
+LOW_LEVEL_CORRECTABLE = {
+    "subject": "subject_name",
+    "subject_role": "subject_role",
+    "what": "what",
+    "raised_by": "raised_by",
+    "occurred_at": "happened_at",
+}
+FIELD_SAID_AS = {service: said for said, service in LOW_LEVEL_CORRECTABLE.items()}
 
 
 def reference(allegation_id: int, *, about_head: bool) -> str:
@@ -160,17 +173,44 @@ def cmd_allegation_lado(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_allegation_outcome(args: argparse.Namespace, paths: DataPaths) -> int:
+    """The outcome; with ``--reason``, a correction of the outcome already recorded."""
     with signed_in(args, paths, exclusive=False) as session, _said_as_here():
         number, about_head = _which(session, args.id)
-        allegations.record_outcome(
-            session, number, {"outcome": args.outcome, "decided_on": args.on}, about_head=about_head
-        )
-    out(f"{reference(number, about_head=about_head)}: the outcome is recorded.")
+        if args.reason is None:
+            allegations.record_outcome(
+                session,
+                number,
+                {"outcome": args.outcome, "decided_on": args.on},
+                about_head=about_head,
+            )
+        else:
+            allegations.correct_outcome(
+                session, number, args.outcome, args.on, args.reason, about_head=about_head
+            )
+    done = "recorded" if args.reason is None else "corrected"
+    out(f"{reference(number, about_head=about_head)}: the outcome is {done}.")
     return EXIT_OK
 
 
+def _outcome_corrections_json(found: Allegation) -> list[dict[str, Any]]:
+    return [
+        {
+            "outcome": c.outcome.value,
+            "outcome_on": c.decided_on.isoformat(),
+            "was": c.old_outcome.value,
+            "was_on": c.old_decided_on.isoformat(),
+            "reason": c.reason,
+            "recorded_by": c.recorded_by,
+            "recorded_at": local_iso(c.recorded_at),
+        }
+        for c in found.outcome_corrections
+    ]
+
+
 def allegation_json(found: Allegation, *, about_head: bool, due: datetime) -> dict[str, Any]:
-    lado, outcome = found.lado_contacted, found.outcome
+    """``outcome`` and ``outcome_on`` are the outcome now (as last corrected); the outcome as
+    first recorded and each correction are in ``outcome_corrections``."""
+    lado, decision = found.lado_contacted, found.decision
     return {
         "id": found.id,
         "reference": reference(found.id, about_head=about_head),
@@ -180,14 +220,15 @@ def allegation_json(found: Allegation, *, about_head: bool, due: datetime) -> di
         "subject_role": found.current("subject_role"),
         "alleged": found.current("alleged"),
         "raised_by": found.current("raised_by"),
-        "occurred_at": local_iso(found.happened_at),
+        "occurred_at": local_iso(datetime.fromisoformat(found.current("happened_at"))),
         "recorded_by": found.recorded_by,
         "recorded_at": local_iso(found.recorded_at),
         "lado_due": local_iso(due),
         "lado_contacted_at": local_iso(lado.at) if lado else None,
         "lado_officer": lado.lado_name if lado else None,
-        "outcome": outcome.outcome.value if outcome and outcome.outcome else None,
-        "outcome_on": outcome.at.date().isoformat() if outcome else None,
+        "outcome": decision.outcome.value if decision else None,
+        "outcome_on": decision.decided_on.isoformat() if decision else None,
+        "outcome_corrections": _outcome_corrections_json(found),
     }
 
 
@@ -209,37 +250,55 @@ def cmd_allegation_list(args: argparse.Namespace, paths: DataPaths) -> int:
         out("No allegation is recorded.")
     for one, about_head, due in rows:
         lado = one.lado_contacted
-        outcome = one.outcome
+        decision = one.decision
         told = (
             f"LADO told {moment_text(lado.at)}"
             if lado
             else f"LADO to be told by {moment_text(due)}"
         )
         decided = (
-            f"{outcome.outcome.label} ({date_text(outcome.at.date())})"
-            if outcome and outcome.outcome
+            f"{decision.outcome.label} ({date_text(decision.decided_on)})"
+            + (" (corrected)" if decision.corrected else "")
+            if decision
             else "open"
         )
         out(
             f"{reference(one.id, about_head=about_head):<18} "
             f"{one.current('subject_name')} ({one.current('subject_role')}); "
-            f"{moment_text(one.happened_at)}; {told}; {decided}"
+            f"{moment_text(datetime.fromisoformat(one.current('happened_at')))}; {told}; "
+            f"{decided}"
         )
     return EXIT_OK
 
 
+def _said_value(field: str, value: str) -> str:
+    return local_iso(datetime.fromisoformat(value)) if field == "happened_at" else value
+
+
 def _low_level_json(found: LowLevelConcern, *, about_head: bool) -> dict[str, Any]:
+    """Each field as it is now (as last corrected); each correction in ``corrections``."""
     return {
         "id": found.id,
         "about_head": about_head,
-        "subject": found.subject.name,
+        "subject": found.current("subject_name"),
         "subject_username": found.subject.username,
-        "subject_role": found.subject.role,
-        "what": found.what,
-        "raised_by": found.raised_by,
-        "occurred_at": local_iso(found.happened_at),
+        "subject_role": found.current("subject_role"),
+        "what": found.current("what"),
+        "raised_by": found.current("raised_by"),
+        "occurred_at": local_iso(found.current_happened_at),
         "recorded_by": found.recorded_by,
         "recorded_at": local_iso(found.recorded_at),
+        "corrections": [
+            {
+                "field": FIELD_SAID_AS[a.field],
+                "was": _said_value(a.field, a.old_value),
+                "now": _said_value(a.field, a.new_value),
+                "reason": a.reason,
+                "recorded_by": a.recorded_by,
+                "recorded_at": local_iso(a.recorded_at),
+            }
+            for a in found.amendments
+        ],
     }
 
 
@@ -302,11 +361,34 @@ def cmd_low_level_list(args: argparse.Namespace, paths: DataPaths) -> int:
     if not concerns:
         out("No low-level concern is recorded.")
     for concern, _about_head_file in concerns:
-        first_line = concern.what.splitlines()[0] if concern.what else ""
+        what = concern.current("what")
+        first_line = what.splitlines()[0] if what else ""
+        subject = concern.current_subject
+        corrected = f" ({counted(len(concern.amendments), 'correction')})"
         out(
-            f"{concern.id:>5}  {moment_text(concern.happened_at)}  {concern.subject.name} "
-            f"({concern.subject.role}): {first_line}"
+            f"{concern.id:>5}  {moment_text(concern.current_happened_at)}  {subject.name} "
+            f"({subject.role}): {first_line}{corrected if concern.amendments else ''}"
         )
+    return EXIT_OK
+
+
+def cmd_low_level_correct(args: argparse.Namespace, paths: DataPaths) -> int:
+    """One field of a low-level concern corrected, with the reason; the concern as recorded
+    and every earlier correction are kept."""
+    field = LOW_LEVEL_CORRECTABLE.get(args.field.strip().lower())
+    if field is None:
+        raise ValidationError({"--field": "must be one of " + ", ".join(LOW_LEVEL_CORRECTABLE)})
+    if not args.id.strip().isdigit():
+        raise UsageError(
+            f"{args.id!r} is not a low-level concern's number: give it as 'low-level list' "
+            "shows it, e.g. 3."
+        )
+    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+        about_head = args.about_head or _chair_only(session)
+        allegations.correct_low_level(
+            session, int(args.id), field, args.value, args.reason, about_head=about_head
+        )
+    out(f"Low-level concern {int(args.id)}: {args.field.strip().lower()} corrected.")
     return EXIT_OK
 
 
@@ -316,7 +398,7 @@ def add_parsers(
     common: argparse.ArgumentParser,
     acting: argparse.ArgumentParser,
 ) -> None:
-    """``allegation add|lado|outcome|list`` and ``low-level add|list``; ``command`` is
+    """``allegation add|lado|outcome|list`` and ``low-level add|list|correct``; ``command`` is
     cli.main's helper (name, handler, help, *parents, under=...)."""
     group = commands.add_parser(
         "allegation", help="allegations about staff (the headteacher; the chair)", parents=[common]
@@ -348,6 +430,11 @@ def add_parsers(
         "--outcome", required=True, help=", ".join(o.value for o in Outcome) + " (one of)"
     )
     outcome.add_argument("--on", required=True, help="the date it was decided")
+    outcome.add_argument(
+        "--reason",
+        help="why the outcome already recorded is corrected (only to correct it; the outcome "
+        "as first recorded is kept)",
+    )
     listing = command("list", cmd_allegation_list, "the allegations you keep", acting, under=under)
     listing.add_argument("--json", action="store_true", help="print them as JSON")
 
@@ -373,3 +460,23 @@ def add_parsers(
         "--patterns", action="store_true", help="counted per member of staff and month instead"
     )
     low_list.add_argument("--json", action="store_true", help="print them as JSON")
+    low_correct = command(
+        "correct",
+        cmd_low_level_correct,
+        "correct one field of a low-level concern, with the reason (the original is kept)",
+        acting,
+        under=low_under,
+    )
+    low_correct.add_argument("id", help="the concern's number, as 'low-level list' shows it")
+    low_correct.add_argument(
+        "--field", required=True, help=", ".join(LOW_LEVEL_CORRECTABLE) + " (one of)"
+    )
+    low_correct.add_argument(
+        "--value", required=True, help="what it should say (occurred_at: e.g. 2026-11-24T14:30)"
+    )
+    low_correct.add_argument("--reason", required=True, help="why it is corrected")
+    low_correct.add_argument(
+        "--about-head",
+        action="store_true",
+        help="in the chair of governors' file (the chair's default)",
+    )

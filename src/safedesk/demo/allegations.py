@@ -174,6 +174,17 @@ def _heads_file(head: Session, now: datetime) -> None:
     for at, step in sorted(steps, key=lambda s: s[0]):
         _when(head, at)
         step()
+    # Then a correction to the first lift home: who raised it (the audit log stays in order).
+    lift = min(allegations.list_low_level(head), key=lambda c: c.happened_at)
+    last = max(at for at, _step in steps)
+    _when(head, min(last + timedelta(minutes=10), now - timedelta(minutes=1)))
+    allegations.correct_low_level(
+        head,
+        lift.id,
+        "raised_by",
+        "Mrs Sue Bennett (office), told by a parent at the gate",
+        "The office note left out who first told her",
+    )
 
 
 LOW_LEVEL: tuple[tuple[int, dict[str, str], str, str], ...] = (

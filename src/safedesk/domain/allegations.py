@@ -35,6 +35,14 @@ AMENDABLE = {
     "alleged": "what is alleged",
     "raised_by": "who raised it",
 }
+# Fields of a low-level concern a correction may change (never who recorded it, nor when).
+LOW_LEVEL_AMENDABLE = {
+    "subject_name": "name of the person it is about",
+    "subject_role": "their role",
+    "happened_at": "when it happened",
+    "what": "what happened",
+    "raised_by": "who raised it",
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,29 @@ class AllegationEvent:
 
 
 @dataclass(frozen=True)
+class OutcomeCorrection:
+    """An outcome corrected: as it should be, as it was before, why, who and when."""
+
+    id: int
+    outcome: Outcome
+    decided_on: date
+    old_outcome: Outcome
+    old_decided_on: date
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An allegation's outcome now: as recorded, or as last corrected."""
+
+    outcome: Outcome
+    decided_on: date
+    corrected: bool
+
+
+@dataclass(frozen=True)
 class Allegation:
     id: int
     subject: Subject
@@ -87,6 +118,7 @@ class Allegation:
     recorded_by: str
     recorded_at: datetime
     events: tuple[AllegationEvent, ...] = ()
+    outcome_corrections: tuple[OutcomeCorrection, ...] = ()
 
     def current(self, field: str) -> str:
         """A field's value now: as recorded, or its latest correction."""
@@ -108,7 +140,32 @@ class Allegation:
 
     @property
     def outcome(self) -> AllegationEvent | None:
+        """The outcome as first recorded (``decision`` is the outcome now)."""
         return next((e for e in self.events if e.kind == "outcome"), None)
+
+    @property
+    def decision(self) -> Decision | None:
+        """The outcome now: its latest correction, else as recorded; None until recorded."""
+        if self.outcome_corrections:
+            last = max(self.outcome_corrections, key=lambda c: c.id)
+            return Decision(last.outcome, last.decided_on, True)
+        first = self.outcome
+        if first is None or first.outcome is None:
+            return None
+        return Decision(first.outcome, first.at.date(), False)
+
+
+@dataclass(frozen=True)
+class LowLevelAmendment:
+    """A correction to one field of a low-level concern, with its old value and why."""
+
+    id: int
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -120,6 +177,32 @@ class LowLevelConcern:
     raised_by: str
     recorded_by: str
     recorded_at: datetime
+    amendments: tuple[LowLevelAmendment, ...] = ()
+
+    def current(self, field: str) -> str:
+        """A field's value now: as recorded, or its latest correction."""
+        value = {
+            "subject_name": self.subject.name,
+            "subject_role": self.subject.role,
+            "happened_at": self.happened_at.isoformat(),
+            "what": self.what,
+            "raised_by": self.raised_by,
+        }[field]
+        for amendment in sorted(self.amendments, key=lambda a: a.id):
+            if amendment.field == field:
+                value = amendment.new_value
+        return value
+
+    @property
+    def current_subject(self) -> Subject:
+        """Whom it is about now (the account stays; its name and role as corrected)."""
+        return Subject(
+            self.subject.username, self.current("subject_name"), self.current("subject_role")
+        )
+
+    @property
+    def current_happened_at(self) -> datetime:
+        return datetime.fromisoformat(self.current("happened_at"))
 
 
 @dataclass(frozen=True)
@@ -229,21 +312,104 @@ def validate_outcome(payload: Mapping[str, Any], today: date) -> tuple[Outcome, 
     return outcome, decided
 
 
+def _reason(reason: object, problems: dict[str, str]) -> str:
+    if is_blank(reason):
+        problems["reason"] = "is required: say why it is corrected"
+        return ""
+    if problem := text_problem(reason, limit=LONG_TEXT_LIMIT):
+        problems["reason"] = problem
+        return ""
+    return str(reason).strip()
+
+
+def validate_low_level_correction(
+    concern: LowLevelConcern, field: str, new_value: object, reason: object, now: datetime
+) -> tuple[str, str, str]:
+    """A correction to a low-level concern: (its old value, the new value as kept, the
+    reason). Problems are named ``field``, ``new value`` and ``reason``."""
+    problems: dict[str, str] = {}
+    if field not in LOW_LEVEL_AMENDABLE:
+        problems["field"] = "must be one of " + ", ".join(LOW_LEVEL_AMENDABLE)
+    limit = LONG_TEXT_LIMIT if field == "what" else SHORT_TEXT_LIMIT
+    value = ""
+    if is_blank(new_value):
+        problems["new value"] = "is required"
+    elif problem := text_problem(new_value, limit=limit):
+        problems["new value"] = problem
+    else:
+        value = str(new_value).strip()
+    why = _reason(reason, problems)
+    if "field" in problems or "new value" in problems:
+        raise ValidationError(problems)
+    old = concern.current(field)
+    if field == "happened_at":
+        moment = parse_moment(value)
+        if isinstance(moment, str):
+            problems["new value"] = moment
+        elif moment > now + FUTURE_TOLERANCE:
+            problems["new value"] = "cannot be in the future"
+        elif moment > concern.recorded_at:
+            problems["new value"] = "cannot be after the concern was recorded"
+        elif moment == datetime.fromisoformat(old):
+            problems["new value"] = "is the same as it is now: give the time it should be"
+        else:
+            value = moment.isoformat()
+    elif value == old:
+        problems["new value"] = "is the same as it is now: give the value it should be"
+    if problems:
+        raise ValidationError(problems)
+    return old, value, why
+
+
+def validate_outcome_correction(
+    now: Decision, payload: Mapping[str, Any], reason: object, today: date
+) -> tuple[Outcome, date, str]:
+    """A corrected outcome (``outcome``, ``decided_on``) and the reason, checked against the
+    outcome as it stands: it must say something different."""
+    problems: dict[str, str] = {}
+    outcome, decided = now.outcome, now.decided_on
+    try:
+        outcome, decided = validate_outcome(payload, today)
+    except ValidationError as exc:
+        problems.update(exc.problems)
+    why = _reason(reason, problems)
+    if not problems and (outcome, decided) == (now.outcome, now.decided_on):
+        problems["outcome"] = (
+            "is already recorded as this, decided on that date: choose what it should be"
+        )
+    if problems:
+        raise ValidationError(problems)
+    return outcome, decided, why
+
+
+def pattern_key(concern: LowLevelConcern) -> tuple[str, ...]:
+    """Whose pattern a concern counts in: their account, else their name and role as
+    corrected."""
+    s = concern.current_subject
+    return ("account", s.username) if s.username else ("name", s.name.casefold(), s.role)
+
+
 def patterns(concerns: list[LowLevelConcern]) -> list[Pattern]:
-    """Per person (their account, else their name and role), most concerns first."""
+    """Per person (their account, else their name and role), most concerns first; by the
+    names and times as corrected."""
     grouped: dict[tuple[str, ...], list[LowLevelConcern]] = {}
     for concern in concerns:
-        s = concern.subject
-        key = ("account", s.username) if s.username else ("name", s.name.casefold(), s.role)
-        grouped.setdefault(key, []).append(concern)
+        grouped.setdefault(pattern_key(concern), []).append(concern)
     found = []
     for items in grouped.values():
         months: dict[str, int] = {}
-        for item in sorted(items, key=lambda c: c.happened_at):
-            month = item.happened_at.strftime("%Y-%m")
+        for item in sorted(items, key=lambda c: c.current_happened_at):
+            month = item.current_happened_at.strftime("%Y-%m")
             months[month] = months.get(month, 0) + 1
-        latest = max(items, key=lambda c: c.happened_at)
-        found.append(Pattern(latest.subject, len(items), tuple(months.items()), latest.happened_at))
+        latest = max(items, key=lambda c: c.current_happened_at)
+        found.append(
+            Pattern(
+                latest.current_subject,
+                len(items),
+                tuple(months.items()),
+                latest.current_happened_at,
+            )
+        )
     found.sort(key=lambda p: (-p.total, p.subject.name.casefold()))
     return found
 

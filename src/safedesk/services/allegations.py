@@ -24,7 +24,9 @@ from safedesk.domain.allegations import (
     validate_allegation,
     validate_lado,
     validate_low_level,
+    validate_low_level_correction,
     validate_outcome,
+    validate_outcome_correction,
 )
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entry_validation import parse_moment
@@ -161,7 +163,12 @@ def record_outcome(
     store = _file(session, about_head, "record the outcome of allegations")
     found = _allegation(store, allegation_id)
     if found.outcome is not None:
-        raise ValidationError({"outcome": "has already been recorded for this allegation"})
+        raise ValidationError(
+            {
+                "outcome": "has already been recorded for this allegation: if it is wrong, "
+                "correct it and give the reason (what was first recorded is kept)"
+            }
+        )
     # "Today" is the school's day (just after midnight in summer, UTC's is still yesterday).
     outcome, decided = validate_outcome(payload, to_local(session.clock.now()).date())
     at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
@@ -215,6 +222,49 @@ def amend_allegation(
     )
 
 
+def correct_outcome(
+    session: Session,
+    allegation_id: int,
+    outcome: str,
+    decided_on: str,
+    reason: str,
+    *,
+    about_head: bool = False,
+) -> int:
+    """A recorded outcome corrected (the outcome, the day it was decided, or both) with the
+    reason; the outcome as first recorded and every earlier correction are kept."""
+    store = _file(session, about_head, "correct the outcome of allegations")
+    found = _allegation(store, allegation_id)
+    now = found.decision
+    if now is None:
+        raise ValidationError(
+            {"outcome": "has not been recorded yet for this allegation: record it first"}
+        )
+    today = to_local(session.clock.now()).date()
+    new, decided, why = validate_outcome_correction(
+        now, {"outcome": outcome, "decided_on": decided_on}, reason, today
+    )
+    with store.write() as conn:
+        row_id = repo.insert_outcome_correction(
+            conn,
+            allegation_id,
+            new,
+            decided,
+            (now.outcome, now.decided_on),
+            why,
+            by=session.user.username,
+            at=session.clock.now(),
+        )
+        session.audit(
+            conn,
+            "allegation.outcome_corrected",
+            object_type="allegation",
+            object_id=str(allegation_id),
+            detail={"correction": row_id},
+        )
+    return row_id
+
+
 def list_allegations(session: Session, *, about_head: bool = False) -> list[Allegation]:
     store = _file(session, about_head, "see allegations about staff")
     with store.read() as conn:
@@ -236,6 +286,38 @@ def record_low_level(
         row_id = repo.insert_low_level(conn, new, by=session.user.username, at=now)
         session.audit(
             conn, "low_level_concern.recorded", object_type="low_level", object_id=str(row_id)
+        )
+    return row_id
+
+
+def correct_low_level(
+    session: Session,
+    concern_id: int,
+    field: str,
+    new_value: str,
+    reason: str,
+    *,
+    about_head: bool = False,
+) -> int:
+    """A correction to a low-level concern: the field, its old and new value and why; the
+    concern as recorded never changes."""
+    store = _file(session, about_head, "correct low-level concerns")
+    with store.read() as conn:
+        found = repo.get_low_level(conn, concern_id)
+    if found is None:
+        raise NotFound(f"There is no low-level concern number {concern_id}.")
+    now = session.clock.now()
+    old, value, why = validate_low_level_correction(found, field, new_value, reason, now)
+    with store.write() as conn:
+        row_id = repo.insert_low_level_amendment(
+            conn, concern_id, field, old, value, why, by=session.user.username, at=now
+        )
+        session.audit(
+            conn,
+            "low_level_concern.amended",
+            object_type="low_level",
+            object_id=str(concern_id),
+            detail={"amendment": row_id},
         )
     return row_id
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from safedesk.domain.allegations import (
     Allegation,
     AllegationEvent,
+    LowLevelAmendment,
     LowLevelConcern,
     NewAllegation,
     NewLowLevelConcern,
     Outcome,
+    OutcomeCorrection,
     Subject,
 )
 from safedesk.domain.clock import from_stored, to_stored
@@ -98,6 +100,108 @@ def insert_low_level(conn: Connection, new: NewLowLevelConcern, *, by: str, at: 
     return row_id
 
 
+def insert_low_level_amendment(
+    conn: Connection,
+    concern_id: int,
+    field: str,
+    old_value: str,
+    new_value: str,
+    reason: str,
+    *,
+    by: str,
+    at: datetime,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO low_level_amendment (concern_id, field, old_value, new_value, reason, "
+        "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (concern_id, field, old_value, new_value, reason, by, to_stored(at)),
+    )
+    row_id = int(cursor.lastrowid)
+    ledger.touched(conn, "low_level_amendment", [row_id])
+    return row_id
+
+
+def insert_outcome_correction(
+    conn: Connection,
+    allegation_id: int,
+    outcome: Outcome,
+    decided_on: date,
+    old: tuple[Outcome, date],
+    reason: str,
+    *,
+    by: str,
+    at: datetime,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO allegation_outcome_correction (allegation_id, outcome, decided_on, "
+        "old_outcome, old_decided_on, reason, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            allegation_id,
+            outcome.value,
+            decided_on.isoformat(),
+            old[0].value,
+            old[1].isoformat(),
+            reason,
+            by,
+            to_stored(at),
+        ),
+    )
+    row_id = int(cursor.lastrowid)
+    ledger.touched(conn, "allegation_outcome_correction", [row_id])
+    return row_id
+
+
+def corrections_kept(conn: Connection) -> bool:
+    """Whether this file's schema keeps corrections (a file made before schema 2, not yet
+    upgraded, does not: it has none to read)."""
+    found = conn.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'low_level_amendment'"
+    ).fetchone()
+    return found is not None
+
+
+def _outcome_corrections(conn: Connection) -> dict[int, list[OutcomeCorrection]]:
+    found: dict[int, list[OutcomeCorrection]] = {}
+    if not corrections_kept(conn):
+        return found
+    rows = conn.execute(
+        "SELECT id, allegation_id, outcome, decided_on, old_outcome, old_decided_on, reason, "
+        "recorded_by, recorded_at FROM allegation_outcome_correction ORDER BY id"
+    )
+    for r in rows:
+        found.setdefault(int(r[1]), []).append(
+            OutcomeCorrection(
+                int(r[0]),
+                Outcome(r[2]),
+                date.fromisoformat(r[3]),
+                Outcome(r[4]),
+                date.fromisoformat(r[5]),
+                str(r[6]),
+                str(r[7]),
+                from_stored(r[8]),
+            )
+        )
+    return found
+
+
+def _low_level_amendments(conn: Connection) -> dict[int, list[LowLevelAmendment]]:
+    found: dict[int, list[LowLevelAmendment]] = {}
+    if not corrections_kept(conn):
+        return found
+    rows = conn.execute(
+        "SELECT id, concern_id, field, old_value, new_value, reason, recorded_by, recorded_at "
+        "FROM low_level_amendment ORDER BY id"
+    )
+    for r in rows:
+        found.setdefault(int(r[1]), []).append(
+            LowLevelAmendment(
+                int(r[0]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), from_stored(r[7])
+            )
+        )
+    return found
+
+
 def _events(conn: Connection) -> dict[int, list[AllegationEvent]]:
     found: dict[int, list[AllegationEvent]] = {}
     rows = conn.execute(
@@ -144,8 +248,16 @@ def _common(r: Any) -> tuple[int, Subject, datetime, str, str, str, datetime]:
 
 def all_allegations(conn: Connection) -> list[Allegation]:
     events = _events(conn)
+    corrected = _outcome_corrections(conn)
     rows = conn.execute(f"SELECT {_COLUMNS.format(what='alleged')} FROM allegation ORDER BY id")
-    return [Allegation(*_common(r), tuple(events.get(int(r[0]), ()))) for r in rows]
+    return [
+        Allegation(
+            *_common(r),
+            tuple(events.get(int(r[0]), ())),
+            tuple(corrected.get(int(r[0]), ())),
+        )
+        for r in rows
+    ]
 
 
 def get_allegation(conn: Connection, allegation_id: int) -> Allegation | None:
@@ -153,22 +265,34 @@ def get_allegation(conn: Connection, allegation_id: int) -> Allegation | None:
 
 
 def all_low_level(conn: Connection) -> list[LowLevelConcern]:
-    rows = conn.execute(
-        f"SELECT {_COLUMNS.format(what='what')} FROM low_level_concern ORDER BY happened_at, id"
-    )
-    return [LowLevelConcern(*_common(r)) for r in rows]
+    """Every low-level concern with its corrections, by when it happened (as corrected)."""
+    amendments = _low_level_amendments(conn)
+    rows = conn.execute(f"SELECT {_COLUMNS.format(what='what')} FROM low_level_concern")
+    found = [LowLevelConcern(*_common(r), tuple(amendments.get(int(r[0]), ()))) for r in rows]
+    found.sort(key=lambda c: (c.current_happened_at, c.id))
+    return found
+
+
+def get_low_level(conn: Connection, concern_id: int) -> LowLevelConcern | None:
+    return next((c for c in all_low_level(conn) if c.id == concern_id), None)
 
 
 def is_subject(conn: Connection, username: str, display_name: str) -> bool:
     """Whether an allegation or a low-level concern in this file is about this person: by
     their account, or by their name as recorded or as corrected since."""
     name = display_name.strip()
-    found = conn.execute(
+    sql = (
         "SELECT 1 FROM allegation WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
         "UNION ALL SELECT 1 FROM low_level_concern "
         "WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
         "UNION ALL SELECT 1 FROM allegation_event WHERE kind = 'amendment' "
-        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE LIMIT 1",
-        (username, name, username, name, name),
-    ).fetchone()
-    return found is not None
+        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+    )
+    params = [username, name, username, name, name]
+    if corrections_kept(conn):
+        sql += (
+            " UNION ALL SELECT 1 FROM low_level_amendment "
+            "WHERE field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+        )
+        params.append(name)
+    return conn.execute(sql + " LIMIT 1", params).fetchone() is not None

@@ -90,6 +90,10 @@ LEDGER: dict[str, tuple[str, ...]] = {
     "allegation": ("id",),
     "allegation_event": ("id",),
     "low_level_concern": ("id",),
+    # allegations and allegations_head (schema 2): a low-level concern's corrections, and an
+    # allegation's outcome corrected
+    "low_level_amendment": ("id",),
+    "allegation_outcome_correction": ("id",),
 }
 # Record content: written once, never changed or removed (corrections are amendments). Only
 # an upgrade of the file's schema may hash such a row again, unchanged, at the new version.
@@ -128,6 +132,8 @@ APPEND_ONLY = frozenset(
         "allegation",
         "allegation_event",
         "low_level_concern",
+        "low_level_amendment",
+        "allegation_outcome_correction",
         "retention_rule",
         "retention_hold",
         "retention_hold_lifted",

@@ -1,7 +1,8 @@
 """What is done on one allegation, each in a small dialog driven by the keyboard: the LADO
 contacted (when, and the officer's name), an action, the outcome (in the words Keeping
-Children Safe in Education defines them) with its date, and a correction with its reason.
-Nothing starts filled in; every problem is shown under its field by its label."""
+Children Safe in Education defines them) with its date, a correction with its reason, and a
+correction of the outcome once recorded; the same correction dialog corrects a low-level
+concern. Nothing starts filled in; every problem is shown under its field by its label."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from safedesk.domain.allegations import (
     AMENDABLE,
+    LOW_LEVEL_AMENDABLE,
     Allegation,
+    LowLevelConcern,
     Outcome,
     validate_lado,
     validate_outcome,
+    validate_outcome_correction,
 )
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.formatting import counted, moment_text
+from safedesk.domain.formatting import counted, date_text, moment_text
 from safedesk.domain.local_time import to_local
 from safedesk.domain.text import is_blank
 from safedesk.services import allegations
@@ -48,13 +52,32 @@ FIELD_LABELS = {
     "alleged": "What is alleged",
     "raised_by": "Raised by",
 }
+# A low-level concern's, likewise.
+LOW_LEVEL_LABELS = {
+    "subject_name": "Who it is about",
+    "subject_role": "Their role",
+    "happened_at": "When it happened",
+    "what": "What happened",
+    "raised_by": "Raised by",
+}
+
+Record = Allegation | LowLevelConcern  # what a dialog here works on
 
 
-def about(allegation: Allegation) -> str:
+def about(record: Record) -> str:
+    what = "Low-level concern" if isinstance(record, LowLevelConcern) else "Allegation"
     return (
-        f"Allegation {allegation.id}: about {allegation.current('subject_name')} "
-        f"({allegation.current('subject_role')})"
+        f"{what} {record.id}: about {record.current('subject_name')} "
+        f"({record.current('subject_role')})"
     )
+
+
+def decision_text(allegation: Allegation) -> str:
+    """ "Unfounded, decided 16/11/2026": the outcome as it stands."""
+    decision = allegation.decision
+    if decision is None:
+        return "No outcome recorded yet"
+    return f"{decision.outcome.label}, decided {date_text(decision.decided_on)}"
 
 
 def shown_value(field: str, value: str) -> str:
@@ -74,7 +97,7 @@ class AllegationDialog(TaskDialog):
     def __init__(
         self,
         session: Session,
-        allegation: Allegation,
+        allegation: Any,  # an Allegation; a LowLevelConcern for LowLevelCorrectDialog
         about_head: bool,
         parent: QWidget | None,
         title: str,
@@ -231,18 +254,17 @@ class ActionDialog(AllegationDialog):
 class OutcomeDialog(AllegationDialog):
     """The outcome, chosen from the five in words, and the day it was decided (typed)."""
 
+    TITLE = "Record the outcome"
+    INTRO = (
+        "The outcome is recorded once: check it before saving. If it turns out to be wrong, "
+        "it is corrected with the reason, and what was first recorded is kept."
+    )
+
     def __init__(
         self, session: Session, allegation: Allegation, about_head: bool, parent: QWidget | None
     ) -> None:
-        super().__init__(session, allegation, about_head, parent, "Record the outcome")
-        self.body.insertWidget(
-            1,
-            label(
-                "The outcome is recorded once and cannot be changed afterwards: check it "
-                "before saving.",
-                "Subtitle",
-            ),
-        )
+        super().__init__(session, allegation, about_head, parent, self.TITLE)
+        self.body.insertWidget(1, label(self.INTRO, "Subtitle"))
         self.outcome = QComboBox()
         self.outcome.addItem("— choose —", "")
         for outcome, words in OUTCOME_WORDS.items():
@@ -250,7 +272,11 @@ class OutcomeDialog(AllegationDialog):
         self.decided_on = DayBox("The date it was decided")
         self.grid.add("outcome", "&Outcome *", self.outcome)
         self.grid.add("decided_on", "The &date it was decided *", self.decided_on)
+        self.add_fields()
         self.finish_fields()
+
+    def add_fields(self) -> None:
+        """More fields after the outcome and its date (a correction's reason)."""
 
     def payload(self) -> dict[str, str]:
         day = self.decided_on.day()
@@ -276,13 +302,57 @@ class OutcomeDialog(AllegationDialog):
         return allegations.record_outcome, (self.payload(),)
 
 
+class OutcomeCorrectDialog(OutcomeDialog):
+    """An outcome already recorded, corrected: the outcome and the day as they should be, and
+    why. The outcome as it stands is shown; the first and every correction are kept."""
+
+    TITLE = "Correct the outcome"
+    INTRO = (
+        "Nothing recorded is changed or removed: the correction is kept beside the outcome, "
+        "with what it was, what it is now, why, who made it and when."
+    )
+
+    def add_fields(self) -> None:
+        now = label(f"Now: {decision_text(self.allegation)}", "Subtitle", plain=True)
+        now.setAccessibleName("The outcome now")
+        self.body.insertWidget(2, now)
+        self.reason = text_box(60)
+        self.grid.add("reason", "&Reason for the correction *", self.reason)
+
+    def problems(self) -> dict[str, str]:
+        found = super().problems()
+        decision = self.allegation.decision
+        if is_blank(self.reason.toPlainText()):
+            found["reason"] = "is required"
+        elif not found and decision is not None:
+            today = to_local(self.session.clock.now()).date()
+            try:
+                validate_outcome_correction(
+                    decision, self.payload(), self.reason.toPlainText(), today
+                )
+            except ValidationError as exc:
+                found.update(exc.problems)
+        return found
+
+    def action(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        payload = self.payload()
+        return allegations.correct_outcome, (
+            payload["outcome"],
+            payload["decided_on"],
+            self.reason.toPlainText(),
+        )
+
+
 class CorrectDialog(AllegationDialog):
     """A correction: which field, its new value and why. The old value is kept and shown."""
 
+    TITLE = "Correct the allegation"
+    FIELDS: Mapping[str, str] = {key: FIELD_LABELS[key] for key in AMENDABLE}
+
     def __init__(
-        self, session: Session, allegation: Allegation, about_head: bool, parent: QWidget | None
+        self, session: Session, allegation: Any, about_head: bool, parent: QWidget | None
     ) -> None:
-        super().__init__(session, allegation, about_head, parent, "Correct the allegation")
+        super().__init__(session, allegation, about_head, parent, self.TITLE)
         self.body.insertWidget(
             1,
             label(
@@ -293,8 +363,8 @@ class CorrectDialog(AllegationDialog):
         )
         self.field = QComboBox()
         self.field.addItem("— choose —", "")
-        for key in AMENDABLE:
-            self.field.addItem(FIELD_LABELS[key], key)
+        for key, caption in self.FIELDS.items():
+            self.field.addItem(caption, key)
         self.old = label("", "Subtitle", plain=True)
         self.old.setAccessibleName("Its value now")
         self.old.hide()  # until a field is chosen
@@ -347,6 +417,19 @@ class CorrectDialog(AllegationDialog):
             found["reason"] = "is required"
         return found
 
+    def service(self) -> Callable[..., Any]:
+        return allegations.amend_allegation
+
     def action(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         field = str(self.field.currentData())
-        return allegations.amend_allegation, (field, self.new_value(), self.reason.toPlainText())
+        return self.service(), (field, self.new_value(), self.reason.toPlainText())
+
+
+class LowLevelCorrectDialog(CorrectDialog):
+    """The same correction, of a low-level concern: its fields, kept beside it likewise."""
+
+    TITLE = "Correct the low-level concern"
+    FIELDS: Mapping[str, str] = {key: LOW_LEVEL_LABELS[key] for key in LOW_LEVEL_AMENDABLE}
+
+    def service(self) -> Callable[..., Any]:
+        return allegations.correct_low_level

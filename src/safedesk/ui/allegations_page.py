@@ -1,6 +1,7 @@
 """Allegations about staff and low-level concerns: the headteacher's page (or, for those about
 the headteacher, the chair of governors'). The LADO due line, the allegations with the chosen
-one in full and what is done on it, the low-level concerns with their patterns, a form."""
+one in full and what is done on it (its outcome corrected, too), the low-level concerns with
+their patterns and the chosen one with its corrections, a form."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safedesk.domain.allegations import Allegation, LowLevelConcern, Pattern, patterns
+from safedesk.domain.allegations import (
+    Allegation,
+    LowLevelConcern,
+    Pattern,
+    pattern_key,
+    patterns,
+)
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.entries import Urgency
 from safedesk.domain.formatting import counted, date_text, moment_text
@@ -41,10 +48,12 @@ from safedesk.ui.allegation_dialogs import (
     AllegationDialog,
     CorrectDialog,
     LadoDialog,
+    LowLevelCorrectDialog,
+    OutcomeCorrectDialog,
     OutcomeDialog,
 )
 from safedesk.ui.allegation_form import ALLEGATION, AllegationForm
-from safedesk.ui.allegation_view import AllegationView, due_text
+from safedesk.ui.allegation_view import AllegationView, LowLevelView, due_text
 from safedesk.ui.colleague_confirm_dialog import ColleagueConfirmDialog
 from safedesk.ui.errors import user_message
 from safedesk.ui.item_roles import OBJECT_ROLE, SORT_ROLE
@@ -80,12 +89,15 @@ class AllegationsModel(RowsModel):
             return row.id
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        lado, outcome = row.lado_contacted, row.outcome
+        lado, decision = row.lado_contacted, row.decision
+        outcome = "Open"
+        if decision is not None:
+            outcome = decision.outcome.label + (" (corrected)" if decision.corrected else "")
         return {
             self.NUMBER: str(row.id),
             self.ABOUT: f"{row.current('subject_name')} ({row.current('subject_role')})",
             self.LADO: "Told" if lado else self._waiting(row.id),
-            self.OUTCOME: outcome.outcome.label if outcome and outcome.outcome else "Open",
+            self.OUTCOME: outcome,
         }.get(index.column())
 
     def _waiting(self, number: int) -> str:
@@ -97,6 +109,8 @@ class AllegationsModel(RowsModel):
 
 
 class LowLevelModel(RowsModel):
+    """Each concern as it is now (its corrections applied; the view shows them)."""
+
     WHEN, ABOUT, ROLE, WHAT, RAISED_BY = range(5)
     headers = ("When", "About", "Their role", "What", "Raised by")
 
@@ -104,16 +118,21 @@ class LowLevelModel(RowsModel):
         row: LowLevelConcern | None = self.row_of(index)
         if row is None:
             return None
+        if role == OBJECT_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return row.id
+        what = row.current("what")
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.WHAT:
-            return row.what
+            return what
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         return {
-            self.WHEN: moment_text(row.happened_at),
-            self.ABOUT: row.subject.name,
-            self.ROLE: row.subject.role,
-            self.WHAT: row.what.splitlines()[0] if row.what else "",
-            self.RAISED_BY: row.raised_by,
+            self.WHEN: moment_text(row.current_happened_at),
+            self.ABOUT: row.current("subject_name"),
+            self.ROLE: row.current("subject_role"),
+            self.WHAT: what.splitlines()[0] if what else "",
+            self.RAISED_BY: row.current("raised_by"),
         }.get(index.column())
 
 
@@ -174,20 +193,16 @@ class Loaded:
     alarms: list[alarms.Listed]
 
 
-def _key(concern: LowLevelConcern) -> tuple[str, ...]:
-    s = concern.subject
-    return ("account", s.username) if s.username else ("name", s.name.casefold(), s.role)
-
-
 def spreads(low_level: list[LowLevelConcern]) -> list[Spread]:
-    """Each person's pattern with when their first concern happened."""
+    """Each person's pattern with when their first concern happened (as corrected)."""
     first: dict[tuple[str, ...], datetime] = {}
     for concern in low_level:
-        key = _key(concern)
-        first[key] = min(first.get(key, concern.happened_at), concern.happened_at)
+        key = pattern_key(concern)
+        when = concern.current_happened_at
+        first[key] = min(first.get(key, when), when)
     found = []
     for pattern in patterns(low_level):
-        key = next(_key(c) for c in low_level if c.subject == pattern.subject)
+        key = next(pattern_key(c) for c in low_level if c.current_subject == pattern.subject)
         found.append(Spread(pattern, first[key]))
     return found
 
@@ -199,7 +214,7 @@ def file_of(about_head: bool) -> Compartment:
 def load(session: Session, about_head: bool) -> Loaded:
     compartment = file_of(about_head)
     low_level = allegations.list_low_level(session, about_head=about_head)
-    low_level.sort(key=lambda c: c.happened_at, reverse=True)
+    low_level.sort(key=lambda c: c.current_happened_at, reverse=True)
     return Loaded(
         allegations.list_allegations(session, about_head=about_head),
         low_level,
@@ -321,6 +336,10 @@ class AllegationsPage(QWidget):
         self.action_button = QPushButton("Add an ac&tion…")
         self.outcome_button = QPushButton("Record the &outcome…")
         self.correct_button = QPushButton("Co&rrect…")
+        self.correct_outcome_button = QPushButton("Correct the outco&me…")
+        self.correct_outcome_button.setToolTip(
+            "The outcome recorded is wrong: say what it should be and why (the first is kept)"
+        )
         buttons = QGridLayout()
         for number, (button, opens) in enumerate(
             (
@@ -328,10 +347,11 @@ class AllegationsPage(QWidget):
                 (self.action_button, self.open_action),
                 (self.outcome_button, self.open_outcome),
                 (self.correct_button, self.open_correct),
+                (self.correct_outcome_button, self.open_correct_outcome),
             )
         ):
             button.clicked.connect(opens)
-            buttons.addWidget(button, number // 2, number % 2)
+            buttons.addWidget(button, number // 3, number % 3)
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
@@ -348,13 +368,35 @@ class AllegationsPage(QWidget):
         self.patterns_table = _table(
             self.patterns, "Patterns of low-level concerns", PatternsModel.MONTHS
         )
+        self.low_level_table.selectionModel().selectionChanged.connect(self._concern_chosen)
+        self.low_level_view = LowLevelView()
+        self.low_level_view.setTabChangesFocus(True)
+        # Beside the list, never taller than it at its smallest: with its button, the tab must
+        # still fit a laptop at 125% (it grows with the window).
+        self.low_level_view.setMinimumHeight(32)
+        self.correct_concern_button = QPushButton("Corr&ect this concern…")
+        self.correct_concern_button.setToolTip(
+            "Correct a field of the chosen concern, with the reason (what was recorded is kept)"
+        )
+        self.correct_concern_button.clicked.connect(self.open_correct_concern)
+        concern_side = QWidget()
+        concern_column = QVBoxLayout(concern_side)
+        concern_column.setContentsMargins(0, 0, 0, 0)
+        concern_column.addWidget(self.low_level_view, 1)
+        concern_column.addWidget(self.correct_concern_button, 0, Qt.AlignmentFlag.AlignRight)
+        concern_split = QSplitter(Qt.Orientation.Horizontal)
+        concern_split.setChildrenCollapsible(False)
+        concern_split.addWidget(self.low_level_table)
+        concern_split.addWidget(concern_side)
+        concern_split.setStretchFactor(0, 3)
+        concern_split.setStretchFactor(1, 2)
         concerns = QWidget()
         concerns_column = QVBoxLayout(concerns)
         concerns_column.setContentsMargins(0, 6, 0, 0)
         concerns_column.addWidget(_caption("Patterns: each person's low-level concerns"))
         concerns_column.addWidget(self.patterns_table, 2)
         concerns_column.addWidget(_caption("Every low-level concern, newest first"))
-        concerns_column.addWidget(self.low_level_table, 3)
+        concerns_column.addWidget(concern_split, 3)
 
         self.form = AllegationForm(session, self.about_head)
         self.form.saved.connect(self._recorded)
@@ -367,8 +409,13 @@ class AllegationsPage(QWidget):
         # Tab: the list, the chosen allegation (read-only: Tab moves on), then its buttons.
         self.view.setTabChangesFocus(True)
         chain = [self.table, self.view, self.lado_button, self.action_button]
-        for first, second in pairwise([*chain, self.outcome_button, self.correct_button]):
-            QWidget.setTabOrder(first, second)
+        chain += [self.outcome_button, self.correct_button, self.correct_outcome_button]
+        # The low-level concerns: the patterns, the list, the chosen one, its correction.
+        concern_chain: list[QWidget] = [self.patterns_table, self.low_level_table]
+        concern_chain += [self.low_level_view, self.correct_concern_button]
+        for order in (chain, concern_chain):
+            for first, second in pairwise(order):
+                QWidget.setTabOrder(first, second)
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         self.status.setObjectName("Subtitle")
@@ -376,6 +423,7 @@ class AllegationsPage(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         self._chosen()
+        self._concern_chosen()
 
     # --- the chosen allegation -------------------------------------------------------------
 
@@ -389,10 +437,11 @@ class AllegationsPage(QWidget):
             button.setEnabled(found is not None)
         self.outcome_button.setEnabled(found is not None and found.outcome is None)
         self.outcome_button.setToolTip(
-            "The outcome is recorded: correct it with a reason if it is wrong"
+            "The outcome is recorded: if it is wrong, use Correct the outcome…"
             if found is not None and found.outcome is not None
             else ""
         )
+        self.correct_outcome_button.setEnabled(found is not None and found.decision is not None)
         due = self.allegations.due.get(found.id) if found is not None else None
         self.view.show_allegation(found, due, self.allegations.now)
 
@@ -430,6 +479,48 @@ class AllegationsPage(QWidget):
     def open_correct(self) -> None:
         self._open(CorrectDialog)
 
+    def open_correct_outcome(self) -> None:
+        found = self.chosen()
+        if found is not None and found.decision is not None:
+            self._open(OutcomeCorrectDialog)
+
+    # --- the chosen low-level concern -------------------------------------------------------
+
+    def chosen_concern(self) -> LowLevelConcern | None:
+        rows = self.low_level_table.selectionModel().selectedRows()
+        return self.low_level.row_of(rows[0]) if rows else None
+
+    def _concern_chosen(self) -> None:
+        found = self.chosen_concern()
+        self.correct_concern_button.setEnabled(found is not None)
+        self.low_level_view.show_concern(found)
+
+    def choose_concern(self, number: int) -> None:
+        for row in range(self.low_level.rowCount()):
+            if self.low_level.data(self.low_level.index(row, 0), OBJECT_ROLE).id == number:
+                self.low_level_table.selectRow(row)
+                return
+
+    def open_correct_concern(self) -> None:
+        found = self.chosen_concern()
+        if found is None or self.dialog is not None:
+            return
+        dialog = LowLevelCorrectDialog(self.session, found, self.about_head, self.window())
+        dialog.succeeded.connect(lambda _result: self._concern_done(found.id))
+        dialog.finished.connect(lambda _result: self._concern_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _concern_closed(self, dialog: AllegationDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.low_level_table.setFocus()
+
+    def _concern_done(self, number: int) -> None:
+        self.status.setText(f"Low-level concern {number}: correction saved.")
+        self.load(concern=number)
+
     def _done(self, number: int) -> None:
         self.status.setText(f"Allegation {number}: saved.")
         self.load(choose=number)
@@ -455,17 +546,23 @@ class AllegationsPage(QWidget):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def load(self, choose: int | None = None) -> None:
+    def load(self, choose: int | None = None, concern: int | None = None) -> None:
         keep = choose
         if keep is None and (current := self.chosen()) is not None:
             keep = current.id
+        keep_concern = concern
+        if keep_concern is None and (chosen := self.chosen_concern()) is not None:
+            keep_concern = chosen.id
         tasks.run(load, self.session, self.about_head).on_success(
-            lambda found: self._loaded(found, keep)
+            lambda found: self._loaded(found, keep, keep_concern)
         ).on_error(self._failed)
 
-    def _loaded(self, found: Loaded, keep: int | None = None) -> None:
+    def _loaded(
+        self, found: Loaded, keep: int | None = None, keep_concern: int | None = None
+    ) -> None:
         self.found = found
         self.view.names = found.names
+        self.low_level_view.names = found.names
         self.allegations.due = {d.allegation_id: d.due_at for d in found.due}
         self.allegations.now = found.now
         self.allegations.set_rows(found.allegations)
@@ -479,7 +576,10 @@ class AllegationsPage(QWidget):
         self.notes_label.setVisible(bool(found.notes))
         if keep is not None:
             self.choose(keep)
+        if keep_concern is not None:
+            self.choose_concern(keep_concern)
         self._chosen()
+        self._concern_chosen()
 
     def _show_due(self, found: Loaded) -> None:
         waiting = sorted(found.due, key=lambda d: d.due_at)

@@ -44,6 +44,8 @@ def test_the_demo_has_allegations_for_the_head_and_one_about_the_head_for_the_ch
 
         concerns = allegations.list_low_level(head)
         assert len(concerns) == 3
+        [corrected] = [c for c in concerns if c.amendments]  # an example of a correction
+        assert corrected.current("raised_by") != corrected.raised_by
         most, *rest = allegations.low_level_patterns(head)
         assert most.total == 2 and [p.total for p in rest] == [1]
         assert all(c.recorded_at <= now for c in concerns)
