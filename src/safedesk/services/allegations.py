@@ -29,7 +29,7 @@ from safedesk.domain.allegations import (
     validate_outcome_correction,
 )
 from safedesk.domain.compartments import Compartment
-from safedesk.domain.entry_validation import parse_moment
+from safedesk.domain.entry_validation import FUTURE_TOLERANCE, parse_moment
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
@@ -200,15 +200,23 @@ def amend_allegation(
     elif problem := text_problem(reason, limit=LONG_TEXT_LIMIT):
         problems["reason"] = problem
     value = new_value.strip() if isinstance(new_value, str) else ""
+    old = found.current(field) if field in AMENDABLE else None
     if field == "happened_at" and "new value" not in problems:
         moment = parse_moment(value)
         if isinstance(moment, str):
             problems["new value"] = moment
+        elif moment > session.clock.now() + FUTURE_TOLERANCE:
+            problems["new value"] = "cannot be in the future"
+        elif moment > found.recorded_at:
+            problems["new value"] = "cannot be after the allegation was recorded"
+        elif old is not None and moment == datetime.fromisoformat(old):
+            problems["new value"] = "is the same as it is now: give the time it should be"
         else:
             value = moment.isoformat()
+    elif "new value" not in problems and value == old:
+        problems["new value"] = "is the same as it is now: give the value it should be"
     if problems:
         raise ValidationError(problems)
-    old = found.current(field)
     return _event(
         session,
         store,

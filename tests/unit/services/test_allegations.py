@@ -264,3 +264,44 @@ def test_a_refusal_names_who_keeps_them_never_the_dsl(
     assert "Only the headteacher keeps allegations about staff" in said
     assert "chair of governors" in said
     assert "Designated Safeguarding Lead or administrator" not in said
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("happened_at", "2099-01-01T10:00", "cannot be in the future"),
+        ("happened_at", "later", "new value"),
+        ("raised_by", "A parent, by phone to the office", "is the same as it is now"),
+        ("raised_by", " \u200b ", "is required"),
+    ],
+)
+def test_a_correction_that_changes_nothing_or_is_in_the_future_is_refused(
+    head_session: Session, field: str, value: str, says: str
+) -> None:
+    number = allegations.record_allegation(head_session, _allegation())
+    with pytest.raises(ValidationError) as raised:
+        allegations.amend_allegation(head_session, number, field, value, "Checked the notes")
+    assert "new value" in raised.value.problems
+    assert says in str(raised.value.problems)
+    (found,) = allegations.list_allegations(head_session)
+    assert [e.kind for e in found.events] == []
+
+
+def test_the_time_cannot_be_corrected_to_after_it_was_recorded_nor_to_itself(
+    head_session: Session,
+) -> None:
+    number = allegations.record_allegation(head_session, _allegation())
+    (found,) = allegations.list_allegations(head_session)
+    after = (found.recorded_at + timedelta(minutes=1)).isoformat()
+    head_session.clock = FixedClock(found.recorded_at + timedelta(days=1))
+    with pytest.raises(ValidationError, match="after the allegation was recorded"):
+        allegations.amend_allegation(head_session, number, "happened_at", after, "Checked")
+    same = found.happened_at.isoformat()
+    with pytest.raises(ValidationError, match="the same as it is now"):
+        allegations.amend_allegation(head_session, number, "happened_at", same, "Checked")
+    earlier_still = (found.happened_at - timedelta(hours=2)).isoformat()
+    allegations.amend_allegation(head_session, number, "happened_at", earlier_still, "Checked")
+    (found,) = allegations.list_allegations(head_session)
+    assert datetime.fromisoformat(found.current("happened_at")) == found.happened_at - timedelta(
+        hours=2
+    )
