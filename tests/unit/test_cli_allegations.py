@@ -411,3 +411,22 @@ def test_nobody_but_the_head_corrects_the_heads_file(run: Run, who: str) -> None
     code, out, _err = run("low-level", "list", "--json")
     assert json.loads(out)[0]["corrections"] == []
     assert listed(run)[0]["outcome_corrections"] == []
+
+
+def test_a_line_break_in_a_name_cannot_make_a_second_row_in_the_list(run: Run) -> None:
+    """An outside tester wrote a name with a line break that printed like another concern."""
+    forged = "Mr Ron Weasel\n    9  01/11/2026 09:00  Ms Fake Person"
+    assert run("low-level", "add", payload=low_level(subject=forged))[0] == EXIT_OK
+    code, out, _err = run("low-level", "list")
+    assert code == EXIT_OK
+    assert len(out.splitlines()) == 1 and "Ms Fake Person" in out
+    code, out, _err = run("low-level", "list", "--patterns")
+    assert code == EXIT_OK and len(out.splitlines()) == 1
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "3a", "-1", ""])
+def test_a_number_that_is_not_one_is_refused_plainly(run: Run, number: str) -> None:
+    args = ("--field", "what", "--value", "x", "--reason", "y")
+    code, out, err = run("low-level", "correct", number, *args)
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert "is not a low-level concern's number" in err and "int()" not in err

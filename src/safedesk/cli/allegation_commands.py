@@ -22,6 +22,7 @@ from safedesk.domain.allegations import Allegation, LowLevelConcern, Outcome, Pa
 from safedesk.domain.errors import ValidationError
 from safedesk.domain.formatting import counted, date_text, moment_text
 from safedesk.domain.roles import Permission
+from safedesk.domain.text import one_line
 from safedesk.paths import DataPaths
 from safedesk.services import allegations, users
 from safedesk.services.school_calendar import get_calendar
@@ -264,7 +265,7 @@ def cmd_allegation_list(args: argparse.Namespace, paths: DataPaths) -> int:
         )
         out(
             f"{reference(one.id, about_head=about_head):<18} "
-            f"{one.current('subject_name')} ({one.current('subject_role')}); "
+            f"{one_line(one.current('subject_name'))} ({one_line(one.current('subject_role'))}); "
             f"{moment_text(datetime.fromisoformat(one.current('happened_at')))}; {told}; "
             f"{decided}"
         )
@@ -281,7 +282,7 @@ def _low_level_json(found: LowLevelConcern, *, about_head: bool) -> dict[str, An
         "id": found.id,
         "about_head": about_head,
         "subject": found.current("subject_name"),
-        "subject_username": found.subject.username,
+        "subject_username": found.current_subject.username,
         "subject_role": found.current("subject_role"),
         "what": found.current("what"),
         "raised_by": found.current("raised_by"),
@@ -349,7 +350,7 @@ def cmd_low_level_list(args: argparse.Namespace, paths: DataPaths) -> int:
         for pattern, _about_head_file in patterns:
             months = ", ".join(f"{month}: {n}" for month, n in pattern.by_month)
             out(
-                f"{pattern.subject.name} ({pattern.subject.role}): "
+                f"{one_line(pattern.subject.name)} ({one_line(pattern.subject.role)}): "
                 f"{counted(pattern.total, 'concern')} ({months}); "
                 f"latest {moment_text(pattern.last)}"
             )
@@ -366,8 +367,9 @@ def cmd_low_level_list(args: argparse.Namespace, paths: DataPaths) -> int:
         subject = concern.current_subject
         corrected = f" ({counted(len(concern.amendments), 'correction')})"
         out(
-            f"{concern.id:>5}  {moment_text(concern.current_happened_at)}  {subject.name} "
-            f"({subject.role}): {first_line}{corrected if concern.amendments else ''}"
+            f"{concern.id:>5}  {moment_text(concern.current_happened_at)}  "
+            f"{one_line(subject.name)} ({one_line(subject.role)}): "
+            f"{first_line}{corrected if concern.amendments else ''}"
         )
     return EXIT_OK
 
@@ -378,7 +380,7 @@ def cmd_low_level_correct(args: argparse.Namespace, paths: DataPaths) -> int:
     field = LOW_LEVEL_CORRECTABLE.get(args.field.strip().lower())
     if field is None:
         raise ValidationError({"--field": "must be one of " + ", ".join(LOW_LEVEL_CORRECTABLE)})
-    if not args.id.strip().isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", args.id.strip()):
         raise UsageError(
             f"{args.id!r} is not a low-level concern's number: give it as 'low-level list' "
             "shows it, e.g. 3."
@@ -386,9 +388,9 @@ def cmd_low_level_correct(args: argparse.Namespace, paths: DataPaths) -> int:
     with signed_in(args, paths, exclusive=False) as session, _said_as_here():
         about_head = args.about_head or _chair_only(session)
         allegations.correct_low_level(
-            session, int(args.id), field, args.value, args.reason, about_head=about_head
+            session, int(args.id.strip()), field, args.value, args.reason, about_head=about_head
         )
-    out(f"Low-level concern {int(args.id)}: {args.field.strip().lower()} corrected.")
+    out(f"Low-level concern {int(args.id.strip())}: {args.field.strip().lower()} corrected.")
     return EXIT_OK
 
 

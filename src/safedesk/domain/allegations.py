@@ -10,7 +10,13 @@ from typing import Any
 
 from safedesk.domain.entry_validation import FUTURE_TOLERANCE, parse_day, parse_moment
 from safedesk.domain.errors import ValidationError
-from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
+from safedesk.domain.text import (
+    LONG_TEXT_LIMIT,
+    SHORT_TEXT_LIMIT,
+    is_blank,
+    text_problem,
+    visible,
+)
 
 
 class Outcome(StrEnum):
@@ -195,9 +201,14 @@ class LowLevelConcern:
 
     @property
     def current_subject(self) -> Subject:
-        """Whom it is about now (the account stays; its name and role as corrected)."""
+        """Whom it is about now, as corrected. A corrected name is another person, so the
+        account it was recorded against no longer counts for it (its pattern is the new
+        name's); the file still never gives that account its key (store.is_subject)."""
+        renamed = any(a.field == "subject_name" for a in self.amendments)
         return Subject(
-            self.subject.username, self.current("subject_name"), self.current("subject_role")
+            None if renamed else self.subject.username,
+            self.current("subject_name"),
+            self.current("subject_role"),
         )
 
     @property
@@ -284,7 +295,11 @@ def validate_lado(payload: Mapping[str, Any], now: datetime) -> tuple[datetime, 
     return at, name
 
 
-def validate_outcome(payload: Mapping[str, Any], today: date) -> tuple[Outcome, date]:
+def validate_outcome(
+    payload: Mapping[str, Any], today: date, happened_on: date | None = None
+) -> tuple[Outcome, date]:
+    """The outcome and the day it was decided: not in the future, nor before what is alleged
+    happened (``happened_on``)."""
     problems: dict[str, str] = {}
     outcome = Outcome.SUBSTANTIATED
     raw = payload.get("outcome")
@@ -305,6 +320,10 @@ def validate_outcome(payload: Mapping[str, Any], today: date) -> tuple[Outcome, 
             problems["decided_on"] = day
         elif day > today:
             problems["decided_on"] = "cannot be in the future"
+        elif happened_on is not None and day < happened_on:
+            problems["decided_on"] = (
+                f"cannot be before what is alleged happened ({happened_on.strftime('%d/%m/%Y')})"
+            )
         else:
             decided = day
     if problems:
@@ -354,7 +373,7 @@ def validate_low_level_correction(
             problems["new value"] = "is the same as it is now: give the time it should be"
         else:
             value = moment.isoformat()
-    elif value == old:
+    elif visible(value).strip() == visible(old).strip():
         problems["new value"] = "is the same as it is now: give the value it should be"
     if problems:
         raise ValidationError(problems)
@@ -362,14 +381,18 @@ def validate_low_level_correction(
 
 
 def validate_outcome_correction(
-    now: Decision, payload: Mapping[str, Any], reason: object, today: date
+    now: Decision,
+    payload: Mapping[str, Any],
+    reason: object,
+    today: date,
+    happened_on: date | None = None,
 ) -> tuple[Outcome, date, str]:
     """A corrected outcome (``outcome``, ``decided_on``) and the reason, checked against the
     outcome as it stands: it must say something different."""
     problems: dict[str, str] = {}
     outcome, decided = now.outcome, now.decided_on
     try:
-        outcome, decided = validate_outcome(payload, today)
+        outcome, decided = validate_outcome(payload, today, happened_on)
     except ValidationError as exc:
         problems.update(exc.problems)
     why = _reason(reason, problems)

@@ -9,28 +9,19 @@ make a job someone else's.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof"}
+from safedesk.domain.text import name_words
+
 _HEAD_JOBS = {"headteacher", "headmistress", "headmaster", "principal", "ht"}
 # A job with one of these is not the headteacher's, though it has their title in it.
 _NOT_THE_HEAD = {"deputy", "assistant", "associate", "vice", "pa", "secretary", "personal"}
 
 
-def words(text: object) -> list[str]:
-    """The words of ``text`` as people read them: full-width letters as plain ones, invisible
-    characters dropped, case and punctuation ignored, titles left out."""
-    normal = unicodedata.normalize("NFKC", str(text or "")).casefold()
-    seen = "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")
-    cleaned = "".join(ch if ch.isalnum() else " " for ch in seen)
-    return [word for word in cleaned.split() if word not in _TITLES]
-
-
 def is_head_job(job: object) -> bool:
     """Headteacher, Head, Acting Head, Head of School, Executive Headteacher, Principal, HT;
     not Deputy Headteacher, Assistant Principal, Head of Year 6 or Headteacher's PA."""
-    said = words(job)
+    said = name_words(job)
     if any(word in _NOT_THE_HEAD for word in said):
         return False
     if any(word in _HEAD_JOBS for word in said):
@@ -50,11 +41,11 @@ def is_head_job(job: object) -> bool:
 def names_a_head(name: object, head_names: Iterable[str]) -> bool:
     """``name`` could be one of the heads': it has their surname ("Mrs Okonkwo"), or is made
     of words of their name only ("Adaeze")."""
-    typed = words(name)
+    typed = name_words(name)
     if not typed:
         return False
     for head in head_names:
-        theirs = words(head)
+        theirs = name_words(head)
         if theirs and (theirs[-1] in typed or set(typed) <= set(theirs)):
             return True
     return False

@@ -26,7 +26,7 @@ from safedesk.domain.allegations import ADULT_CONCERN_FIELDS, adult_concern_from
 from safedesk.domain.compartments import Compartment
 from safedesk.domain.errors import SafedeskError, ValidationError
 from safedesk.domain.roles import Role
-from safedesk.domain.text import is_blank
+from safedesk.domain.text import is_blank, name_words
 from safedesk.services import inbox, intake
 from safedesk.services.session import Session
 from safedesk.store import audit, key_chain, users
@@ -78,7 +78,7 @@ def _names_the_head(session: Session, body: Mapping[str, Any]) -> bool:
     ticked) still never reaches the head (domain/head_routing.py says how it is read)."""
     if head_routing.is_head_job(body.get("subject_role")):
         return True
-    if not head_routing.words(body.get("subject_name")):
+    if not name_words(body.get("subject_name")):
         return False
     with session.store.read() as conn:
         heads = [u.display_name for u in users.all_users(conn) if u.active and Role.HEAD in u.roles]

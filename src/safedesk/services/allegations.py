@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from safedesk.domain.allegations import (
@@ -33,7 +33,13 @@ from safedesk.domain.entry_validation import FUTURE_TOLERANCE, parse_moment
 from safedesk.domain.errors import NotFound, ValidationError
 from safedesk.domain.local_time import to_local
 from safedesk.domain.roles import Permission, Role
-from safedesk.domain.text import LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT, is_blank, text_problem
+from safedesk.domain.text import (
+    LONG_TEXT_LIMIT,
+    SHORT_TEXT_LIMIT,
+    is_blank,
+    text_problem,
+    visible,
+)
 from safedesk.services import intake
 from safedesk.services.school_calendar import get_calendar
 from safedesk.services.session import Session
@@ -170,9 +176,16 @@ def record_outcome(
             }
         )
     # "Today" is the school's day (just after midnight in summer, UTC's is still yesterday).
-    outcome, decided = validate_outcome(payload, to_local(session.clock.now()).date())
+    outcome, decided = validate_outcome(
+        payload, to_local(session.clock.now()).date(), _happened_on(found)
+    )
     at = datetime.combine(decided, datetime.min.time(), tzinfo=session.clock.now().tzinfo)
     return _event(session, store, allegation_id, "outcome", at=at, outcome=outcome)
+
+
+def _happened_on(found: Allegation) -> date:
+    """The school's day on which what is alleged happened, as corrected."""
+    return to_local(datetime.fromisoformat(found.current("happened_at"))).date()
 
 
 def amend_allegation(
@@ -213,7 +226,7 @@ def amend_allegation(
             problems["new value"] = "is the same as it is now: give the time it should be"
         else:
             value = moment.isoformat()
-    elif "new value" not in problems and value == old:
+    elif "new value" not in problems and old is not None and visible(value) == visible(old):
         problems["new value"] = "is the same as it is now: give the value it should be"
     if problems:
         raise ValidationError(problems)
@@ -250,7 +263,7 @@ def correct_outcome(
         )
     today = to_local(session.clock.now()).date()
     new, decided, why = validate_outcome_correction(
-        now, {"outcome": outcome, "decided_on": decided_on}, reason, today
+        now, {"outcome": outcome, "decided_on": decided_on}, reason, today, _happened_on(found)
     )
     with store.write() as conn:
         row_id = repo.insert_outcome_correction(

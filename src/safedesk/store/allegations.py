@@ -17,6 +17,7 @@ from safedesk.domain.allegations import (
     Subject,
 )
 from safedesk.domain.clock import from_stored, to_stored
+from safedesk.domain.text import name_words
 from safedesk.store import ledger
 from safedesk.store.db import Connection
 
@@ -279,20 +280,21 @@ def get_low_level(conn: Connection, concern_id: int) -> LowLevelConcern | None:
 
 def is_subject(conn: Connection, username: str, display_name: str) -> bool:
     """Whether an allegation or a low-level concern in this file is about this person: by
-    their account, or by their name as recorded or as corrected since."""
-    name = display_name.strip()
+    their account, or by their name as recorded or as corrected since, read as people read
+    names ("Mr Test pete.quill", a non-breaking space or a zero-width space in it: the same)."""
     sql = (
-        "SELECT 1 FROM allegation WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
-        "UNION ALL SELECT 1 FROM low_level_concern "
-        "WHERE subject_username = ? OR subject_name = ? COLLATE NOCASE "
-        "UNION ALL SELECT 1 FROM allegation_event WHERE kind = 'amendment' "
-        "AND field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+        "SELECT subject_username, subject_name FROM allegation "
+        "UNION ALL SELECT subject_username, subject_name FROM low_level_concern "
+        "UNION ALL SELECT NULL, new_value FROM allegation_event WHERE kind = 'amendment' "
+        "AND field = 'subject_name'"
     )
-    params = [username, name, username, name, name]
     if corrections_kept(conn):
         sql += (
-            " UNION ALL SELECT 1 FROM low_level_amendment "
-            "WHERE field = 'subject_name' AND new_value = ? COLLATE NOCASE"
+            " UNION ALL SELECT NULL, new_value FROM low_level_amendment "
+            "WHERE field = 'subject_name'"
         )
-        params.append(name)
-    return conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+    theirs = name_words(display_name)
+    return any(
+        account == username or (theirs and name_words(name) == theirs)
+        for account, name in conn.execute(sql)
+    )

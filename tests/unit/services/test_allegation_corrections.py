@@ -130,7 +130,10 @@ def test_a_low_level_correction_names_what_is_wrong(head_session: Session) -> No
 def test_the_head_corrects_an_outcome_and_the_first_decision_is_kept(
     head_session: Session,
 ) -> None:
-    number = allegations.record_allegation(head_session, _allegation())
+    # Four days ago, so that it can have been decided two days ago.
+    number = allegations.record_allegation(
+        head_session, {**_allegation(), "happened_at": earlier(96)}
+    )
     with pytest.raises(ValidationError, match="not been recorded"):
         allegations.correct_outcome(head_session, number, "false", "2026-01-01", "Why")
     today = _decided(head_session, number)
@@ -305,3 +308,73 @@ def test_a_name_corrected_to_a_colleagues_makes_them_the_subject_of_the_file(
     )
     with store.read() as conn:
         assert allegations_store.is_subject(conn, "p.quill", "Test p.quill")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Mr Test p.quill",
+        "Test\u00a0p.quill",
+        "Test p.quill\u200b",
+        "TEST  P. QUILL",
+        "Ｔｅｓｔ p.quill",
+    ],
+)
+def test_a_name_written_another_way_is_still_theirs(head_session: Session, written: str) -> None:
+    """An outside tester corrected the name to "Mr Test p.quill" (and with a non-breaking or a
+    zero-width space): the grant then gave p.quill the file. Names are read as people read
+    them: titles, case, spacing, invisible characters and full-width letters aside."""
+    number = allegations.record_low_level(head_session, _low_level(subject_name="Mr Someone"))
+    allegations.correct_low_level(head_session, number, "subject_name", written, "Wrong person")
+    store = head_session.compartments[Compartment.ALLEGATIONS]
+    with store.read() as conn:
+        assert allegations_store.is_subject(conn, "p.quill", "Test p.quill")
+        assert not allegations_store.is_subject(conn, "p.quinn", "Test p.quinn")
+
+
+def test_a_concern_corrected_to_another_name_leaves_the_accounts_pattern(
+    head_session: Session,
+) -> None:
+    """Recorded against an account, then corrected to someone else: it counts for the name
+    it now has, not for the account (the tester saw the account vanish from the patterns)."""
+    add_account(head_session, "p.quill", {Role.STAFF})
+    about_him = {"subject_username": "p.quill", "subject_name": "Test p.quill"}
+    allegations.record_low_level(head_session, _low_level(**about_him))
+    moved = allegations.record_low_level(head_session, _low_level(**about_him))
+    allegations.correct_low_level(
+        head_session, moved, "subject_name", "Mr Ron Weasel", "The wrong colleague was named"
+    )
+    found = {(p.subject.username, p.subject.name): p.total for p in
+             allegations.low_level_patterns(head_session)}  # fmt: skip
+    assert found == {("p.quill", "Test p.quill"): 1, (None, "Mr Ron Weasel"): 1}
+
+
+@pytest.mark.parametrize("reason", ["\u2800", "\u3164", " \uffa0 "])
+def test_a_reason_of_letters_drawn_as_nothing_is_no_reason(
+    head_session: Session, reason: str
+) -> None:
+    number = allegations.record_low_level(head_session, _low_level())
+    with pytest.raises(ValidationError) as raised:
+        allegations.correct_low_level(head_session, number, "what", "Something else", reason)
+    assert "reason" in raised.value.problems
+
+
+def test_a_correction_that_only_adds_an_invisible_character_changes_nothing(
+    head_session: Session,
+) -> None:
+    number = allegations.record_low_level(head_session, _low_level())
+    same = "Shared his personal phone number with a Year 6 pupil\u200b"
+    with pytest.raises(ValidationError, match="the same as it is now"):
+        allegations.correct_low_level(head_session, number, "what", same, "Checked")
+
+
+def test_an_outcome_cannot_be_decided_before_what_is_alleged_happened(
+    head_session: Session,
+) -> None:
+    number = allegations.record_allegation(head_session, _allegation())
+    long_ago = {"outcome": "false", "decided_on": "2001-01-01"}
+    with pytest.raises(ValidationError, match="cannot be before what is alleged happened"):
+        allegations.record_outcome(head_session, number, long_ago)
+    _decided(head_session, number)
+    with pytest.raises(ValidationError, match="cannot be before what is alleged happened"):
+        allegations.correct_outcome(head_session, number, "false", "2001-01-01", "A letter")
