@@ -210,3 +210,46 @@ def test_every_problem_is_named_at_once(run: Run) -> None:
     for named in ("raised_by", "about_head", "subject", "subject_role", "occurred_at"):
         assert named in err, named
     assert listed(run, "allegation") == []
+
+
+def test_an_account_the_office_made_reaches_the_chair(
+    school: SchoolStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A new user found a teaching assistant the office had just added told "passed to the
+    chair of governors", while the chair's file kept it unopened as "not vouched for": the
+    chair had confirmed the office in person, but the office was no authority in that file."""
+    from safedesk.services import users
+    from safedesk.store.crypto import FAST_KDF
+
+    head = school.sign_in()
+    try:
+        add_account(head, "office", {Role.ADMIN})
+        add_account(head, CHAIR, {Role.CHAIR_OF_GOVERNORS})
+    finally:
+        head.lock()
+    chair = school.sign_in(CHAIR, OTHER_PASSWORD)
+    try:
+        membership.confirm(chair, "office", OTHER_PASSWORD)
+    finally:
+        chair.lock()
+    office = school.sign_in("office", OTHER_PASSWORD)
+    try:
+        users.add_user(
+            office,
+            username="new.ta",
+            display_name="Mr New Assistant",
+            roles={Role.STAFF},
+            password=OTHER_PASSWORD,
+            kdf=FAST_KDF,
+        )
+    finally:
+        office.lock()
+    run = make_runner(school, tmp_path, monkeypatch, capsys)
+    code, out, err = run("adult-concern", user="new.ta", payload=concern(subject="head"))
+    assert (code, err) == (EXIT_OK, "") and "passed to the chair of governors" in out
+    (found,) = listed(run, "allegation", user=CHAIR)
+    assert found["alleged"] == WORDS and found["recorded_by"] == "new.ta"
+    assert listed(run, "allegation") == []
