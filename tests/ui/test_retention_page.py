@@ -45,7 +45,11 @@ def page(qtbot: QtBot, head_session: Session) -> RetentionPage:
 
 
 def alt(qtbot: QtBot, page: RetentionPage, letter: str) -> None:
-    """Alt + the underlined letter, as the keyboard would."""
+    """Alt + the underlined letter, as the keyboard would, to the page's window made active
+    first: window shortcuts reach only the active window, and once in a whole run (not
+    alone) a rule's keys here reached nothing."""
+    if not page.isActiveWindow():
+        activate(qtbot, page)
     qtbot.keyClick(page.window(), letter, Qt.KeyboardModifier.AltModifier)
 
 
