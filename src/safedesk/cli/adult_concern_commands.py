@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from safedesk.cli.allegation_commands import SAID_AS, said_as_here
 from safedesk.cli.common import EXIT_NOT_ALLOWED, EXIT_OK, out, signed_in
 from safedesk.cli.json_input import read_json
 from safedesk.domain.allegations import adult_concern_from
@@ -23,9 +23,6 @@ from safedesk.services.session import Session
 
 FIELDS = ("subject", "subject_role", "what", "occurred_at")
 SWITCHES = ("low_level", "about_head")
-
-# The service's field names, as this command's users see them.
-SAID_AS = {"subject_name": "subject", "subject_username": "subject", "happened_at": "occurred_at"}
 
 
 def _payload(source: str) -> dict[str, Any]:
@@ -72,20 +69,9 @@ def _subject(session: Session, given: object) -> dict[str, Any]:
     return {"subject_username": None, "subject_name": given}
 
 
-@contextmanager
-def _said_as_here() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        problems: dict[str, str] = {}
-        for field, problem in exc.problems.items():
-            problems.setdefault(SAID_AS.get(field, field), problem)
-        raise ValidationError(problems) from None
-
-
 def cmd_adult_concern(args: argparse.Namespace, paths: DataPaths) -> int:
     payload = _payload(args.json)
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         try:
             raised = adult_concerns.raise_concern(
                 session,

@@ -63,7 +63,7 @@ def reference(allegation_id: int, *, about_head: bool) -> str:
 
 
 @contextmanager
-def _said_as_here() -> Iterator[None]:
+def said_as_here() -> Iterator[None]:
     """A refusal names each field as this command's user typed it."""
     try:
         yield
@@ -140,7 +140,7 @@ def _about_head(session: Session, payload: Mapping[str, Any]) -> bool:
 
 def cmd_allegation_add(args: argparse.Namespace, paths: DataPaths) -> int:
     payload = _payload(args.json, ALLEGATION_FIELDS)
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         about_head = _about_head(session, payload)
         number = allegations.record_allegation(
             session, _service_payload(session, payload, "alleged"), about_head=about_head
@@ -163,7 +163,7 @@ def _which(session: Session, given: str) -> tuple[int, bool]:
 
 
 def cmd_allegation_lado(args: argparse.Namespace, paths: DataPaths) -> int:
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         number, about_head = _which(session, args.id)
         at = args.at if args.at is not None else local_iso(session.clock.now())
         allegations.record_lado_contact(
@@ -175,7 +175,7 @@ def cmd_allegation_lado(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_allegation_outcome(args: argparse.Namespace, paths: DataPaths) -> int:
     """The outcome; with ``--reason``, a correction of the outcome already recorded."""
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         number, about_head = _which(session, args.id)
         if args.reason is None:
             allegations.record_outcome(
@@ -317,7 +317,7 @@ def _pattern_json(found: Pattern, *, about_head: bool) -> dict[str, Any]:
 
 def cmd_low_level_add(args: argparse.Namespace, paths: DataPaths) -> int:
     payload = _payload(args.json, LOW_LEVEL_FIELDS)
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         about_head = _about_head(session, payload)
         number = allegations.record_low_level(
             session, _service_payload(session, payload, "what"), about_head=about_head
@@ -385,7 +385,7 @@ def cmd_low_level_correct(args: argparse.Namespace, paths: DataPaths) -> int:
             f"{args.id!r} is not a low-level concern's number: give it as 'low-level list' "
             "shows it, e.g. 3."
         )
-    with signed_in(args, paths, exclusive=False) as session, _said_as_here():
+    with signed_in(args, paths, exclusive=False) as session, said_as_here():
         about_head = args.about_head or _chair_only(session)
         allegations.correct_low_level(
             session, int(args.id.strip()), field, args.value, args.reason, about_head=about_head
